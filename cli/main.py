@@ -1,0 +1,76 @@
+"""The `safehands` command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.services import SERVICE_NAMES, PortInUse, serve
+from shared.auth.tokens import ROLES, Role, create_key_pair, mint_token
+from shared.settings import SettingsError, load_settings
+
+app = typer.Typer(
+    help="SafeHands: preventive social-safety policy for volunteer organisations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@app.command("serve")
+def serve_command(
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICE_NAMES)}.")],
+) -> None:
+    """Run one service: its HTTP API and its event consumers, in this process."""
+    if name not in SERVICE_NAMES:
+        raise fail(f"Unknown service {name!r}: choose one of {', '.join(SERVICE_NAMES)}.")
+    try:
+        serve(name, load_settings(service_name=name))
+    except (SettingsError, PortInUse) as exc:
+        raise fail(str(exc)) from None
+    except FileNotFoundError as exc:
+        raise fail(
+            f"{exc.filename} does not exist: run `safehands token --role operator` once to "
+            f"create the local key pair, or set SAFEHANDS_JWT_PUBLIC_KEY_FILE."
+        ) from None
+
+
+@app.command("token")
+def token_command(
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
+    org: Annotated[
+        str | None, typer.Option(help="The organisation (not for the operator).")
+    ] = None,
+    sub: Annotated[
+        str | None, typer.Option(help="Subject: a volunteer's volunteer_id, a VCP's vcp_id.")
+    ] = None,
+) -> None:
+    """Print an access token that the locally running platform accepts."""
+    if role not in ROLES:
+        raise fail(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.")
+    if role != "operator" and not org:
+        raise fail(f"A {role} belongs to an organisation: add --org ORG.")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise fail(str(exc)) from None
+    create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
+    roles: list[Role] = [role]
+    typer.echo(
+        mint_token(settings.jwt_private_key_path, roles=roles, org=org, sub=sub or f"local-{role}")
+    )
+
+
+def _register_subcommands() -> None:
+    from cli.up import up
+
+    app.command("up")(up)
+
+
+_register_subcommands()

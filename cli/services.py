@@ -1,0 +1,57 @@
+"""The four services by name, and how one is served as a process."""
+
+from __future__ import annotations
+
+import importlib
+import socket
+
+import uvicorn
+
+from shared.runtime.service import ServiceDefinition, create_app
+from shared.settings import Settings
+
+SERVICE_NAMES = ("intake", "policy", "reports", "notify")
+
+
+def definition_of(name: str) -> ServiceDefinition:
+    module = importlib.import_module(f"services.{name}.bootstrap")
+    definition: ServiceDefinition = module.DEFINITION
+    return definition
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class PortInUse(Exception):
+    pass
+
+
+def serve(name: str, settings: Settings) -> None:
+    serve_definition(definition_of(name), settings)
+
+
+def serve_definition(definition: ServiceDefinition, settings: Settings) -> None:
+    name = definition.name
+    port = settings.http_port or definition.default_port
+    if not port_is_free(settings.http_host, port):
+        raise PortInUse(
+            f"Port {port} on {settings.http_host} is already in use, so {name} cannot start: "
+            f"stop what uses it or set SAFEHANDS_HTTP_PORT."
+        )
+    app = create_app(definition, settings)
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )

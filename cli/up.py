@@ -1,0 +1,165 @@
+"""`safehands up`: the whole platform on one machine, each part its own process."""
+
+from __future__ import annotations
+
+import signal
+import time
+import urllib.request
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from cli.embedded import (
+    ChildProcess,
+    broker_process,
+    database_process,
+    port_open,
+    service_process,
+    smtp_sink_process,
+    wait_for_port,
+)
+from cli.services import SERVICE_NAMES, definition_of, port_is_free
+from shared.auth.tokens import create_key_pair
+from shared.settings import SettingsError, load_settings
+
+console = Console(stderr=True)
+
+
+class Stop(Exception):
+    pass
+
+
+def _raise_stop(_signum: int, _frame: object) -> None:
+    raise Stop
+
+
+def _service_ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
+def _status(child: ChildProcess, is_service: bool) -> str:
+    code = child.exit_code
+    if code is not None:
+        return f"[red]exited ({code}) — see {child.log_path}[/red]"
+    ready = _service_ready(child.port) if is_service else port_open(child.port)
+    return "[green]ready[/green]" if ready else "[yellow]starting[/yellow]"
+
+
+def _table(rows: list[tuple[ChildProcess, str, str]]) -> Table:
+    table = Table(title="SafeHands — embedded default (Ctrl-C stops everything)")
+    for column in ("part", "listens on", "pid", "status"):
+        table.add_column(column)
+    for child, where, status in rows:
+        pid = str(child.process.pid) if child.process else "-"
+        table.add_row(child.name, where, pid, status)
+    return table
+
+
+def up(
+    kafka_port: Annotated[int, typer.Option(help="Kafka-protocol broker port.")] = 9092,
+    mongo_port: Annotated[int, typer.Option(help="MongoDB-protocol database port.")] = 27017,
+    smtp_port: Annotated[int, typer.Option(help="SMTP sink port.")] = 1025,
+    intake_port: Annotated[int, typer.Option()] = 8081,
+    policy_port: Annotated[int, typer.Option()] = 8082,
+    reports_port: Annotated[int, typer.Option()] = 8083,
+    notify_port: Annotated[int, typer.Option()] = 8084,
+) -> None:
+    """Start broker, database, SMTP sink and the four services; stop them all on Ctrl-C."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        console.print(str(exc))
+        raise typer.Exit(2) from None
+    data_dir: Path = settings.data_dir.resolve()
+    log_dir = data_dir / "logs"
+    service_ports = dict(
+        zip(SERVICE_NAMES, (intake_port, policy_port, reports_port, notify_port), strict=True)
+    )
+    wanted = {
+        kafka_port: "the Kafka-protocol broker",
+        mongo_port: "the MongoDB-protocol database",
+        smtp_port: "the SMTP sink",
+        **{port: f"the {name} service" for name, port in service_ports.items()},
+    }
+    for port, what in wanted.items():
+        if not port_is_free("127.0.0.1", port):
+            console.print(
+                f"Port {port} is already in use, so {what} cannot start: stop what uses it "
+                f"or pick another port (see `safehands up --help`)."
+            )
+            raise typer.Exit(2)
+
+    create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
+    env = {
+        "SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
+        "SAFEHANDS_MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true",
+        "SAFEHANDS_SMTP_PORT": str(smtp_port),
+        "SAFEHANDS_DATA_DIR": str(data_dir),
+        "SAFEHANDS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
+    }
+    infrastructure = [
+        broker_process(kafka_port, log_dir),
+        database_process(mongo_port, data_dir / "db", log_dir),
+        smtp_sink_process(smtp_port, data_dir / "mail", log_dir),
+    ]
+    services = [service_process(name, port, env, log_dir) for name, port in service_ports.items()]
+    where = {
+        **{id(c): f"127.0.0.1:{c.port}" for c in infrastructure},
+        **{id(c): f"http://127.0.0.1:{c.port}  (docs: /docs)" for c in services},
+    }
+    signal.signal(signal.SIGTERM, _raise_stop)
+    started: list[ChildProcess] = []
+    try:
+        for child in infrastructure:
+            child.start()
+            started.append(child)
+            wait_for_port(child, timeout=60)
+        for child in services:
+            child.start()
+            started.append(child)
+        console.print(f"Logs are in {log_dir}; data in {data_dir}.")
+        _supervise(infrastructure, services, where)
+    except (KeyboardInterrupt, Stop):
+        console.print("Stopping…")
+    except (RuntimeError, TimeoutError) as exc:
+        console.print(str(exc))
+        raise typer.Exit(1) from None
+    finally:
+        # Services first, so they finish their work while broker and database still run.
+        for child in reversed(started):
+            child.stop()
+        console.print("Everything stopped.")
+
+
+def _supervise(
+    infrastructure: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
+) -> None:
+    def rows() -> list[tuple[ChildProcess, str, str]]:
+        return [(c, where[id(c)], _status(c, c in services)) for c in (*infrastructure, *services)]
+
+    if console.is_terminal:
+        with Live(_table(rows()), console=console, refresh_per_second=1) as live:
+            while True:
+                time.sleep(1)
+                live.update(_table(rows()))
+    else:
+        # Without a terminal, print the table whenever a status changes.
+        last: list[str] = []
+        while True:
+            current = rows()
+            statuses = [status for _, _, status in current]
+            if statuses != last:
+                console.print(_table(current))
+                last = statuses
+            time.sleep(1)
+
+
+__all__ = ["definition_of", "up"]

@@ -1,0 +1,40 @@
+"""The vocabulary mails are built from: which mail, in which language, about which deadline."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MailKind(StrEnum):
+    # To the applicant or volunteer.
+    APPLICATION_RECEIVED = "application_received"
+    PLEASE_SIGN_CODE = "please_sign_code"
+    VOG_NEEDED = "vog_needed"
+    VOG_RENEWAL_APPROACHING = "vog_renewal_approaching"
+    ADMITTED = "admitted"
+    REJECTED = "rejected"
+    # To the coordinator.
+    NEW_APPLICATION = "new_application"
+    VOG_RECEIVED = "vog_received"
+    VOLUNTEER_BACK_TO_PENDING = "volunteer_back_to_pending"
+    # To a confidential contact person (VCP): never anything about a report's content.
+    NEW_REPORT = "new_report"
+    DEADLINE_APPROACHING = "deadline_approaching"
+    DEADLINE_MISSED = "deadline_missed"
+    # To the organisation's admin.
+    WEBHOOK_SUBSCRIPTION_DISABLED = "webhook_subscription_disabled"
+
+
+class Language(StrEnum):
+    DUTCH = "nl"
+    ENGLISH = "en"
+
+
+DEFAULT_LANGUAGE = Language.DUTCH
+
+
+class Deadline(StrEnum):
+    """The two case deadlines a VCP works against (DESIGN.md, "Case deadlines")."""
+
+    ACKNOWLEDGE = "acknowledge"
+    FEEDBACK = "feedback"

@@ -1,0 +1,89 @@
+"""Which event sends which mail to whom: one table to scan.
+
+Event type names are those of API.md ("Event types"); data field names are those of the
+event models in `shared/events`. A route with a condition applies only when the event's
+data matches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from services.notify.domain.mail_kinds import MailKind
+
+
+class Recipient(StrEnum):
+    APPLICANT = "applicant"
+    COORDINATOR = "coordinator"
+    VCP = "vcp"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class FieldEquals:
+    """A route condition: the event data's `field` holds `value`."""
+
+    field: str
+    value: object
+
+    def __call__(self, data: Mapping[str, object]) -> bool:
+        return data.get(self.field) == self.value
+
+
+@dataclass(frozen=True)
+class MailRoute:
+    recipient: Recipient
+    kind: MailKind
+    when: FieldEquals | None = None
+
+    def applies_to(self, data: Mapping[str, object]) -> bool:
+        return self.when is None or self.when(data)
+
+
+MAIL_ROUTES: Mapping[str, tuple[MailRoute, ...]] = {
+    "nl.safehands.volunteer.applied.v1": (
+        MailRoute(Recipient.APPLICANT, MailKind.APPLICATION_RECEIVED),
+        MailRoute(Recipient.COORDINATOR, MailKind.NEW_APPLICATION),
+    ),
+    # The first request to sign comes once the intake interview says "go ahead".
+    "nl.safehands.volunteer.interviewed.v1": (
+        MailRoute(
+            Recipient.APPLICANT, MailKind.PLEASE_SIGN_CODE, when=FieldEquals("outcome", "proceed")
+        ),
+    ),
+    "nl.safehands.volunteer.resign_required.v1": (
+        MailRoute(Recipient.APPLICANT, MailKind.PLEASE_SIGN_CODE),
+    ),
+    "nl.safehands.volunteer.vog_requested.v1": (
+        MailRoute(Recipient.APPLICANT, MailKind.VOG_NEEDED),
+    ),
+    "nl.safehands.volunteer.vog_received.v1": (
+        MailRoute(Recipient.COORDINATOR, MailKind.VOG_RECEIVED),
+    ),
+    "nl.safehands.volunteer.vog_expiring.v1": (
+        MailRoute(Recipient.APPLICANT, MailKind.VOG_RENEWAL_APPROACHING),
+    ),
+    "nl.safehands.volunteer.admitted.v1": (MailRoute(Recipient.APPLICANT, MailKind.ADMITTED),),
+    "nl.safehands.volunteer.blocked.v1": (
+        MailRoute(Recipient.COORDINATOR, MailKind.VOLUNTEER_BACK_TO_PENDING),
+    ),
+    "nl.safehands.volunteer.rejected.v1": (MailRoute(Recipient.APPLICANT, MailKind.REJECTED),),
+    "nl.safehands.report.received.v1": (MailRoute(Recipient.VCP, MailKind.NEW_REPORT),),
+    "nl.safehands.report.deadline_approaching.v1": (
+        MailRoute(Recipient.VCP, MailKind.DEADLINE_APPROACHING, when=FieldEquals("missed", False)),
+        MailRoute(Recipient.VCP, MailKind.DEADLINE_MISSED, when=FieldEquals("missed", True)),
+    ),
+}
+
+# Mails notify decides on itself rather than in answer to another service's event.
+MAIL_KINDS_SENT_WITHOUT_EVENT: Mapping[MailKind, Recipient] = {
+    # After SUBSCRIPTION_DISABLE_AFTER_CONSECUTIVE_FAILED_DELIVERIES failed deliveries in a row.
+    MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: Recipient.ADMIN,
+}
+
+
+def mail_routes_for(event_type: str, data: Mapping[str, object]) -> tuple[MailRoute, ...]:
+    """The mails an event of `event_type` with `data` sends; none for events we do not mail."""
+    return tuple(route for route in MAIL_ROUTES.get(event_type, ()) if route.applies_to(data))

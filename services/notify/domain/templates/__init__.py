@@ -1,0 +1,27 @@
+"""Mail texts per language. Each language module defines one LanguagePack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from services.notify.domain.mail_kinds import Deadline, MailKind
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    """A subject line and a plain-text body with `{field}` placeholders (str.format)."""
+
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    templates: Mapping[MailKind, MailTemplate]
+    deadline_names: Mapping[Deadline, str]
+    # Keyed by the admission API's `missing` values: "interview", "code_signature", "vog".
+    admission_step_names: Mapping[str, str]
+    month_names: tuple[str, ...]
+    # The word before the last item of a list: "a, b and c".
+    final_conjunction: str

@@ -1,0 +1,163 @@
+"""English mail texts (British spelling, like the rest of the platform)."""
+
+from __future__ import annotations
+
+from services.notify.domain.mail_kinds import Deadline, MailKind
+from services.notify.domain.templates import LanguagePack, MailTemplate
+
+_FROM_ORGANISATION = "\n\nKind regards,\n{organisation}\n"
+_FROM_PLATFORM = "\n\nKind regards,\nSafeHands\n"
+
+ENGLISH = LanguagePack(
+    templates={
+        MailKind.APPLICATION_RECEIVED: MailTemplate(
+            subject="We have received your application",
+            text=(
+                "Hello {name},\n\n"
+                "Thank you for applying as a volunteer with {organisation} for the role of"
+                " {role_title}. Your application has arrived safely.\n\n"
+                "A coordinator will contact you soon to arrange an introductory interview."
+                + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.PLEASE_SIGN_CODE: MailTemplate(
+            subject="Please sign the code of conduct (version {version})",
+            text=(
+                "Hello {name},\n\n"
+                "{organisation} works with a code of conduct: agreements on how we treat each"
+                " other and the people we work with. Please read and sign version {version}.\n\n"
+                "Your signature stays valid as long as the code does not change. When a new"
+                " version comes out, we will ask you to sign again." + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.VOG_NEEDED: MailTemplate(
+            subject="You need a VOG for the role of {role_title}",
+            text=(
+                "Hello {name},\n\n"
+                "The role of {role_title} at {organisation} requires a Certificate of Conduct"
+                " (VOG, Verklaring Omtrent het Gedrag), screened for aspects"
+                " {screening_aspects}.\n\n"
+                "{organisation} will request the VOG for you from Justis. You will then receive"
+                " an email from Justis asking you to complete the application with your DigiD."
+                " Once you have received the VOG, please show it to the coordinator."
+                + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.VOG_RENEWAL_APPROACHING: MailTemplate(
+            subject="Your VOG is due for renewal soon",
+            text=(
+                "Hello {name},\n\n"
+                "Your VOG with {organisation} needs to be renewed by {renewal_date}."
+                " {organisation} will request a new VOG for you from Justis; you will then"
+                " receive an email from Justis asking you to complete the application with your"
+                " DigiD.\n\n"
+                "That way you can carry on volunteering without a break." + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.ADMITTED: MailTemplate(
+            subject="Welcome to {organisation}!",
+            text=(
+                "Hello {name},\n\n"
+                "Good news: you have been admitted as a volunteer with {organisation} in the role"
+                " of {role_title}. All steps are complete.\n\n"
+                "We are glad to have you on board!" + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.REJECTED: MailTemplate(
+            subject="About your application to {organisation}",
+            text=(
+                "Hello {name},\n\n"
+                "Thank you for your interest in the role of {role_title} at {organisation}."
+                " After careful consideration, we have decided not to take your application"
+                " further.\n\n"
+                "Thank you for the time you have put in, and we wish you all the best."
+                + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.NEW_APPLICATION: MailTemplate(
+            subject="New application: {volunteer_name}",
+            text=(
+                "Hello,\n\n"
+                "{volunteer_name} has applied for the role of {role_title}. You can now arrange"
+                " an introductory interview." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VOG_RECEIVED: MailTemplate(
+            subject="VOG recorded: {volunteer_name}",
+            text=(
+                "Hello,\n\n"
+                "The VOG of {volunteer_name} has been recorded. Once the other steps are complete"
+                " as well, the volunteer will be admitted." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VOLUNTEER_BACK_TO_PENDING: MailTemplate(
+            subject="Action needed: {volunteer_name} is back to pending",
+            text=(
+                "Hello,\n\n"
+                "{volunteer_name} is no longer admitted and is back to pending. Still needed:"
+                " {missing}.\n\n"
+                "Once that is done, {volunteer_name} will be admitted again." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.NEW_REPORT: MailTemplate(
+            subject="New report in SafeHands",
+            text=(
+                "Hello,\n\n"
+                "A new report has arrived with reference {report_id}.\n\n"
+                "Open SafeHands on your own device to read it. To protect confidentiality, this"
+                " email does not contain the report itself." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.DEADLINE_APPROACHING: MailTemplate(
+            subject="Reminder: a deadline for a report is approaching",
+            text=(
+                "Hello,\n\n"
+                "The deadline for {deadline} on report {report_id} is {due_on}.\n\n"
+                "Open SafeHands on your own device to continue." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.DEADLINE_MISSED: MailTemplate(
+            subject="Deadline passed for a report",
+            text=(
+                "Hello,\n\n"
+                "The deadline for {deadline} on report {report_id} passed on {due_on}.\n\n"
+                "Please open SafeHands on your own device and pick up the report as soon as"
+                " possible." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: MailTemplate(
+            subject="Webhook disabled: {url_host}",
+            text=(
+                "Hello,\n\n"
+                "The webhook {webhook_id} to {url_host} has been disabled because"
+                " {failed_deliveries} deliveries in a row failed.\n\n"
+                "Please check that the address is reachable, then create the subscription again."
+                + _FROM_PLATFORM
+            ),
+        ),
+    },
+    deadline_names={
+        Deadline.ACKNOWLEDGE: "acknowledging receipt",
+        Deadline.FEEDBACK: "giving feedback",
+    },
+    admission_step_names={
+        "interview": "an introductory interview",
+        "code_signature": "a signature of the current code of conduct",
+        "vog": "a valid VOG",
+    },
+    month_names=(
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    final_conjunction="and",
+)

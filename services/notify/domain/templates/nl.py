@@ -1,0 +1,164 @@
+"""Dutch mail texts. Informal "je", as most volunteer organisations write to volunteers."""
+
+from __future__ import annotations
+
+from services.notify.domain.mail_kinds import Deadline, MailKind
+from services.notify.domain.templates import LanguagePack, MailTemplate
+
+_FROM_ORGANISATION = "\n\nMet vriendelijke groet,\n{organisation}\n"
+_FROM_PLATFORM = "\n\nMet vriendelijke groet,\nSafeHands\n"
+
+DUTCH = LanguagePack(
+    templates={
+        MailKind.APPLICATION_RECEIVED: MailTemplate(
+            subject="We hebben je aanmelding ontvangen",
+            text=(
+                "Hallo {name},\n\n"
+                "Bedankt voor je aanmelding als vrijwilliger bij {organisation} voor de rol"
+                " {role_title}. We hebben je aanmelding goed ontvangen.\n\n"
+                "Een coördinator neemt binnenkort contact met je op voor een"
+                " kennismakingsgesprek." + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.PLEASE_SIGN_CODE: MailTemplate(
+            subject="Onderteken de gedragscode (versie {version})",
+            text=(
+                "Hallo {name},\n\n"
+                "Bij {organisation} werken we met een gedragscode: afspraken over hoe we met"
+                " elkaar en met deelnemers omgaan. We vragen je versie {version} te lezen en te"
+                " ondertekenen.\n\n"
+                "Je handtekening blijft geldig zolang de gedragscode niet verandert. Komt er een"
+                " nieuwe versie, dan vragen we je opnieuw te tekenen." + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.VOG_NEEDED: MailTemplate(
+            subject="Je hebt een VOG nodig voor de rol {role_title}",
+            text=(
+                "Hallo {name},\n\n"
+                "Voor de rol {role_title} bij {organisation} is een Verklaring Omtrent het Gedrag"
+                " (VOG) nodig, met screening op de aspecten {screening_aspects}.\n\n"
+                "{organisation} vraagt de VOG voor je aan bij Justis. Je krijgt daarna een e-mail"
+                " van Justis om de aanvraag met DigiD af te ronden. Heb je de VOG ontvangen, laat"
+                " hem dan zien aan de coördinator." + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.VOG_RENEWAL_APPROACHING: MailTemplate(
+            subject="Je VOG moet binnenkort worden vernieuwd",
+            text=(
+                "Hallo {name},\n\n"
+                "Je VOG bij {organisation} moet uiterlijk op {renewal_date} vernieuwd zijn."
+                " {organisation} vraagt een nieuwe VOG voor je aan bij Justis; je krijgt dan een"
+                " e-mail van Justis om de aanvraag met DigiD af te ronden.\n\n"
+                "Zo kun je je vrijwilligerswerk zonder onderbreking blijven doen."
+                + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.ADMITTED: MailTemplate(
+            subject="Welkom bij {organisation}!",
+            text=(
+                "Hallo {name},\n\n"
+                "Goed nieuws: je bent toegelaten als vrijwilliger bij {organisation} in de rol"
+                " {role_title}. Alle stappen zijn afgerond.\n\n"
+                "We zijn blij dat je meedoet!" + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.REJECTED: MailTemplate(
+            subject="Over je aanmelding bij {organisation}",
+            text=(
+                "Hallo {name},\n\n"
+                "Bedankt voor je belangstelling voor de rol {role_title} bij {organisation}."
+                " Na zorgvuldige afweging hebben we besloten je aanmelding niet door te"
+                " zetten.\n\n"
+                "Bedankt voor de tijd die je erin hebt gestoken. We wensen je veel succes."
+                + _FROM_ORGANISATION
+            ),
+        ),
+        MailKind.NEW_APPLICATION: MailTemplate(
+            subject="Nieuwe aanmelding: {volunteer_name}",
+            text=(
+                "Hallo,\n\n"
+                "{volunteer_name} heeft zich aangemeld voor de rol {role_title}. Je kunt nu een"
+                " kennismakingsgesprek plannen." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VOG_RECEIVED: MailTemplate(
+            subject="VOG vastgelegd: {volunteer_name}",
+            text=(
+                "Hallo,\n\n"
+                "De VOG van {volunteer_name} is vastgelegd. Zodra ook de andere stappen zijn"
+                " afgerond, wordt de vrijwilliger toegelaten." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VOLUNTEER_BACK_TO_PENDING: MailTemplate(
+            subject="Actie nodig: {volunteer_name} is niet meer toegelaten",
+            text=(
+                "Hallo,\n\n"
+                "{volunteer_name} is niet langer toegelaten en staat weer op 'in afwachting'."
+                " Nog nodig: {missing}.\n\n"
+                "Zodra dat is afgerond, wordt {volunteer_name} weer toegelaten." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.NEW_REPORT: MailTemplate(
+            subject="Nieuwe melding in SafeHands",
+            text=(
+                "Hallo,\n\n"
+                "Er is een nieuwe melding binnengekomen met kenmerk {report_id}.\n\n"
+                "Open SafeHands op je eigen apparaat om de melding te lezen. Om de"
+                " vertrouwelijkheid te beschermen staat de inhoud niet in deze e-mail."
+                + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.DEADLINE_APPROACHING: MailTemplate(
+            subject="Herinnering: een termijn voor een melding loopt bijna af",
+            text=(
+                "Hallo,\n\n"
+                "Voor melding {report_id} loopt de termijn voor {deadline} af op {due_on}.\n\n"
+                "Open SafeHands op je eigen apparaat om verder te gaan." + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.DEADLINE_MISSED: MailTemplate(
+            subject="Termijn verstreken voor een melding",
+            text=(
+                "Hallo,\n\n"
+                "Voor melding {report_id} is de termijn voor {deadline} verstreken op"
+                " {due_on}.\n\n"
+                "Open SafeHands op je eigen apparaat en pak de melding zo snel mogelijk op."
+                + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: MailTemplate(
+            subject="Webhook uitgeschakeld: {url_host}",
+            text=(
+                "Hallo,\n\n"
+                "De webhook {webhook_id} naar {url_host} is uitgeschakeld, omdat"
+                " {failed_deliveries} leveringen achter elkaar zijn mislukt.\n\n"
+                "Controleer of het adres bereikbaar is en maak het abonnement daarna opnieuw aan."
+                + _FROM_PLATFORM
+            ),
+        ),
+    },
+    deadline_names={
+        Deadline.ACKNOWLEDGE: "de ontvangstbevestiging",
+        Deadline.FEEDBACK: "de terugkoppeling",
+    },
+    admission_step_names={
+        "interview": "een kennismakingsgesprek",
+        "code_signature": "een handtekening onder de huidige gedragscode",
+        "vog": "een geldige VOG",
+    },
+    month_names=(
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    final_conjunction="en",
+)

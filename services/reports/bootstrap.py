@@ -1,0 +1,17 @@
+"""Composition root of reports: VCPs, encrypted reports, case workflow and mailboxes."""
+
+from services.reports.event_handlers import HANDLERS
+from services.reports.http_routes import router
+from services.reports.storage import INDEXES
+from shared.events.reports import VCPAppointed
+from shared.runtime.service import ServiceDefinition
+
+DEFINITION = ServiceDefinition(
+    name="reports",
+    description="VCPs and their keys, end-to-end encrypted reports, case workflow, reporter mailboxes.",
+    default_port=8083,
+    routers=[router],
+    handlers=HANDLERS,
+    publishes=[VCPAppointed],
+    indexes=INDEXES,
+)

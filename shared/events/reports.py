@@ -1,0 +1,97 @@
+"""Events of the confidential-reporting pillar.
+
+Only ciphertext ever travels: IncidentReported carries the sealed envelope, never content,
+and no event says what a report is about.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from shared.events.base import Event
+
+ReportStatus = Literal["received", "acknowledged", "in_progress", "closed"]
+Deadline = Literal["acknowledge", "feedback"]
+
+
+class VCPAppointed(Event):
+    type_name: ClassVar[str] = "nl.safehands.vcp.appointed.v1"
+    key_field: ClassVar[str] = "vcp_id"
+    vcp_id: str
+    name: str
+    email: str
+    public_key: dict[str, str]
+    fingerprint: str
+
+
+class IncidentReported(Event):
+    type_name: ClassVar[str] = "nl.safehands.report.received.v1"
+    key_field: ClassVar[str] = "report_id"
+    report_id: str
+    envelope: dict[str, Any]
+    mailbox_lookup: str
+    reply_key: dict[str, str]
+    received_at: datetime
+
+
+class ReportAcknowledged(Event):
+    type_name: ClassVar[str] = "nl.safehands.report.acknowledged.v1"
+    key_field: ClassVar[str] = "report_id"
+    report_id: str
+    vcp_id: str
+    acknowledged_at: datetime
+
+
+class ReportMessagePosted(Event):
+    type_name: ClassVar[str] = "nl.safehands.report.message_posted.v1"
+    key_field: ClassVar[str] = "report_id"
+    report_id: str
+    message_id: str
+    sender: Literal["vcp", "reporter"]
+    posted_at: datetime
+
+
+class ReportStatusChanged(Event):
+    type_name: ClassVar[str] = "nl.safehands.report.status_changed.v1"
+    key_field: ClassVar[str] = "report_id"
+    report_id: str
+    status: ReportStatus
+    previous_status: ReportStatus
+    changed_at: datetime
+
+
+class ReportClosed(Event):
+    type_name: ClassVar[str] = "nl.safehands.report.closed.v1"
+    key_field: ClassVar[str] = "report_id"
+    report_id: str
+    closed_at: datetime
+
+
+class ReportKeyShared(Event):
+    type_name: ClassVar[str] = "nl.safehands.report.key_shared.v1"
+    key_field: ClassVar[str] = "report_id"
+    report_id: str
+    vcp_id: str
+    shared_by: str
+
+
+class ReportDeadlineApproaching(Event):
+    type_name: ClassVar[str] = "nl.safehands.report.deadline_approaching.v1"
+    key_field: ClassVar[str] = "report_id"
+    report_id: str
+    deadline: Deadline
+    due_at: datetime
+    missed: bool
+
+
+EVENTS: tuple[type[Event], ...] = (
+    VCPAppointed,
+    IncidentReported,
+    ReportAcknowledged,
+    ReportMessagePosted,
+    ReportStatusChanged,
+    ReportClosed,
+    ReportKeyShared,
+    ReportDeadlineApproaching,
+)

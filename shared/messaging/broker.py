@@ -1,0 +1,57 @@
+"""A service's FastStream Kafka broker: offsets committed after processing, metrics on."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.message import StreamMessage
+from prometheus_client import CollectorRegistry
+
+from shared.messaging.consumer import EventConsumer
+
+
+def create_broker(bootstrap_servers: str, service: str, metrics: CollectorRegistry) -> KafkaBroker:
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=f"safehands-{service}",
+        acks="all",
+        # Through the JSON log pipeline; per-message lines only at DEBUG.
+        logger=logging.getLogger("faststream"),
+        log_level=logging.DEBUG,
+        middlewares=[KafkaPrometheusMiddleware(registry=metrics, app_name=f"safehands-{service}")],
+    )
+
+
+async def _leave_body_raw(_message: StreamMessage[Any]) -> None:
+    """The consumer decodes raw records itself: FastStream's JSON parsing would turn a
+    malformed record into an error before it could be dead-lettered."""
+    return None
+
+
+def subscribe(
+    broker: KafkaBroker, consumer: EventConsumer, group_prefix: str, max_records: int
+) -> None:
+    """Feed fetched batches to the consumer.
+
+    NACK_ON_ERROR: success commits the offsets (after processing, never before); an
+    exception (only an outage reaches here) seeks back so the batch is fetched again.
+    """
+
+    @broker.subscriber(
+        *consumer.topics,
+        group_id=f"{group_prefix}-{consumer.name}",
+        batch=True,
+        max_records=max_records,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{consumer.name}-events",
+        decoder=_leave_body_raw,
+    )
+    async def on_batch(message: KafkaMessage) -> None:
+        raw = message.raw_message
+        await consumer.process(raw if isinstance(raw, tuple) else (raw,))

@@ -1,0 +1,120 @@
+"""Consuming events: a fetched batch in one transaction, deduplicated on the CloudEvents id.
+
+The path of a batch:
+1. records that can never be processed (bad JSON, unknown type, invalid fields) go to the
+   dead-letter topic at once;
+2. the rest are applied in order in ONE transaction with the inbox rows that mark them done;
+3. if a handler fails, the batch is rolled back and each event is retried alone with backoff;
+   one that keeps failing is dead-lettered and the partition moves on;
+4. only then does the caller let FastStream commit the offsets. A crash before that commit
+   redelivers the batch, and the inbox makes the redelivery a no-op.
+Database or broker outages are not the events' fault: they propagate, so nothing is
+dead-lettered and the batch is fetched again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import structlog
+from aiokafka import ConsumerRecord
+from pymongo.errors import ConnectionFailure
+
+from shared.events import Event, EventRegistry
+from shared.failpoints import failpoint
+from shared.logs import get_logger
+from shared.messaging.cloudevents import MalformedEvent, ReceivedEvent, decode
+from shared.messaging.dead_letters import DeadLetterSink
+from shared.storage.database import Database
+from shared.storage.unit_of_work import UnitOfWork
+
+log = get_logger(__name__)
+
+Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
+Handlers: TypeAlias = Mapping[type[Event], Handler]
+Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
+Decoded: TypeAlias = tuple[Record, ReceivedEvent]
+
+
+def describe_failure(exc: BaseException) -> str:
+    # Type and message only: a traceback could quote local variables of a handler.
+    return f"{type(exc).__name__}: {exc}"
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        name: str,
+        handlers: Handlers,
+        db: Database,
+        dead_letters: DeadLetterSink,
+        registry: EventRegistry,
+        max_attempts: int = 3,
+        retry_base_seconds: float = 0.2,
+    ) -> None:
+        self.name = name
+        self.handlers = dict(handlers)
+        self._db = db
+        self._dead_letters = dead_letters
+        self._registry = registry
+        self._max_attempts = max_attempts
+        self._retry_base = retry_base_seconds
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted({event.topic() for event in self.handlers})
+
+    async def process(self, records: Sequence[Record]) -> None:
+        decoded: list[Decoded] = []
+        for record in records:
+            try:
+                received = decode(record.headers, record.value, self._registry)
+            except MalformedEvent as exc:
+                await self._dead_letters.send(record, str(exc), self.name)
+                continue
+            # A topic carries every event of its aggregate; this consumer may need only some.
+            if type(received.event) in self.handlers:
+                decoded.append((record, received))
+        if decoded:
+            try:
+                await self._apply(decoded)
+            except ConnectionFailure:
+                raise
+            except Exception as exc:
+                log.warning("batch failed, retrying events one by one", error=describe_failure(exc))
+                for item in decoded:
+                    await self._apply_alone(item)
+        failpoint("consumer.before_offset_commit")
+
+    async def _apply(self, items: Sequence[Decoded]) -> None:
+        async with self._db.transaction() as tx:
+            done = await tx.already_consumed(self.name, [received.id for _, received in items])
+            for _, received in items:
+                if received.id in done:
+                    continue
+                done.add(received.id)
+                event = received.event
+                with structlog.contextvars.bound_contextvars(
+                    org_id=event.org_id, event_id=received.id, event_type=received.type
+                ):
+                    await self.handlers[type(event)](event, tx.scope(event.org_id, received.id))
+                tx.record_consumed(self.name, received.id, event.org_id)
+
+    async def _apply_alone(self, item: Decoded) -> None:
+        record, received = item
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await self._apply([item])
+                return
+            except ConnectionFailure:
+                raise
+            except Exception as exc:
+                failure = describe_failure(exc)
+                log.warning("handler failed", attempt=attempt, error=failure, event_id=received.id)
+                if attempt < self._max_attempts:
+                    await asyncio.sleep(self._retry_base * 2 ** (attempt - 1))
+        await self._dead_letters.send(
+            record, f"handler failed {self._max_attempts} times: {failure}", self.name
+        )

@@ -1,0 +1,45 @@
+"""Every error answers `{"detail": "<a sentence a person understands>"}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) if parts else "the request body"
+
+
+def describe_validation_error(errors: list[dict[str, Any]]) -> str:
+    """One sentence from pydantic's errors, without echoing the submitted values."""
+    problems = []
+    for error in errors[:5]:
+        if error.get("type") == "json_invalid":
+            return "The request body is not valid JSON."
+        problems.append(f"{_where(tuple(error.get('loc', ())))}: {error.get('msg', 'invalid')}")
+    return "Invalid input — " + "; ".join(problems) + "."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": describe_validation_error(list(exc.errors()))}, status_code=422
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The exception type only: its message or locals could hold submitted content.
+        log.error("unhandled error", route=request.scope.get("path"), error=type(exc).__name__)
+        return JSONResponse(
+            {"detail": "Something went wrong on our side; nothing was saved. Please try again."},
+            status_code=500,
+        )

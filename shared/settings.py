@@ -1,0 +1,87 @@
+"""Settings of a SafeHands process, read from `SAFEHANDS_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.failpoints import FAILPOINTS_ENV
+
+ENV_PREFIX = "SAFEHANDS_"
+
+
+class SettingsError(Exception):
+    """A setting is unknown or malformed; the message names it in one sentence."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", frozen=True)
+
+    service_name: str = "safehands"
+    http_host: str = "127.0.0.1"
+    # None: the service's own port from the public contract (intake 8081 … notify 8084).
+    http_port: int | None = Field(default=None, ge=1, le=65535)
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
+    # Instances of one service share the group `<prefix>-<service>` and so split the partitions.
+    consumer_group_prefix: str = Field(default="safehands", pattern=r"^[A-Za-z0-9._-]+$")
+    kafka_batch_max_records: int = Field(default=500, ge=1, le=10_000)
+
+    mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
+    mongo_database: str = "safehands"
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_sender: str = "SafeHands <no-reply@safehands.local>"
+
+    data_dir: Path = Path(".safehands")
+    jwt_public_key_file: Path | None = None
+
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    webhooks_allow_private_networks: bool = False
+
+    handler_max_attempts: int = Field(default=3, ge=1, le=20)
+    handler_retry_base_seconds: float = Field(default=0.2, ge=0, le=60)
+    outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    startup_retry_max_seconds: float = Field(default=10.0, gt=0, le=300)
+    scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    lease_seconds: float = Field(default=15.0, gt=0)
+
+    rate_limit_per_client: int = Field(default=20, ge=1)
+    rate_limit_per_org: int = Field(default=500, ge=1)
+    rate_limit_window_seconds: int = Field(default=3600, ge=1)
+
+    @property
+    def jwt_public_key_path(self) -> Path:
+        return self.jwt_public_key_file or self.data_dir / "keys" / "jwt_public.pem"
+
+    @property
+    def jwt_private_key_path(self) -> Path:
+        return self.data_dir / "keys" / "jwt_private.pem"
+
+
+def _unknown_settings(environ: dict[str, str]) -> list[str]:
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+    known.add(ENV_PREFIX + FAILPOINTS_ENV)
+    return sorted(k for k in environ if k.startswith(ENV_PREFIX) and k not in known)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, or raise `SettingsError` with a sentence naming the culprit."""
+    unknown = _unknown_settings(dict(os.environ))
+    if unknown:
+        raise SettingsError(
+            f"Unknown setting {unknown[0]}: check its spelling "
+            f"(known settings are SAFEHANDS_ followed by one of "
+            f"{', '.join(n.upper() for n in Settings.model_fields)})."
+        )
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ENV_PREFIX + str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        raise SettingsError(f"Setting {name} is malformed: {first['msg']}.") from None

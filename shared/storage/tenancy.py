@@ -1,0 +1,129 @@
+"""Tenant-scoped collections: every query and every document is bound to one organisation.
+
+This is the one place tenancy is enforced in storage. Handlers get a `TenantCollection` and
+cannot express a query without `org_id`, nor write a document for another organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.results import DeleteResult, InsertManyResult, InsertOneResult, UpdateResult
+
+Document = dict[str, Any]
+
+
+class TenancyViolation(RuntimeError):
+    """Code tried to read or write outside its organisation: a bug, never user input."""
+
+
+class TenantCollection:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        org_id: str,
+        session: AsyncClientSession | None = None,
+    ) -> None:
+        self._collection = collection
+        self.org_id = org_id
+        self._session = session
+
+    @property
+    def name(self) -> str:
+        return self._collection.name
+
+    def _filter(self, query: Mapping[str, Any] | None) -> Document:
+        query = dict(query or {})
+        if query.get("org_id", self.org_id) != self.org_id:
+            raise TenancyViolation(f"query on {self.name} names another organisation")
+        query["org_id"] = self.org_id
+        return query
+
+    def _document(self, document: Mapping[str, Any]) -> Document:
+        if document.get("org_id", self.org_id) != self.org_id:
+            raise TenancyViolation(f"document for {self.name} belongs to another organisation")
+        return {**document, "org_id": self.org_id}
+
+    def _update(self, update: Mapping[str, Any]) -> Document:
+        for operator, fields in update.items():
+            if isinstance(fields, Mapping) and "org_id" in fields and operator != "$setOnInsert":
+                raise TenancyViolation(f"update on {self.name} changes org_id")
+        return dict(update)
+
+    async def find_one(
+        self, query: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> Document | None:
+        return await self._collection.find_one(self._filter(query), session=self._session, **kwargs)
+
+    async def find(
+        self,
+        query: Mapping[str, Any] | None = None,
+        *,
+        sort: Sequence[tuple[str, int]] | None = None,
+        limit: int = 0,
+        projection: Mapping[str, Any] | None = None,
+    ) -> list[Document]:
+        cursor = self._collection.find(
+            self._filter(query), projection=projection, session=self._session, limit=limit
+        )
+        if sort:
+            cursor = cursor.sort(list(sort))
+        return await cursor.to_list()
+
+    async def count(self, query: Mapping[str, Any] | None = None) -> int:
+        return await self._collection.count_documents(self._filter(query), session=self._session)
+
+    async def insert_one(self, document: Mapping[str, Any]) -> InsertOneResult:
+        return await self._collection.insert_one(self._document(document), session=self._session)
+
+    async def insert_many(self, documents: Sequence[Mapping[str, Any]]) -> InsertManyResult:
+        return await self._collection.insert_many(
+            [self._document(d) for d in documents], session=self._session
+        )
+
+    async def update_one(
+        self, query: Mapping[str, Any], update: Mapping[str, Any], *, upsert: bool = False
+    ) -> UpdateResult:
+        return await self._collection.update_one(
+            self._filter(query), self._update(update), upsert=upsert, session=self._session
+        )
+
+    async def update_many(
+        self, query: Mapping[str, Any], update: Mapping[str, Any]
+    ) -> UpdateResult:
+        return await self._collection.update_many(
+            self._filter(query), self._update(update), session=self._session
+        )
+
+    async def replace_one(
+        self, query: Mapping[str, Any], document: Mapping[str, Any], *, upsert: bool = False
+    ) -> UpdateResult:
+        return await self._collection.replace_one(
+            self._filter(query), self._document(document), upsert=upsert, session=self._session
+        )
+
+    async def find_one_and_update(
+        self, query: Mapping[str, Any], update: Mapping[str, Any], **kwargs: Any
+    ) -> Document | None:
+        return await self._collection.find_one_and_update(
+            self._filter(query), self._update(update), session=self._session, **kwargs
+        )
+
+    async def delete_one(self, query: Mapping[str, Any]) -> DeleteResult:
+        return await self._collection.delete_one(self._filter(query), session=self._session)
+
+    async def delete_many(self, query: Mapping[str, Any]) -> DeleteResult:
+        return await self._collection.delete_many(self._filter(query), session=self._session)
+
+    async def aggregate(self, pipeline: Sequence[Mapping[str, Any]]) -> list[Document]:
+        for stage in pipeline:
+            if any(
+                op in stage for op in ("$lookup", "$unionWith", "$out", "$merge", "$graphLookup")
+            ):
+                raise TenancyViolation("cross-collection stages cannot be tenant-scoped")
+        scoped = [{"$match": {"org_id": self.org_id}}, *pipeline]
+        cursor = await self._collection.aggregate(scoped, session=self._session)
+        return await cursor.to_list()

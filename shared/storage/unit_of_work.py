@@ -1,0 +1,99 @@
+"""Transactions with a transactional outbox and an inbox of consumed event ids."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.events import Event
+from shared.messaging.cloudevents import encode
+from shared.storage.tenancy import Document, TenancyViolation, TenantCollection
+
+OUTBOX = "outbox"
+INBOX = "inbox"
+
+
+class Transaction:
+    """One MongoDB transaction. Outbox and inbox rows are gathered and written in bulk
+    just before commit, so a batch of events costs one round trip for each."""
+
+    def __init__(
+        self, db: AsyncDatabase[Document], session: AsyncClientSession, source: str
+    ) -> None:
+        self.db = db
+        self.session = session
+        self.source = source
+        self._outbox: list[Document] = []
+        self._inbox: list[Document] = []
+        self.wrote_outbox = False
+
+    def scope(self, org_id: str, causation_id: str | None = None) -> UnitOfWork:
+        return UnitOfWork(self, org_id, causation_id)
+
+    def add_to_outbox(self, event: Event) -> str:
+        record = encode(event, self.source)
+        self._outbox.append(
+            {
+                "_id": ObjectId(),
+                "event_id": record.event_id,
+                "org_id": event.org_id,
+                "topic": record.topic,
+                "key": record.key,
+                "value": record.value,
+                "headers": [[name, value] for name, value in record.headers],
+                "created_at": datetime.now(UTC),
+            }
+        )
+        return record.event_id
+
+    def record_consumed(self, consumer: str, event_id: str, org_id: str) -> None:
+        self._inbox.append(
+            {
+                "consumer": consumer,
+                "event_id": event_id,
+                "org_id": org_id,
+                "recorded_at": datetime.now(UTC),
+            }
+        )
+
+    async def already_consumed(self, consumer: str, event_ids: list[str]) -> set[str]:
+        cursor = self.db[INBOX].find(
+            {"consumer": consumer, "event_id": {"$in": event_ids}},
+            projection={"event_id": 1},
+            session=self.session,
+        )
+        return {doc["event_id"] async for doc in cursor}
+
+    async def flush(self) -> None:
+        if self._outbox:
+            await self.db[OUTBOX].insert_many(self._outbox, ordered=True, session=self.session)
+            self.wrote_outbox = True
+        if self._inbox:
+            await self.db[INBOX].insert_many(self._inbox, ordered=True, session=self.session)
+        self._outbox, self._inbox = [], []
+
+
+class UnitOfWork:
+    """What a handler or route may touch: its organisation's collections and its outbox."""
+
+    def __init__(self, tx: Transaction, org_id: str, causation_id: str | None) -> None:
+        self._tx = tx
+        self.org_id = org_id
+        self.causation_id = causation_id
+
+    def collection(self, name: str) -> TenantCollection:
+        return TenantCollection(self._tx.db[name], self.org_id, self._tx.session)
+
+    def publish(self, event: Event) -> str:
+        """Queue an event to be published once this transaction commits; returns its id."""
+        if event.org_id != self.org_id:
+            raise TenancyViolation(f"{type(event).__name__} for another organisation")
+        return self._tx.add_to_outbox(event)
+
+    @property
+    def session(self) -> Any:
+        return self._tx.session

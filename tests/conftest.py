@@ -1,0 +1,55 @@
+"""Session fixtures: one real Kafka-protocol broker and one real MongoDB-protocol server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cli.embedded import (
+    broker_process,
+    database_process,
+    free_port,
+    smtp_sink_process,
+    wait_for_port,
+)
+from shared.auth.tokens import create_key_pair
+from tests.support.platform import Infrastructure, Platform
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
+    root: Path = tmp_path_factory.mktemp("safehands")
+    log_dir = root / "logs"
+    kafka = broker_process(free_port(), log_dir)
+    mongo = database_process(free_port(), ":memory:", log_dir)
+    smtp = smtp_sink_process(free_port(), root / "mail", log_dir)
+    children = [kafka, mongo, smtp]
+    create_key_pair(
+        root / "data" / "keys" / "jwt_private.pem", root / "data" / "keys" / "jwt_public.pem"
+    )
+    try:
+        for child in children:
+            child.start()
+            wait_for_port(child, timeout=60)
+        yield Infrastructure(
+            kafka_bootstrap=f"127.0.0.1:{kafka.port}",
+            mongo_uri=f"mongodb://127.0.0.1:{mongo.port}/?directConnection=true",
+            smtp_port=smtp.port,
+            maildir=root / "mail",
+            data_dir=root / "data",
+            log_dir=log_dir,
+        )
+    finally:
+        for child in reversed(children):
+            child.stop()
+
+
+@pytest.fixture
+def platform(infra: Infrastructure) -> Iterator[Platform]:
+    running = Platform(infra)
+    try:
+        yield running
+    finally:
+        running.stop_all()

@@ -1,0 +1,63 @@
+"""A minimal service built only from `shared/`, to test the delivery guarantees themselves.
+
+Its handler has a deliberately NON-idempotent effect (`$inc`), so a duplicate application
+shows; it fails on demand, so retries and dead-lettering show; its route publishes through
+the outbox, so the relay's crash-safety shows. Run as `python -m tests.support.counter_service`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends
+
+from cli.services import serve_definition
+from shared.events.admission import VolunteerApplied, VolunteerDataErased
+from shared.messaging.consumer import Handlers
+from shared.runtime.service import Runtime, ServiceDefinition, runtime_of
+from shared.settings import load_settings
+from shared.storage.database import IndexSpec
+from shared.storage.unit_of_work import UnitOfWork
+
+COUNTERS = "counters"
+FAIL_ALWAYS = "fail-always"
+
+router = APIRouter()
+
+
+async def count_application(event: VolunteerApplied, uow: UnitOfWork) -> None:
+    if event.name == FAIL_ALWAYS:
+        raise RuntimeError("this handler fails for this applicant, every time")
+    await uow.collection(COUNTERS).update_one(
+        {"volunteer_id": event.volunteer_id}, {"$inc": {"applied": 1}}, upsert=True
+    )
+
+
+@router.post("/v1/orgs/{org}/erase/{volunteer_id}", status_code=202)
+async def erase(
+    org: str, volunteer_id: str, runtime: Runtime = Depends(runtime_of)
+) -> dict[str, str]:
+    async with runtime.unit_of_work(org) as uow:
+        await uow.collection(COUNTERS).update_one(
+            {"volunteer_id": volunteer_id},
+            {"$set": {"erased_at": datetime.now(UTC)}},
+            upsert=True,
+        )
+        event_id = uow.publish(VolunteerDataErased(org_id=org, volunteer_id=volunteer_id))
+    return {"event_id": event_id}
+
+
+HANDLERS: Handlers = {VolunteerApplied: count_application}
+
+DEFINITION = ServiceDefinition(
+    name="counter",
+    description="Test service for the delivery guarantees.",
+    default_port=8099,
+    routers=[router],
+    handlers=HANDLERS,
+    publishes=[VolunteerDataErased],
+    indexes=[IndexSpec(COUNTERS, (("volunteer_id", 1),), unique=True)],
+)
+
+if __name__ == "__main__":
+    serve_definition(DEFINITION, load_settings(service_name="counter"))

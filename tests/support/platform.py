@@ -1,0 +1,142 @@
+"""Real parts for tests: the Tansu broker and SecantusDB on free ports, and SafeHands
+services as separate processes, started exactly as `safehands up` starts them."""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from cli.embedded import ChildProcess, free_port, service_process
+from shared.auth.tokens import Role, create_key_pair, mint_token
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Infrastructure:
+    kafka_bootstrap: str
+    mongo_uri: str
+    smtp_port: int
+    maildir: Path
+    data_dir: Path
+    log_dir: Path
+
+    @property
+    def jwt_private_key(self) -> Path:
+        return self.data_dir / "keys" / "jwt_private.pem"
+
+    def token(self, role: Role, org: str | None = None, sub: str | None = None) -> str:
+        create_key_pair(self.jwt_private_key, self.data_dir / "keys" / "jwt_public.pem")
+        return mint_token(self.jwt_private_key, roles=[role], org=org, sub=sub or f"test-{role}")
+
+
+@dataclass
+class RunningService:
+    name: str
+    child: ChildProcess
+    url: str
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10)
+
+    def log_text(self) -> str:
+        return (
+            self.child.log_path.read_text(errors="replace") if self.child.log_path.exists() else ""
+        )
+
+
+@dataclass
+class Platform:
+    """One isolated platform on shared infrastructure: its own databases and consumer groups."""
+
+    infra: Infrastructure
+    name: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}")
+    running: list[RunningService] = field(default_factory=list)
+
+    @property
+    def database(self) -> str:
+        return self.name
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {
+            "SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS": self.infra.kafka_bootstrap,
+            "SAFEHANDS_MONGO_URI": self.infra.mongo_uri,
+            "SAFEHANDS_MONGO_DATABASE": self.database,
+            "SAFEHANDS_CONSUMER_GROUP_PREFIX": self.name,
+            "SAFEHANDS_DATA_DIR": str(self.infra.data_dir),
+            "SAFEHANDS_SMTP_PORT": str(self.infra.smtp_port),
+            "SAFEHANDS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
+            "SAFEHANDS_OUTBOX_POLL_SECONDS": "0.2",
+            "SAFEHANDS_HANDLER_RETRY_BASE_SECONDS": "0.05",
+            "SAFEHANDS_LEASE_SECONDS": "3",
+            **extra,
+        }
+
+    def start(
+        self,
+        service: str,
+        *,
+        failpoints: Iterable[str] = (),
+        module: str | None = None,
+        env: dict[str, str] | None = None,
+        wait: bool = True,
+    ) -> RunningService:
+        extra = dict(env or {})
+        if failpoints:
+            extra["SAFEHANDS_TEST_FAILPOINTS"] = ",".join(failpoints)
+        port = free_port()
+        suffix = f"{service}-{len(self.running)}"
+        child = service_process(service, port, self.env(**extra), self.infra.log_dir / self.name)
+        child.log_path = self.infra.log_dir / self.name / f"{suffix}.log"
+        if module:
+            child.command = [sys.executable, "-m", module]
+        child.start()
+        running = RunningService(service, child, f"http://127.0.0.1:{port}")
+        self.running.append(running)
+        if wait:
+            wait_until_ready(running)
+        return running
+
+    def stop_all(self) -> None:
+        for service in self.running:
+            service.child.stop()
+        self.running.clear()
+
+
+def wait_until_ready(service: RunningService, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if service.child.exit_code is not None:
+            raise RuntimeError(
+                f"{service.name} exited with {service.child.exit_code}:\n{service.log_text()[-3000:]}"
+            )
+        try:
+            if httpx.get(f"{service.url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{service.name} not ready after {timeout} s:\n{service.log_text()[-3000:]}")
+
+
+def wait_for_exit(service: RunningService, timeout: float = 30) -> int:
+    assert service.child.process is not None
+    return service.child.process.wait(timeout)
+
+
+def eventually(check, timeout: float = 20, interval: float = 0.2):  # type: ignore[no-untyped-def]
+    """Poll `check` until it returns a truthy value; return that value or fail."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s (last value: {last!r})")

@@ -1,0 +1,361 @@
+"""The production compose stack, checked without Docker.
+
+Docker does not run on the development machines, so the compose file is validated against
+the Compose Specification schema (check-jsonschema's vendored copy) and its structure is
+checked here: one image for the four services, scalable services without fixed host ports,
+health-gated start-up, and Prometheus scraping every service.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from ruamel.yaml import YAML  # PyYAML is not a dependency; check-jsonschema brings ruamel
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+PORTS_OVERRIDE = ROOT / "deploy" / "compose.ports.yml"
+DOCKERFILE = ROOT / "deploy" / "Dockerfile"
+PROMETHEUS_FILE = ROOT / "deploy" / "prometheus.yml"
+MONGO_INIT_SCRIPT = ROOT / "deploy" / "mongo" / "init-replica-set.js"
+
+APP_SERVICES = ("intake", "policy", "reports", "notify")
+# The only services that may publish host ports: the edge.
+EDGE_SERVICES = {"mailpit", "prometheus"}
+APP_PORT = 8080
+
+
+def load_yaml(path: Path) -> Any:
+    # The safe loader resolves anchors and `<<` merge keys, as Docker Compose does.
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return load_yaml(COMPOSE_FILE)
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return compose["services"]
+
+
+def check_jsonschema_executable() -> str:
+    candidate = Path(sys.executable).with_name("check-jsonschema")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("check-jsonschema")
+    assert found, "check-jsonschema is not installed (pip install -e '.[dev]')"
+    return found
+
+
+def environment(service: dict[str, Any]) -> dict[str, str]:
+    """`environment:` as a dict, whether written as a mapping or as a KEY=VALUE list."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: "" if value is None else str(value) for key, value in env.items()}
+
+
+def fixed_host_ports(service: dict[str, Any]) -> list[Any]:
+    """The `ports:` entries that pin a host port (which breaks `--scale`).
+
+    Short syntax is `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`; an entry without a
+    host port, or with an empty one (`127.0.0.1::8080`), gets a random port per replica.
+    Long syntax pins a port through `published`.
+    """
+    pinned = []
+    for entry in service.get("ports") or []:
+        if isinstance(entry, dict):
+            if str(entry.get("published") or "").strip():
+                pinned.append(entry)
+            continue
+        spec = str(entry).split("/", 1)[0]
+        if ":" not in spec:
+            continue  # container port only
+        host_part = spec.rsplit(":", 1)[0]
+        host_port = host_part.rsplit(":", 1)[-1] if ":" in host_part else host_part
+        if host_port.strip("[]"):
+            pinned.append(entry)
+    return pinned
+
+
+def dockerfile_instruction(name: str) -> str:
+    """Arguments of the last `name` instruction in deploy/Dockerfile (continuations joined)."""
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    found = [
+        line.strip()[len(name) :].strip()
+        for line in text.splitlines()
+        if line.strip().upper().startswith(name + " ")
+    ]
+    assert found, f"deploy/Dockerfile has no {name} instruction"
+    return found[-1]
+
+
+# --- schema -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [COMPOSE_FILE, PORTS_OVERRIDE], ids=lambda p: p.name)
+def test_compose_files_match_the_compose_specification(path: Path) -> None:
+    result = subprocess.run(
+        [
+            check_jsonschema_executable(),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_file_uses_no_obsolete_version_key(compose: dict[str, Any]) -> None:
+    assert "version" not in compose
+
+
+# --- the four application services ---------------------------------------------------------
+
+
+def test_app_services_share_one_image_built_from_deploy_dockerfile(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    builds = {json.dumps(services[name].get("build"), sort_keys=True) for name in APP_SERVICES}
+    images = {services[name].get("image") for name in APP_SERVICES}
+    assert len(builds) == 1, f"the services are built differently: {builds}"
+    assert len(images) == 1 and None not in images, f"the services use different images: {images}"
+    build = services["policy"]["build"]
+    assert (ROOT / build["context"]).resolve() == ROOT
+    assert (ROOT / build["context"] / build["dockerfile"]).resolve() == DOCKERFILE
+
+
+def test_each_app_service_runs_safehands_serve_with_its_own_name(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    image_entrypoint = json.loads(dockerfile_instruction("ENTRYPOINT"))
+    for name in APP_SERVICES:
+        service = services[name]
+        entrypoint = service.get("entrypoint", image_entrypoint)
+        if isinstance(entrypoint, str):
+            entrypoint = entrypoint.split()
+        command = service.get("command")
+        if isinstance(command, str):
+            command = command.split()
+        assert [*entrypoint, *command] == ["safehands", "serve", name], name
+
+
+def test_scaled_services_have_no_fixed_host_port_and_no_container_name(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name in APP_SERVICES:
+        service = services[name]
+        # By default the services are not published at all; deploy/compose.ports.yml is
+        # the opt-in way to reach them from the host.
+        assert not service.get("ports"), f"{name} publishes ports: {service.get('ports')}"
+        assert "container_name" not in service, name
+        assert str(APP_PORT) in [str(port) for port in service.get("expose", [])], name
+
+
+def test_ports_override_publishes_each_replica_on_a_random_loopback_port() -> None:
+    override = load_yaml(PORTS_OVERRIDE)["services"]
+    assert set(override) == set(APP_SERVICES)
+    for name, service in override.items():
+        assert service["ports"], name
+        assert fixed_host_ports(service) == [], name
+        for entry in service["ports"]:
+            assert entry["target"] == APP_PORT, name
+            assert entry["host_ip"] == "127.0.0.1", name
+        assert "container_name" not in service, name
+
+
+@pytest.mark.parametrize(
+    ("entry", "pinned"),
+    [
+        ("8082:8080", True),
+        ("127.0.0.1:8082:8080", True),
+        ("8082:8080/tcp", True),
+        ("[::1]:8082:8080", True),
+        ({"target": 8080, "published": "8082"}, True),
+        ({"target": 8080, "published": 8082, "host_ip": "127.0.0.1"}, True),
+        ("8080", False),
+        ("127.0.0.1::8080", False),
+        ({"target": 8080, "host_ip": "127.0.0.1"}, False),
+    ],
+)
+def test_fixed_host_port_detection(entry: Any, pinned: bool) -> None:
+    # Keeps the guard above honest: `ports: ["8082:8080"]` on policy must be caught.
+    assert bool(fixed_host_ports({"ports": [entry]})) is pinned
+
+
+def test_only_the_edge_publishes_host_ports(services: dict[str, dict[str, Any]]) -> None:
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == EDGE_SERVICES
+    for name in EDGE_SERVICES:
+        for entry in services[name]["ports"]:
+            assert str(entry).startswith("127.0.0.1:"), f"{name} is published beyond loopback"
+
+
+def test_app_services_wait_for_healthy_kafka_and_mongo(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name in APP_SERVICES:
+        depends_on = services[name].get("depends_on")
+        assert isinstance(depends_on, dict), f"{name}: depends_on needs conditions"
+        assert depends_on.get("kafka", {}).get("condition") == "service_healthy", name
+        assert depends_on.get("mongo", {}).get("condition") == "service_healthy", name
+        init = depends_on.get("mongo-init", {})
+        assert init.get("condition") == "service_completed_successfully", name
+    notify_deps = services["notify"]["depends_on"]
+    assert notify_deps.get("mailpit", {}).get("condition") == "service_healthy"
+
+
+def test_every_dependency_condition_is_backed_by_a_healthcheck_or_a_one_shot(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name, service in services.items():
+        for dependency, spec in (service.get("depends_on") or {}).items():
+            assert dependency in services, f"{name} depends on unknown {dependency}"
+            if spec.get("condition") == "service_healthy":
+                assert services[dependency].get("healthcheck"), dependency
+            if spec.get("condition") == "service_completed_successfully":
+                assert services[dependency].get("restart") == "no", dependency
+
+
+def test_app_services_are_configured_for_the_containers(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    for name in APP_SERVICES:
+        service = services[name]
+        env = environment(service)
+        assert env["SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092", name
+        mongo_uri = urlsplit(env["SAFEHANDS_MONGO_URI"])
+        assert mongo_uri.hostname == "mongo", name
+        assert parse_qs(mongo_uri.query).get("replicaSet") == ["rs0"], name
+        assert env["SAFEHANDS_HTTP_HOST"] == "0.0.0.0", name
+        assert env["SAFEHANDS_HTTP_PORT"] == str(APP_PORT), name
+        assert env["SAFEHANDS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS"].lower() == "false", name
+        # The JWT public key comes from a Compose secret, mounted read-only.
+        assert "jwt_public_key" in service.get("secrets", []), name
+        assert env["SAFEHANDS_JWT_PUBLIC_KEY_FILE"] == "/run/secrets/jwt_public_key", name
+        healthcheck = " ".join(service["healthcheck"]["test"])
+        assert f"127.0.0.1:{APP_PORT}/readyz" in healthcheck, name
+        assert "curl" not in healthcheck, f"{name}: python:slim has no curl"
+    assert compose["secrets"]["jwt_public_key"]["file"] == "./deploy/secrets/jwt_public.pem"
+    notify_env = environment(services["notify"])
+    assert notify_env["SAFEHANDS_SMTP_HOST"] == "mailpit"
+    assert notify_env["SAFEHANDS_SMTP_PORT"] == "1025"
+
+
+def test_app_services_only_set_settings_the_application_knows(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    # Settings refuse unknown SAFEHANDS_* variables, so a typo here is a crash loop there.
+    from shared.settings import ENV_PREFIX, Settings
+
+    known = {ENV_PREFIX + field.upper() for field in Settings.model_fields}
+    for name in APP_SERVICES:
+        env = environment(services[name])
+        assert {key for key in env if key.startswith(ENV_PREFIX)} <= known, name
+        # Every replica listens on the same port in its own container.
+        assert env["SAFEHANDS_HTTP_PORT"] == str(APP_PORT), name
+    dockerfile_keys = set(re.findall(r"\b(SAFEHANDS_[A-Z0-9_]+)=", DOCKERFILE.read_text()))
+    assert dockerfile_keys <= known, f"deploy/Dockerfile sets unknown {dockerfile_keys - known}"
+
+
+# --- infrastructure ---------------------------------------------------------------------------
+
+
+def test_kafka_is_a_single_kraft_node_with_a_healthcheck_and_a_named_volume(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    kafka = services["kafka"]
+    assert kafka["image"].startswith("apache/kafka:")
+    env = environment(kafka)
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka:9092"
+    assert env["CLUSTER_ID"]
+    assert kafka["healthcheck"]["test"][1].startswith("/opt/kafka/bin/")
+    assert "kafka-data:/var/lib/kafka/data" in kafka["volumes"]
+    assert env["KAFKA_LOG_DIRS"] == "/var/lib/kafka/data"
+    assert "kafka-data" in compose["volumes"]
+
+
+def test_mongo_runs_as_an_initiated_replica_set(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    mongo = services["mongo"]
+    assert mongo["image"] == "mongo:8"
+    command = mongo["command"]
+    assert command[command.index("--replSet") + 1] == "rs0"
+    assert "mongo-data:/data/db" in mongo["volumes"]
+    assert "mongo-data" in compose["volumes"]
+    assert "mongosh" in mongo["healthcheck"]["test"]
+
+    init = services["mongo-init"]
+    assert init["image"] == "mongo:8"
+    assert init["command"][0] == "mongosh"
+    assert init["depends_on"]["mongo"]["condition"] == "service_healthy"
+    mounted = {volume.split(":")[0] for volume in init["volumes"]}
+    assert "./deploy/mongo/init-replica-set.js" in mounted
+    script = MONGO_INIT_SCRIPT.read_text(encoding="utf-8")
+    assert "rs.initiate(" in script
+    assert "NotYetInitialized" in script  # initiate only once
+    assert '_id: "rs0"' in script
+    assert '"mongo:27017"' in script
+
+
+def test_prometheus_discovers_every_replica_of_all_four_services(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    prometheus = services["prometheus"]
+    assert "./deploy/prometheus.yml:/etc/prometheus/prometheus.yml:ro" in prometheus["volumes"]
+    config = load_yaml(PROMETHEUS_FILE)
+    discovered: set[str] = set()
+    for job in config["scrape_configs"]:
+        for sd in job.get("dns_sd_configs", []):
+            assert sd["type"] == "A", job["job_name"]
+            assert sd["port"] == APP_PORT, job["job_name"]
+            assert job.get("metrics_path", "/metrics") == "/metrics"
+            discovered.update(sd["names"])
+    assert discovered == set(APP_SERVICES)
+
+
+def test_mailpit_catches_smtp_for_notify(services: dict[str, dict[str, Any]]) -> None:
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:")
+    assert services["mailpit"]["healthcheck"]["test"]
+
+
+# --- image ------------------------------------------------------------------------------------
+
+
+def test_dockerfile_builds_a_slim_non_root_image_without_dev_dependencies() -> None:
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    assert "python:3.12-slim" in text
+    assert text.count("\nFROM ") >= 2, "expected a multi-stage build"
+    installs = [line for line in text.replace("\\\n", " ").splitlines() if "pip install" in line]
+    assert installs, "deploy/Dockerfile installs nothing"
+    assert any("pip install --no-cache-dir ." in line for line in installs)
+    assert not any("[dev]" in line or "-e " in line for line in installs), installs
+    user = dockerfile_instruction("USER").split(":")[0]
+    assert user not in {"root", "0"}
+    assert json.loads(dockerfile_instruction("ENTRYPOINT")) == ["safehands"]
+
+
+def test_dockerignore_keeps_local_state_and_secrets_out_of_the_build_context() -> None:
+    patterns = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".git", ".venv", ".safehands", ".pytest_cache", "deploy/secrets"} <= patterns
