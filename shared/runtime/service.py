@@ -19,6 +19,7 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 
 from shared.auth.tokens import load_public_key
+from shared.catalogue.http import router as catalogue_router
 from shared.events import REGISTRY, Event
 from shared.logs import configure_logging, get_logger
 from shared.messaging.broker import create_broker, subscribe
@@ -220,6 +221,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     async def metrics() -> Response:
         return metrics_response(runtime.metrics)
 
+    app.include_router(catalogue_router)
     for router in definition.routers:
         app.include_router(router)
     return app
