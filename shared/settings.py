@@ -43,6 +43,9 @@ class Settings(BaseSettings):
 
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False
+    # Multiplies notify's retry delays (webhook schedule, SMTP backoff): 1 in production,
+    # small in tests so that a day of retries takes seconds.
+    notify_retry_scale: float = Field(default=1.0, gt=0, le=1)
 
     handler_max_attempts: int = Field(default=3, ge=1, le=20)
     handler_retry_base_seconds: float = Field(default=0.2, ge=0, le=60)

@@ -10,7 +10,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.events import Event
-from shared.messaging.cloudevents import encode
+from shared.messaging.cloudevents import ReceivedEvent, encode
 from shared.storage.tenancy import Document, TenancyViolation, TenantCollection
 
 OUTBOX = "outbox"
@@ -31,8 +31,10 @@ class Transaction:
         self._inbox: list[Document] = []
         self.wrote_outbox = False
 
-    def scope(self, org_id: str, causation_id: str | None = None) -> UnitOfWork:
-        return UnitOfWork(self, org_id, causation_id)
+    def scope(
+        self, org_id: str, causation_id: str | None = None, causation: ReceivedEvent | None = None
+    ) -> UnitOfWork:
+        return UnitOfWork(self, org_id, causation_id, causation)
 
     def add_to_outbox(self, event: Event) -> str:
         record = encode(event, self.source)
@@ -80,10 +82,18 @@ class Transaction:
 class UnitOfWork:
     """What a handler or route may touch: its organisation's collections and its outbox."""
 
-    def __init__(self, tx: Transaction, org_id: str, causation_id: str | None) -> None:
+    def __init__(
+        self,
+        tx: Transaction,
+        org_id: str,
+        causation_id: str | None,
+        causation: ReceivedEvent | None = None,
+    ) -> None:
         self._tx = tx
         self.org_id = org_id
         self.causation_id = causation_id
+        # The event being handled with its CloudEvents attributes (source, time), if any.
+        self.causation = causation
 
     def collection(self, name: str) -> TenantCollection:
         return TenantCollection(self._tx.db[name], self.org_id, self._tx.session)
