@@ -1,17 +1,33 @@
 """Composition root of intake: the public edge for applications, signatures, VOGs and reports."""
 
+from fastapi import APIRouter
+
+from services.intake.application_routes import router as application_router
 from services.intake.event_handlers import HANDLERS
-from services.intake.http_routes import router
+from services.intake.report_routes import router as report_router
 from services.intake.storage import INDEXES
-from shared.events.admission import VolunteerApplied
+from services.intake.volunteer_routes import router as volunteer_router
+from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
+from shared.events.base import Event
+from shared.events.reports import IncidentReported
 from shared.runtime.service import ServiceDefinition
+
+# One line per area of the edge; each area brings its router and the events it publishes.
+ROUTERS: list[APIRouter] = [application_router, volunteer_router, report_router]
+PUBLISHES: list[type[Event]] = [
+    VolunteerApplied,
+    InterviewRecorded,
+    CodeSigned,
+    VOGReceived,
+    IncidentReported,
+]
 
 DEFINITION = ServiceDefinition(
     name="intake",
     description="The public edge: applications, interviews, signatures, VOG records, encrypted reports.",
     default_port=8081,
-    routers=[router],
+    routers=ROUTERS,
     handlers=HANDLERS,
-    publishes=[VolunteerApplied],
+    publishes=PUBLISHES,
     indexes=INDEXES,
 )

@@ -1,9 +1,21 @@
-"""intake's read model, built from policy's events: no synchronous call to policy."""
+"""intake's event handlers: its read model of policy's facts, and erasure on policy's word."""
 
 from __future__ import annotations
 
-from services.intake.storage import KNOWN_ORGANISATIONS, KNOWN_ROLES
-from shared.events.admission import OrganisationRegistered, RoleDefined
+from services.intake.storage import (
+    KNOWN_CODES,
+    KNOWN_ORGANISATIONS,
+    KNOWN_ROLES,
+    VOLUNTEER_COLLECTIONS,
+)
+from services.intake.vcp_keys import on_vcp_appointed
+from shared.events.admission import (
+    CodeOfConductPublished,
+    OrganisationRegistered,
+    RoleDefined,
+    VolunteerDataErased,
+)
+from shared.events.reports import VCPAppointed
 from shared.messaging.consumer import Handlers
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -20,7 +32,23 @@ async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:
     )
 
 
+async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> None:
+    # Only what a signature is checked against; the text itself is policy's to serve.
+    await uow.collection(KNOWN_CODES).update_one(
+        {"version": event.version}, {"$set": {"sha256": event.sha256}}, upsert=True
+    )
+
+
+async def on_volunteer_data_erased(event: VolunteerDataErased, uow: UnitOfWork) -> None:
+    """policy's retention period is over: the profile, interview, signatures and VOG facts go."""
+    for name in VOLUNTEER_COLLECTIONS:
+        await uow.collection(name).delete_many({"volunteer_id": event.volunteer_id})
+
+
 HANDLERS: Handlers = {
     OrganisationRegistered: on_organisation_registered,
     RoleDefined: on_role_defined,
+    CodeOfConductPublished: on_code_published,
+    VolunteerDataErased: on_volunteer_data_erased,
+    VCPAppointed: on_vcp_appointed,
 }

@@ -1,17 +1,41 @@
 """Composition root of policy: organisations, roles, codes of conduct, admission."""
 
 from services.policy.event_handlers import HANDLERS
-from services.policy.http_routes import router
+from services.policy.http_routes import ROUTERS
+from services.policy.jobs import JOBS
 from services.policy.storage import INDEXES
-from shared.events.admission import OrganisationRegistered, RoleDefined
+from shared.events.admission import (
+    AdmissionBlocked,
+    CodeOfConductPublished,
+    OrganisationRegistered,
+    ResignRequired,
+    RoleDefined,
+    VOGExpiring,
+    VOGRequested,
+    VolunteerAdmitted,
+    VolunteerDataErased,
+    VolunteerRejected,
+)
 from shared.runtime.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="policy",
     description="Organisations, roles and their risk profile, codes of conduct, admission.",
     default_port=8082,
-    routers=[router],
+    routers=ROUTERS,
     handlers=HANDLERS,
-    publishes=[OrganisationRegistered, RoleDefined],
+    publishes=[
+        OrganisationRegistered,
+        RoleDefined,
+        CodeOfConductPublished,
+        VOGRequested,
+        VolunteerAdmitted,
+        AdmissionBlocked,
+        VolunteerRejected,
+        VOGExpiring,
+        ResignRequired,
+        VolunteerDataErased,
+    ],
     indexes=INDEXES,
+    jobs=JOBS,
 )

@@ -1,4 +1,4 @@
-"""intake's HTTP API: the public edge."""
+"""Applications: anyone may apply for a role, within the rate limits."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, EmailStr, Field
 
-from services.intake.storage import APPLICATIONS, KNOWN_ROLES
+from services.intake.rate_limit import rate_limited
+from services.intake.read_model import known_role
+from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
 from shared.events.admission import VolunteerApplied
 from shared.runtime.service import Runtime, runtime_of
 
-router = APIRouter(prefix="/v1/orgs/{org}", tags=["intake"])
+router = APIRouter(prefix="/v1/orgs/{org}", tags=["applications"])
 
 
 class Application(BaseModel):
@@ -22,20 +24,28 @@ class Application(BaseModel):
     motivation: str | None = Field(default=None, max_length=5000)
 
 
+class Accepted(BaseModel):
+    application_id: str
+    volunteer_id: str
+
+
 @router.post(
-    "/applications", status_code=status.HTTP_202_ACCEPTED, summary="Apply for a role (anyone)."
+    "/applications",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Apply for a role (anyone; rate-limited per organisation and per client).",
+    dependencies=[Depends(rate_limited("applications"))],
 )
-async def apply(
-    org: str, body: Application, runtime: Runtime = Depends(runtime_of)
-) -> dict[str, str]:
-    role = await runtime.db.tenant_collection(org, KNOWN_ROLES).find_one({"role_id": body.role_id})
-    if role is None:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, f"There is no role {body.role_id!r} to apply for."
-        )
+async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_of)) -> Accepted:
     application_id, volunteer_id = str(uuid.uuid4()), str(uuid.uuid4())
     now = datetime.now(UTC)
     async with runtime.unit_of_work(org) as uow:
+        if await uow.collection(KNOWN_ORGANISATIONS).find_one() is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"Organisation {org} is not known.")
+        if await known_role(uow.collection(KNOWN_ROLES), body.role_id) is None:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                f"There is no role {body.role_id!r} to apply for.",
+            )
         await uow.collection(APPLICATIONS).insert_one(
             {
                 "application_id": application_id,
@@ -55,4 +65,4 @@ async def apply(
                 applied_at=now,
             )
         )
-    return {"application_id": application_id, "volunteer_id": volunteer_id}
+    return Accepted(application_id=application_id, volunteer_id=volunteer_id)

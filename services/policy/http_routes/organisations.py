@@ -1,4 +1,4 @@
-"""policy's HTTP API: organisations and roles."""
+"""Organisations (tenants) and their settings."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
-from services.policy.storage import ORGANISATIONS, ROLES
+from services.policy.organisation_settings import OrganisationSettings, settings_of
+from services.policy.storage import ORGANISATIONS
 from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
-from shared.events.admission import OrganisationRegistered, RoleDefined
+from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
 from shared.runtime.service import Runtime, runtime_of
+from shared.storage.tenancy import Document, TenantCollection
 
-router = APIRouter(prefix="/v1/orgs", tags=["policy"])
+router = APIRouter(prefix="/v1/orgs", tags=["organisations"])
 
 
 class NewOrganisation(BaseModel):
@@ -24,12 +26,14 @@ class NewOrganisation(BaseModel):
     language: str = Field(default="nl", pattern="^(nl|en)$")
 
 
-class RoleDefinition(BaseModel):
-    title: str = Field(min_length=1, max_length=200)
-    works_with_minors: bool
-    works_with_vulnerable: bool
-    vog_max_age_days: int = Field(default=180, ge=1, le=3650)
-    vog_renewal_years: int = Field(default=3, ge=1, le=20)
+async def registered_organisation(organisations: TenantCollection) -> Document:
+    """The organisation's record, or 404 when it was never registered."""
+    found = await organisations.find_one()
+    if found is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"Organisation {organisations.org_id} is not registered."
+        )
+    return found
 
 
 @router.post(
@@ -52,22 +56,25 @@ async def register_organisation(
     return {"org_id": body.org_id}
 
 
-@router.put(
-    "/{org}/roles/{role_id}", summary="Define or change a role and its risk profile (admin)."
-)
-async def define_role(
+@router.get("/{org}/settings", summary="The organisation's settings (admin).")
+async def read_settings(
     org: str,
-    role_id: str,
-    body: RoleDefinition,
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
-) -> dict[str, object]:
-    role = {
-        "role_id": role_id,
-        **body.model_dump(),
-        "vog_required": body.works_with_minors or body.works_with_vulnerable,
-    }
+) -> OrganisationSettings:
+    organisation = await registered_organisation(runtime.db.tenant_collection(org, ORGANISATIONS))
+    return settings_of(organisation)
+
+
+@router.put("/{org}/settings", summary="Change the organisation's settings (admin).")
+async def change_settings(
+    org: str,
+    body: OrganisationSettings,
+    _admin: Principal = Depends(require_org_role("admin")),
+    runtime: Runtime = Depends(runtime_of),
+) -> OrganisationSettings:
     async with runtime.unit_of_work(org) as uow:
-        await uow.collection(ROLES).replace_one({"role_id": role_id}, role, upsert=True)
-        uow.publish(RoleDefined(org_id=org, **role))
-    return role
+        organisations = uow.collection(ORGANISATIONS)
+        await registered_organisation(organisations)
+        await organisations.update_one({}, {"$set": {"settings": body.model_dump()}})
+    return body

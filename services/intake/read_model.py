@@ -1,0 +1,41 @@
+"""Reading intake's view of an organisation: its roles, its current code, its volunteers."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, status
+
+from services.intake.storage import APPLICATIONS, KNOWN_CODES, KNOWN_ROLES
+from shared.domain.vog import RoleRequirements
+from shared.storage.tenancy import Document, TenantCollection
+from shared.storage.unit_of_work import UnitOfWork
+
+ROLE_FIELDS = tuple(RoleRequirements.model_fields)
+
+
+async def volunteer_or_404(uow: UnitOfWork, volunteer_id: str) -> Document:
+    """The volunteer's application; 404 when the organisation has no such volunteer."""
+    found = await uow.collection(APPLICATIONS).find_one({"volunteer_id": volunteer_id})
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "There is no such volunteer.")
+    return found
+
+
+async def known_role(roles: TenantCollection, role_id: str) -> RoleRequirements | None:
+    doc = await roles.find_one({"role_id": role_id})
+    if doc is None:
+        return None
+    return RoleRequirements(**{name: doc[name] for name in ROLE_FIELDS})
+
+
+async def volunteer_role(uow: UnitOfWork, volunteer: Document) -> RoleRequirements:
+    role = await known_role(uow.collection(KNOWN_ROLES), volunteer["role_id"])
+    if role is None:
+        # Applications are accepted only for known roles, and roles are never deleted.
+        raise LookupError(f"role {volunteer['role_id']!r} of a volunteer is unknown")
+    return role
+
+
+async def current_code(uow: UnitOfWork) -> Document | None:
+    # Versions may arrive out of order (one key per version): the highest is current.
+    latest = await uow.collection(KNOWN_CODES).find(sort=[("version", -1)], limit=1)
+    return latest[0] if latest else None

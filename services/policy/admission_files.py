@@ -1,0 +1,169 @@
+"""Load, re-evaluate, store and announce admission files inside one unit of work.
+
+Handlers and jobs use this so that all of them reach decisions the same way: the pure
+`reevaluate` decides, this module only gathers its inputs and turns its verdict into events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from services.policy.domain.admission import AdmissionEvent
+from services.policy.domain.admission_file import (
+    AdmissionFile,
+    Reevaluation,
+    reevaluate,
+    vog_screening_aspects,
+)
+from services.policy.storage import ADMISSIONS, CODES, ROLES
+from shared.domain.vog import RoleRequirements
+from shared.events.admission import (
+    AdmissionBlocked,
+    ResignRequired,
+    VOGRequested,
+    VolunteerAdmitted,
+    VolunteerRejected,
+)
+from shared.events.base import Event
+from shared.logs import get_logger
+from shared.storage.tenancy import Document
+from shared.storage.unit_of_work import UnitOfWork
+
+log = get_logger(__name__)
+
+ROLE_FIELDS = tuple(RoleRequirements.model_fields)
+
+
+class PolicyFacts:
+    """The organisation-wide facts a decision needs, read once per unit of work."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._roles: dict[str, RoleRequirements] = {}
+        self._code_loaded = False
+        self._code_version: int | None = None
+
+    async def role(self, role_id: str) -> RoleRequirements:
+        if role_id not in self._roles:
+            doc = await self._uow.collection(ROLES).find_one({"role_id": role_id})
+            if doc is None:
+                # Intake accepts applications only for roles it learnt from policy, and policy
+                # stores a role before announcing it: a missing role is a broken invariant.
+                raise LookupError(f"role {role_id!r} is not defined")
+            self._roles[role_id] = role_requirements(doc)
+        return self._roles[role_id]
+
+    async def current_code_version(self) -> int | None:
+        if not self._code_loaded:
+            self._code_version = await current_code_version(self._uow)
+            self._code_loaded = True
+        return self._code_version
+
+
+def role_requirements(doc: Mapping[str, Any]) -> RoleRequirements:
+    return RoleRequirements(**{name: doc[name] for name in ROLE_FIELDS})
+
+
+async def current_code_version(uow: UnitOfWork) -> int | None:
+    latest = await uow.collection(CODES).find(
+        sort=[("version", -1)], limit=1, projection={"version": 1}
+    )
+    return int(latest[0]["version"]) if latest else None
+
+
+def file_from(doc: Document) -> AdmissionFile:
+    return AdmissionFile.model_validate(
+        {name: doc.get(name) for name in AdmissionFile.model_fields}
+    )
+
+
+def file_document(file: AdmissionFile) -> Document:
+    return file.model_dump(mode="json")
+
+
+async def load_file(uow: UnitOfWork, volunteer_id: str) -> AdmissionFile | None:
+    doc = await uow.collection(ADMISSIONS).find_one({"volunteer_id": volunteer_id})
+    return file_from(doc) if doc else None
+
+
+async def decide_and_store(
+    uow: UnitOfWork,
+    facts: PolicyFacts,
+    file: AdmissionFile,
+    today: date,
+    *,
+    stored: AdmissionFile | None,
+    expected: Mapping[str, Any] | None = None,
+) -> Reevaluation | None:
+    """Re-evaluate `file`, store it if it differs from `stored`, and queue what changed.
+
+    `stored` is the file as read (None for a new one). `expected` narrows the write to the
+    stored state a sweep selected, so that a file another instance already handled is left
+    alone: None is returned then and nothing is announced.
+    """
+    role = await facts.role(file.role_id)
+    code_version = await facts.current_code_version()
+    result = reevaluate(file, role, code_version, today)
+    if result.file == stored and expected is None:
+        return result
+    written = await uow.collection(ADMISSIONS).replace_one(
+        {"volunteer_id": file.volunteer_id, **(expected or {})},
+        file_document(result.file),
+        upsert=stored is None,
+    )
+    if written.matched_count == 0 and written.upserted_id is None:
+        return None
+    for event in announcements(uow.org_id, result, role, code_version):
+        uow.publish(event)
+    return result
+
+
+def announcements(
+    org_id: str, result: Reevaluation, role: RoleRequirements, code_version: int | None
+) -> list[Event]:
+    file = result.file
+    volunteer = file.volunteer_id
+    missing = list(file.decision.missing) if file.decision else []
+    events: list[Event] = []
+    for kind in result.events:
+        if kind == AdmissionEvent.REJECTED:
+            events.append(VolunteerRejected(org_id=org_id, volunteer_id=volunteer))
+        elif kind == AdmissionEvent.ADMITTED:
+            events.append(
+                VolunteerAdmitted(org_id=org_id, volunteer_id=volunteer, role_id=file.role_id)
+            )
+        elif kind == AdmissionEvent.BLOCKED:
+            events.append(AdmissionBlocked(org_id=org_id, volunteer_id=volunteer, missing=missing))
+        elif kind == AdmissionEvent.RESIGN_REQUIRED and code_version is not None:
+            events.append(
+                ResignRequired(org_id=org_id, volunteer_id=volunteer, version=code_version)
+            )
+        elif kind == AdmissionEvent.VOG_REQUESTED:
+            events.append(
+                VOGRequested(
+                    org_id=org_id,
+                    volunteer_id=volunteer,
+                    role_id=file.role_id,
+                    screening_aspects=vog_screening_aspects(role),
+                )
+            )
+    return events
+
+
+async def reevaluate_matching(
+    uow: UnitOfWork, query: Mapping[str, Any], today: date
+) -> list[Reevaluation]:
+    """Re-evaluate every file of the organisation that matches `query` (a changed role, a new
+    code version). Files whose decision stays the same are rewritten only if their schedule
+    changed, and announce nothing."""
+    facts = PolicyFacts(uow)
+    results = []
+    for doc in await uow.collection(ADMISSIONS).find(dict(query)):
+        file = file_from(doc)
+        result = await decide_and_store(uow, facts, file, today, stored=file)
+        if result is not None:
+            results.append(result)
+    log.info("admission files re-evaluated", count=len(results))
+    return results

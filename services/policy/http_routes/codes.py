@@ -1,0 +1,78 @@
+"""Codes of conduct: numbered versions of an exact text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel, Field
+from pymongo.errors import DuplicateKeyError
+
+from services.policy.admission_files import current_code_version
+from services.policy.domain.code_of_conduct import code_sha256, next_version
+from services.policy.http_routes.organisations import registered_organisation
+from services.policy.storage import CODES, ORGANISATIONS
+from shared.auth.dependencies import require_org_role
+from shared.auth.tokens import Principal
+from shared.events.admission import CodeOfConductPublished
+from shared.runtime.service import Runtime, runtime_of
+
+router = APIRouter(prefix="/v1/orgs", tags=["codes of conduct"])
+
+
+class NewCode(BaseModel):
+    text: str = Field(min_length=1, max_length=200_000)
+
+
+class PublishedCode(BaseModel):
+    version: int
+    sha256: str
+
+
+class CurrentCode(PublishedCode):
+    text: str
+
+
+@router.post(
+    "/{org}/codes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a new version of the code of conduct (admin).",
+)
+async def publish_code(
+    org: str,
+    body: NewCode,
+    _admin: Principal = Depends(require_org_role("admin")),
+    runtime: Runtime = Depends(runtime_of),
+) -> PublishedCode:
+    now = datetime.now(UTC)
+    sha256 = code_sha256(body.text)
+    try:
+        async with runtime.unit_of_work(org) as uow:
+            await registered_organisation(uow.collection(ORGANISATIONS))
+            version = next_version(await current_code_version(uow))
+            await uow.collection(CODES).insert_one(
+                {"version": version, "sha256": sha256, "text": body.text, "published_at": now}
+            )
+            uow.publish(
+                CodeOfConductPublished(org_id=org, version=version, sha256=sha256, published_at=now)
+            )
+    except DuplicateKeyError:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            "Another version was published at the same moment; check the current code and try again.",
+        ) from None
+    return PublishedCode(version=version, sha256=sha256)
+
+
+@router.get("/{org}/codes/current", summary="The current code of conduct (anyone).")
+async def read_current_code(org: str, runtime: Runtime = Depends(runtime_of)) -> CurrentCode:
+    latest: list[dict[str, Any]] = await runtime.db.tenant_collection(org, CODES).find(
+        sort=[("version", -1)], limit=1
+    )
+    if not latest:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "This organisation has not published a code of conduct."
+        )
+    code = latest[0]
+    return CurrentCode(version=code["version"], sha256=code["sha256"], text=code["text"])

@@ -1,0 +1,23 @@
+"""An organisation's settings, kept in its organisation record."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from services.policy.domain.retention import DEFAULT_VOLUNTEER_RETENTION_DAYS
+from shared.storage.tenancy import Document
+
+MAX_RETENTION_DAYS = 10 * 365
+
+
+class OrganisationSettings(BaseModel):
+    volunteer_retention_days: int = Field(
+        default=DEFAULT_VOLUNTEER_RETENTION_DAYS,
+        ge=1,
+        le=MAX_RETENTION_DAYS,
+        description="How long data of rejected and inactive volunteers is kept, in days.",
+    )
+
+
+def settings_of(organisation: Document) -> OrganisationSettings:
+    return OrganisationSettings(**organisation.get("settings", {}))
