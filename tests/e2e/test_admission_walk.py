@@ -1,0 +1,175 @@
+"""One volunteer's way from application to admitted and back, over HTTP against the four
+services as separate processes on the real broker and database — plus the refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from shared.domain.calendar import today
+from shared.events.admission import ResignRequired, VOGRequested, VolunteerAdmitted
+from tests.support.admission import Organisation, bearer
+from tests.support.kafka import read_topic
+from tests.support.platform import Infrastructure, RunningService, eventually
+
+pytestmark = pytest.mark.e2e
+
+CODE_V1 = "Wij behandelen iedereen met respect.\n"
+CODE_V2 = CODE_V1 + "Wij zijn nooit alleen met een kind achter een gesloten deur.\n"
+
+
+def organisation(infra: Infrastructure, services: dict[str, RunningService]) -> Organisation:
+    return Organisation(infra, services["intake"], services["policy"])
+
+
+def days_ago(days: int) -> date:
+    return today() - timedelta(days=days)
+
+
+async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code(
+    infra: Infrastructure, services: dict[str, RunningService]
+) -> None:
+    org = organisation(infra, services)
+    assert org.register().status_code == 201
+    assert org.register().status_code == 409
+
+    role = {"title": "Jeugdleider", "works_with_minors": True, "works_with_vulnerable": False}
+    assert org.define_role("youth-leader", role, headers=org.coordinator).status_code == 403
+    defined = org.define_role("youth-leader", role)
+    assert defined.status_code == 200
+    assert defined.json()["vog_required"] is True
+    assert defined.json()["vog_max_age_days"] == 180
+
+    assert org.policy.get(f"/v1/orgs/{org.id}/codes/current").status_code == 404
+    v1 = org.publish_code(CODE_V1)
+    assert v1.status_code == 201
+    assert v1.json() == {"version": 1, "sha256": hashlib.sha256(CODE_V1.encode()).hexdigest()}
+    assert org.policy.get(f"/v1/orgs/{org.id}/codes/current").json()["text"] == CODE_V1
+
+    anna = org.apply("youth-leader")
+    org.wait_for_admission(anna, "pending", ["interview", "code_signature", "vog"])
+
+    assert org.interview(anna, "proceed").status_code == 201
+    org.wait_for_admission(anna, "pending", ["code_signature", "vog"])
+
+    eventually(lambda: org.sign(anna, 1, CODE_V1).status_code == 201)
+    org.wait_for_admission(anna, "pending", ["vog"])
+
+    too_old = org.hand_in_vog(anna, days_ago(200), [84])
+    assert too_old.status_code == 422
+    assert "at most 180 days" in too_old.json()["detail"]
+    assert org.hand_in_vog(anna, days_ago(-3), [84]).status_code == 422
+    assert org.hand_in_vog(anna, days_ago(20), [11]).status_code == 422
+    assert org.hand_in_vog(anna, days_ago(20), [84]).status_code == 201
+    org.wait_for_admission(anna, "admitted", [])
+
+    v2 = org.publish_code(CODE_V2)
+    assert v2.json()["version"] == 2
+    org.wait_for_admission(anna, "pending", ["code_signature"])
+
+    # Once intake knows version 2, a signature on version 1 is refused as outdated.
+    def outdated_refused() -> bool:
+        answer = org.sign(anna, 1, CODE_V1)
+        return answer.status_code == 409 and "sign version 2" in answer.json()["detail"]
+
+    eventually(outdated_refused)
+    assert org.sign(anna, 2, CODE_V1).status_code == 409  # right number, wrong text
+    assert org.sign(anna, 2, CODE_V2).status_code == 201
+    org.wait_for_admission(anna, "admitted", [])
+
+    # What policy announced about Anna, exactly once each.
+    def about_anna(records: list) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
+        return [
+            (dict(r.headers)["ce_type"].decode(), json.loads(r.value))
+            for r in records
+            if r.key == f"{org.id}:{anna}".encode()
+        ]
+
+    def admitted_twice(records: list) -> bool:  # type: ignore[type-arg]
+        types = [t for t, _ in about_anna(records)]
+        return types.count(VolunteerAdmitted.type_name) >= 2
+
+    records = await read_topic(
+        infra.kafka_bootstrap, VolunteerAdmitted.topic(), until=admitted_twice, timeout=20
+    )
+    announced = about_anna(records)
+    types = [t for t, _ in announced]
+    assert types.count(VolunteerAdmitted.type_name) == 2
+    assert [d["screening_aspects"] for t, d in announced if t == VOGRequested.type_name] == [[84]]
+    assert [d["version"] for t, d in announced if t == ResignRequired.type_name] == [2]
+
+
+async def test_refusals_doubt_rejects_and_other_organisations_see_nothing(
+    infra: Infrastructure, services: dict[str, RunningService]
+) -> None:
+    org = organisation(infra, services)
+    org.register()
+    role = {"title": "Chauffeur", "works_with_minors": False, "works_with_vulnerable": False}
+    org.define_role("driver", role)
+
+    ben = org.apply("driver")
+    unknown_role = org.intake.post(
+        f"/v1/orgs/{org.id}/applications",
+        json={"role_id": "astronaut", "name": "Ben", "email": "ben@example.org"},
+    )
+    assert unknown_role.status_code == 422
+    # No code published yet: nothing to sign, so only the interview is missing.
+    org.wait_for_admission(ben, "pending", ["interview"])
+    assert org.interview(ben, "doubt").status_code == 201
+    org.wait_for_admission(ben, "rejected", [])
+    assert org.interview(ben, "proceed").status_code == 409
+
+    other = organisation(infra, services)
+    admission = f"/v1/orgs/{org.id}/volunteers/{ben}/admission"
+    other_admin = bearer(infra.token("admin", other.id))
+    assert org.policy.get(admission, headers=other_admin).status_code == 404
+    assert org.policy.get(admission, headers=other.volunteer(ben)).status_code == 404
+    assert org.policy.get(admission, headers=org.volunteer("someone-else")).status_code == 404
+    assert org.policy.get(admission, headers=org.volunteer(ben)).json()["status"] == "rejected"
+    assert org.policy.get(admission).status_code == 401
+    other_coordinator = bearer(infra.token("coordinator", other.id))
+    assert (
+        org.intake.post(
+            f"/v1/orgs/{org.id}/volunteers/{ben}/interview",
+            json={"outcome": "proceed"},
+            headers=other_coordinator,
+        ).status_code
+        == 404
+    )
+    assert org.interview("no-such-volunteer", "proceed").status_code == 404
+    # Another volunteer's token cannot sign for Ben.
+    assert org.sign(ben, 1, CODE_V1, headers=org.volunteer("someone-else")).status_code == 404
+
+
+async def test_gratis_vog_and_retention_settings(
+    infra: Infrastructure, services: dict[str, RunningService]
+) -> None:
+    org = organisation(infra, services)
+    org.register()
+    gratis = f"/v1/orgs/{org.id}/gratis-vog"
+    assert org.policy.get(gratis, headers=org.coordinator).status_code == 403
+    assert org.policy.get(gratis, headers=org.admin).json()["eligible"] is False
+
+    role = {"title": "Buddy", "works_with_minors": False, "works_with_vulnerable": True}
+    org.define_role("buddy", role)
+    org.publish_code(CODE_V1)
+    answer = org.policy.get(gratis, headers=org.admin).json()
+    assert answer["eligible"] is True
+    assert answer["pillars"] == {"code_of_conduct": True, "vcp": False, "admission_policy": True}
+    assert answer["missing_pillars"] == ["vcp"]
+
+    settings = f"/v1/orgs/{org.id}/settings"
+    assert org.policy.get(settings, headers=org.admin).json() == {"volunteer_retention_days": 730}
+    changed = org.policy.put(settings, json={"volunteer_retention_days": 365}, headers=org.admin)
+    assert changed.status_code == 200
+    assert org.policy.get(settings, headers=org.admin).json() == {"volunteer_retention_days": 365}
+    assert (
+        org.policy.put(
+            settings, json={"volunteer_retention_days": 0}, headers=org.admin
+        ).status_code
+        == 422
+    )
+
