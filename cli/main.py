@@ -68,9 +68,13 @@ def token_command(
 
 
 def _register_subcommands() -> None:
+    from cli.report import app as report_app
     from cli.up import up
+    from cli.vcp import app as vcp_app
 
     app.command("up")(up)
+    app.add_typer(vcp_app, name="vcp")
+    app.add_typer(report_app, name="report")
 
 
 _register_subcommands()

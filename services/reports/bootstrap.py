@@ -2,8 +2,17 @@
 
 from services.reports.event_handlers import HANDLERS
 from services.reports.http_routes import router
+from services.reports.jobs import JOBS
 from services.reports.storage import INDEXES
-from shared.events.reports import VCPAppointed
+from shared.events.reports import (
+    ReportAcknowledged,
+    ReportClosed,
+    ReportDeadlineApproaching,
+    ReportKeyShared,
+    ReportMessagePosted,
+    ReportStatusChanged,
+    VCPAppointed,
+)
 from shared.runtime.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -12,6 +21,15 @@ DEFINITION = ServiceDefinition(
     default_port=8083,
     routers=[router],
     handlers=HANDLERS,
-    publishes=[VCPAppointed],
+    publishes=[
+        VCPAppointed,
+        ReportAcknowledged,
+        ReportMessagePosted,
+        ReportStatusChanged,
+        ReportClosed,
+        ReportKeyShared,
+        ReportDeadlineApproaching,
+    ],
     indexes=INDEXES,
+    jobs=JOBS,
 )

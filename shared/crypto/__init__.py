@@ -4,6 +4,7 @@ Reporters' clients seal, VCPs' clients open; the services only validate envelope
 (`Envelope.model_validate`) and store ciphertext.
 """
 
+from shared.crypto.bodies import CATEGORIES, Category, MessageBody, ReportBody
 from shared.crypto.encoding import b64url_decode, b64url_encode
 from shared.crypto.envelope import (
     MAX_CIPHERTEXT_LEN,
@@ -60,6 +61,7 @@ from shared.crypto.receipt import (
 )
 
 __all__ = [
+    "CATEGORIES",
     "DEFAULT_KDF_PARAMS",
     "DEFAULT_SUITE",
     "MAX_CIPHERTEXT_LEN",
@@ -68,16 +70,19 @@ __all__ = [
     "SUITES",
     "SUITE_HYBRID",
     "SUITE_X25519",
+    "Category",
     "CryptoError",
     "DecryptionError",
     "Envelope",
     "KdfParams",
     "KeyFile",
     "KeyFileError",
+    "MessageBody",
     "PrivateKey",
     "PublicKey",
     "ReceiptKeys",
     "Recipient",
+    "ReportBody",
     "SuiteName",
     "WrongPassphraseError",
     "b64url_decode",

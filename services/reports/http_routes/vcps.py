@@ -1,9 +1,9 @@
-"""reports' HTTP API: VCPs and their keys."""
+"""Appointing VCPs with their public keys, and publishing those keys to reporters."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, status
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from pymongo.errors import DuplicateKeyError
 
 from services.reports.storage import VCPS
@@ -13,11 +13,13 @@ from shared.crypto import PublicKey
 from shared.events.reports import VCPAppointed
 from shared.runtime.service import Runtime, runtime_of
 
-router = APIRouter(prefix="/v1/orgs/{org}", tags=["reports"])
+router = APIRouter(prefix="/v1/orgs/{org}", tags=["VCPs"])
 
 
 class NewVCP(BaseModel):
-    vcp_id: str = Field(min_length=1, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+
+    vcp_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     public_key: PublicKey
@@ -38,7 +40,16 @@ async def appoint_vcp(
     public_key = body.public_key.model_dump()
     try:
         async with runtime.unit_of_work(org) as uow:
-            await uow.collection(VCPS).insert_one(
+            vcps = uow.collection(VCPS)
+            # One envelope names one suite, so every VCP of an organisation needs the same.
+            other = await vcps.find_one({"public_key.suite": {"$ne": body.public_key.suite}})
+            if other is not None:
+                raise HTTPException(
+                    status.HTTP_409_CONFLICT,
+                    f"The organisation's VCPs use {other['public_key']['suite']} keys; "
+                    f"a {body.public_key.suite} key cannot be sealed to together with them.",
+                )
+            await vcps.insert_one(
                 {
                     "vcp_id": body.vcp_id,
                     "name": body.name,
@@ -59,7 +70,8 @@ async def appoint_vcp(
             )
     except DuplicateKeyError:
         raise HTTPException(
-            status.HTTP_409_CONFLICT, f"VCP {body.vcp_id} is already appointed."
+            status.HTTP_409_CONFLICT,
+            f"VCP {body.vcp_id} is already appointed, or another VCP has this public key.",
         ) from None
     return {"vcp_id": body.vcp_id, "fingerprint": fingerprint}
 

@@ -1,0 +1,80 @@
+"""A case's conversation as the people in it see it, decrypted on their own device."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.panel import Panel
+from rich.text import Text
+
+from shared.crypto import (
+    DecryptionError,
+    Envelope,
+    MessageBody,
+    PrivateKey,
+    message_context,
+    open_envelope,
+)
+
+Sender = Literal["vcp", "reporter"]
+NOT_FOR_THIS_KEY = "sealed to other keys; not readable here"
+
+
+@dataclass(frozen=True)
+class ConversationMessage:
+    message_id: str
+    sender: Sender
+    at: str
+    # None when the message could not be read here; `problem` then says why.
+    text: str | None
+    problem: str | None = None
+
+
+def open_message(
+    org: str, report_id: str, message: dict[str, Any], key: PrivateKey | None
+) -> ConversationMessage:
+    """Decrypt one message of a case with `key`."""
+    envelope = Envelope.model_validate(message["envelope"])
+    base = (message["message_id"], message["from"], message["at"])
+    if key is None or envelope.recipient_for(key.fingerprint) is None:
+        return ConversationMessage(*base, text=None, problem=NOT_FOR_THIS_KEY)
+    context = message_context(org, report_id, message["message_id"])
+    try:
+        text = MessageBody.model_validate(open_envelope(envelope, key, context)).text
+    except (DecryptionError, ValidationError):
+        # An altered or misplaced message must not hide the rest of the conversation.
+        return ConversationMessage(*base, text=None, problem="could not be opened: altered")
+    return ConversationMessage(*base, text=text)
+
+
+def open_conversation(
+    org: str,
+    report_id: str,
+    messages: Sequence[dict[str, Any]],
+    key_for: Callable[[Envelope], PrivateKey | None],
+) -> list[ConversationMessage]:
+    """Every message, each opened with the key `key_for` picks for its envelope."""
+    return [
+        open_message(org, report_id, m, key_for(Envelope.model_validate(m["envelope"])))
+        for m in messages
+    ]
+
+
+def print_conversation(
+    console: Console, messages: Sequence[ConversationMessage], me: Sender
+) -> None:
+    if not messages:
+        console.print("[dim]No messages yet.[/dim]")
+    for message in messages:
+        who = "you" if message.sender == me else message.sender.upper()
+        # Text, not markup: what the other side wrote must not style our terminal.
+        body = (
+            Text(message.text)
+            if message.text is not None
+            else Text(f"({message.problem})", style="dim")
+        )
+        console.print(Panel(body, title=f"{who} · {message.at}", title_align="left"))

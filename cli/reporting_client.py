@@ -1,0 +1,165 @@
+"""HTTP client for the reporting API (API.md: intake's report row and the reports rows),
+used by `safehands vcp …` and `safehands report …` and importable by tests.
+
+It moves ciphertext only: sealing and opening happen in the callers, on this device.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from shared.crypto import PublicKey
+
+# API.md's local ports (embedded default).
+DEFAULT_INTAKE_URL = "http://127.0.0.1:8081"
+DEFAULT_REPORTS_URL = "http://127.0.0.1:8083"
+
+
+class ApiError(Exception):
+    """The platform answered with an error; `detail` is its sentence for people."""
+
+    def __init__(self, status_code: int, detail: str) -> None:
+        super().__init__(f"{detail} (HTTP {status_code})")
+        self.status_code = status_code
+        self.detail = detail
+
+
+class ReportingError(Exception):
+    """Something the person can act on, in one sentence."""
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    return detail if isinstance(detail, str) else response.reason_phrase or "request failed"
+
+
+@dataclass
+class ReportingApi:
+    """The platform as a reporter or a VCP sees it. `token` only for VCP calls."""
+
+    intake_url: str = DEFAULT_INTAKE_URL
+    reports_url: str = DEFAULT_REPORTS_URL
+    token: str | None = None
+    timeout: float = 30.0
+    _http: httpx.Client = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._http = httpx.Client(timeout=self.timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _call(self, method: str, url: str, *, body: Any = None, authenticated: bool = False) -> Any:
+        headers = {}
+        if authenticated:
+            if not self.token:
+                raise ApiError(401, "A token is needed: pass --token or set SH_TOKEN.")
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = self._http.request(method, url, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise ApiError(0, f"Could not reach {url.split('/v1/')[0]}: {exc}") from None
+        if response.is_error:
+            raise ApiError(response.status_code, _detail(response))
+        return response.json() if response.content else None
+
+    def _reports(self, org: str, path: str = "") -> str:
+        return f"{self.reports_url}/v1/orgs/{org}{path}"
+
+    # --- anyone / the reporter ------------------------------------------------------
+
+    def vcp_keys(self, org: str) -> list[dict[str, Any]]:
+        keys: list[dict[str, Any]] = self._call("GET", self._reports(org, "/vcp-keys"))
+        return keys
+
+    def submit_report(self, org: str, submission: dict[str, Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = self._call(
+            "POST", f"{self.intake_url}/v1/orgs/{org}/reports", body=submission
+        )
+        return answer
+
+    def open_mailbox(self, org: str, secret: str) -> dict[str, Any]:
+        answer: dict[str, Any] = self._call(
+            "POST", self._reports(org, "/mailbox"), body={"secret": secret}
+        )
+        return answer
+
+    def post_reporter_message(
+        self, org: str, secret: str, message_id: str, envelope: dict[str, Any]
+    ) -> None:
+        self._call(
+            "POST",
+            self._reports(org, "/mailbox/messages"),
+            body={"secret": secret, "message_id": message_id, "envelope": envelope},
+        )
+
+    # --- a VCP ------------------------------------------------------------------------
+
+    def list_reports(self, org: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = self._call(
+            "GET", self._reports(org, "/reports"), authenticated=True
+        )
+        return rows
+
+    def get_report(self, org: str, report_id: str) -> dict[str, Any]:
+        report: dict[str, Any] = self._call(
+            "GET", self._reports(org, f"/reports/{report_id}"), authenticated=True
+        )
+        return report
+
+    def post_vcp_message(
+        self, org: str, report_id: str, message_id: str, envelope: dict[str, Any]
+    ) -> None:
+        self._call(
+            "POST",
+            self._reports(org, f"/reports/{report_id}/messages"),
+            body={"message_id": message_id, "envelope": envelope},
+            authenticated=True,
+        )
+
+    def change_status(self, org: str, report_id: str, status: str) -> dict[str, Any]:
+        answer: dict[str, Any] = self._call(
+            "POST",
+            self._reports(org, f"/reports/{report_id}/status"),
+            body={"status": status},
+            authenticated=True,
+        )
+        return answer
+
+    def share_keys(self, org: str, report_id: str, share: dict[str, Any]) -> dict[str, Any]:
+        answer: dict[str, Any] = self._call(
+            "POST",
+            self._reports(org, f"/reports/{report_id}/keys"),
+            body=share,
+            authenticated=True,
+        )
+        return answer
+
+
+def vcp_public_keys(api: ReportingApi, org: str) -> list[PublicKey]:
+    """The organisation's VCP keys, which every report and every message is sealed to."""
+    keys = [PublicKey.model_validate(k["public_key"]) for k in api.vcp_keys(org)]
+    if not keys:
+        raise ReportingError(
+            f"Organisation {org} has no confidential contact person (VCP) yet, "
+            "so nobody could read a report."
+        )
+    return keys

@@ -1,0 +1,413 @@
+"""`safehands vcp …`: a confidential contact person's client.
+
+The VCP's private key lives in a key file on their device, encrypted under a passphrase
+(and a printed recovery code); reports and messages are opened here and nowhere else.
+The functions take a `ReportingApi` and return plain data, so tests drive the same code.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import jwt
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from cli.conversation import ConversationMessage, open_conversation, print_conversation
+from cli.reporting_client import (
+    DEFAULT_REPORTS_URL,
+    ApiError,
+    ReportingApi,
+    ReportingError,
+    vcp_public_keys,
+)
+from shared.crypto import (
+    DEFAULT_KDF_PARAMS,
+    DEFAULT_SUITE,
+    SUITES,
+    CryptoError,
+    DecryptionError,
+    Envelope,
+    KdfParams,
+    MessageBody,
+    PrivateKey,
+    PublicKey,
+    ReportBody,
+    SuiteName,
+    create_key_file,
+    load_private_key,
+    message_context,
+    open_envelope,
+    report_context,
+    reseal_content_key,
+    rewrap,
+    seal,
+)
+
+console = Console()
+errors = Console(stderr=True)
+
+DEFAULT_KEY_FILE = Path.home() / ".safehands" / "vcp-key.json"
+STATUSES = ("acknowledged", "in_progress", "closed")
+
+
+@dataclass(frozen=True)
+class NewKey:
+    path: Path
+    public_key: PublicKey
+    recovery_code: str
+
+
+def keygen(
+    path: Path,
+    passphrase: str,
+    *,
+    suite: SuiteName = DEFAULT_SUITE,
+    params: KdfParams = DEFAULT_KDF_PARAMS,
+) -> NewKey:
+    """Generate a key pair and save it encrypted at `path` (never overwriting a key)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_key, recovery_code = create_key_file(path, passphrase, suite=suite, params=params)
+    return NewKey(path, private_key.public_key, recovery_code)
+
+
+def recover(path: Path, recovery_code: str, new_passphrase: str) -> None:
+    """Re-encrypt the key file under a new passphrase, unlocked with the recovery code."""
+    rewrap(path, recovery_code, new_passphrase)
+
+
+def inbox(api: ReportingApi, org: str) -> list[dict[str, Any]]:
+    """The organisation's reports: overdue first, then by the next deadline, then oldest."""
+    rows = api.list_reports(org)
+    return sorted(
+        rows,
+        key=lambda r: (not r.get("overdue"), r.get("next_deadline") or "~", r["received_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    report_id: str
+    status: str
+    received_at: str
+    acknowledge_by: str
+    feedback_by: str
+    # None when the report is not sealed to this VCP's key (not handed over yet).
+    report: ReportBody | None
+    messages: list[ConversationMessage]
+
+
+def read_case(api: ReportingApi, org: str, report_id: str, key: PrivateKey) -> Case:
+    """Fetch a report with its conversation and decrypt both with the VCP's key."""
+    data = api.get_report(org, report_id)
+    envelope = Envelope.model_validate(data["envelope"])
+    report = None
+    if envelope.recipient_for(key.fingerprint) is not None:
+        body = open_envelope(envelope, key, report_context(org, report_id))
+        report = ReportBody.model_validate(body)
+    return Case(
+        report_id=report_id,
+        status=data["status"],
+        received_at=data["received_at"],
+        acknowledge_by=data["acknowledge_by"],
+        feedback_by=data["feedback_by"],
+        report=report,
+        messages=open_conversation(org, report_id, data["messages"], lambda _envelope: key),
+    )
+
+
+def reply(api: ReportingApi, org: str, report_id: str, text: str) -> str:
+    """Write to the reporter: sealed to their reply key and every VCP key; returns its id."""
+    body = MessageBody(text=text)
+    report = api.get_report(org, report_id)
+    recipients = [PublicKey.model_validate(report["reply_key"]), *vcp_public_keys(api, org)]
+    message_id = str(uuid.uuid4())
+    envelope = seal(body.to_body(), recipients, message_context(org, report_id, message_id))
+    api.post_vcp_message(org, report_id, message_id, envelope.model_dump())
+    return message_id
+
+
+def set_status(api: ReportingApi, org: str, report_id: str, status: str) -> dict[str, Any]:
+    return api.change_status(org, report_id, status)
+
+
+def share(
+    api: ReportingApi, org: str, report_id: str, key: PrivateKey, to_vcp_id: str
+) -> dict[str, Any]:
+    """Hand the case over: re-seal the content key of the report and of every message to
+    another VCP of the organisation (ReportKeyShared). Only what this key opens is passed
+    on, so an altered entry is never handed over."""
+    target = next((k for k in api.vcp_keys(org) if k["vcp_id"] == to_vcp_id), None)
+    if target is None:
+        raise ReportingError(f"Organisation {org} has no VCP {to_vcp_id}.")
+    new_key = PublicKey.model_validate(target["public_key"])
+    data = api.get_report(org, report_id)
+    handover: dict[str, Any] = {"vcp_id": to_vcp_id, "messages": {}}
+    sealed = [(report_context(org, report_id), data["envelope"], None)]
+    sealed += [
+        (message_context(org, report_id, m["message_id"]), m["envelope"], m["message_id"])
+        for m in data["messages"]
+    ]
+    for context, raw_envelope, message_id in sealed:
+        envelope = Envelope.model_validate(raw_envelope)
+        if envelope.recipient_for(new_key.fingerprint()) is not None:
+            continue
+        what = "the report" if message_id is None else f"message {message_id}"
+        if envelope.recipient_for(key.fingerprint) is None:
+            raise ReportingError(
+                f"{what.capitalize()} is not sealed to your key, so you cannot hand it over."
+            )
+        entry = reseal_content_key(envelope, key, context, new_key).model_dump()
+        if message_id is None:
+            handover["report"] = entry
+        else:
+            handover["messages"][message_id] = entry
+    return api.share_keys(org, report_id, handover)
+
+
+# --- the commands ---------------------------------------------------------------------
+
+app = typer.Typer(
+    help="For a confidential contact person (VCP): keys, inbox, cases, replies, hand-over.",
+    no_args_is_help=True,
+)
+
+KeyFileOption = Annotated[
+    Path, typer.Option("--key-file", envvar="SH_VCP_KEY_FILE", help="The VCP's key file.")
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option("--token", envvar="SH_TOKEN", help="Your VCP access token.", show_default=False),
+]
+OrgOption = Annotated[
+    str | None,
+    typer.Option("--org", help="The organisation; by default the one in your token."),
+]
+ReportsUrl = Annotated[str, typer.Option(envvar="SH_REPORTS_URL", help="Base URL of reports.")]
+ReportId = Annotated[str, typer.Argument(help="The report's id (see `safehands vcp inbox`).")]
+
+
+def _fail(message: str) -> typer.Exit:
+    errors.print(Text(message, style="red"))
+    return typer.Exit(1)
+
+
+def _session(token: str | None, org: str | None, reports_url: str) -> tuple[ReportingApi, str]:
+    if not token:
+        raise _fail("A VCP token is needed: pass --token or set SH_TOKEN.")
+    if org is None:
+        try:
+            # Only to learn the organisation; the server verifies the token.
+            org = jwt.decode(token, options={"verify_signature": False}).get("org")
+        except jwt.PyJWTError:
+            org = None
+        if not org:
+            raise _fail("Which organisation? Pass --org.")
+    return ReportingApi(reports_url=reports_url, token=token), org
+
+
+def _passphrase(confirm: bool = False) -> str:
+    return os.environ.get("SH_VCP_PASSPHRASE") or typer.prompt(
+        "Passphrase of your key file", hide_input=True, confirmation_prompt=confirm
+    )
+
+
+def _unlock(key_file: Path) -> PrivateKey:
+    try:
+        return load_private_key(key_file, _passphrase())
+    except FileNotFoundError:
+        raise _fail(f"There is no key file at {key_file}: run `safehands vcp keygen`.") from None
+    except CryptoError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command("keygen")
+def keygen_command(
+    key_file: KeyFileOption = DEFAULT_KEY_FILE,
+    suite: Annotated[
+        str, typer.Option(help=f"One of {', '.join(SUITES)}; the hybrid resists quantum attacks.")
+    ] = DEFAULT_SUITE,
+) -> None:
+    """Create your key pair; print the public key (for your admin) and the recovery code."""
+    if suite not in SUITES:
+        raise _fail(f"Unknown suite {suite!r}: choose one of {', '.join(SUITES)}.")
+    passphrase = _passphrase(confirm=True)
+    try:
+        new = keygen(key_file, passphrase, suite=suite)
+    except FileExistsError:
+        raise _fail(f"{key_file} already exists; it is never overwritten.") from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"Key file written to {new.path} (readable by you only).")
+    console.print(f"Fingerprint: [bold]{new.public_key.fingerprint()}[/bold]")
+    console.print("Public key — give this to your organisation's admin to appoint you:")
+    console.print_json(new.public_key.model_dump_json())
+    console.print(
+        Panel(
+            f"[bold]{new.recovery_code}[/bold]\n\n"
+            "If you forget your passphrase, this code sets a new one\n"
+            "(`safehands vcp recover`). It is shown only now: print or write it down and\n"
+            "keep it apart from this device. Without passphrase and code, the reports\n"
+            "sealed to this key can never be read again.",
+            title="Recovery code",
+            title_align="left",
+        )
+    )
+
+
+@app.command("recover")
+def recover_command(key_file: KeyFileOption = DEFAULT_KEY_FILE) -> None:
+    """Set a new passphrase on your key file with the recovery code."""
+    code = typer.prompt("Recovery code", hide_input=True)
+    new_passphrase = _passphrase(confirm=True)
+    try:
+        recover(key_file, code, new_passphrase)
+    except FileNotFoundError:
+        raise _fail(f"There is no key file at {key_file}.") from None
+    except (CryptoError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    console.print("The key file now opens with the new passphrase.")
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return "—"
+    return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+
+
+@app.command("inbox")
+def inbox_command(
+    token: TokenOption = None,
+    org: OrgOption = None,
+    reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+) -> None:
+    """List the organisation's reports with status and deadlines, overdue ones first."""
+    api, org = _session(token, org, reports_url)
+    try:
+        with api:
+            rows = inbox(api, org)
+    except ApiError as exc:
+        raise _fail(str(exc)) from None
+    table = Table(title=f"Reports of {org}")
+    for column in ("report", "received", "status", "acknowledge by", "feedback by", ""):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["report_id"],
+            _when(row["received_at"]),
+            row["status"],
+            _when(row["acknowledge_by"]),
+            _when(row["feedback_by"]),
+            "[red bold]OVERDUE[/red bold]" if row.get("overdue") else "",
+        )
+    console.print(table)
+
+
+@app.command("read")
+def read_command(
+    report_id: ReportId,
+    key_file: KeyFileOption = DEFAULT_KEY_FILE,
+    token: TokenOption = None,
+    org: OrgOption = None,
+    reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+) -> None:
+    """Decrypt a report and its conversation here, and show them."""
+    api, org = _session(token, org, reports_url)
+    key = _unlock(key_file)
+    try:
+        with api:
+            case = read_case(api, org, report_id, key)
+    except (ApiError, DecryptionError, ValidationError) as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"Report {case.report_id} — [bold]{case.status}[/bold] — received "
+        f"{_when(case.received_at)}; acknowledge by {_when(case.acknowledge_by)}, "
+        f"feedback by {_when(case.feedback_by)}"
+    )
+    if case.report is None:
+        console.print("[yellow]This report is not shared with your key yet.[/yellow]")
+    else:
+        report = case.report
+        lines = [f"Category: {report.category}"]
+        for label, value in (
+            ("Occurred on", report.occurred_on),
+            ("Location", report.location),
+            ("People involved", report.people_involved),
+        ):
+            if value:
+                lines.append(f"{label}: {value}")
+        contact = (report.contact or "yes") if report.wants_contact else "no"
+        lines += [f"Wants contact: {contact}", "", report.description]
+        console.print(Panel(Text("\n".join(lines)), title="Report", title_align="left"))
+    print_conversation(console, case.messages, me="vcp")
+
+
+@app.command("reply")
+def reply_command(
+    report_id: ReportId,
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="The text; asked for when left out.")
+    ] = None,
+    token: TokenOption = None,
+    org: OrgOption = None,
+    reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+) -> None:
+    """Write to the reporter (sealed to their reply key and every VCP key)."""
+    api, org = _session(token, org, reports_url)
+    text = message or typer.prompt("Your message to the reporter")
+    try:
+        with api:
+            reply(api, org, report_id, text)
+    except (ApiError, ReportingError, ValidationError) as exc:
+        raise _fail(str(exc)) from None
+    console.print("Sent. The reporter reads it with their receipt.")
+
+
+@app.command("status")
+def status_command(
+    report_id: ReportId,
+    status: Annotated[str, typer.Argument(help=f"One of: {', '.join(STATUSES)}.")],
+    token: TokenOption = None,
+    org: OrgOption = None,
+    reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+) -> None:
+    """Move the case to its next step."""
+    if status not in STATUSES:
+        raise _fail(f"Unknown status {status!r}: choose one of {', '.join(STATUSES)}.")
+    api, org = _session(token, org, reports_url)
+    try:
+        with api:
+            answer = set_status(api, org, report_id, status)
+    except ApiError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"Report {report_id} is now [bold]{answer['status']}[/bold].")
+
+
+@app.command("share")
+def share_command(
+    report_id: ReportId,
+    to: Annotated[str, typer.Option("--to", help="The vcp_id of the VCP taking over.")],
+    key_file: KeyFileOption = DEFAULT_KEY_FILE,
+    token: TokenOption = None,
+    org: OrgOption = None,
+    reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+) -> None:
+    """Hand the case to another VCP: re-seal the report and its messages to their key."""
+    api, org = _session(token, org, reports_url)
+    key = _unlock(key_file)
+    try:
+        with api:
+            answer = share(api, org, report_id, key, to)
+    except (ApiError, ReportingError, DecryptionError) as exc:
+        raise _fail(str(exc)) from None
+    shared = len(answer["messages_shared"]) + (1 if answer["report_shared"] else 0)
+    console.print(f"Shared with {to}: {shared} envelope(s) re-sealed to their key.")

@@ -1,0 +1,70 @@
+"""How a case is kept in MongoDB and shown over HTTP, shared by routes, handlers and jobs.
+
+A report document holds the envelope as received (plus recipients added when the case is
+handed over), the reporter's mailbox lookup and reply key, the case status and its
+deadlines, and `next_check_at`: when the deadline sweep must look at it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from services.reports.domain.case_settings import CaseSettings
+from services.reports.domain.deadlines import CaseClock, is_overdue, next_check_at, next_deadline
+from services.reports.domain.workflow import CaseStatus
+from shared.storage.tenancy import Document, TenantCollection
+
+
+def clock_of(report: Mapping[str, Any]) -> CaseClock:
+    return CaseClock(
+        status=CaseStatus(report["status"]),
+        acknowledge_by=report["acknowledge_by"],
+        feedback_by=report["feedback_by"],
+        feedback_given=bool(report.get("feedback_given", False)),
+        announced=frozenset(report.get("announced", ())),
+    )
+
+
+def with_next_check(fields: Document, report: Mapping[str, Any]) -> Document:
+    """`fields` to $set on `report`, plus the sweep's next look computed from the result."""
+    return {**fields, "next_check_at": next_check_at(clock_of({**report, **fields}))}
+
+
+def case_summary(report: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """A row of the VCP's inbox (API.md) plus `overdue` and `next_deadline`."""
+    clock = clock_of(report)
+    return {
+        "report_id": report["report_id"],
+        "received_at": report["received_at"],
+        "status": report["status"],
+        "acknowledge_by": report["acknowledge_by"],
+        "feedback_by": report["feedback_by"],
+        "overdue": is_overdue(clock, now),
+        "next_deadline": next_deadline(clock),
+    }
+
+
+def message_view(message: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "message_id": message["message_id"],
+        "from": message["from"],
+        "at": message["at"],
+        "envelope": message["envelope"],
+    }
+
+
+async def load_case_settings(settings: TenantCollection) -> CaseSettings:
+    """The organisation's periods; the defaults until an admin set them."""
+    stored = await settings.find_one({}, projection={"_id": 0, "org_id": 0})
+    return CaseSettings.model_validate(stored or {})
+
+
+async def vcp_fingerprints(vcps: TenantCollection) -> set[str]:
+    """The fingerprints of every VCP key of the organisation."""
+    return {v["fingerprint"] for v in await vcps.find({}, projection={"fingerprint": 1})}
+
+
+def recipient_ids(envelope: Mapping[str, Any]) -> set[str]:
+    return {r["key_id"] for r in envelope["recipients"]}

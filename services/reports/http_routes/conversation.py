@@ -1,0 +1,105 @@
+"""Adding a message to a case's conversation, the same for the VCP and the reporter.
+
+The server cannot read a message; it checks what it can without a key (suite and
+recipients) and keeps the conversation closed once the case is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import HTTPException, status
+from pymongo.errors import DuplicateKeyError
+
+from services.reports.case_documents import with_next_check
+from services.reports.domain.deadlines import gives_feedback
+from services.reports.domain.workflow import CaseStatus, accepts_messages
+from services.reports.storage import MESSAGES, REPORTS
+from shared.crypto import Envelope
+from shared.events.reports import ReportMessagePosted
+from shared.storage.tenancy import Document
+from shared.storage.unit_of_work import UnitOfWork
+
+CHANGED_MEANWHILE = "The report changed while this request ran; fetch it again and retry."
+
+
+def check_open(report: Document) -> CaseStatus:
+    """The case's status; 409 once it is closed, when nobody adds to the conversation."""
+    case_status = CaseStatus(report["status"])
+    if not accepts_messages(case_status):
+        raise HTTPException(status.HTTP_409_CONFLICT, "The report is closed.")
+    return case_status
+
+
+def check_message_envelope(
+    envelope: Envelope, report: Mapping[str, Any], expected: set[str], who: str
+) -> None:
+    """422 unless `envelope` uses the report's suite and is sealed to exactly `expected`.
+
+    `who` names the recipients in the message, e.g. "every VCP key of the organisation".
+    """
+    suite = report["envelope"]["suite"]
+    if envelope.suite != suite:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"The envelope must use the report's suite {suite}.",
+        )
+    if {r.key_id for r in envelope.recipients} != expected:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"The message must be sealed to exactly {who} (see GET /v1/orgs/{{org}}/vcp-keys).",
+        )
+
+
+async def add_message(
+    uow: UnitOfWork,
+    report: Document,
+    *,
+    message_id: str,
+    sender: Literal["vcp", "reporter"],
+    envelope: Envelope,
+    at: datetime,
+    vcp_id: str | None = None,
+) -> None:
+    """Store the message and announce it (ReportMessagePosted), in the caller's transaction.
+
+    The report is updated on the condition that its status is still the one read, so a
+    message and a concurrent status change cannot both win.
+    """
+    case_status = check_open(report)
+    report_id = report["report_id"]
+    message: Document = {
+        "report_id": report_id,
+        "message_id": message_id,
+        "from": sender,
+        "at": at,
+        "envelope": envelope.model_dump(),
+    }
+    if vcp_id is not None:
+        message["vcp_id"] = vcp_id
+    try:
+        await uow.collection(MESSAGES).insert_one(message)
+    except DuplicateKeyError:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"A message {message_id} already exists."
+        ) from None
+    fields: Document = {"last_message_at": at}
+    if sender == "vcp" and gives_feedback(case_status):
+        fields["feedback_given"] = True
+    updated = await uow.collection(REPORTS).update_one(
+        {"report_id": report_id, "status": case_status.value},
+        {"$set": with_next_check(fields, report)},
+    )
+    if updated.matched_count != 1:
+        raise HTTPException(status.HTTP_409_CONFLICT, CHANGED_MEANWHILE)
+    uow.publish(
+        ReportMessagePosted(
+            org_id=uow.org_id,
+            report_id=report_id,
+            message_id=message_id,
+            sender=sender,
+            posted_at=at,
+        )
+    )

@@ -1,0 +1,68 @@
+"""Anonymous counts per category and quarter: released by a VCP, read by the admin."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.reports.domain.statistics import QUARTER_PATTERN, has_started
+from services.reports.storage import STATISTICS
+from shared.auth.dependencies import require_org_role
+from shared.auth.tokens import Principal
+from shared.crypto import Category
+from shared.runtime.service import Runtime, runtime_of
+
+router = APIRouter(prefix="/v1/orgs/{org}/stats", tags=["statistics"])
+
+
+class Release(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quarter: str = Field(pattern=QUARTER_PATTERN, examples=["2026Q4"])
+    counts: dict[Category, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Release the counts of one quarter; a new release replaces the last (vcp).",
+)
+async def release_statistics(
+    org: str,
+    body: Release,
+    vcp: Principal = Depends(require_org_role("vcp")),
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    if not has_started(body.quarter, now.date()):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"The quarter {body.quarter} has not started yet.",
+        )
+    release = {
+        "quarter": body.quarter,
+        "counts": dict(sorted(body.counts.items())),
+        "released_at": now,
+    }
+    async with runtime.unit_of_work(org) as uow:
+        await uow.collection(STATISTICS).replace_one(
+            {"quarter": body.quarter}, {**release, "released_by": vcp.sub}, upsert=True
+        )
+    return release
+
+
+@router.get("", summary="The released counts, by quarter (admin).")
+async def read_statistics(
+    org: str,
+    _admin: Principal = Depends(require_org_role("admin")),
+    runtime: Runtime = Depends(runtime_of),
+) -> list[dict[str, Any]]:
+    releases = await runtime.db.tenant_collection(org, STATISTICS).find(
+        {},
+        sort=[("quarter", 1)],
+        projection={"_id": 0, "quarter": 1, "counts": 1, "released_at": 1},
+    )
+    return releases
