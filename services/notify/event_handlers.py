@@ -1,40 +1,22 @@
-"""notify's event handlers: decide who hears of an event, record it, hand it to delivery."""
+"""notify's event handler: every event of the registry passes through the same three steps,
+in the consumer's transaction — remember what mails need, record the mails the event calls
+for, record the webhook deliveries of subscriptions that want it."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
-from services.notify.storage import NOTIFICATIONS
-from shared.events.admission import VolunteerApplied
-from shared.events.notifications import NotificationSent
+from services.notify.mail_outbox import record_event_mails
+from services.notify.read_model import project
+from services.notify.webhook_outbox import record_webhook_deliveries
+from shared.events import REGISTRY, Event
 from shared.messaging.consumer import Handlers
 from shared.storage.unit_of_work import UnitOfWork
 
 
-async def on_volunteer_applied(event: VolunteerApplied, uow: UnitOfWork) -> None:
-    notification_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
-    await uow.collection(NOTIFICATIONS).insert_one(
-        {
-            "notification_id": notification_id,
-            "kind": "application_received",
-            "recipient_role": "applicant",
-            "to": event.email,
-            "caused_by_event_id": uow.causation_id,
-            "created_at": now,
-        }
-    )
-    uow.publish(
-        NotificationSent(
-            org_id=event.org_id,
-            notification_id=notification_id,
-            kind="application_received",
-            recipient_role="applicant",
-            caused_by_event_id=uow.causation_id or "",
-            sent_at=now,
-        )
-    )
+async def on_event(event: Event, uow: UnitOfWork) -> None:
+    # The read model first: a VolunteerApplied's own mails need the applicant's address.
+    await project(event, uow)
+    await record_event_mails(event, uow)
+    await record_webhook_deliveries(event, uow)
 
 
-HANDLERS: Handlers = {VolunteerApplied: on_volunteer_applied}
+HANDLERS: Handlers = {event: on_event for event in REGISTRY}

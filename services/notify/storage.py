@@ -1,7 +1,33 @@
-"""notify's collections."""
+"""notify's collections: its read model of the other services' events, the mails it is to
+send (an outbox of mails) and the webhook subscriptions with their deliveries."""
 
 from shared.storage.database import IndexSpec
 
-NOTIFICATIONS = "notifications"
+# Read model, one document per organisation / role / volunteer / VCP.
+ORGANISATIONS = "organisations"
+ROLES = "roles"
+VOLUNTEERS = "volunteers"
+VCPS = "vcps"
+# Coordinators' and admins' addresses, set by the organisation's admin.
+CONTACTS = "contacts"
+# One document per mail: recorded in the handler's transaction, sent by the mail worker.
+MAILS = "mails"
+WEBHOOKS = "webhooks"
+DELIVERIES = "webhook_deliveries"
 
-INDEXES = (IndexSpec(NOTIFICATIONS, (("notification_id", 1),), unique=True),)
+INDEXES = (
+    IndexSpec(ORGANISATIONS, (), unique=True),
+    IndexSpec(CONTACTS, (), unique=True),
+    IndexSpec(ROLES, (("role_id", 1),), unique=True),
+    IndexSpec(VOLUNTEERS, (("volunteer_id", 1),), unique=True),
+    IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
+    # A redelivered event or a second notify instance can never record a mail twice.
+    IndexSpec(MAILS, (("event_id", 1), ("to", 1), ("kind", 1)), unique=True),
+    IndexSpec(MAILS, (("volunteer_id", 1),)),
+    # The workers look for due work across organisations.
+    IndexSpec(MAILS, (("status", 1), ("next_attempt_at", 1)), tenant=False),
+    IndexSpec(WEBHOOKS, (("webhook_id", 1),), unique=True),
+    IndexSpec(DELIVERIES, (("webhook_id", 1), ("event_id", 1)), unique=True),
+    IndexSpec(DELIVERIES, (("webhook_id", 1), ("created_at", -1))),
+    IndexSpec(DELIVERIES, (("status", 1), ("next_attempt_at", 1)), tenant=False),
+)

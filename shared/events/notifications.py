@@ -26,6 +26,9 @@ class WebhookDelivered(Event):
     event_id: str
     status_code: int
     attempts: int
+    # The type of the delivered event (added in v1, hence the default): notify forwards no
+    # report about the delivery of another report, so that webhooks cannot loop.
+    event_type: str = ""
 
 
 class DeliveryFailed(Event):
@@ -36,6 +39,7 @@ class DeliveryFailed(Event):
     event_id: str
     attempts: int
     last_error: str
+    event_type: str = ""
 
 
 EVENTS: tuple[type[Event], ...] = (NotificationSent, WebhookDelivered, DeliveryFailed)

@@ -1,0 +1,77 @@
+"""Claiming work from a collection that several notify instances share.
+
+A document is claimed with one atomic find_one_and_update that moves it from its waiting
+status to its working status with a lease; only one instance can win it. A claim whose
+holder died runs out and is claimed again; a holder that stops cleanly hands its claims back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+
+from shared.storage.tenancy import Document
+
+
+@dataclass(frozen=True)
+class Claims:
+    # Across organisations on purpose: like the outbox relay, a worker serves every tenant.
+    collection: AsyncCollection[Document]
+    waiting: str
+    working: str
+    holder: str
+    lease: timedelta
+
+    async def claim_next(self, **also_set: Any) -> Document | None:
+        now = datetime.now(UTC)
+        return await self.collection.find_one_and_update(
+            {
+                "$or": [
+                    {"status": self.waiting, "next_attempt_at": {"$lte": now}},
+                    {"status": self.working, "lease_until": {"$lt": now}},
+                ]
+            },
+            {
+                "$set": {
+                    "status": self.working,
+                    "claimed_by": self.holder,
+                    "lease_until": now + self.lease,
+                    **also_set,
+                }
+            },
+            sort=[("next_attempt_at", 1)],
+            return_document=ReturnDocument.AFTER,
+        )
+
+    def mine(self, document: Document) -> dict[str, Any]:
+        """The filter that matches `document` only while this holder still has it claimed."""
+        return {"_id": document["_id"], "status": self.working, "claimed_by": self.holder}
+
+    async def release_all(self) -> None:
+        await self.collection.update_many(
+            {"status": self.working, "claimed_by": self.holder},
+            {"$set": {"status": self.waiting, "next_attempt_at": datetime.now(UTC)}},
+        )
+
+
+T = TypeVar("T")
+RECORDING_ATTEMPTS = 5
+
+
+async def record_outcome(record: Callable[[], Awaitable[T]]) -> T:
+    """Run the transaction that records what happened to claimed work, retrying it a few
+    times: the work is done (a mail went out), and if the record were lost with the claim,
+    the claim would run out and the work would be done again. `record` must be idempotent,
+    which the `Claims.mine` filter makes it."""
+    for attempt in range(1, RECORDING_ATTEMPTS):
+        try:
+            return await record()
+        except Exception:
+            await asyncio.sleep(0.1 * 2**attempt)
+    return await record()

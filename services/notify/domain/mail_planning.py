@@ -1,0 +1,157 @@
+"""Which mails an event sends, to which addresses, with which text: decided from the event
+and what notify knows (its read model), without any I/O.
+
+Policy is decided elsewhere: notify only turns events into mails (MAIL_ROUTES) and fills in
+names, titles and the organisation's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.notify.domain.mail_kinds import MailKind
+from services.notify.domain.mail_templates import MailFieldError, render_mail
+from services.notify.domain.recipients import Recipient, mail_routes_for
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    name: str
+    email: str
+    role_id: str
+
+
+@dataclass(frozen=True)
+class MailFacts:
+    """What notify knows of the event's organisation when the event arrives."""
+
+    organisation: str
+    language: str
+    code_version: int | None = None
+    volunteer: Volunteer | None = None
+    role_titles: Mapping[str, str] = field(default_factory=dict)
+    vcp_emails: Sequence[str] = ()
+    coordinator_emails: Sequence[str] = ()
+    admin_emails: Sequence[str] = ()
+
+    def role_title(self, role_id: str) -> str:
+        # A role notify has not heard of yet is named by its id: a plain mail beats none.
+        return self.role_titles.get(role_id, role_id)
+
+    def addresses(self, recipient: Recipient) -> Sequence[str]:
+        if recipient is Recipient.APPLICANT:
+            return (self.volunteer.email,) if self.volunteer else ()
+        return {
+            Recipient.VCP: self.vcp_emails,
+            Recipient.COORDINATOR: self.coordinator_emails,
+            Recipient.ADMIN: self.admin_emails,
+        }[recipient]
+
+
+@dataclass(frozen=True)
+class PlannedMail:
+    kind: MailKind
+    recipient_role: Recipient
+    to: str
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MailPlan:
+    mails: tuple[PlannedMail, ...]
+    # Why a mail that the routes call for cannot be sent; logged, never raised, so that one
+    # unsendable mail does not hold up the event's other effects.
+    problems: tuple[str, ...] = ()
+
+
+def plan_event_mails(event_type: str, data: Mapping[str, Any], facts: MailFacts) -> MailPlan:
+    mails: list[PlannedMail] = []
+    problems: list[str] = []
+    for route in mail_routes_for(event_type, data):
+        addresses = facts.addresses(route.recipient)
+        if not addresses:
+            problems.append(f"no {route.recipient} address known for a {route.kind} mail")
+            continue
+        try:
+            fields = mail_fields(route.kind, data, facts)
+        except (KeyError, MailFieldError) as exc:
+            problems.append(f"a {route.kind} mail cannot be written: {exc}")
+            continue
+        mails.extend(_render(route.kind, route.recipient, addresses, facts.language, fields))
+    return MailPlan(tuple(mails), tuple(problems))
+
+
+def plan_mail(
+    kind: MailKind, recipient: Recipient, facts: MailFacts, **fields: object
+) -> tuple[PlannedMail, ...]:
+    """A mail notify sends of its own accord (e.g. a disabled webhook), to every address."""
+    return _render(kind, recipient, facts.addresses(recipient), facts.language, fields)
+
+
+def _render(
+    kind: MailKind,
+    recipient: Recipient,
+    addresses: Sequence[str],
+    language: str,
+    fields: Mapping[str, object],
+) -> tuple[PlannedMail, ...]:
+    rendered = render_mail(kind, language, **fields)
+    return tuple(
+        PlannedMail(kind, recipient, address, rendered.subject, rendered.text)
+        for address in dict.fromkeys(addresses)
+    )
+
+
+def mail_fields(kind: MailKind, data: Mapping[str, Any], facts: MailFacts) -> dict[str, object]:
+    """The template fields of a `kind` mail about an event with `data`.
+
+    Raises MailFieldError when notify lacks something the mail needs.
+    """
+    if kind in _VCP_FIELDS:
+        return _VCP_FIELDS[kind](data)
+    volunteer = facts.volunteer
+    if volunteer is None:
+        raise MailFieldError("the volunteer is unknown to notify (no application seen).")
+    if kind is MailKind.NEW_APPLICATION:
+        return {"volunteer_name": volunteer.name, "role_title": facts.role_title(volunteer.role_id)}
+    if kind is MailKind.VOG_RECEIVED:
+        return {"volunteer_name": volunteer.name}
+    if kind is MailKind.VOLUNTEER_BACK_TO_PENDING:
+        return {"volunteer_name": volunteer.name, "missing": list(data["missing"])}
+    applicant: dict[str, object] = {"name": volunteer.name, "organisation": facts.organisation}
+    if kind is MailKind.PLEASE_SIGN_CODE:
+        version = data.get("version", facts.code_version)
+        if version is None:
+            raise MailFieldError("no code of conduct has been published yet.")
+        return {**applicant, "version": version}
+    if kind is MailKind.VOG_NEEDED:
+        return {
+            **applicant,
+            "role_title": facts.role_title(data["role_id"]),
+            "screening_aspects": list(data["screening_aspects"]),
+        }
+    if kind is MailKind.VOG_RENEWAL_APPROACHING:
+        return {**applicant, "renewal_date": data["renewal_due"]}
+    if kind in (MailKind.ADMITTED, MailKind.REJECTED, MailKind.APPLICATION_RECEIVED):
+        role_id = data.get("role_id", volunteer.role_id)
+        return {**applicant, "role_title": facts.role_title(role_id)}
+    raise MailFieldError(f"notify does not write {kind} mails in answer to events.")
+
+
+# Only the report id and the deadline: nothing else of a report event reaches a VCP's mail.
+_VCP_FIELDS = {
+    MailKind.NEW_REPORT: lambda data: {"report_id": data["report_id"]},
+    MailKind.DEADLINE_APPROACHING: lambda data: {
+        "report_id": data["report_id"],
+        "deadline": data["deadline"],
+        "due_on": data["due_at"],
+    },
+    MailKind.DEADLINE_MISSED: lambda data: {
+        "report_id": data["report_id"],
+        "deadline": data["deadline"],
+        "due_on": data["due_at"],
+    },
+}

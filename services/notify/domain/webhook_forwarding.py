@@ -1,0 +1,42 @@
+"""Which events reach which webhook subscription, and what of them.
+
+notify consumes its own topics too (NotificationSent, WebhookDelivered, DeliveryFailed),
+and integrators may subscribe to them. Two rules keep that from looping:
+
+1. A webhook.* event is never delivered to the subscription it reports on: that receiver
+   knows already, and its delivery would report on itself again.
+2. A webhook.* event that reports on the delivery of another webhook.* event is delivered
+   nowhere. Without it, two subscriptions to webhook.delivered would report each other's
+   deliveries to each other for ever.
+
+So a chain stops after one step: event → its delivery report → (not forwarded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+WEBHOOK_EVENT_PREFIX = "nl.safehands.webhook."
+
+# A webhook subscriber is an organisation's admin, who may not read reports: the sealed
+# report and the reporter's mailbox travel on Kafka for the reports service, not to them.
+WITHHELD_FROM_WEBHOOKS: Mapping[str, frozenset[str]] = {
+    "nl.safehands.report.received.v1": frozenset({"envelope", "mailbox_lookup", "reply_key"}),
+}
+
+
+def forwards_to_subscription(event_type: str, data: Mapping[str, Any], webhook_id: str) -> bool:
+    if not event_type.startswith(WEBHOOK_EVENT_PREFIX):
+        return True
+    if data.get("webhook_id") == webhook_id:
+        return False
+    reported_type = str(data.get("event_type") or "")
+    # Without the reported type (events written before it existed) we cannot rule a loop out.
+    return bool(reported_type) and not reported_type.startswith(WEBHOOK_EVENT_PREFIX)
+
+
+def webhook_data(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The event data as a webhook carries it: everything but the withheld fields."""
+    withheld = WITHHELD_FROM_WEBHOOKS.get(event_type, frozenset())
+    return {name: value for name, value in data.items() if name not in withheld}

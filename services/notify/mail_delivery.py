@@ -1,0 +1,124 @@
+"""The mail worker: claims due mails one at a time, sends them, marks them sent and
+publishes NotificationSent in one transaction. Every notify instance runs one; the claim
+makes sure each mail goes out once. SMTP trouble is retried with backoff, without end for
+temporary failures, so an outage loses no mail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+from services.notify.claims import Claims, record_outcome
+from services.notify.domain.mail_retry import is_permanent_smtp_refusal, mail_retry_delay
+from services.notify.mail_outbox import FAILED, PENDING, SENDING, SENT
+from services.notify.smtp_mailer import OutgoingMail, SmtpMailer, SmtpRefused
+from services.notify.storage import MAILS
+from shared.events.notifications import NotificationSent
+from shared.logs import get_logger
+from shared.storage.database import Database
+from shared.storage.tenancy import Document
+
+log = get_logger(__name__)
+
+# Longer than an SMTP exchange can take (its timeout is 30 s), so no live claim runs out.
+CLAIM_LEASE = timedelta(seconds=90)
+
+
+class MailWorker:
+    def __init__(
+        self,
+        db: Database,
+        mailer: SmtpMailer,
+        holder: str,
+        *,
+        poll_seconds: float,
+        retry_scale: float,
+    ) -> None:
+        self._db = db
+        self._mailer = mailer
+        self._claims = Claims(db.platform_collection(MAILS), PENDING, SENDING, holder, CLAIM_LEASE)
+        self._poll_seconds = poll_seconds
+        self._retry_scale = retry_scale
+        self._task = asyncio.create_task(self._run(), name="mail-worker")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                mail = await self._claims.claim_next()
+                if mail is None:
+                    await asyncio.sleep(self._poll_seconds)
+                else:
+                    await self._send(mail)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("mail worker failed, will retry", error=f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(self._poll_seconds)
+
+    async def _send(self, mail: Document) -> None:
+        attempts = int(mail.get("attempts", 0)) + 1
+        try:
+            await self._mailer.send(
+                OutgoingMail(mail["_id"], mail["to"], mail["subject"], mail["text"], mail["kind"])
+            )
+        except SmtpRefused as exc:
+            await self._failed(mail, attempts, exc)
+            return
+        await record_outcome(lambda: self._mark_sent(mail, attempts))
+        log.info("mail sent", notification_id=mail["_id"], kind=mail["kind"], attempts=attempts)
+
+    async def _mark_sent(self, mail: Document, attempts: int) -> None:
+        now = datetime.now(UTC)
+        async with self._db.unit_of_work(mail["org_id"]) as uow:
+            marked = await uow.collection(MAILS).update_one(
+                self._claims.mine(mail),
+                {
+                    "$set": {
+                        "status": SENT,
+                        "sent_at": now,
+                        "sent_by": self._claims.holder,
+                        "attempts": attempts,
+                    },
+                    "$unset": {"lease_until": "", "claimed_by": "", "last_error": ""},
+                },
+            )
+            if marked.modified_count:
+                uow.publish(
+                    NotificationSent(
+                        org_id=mail["org_id"],
+                        notification_id=mail["_id"],
+                        kind=mail["kind"],
+                        recipient_role=mail["recipient_role"],
+                        caused_by_event_id=mail["event_id"],
+                        sent_at=now,
+                    )
+                )
+
+    async def _failed(self, mail: Document, attempts: int, exc: SmtpRefused) -> None:
+        permanent = is_permanent_smtp_refusal(exc.code)
+        update: dict[str, object] = {"attempts": attempts, "last_error": str(exc)}
+        if permanent:
+            update["status"] = FAILED
+        else:
+            update["status"] = PENDING
+            update["next_attempt_at"] = datetime.now(UTC) + mail_retry_delay(
+                attempts, self._retry_scale
+            )
+        await self._db.tenant_collection(mail["org_id"], MAILS).update_one(
+            self._claims.mine(mail), {"$set": update, "$unset": {"lease_until": ""}}
+        )
+        log.warning(
+            "mail not taken by the SMTP server",
+            notification_id=mail["_id"],
+            attempts=attempts,
+            error=str(exc),
+            gives_up=permanent,
+        )
+
+    async def aclose(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(BaseException):
+            await self._task
+        await self._claims.release_all()

@@ -1,0 +1,65 @@
+"""The outbox of mails: a mail is recorded in the same transaction as the event that causes
+it, under a unique (event id, recipient, kind) key, and the mail worker sends it later.
+
+A redelivered event finds its mails recorded already (the upsert changes nothing), and two
+notify instances share one collection, so no mail is recorded — or sent — twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from services.notify.domain.mail_planning import PlannedMail, plan_event_mails
+from services.notify.domain.recipients import mail_routes_for
+from services.notify.read_model import load_facts
+from services.notify.storage import MAILS
+from shared.events import Event
+from shared.logs import get_logger
+from shared.storage.unit_of_work import UnitOfWork
+
+log = get_logger(__name__)
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+
+
+async def record_event_mails(event: Event, uow: UnitOfWork) -> None:
+    data = event.model_dump()
+    routes = mail_routes_for(event.type_name, data)
+    if not routes:
+        return
+    volunteer_id = data.get("volunteer_id")
+    facts = await load_facts(uow, {route.recipient for route in routes}, volunteer_id)
+    plan = plan_event_mails(event.type_name, data, facts)
+    for problem in plan.problems:
+        # The problem names a mail kind and a missing fact, never a person or content.
+        log.warning("mail not sent", problem=problem)
+    await record_mails(uow, plan.mails, uow.causation_id or "", volunteer_id)
+
+
+async def record_mails(
+    uow: UnitOfWork, mails: Iterable[PlannedMail], event_id: str, volunteer_id: str | None
+) -> None:
+    now = datetime.now(UTC)
+    for mail in mails:
+        await uow.collection(MAILS).update_one(
+            {"event_id": event_id, "to": mail.to, "kind": str(mail.kind)},
+            {
+                "$setOnInsert": {
+                    "_id": str(uuid.uuid4()),
+                    "recipient_role": str(mail.recipient_role),
+                    "subject": mail.subject,
+                    "text": mail.text,
+                    "volunteer_id": volunteer_id,
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+            },
+            upsert=True,
+        )

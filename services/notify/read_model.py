@@ -1,0 +1,90 @@
+"""What notify remembers of other services' events, to address and word its mails."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from services.notify.domain.mail_planning import MailFacts, Volunteer
+from services.notify.domain.recipients import Recipient
+from services.notify.storage import CONTACTS, MAILS, ORGANISATIONS, ROLES, VCPS, VOLUNTEERS
+from shared.events import Event
+from shared.events.admission import (
+    CodeOfConductPublished,
+    OrganisationRegistered,
+    RoleDefined,
+    VolunteerApplied,
+    VolunteerDataErased,
+)
+from shared.events.reports import VCPAppointed
+from shared.storage.unit_of_work import UnitOfWork
+
+
+async def project(event: Event, uow: UnitOfWork) -> None:
+    if isinstance(event, OrganisationRegistered):
+        await uow.collection(ORGANISATIONS).update_one(
+            {}, {"$set": {"name": event.name, "language": event.language}}, upsert=True
+        )
+    elif isinstance(event, CodeOfConductPublished):
+        await uow.collection(ORGANISATIONS).update_one(
+            {}, {"$max": {"code_version": event.version}}, upsert=True
+        )
+    elif isinstance(event, RoleDefined):
+        await uow.collection(ROLES).update_one(
+            {"role_id": event.role_id}, {"$set": {"title": event.title}}, upsert=True
+        )
+    elif isinstance(event, VolunteerApplied):
+        await uow.collection(VOLUNTEERS).update_one(
+            {"volunteer_id": event.volunteer_id},
+            {"$set": {"name": event.name, "email": event.email, "role_id": event.role_id}},
+            upsert=True,
+        )
+    elif isinstance(event, VCPAppointed):
+        await uow.collection(VCPS).update_one(
+            {"vcp_id": event.vcp_id}, {"$set": {"email": event.email}}, upsert=True
+        )
+    elif isinstance(event, VolunteerDataErased):
+        # The mails about them hold their name and address too.
+        await uow.collection(VOLUNTEERS).delete_one({"volunteer_id": event.volunteer_id})
+        await uow.collection(MAILS).delete_many({"volunteer_id": event.volunteer_id})
+
+
+async def load_facts(
+    uow: UnitOfWork, recipients: Collection[Recipient], volunteer_id: str | None
+) -> MailFacts:
+    """What mails to `recipients` need to know, read in the caller's transaction."""
+    organisation = await uow.collection(ORGANISATIONS).find_one({}) or {}
+    volunteer = None
+    role_titles: dict[str, str] = {}
+    if volunteer_id is not None:
+        row = await uow.collection(VOLUNTEERS).find_one({"volunteer_id": volunteer_id})
+        if row is not None:
+            volunteer = Volunteer(row["name"], row["email"], row["role_id"])
+        role_titles = {
+            role["role_id"]: role["title"]
+            for role in await uow.collection(ROLES).find({}, projection={"role_id": 1, "title": 1})
+        }
+    vcp_emails: list[str] = []
+    if Recipient.VCP in recipients:
+        vcp_emails = [
+            vcp["email"] for vcp in await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
+        ]
+    contacts = (
+        await load_contacts(uow)
+        if {Recipient.COORDINATOR, Recipient.ADMIN} & set(recipients)
+        else {}
+    )
+    return MailFacts(
+        organisation=organisation.get("name") or uow.org_id,
+        language=organisation.get("language") or "nl",
+        code_version=organisation.get("code_version"),
+        volunteer=volunteer,
+        role_titles=role_titles,
+        vcp_emails=vcp_emails,
+        coordinator_emails=contacts.get("coordinators", []),
+        admin_emails=contacts.get("admins", []),
+    )
+
+
+async def load_contacts(uow: UnitOfWork) -> dict[str, list[str]]:
+    row = await uow.collection(CONTACTS).find_one({}) or {}
+    return {"coordinators": row.get("coordinators", []), "admins": row.get("admins", [])}

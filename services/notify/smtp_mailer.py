@@ -1,0 +1,64 @@
+"""Sending one mail over SMTP with aiosmtplib."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import aiosmtplib
+
+SMTP_TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    mail_id: str
+    to: str
+    subject: str
+    text: str
+    kind: str
+
+
+class SmtpRefused(Exception):
+    """The SMTP server did not take the mail; `code` is its reply code, if it gave one."""
+
+    def __init__(self, description: str, code: int | None) -> None:
+        super().__init__(description)
+        self.code = code
+
+
+class SmtpMailer:
+    def __init__(self, host: str, port: int, sender: str) -> None:
+        self._host = host
+        self._port = port
+        self._sender = sender
+
+    def message(self, mail: OutgoingMail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = mail.to
+        message["Subject"] = mail.subject
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+        # The same id on every attempt: should a crash after sending make us send again,
+        # mail clients and servers can recognise the copy.
+        message["Message-ID"] = f"<{mail.mail_id}@safehands>"
+        message["X-SafeHands-Kind"] = mail.kind
+        message.set_content(mail.text)
+        return message
+
+    async def send(self, mail: OutgoingMail) -> None:
+        try:
+            await aiosmtplib.send(
+                self.message(mail),
+                hostname=self._host,
+                port=self._port,
+                timeout=SMTP_TIMEOUT_SECONDS,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [refusal.code for refusal in exc.recipients]
+            raise SmtpRefused("the recipient was refused", max(codes, default=None)) from None
+        except aiosmtplib.SMTPResponseException as exc:
+            raise SmtpRefused(f"the server answered {exc.code}", exc.code) from None
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise SmtpRefused(type(exc).__name__, None) from None

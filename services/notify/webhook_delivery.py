@@ -1,0 +1,274 @@
+"""The webhook worker: claims due deliveries, POSTs them signed, and records each attempt.
+
+Success publishes WebhookDelivered. A failure schedules the next attempt per the retry
+schedule (stored with the delivery, so a restart loses none); after the last one the
+delivery has failed (DeliveryFailed), and after repeated failed deliveries the subscription
+is disabled and the organisation's admins are mailed. Every notify instance runs a worker;
+the claim makes sure an attempt is made by one of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from services.notify.claims import Claims, record_outcome
+from services.notify.domain.cloudevent_body import STRUCTURED_CONTENT_TYPE
+from services.notify.domain.mail_kinds import MailKind
+from services.notify.domain.mail_planning import plan_mail
+from services.notify.domain.recipients import Recipient
+from services.notify.domain.retry_schedule import next_attempt_at, should_disable_subscription
+from services.notify.domain.webhook_signature import signature_headers
+from services.notify.domain.webhook_targets import UnsafeWebhookTarget, check_target_url
+from services.notify.mail_outbox import record_mails
+from services.notify.read_model import load_facts
+from services.notify.storage import DELIVERIES, WEBHOOKS
+from services.notify.webhook_outbox import (
+    ACTIVE,
+    CANCELLED,
+    DELIVERED,
+    DELIVERING,
+    DISABLED,
+    FAILED,
+    PENDING,
+)
+from shared.events.notifications import DeliveryFailed, WebhookDelivered
+from shared.logs import get_logger
+from shared.storage.database import Database
+from shared.storage.tenancy import Document
+from shared.storage.unit_of_work import UnitOfWork
+
+log = get_logger(__name__)
+
+REQUEST_TIMEOUT_SECONDS = 10.0
+# Longer than an attempt can take, so no live claim runs out.
+CLAIM_LEASE = timedelta(seconds=60)
+CONCURRENT_DELIVERIES = 8
+
+
+class WebhookWorker:
+    def __init__(
+        self,
+        db: Database,
+        holder: str,
+        *,
+        allow_private_networks: bool,
+        poll_seconds: float,
+        retry_scale: float,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._db = db
+        self._claims = Claims(
+            db.platform_collection(DELIVERIES), PENDING, DELIVERING, holder, CLAIM_LEASE
+        )
+        self._allow_private = allow_private_networks
+        self._poll_seconds = poll_seconds
+        self._retry_scale = retry_scale
+        # Redirects are not followed: a redirect could lead past the target check.
+        self._client = client or httpx.AsyncClient(
+            timeout=REQUEST_TIMEOUT_SECONDS, follow_redirects=False
+        )
+        self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._task = asyncio.create_task(self._run(), name="webhook-worker")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._slots.acquire()
+                delivery = await self._claims.claim_next()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._slots.release()
+                log.warning(
+                    "webhook worker failed, will retry", error=f"{type(exc).__name__}: {exc}"
+                )
+                await asyncio.sleep(self._poll_seconds)
+                continue
+            if delivery is None:
+                self._slots.release()
+                await asyncio.sleep(self._poll_seconds)
+                continue
+            task = asyncio.create_task(self._attempt_in_slot(delivery))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def _attempt_in_slot(self, delivery: Document) -> None:
+        try:
+            await self._attempt(delivery)
+        except Exception as exc:
+            # The claim runs out and another attempt follows; nothing is lost.
+            log.warning(
+                "webhook attempt could not be recorded",
+                delivery_id=delivery["_id"],
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        finally:
+            self._slots.release()
+
+    async def _attempt(self, delivery: Document) -> None:
+        org = delivery["org_id"]
+        subscription = await self._db.tenant_collection(org, WEBHOOKS).find_one(
+            {"webhook_id": delivery["webhook_id"]}
+        )
+        if subscription is None or subscription.get("status") != ACTIVE:
+            await self._db.tenant_collection(org, DELIVERIES).update_one(
+                self._claims.mine(delivery), {"$set": {"status": CANCELLED}}
+            )
+            return
+        started = datetime.now(UTC)
+        status_code, error = await self._post(subscription, delivery)
+        attempt = {
+            "attempt": len(delivery.get("attempts", [])) + 1,
+            "at": started,
+            "status_code": status_code,
+            "error": error,
+            "duration_ms": int((datetime.now(UTC) - started).total_seconds() * 1000),
+        }
+        await record_outcome(lambda: self._record(delivery, subscription, attempt))
+
+    async def _record(
+        self, delivery: Document, subscription: Document, attempt: dict[str, Any]
+    ) -> None:
+        async with self._db.unit_of_work(delivery["org_id"]) as uow:
+            if attempt["error"] is None:
+                await self._delivered(uow, delivery, attempt)
+            else:
+                await self._attempt_failed(uow, delivery, subscription, attempt)
+
+    async def _post(
+        self, subscription: Document, delivery: Document
+    ) -> tuple[int | None, str | None]:
+        url = subscription["url"]
+        body = delivery["body"].encode()
+        try:
+            # Again before each attempt: what a name resolves to can change (DNS rebinding).
+            await asyncio.to_thread(check_target_url, url, self._allow_private)
+            headers = {
+                "content-type": STRUCTURED_CONTENT_TYPE,
+                "user-agent": "SafeHands-Webhooks/1",
+                **signature_headers(
+                    subscription["secret"], delivery["_id"], int(time.time()), body
+                ),
+            }
+            async with self._client.stream("POST", url, content=body, headers=headers) as answer:
+                code = answer.status_code
+        except UnsafeWebhookTarget as exc:
+            return None, exc.reason
+        except httpx.HTTPError as exc:
+            return None, f"{type(exc).__name__}: the request did not complete"
+        return code, None if 200 <= code < 300 else f"HTTP {code}"
+
+    async def _delivered(
+        self, uow: UnitOfWork, delivery: Document, attempt: dict[str, Any]
+    ) -> None:
+        marked = await uow.collection(DELIVERIES).update_one(
+            self._claims.mine(delivery),
+            {
+                "$set": {"status": DELIVERED, "delivered_at": attempt["at"]},
+                "$push": {"attempts": attempt},
+                "$unset": {"lease_until": "", "next_attempt_at": ""},
+            },
+        )
+        if not marked.modified_count:
+            return
+        await uow.collection(WEBHOOKS).update_one(
+            {"webhook_id": delivery["webhook_id"]}, {"$set": {"consecutive_failed_deliveries": 0}}
+        )
+        uow.publish(
+            WebhookDelivered(
+                org_id=uow.org_id,
+                delivery_id=delivery["_id"],
+                webhook_id=delivery["webhook_id"],
+                event_id=delivery["event_id"],
+                event_type=delivery["event_type"],
+                status_code=attempt["status_code"],
+                attempts=attempt["attempt"],
+            )
+        )
+
+    async def _attempt_failed(
+        self,
+        uow: UnitOfWork,
+        delivery: Document,
+        subscription: Document,
+        attempt: dict[str, Any],
+    ) -> None:
+        first = delivery.get("first_attempt_at") or attempt["at"]
+        due = next_attempt_at(first, attempt["attempt"])
+        if due is not None:
+            await uow.collection(DELIVERIES).update_one(
+                self._claims.mine(delivery),
+                {
+                    "$set": {
+                        "status": PENDING,
+                        "first_attempt_at": first,
+                        "next_attempt_at": first + (due - first) * self._retry_scale,
+                    },
+                    "$push": {"attempts": attempt},
+                    "$unset": {"lease_until": ""},
+                },
+            )
+            return
+        marked = await uow.collection(DELIVERIES).update_one(
+            self._claims.mine(delivery),
+            {
+                "$set": {"status": FAILED, "failed_at": attempt["at"]},
+                "$push": {"attempts": attempt},
+                "$unset": {"lease_until": "", "next_attempt_at": ""},
+            },
+        )
+        if not marked.modified_count:
+            return
+        failed_event_id = uow.publish(
+            DeliveryFailed(
+                org_id=uow.org_id,
+                delivery_id=delivery["_id"],
+                webhook_id=delivery["webhook_id"],
+                event_id=delivery["event_id"],
+                event_type=delivery["event_type"],
+                attempts=attempt["attempt"],
+                last_error=attempt["error"],
+            )
+        )
+        counted = await uow.collection(WEBHOOKS).find_one_and_update(
+            {"webhook_id": delivery["webhook_id"], "status": ACTIVE},
+            {"$inc": {"consecutive_failed_deliveries": 1}},
+            return_document=True,
+        )
+        if counted is None or not should_disable_subscription(
+            counted["consecutive_failed_deliveries"]
+        ):
+            return
+        await uow.collection(WEBHOOKS).update_one(
+            {"webhook_id": delivery["webhook_id"]},
+            {"$set": {"status": DISABLED, "disabled_at": attempt["at"]}},
+        )
+        facts = await load_facts(uow, {Recipient.ADMIN}, None)
+        mails = plan_mail(
+            MailKind.WEBHOOK_SUBSCRIPTION_DISABLED,
+            Recipient.ADMIN,
+            facts,
+            webhook_id=subscription["webhook_id"],
+            url_host=httpx.URL(subscription["url"]).host or "?",
+        )
+        await record_mails(uow, mails, failed_event_id, None)
+        log.warning("webhook subscription disabled", webhook_id=subscription["webhook_id"])
+
+    async def aclose(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(BaseException):
+            await self._task
+        for task in list(self._in_flight):
+            task.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await self._claims.release_all()
+        await self._client.aclose()

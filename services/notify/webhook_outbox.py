@@ -1,0 +1,68 @@
+"""Recording webhook deliveries in the transaction of the event they deliver.
+
+Every active subscription of the event's organisation whose `event_types` name the event
+gets one delivery, keyed (webhook id, event id) so that a redelivered event adds none.
+The body is fixed now — every retry sends the same bytes — and the webhook worker sends it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from services.notify.domain.cloudevent_body import structured_event
+from services.notify.domain.webhook_forwarding import forwards_to_subscription, webhook_data
+from services.notify.storage import DELIVERIES, WEBHOOKS
+from shared.events import Event
+from shared.storage.unit_of_work import UnitOfWork
+
+PENDING = "pending"
+DELIVERING = "delivering"
+DELIVERED = "delivered"
+FAILED = "failed"
+CANCELLED = "cancelled"
+
+ACTIVE = "active"
+DISABLED = "disabled"
+
+
+async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
+    causation = uow.causation
+    if causation is None:
+        return
+    subscriptions = await uow.collection(WEBHOOKS).find(
+        {"status": ACTIVE, "event_types": event.type_name}, projection={"webhook_id": 1}
+    )
+    data = event.model_dump(mode="json")
+    targets = [
+        sub["webhook_id"]
+        for sub in subscriptions
+        if forwards_to_subscription(event.type_name, data, sub["webhook_id"])
+    ]
+    if not targets:
+        return
+    body = structured_event(
+        event_id=causation.id,
+        event_type=event.type_name,
+        source=causation.source,
+        time=causation.time,
+        tenant_id=event.org_id,
+        data=webhook_data(event.type_name, data),
+    )
+    now = datetime.now(UTC)
+    for webhook_id in targets:
+        await uow.collection(DELIVERIES).update_one(
+            {"webhook_id": webhook_id, "event_id": causation.id},
+            {
+                "$setOnInsert": {
+                    "_id": str(uuid.uuid4()),
+                    "event_type": event.type_name,
+                    "body": body.decode(),
+                    "status": PENDING,
+                    "attempts": [],
+                    "next_attempt_at": now,
+                    "created_at": now,
+                }
+            },
+            upsert=True,
+        )

@@ -1,0 +1,141 @@
+"""Webhook subscriptions of an organisation, managed by its admin (API.md, notify)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.notify.domain.webhook_subscriptions import SubscriptionRefused, vet_subscription
+from services.notify.storage import DELIVERIES, WEBHOOKS
+from services.notify.webhook_outbox import ACTIVE
+from shared.auth.dependencies import NOT_FOUND, require_org_role
+from shared.events import REGISTRY
+from shared.runtime.service import Runtime, runtime_of
+
+router = APIRouter(prefix="/v1/orgs/{org}/webhooks", tags=["webhooks"])
+admin = Depends(require_org_role("admin"))
+
+DELIVERIES_SHOWN = 100
+
+
+class NewSubscription(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=1, max_length=2048)
+    event_types: list[str] = Field(min_length=1, max_length=100)
+    secret: str = Field(min_length=1, max_length=200)
+
+
+class Created(BaseModel):
+    webhook_id: str
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[admin])
+async def subscribe(
+    org: str, body: NewSubscription, runtime: Runtime = Depends(runtime_of)
+) -> Created:
+    """Deliver the organisation's events of `event_types` to `url`, signed with `secret`."""
+    try:
+        # The target check resolves the host name: off the event loop.
+        event_types = await asyncio.to_thread(
+            vet_subscription,
+            body.url,
+            body.event_types,
+            body.secret,
+            known_types=REGISTRY,
+            allow_private_networks=runtime.settings.webhooks_allow_private_networks,
+        )
+    except SubscriptionRefused as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    webhook_id = str(uuid.uuid4())
+    async with runtime.unit_of_work(org) as uow:
+        await uow.collection(WEBHOOKS).insert_one(
+            {
+                "_id": webhook_id,
+                "webhook_id": webhook_id,
+                "url": body.url,
+                "event_types": event_types,
+                "secret": body.secret,
+                "status": ACTIVE,
+                "consecutive_failed_deliveries": 0,
+                "created_at": datetime.now(UTC),
+            }
+        )
+    return Created(webhook_id=webhook_id)
+
+
+def _public(subscription: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "webhook_id": subscription["webhook_id"],
+        "url": subscription["url"],
+        "event_types": subscription["event_types"],
+        "status": subscription["status"],
+        "consecutive_failed_deliveries": subscription.get("consecutive_failed_deliveries", 0),
+        "created_at": subscription["created_at"],
+        "disabled_at": subscription.get("disabled_at"),
+    }
+
+
+@router.get("", dependencies=[admin])
+async def list_subscriptions(
+    org: str, runtime: Runtime = Depends(runtime_of)
+) -> list[dict[str, Any]]:
+    """The organisation's subscriptions, without their secrets."""
+    found = await runtime.db.tenant_collection(org, WEBHOOKS).find(
+        {}, sort=[("created_at", 1)], projection={"secret": 0}
+    )
+    return [_public(subscription) for subscription in found]
+
+
+@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[admin])
+async def unsubscribe(
+    org: str, webhook_id: str, runtime: Runtime = Depends(runtime_of)
+) -> Response:
+    """Remove a subscription with its deliveries; pending ones are not sent."""
+    async with runtime.unit_of_work(org) as uow:
+        removed = await uow.collection(WEBHOOKS).delete_one({"webhook_id": webhook_id})
+        if not removed.deleted_count:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        await uow.collection(DELIVERIES).delete_many({"webhook_id": webhook_id})
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{webhook_id}/deliveries", dependencies=[admin])
+async def deliveries(
+    org: str, webhook_id: str, runtime: Runtime = Depends(runtime_of)
+) -> list[dict[str, Any]]:
+    """The latest deliveries, newest first, each with its attempts' status codes and times."""
+    if await runtime.db.tenant_collection(org, WEBHOOKS).count({"webhook_id": webhook_id}) == 0:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+    found = await runtime.db.tenant_collection(org, DELIVERIES).find(
+        {"webhook_id": webhook_id},
+        sort=[("created_at", -1)],
+        limit=DELIVERIES_SHOWN,
+        projection={"body": 0},
+    )
+    return [
+        {
+            "delivery_id": delivery["_id"],
+            "event_id": delivery["event_id"],
+            "event_type": delivery["event_type"],
+            "status": delivery["status"],
+            "created_at": delivery["created_at"],
+            "next_attempt_at": delivery.get("next_attempt_at"),
+            "attempts": [
+                {
+                    "attempt": attempt["attempt"],
+                    "at": attempt["at"],
+                    "status_code": attempt["status_code"],
+                    "error": attempt["error"],
+                    "duration_ms": attempt["duration_ms"],
+                }
+                for attempt in delivery.get("attempts", [])
+            ],
+        }
+        for delivery in found
+    ]

@@ -1,0 +1,31 @@
+"""The mail and webhook workers of one notify process, started with the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from services.notify.mail_delivery import MailWorker
+from services.notify.smtp_mailer import SmtpMailer
+from services.notify.webhook_delivery import WebhookWorker
+from shared.runtime.service import Runtime
+
+
+def start_workers(runtime: Runtime) -> Mapping[str, Any]:
+    settings = runtime.settings
+    return {
+        "mail_worker": MailWorker(
+            runtime.db,
+            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender),
+            runtime.instance_id,
+            poll_seconds=settings.outbox_poll_seconds,
+            retry_scale=settings.notify_retry_scale,
+        ),
+        "webhook_worker": WebhookWorker(
+            runtime.db,
+            runtime.instance_id,
+            allow_private_networks=settings.webhooks_allow_private_networks,
+            poll_seconds=settings.outbox_poll_seconds,
+            retry_scale=settings.notify_retry_scale,
+        ),
+    }
