@@ -168,15 +168,7 @@ class WebhookWorker:
     async def _delivered(
         self, uow: UnitOfWork, delivery: Document, attempt: dict[str, Any]
     ) -> None:
-        marked = await uow.collection(DELIVERIES).update_one(
-            self._claims.mine(delivery),
-            {
-                "$set": {"status": DELIVERED, "delivered_at": attempt["at"]},
-                "$push": {"attempts": attempt},
-                "$unset": {"lease_until": "", "next_attempt_at": ""},
-            },
-        )
-        if not marked.modified_count:
+        if not await self._close(uow, delivery, attempt, DELIVERED, delivered_at=attempt["at"]):
             return
         await uow.collection(WEBHOOKS).update_one(
             {"webhook_id": delivery["webhook_id"]}, {"$set": {"consecutive_failed_deliveries": 0}}
@@ -192,6 +184,25 @@ class WebhookWorker:
                 attempts=attempt["attempt"],
             )
         )
+
+    async def _close(
+        self,
+        uow: UnitOfWork,
+        delivery: Document,
+        attempt: dict[str, Any],
+        status: str,
+        **fields: object,
+    ) -> bool:
+        """Record the last attempt and the final status; False if the claim was lost."""
+        marked = await uow.collection(DELIVERIES).update_one(
+            self._claims.mine(delivery),
+            {
+                "$set": {"status": status, **fields},
+                "$push": {"attempts": attempt},
+                "$unset": {"lease_until": "", "next_attempt_at": ""},
+            },
+        )
+        return bool(marked.modified_count)
 
     async def _attempt_failed(
         self,
@@ -216,15 +227,7 @@ class WebhookWorker:
                 },
             )
             return
-        marked = await uow.collection(DELIVERIES).update_one(
-            self._claims.mine(delivery),
-            {
-                "$set": {"status": FAILED, "failed_at": attempt["at"]},
-                "$push": {"attempts": attempt},
-                "$unset": {"lease_until": "", "next_attempt_at": ""},
-            },
-        )
-        if not marked.modified_count:
+        if not await self._close(uow, delivery, attempt, FAILED, failed_at=attempt["at"]):
             return
         failed_event_id = uow.publish(
             DeliveryFailed(
