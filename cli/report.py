@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-import click
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -145,7 +144,9 @@ def _ask_receipt() -> str:
 
 
 def _ask_report_body() -> ReportBody:
-    category = typer.prompt("Category", type=click.Choice(list(CATEGORIES)), show_choices=True)
+    category = typer.prompt(f"Category ({', '.join(CATEGORIES)})").strip()
+    while category not in CATEGORIES:
+        category = typer.prompt(f"Please choose one of {', '.join(CATEGORIES)}").strip()
     description = typer.prompt("What happened")
     occurred_on = typer.prompt(
         "When did it happen (YYYY-MM-DD, Enter to skip)", default="", show_default=False

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,14 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pymongo import MongoClient
+from typer.testing import CliRunner
 
 from cli import report as reporter
 from cli import vcp as vcp_cli
-from cli.reporting_client import ReportingApi
+from cli.main import app
+from cli.reporting_client import ApiError, ReportingApi
+from services.reports.domain.deadlines import add_months
+from services.reports.domain.statistics import quarter_of
 from shared.crypto import (
     DecryptionError,
     Envelope,
@@ -30,6 +36,7 @@ from shared.crypto import (
     load_private_key,
     open_envelope,
     report_context,
+    seal,
 )
 from shared.events.reports import (
     ReportAcknowledged,
@@ -329,3 +336,218 @@ def test_binding_moved_or_tampered_envelopes_and_foreign_access(
         assert status.status_code == 403
     assert reports.get(path).status_code == 401
     reports.close()
+
+
+# --- what intake refuses ----------------------------------------------------------------
+
+
+def test_intake_checks_the_envelope_without_reading_it(org: Org) -> None:
+    keys = [PrivateKey.generate(), PrivateKey.generate()]
+    path = f"/v1/orgs/{org.id}/reports"
+
+    def submission(recipients: list[PrivateKey], **changes: Any) -> dict[str, Any]:
+        report_id = changes.pop("report_id", str(uuid.uuid4()))
+        envelope = seal(
+            {"category": "other", "description": "x", "wants_contact": False},
+            [k.public_key for k in recipients],
+            report_context(org.id, report_id),
+        )
+        return {
+            "report_id": report_id,
+            "envelope": envelope.model_dump(),
+            "mailbox": {
+                "lookup": uuid.uuid4().hex * 2,
+                "reply_key": PrivateKey.generate().public_key.model_dump(),
+            },
+            **changes,
+        }
+
+    no_vcp = org.intake.post(path, json=submission(keys))
+    assert no_vcp.status_code == 404
+    assert "no confidential contact person" in no_vcp.json()["detail"]
+
+    org.appoint("a", keys[0])
+    org.appoint("b", keys[1])
+    org.wait_until_intake_knows(*keys)
+
+    bad_nonce = submission(keys)
+    bad_nonce["envelope"]["nonce"] = "not base64!"
+    answer = org.intake.post(path, json=bad_nonce)
+    assert answer.status_code == 422 and "nonce" in answer.json()["detail"]
+
+    missing_vcp = org.intake.post(path, json=submission(keys[:1]))
+    assert missing_vcp.status_code == 422
+    assert "exactly the organisation's current VCP keys" in missing_vcp.json()["detail"]
+
+    x25519_reply = submission(keys)
+    x25519_reply["mailbox"]["reply_key"] = PrivateKey.generate("X25519").public_key.model_dump()
+    answer = org.intake.post(path, json=x25519_reply)
+    assert answer.status_code == 422 and "reply key" in answer.json()["detail"]
+
+    first = submission(keys)
+    assert org.intake.post(path, json=first).status_code == 202
+    again = org.intake.post(path, json=submission(keys, report_id=first["report_id"]))
+    assert again.status_code == 409 and "already submitted" in again.json()["detail"]
+    same_mailbox = org.intake.post(path, json=submission(keys, mailbox=first["mailbox"]))
+    assert same_mailbox.status_code == 409
+    # Only the accepted report reaches reports.
+    with org.api("a") as api:
+        assert [r["report_id"] for r in eventually(lambda: api.list_reports(org.id))] == [
+            first["report_id"]
+        ]
+
+
+# --- the case workflow, deadlines and retention -------------------------------------------
+
+
+def test_case_steps_deadlines_from_settings_and_retention(org: Org) -> None:
+    key = PrivateKey.generate()
+    org.appoint("lot", key)
+    org.wait_until_intake_knows(key)
+    settings_path = f"/v1/orgs/{org.id}/report-settings"
+    assert org.reports.get(settings_path, headers=org.admin).json() == {
+        "acknowledge_days": 7,
+        "feedback_months": 3,
+        "retention_months": 24,
+    }
+    periods = {"acknowledge_days": 3, "feedback_months": 1, "retention_months": 24}
+    assert org.reports.put(settings_path, json=periods, headers=org.admin).status_code == 200
+    vcp_token = bearer(org.infra.token("vcp", org.id, "lot"))
+    assert org.reports.put(settings_path, json=periods, headers=vcp_token).status_code == 403
+    assert org.reports.get(settings_path, headers=vcp_token).json() == periods
+    zero = org.reports.put(
+        settings_path, json={**periods, "acknowledge_days": 0}, headers=org.admin
+    )
+    assert zero.status_code == 422
+
+    receipt = generate_receipt()
+    body = ReportBody(category="discrimination", description="Uitgescholden.", wants_contact=False)
+    with org.api() as anonymous:
+        report_id = reporter.submit_report(anonymous, org.id, body, receipt=receipt).report_id
+    case = org.wait_for_report("lot", report_id)
+    received = datetime.fromisoformat(case["received_at"])
+    assert datetime.fromisoformat(case["acknowledge_by"]) == received + timedelta(days=3)
+    assert datetime.fromisoformat(case["feedback_by"]) == add_months(received, 1)
+
+    status_path = f"/v1/orgs/{org.id}/reports/{report_id}/status"
+
+    def move(to: str) -> tuple[int, str]:
+        answer = org.reports.post(status_path, json={"status": to}, headers=vcp_token)
+        return answer.status_code, answer.json().get("detail") or answer.json()["status"]
+
+    assert move("closed") == (409, "The report must be acknowledged before it can be closed.")
+    assert move("in_progress")[0] == 409
+    assert move("received")[0] == 422
+    assert move("acknowledged") == (200, "acknowledged")
+    assert move("acknowledged") == (409, "The report is already acknowledged.")
+    assert move("in_progress") == (200, "in_progress")
+    with org.api("lot") as api:
+        rows = api.list_reports(org.id)
+        assert [(r["status"], r["overdue"]) for r in rows] == [("in_progress", False)]
+        vcp_cli.reply(api, org.id, report_id, "We spreken de trainer aan.")
+    assert move("closed") == (200, "closed")
+    assert move("in_progress") == (409, "The report is closed; its status can no longer change.")
+
+    with org.api("lot") as api, pytest.raises(ApiError, match="closed") as refused:
+        vcp_cli.reply(api, org.id, report_id, "Nog iets.")
+    assert refused.value.status_code == 409
+    with org.api() as anonymous:
+        with pytest.raises(ApiError, match="closed"):
+            reporter.reply_as_reporter(anonymous, org.id, receipt, "Dank!")
+        assert reporter.check_mailbox(anonymous, org.id, receipt).status == "closed"
+
+    # Kept for the retention period after closing; a new period applies to closed cases.
+    with MongoClient(org.infra.mongo_uri) as client:
+        reports = client[database(org.services["reports"])]["reports"]
+        stored = reports.find_one({"report_id": report_id})
+        assert stored is not None and stored["feedback_given"] is True
+        closed_at = stored["closed_at"]
+        assert stored["delete_after"] == add_months(closed_at, 24)
+        shorter = {**periods, "retention_months": 6}
+        assert org.reports.put(settings_path, json=shorter, headers=org.admin).status_code == 200
+        stored = reports.find_one({"report_id": report_id})
+        assert stored is not None and stored["delete_after"] == add_months(closed_at, 6)
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def test_a_vcp_releases_counts_and_the_admin_reads_them(org: Org) -> None:
+    path = f"/v1/orgs/{org.id}/stats"
+    vcp = bearer(org.infra.token("vcp", org.id, "lot"))
+    quarter = quarter_of(datetime.now(UTC).date())
+    release = {"quarter": "2025Q4", "counts": {"bullying": 2, "other": 1}}
+    assert org.reports.post(path, json=release, headers=vcp).status_code == 201
+    newer = {"quarter": quarter, "counts": {"aggression": 1}}
+    assert org.reports.post(path, json=newer, headers=vcp).status_code == 201
+    corrected = {"quarter": "2025Q4", "counts": {"bullying": 3}}
+    assert org.reports.post(path, json=corrected, headers=vcp).status_code == 201
+
+    answer = org.reports.get(path, headers=org.admin)
+    assert answer.status_code == 200
+    assert [(r["quarter"], r["counts"]) for r in answer.json()] == [
+        ("2025Q4", {"bullying": 3}),
+        (quarter, {"aggression": 1}),
+    ]
+    assert org.reports.get(path, headers=vcp).status_code == 403
+    assert org.reports.post(path, json=release, headers=org.admin).status_code == 403
+    for wrong in (
+        {"quarter": "2025Q4", "counts": {"gossip": 1}},
+        {"quarter": "2025Q4", "counts": {"bullying": -1}},
+        {"quarter": "2025-4", "counts": {"bullying": 1}},
+        {"quarter": "2999Q1", "counts": {"bullying": 1}},
+    ):
+        assert org.reports.post(path, json=wrong, headers=vcp).status_code == 422, wrong
+
+
+# --- the commands themselves ------------------------------------------------------------
+
+
+def test_the_commands_for_reporter_and_vcp(org: Org, tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {
+        "SH_INTAKE_URL": org.services["intake"].url,
+        "SH_REPORTS_URL": org.services["reports"].url,
+        "SH_VCP_PASSPHRASE": "geheim genoeg",
+        "SH_VCP_KEY_FILE": str(tmp_path / "vcp.json"),
+        "SH_TOKEN": org.infra.token("vcp", org.id, "kim"),
+        "COLUMNS": "200",
+    }
+    key = load_private_key(
+        vcp_cli.keygen(tmp_path / "vcp.json", "geheim genoeg", params=LIGHT_KDF).path,
+        "geheim genoeg",
+    )
+    org.appoint("kim", key)
+    org.wait_until_intake_knows(key)
+
+    submitted = runner.invoke(
+        app,
+        ["report", "submit", "--org", org.id],
+        input="bullying\nZe lachen me uit [bold]elke[/bold] week.\n2026-02-01\nn\n",
+        env=env,
+    )
+    assert submitted.exit_code == 0, submitted.output
+    receipt = re.search(r"\b[A-Z2-7]{5}-[A-Z2-7]{5}(?:-[A-Z2-7]{4}){4}\b", submitted.output)
+    assert receipt is not None
+
+    with org.api("kim") as api:
+        report_id = eventually(lambda: api.list_reports(org.id))[0]["report_id"]
+    inbox = runner.invoke(app, ["vcp", "inbox"], env=env)
+    assert inbox.exit_code == 0 and report_id in inbox.output
+    read = runner.invoke(app, ["vcp", "read", report_id], env=env)
+    assert read.exit_code == 0, read.output
+    # The reporter's text is shown as written, not interpreted as terminal markup.
+    assert "Ze lachen me uit [bold]elke[/bold] week." in read.output
+    assert runner.invoke(app, ["vcp", "status", report_id, "acknowledged"], env=env).exit_code == 0
+    replied = runner.invoke(app, ["vcp", "reply", report_id, "-m", "Dank, ik bel je."], env=env)
+    assert replied.exit_code == 0, replied.output
+
+    checked = runner.invoke(
+        app, ["report", "check", "--org", org.id], env={**env, "SH_RECEIPT": receipt[0]}
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "acknowledged" in checked.output and "Dank, ik bel je." in checked.output
+    wrong = runner.invoke(
+        app, ["report", "check", "--org", org.id], env={**env, "SH_RECEIPT": "A" * 26}
+    )
+    assert wrong.exit_code == 1 and "No report belongs to this mailbox secret" in wrong.output
