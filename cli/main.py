@@ -68,6 +68,8 @@ def token_command(
 
 
 def _register_subcommands() -> None:
+    from cli.dlq import dlq_app
+    from cli.mail import mail_app
     from cli.report import app as report_app
     from cli.up import up
     from cli.vcp import app as vcp_app
@@ -75,6 +77,8 @@ def _register_subcommands() -> None:
     app.command("up")(up)
     app.add_typer(vcp_app, name="vcp")
     app.add_typer(report_app, name="report")
+    app.add_typer(mail_app, name="mail")
+    app.add_typer(dlq_app, name="dlq")
 
 
 _register_subcommands()
