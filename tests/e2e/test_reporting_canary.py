@@ -1,0 +1,230 @@
+"""The canary test: what reporters write never reaches the platform in the clear.
+
+200 reports, each holding a unique canary string, are submitted through HTTP with the
+CLI's own code, on a platform whose database keeps its files on disk. Then every message
+of every Kafka topic, every document of every collection of every database, the raw bytes
+of the database's data folder, every service log and every mail the SMTP sink received
+are searched: no canary. Meanwhile the VCP's client decrypts all 200 and finds each.
+
+Each place searched also holds a known control string (the VCP's name, which is not
+confidential), so a search that cannot see plaintext fails instead of passing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from bson.raw_bson import RawBSONDocument
+from pymongo import MongoClient
+
+from cli import report as reporter
+from cli import vcp as vcp_cli
+from cli.embedded import ChildProcess, database_process, free_port, wait_for_port
+from cli.reporting_client import ReportingApi
+from cli.services import SERVICE_NAMES
+from shared.crypto import PrivateKey, ReportBody
+from tests.support.platform import (
+    Infrastructure,
+    Platform,
+    RunningService,
+    eventually,
+    wait_until_ready,
+)
+
+pytestmark = pytest.mark.e2e
+
+REPORTS = 200
+RUN = uuid.uuid4().hex[:12]
+# Every canary starts with this, so one search per blob finds any of them.
+CANARY = f"kanarie-{RUN}-"
+CONTROL = f"Controle-{RUN}"
+LIMITS = {"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000", "SAFEHANDS_RATE_LIMIT_PER_ORG": "1000"}
+
+
+@dataclasses.dataclass
+class DiskPlatform:
+    platform: Platform
+    database: ChildProcess
+    data_dir: Path
+    log_dir: Path
+    services: dict[str, RunningService]
+
+
+@pytest.fixture(scope="module")
+def on_disk(
+    infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DiskPlatform]:
+    root = tmp_path_factory.mktemp("canary")
+    data_dir, log_dir = root / "mongo-data", root / "logs"
+    database = database_process(free_port(), data_dir, log_dir)
+    database.start()
+    platform = Platform(
+        dataclasses.replace(
+            infra,
+            mongo_uri=f"mongodb://127.0.0.1:{database.port}/?directConnection=true",
+            log_dir=log_dir,
+        )
+    )
+    try:
+        wait_for_port(database, timeout=60)
+        # Started side by side, then awaited: the test waits for the slowest, not the sum.
+        services = {name: platform.start(name, env=LIMITS, wait=False) for name in SERVICE_NAMES}
+        for service in services.values():
+            wait_until_ready(service)
+        yield DiskPlatform(platform, database, data_dir, log_dir, services)
+    finally:
+        platform.stop_all()
+        database.stop()
+
+
+def found_in(blob: bytes | str) -> bool:
+    return (CANARY.encode() if isinstance(blob, bytes) else CANARY) in blob
+
+
+async def kafka_blobs(bootstrap: str) -> list[bytes]:
+    """Key, headers and value of every record of every topic, from the beginning to now."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in await consumer.topics()
+            for p in consumer.partitions_for_topic(topic) or ()
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = {tp: o for tp, o in (await consumer.end_offsets(partitions)).items() if o > 0}
+        blobs: list[bytes] = []
+
+        async def behind() -> bool:
+            for tp, offset in end.items():
+                if await consumer.position(tp) < offset:
+                    return True
+            return False
+
+        while await behind():
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for r in records:
+                    headers = b"".join(name.encode() + value for name, value in r.headers)
+                    blobs.append((r.key or b"") + headers + (r.value or b""))
+        return blobs
+    finally:
+        await consumer.stop()
+
+
+def mail_texts(maildir: Path) -> list[str]:
+    """Every mail as received and with its parts decoded (base64, quoted-printable)."""
+    texts = []
+    for path in sorted(maildir.rglob("*.eml")):
+        raw = path.read_bytes()
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        parts = [str(value) for value in message.values()]
+        for part in message.walk():
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                parts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+        texts.append(raw.decode("utf-8", "replace") + "\n".join(parts))
+    return texts
+
+
+async def test_no_canary_reaches_the_platform_while_the_vcp_reads_every_one(
+    on_disk: DiskPlatform, infra: Infrastructure
+) -> None:
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    services = on_disk.services
+    key = PrivateKey.generate()
+    with services["reports"].client() as http:
+        appointed = http.post(
+            f"/v1/orgs/{org}/vcps",
+            json={
+                "vcp_id": "vera",
+                "name": CONTROL,
+                "email": "vera@example.org",
+                "public_key": key.public_key.model_dump(),
+            },
+            headers={"Authorization": f"Bearer {infra.token('admin', org)}"},
+        )
+    assert appointed.status_code == 201, appointed.text
+    intake_db = f"{on_disk.platform.database}_intake"
+    with MongoClient(on_disk.platform.infra.mongo_uri) as mongo:
+        eventually(lambda: mongo[intake_db]["known_vcp_keys"].find_one({"org_id": org}), 30)
+
+    urls = (services["intake"].url, services["reports"].url)
+
+    def submit(i: int) -> tuple[str, str, str]:
+        canary = f"{CANARY}{i:03d}"
+        body = ReportBody(
+            category="other",
+            description=f"Wat er gebeurde: {canary}. Niemand anders mag dit lezen.",
+            location=f"Kantine ({canary})",
+            wants_contact=i % 2 == 0,
+            contact=f"bel {canary}" if i % 2 == 0 else None,
+        )
+        with ReportingApi(*urls) as anonymous:
+            submission = reporter.submit_report(anonymous, org, body)
+        return submission.report_id, canary, submission.receipt
+
+    # Several reporters at once, as on a busy evening.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        submitted = list(pool.map(submit, range(REPORTS)))
+    canaries = {report_id: canary for report_id, canary, _ in submitted}
+    receipts = {report_id: receipt for report_id, _, receipt in submitted}
+
+    with ReportingApi(*urls, token=infra.token("vcp", org, "vera")) as api:
+        eventually(lambda: len(api.list_reports(org)) == REPORTS, timeout=60)
+        # A conversation on a few of them: the messages carry canaries as well.
+        for report_id in list(canaries)[:3]:
+            vcp_cli.reply(api, org, report_id, f"Antwoord {canaries[report_id]}-vcp")
+            with ReportingApi(*urls) as anonymous:
+                reporter.reply_as_reporter(
+                    anonymous, org, receipts[report_id], f"Reactie {canaries[report_id]}-melder"
+                )
+        read: dict[str, str] = {}
+        for row in api.list_reports(org):
+            case = vcp_cli.read_case(api, org, row["report_id"], key)
+            assert case.report is not None
+            read[row["report_id"]] = case.report.description
+            for message in case.messages:
+                assert message.text is not None and canaries[row["report_id"]] in message.text
+    assert len(read) == REPORTS
+    assert all(canaries[report_id] in text for report_id, text in read.items())
+
+    # notify mails the VCP about each new report; wait for one before searching the mails.
+    eventually(lambda: any(r in text for text in mail_texts(infra.maildir) for r in canaries), 60)
+
+    kafka = await kafka_blobs(infra.kafka_bootstrap)
+    assert any(CONTROL.encode() in blob for blob in kafka), "control: VCPAppointed is on Kafka"
+    assert not [blob[:200] for blob in kafka if found_in(blob)]
+
+    with MongoClient(on_disk.platform.infra.mongo_uri, document_class=RawBSONDocument) as mongo:
+        documents = [
+            doc.raw
+            for name in mongo.list_database_names()
+            for collection in mongo[name].list_collection_names()
+            for doc in mongo[name][collection].find()
+        ]
+    assert any(CONTROL.encode() in doc for doc in documents), "control: the VCP's document"
+    assert not [doc[:200] for doc in documents if found_in(doc)]
+
+    # Logs are complete and the data folder quiet only once everything has stopped.
+    on_disk.platform.stop_all()
+    on_disk.database.stop()
+    stored = [p.read_bytes() for p in on_disk.data_dir.rglob("*") if p.is_file()]
+    assert any(CONTROL.encode() in blob for blob in stored), "control: the raw data files"
+    assert not [blob[:200] for blob in stored if found_in(blob)]
+
+    logs = [p for d in (on_disk.log_dir, infra.log_dir) for p in d.rglob("*.log")]
+    assert any("reports" in p.name and b"service ready" in p.read_bytes() for p in logs)
+    assert not [str(p) for p in logs if found_in(p.read_bytes())]
+
+    mails = mail_texts(infra.maildir)
+    assert mails
+    assert not [text[:300] for text in mails if found_in(text)]
