@@ -9,11 +9,14 @@ from services.notify.domain.recipients import Recipient
 from services.notify.storage import CONTACTS, MAILS, ORGANISATIONS, ROLES, VCPS, VOLUNTEERS
 from shared.events import Event
 from shared.events.admission import (
+    AdmissionBlocked,
     CodeOfConductPublished,
     OrganisationRegistered,
     RoleDefined,
+    VolunteerAdmitted,
     VolunteerApplied,
     VolunteerDataErased,
+    VolunteerRejected,
 )
 from shared.events.reports import VCPAppointed
 from shared.storage.unit_of_work import UnitOfWork
@@ -38,6 +41,19 @@ async def project(event: Event, uow: UnitOfWork) -> None:
             {"$set": {"name": event.name, "email": event.email, "role_id": event.role_id}},
             upsert=True,
         )
+    elif isinstance(event, VolunteerAdmitted):
+        await uow.collection(VOLUNTEERS).update_one(
+            {"volunteer_id": event.volunteer_id}, {"$set": {"admitted": True}}
+        )
+    elif isinstance(event, AdmissionBlocked | VolunteerRejected):
+        before = await uow.collection(VOLUNTEERS).find_one_and_update(
+            {"volunteer_id": event.volunteer_id}, {"$set": {"admitted": False}}
+        )
+        if before is not None:
+            await uow.collection(VOLUNTEERS).update_one(
+                {"volunteer_id": event.volunteer_id},
+                {"$set": {"was_admitted": bool(before.get("admitted"))}},
+            )
     elif isinstance(event, VCPAppointed):
         await uow.collection(VCPS).update_one(
             {"vcp_id": event.vcp_id}, {"$set": {"email": event.email}}, upsert=True
@@ -58,7 +74,9 @@ async def load_facts(
     if volunteer_id is not None:
         row = await uow.collection(VOLUNTEERS).find_one({"volunteer_id": volunteer_id})
         if row is not None:
-            volunteer = Volunteer(row["name"], row["email"], row["role_id"])
+            volunteer = Volunteer(
+                row["name"], row["email"], row["role_id"], bool(row.get("was_admitted"))
+            )
         role_titles = {
             role["role_id"]: role["title"]
             for role in await uow.collection(ROLES).find({}, projection={"role_id": 1, "title": 1})

@@ -21,6 +21,10 @@ class Volunteer:
     name: str
     email: str
     role_id: str
+    # Whether they were admitted until the event being handled: policy also announces
+    # AdmissionBlocked when a pending volunteer's missing steps change, which is progress,
+    # not a volunteer "back to pending".
+    was_admitted: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,10 @@ def plan_event_mails(event_type: str, data: Mapping[str, Any], facts: MailFacts)
     mails: list[PlannedMail] = []
     problems: list[str] = []
     for route in mail_routes_for(event_type, data):
+        if route.kind is MailKind.VOLUNTEER_BACK_TO_PENDING and not (
+            facts.volunteer and facts.volunteer.was_admitted
+        ):
+            continue
         addresses = facts.addresses(route.recipient)
         if not addresses:
             problems.append(f"no {route.recipient} address known for a {route.kind} mail")

@@ -48,7 +48,7 @@ def test_the_first_request_to_sign_names_the_current_code_and_a_resign_its_own_v
 
 def test_a_mail_that_cannot_be_written_is_named_as_a_problem_not_raised() -> None:
     unknown_volunteer = MailFacts(organisation="S", language="nl", coordinator_emails=("c@x.org",))
-    result = plan("volunteer.blocked.v1", unknown_volunteer, missing=["vog"])
+    result = plan("volunteer.vog_received.v1", unknown_volunteer)
     assert result.mails == ()
     assert "unknown" in result.problems[0]
     no_code = MailFacts(**{**FACTS.__dict__, "code_version": None})
@@ -99,3 +99,14 @@ def test_the_same_address_twice_gets_one_mail() -> None:
     doubled = MailFacts(**{**FACTS.__dict__, "vcp_emails": ("v@example.org", "v@example.org")})
     result = plan("report.received.v1", doubled, report_id=str(uuid.uuid4()))
     assert [m.to for m in result.mails] == ["v@example.org"]
+
+
+def test_back_to_pending_is_mailed_only_for_a_volunteer_who_was_admitted() -> None:
+    progress = plan("volunteer.blocked.v1", missing=["code_signature", "vog"])
+    assert progress.mails == () and progress.problems == ()
+    lapsed = MailFacts(
+        **{**FACTS.__dict__, "volunteer": Volunteer("Anna", "a@x.org", "coach", True)}
+    )
+    (mail,) = plan("volunteer.blocked.v1", lapsed, missing=["vog"]).mails
+    assert mail.to == "c@example.org" and mail.kind is MailKind.VOLUNTEER_BACK_TO_PENDING
+    assert "a valid VOG" in mail.text
