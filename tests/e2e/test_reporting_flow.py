@@ -230,6 +230,11 @@ async def test_report_conversation_and_hand_over(org: Org, tmp_path: Path) -> No
 def test_a_receipt_derived_from_api_md_alone_finds_the_mailbox(org: Org) -> None:
     key = PrivateKey.generate("X25519")
     org.appoint("vera", key)
+    # One envelope names one suite, so an organisation's VCPs share theirs.
+    hybrid = PrivateKey.generate().public_key.model_dump()
+    mixed = {"vcp_id": "max", "name": "Max", "email": "max@example.org", "public_key": hybrid}
+    answer = org.reports.post(f"/v1/orgs/{org.id}/vcps", json=mixed, headers=org.admin)
+    assert answer.status_code == 409 and "X25519" in answer.json()["detail"]
     org.wait_until_intake_knows(key)
     receipt = generate_receipt()
     with org.api() as anonymous:
@@ -335,6 +340,11 @@ def test_binding_moved_or_tampered_envelopes_and_foreign_access(
         status = reports.post(f"{path}/status", json={"status": "acknowledged"}, headers=token)
         assert status.status_code == 403
     assert reports.get(path).status_code == 401
+    unknown = reports.get(
+        f"/v1/orgs/{org.id}/reports/{uuid.uuid4()}",
+        headers=bearer(infra.token("vcp", org.id, "wim")),
+    )
+    assert unknown.status_code == 404
     reports.close()
 
 
