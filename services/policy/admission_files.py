@@ -37,29 +37,33 @@ ROLE_FIELDS = tuple(RoleRequirements.model_fields)
 
 
 class PolicyFacts:
-    """The organisation-wide facts a decision needs, read once per unit of work."""
+    """The organisation-wide facts a decision needs, read once per transaction.
+
+    A batch of events is one transaction, and policy's handlers never change roles or codes
+    (its routes do, in their own transactions), so the batch's handlers share what was read.
+    """
 
     def __init__(self, uow: UnitOfWork) -> None:
         self._uow = uow
-        self._roles: dict[str, RoleRequirements] = {}
-        self._code_loaded = False
-        self._code_version: int | None = None
+        self._memo = uow.memo
 
     async def role(self, role_id: str) -> RoleRequirements:
-        if role_id not in self._roles:
+        key = f"role:{role_id}"
+        if key not in self._memo:
             doc = await self._uow.collection(ROLES).find_one({"role_id": role_id})
             if doc is None:
                 # Intake accepts applications only for roles it learnt from policy, and policy
                 # stores a role before announcing it: a missing role is a broken invariant.
                 raise LookupError(f"role {role_id!r} is not defined")
-            self._roles[role_id] = role_requirements(doc)
-        return self._roles[role_id]
+            self._memo[key] = role_requirements(doc)
+        role: RoleRequirements = self._memo[key]
+        return role
 
     async def current_code_version(self) -> int | None:
-        if not self._code_loaded:
-            self._code_version = await current_code_version(self._uow)
-            self._code_loaded = True
-        return self._code_version
+        if "code_version" not in self._memo:
+            self._memo["code_version"] = await current_code_version(self._uow)
+        version: int | None = self._memo["code_version"]
+        return version
 
 
 def role_requirements(doc: Mapping[str, Any]) -> RoleRequirements:

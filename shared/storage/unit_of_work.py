@@ -30,6 +30,8 @@ class Transaction:
         self._outbox: list[Document] = []
         self._inbox: list[Document] = []
         self.wrote_outbox = False
+        # Per organisation: what handlers of one batch read once and share (see UnitOfWork.memo).
+        self.memo: dict[str, dict[str, Any]] = {}
 
     def scope(
         self, org_id: str, causation_id: str | None = None, causation: ReceivedEvent | None = None
@@ -107,3 +109,10 @@ class UnitOfWork:
     @property
     def session(self) -> Any:
         return self._tx.session
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """A dict shared by every handler of this transaction for this organisation: a batch
+        of events is one transaction, so what the handlers read but never change (a role, the
+        current code version) can be read once per batch instead of once per event."""
+        return self._tx.memo.setdefault(self.org_id, {})

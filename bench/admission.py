@@ -1,0 +1,537 @@
+"""Benchmark of the admission chain: `python bench/admission.py [--volunteers N] [--rate R]`.
+
+Starts its own Tansu broker, SecantusDB (on disk, like the embedded default) and the intake
+and policy services on free ports, then measures in one run:
+
+1. latency — N volunteers go through application → interview → signature → VOG over HTTP,
+   a new volunteer every 1/R seconds (default 50 per second); for each, the time from the
+   answer to the last request (the VOG record) until GET admission says `admitted`;
+2. throughput through policy — a backlog of B volunteers' events (4 each) is put on the
+   topic while policy is stopped; policy is started and its rate is read from the inbox
+   timestamps of the first and last event it consumed;
+3. the baseline — the same backlog consumed by a plain aiokafka consumer with PyMongo doing
+   the same reads and writes (per event the admission file, outbox and inbox rows; role and
+   current code once per batch; one transaction per fetched batch, like ours) with a
+   hand-written decision and no framework, timed the same way; and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from bson import ObjectId
+from pymongo import AsyncMongoClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cli.embedded import (
+    ChildProcess,
+    broker_process,
+    database_process,
+    free_port,
+    service_process,
+    wait_for_port,
+)
+from shared.auth.tokens import Role, create_key_pair, mint_token
+from shared.domain.calendar import today
+from shared.events.admission import (
+    CodeSigned,
+    InterviewRecorded,
+    VOGReceived,
+    VolunteerApplied,
+)
+from shared.events.base import Event
+from shared.messaging.cloudevents import encode
+
+DATABASE = "bench"
+CODE = "Wij behandelen iedereen met respect.\n"
+CODE_SHA = hashlib.sha256(CODE.encode()).hexdigest()
+ROLE = {"title": "Jeugdleider", "works_with_minors": True, "works_with_vulnerable": False}
+TOPIC = VolunteerApplied.topic()
+HANDLED = {e.type_name for e in (VolunteerApplied, InterviewRecorded, CodeSigned, VOGReceived)}
+
+
+class Platform:
+    """Broker, database, intake and policy as child processes in a temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.logs = root / "logs"
+        self.kafka = broker_process(free_port(), self.logs)
+        self.mongo = database_process(free_port(), root / "db", self.logs)
+        self.bootstrap = f"127.0.0.1:{self.kafka.port}"
+        self.mongo_uri = f"mongodb://127.0.0.1:{self.mongo.port}/?directConnection=true"
+        self.keys = root / "data" / "keys"
+        create_key_pair(self.keys / "jwt_private.pem", self.keys / "jwt_public.pem")
+        self.children: list[ChildProcess] = []
+
+    def env(self) -> dict[str, str]:
+        return {
+            "SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "SAFEHANDS_MONGO_URI": self.mongo_uri,
+            "SAFEHANDS_MONGO_DATABASE": DATABASE,
+            "SAFEHANDS_DATA_DIR": str(self.root / "data"),
+            "SAFEHANDS_LOG_LEVEL": "WARNING",
+            "SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000000",
+            "SAFEHANDS_RATE_LIMIT_PER_ORG": "1000000",
+        }
+
+    def start_infrastructure(self) -> None:
+        for child in (self.kafka, self.mongo):
+            child.start()
+            self.children.append(child)
+            wait_for_port(child, timeout=60)
+
+    def start_service(self, name: str) -> str:
+        port = free_port()
+        child = service_process(name, port, self.env(), self.logs)
+        child.start()
+        self.children.append(child)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if child.exit_code is not None:
+                raise RuntimeError(f"{name} exited; see {child.log_path}")
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    return url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} not ready; see {child.log_path}")
+
+    def stop_service(self, url: str) -> None:
+        port = int(url.rsplit(":", 1)[1])
+        for child in self.children:
+            if child.port == port:
+                child.stop()
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
+
+    def token(self, role: Role, org: str | None, sub: str | None = None) -> dict[str, str]:
+        token = mint_token(
+            self.keys / "jwt_private.pem", roles=[role], org=org, sub=sub or f"bench-{role}"
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+
+async def until(check: Any, seconds: float = 60, interval: float = 0.05) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(interval)
+    raise TimeoutError("condition not met")
+
+
+async def set_up_organisation(
+    platform: Platform, intake: httpx.AsyncClient, policy: httpx.AsyncClient
+) -> str:
+    org = f"bench-{uuid.uuid4().hex[:6]}"
+    admin = platform.token("admin", org)
+    await policy.post(
+        "/v1/orgs", json={"org_id": org, "name": "Bench"}, headers=platform.token("operator", None)
+    )
+    await policy.put(f"/v1/orgs/{org}/roles/leader", json=ROLE, headers=admin)
+    await policy.post(f"/v1/orgs/{org}/codes", json={"text": CODE}, headers=admin)
+    # Wait until intake's read model knows the role and the code: a signature for a fresh
+    # volunteer is the cheapest probe of both.
+    probe = await _apply(intake, org)
+
+    async def intake_knows_code() -> bool:
+        answer = await _sign(intake, org, probe, platform.token("volunteer", org, probe))
+        return answer.status_code == 201
+
+    await until(intake_knows_code)
+    return org
+
+
+async def _apply(intake: httpx.AsyncClient, org: str) -> str:
+    async def accepted() -> str | None:
+        answer = await intake.post(
+            f"/v1/orgs/{org}/applications",
+            json={"role_id": "leader", "name": "Anna", "email": "anna@example.org"},
+        )
+        return str(answer.json()["volunteer_id"]) if answer.status_code == 202 else None
+
+    result: str = await until(accepted)
+    return result
+
+
+async def _sign(
+    intake: httpx.AsyncClient, org: str, volunteer: str, headers: dict[str, str]
+) -> httpx.Response:
+    return await intake.post(
+        f"/v1/orgs/{org}/volunteers/{volunteer}/signature",
+        json={"version": 1, "sha256": CODE_SHA, "full_name": "Anna"},
+        headers=headers,
+    )
+
+
+async def one_volunteer(
+    platform: Platform, intake: httpx.AsyncClient, policy: httpx.AsyncClient, org: str
+) -> float:
+    """Walk one volunteer through the chain; seconds from the last answer to `admitted`."""
+    coordinator = platform.token("coordinator", org)
+    volunteer = await _apply(intake, org)
+    path = f"/v1/orgs/{org}/volunteers/{volunteer}"
+    interview = await intake.post(
+        f"{path}/interview", json={"outcome": "proceed"}, headers=coordinator
+    )
+    assert interview.status_code == 201, interview.text
+    signed = await _sign(intake, org, volunteer, platform.token("volunteer", org, volunteer))
+    assert signed.status_code == 201, signed.text
+    vog = {
+        "issued_on": (today() - timedelta(days=20)).isoformat(),
+        "screening_aspects": [84],
+        "checked_by": "Coordinator",
+    }
+    handed_in = await intake.post(f"{path}/vog", json=vog, headers=coordinator)
+    assert handed_in.status_code == 201, handed_in.text
+    last_answer = time.perf_counter()
+    while True:
+        answer = await policy.get(f"{path}/admission", headers=coordinator)
+        if answer.status_code == 200 and answer.json()["status"] == "admitted":
+            return time.perf_counter() - last_answer
+        await asyncio.sleep(0.02)
+
+
+async def measure_latency(
+    platform: Platform, intake_url: str, policy_url: str, volunteers: int, rate: float
+) -> tuple[list[float], float]:
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with (
+        httpx.AsyncClient(base_url=intake_url, timeout=30, limits=limits) as intake,
+        httpx.AsyncClient(base_url=policy_url, timeout=30, limits=limits) as policy,
+    ):
+        org = await set_up_organisation(platform, intake, policy)
+        started = time.perf_counter()
+        tasks = []
+        for i in range(volunteers):
+            # Open loop: the next application goes out on schedule, whatever the others do.
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one_volunteer(platform, intake, policy, org)))
+        # The rate at which applications went out; the chains may take longer to finish.
+        offered = volunteers / max(time.perf_counter() - started, 1e-6) if volunteers > 1 else 0
+        latencies = await asyncio.gather(*tasks)
+    return list(latencies), offered
+
+
+def backlog_events(org: str, volunteers: int) -> list[Event]:
+    events: list[Event] = []
+    now = datetime.now(UTC)
+    issued = today() - timedelta(days=20)
+    for _ in range(volunteers):
+        volunteer = str(uuid.uuid4())
+        events += [
+            VolunteerApplied(
+                org_id=org,
+                volunteer_id=volunteer,
+                application_id=str(uuid.uuid4()),
+                role_id="leader",
+                name="Anna",
+                email="anna@example.org",
+                applied_at=now,
+            ),
+            InterviewRecorded(
+                org_id=org,
+                volunteer_id=volunteer,
+                outcome="proceed",
+                recorded_by="bench",
+                recorded_at=now,
+            ),
+            CodeSigned(
+                org_id=org,
+                volunteer_id=volunteer,
+                version=1,
+                sha256=CODE_SHA,
+                signed_at=now,
+                recorded_by=volunteer,
+            ),
+            VOGReceived(
+                org_id=org,
+                volunteer_id=volunteer,
+                issued_on=issued,
+                screening_aspects=[84],
+                checked_by="bench",
+                recorded_on=today(),
+            ),
+        ]
+    return events
+
+
+async def end_offsets(bootstrap: str) -> dict[TopicPartition, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(TOPIC, p) for p in consumer.partitions_for_topic(TOPIC) or []]
+        return dict(await consumer.end_offsets(partitions))
+    finally:
+        await consumer.stop()
+
+
+async def produce(bootstrap: str, events: list[Event]) -> tuple[list[str], list[str]]:
+    """Put `events` on their topic; returns their CloudEvents ids and the id of the last one
+    on each partition (a partition is consumed in order: when those are done, all are)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+    ids, sent = [], []
+    try:
+        for event in events:
+            record = encode(event, "/bench")
+            ids.append(record.event_id)
+            sent.append(
+                await producer.send(
+                    record.topic, record.value, key=record.key, headers=record.headers
+                )
+            )
+        await producer.flush()
+        last_per_partition = {}
+        for event_id, delivery in zip(ids, sent, strict=True):
+            last_per_partition[(await delivery).partition] = event_id
+    finally:
+        await producer.stop()
+    return ids, list(last_per_partition.values())
+
+
+async def inbox_rate(
+    mongo_uri: str, database: str, consumer: str, event_ids: list[str], last_ids: list[str]
+) -> float:
+    """Events per second between the first and the last of `event_ids` in the inbox.
+
+    Waiting polls only the last event of each partition by the inbox's unique index: a
+    broader query would scan the inbox and slow down the very thing measured.
+    """
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri, tz_aware=True)
+    try:
+        inbox = client[database]["inbox"]
+
+        async def all_there() -> bool:
+            for event_id in last_ids:
+                if await inbox.find_one({"consumer": consumer, "event_id": event_id}) is None:
+                    return False
+            return True
+
+        await until(all_there, seconds=1200, interval=0.5)
+        query = {"consumer": consumer, "event_id": {"$in": event_ids}}
+        rows = await inbox.find(query, projection={"recorded_at": 1}).to_list()
+        assert len(rows) == len(event_ids), f"{len(rows)} of {len(event_ids)} events consumed"
+        stamps = sorted(row["recorded_at"] for row in rows)
+        return len(event_ids) / max((stamps[-1] - stamps[0]).total_seconds(), 1e-6)
+    finally:
+        await client.close()
+
+
+class Baseline:
+    """No framework: aiokafka fetches, PyMongo writes, a decision written by hand."""
+
+    def __init__(self, mongo_uri: str, org: str, source_db: str) -> None:
+        self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri, tz_aware=True)
+        self.db = self.client["bench_baseline"]
+        self.source = self.client[source_db]
+        self.org = org
+
+    async def prepare(self) -> None:
+        for name in ("roles", "codes"):
+            docs = await self.source[name].find({"org_id": self.org}).to_list()
+            if docs:
+                await self.db[name].insert_many(docs)
+        await self.db["admissions"].create_index([("org_id", 1), ("volunteer_id", 1)], unique=True)
+        await self.db["inbox"].create_index([("consumer", 1), ("event_id", 1)], unique=True)
+
+    async def run(self, bootstrap: str, start: dict[TopicPartition, int], expected: int) -> None:
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, enable_auto_commit=False, group_id="bench-baseline"
+        )
+        await consumer.start()
+        try:
+            consumer.assign(list(start))
+            for partition, offset in start.items():
+                consumer.seek(partition, offset)
+            done = 0
+            while done < expected:
+                batches = await consumer.getmany(timeout_ms=500, max_records=500)
+                # The topic also carries what policy announced; like policy, skip those.
+                records = [
+                    r
+                    for batch in batches.values()
+                    for r in batch
+                    if dict(r.headers)["ce_type"].decode() in HANDLED
+                ]
+                if records:
+                    await self.apply(records)
+                    done += len(records)
+                await consumer.commit()
+        finally:
+            await consumer.stop()
+
+    async def apply(self, records: list[Any]) -> None:
+        async with self.client.start_session() as session, await session.start_transaction():
+            ids = [dict(r.headers)["ce_id"].decode() for r in records]
+            seen = {
+                doc["event_id"]
+                async for doc in self.db["inbox"].find(
+                    {"consumer": "baseline", "event_id": {"$in": ids}}, session=session
+                )
+            }
+            outbox, inbox = [], []
+            # Like ours: roles and the current code are read once per batch.
+            batch_reads: dict[str, Any] = {}
+            for record, event_id in zip(records, ids, strict=True):
+                if event_id in seen:
+                    continue
+                kind = dict(record.headers)["ce_type"].decode()
+                data = json.loads(record.value)
+                announced = await self.handle(kind, data, session, batch_reads)
+                outbox += [
+                    {
+                        "_id": ObjectId(),
+                        "org_id": data["org_id"],
+                        "topic": TOPIC,
+                        "key": record.key,
+                        "value": json.dumps(event).encode(),
+                        "created_at": datetime.now(UTC),
+                    }
+                    for event in announced
+                ]
+                inbox.append(
+                    {
+                        "consumer": "baseline",
+                        "event_id": event_id,
+                        "org_id": data["org_id"],
+                        "recorded_at": datetime.now(UTC),
+                    }
+                )
+            if outbox:
+                await self.db["outbox"].insert_many(outbox, session=session)
+            if inbox:
+                await self.db["inbox"].insert_many(inbox, session=session)
+
+    async def handle(
+        self, kind: str, data: dict[str, Any], session: Any, batch_reads: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        org, volunteer = data["org_id"], data["volunteer_id"]
+        admissions = self.db["admissions"]
+        doc = await admissions.find_one({"org_id": org, "volunteer_id": volunteer}, session=session)
+        if doc is None:
+            if kind != VolunteerApplied.type_name:
+                return []
+            doc = {"org_id": org, "volunteer_id": volunteer, "role_id": data["role_id"]}
+        elif kind == InterviewRecorded.type_name:
+            doc["interview"] = data["outcome"]
+        elif kind == CodeSigned.type_name:
+            doc["signed"] = data["version"]
+        elif kind == VOGReceived.type_name:
+            doc["vog"] = {k: data[k] for k in ("issued_on", "screening_aspects", "checked_by")}
+        role_key, code_key = f"role:{org}:{doc['role_id']}", f"code:{org}"
+        if role_key not in batch_reads:
+            batch_reads[role_key] = await self.db["roles"].find_one(
+                {"org_id": org, "role_id": doc["role_id"]}, session=session
+            )
+        if code_key not in batch_reads:
+            batch_reads[code_key] = await self.db["codes"].find_one(
+                {"org_id": org}, sort=[("version", -1)], session=session
+            )
+        role, code = batch_reads[role_key], batch_reads[code_key]
+        missing = []
+        if doc.get("interview") != "proceed":
+            missing.append("interview")
+        if code and doc.get("signed") != code["version"]:
+            missing.append("code_signature")
+        if role and role["vog_required"] and not doc.get("vog"):
+            missing.append("vog")
+        status = "rejected" if doc.get("interview") in ("reject", "doubt") else None
+        status = status or ("pending" if missing else "admitted")
+        before = (doc.get("status"), doc.get("missing"))
+        doc.update(status=status, missing=missing)
+        await admissions.replace_one(
+            {"org_id": org, "volunteer_id": volunteer}, doc, upsert=True, session=session
+        )
+        if before == (status, missing):
+            return []
+        return [{"volunteer_id": volunteer, "status": status, "missing": missing}]
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def main(volunteers: int, rate: float, backlog: int) -> None:
+    root = Path(tempfile.mkdtemp(prefix="safehands-bench-"))
+    platform = Platform(root)
+    try:
+        platform.start_infrastructure()
+        intake_url = platform.start_service("intake")
+        policy_url = platform.start_service("policy")
+
+        latencies, offered = await measure_latency(
+            platform, intake_url, policy_url, volunteers, rate
+        )
+
+        async with (
+            httpx.AsyncClient(base_url=intake_url, timeout=30) as intake,
+            httpx.AsyncClient(base_url=policy_url, timeout=30) as policy,
+        ):
+            org = await set_up_organisation(platform, intake, policy)
+        platform.stop_service(policy_url)
+        start = await end_offsets(platform.bootstrap)
+        events = backlog_events(org, backlog)
+        event_ids, last_ids = await produce(platform.bootstrap, events)
+        platform.start_service("policy")
+        ours = await inbox_rate(
+            platform.mongo_uri, f"{DATABASE}_policy", "policy", event_ids, last_ids
+        )
+
+        baseline = Baseline(platform.mongo_uri, org, f"{DATABASE}_policy")
+        try:
+            await baseline.prepare()
+            await baseline.run(platform.bootstrap, start, len(events))
+            theirs = await inbox_rate(
+                platform.mongo_uri, "bench_baseline", "baseline", event_ids, last_ids
+            )
+        finally:
+            await baseline.close()
+    finally:
+        platform.stop()
+
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; logs in {root}")
+    print(
+        f"latency: {volunteers} volunteers at {offered:.1f} applications/s offered "
+        f"(4 requests each), last answer → decision readable: "
+        f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
+        f"max {max(latencies) * 1000:.0f} ms, mean {statistics.fmean(latencies) * 1000:.0f} ms"
+    )
+    print(f"throughput through policy: {ours:.0f} events/s ({len(events)} events backlog)")
+    print(f"baseline (aiokafka + PyMongo, no framework): {theirs:.0f} events/s")
+    print(f"ratio ours / baseline: {ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--volunteers", type=int, default=300, help="volunteers in the latency run")
+    parser.add_argument("--rate", type=float, default=50, help="applications per second offered")
+    parser.add_argument("--backlog", type=int, default=1000, help="volunteers in the backlog")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.volunteers, arguments.rate, arguments.backlog))
