@@ -36,6 +36,7 @@ from shared.crypto import (
     load_private_key,
     open_envelope,
     report_context,
+    reseal_content_key,
     seal,
 )
 from shared.events.reports import (
@@ -192,8 +193,22 @@ async def test_report_conversation_and_hand_over(org: Org, tmp_path: Path) -> No
     assert before.report is None
     assert [m.text for m in before.messages] == [None, None]
 
-    # ... until Anna hands the case over.
+    # ... until Anna hands the case over: all of it, to Bram's key.
     with org.api("anna") as api:
+        envelope = Envelope.model_validate(api.get_report(org.id, report_id)["envelope"])
+        context = report_context(org.id, report_id)
+        for_bram = reseal_content_key(envelope, anna, context, bram.public_key).model_dump()
+        for_anna = {**for_bram, "key_id": anna.fingerprint}
+        keys_path = f"/v1/orgs/{org.id}/reports/{report_id}/keys"
+        vcp_token = bearer(org.infra.token("vcp", org.id, "anna"))
+        wrong_key = org.reports.post(
+            keys_path, json={"vcp_id": "bram", "report": for_anna}, headers=vcp_token
+        )
+        assert wrong_key.status_code == 422
+        partial = org.reports.post(
+            keys_path, json={"vcp_id": "bram", "report": for_bram}, headers=vcp_token
+        )
+        assert partial.status_code == 409 and "does not cover" in partial.json()["detail"]
         answer = vcp_cli.share(api, org.id, report_id, anna, "bram")
         assert answer["report_shared"] and len(answer["messages_shared"]) == 2
         # A second hand-over has nothing left to do.
