@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import asyncio
 import uuid
 from datetime import UTC, datetime
 
+from typer.testing import CliRunner, Result
+
+from cli.main import app
 from shared.events.admission import VolunteerApplied
 from shared.messaging import dead_letters
 from shared.messaging.cloudevents import encode
 from tests.support.kafka import produce, read_topic
-from tests.support.platform import REPO, Infrastructure
+from tests.support.platform import Infrastructure
 
 
-def safehands(infra: Infrastructure, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args, "--bootstrap", infra.kafka_bootstrap],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "250"},
-    )
+def safehands(infra: Infrastructure, *args: str) -> Result:
+    return CliRunner().invoke(app, [*args, "--bootstrap", infra.kafka_bootstrap])
 
 
-async def test_dead_letters_are_listed_and_replayed_once_with_their_original_headers(
+def test_dead_letters_are_listed_and_replayed_once_with_their_original_headers(
     infra: Infrastructure,
 ) -> None:
     # A topic of its own, so that other tests' dead letters do not show.
@@ -53,43 +48,47 @@ async def test_dead_letters_are_listed_and_replayed_once_with_their_original_hea
         ]
 
     dlq = origin + ".dlq"
-    await produce(
-        infra.kafka_bootstrap, dlq, b"{not json", b"k", dead("value is not valid JSON", 3, [])
+    asyncio.run(
+        produce(
+            infra.kafka_bootstrap, dlq, b"{not json", b"k", dead("value is not valid JSON", 3, [])
+        )
     )
-    await produce(
-        infra.kafka_bootstrap,
-        dlq,
-        good.value,
-        good.key,
-        dead("handler failed 3 times: RuntimeError: boom", 4, good.headers),
+    asyncio.run(
+        produce(
+            infra.kafka_bootstrap,
+            dlq,
+            good.value,
+            good.key,
+            dead("handler failed 3 times: RuntimeError: boom", 4, good.headers),
+        )
     )
 
     listed = safehands(infra, "dlq", "list", origin)
-    assert listed.returncode == 0, listed.stderr
-    assert "value is not valid JSON" in listed.stdout
-    assert "handler failed 3 times" in listed.stdout
-    assert good.event_id in listed.stdout and event.type_name in listed.stdout
-    assert f"origin={origin}[0]@4" in listed.stdout and "REPLAYED" not in listed.stdout
+    assert listed.exit_code == 0, listed.output
+    assert "value is not valid JSON" in listed.output
+    assert "handler failed 3 times" in listed.output
+    assert good.event_id in listed.output and event.type_name in listed.output
+    assert f"origin={origin}[0]@4" in listed.output and "REPLAYED" not in listed.output
 
     replayed = safehands(infra, "dlq", "replay", origin + ".dlq", "--id", good.event_id)
-    assert replayed.returncode == 0, replayed.stderr
-    assert good.event_id in replayed.stdout
+    assert replayed.exit_code == 0, replayed.output
+    assert good.event_id in replayed.output
     again = safehands(infra, "dlq", "replay", origin, "--id", good.event_id)
-    assert again.returncode == 0 and "replayed before" in again.stdout
+    assert again.exit_code == 0 and "replayed before" in again.output
     unknown = safehands(infra, "dlq", "replay", origin, "--id", "no-such-id")
-    assert unknown.returncode == 1 and "no-such-id" in unknown.stderr
+    assert unknown.exit_code == 1 and "no-such-id" in unknown.output
 
-    records = await read_topic(
-        infra.kafka_bootstrap, origin, until=lambda r: len(r) >= 1, timeout=10
+    records = asyncio.run(
+        read_topic(infra.kafka_bootstrap, origin, until=lambda r: len(r) >= 1, timeout=10)
     )
     (record,) = records
     assert record.value == good.value and record.key == good.key
     assert list(record.headers) == good.headers, "the original headers, without x-dlq-*"
 
-    assert "REPLAYED" in safehands(infra, "dlq", "list", origin).stdout
+    assert "REPLAYED" in safehands(infra, "dlq", "list", origin).output
     rest = safehands(infra, "dlq", "replay", origin)
-    assert "replayed before" in rest.stdout and "Replayed 0:" in rest.stdout
-    records = await read_topic(
-        infra.kafka_bootstrap, origin, until=lambda r: len(r) >= 2, timeout=10
+    assert "replayed before" in rest.output and "Replayed 0:" in rest.output
+    records = asyncio.run(
+        read_topic(infra.kafka_bootstrap, origin, until=lambda r: len(r) >= 2, timeout=10)
     )
     assert sorted(r.value for r in records) == sorted([good.value, b"{not json"])

@@ -22,7 +22,7 @@ import pytest
 from pymongo import MongoClient
 
 from cli.embedded import free_port
-from shared.events import Event
+from shared.events import REGISTRY, Event
 from shared.events.admission import VolunteerApplied
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
 from shared.events.reports import IncidentReported
@@ -241,11 +241,41 @@ async def test_a_signed_delivery_is_retried_across_a_restart_and_never_reaches_a
     assert reported["event_id"] == event_a_id and reported["attempts"] == 3
 
 
-async def test_a_receiver_that_keeps_failing_is_given_up_and_disabled_and_its_admin_mailed(
+def check_subscription_management(infra: Infrastructure, notify: RunningService) -> None:
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    admin = {"Authorization": f"Bearer {infra.token('admin', org)}"}
+    hook = {"url": "http://127.0.0.1:9/in", "event_types": [APPLIED], "secret": new_secret()}
+    with notify.client() as http:
+        path = f"/v1/orgs/{org}/webhooks"
+        coordinator = {"Authorization": f"Bearer {infra.token('coordinator', org)}"}
+        assert http.post(path, json=hook, headers=coordinator).status_code == 403
+        assert http.post(path, json=hook).status_code == 401
+        for broken, phrase in (
+            ({"secret": "whsec_c2hvcnQ="}, "24 to 64"),
+            ({"event_types": ["nl.safehands.volunteer.teleported.v1"]}, "Unknown event type"),
+            ({"url": "gopher://127.0.0.1/"}, "http:// or https://"),
+        ):
+            refused = http.post(path, json={**hook, **broken}, headers=admin)
+            assert refused.status_code == 422 and phrase in refused.json()["detail"]
+        webhook = http.post(path, json=hook, headers=admin).json()["webhook_id"]
+        assert [w["webhook_id"] for w in http.get(path, headers=admin).json()] == [webhook]
+        assert http.delete(f"{path}/{webhook}", headers=admin).status_code == 204
+        assert http.delete(f"{path}/{webhook}", headers=admin).status_code == 404
+        assert http.get(f"{path}/{webhook}/deliveries", headers=admin).status_code == 404
+        assert http.get(path, headers=admin).json() == []
+        catalogue = http.get("/asyncapi").json()
+    assert catalogue["asyncapi"] == "3.0.0"
+    assert {m["name"] for m in catalogue["components"]["messages"].values()} >= {
+        event.type_name for event in REGISTRY
+    }
+
+
+async def test_subscriptions_are_vetted_and_a_receiver_that_keeps_failing_is_disabled(
     infra: Infrastructure, platform: Platform, receiver: Receiver
 ) -> None:
     # The 24-hour schedule in about 9 seconds.
     notify = platform.start("notify", env={"SAFEHANDS_NOTIFY_RETRY_SCALE": "0.0001"})
+    check_subscription_management(infra, notify)
     org = f"org-{uuid.uuid4().hex[:6]}"
     admin = f"admin-{uuid.uuid4().hex[:8]}@example.org"
     with notify.client() as http:
