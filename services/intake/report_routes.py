@@ -14,7 +14,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from services.intake.rate_limit import rate_limited
 from services.intake.vcp_keys import KNOWN_VCP_KEYS, RECEIVED_REPORTS, current_vcp_keys
@@ -23,6 +23,9 @@ from shared.events.reports import IncidentReported
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["reports"])
+
+TRANSIENT = "TransientTransactionError"
+TRANSACTION_ATTEMPTS = 3
 
 
 class Mailbox(BaseModel):
@@ -53,6 +56,19 @@ def _unprocessable(detail: str) -> HTTPException:
 async def submit_report(
     org: str, body: ReportSubmission, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, str]:
+    # Reporters submit at the same time; a transaction that lost a write conflict to
+    # another one is run again rather than answered with a 500.
+    attempt = 1
+    while True:
+        try:
+            return await _accept(runtime, org, body)
+        except PyMongoError as exc:
+            if attempt >= TRANSACTION_ATTEMPTS or not exc.has_error_label(TRANSIENT):
+                raise
+            attempt += 1
+
+
+async def _accept(runtime: Runtime, org: str, body: ReportSubmission) -> dict[str, str]:
     report_id = str(body.report_id)
     envelope = body.envelope
     try:
