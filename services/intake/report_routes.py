@@ -14,18 +14,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError
 
 from services.intake.rate_limit import rate_limited
 from services.intake.vcp_keys import KNOWN_VCP_KEYS, RECEIVED_REPORTS, current_vcp_keys
 from shared.crypto import Envelope, PublicKey
 from shared.events.reports import IncidentReported
 from shared.runtime.service import Runtime, runtime_of
+from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["reports"])
-
-TRANSIENT = "TransientTransactionError"
-TRANSACTION_ATTEMPTS = 3
 
 
 class Mailbox(BaseModel):
@@ -56,63 +54,52 @@ def _unprocessable(detail: str) -> HTTPException:
 async def submit_report(
     org: str, body: ReportSubmission, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, str]:
-    # Reporters submit at the same time; a transaction that lost a write conflict to
-    # another one is run again rather than answered with a 500.
-    attempt = 1
-    while True:
-        try:
-            return await _accept(runtime, org, body)
-        except PyMongoError as exc:
-            if attempt >= TRANSACTION_ATTEMPTS or not exc.has_error_label(TRANSIENT):
-                raise
-            attempt += 1
-
-
-async def _accept(runtime: Runtime, org: str, body: ReportSubmission) -> dict[str, str]:
-    report_id = str(body.report_id)
-    envelope = body.envelope
+    # Reporters submit at the same time: a write conflict is run again, not answered 500.
     try:
-        async with runtime.unit_of_work(org) as uow:
-            keys = await current_vcp_keys(uow.collection(KNOWN_VCP_KEYS))
-            if not keys:
-                raise HTTPException(
-                    status.HTTP_404_NOT_FOUND,
-                    f"Organisation {org} has no confidential contact person to receive reports.",
-                )
-            suites = set(keys.values())
-            if envelope.suite not in suites:
-                raise _unprocessable(
-                    f"The envelope must use the suite of the organisation's VCP keys "
-                    f"({', '.join(sorted(suites))})."
-                )
-            if {r.key_id for r in envelope.recipients} != set(keys):
-                raise _unprocessable(
-                    "The report must be sealed to exactly the organisation's current VCP keys "
-                    f"(GET /v1/orgs/{org}/vcp-keys on reports); fetch them again and re-seal."
-                )
-            if body.mailbox.reply_key.suite != envelope.suite:
-                raise _unprocessable("The reply key must use the same suite as the envelope.")
-            received = uow.collection(RECEIVED_REPORTS)
-            if await received.find_one({"report_id": report_id}) is not None:
-                raise HTTPException(
-                    status.HTTP_409_CONFLICT, f"A report {report_id} was already submitted."
-                )
-            await received.insert_one(
-                {"report_id": report_id, "mailbox_lookup": body.mailbox.lookup}
-            )
-            uow.publish(
-                IncidentReported(
-                    org_id=org,
-                    report_id=report_id,
-                    envelope=envelope.model_dump(),
-                    mailbox_lookup=body.mailbox.lookup,
-                    reply_key=body.mailbox.reply_key.model_dump(),
-                    received_at=datetime.now(UTC),
-                )
-            )
+        return await runtime.transact(org, lambda uow: _accept(uow, org, body))
     except DuplicateKeyError:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             "This report or its mailbox was already submitted; start over with a new receipt.",
         ) from None
+
+
+async def _accept(uow: UnitOfWork, org: str, body: ReportSubmission) -> dict[str, str]:
+    report_id = str(body.report_id)
+    envelope = body.envelope
+    keys = await current_vcp_keys(uow.collection(KNOWN_VCP_KEYS))
+    if not keys:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            f"Organisation {org} has no confidential contact person to receive reports.",
+        )
+    suites = set(keys.values())
+    if envelope.suite not in suites:
+        raise _unprocessable(
+            f"The envelope must use the suite of the organisation's VCP keys "
+            f"({', '.join(sorted(suites))})."
+        )
+    if {r.key_id for r in envelope.recipients} != set(keys):
+        raise _unprocessable(
+            "The report must be sealed to exactly the organisation's current VCP keys "
+            f"(GET /v1/orgs/{org}/vcp-keys on reports); fetch them again and re-seal."
+        )
+    if body.mailbox.reply_key.suite != envelope.suite:
+        raise _unprocessable("The reply key must use the same suite as the envelope.")
+    received = uow.collection(RECEIVED_REPORTS)
+    if await received.find_one({"report_id": report_id}) is not None:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, f"A report {report_id} was already submitted."
+        )
+    await received.insert_one({"report_id": report_id, "mailbox_lookup": body.mailbox.lookup})
+    uow.publish(
+        IncidentReported(
+            org_id=org,
+            report_id=report_id,
+            envelope=envelope.model_dump(),
+            mailbox_lookup=body.mailbox.lookup,
+            reply_key=body.mailbox.reply_key.model_dump(),
+            received_at=datetime.now(UTC),
+        )
+    )
     return {"report_id": report_id}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from shared.logs import get_logger
 
@@ -35,11 +36,20 @@ def install_error_handlers(app: FastAPI) -> None:
             {"detail": describe_validation_error(list(exc.errors()))}, status_code=422
         )
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # The exception type only: its message or locals could hold submitted content.
-        log.error("unhandled error", route=request.scope.get("path"), error=type(exc).__name__)
-        return JSONResponse(
-            {"detail": "Something went wrong on our side; nothing was saved. Please try again."},
-            status_code=500,
-        )
+    @app.middleware("http")
+    async def unexpected(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # Caught here rather than by an exception handler: Starlette re-raises after those,
+        # and the server would log the traceback, whose driver messages can quote key values.
+        try:
+            return await call_next(request)
+        except Exception as exc:
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            log.error("unhandled error", route=route, error=type(exc).__name__)
+            return JSONResponse(
+                {
+                    "detail": "Something went wrong on our side; nothing was saved. Please try again."
+                },
+                status_code=500,
+            )

@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import APIRouter, FastAPI, Request
@@ -35,6 +35,8 @@ from shared.storage.database import Database, IndexSpec
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ class Runtime:
 
     def unit_of_work(self, org_id: str) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
         return self.db.unit_of_work(org_id)
+
+    async def transact(self, org_id: str, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """A unit of work that is retried on write conflicts (see `Database.transact`)."""
+        return await self.db.transact(org_id, work)
 
     def topics(self) -> set[str]:
         published = {event.topic() for event in self.definition.publishes}
@@ -203,8 +209,9 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
-    app.middleware("http")(runtime.http_metrics.middleware)
     install_error_handlers(app)
+    # Added last, so outermost: it also counts the 500s the error handlers answer.
+    app.middleware("http")(runtime.http_metrics.middleware)
 
     @app.get("/healthz", tags=["operations"], summary="The process is alive.")
     async def healthz() -> dict[str, str]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import PyMongoError
 
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import INBOX, OUTBOX, Transaction, UnitOfWork
@@ -32,6 +34,16 @@ class IndexSpec:
         if self.expire_after_seconds is not None:
             options["expireAfterSeconds"] = self.expire_after_seconds
         return IndexModel(keys, **options)
+
+
+T = TypeVar("T")
+TRANSIENT = "TransientTransactionError"
+TRANSACTION_ATTEMPTS = 4
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A write conflict or a failover: the whole transaction may simply be run again."""
+    return isinstance(exc, PyMongoError) and exc.has_error_label(TRANSIENT)
 
 
 PLUMBING_INDEXES = (
@@ -85,6 +97,19 @@ class Database:
         """One organisation's state change and its events, committed together or not at all."""
         async with self.transaction() as tx:
             yield tx.scope(org_id)
+
+    async def transact(self, org_id: str, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `work` in a unit of work, again from the start if the transaction lost a write
+        conflict to a concurrent one: callers answer a result, not a 500, under contention."""
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                async with self.unit_of_work(org_id) as uow:
+                    return await work(uow)
+            except PyMongoError as exc:
+                if attempt == TRANSACTION_ATTEMPTS or not is_transient(exc):
+                    raise
+            await asyncio.sleep(random.uniform(0.005, 0.02) * attempt)
+        raise AssertionError("unreachable")
 
     async def close(self) -> None:
         await self.client.close()

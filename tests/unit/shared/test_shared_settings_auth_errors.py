@@ -87,6 +87,10 @@ def app_with(keys: tuple[Path, Path]) -> FastAPI:
     ) -> dict[str, str]:
         return {"volunteer_id": volunteer_id}
 
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("duplicate key: SECRET-CANARY")
+
     @app.post("/echo")
     async def echo(body: dict[str, int]) -> dict[str, int]:
         return body
@@ -136,3 +140,15 @@ def test_logs_redact_confidential_fields_at_any_depth() -> None:
     )
     assert out["envelope"] == REDACTED
     assert out["nested"] == {"token": REDACTED, "ok": 1}
+
+
+def test_an_unexpected_error_is_a_500_sentence_and_no_traceback(
+    keys: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = TestClient(app_with(keys), raise_server_exceptions=True)
+    answer = client.get("/boom")
+    assert answer.status_code == 500
+    assert answer.json()["detail"].startswith("Something went wrong on our side")
+    assert "SECRET-CANARY" not in answer.text
+    captured = capsys.readouterr()
+    assert "SECRET-CANARY" not in captured.out + captured.err
