@@ -102,7 +102,7 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
     assert [d["version"] for t, d in announced if t == ResignRequired.type_name] == [2]
 
 
-async def test_refusals_doubt_rejects_and_other_organisations_see_nothing(
+async def test_refusals_role_change_and_other_organisations_see_nothing(
     infra: Infrastructure, services: dict[str, RunningService]
 ) -> None:
     org = organisation(infra, services)
@@ -121,6 +121,14 @@ async def test_refusals_doubt_rejects_and_other_organisations_see_nothing(
     assert org.interview(ben, "doubt").status_code == 201
     org.wait_for_admission(ben, "rejected", [])
     assert org.interview(ben, "proceed").status_code == 409
+
+    # The role starts to work with minors: an admitted driver without a VOG falls back.
+    carla = org.apply("driver")
+    assert org.interview(carla, "proceed").status_code == 201
+    org.wait_for_admission(carla, "admitted", [])
+    org.define_role("driver", {**role, "works_with_minors": True})
+    org.wait_for_admission(carla, "pending", ["vog"])
+    org.wait_for_admission(ben, "rejected", [])
 
     other = organisation(infra, services)
     admission = f"/v1/orgs/{org.id}/volunteers/{ben}/admission"
@@ -172,4 +180,3 @@ async def test_gratis_vog_and_retention_settings(
         ).status_code
         == 422
     )
-
