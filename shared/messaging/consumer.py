@@ -99,9 +99,7 @@ class EventConsumer:
                 with structlog.contextvars.bound_contextvars(
                     org_id=event.org_id, event_id=received.id, event_type=received.type
                 ):
-                    await self.handlers[type(event)](
-                        event, tx.scope(event.org_id, received.id, received)
-                    )
+                    await self.handlers[type(event)](event, tx.scope(event.org_id, received))
                 tx.record_consumed(self.name, received.id, event.org_id)
 
     async def _apply_alone(self, item: Decoded) -> None:

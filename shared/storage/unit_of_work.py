@@ -33,10 +33,8 @@ class Transaction:
         # Per organisation: what handlers of one batch read once and share (see UnitOfWork.memo).
         self.memo: dict[str, dict[str, Any]] = {}
 
-    def scope(
-        self, org_id: str, causation_id: str | None = None, causation: ReceivedEvent | None = None
-    ) -> UnitOfWork:
-        return UnitOfWork(self, org_id, causation_id, causation)
+    def scope(self, org_id: str, causation: ReceivedEvent | None = None) -> UnitOfWork:
+        return UnitOfWork(self, org_id, causation)
 
     def add_to_outbox(self, event: Event) -> str:
         record = encode(event, self.source)
@@ -88,14 +86,16 @@ class UnitOfWork:
         self,
         tx: Transaction,
         org_id: str,
-        causation_id: str | None,
         causation: ReceivedEvent | None = None,
     ) -> None:
         self._tx = tx
         self.org_id = org_id
-        self.causation_id = causation_id
-        # The event being handled with its CloudEvents attributes (source, time), if any.
+        # The event being handled, with its CloudEvents attributes; None in an HTTP request.
         self.causation = causation
+
+    @property
+    def causation_id(self) -> str | None:
+        return self.causation.id if self.causation else None
 
     def collection(self, name: str) -> TenantCollection:
         return TenantCollection(self._tx.db[name], self.org_id, self._tx.session)
