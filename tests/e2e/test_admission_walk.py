@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from shared.crypto import PrivateKey
 from shared.domain.calendar import today
 from shared.events.admission import ResignRequired, VOGRequested, VolunteerAdmitted
 from tests.support.admission import Organisation, bearer
@@ -168,6 +169,22 @@ async def test_gratis_vog_and_retention_settings(
     assert answer["eligible"] is True
     assert answer["pillars"] == {"code_of_conduct": True, "vcp": False, "admission_policy": True}
     assert answer["missing_pillars"] == ["vcp"]
+
+    # A VCP appointed in reports reaches policy as VCPAppointed: all three pillars stand.
+    key = PrivateKey.generate("X25519").public_key.model_dump()
+    with services["reports"].client() as reports:
+        appointed = reports.post(
+            f"/v1/orgs/{org.id}/vcps",
+            json={
+                "vcp_id": "vcp-1",
+                "name": "Vera",
+                "email": "vera@example.org",
+                "public_key": key,
+            },
+            headers=org.admin,
+        )
+    assert appointed.status_code == 201
+    eventually(lambda: org.policy.get(gratis, headers=org.admin).json()["missing_pillars"] == [])
 
     settings = f"/v1/orgs/{org.id}/settings"
     assert org.policy.get(settings, headers=org.admin).json() == {"volunteer_retention_days": 730}
