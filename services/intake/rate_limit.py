@@ -71,7 +71,7 @@ class RateLimiter:
     async def count(self, counter: str, window: Window) -> int:
         """Add one to `counter` in `window` and return the new count."""
         doc_id = f"{counter}:{window.index}"
-        for _attempt in range(2):
+        for _attempt in range(3):
             try:
                 doc = await self._counters.find_one_and_update(
                     {"_id": doc_id},
@@ -79,11 +79,14 @@ class RateLimiter:
                     upsert=True,
                     return_document=ReturnDocument.AFTER,
                 )
-                assert doc is not None
-                return int(doc["count"])
             except DuplicateKeyError:
-                # Two first requests raced on the upsert; the second try finds the document.
+                # Two first requests raced on the upsert; the next try finds the document.
                 continue
+            # Under concurrent first requests the server may answer the upsert without the
+            # document (seen on SecantusDB). Trying again may count this request twice: a
+            # rate limit errs on the side of counting too much, never too little.
+            if doc is not None:
+                return int(doc["count"])
         raise RuntimeError("rate-limit counter could not be created")
 
     async def admit(

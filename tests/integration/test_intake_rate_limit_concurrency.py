@@ -1,0 +1,26 @@
+"""Many first requests of a window at once: every one is counted, none fails."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from services.intake.rate_limit import RateLimiter, Window
+from services.intake.storage import RATE_LIMITS
+from shared.storage.database import Database
+from tests.support.platform import Infrastructure
+
+
+async def test_concurrent_first_requests_are_all_counted(infra: Infrastructure) -> None:
+    db = Database(infra.mongo_uri, f"ratelimit_{uuid.uuid4().hex[:8]}", "/tests")
+    try:
+        limiter = RateLimiter(db.platform_collection(RATE_LIMITS), 3600)
+        window = Window.containing(1_000_000.0, 3600)
+        counts = await asyncio.gather(*(limiter.count("c", window) for _ in range(40)))
+        # Never fewer than the requests made: a limiter may over-count, never under-count.
+        assert max(counts) >= 40
+        stored = await db.platform_collection(RATE_LIMITS).find_one({"_id": f"c:{window.index}"})
+        assert stored is not None and stored["count"] >= 40
+    finally:
+        await db.client.drop_database(db.db.name)
+        await db.close()
