@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
     # Instances of one service share the group `<prefix>-<service>` and so split the partitions.
     consumer_group_prefix: str = Field(default="safehands", pattern=r"^[A-Za-z0-9._-]+$")
+    # How long the broker may hold a fetch with nothing new. Real Kafka answers as soon as a
+    # record arrives; Tansu waits this long every time, so it is each hop's latency there.
+    kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, le=5000)
     kafka_batch_max_records: int = Field(default=500, ge=1, le=10_000)
 
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"

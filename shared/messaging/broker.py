@@ -34,7 +34,11 @@ async def _leave_body_raw(_message: StreamMessage[Any]) -> None:
 
 
 def subscribe(
-    broker: KafkaBroker, consumer: EventConsumer, group_prefix: str, max_records: int
+    broker: KafkaBroker,
+    consumer: EventConsumer,
+    group_prefix: str,
+    max_records: int,
+    fetch_max_wait_ms: int,
 ) -> None:
     """Feed fetched batches to the consumer.
 
@@ -47,6 +51,7 @@ def subscribe(
         group_id=f"{group_prefix}-{consumer.name}",
         batch=True,
         max_records=max_records,
+        fetch_max_wait_ms=fetch_max_wait_ms,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         title=f"{consumer.name}-events",

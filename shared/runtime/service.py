@@ -85,6 +85,7 @@ class Runtime:
                 self.consumer,
                 settings.consumer_group_prefix,
                 settings.kafka_batch_max_records,
+                settings.kafka_fetch_max_wait_ms,
             )
         self.relay = OutboxRelay(
             self.db,
