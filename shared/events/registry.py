@@ -33,6 +33,10 @@ class EventRegistry:
     def __iter__(self) -> Any:
         return iter(self._by_type.values())
 
+    def current_model(self, type_name: str) -> type[Event] | None:
+        """The model of a current type name; None for unknown or old (upcast) names."""
+        return self._by_type.get(type_name)
+
     def model(self, type_name: str) -> type[Event]:
         try:
             return self._by_type[type_name]

@@ -69,6 +69,8 @@ class EventConsumer:
     async def process(self, records: Sequence[Record]) -> None:
         decoded: list[Decoded] = []
         for record in records:
+            if self._not_for_us(record):
+                continue
             try:
                 received = decode(record.headers, record.value, self._registry)
             except MalformedEvent as exc:
@@ -87,6 +89,16 @@ class EventConsumer:
                 for item in decoded:
                     await self._apply_alone(item)
         failpoint("consumer.before_offset_commit")
+
+    def _not_for_us(self, record: Record) -> bool:
+        """A current event type this consumer has no handler for is skipped unparsed: topics
+        carry every event of their aggregate, and validating the rest costs CPU for nothing.
+        Unknown or old type names still go through decoding (dead-lettered or upcast)."""
+        type_name = next((v for k, v in record.headers if k == "ce_type"), b"").decode(
+            "utf-8", "replace"
+        )
+        model = self._registry.current_model(type_name)
+        return model is not None and model not in self.handlers
 
     async def _apply(self, items: Sequence[Decoded]) -> None:
         async with self._db.transaction() as tx:
