@@ -15,10 +15,10 @@ from pymongo.errors import DuplicateKeyError
 
 from services.intake.read_model import current_code, volunteer_or_404, volunteer_role
 from services.intake.storage import INTERVIEWS, SIGNATURES, VOG_RECORDS
-from services.policy.domain.code_of_conduct import signature_matches
 from shared.auth.dependencies import require_org_role, require_self_or_org_role
 from shared.auth.tokens import Principal
 from shared.domain.calendar import today
+from shared.domain.code_of_conduct import signature_matches
 from shared.domain.vog import VOGFacts, check_vog_handed_in
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived
 from shared.runtime.service import Runtime, runtime_of

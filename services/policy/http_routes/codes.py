@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
 from services.policy.admission_files import current_code_version
-from services.policy.domain.code_of_conduct import code_sha256, next_version
 from services.policy.http_routes.organisations import registered_organisation
 from services.policy.storage import CODES, ORGANISATIONS
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
+from shared.domain.code_of_conduct import code_sha256, next_version
 from shared.events.admission import CodeOfConductPublished
 from shared.runtime.service import Runtime, runtime_of
 

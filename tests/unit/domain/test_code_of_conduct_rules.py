@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from services.policy.domain.code_of_conduct import code_sha256, next_version, signature_matches
+from shared.domain.code_of_conduct import code_sha256, next_version, signature_matches
 
 
 def test_sha256_of_known_text() -> None:
