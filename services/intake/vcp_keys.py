@@ -6,7 +6,7 @@ Only the fingerprint and suite are kept: intake never seals anything itself.
 
 from __future__ import annotations
 
-from shared.events.reports import VCPAppointed
+from shared.events.reports import VCPAppointed, VCPDismissed
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import TenantCollection
 from shared.storage.unit_of_work import UnitOfWork
@@ -32,6 +32,11 @@ async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
         },
         upsert=True,
     )
+
+
+async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:
+    # From now on a report must no longer be sealed to the key of someone who left.
+    await uow.collection(KNOWN_VCP_KEYS).delete_one({"vcp_id": event.vcp_id})
 
 
 async def current_vcp_keys(keys: TenantCollection) -> dict[str, str]:

@@ -18,7 +18,7 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
-from shared.events.reports import VCPAppointed
+from shared.events.reports import VCPAppointed, VCPDismissed
 from shared.storage.unit_of_work import UnitOfWork
 
 
@@ -58,6 +58,8 @@ async def project(event: Event, uow: UnitOfWork) -> None:
         await uow.collection(VCPS).update_one(
             {"vcp_id": event.vcp_id}, {"$set": {"email": event.email}}, upsert=True
         )
+    elif isinstance(event, VCPDismissed):
+        await uow.collection(VCPS).delete_one({"vcp_id": event.vcp_id})
     elif isinstance(event, VolunteerDataErased):
         # The mails about them hold their name and address too.
         await uow.collection(VOLUNTEERS).delete_one({"volunteer_id": event.volunteer_id})

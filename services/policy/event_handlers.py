@@ -29,7 +29,7 @@ from shared.events.admission import (
     VOGReceived,
     VolunteerApplied,
 )
-from shared.events.reports import VCPAppointed
+from shared.events.reports import VCPAppointed, VCPDismissed
 from shared.logs import get_logger
 from shared.messaging.consumer import Handlers
 from shared.storage.unit_of_work import UnitOfWork
@@ -93,6 +93,10 @@ async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
     )
 
 
+async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:
+    await uow.collection(VCPS).delete_one({"vcp_id": event.vcp_id})
+
+
 HANDLERS: Handlers = {
     VolunteerApplied: on_volunteer_applied,
     InterviewRecorded: on_interview_recorded,
@@ -101,4 +105,5 @@ HANDLERS: Handlers = {
     RoleDefined: on_role_defined,
     CodeOfConductPublished: on_code_published,
     VCPAppointed: on_vcp_appointed,
+    VCPDismissed: on_vcp_dismissed,
 }

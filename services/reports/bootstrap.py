@@ -12,6 +12,7 @@ from shared.events.reports import (
     ReportMessagePosted,
     ReportStatusChanged,
     VCPAppointed,
+    VCPDismissed,
 )
 from shared.runtime.service import ServiceDefinition
 
@@ -23,6 +24,7 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     publishes=[
         VCPAppointed,
+        VCPDismissed,
         ReportAcknowledged,
         ReportMessagePosted,
         ReportStatusChanged,

@@ -25,6 +25,16 @@ class VCPAppointed(Event):
     fingerprint: str
 
 
+class VCPDismissed(Event):
+    """A VCP left: their key receives no new report or message from now on."""
+
+    type_name: ClassVar[str] = "nl.safehands.vcp.dismissed.v1"
+    key_field: ClassVar[str] = "vcp_id"
+    vcp_id: str
+    fingerprint: str
+    dismissed_at: datetime
+
+
 class IncidentReported(Event):
     type_name: ClassVar[str] = "nl.safehands.report.received.v1"
     key_field: ClassVar[str] = "report_id"
@@ -87,6 +97,7 @@ class ReportDeadlineApproaching(Event):
 
 EVENTS: tuple[type[Event], ...] = (
     VCPAppointed,
+    VCPDismissed,
     IncidentReported,
     ReportAcknowledged,
     ReportMessagePosted,

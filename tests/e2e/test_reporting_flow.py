@@ -576,3 +576,50 @@ def test_the_commands_for_reporter_and_vcp(org: Org, tmp_path: Path) -> None:
         app, ["report", "check", "--org", org.id], env={**env, "SH_RECEIPT": "A" * 26}
     )
     assert wrong.exit_code == 1 and "No report belongs to this mailbox secret" in wrong.output
+
+
+def test_a_vcp_who_leaves_is_dismissed_once_no_open_case_depends_on_them(org: Org) -> None:
+    anna, bram = PrivateKey.generate(), PrivateKey.generate()
+    org.appoint("anna", anna)
+    org.wait_until_intake_knows(anna)
+    body = ReportBody(category="aggression", description="Er werd geduwd.", wants_contact=False)
+    with org.api() as anonymous:
+        first = reporter.submit_report(anonymous, org.id, body)
+    org.wait_for_report("anna", first.report_id)
+    org.appoint("bram", bram)
+    org.wait_until_intake_knows(anna, bram)
+    path = f"/v1/orgs/{org.id}/vcps"
+
+    assert (
+        org.reports.delete(
+            f"{path}/anna", headers=bearer(org.infra.token("coordinator", org.id))
+        ).status_code
+        == 403
+    )
+    assert (
+        org.reports.delete(
+            f"{path}/anna", headers=bearer(org.infra.token("admin", "elsewhere"))
+        ).status_code
+        == 404
+    )
+    assert org.reports.delete(f"{path}/nobody", headers=org.admin).status_code == 404
+    # The first report was sealed to Anna alone: dismissing her now would orphan it.
+    blocked = org.reports.delete(f"{path}/anna", headers=org.admin)
+    assert blocked.status_code == 409 and first.report_id in blocked.json()["detail"]
+
+    with org.api("anna") as api:
+        vcp_cli.share(api, org.id, first.report_id, anna, "bram")
+    assert org.reports.delete(f"{path}/anna", headers=org.admin).status_code == 204
+
+    keys = org.reports.get(f"/v1/orgs/{org.id}/vcp-keys").json()
+    assert [k["vcp_id"] for k in keys] == ["bram"]
+    # intake stops accepting reports sealed to Anna's key; new ones reach Bram alone.
+    org.wait_until_intake_knows(bram)
+    with org.api() as anonymous:
+        second = reporter.submit_report(anonymous, org.id, body)
+    stored = org.wait_for_report("bram", second.report_id)
+    assert [r["key_id"] for r in stored["envelope"]["recipients"]] == [bram.fingerprint]
+    with org.api("bram") as api:
+        assert vcp_cli.read_case(api, org.id, first.report_id, bram).report == body
+    last = org.reports.delete(f"{path}/bram", headers=org.admin)
+    assert last.status_code == 409 and "last VCP" in last.json()["detail"]

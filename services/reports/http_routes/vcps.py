@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from pymongo.errors import DuplicateKeyError
 
-from services.reports.storage import VCPS
+from services.reports.case_documents import recipient_ids
+from services.reports.storage import MESSAGES, REPORTS, VCPS
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import PublicKey
-from shared.events.reports import VCPAppointed
+from shared.events.reports import VCPAppointed, VCPDismissed
 from shared.runtime.service import Runtime, runtime_of
+from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["VCPs"])
 
@@ -74,6 +78,66 @@ async def appoint_vcp(
             f"VCP {body.vcp_id} is already appointed, or another VCP has this public key.",
         ) from None
     return {"vcp_id": body.vcp_id, "fingerprint": fingerprint}
+
+
+@router.delete(
+    "/vcps/{vcp_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Dismiss a VCP who leaves: their key receives nothing new (admin).",
+)
+async def dismiss_vcp(
+    org: str,
+    vcp_id: str,
+    _admin: Principal = Depends(require_org_role("admin")),
+    runtime: Runtime = Depends(runtime_of),
+) -> Response:
+    async def dismiss(uow: UnitOfWork) -> None:
+        vcps = uow.collection(VCPS)
+        leaving = await vcps.find_one({"vcp_id": vcp_id})
+        if leaving is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"There is no VCP {vcp_id}.")
+        staying = {v["fingerprint"] for v in await vcps.find({"vcp_id": {"$ne": vcp_id}})}
+        if not staying:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                "This is the organisation's last VCP: appoint another one and hand the open "
+                "cases over first, or reporters would have nobody to write to.",
+            )
+        orphaned = await cases_only_readable_by_the_leaving(uow, staying)
+        if orphaned:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                f"{len(orphaned)} open case(s) can be read by no other VCP yet — hand them "
+                f"over first (safehands vcp share REPORT_ID --to VCP_ID): "
+                f"{', '.join(sorted(orphaned)[:10])}.",
+            )
+        await vcps.delete_one({"vcp_id": vcp_id})
+        uow.publish(
+            VCPDismissed(
+                org_id=org,
+                vcp_id=vcp_id,
+                fingerprint=leaving["fingerprint"],
+                dismissed_at=datetime.now(UTC),
+            )
+        )
+
+    await runtime.transact(org, dismiss)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+async def cases_only_readable_by_the_leaving(uow: UnitOfWork, staying: set[str]) -> set[str]:
+    """Open cases whose report or any message no remaining VCP key can open."""
+    open_cases = await uow.collection(REPORTS).find(
+        {"status": {"$ne": "closed"}}, projection={"report_id": 1, "envelope.recipients": 1}
+    )
+    orphaned = {c["report_id"] for c in open_cases if not recipient_ids(c["envelope"]) & staying}
+    open_ids = [c["report_id"] for c in open_cases]
+    messages = await uow.collection(MESSAGES).find(
+        {"report_id": {"$in": open_ids}},
+        projection={"report_id": 1, "from": 1, "envelope.recipients": 1},
+    )
+    orphaned |= {m["report_id"] for m in messages if not recipient_ids(m["envelope"]) & staying}
+    return orphaned
 
 
 @router.get("/vcp-keys", summary="The public keys to encrypt a report to (anyone).")
