@@ -8,35 +8,9 @@ from services.notify.domain.recipients import (
     Recipient,
     mail_routes_for,
 )
+from tests.support.contract import ADDITIONS, API_MD_TYPES
 
-# From API.md, "Event types".
-API_EVENT_TYPES = {
-    "nl.safehands.organisation.registered.v1",
-    "nl.safehands.role.defined.v1",
-    "nl.safehands.code.published.v1",
-    "nl.safehands.volunteer.applied.v1",
-    "nl.safehands.volunteer.interviewed.v1",
-    "nl.safehands.volunteer.code_signed.v1",
-    "nl.safehands.volunteer.vog_requested.v1",
-    "nl.safehands.volunteer.vog_received.v1",
-    "nl.safehands.volunteer.vog_expiring.v1",
-    "nl.safehands.volunteer.resign_required.v1",
-    "nl.safehands.volunteer.admitted.v1",
-    "nl.safehands.volunteer.blocked.v1",
-    "nl.safehands.volunteer.rejected.v1",
-    "nl.safehands.volunteer.erased.v1",
-    "nl.safehands.vcp.appointed.v1",
-    "nl.safehands.report.received.v1",
-    "nl.safehands.report.acknowledged.v1",
-    "nl.safehands.report.message_posted.v1",
-    "nl.safehands.report.status_changed.v1",
-    "nl.safehands.report.closed.v1",
-    "nl.safehands.report.key_shared.v1",
-    "nl.safehands.report.deadline_approaching.v1",
-    "nl.safehands.notification.sent.v1",
-    "nl.safehands.webhook.delivered.v1",
-    "nl.safehands.webhook.failed.v1",
-}
+API_EVENT_TYPES = API_MD_TYPES | ADDITIONS
 
 
 def test_routes_only_name_real_event_types() -> None:

@@ -11,34 +11,7 @@ from pydantic import ValidationError
 from shared.events import REGISTRY, Event, EventRegistry
 from shared.events.admission import VolunteerApplied
 from shared.messaging.cloudevents import MalformedEvent, decode, encode
-
-API_MD_TYPES = {
-    "nl.safehands.organisation.registered.v1",
-    "nl.safehands.role.defined.v1",
-    "nl.safehands.code.published.v1",
-    "nl.safehands.volunteer.applied.v1",
-    "nl.safehands.volunteer.interviewed.v1",
-    "nl.safehands.volunteer.code_signed.v1",
-    "nl.safehands.volunteer.vog_requested.v1",
-    "nl.safehands.volunteer.vog_received.v1",
-    "nl.safehands.volunteer.vog_expiring.v1",
-    "nl.safehands.volunteer.resign_required.v1",
-    "nl.safehands.volunteer.admitted.v1",
-    "nl.safehands.volunteer.blocked.v1",
-    "nl.safehands.volunteer.rejected.v1",
-    "nl.safehands.volunteer.erased.v1",
-    "nl.safehands.vcp.appointed.v1",
-    "nl.safehands.report.received.v1",
-    "nl.safehands.report.acknowledged.v1",
-    "nl.safehands.report.message_posted.v1",
-    "nl.safehands.report.status_changed.v1",
-    "nl.safehands.report.closed.v1",
-    "nl.safehands.report.key_shared.v1",
-    "nl.safehands.report.deadline_approaching.v1",
-    "nl.safehands.notification.sent.v1",
-    "nl.safehands.webhook.delivered.v1",
-    "nl.safehands.webhook.failed.v1",
-}
+from tests.support.contract import ADDITIONS, API_MD_TYPES
 
 
 def applied(org: str = "org-a") -> VolunteerApplied:
@@ -51,10 +24,6 @@ def applied(org: str = "org-a") -> VolunteerApplied:
         email="anna@example.org",
         applied_at=datetime(2026, 11, 1, 12, tzinfo=UTC),
     )
-
-
-# Beyond API.md (additions are allowed; changes are not): dismissing a VCP who leaves.
-ADDITIONS = {"nl.safehands.vcp.dismissed.v1"}
 
 
 def test_registry_holds_the_event_types_of_the_contract_and_the_listed_additions() -> None:
