@@ -13,6 +13,7 @@ from services.intake.read_model import known_role
 from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
 from shared.events.admission import VolunteerApplied
 from shared.runtime.service import Runtime, runtime_of
+from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["applications"])
 
@@ -38,7 +39,8 @@ class Accepted(BaseModel):
 async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_of)) -> Accepted:
     application_id, volunteer_id = str(uuid.uuid4()), str(uuid.uuid4())
     now = datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
+
+    async def record(uow: UnitOfWork) -> None:
         if await uow.collection(KNOWN_ORGANISATIONS).find_one() is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"Organisation {org} is not known.")
         if await known_role(uow.collection(KNOWN_ROLES), body.role_id) is None:
@@ -65,4 +67,7 @@ async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_
                 applied_at=now,
             )
         )
+
+    # Anyone applies, many at once: a write conflict is run again, not answered 500.
+    await runtime.transact(org, record)
     return Accepted(application_id=application_id, volunteer_id=volunteer_id)

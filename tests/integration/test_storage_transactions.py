@@ -1,0 +1,60 @@
+"""Transactions that lose a write conflict are run again rather than failing the caller."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from shared.storage import database as database_module
+from shared.storage.database import Database
+from shared.storage.unit_of_work import UnitOfWork
+from tests.support.platform import Infrastructure
+
+
+async def contended_increments(db: Database, writers: int) -> list[BaseException | None]:
+    async def increment(uow: UnitOfWork) -> None:
+        counter = uow.collection("counters")
+        current = await counter.find_one({"name": "shared"})
+        await asyncio.sleep(0.01)  # widen the window in which another writer commits
+        await counter.update_one(
+            {"name": "shared"},
+            {"$set": {"value": (current or {}).get("value", 0) + 1}},
+            upsert=True,
+        )
+
+    async def one() -> BaseException | None:
+        try:
+            await db.transact("org-a", increment)
+        except Exception as exc:
+            return exc
+        return None
+
+    return await asyncio.gather(*(one() for _ in range(writers)))
+
+
+@pytest.fixture
+async def db(infra: Infrastructure):  # type: ignore[no-untyped-def]
+    database = Database(infra.mongo_uri, f"tx_{uuid.uuid4().hex[:8]}", "/tests")
+    await database.ensure_indexes([])
+    await database.tenant_collection("org-a", "counters").insert_one({"name": "shared", "value": 0})
+    yield database
+    await database.client.drop_database(database.db.name)
+    await database.close()
+
+
+async def test_conflicting_transactions_are_retried_and_none_is_lost(db: Database) -> None:
+    failures = await contended_increments(db, writers=3)
+    assert failures == [None, None, None]
+    stored = await db.tenant_collection("org-a", "counters").find_one({"name": "shared"})
+    assert stored is not None and stored["value"] == 3
+
+
+async def test_without_retries_the_same_contention_fails(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test above can fail: this is what it guards against."""
+    monkeypatch.setattr(database_module, "TRANSACTION_ATTEMPTS", 1)
+    failures = await contended_increments(db, writers=3)
+    assert any(database_module.is_transient(f) for f in failures if f is not None)
