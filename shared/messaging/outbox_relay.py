@@ -42,6 +42,9 @@ class OutboxRelay:
 
     async def run(self) -> None:
         while True:
+            # Cleared before the outbox is read: a commit landing during the publish below
+            # then wakes the next round at once instead of waiting for the poll.
+            self._db.outbox_written.clear()
             try:
                 published = await self.publish_pending() if await self._lease.acquire() else 0
             except asyncio.CancelledError:
@@ -54,7 +57,6 @@ class OutboxRelay:
                 await self._wait_for_work()
 
     async def _wait_for_work(self) -> None:
-        self._db.outbox_written.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._db.outbox_written.wait(), self._poll_seconds)
 

@@ -14,7 +14,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
 from shared.storage.tenancy import Document, TenantCollection
-from shared.storage.unit_of_work import INBOX, OUTBOX, Transaction, UnitOfWork
+from shared.storage.unit_of_work import INBOX, Transaction, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,3 @@ class Database:
 
     async def close(self) -> None:
         await self.client.close()
-
-
-__all__ = ["OUTBOX", "Database", "IndexSpec"]

@@ -107,10 +107,6 @@ class UnitOfWork:
         return self._tx.add_to_outbox(event)
 
     @property
-    def session(self) -> Any:
-        return self._tx.session
-
-    @property
     def memo(self) -> dict[str, Any]:
         """A dict shared by every handler of this transaction for this organisation: a batch
         of events is one transaction, so what the handlers read but never change (a role, the

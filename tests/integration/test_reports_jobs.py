@@ -19,7 +19,8 @@ from services.reports.jobs import announce_deadlines, delete_expired_reports
 from services.reports.storage import INDEXES, MESSAGES, REPORTS
 from shared.crypto import PrivateKey, report_context, seal
 from shared.events.reports import IncidentReported, ReportDeadlineApproaching
-from shared.storage.database import OUTBOX, Database
+from shared.storage.database import Database
+from shared.storage.unit_of_work import OUTBOX
 from tests.support.platform import Infrastructure
 
 RECEIVED = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
