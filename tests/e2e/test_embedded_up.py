@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from cli.embedded import free_port, port_open
+from cli.services import SERVICE_NAMES
 from tests.support.platform import REPO, eventually
 
 
@@ -30,11 +31,14 @@ def children_of(pid: int) -> set[int]:
 
 
 def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
-    ports = {
-        name: free_port()
-        for name in ("kafka", "mongo", "smtp", "intake", "policy", "reports", "notify")
-    }
-    args = [f"--{name}-port={port}" for name, port in ports.items()]
+    ports = {name: free_port() for name in ("kafka", "mongo", "smtp", *SERVICE_NAMES)}
+    # Infrastructure and intake by their own options, the other services by --port NAME=PORT.
+    args = [
+        f"--{name}-port={port}"
+        if name in ("kafka", "mongo", "smtp", "intake")
+        else f"--port={name}={port}"
+        for name, port in ports.items()
+    ]
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("SAFEHANDS_")},
         "SAFEHANDS_DATA_DIR": str(tmp_path / "data"),
@@ -50,7 +54,7 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
     try:
 
         def all_ready() -> bool:
-            for service in ("intake", "policy", "reports", "notify"):
+            for service in SERVICE_NAMES:
                 try:
                     if (
                         httpx.get(
@@ -65,7 +69,7 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
 
         eventually(all_ready, timeout=90, interval=0.5)
         spawned = children_of(up.pid)
-        assert len(spawned) == 7, spawned
+        assert len(spawned) == 3 + len(SERVICE_NAMES), spawned
         assert (tmp_path / "data" / "keys" / "jwt_public.pem").exists()
         assert (tmp_path / "data" / "db").is_dir(), "the database keeps its data on disk"
     finally:
