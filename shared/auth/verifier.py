@@ -77,7 +77,11 @@ class TokenVerifier:
             age = None if self._fetched_at is None else time.monotonic() - self._fetched_at
             stale = age is None or age >= self._max_age
             # After a failed fetch (identity still starting), try again sooner.
-            interval = min(1.0, self._refetch_interval) if self._last_fetch_failed else self._refetch_interval
+            interval = (
+                min(1.0, self._refetch_interval)
+                if self._last_fetch_failed
+                else self._refetch_interval
+            )
             may_refetch = age is None or age >= interval
             if stale or (kid not in self._fetched and may_refetch):
                 await self._fetch()
