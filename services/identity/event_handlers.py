@@ -43,7 +43,7 @@ async def _follow(
     if result.upserted_id is not None:
         uow.publish(
             MemberAdded(
-                org_id=uow.org_id, member_id=member_id, sub=sub, roles=(role,), added_at=since
+                org_id=uow.org_id, member_id=member_id, sub=sub, roles=[role], added_at=since
             )
         )
 

@@ -24,7 +24,7 @@ class MemberAdded(Event):
     # What their access tokens carry as `sub`: the member_id of an admin or coordinator,
     # the vcp_id of a VCP, the volunteer_id of a volunteer.
     sub: str
-    roles: tuple[MemberRole, ...]
+    roles: list[MemberRole]
     added_at: datetime
 
 

@@ -244,7 +244,7 @@ def test_a_removed_coordinator_cannot_refresh_and_member_events_carry_no_secret(
         timeout=30,
     )
     added, gone = member_events(records)[:2]
-    assert MemberAdded.model_validate(added).roles == ("coordinator",)
+    assert MemberAdded.model_validate(added).roles == ["coordinator"]
     assert MemberRemoved.model_validate(gone).member_id == member_id
     for event in (added, gone):
         assert address not in json.dumps(event)

@@ -85,7 +85,9 @@ async def invite_member(
             )
         await _touch_organisation(uow)
         uow.publish(
-            MemberAdded(org_id=org, member_id=member_id, sub=member_id, roles=roles, added_at=now)
+            MemberAdded(
+                org_id=org, member_id=member_id, sub=member_id, roles=list(roles), added_at=now
+            )
         )
         return member_id, roles
 
