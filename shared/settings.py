@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".safehands")
     jwt_public_key_file: Path | None = None
 
+    # identity: the operators' addresses (comma-separated), and the web app that sign-in
+    # links point to (`<web_url>/sign-in/callback#code=…`).
+    operator_emails: str = ""
+    web_url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://[^#?]+$")
+
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False
     # Multiplies notify's retry delays (webhook schedule, SMTP backoff): 1 in production,
@@ -68,6 +73,14 @@ class Settings(BaseSettings):
     @property
     def jwt_private_key_path(self) -> Path:
         return self.data_dir / "keys" / "jwt_private.pem"
+
+    @property
+    def operators(self) -> frozenset[str]:
+        return frozenset(
+            address.strip().lower()
+            for address in self.operator_emails.split(",")
+            if address.strip()
+        )
 
 
 def _unknown_settings(environ: dict[str, str]) -> list[str]:
