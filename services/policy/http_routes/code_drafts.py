@@ -25,7 +25,9 @@ admin = Depends(require_org_role("admin"))
 
 
 class Adoption(BaseModel):
-    template_id: str = Field(description="A model code of conduct, e.g. code_of_conduct.nl.")
+    template_id: str = Field(
+        max_length=100, description="A model code of conduct, e.g. code_of_conduct.nl."
+    )
 
 
 class DraftText(BaseModel):
