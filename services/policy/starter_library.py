@@ -35,8 +35,3 @@ def starter_documents() -> dict[str, StarterDocument]:
 
 def starter_document(template_id: str) -> StarterDocument | None:
     return starter_documents().get(template_id)
-
-
-def model_code_of_conduct(template_id: str) -> StarterDocument | None:
-    document = starter_document(template_id)
-    return document if document and document.kind is DocumentKind.CODE_OF_CONDUCT else None
