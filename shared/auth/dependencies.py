@@ -139,3 +139,29 @@ def require_self_or_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]
         )
 
     return dependency
+
+
+def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """A principal with one of `roles` in any organisation, for routes that hold nothing of
+    one organisation (the regional centre's starter documents)."""
+
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+        if not principal.roles.intersection(roles):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"This needs the role {' or '.join(roles)}."
+            )
+        return principal
+
+    return dependency
+
+
+def require_org_role_or_operator(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """The operator (who serves every organisation), or one of `roles` in `{org}`."""
+    org_role = require_org_role(*roles)
+
+    async def dependency(org: str, principal: Principal = Depends(current_principal)) -> Principal:
+        if "operator" in principal.roles:
+            return principal
+        return await org_role(org, principal)
+
+    return dependency

@@ -47,6 +47,8 @@ class ServiceDefinition:
     default_port: int
     routers: Sequence[APIRouter] = ()
     handlers: Handlers = field(default_factory=dict)
+    # Instead of `handlers`, for handlers that need settings (notify's operator addresses).
+    handlers_from_settings: Callable[[Settings], Handlers] | None = None
     publishes: Sequence[type[Event]] = ()
     indexes: Sequence[IndexSpec] = ()
     jobs: Sequence[PeriodicJob] = ()
@@ -74,10 +76,15 @@ class Runtime:
             settings.kafka_bootstrap_servers, definition.name, self.metrics
         )
         self.consumer: EventConsumer | None = None
-        if definition.handlers:
+        handlers = (
+            definition.handlers_from_settings(settings)
+            if definition.handlers_from_settings
+            else definition.handlers
+        )
+        if handlers:
             self.consumer = EventConsumer(
                 definition.name,
-                definition.handlers,
+                handlers,
                 self.db,
                 DeadLetterPublisher(self.broker),
                 REGISTRY,
