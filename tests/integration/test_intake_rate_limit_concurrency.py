@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from services.intake.rate_limit import RateLimiter, Window
-from services.intake.storage import RATE_LIMITS
+from shared.runtime.rate_limit import RATE_LIMITS, RateLimiter, Window
 from shared.storage.database import Database
 from tests.support.platform import Infrastructure
 

@@ -1,4 +1,8 @@
-"""Rate limits for the anonymous edge, shared by every intake instance through MongoDB.
+"""Rate limits for anonymous routes, shared by every instance of a service through MongoDB.
+
+A reusable FastAPI dependency: `dependencies=[Depends(rate_limited("reports"))]`. A route
+under `/v1/orgs/{org}` is limited per organisation and per client; a route without an
+organisation (sign-in) per client only. A service that uses it adds `RATE_LIMIT_INDEXES`.
 
 Fixed windows: one counter document per (scope, organisation or client, window), incremented
 atomically, so several instances count together. The counters expire by themselves (TTL).
@@ -24,9 +28,16 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from services.intake.storage import RATE_LIMITS
 from shared.runtime.service import Runtime, runtime_of
+from shared.storage.database import IndexSpec
 from shared.storage.tenancy import Document
+
+# Not per organisation: a client is limited across all organisations. Expired windows go by
+# themselves (TTL on `expires_at`).
+RATE_LIMITS = "rate_limits"
+RATE_LIMIT_INDEXES = (
+    IndexSpec(RATE_LIMITS, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
+)
 
 
 @dataclass(frozen=True)
@@ -90,14 +101,15 @@ class RateLimiter:
         raise RuntimeError("rate-limit counter could not be created")
 
     async def admit(
-        self, scope: str, org: str, address: str, per_client: int, per_org: int
+        self, scope: str, org: str | None, address: str, per_client: int, per_org: int
     ) -> float | None:
-        """None when the request may go ahead, else the seconds until it may be retried."""
+        """None when the request may go ahead, else the seconds until it may be retried.
+        Without an organisation (a route outside `/v1/orgs/{org}`) only the client counts."""
         window = Window.containing(time.time(), self._window_seconds)
         client = await self.client_key(address, window)
         if await self.count(f"{scope}:client:{client}", window) > per_client:
             return window.ends_at - time.time()
-        if await self.count(f"{scope}:org:{org}", window) > per_org:
+        if org is not None and await self.count(f"{scope}:org:{org}", window) > per_org:
             return window.ends_at - time.time()
         return None
 
@@ -118,12 +130,11 @@ def limiter_of(runtime: Runtime) -> RateLimiter:
 
 
 def rate_limited(scope: str) -> Callable[..., Awaitable[None]]:
-    """A FastAPI dependency that refuses with 429 once the client or the organisation made too
-    many requests of `scope` in the current window."""
+    """A FastAPI dependency that refuses with 429 once the client or the organisation (the
+    path's `{org}`, if the route has one) made too many requests of `scope` in the window."""
 
-    async def dependency(
-        org: str, request: Request, runtime: Runtime = Depends(runtime_of)
-    ) -> None:
+    async def dependency(request: Request, runtime: Runtime = Depends(runtime_of)) -> None:
+        org = request.path_params.get("org")
         address = request.client.host if request.client else "unknown"
         settings = runtime.settings
         retry_after = await limiter_of(runtime).admit(
