@@ -30,4 +30,5 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     publishes=PUBLISHES,
     indexes=INDEXES,
+    rate_limited=True,
 )

@@ -5,7 +5,6 @@ checks applications, signatures and VOGs without calling policy.
 """
 
 from services.intake.vcp_keys import REPORT_INDEXES
-from shared.runtime.rate_limit import RATE_LIMIT_INDEXES
 from shared.storage.database import IndexSpec
 
 KNOWN_ORGANISATIONS = "known_organisations"
@@ -29,6 +28,5 @@ INDEXES = (
     IndexSpec(INTERVIEWS, (("volunteer_id", 1),), unique=True),
     IndexSpec(SIGNATURES, (("volunteer_id", 1), ("version", 1)), unique=True),
     IndexSpec(VOG_RECORDS, (("volunteer_id", 1),)),
-    *RATE_LIMIT_INDEXES,
     *REPORT_INDEXES,
 )

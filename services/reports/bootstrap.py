@@ -33,5 +33,6 @@ DEFINITION = ServiceDefinition(
         ReportDeadlineApproaching,
     ],
     indexes=INDEXES,
+    rate_limited=True,
     jobs=JOBS,
 )

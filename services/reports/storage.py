@@ -1,6 +1,5 @@
 """reports' collections: VCPs and their keys, encrypted reports and messages, settings, stats."""
 
-from shared.runtime.rate_limit import RATE_LIMIT_INDEXES
 from shared.storage.database import IndexSpec
 
 VCPS = "vcps"
@@ -23,6 +22,4 @@ INDEXES = (
     IndexSpec(MESSAGES, (("message_id", 1),), unique=True),
     IndexSpec(CASE_SETTINGS, (), unique=True),
     IndexSpec(STATISTICS, (("quarter", 1),), unique=True),
-    # The reporter's mailbox is anonymous, so it is rate-limited like intake's edge.
-    *RATE_LIMIT_INDEXES,
 )

@@ -29,6 +29,13 @@ from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import dead_letter_topic, ensure_topics
 from shared.runtime.http_errors import install_error_handlers
 from shared.runtime.metrics import HttpMetrics, metrics_response
+from shared.runtime.rate_limit import (
+    RATE_LIMIT_INDEXES,
+    RATE_LIMITS,
+    Limits,
+    RateLimiter,
+    load_rate_limit_secret,
+)
 from shared.runtime.scheduler import PeriodicJob, run_periodically
 from shared.settings import Settings
 from shared.storage.database import Database, IndexSpec
@@ -51,6 +58,8 @@ class ServiceDefinition:
     jobs: Sequence[PeriodicJob] = ()
     # Services that need more than the runtime (an SMTP client, an HTTP client) attach it here.
     extensions: Callable[[Runtime], Mapping[str, Any]] | None = None
+    # Anonymous routes use `rate_limited(scope)`: the runtime then keeps the shared limiter.
+    rate_limited: bool = False
 
 
 class Runtime:
@@ -96,6 +105,14 @@ class Runtime:
         )
         # Loaded now, not in start(): a missing key is a configuration error to report at once.
         self.jwt_public_key: Ed25519PublicKey = load_public_key(settings.jwt_public_key_path)
+        # Also now: a missing rate-limit secret is a configuration error, not a 500 later.
+        self.rate_limiter: RateLimiter | None = None
+        if definition.rate_limited:
+            self.rate_limiter = RateLimiter(
+                self.db.platform_collection(RATE_LIMITS),
+                Limits.from_settings(settings),
+                load_rate_limit_secret(settings),
+            )
         self.extensions: dict[str, Any] = {}
         self.ready = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -106,6 +123,11 @@ class Runtime:
     async def transact(self, org_id: str, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """A unit of work that is retried on write conflicts (see `Database.transact`)."""
         return await self.db.transact(org_id, work)
+
+    def _indexes(self) -> Sequence[IndexSpec]:
+        if self.rate_limiter is None:
+            return self.definition.indexes
+        return (*self.definition.indexes, *RATE_LIMIT_INDEXES)
 
     def topics(self) -> set[str]:
         published = {event.topic() for event in self.definition.publishes}
@@ -119,7 +141,7 @@ class Runtime:
         while True:
             try:
                 await self.db.ping()
-                await self.db.ensure_indexes(self.definition.indexes)
+                await self.db.ensure_indexes(self._indexes())
                 await ensure_topics(
                     self.settings.kafka_bootstrap_servers,
                     self.topics(),

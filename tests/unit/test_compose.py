@@ -248,10 +248,14 @@ def test_app_services_are_configured_for_the_containers(
         # The JWT public key comes from a Compose secret, mounted read-only.
         assert "jwt_public_key" in service.get("secrets", []), name
         assert env["SAFEHANDS_JWT_PUBLIC_KEY_FILE"] == "/run/secrets/jwt_public_key", name
+        # Replicas share the rate limiter's secret, which is never in the database.
+        assert "rate_limit_secret" in service.get("secrets", []), name
+        assert env["SAFEHANDS_RATE_LIMIT_SECRET_FILE"] == "/run/secrets/rate_limit_secret", name
         healthcheck = " ".join(service["healthcheck"]["test"])
         assert f"127.0.0.1:{APP_PORT}/readyz" in healthcheck, name
         assert "curl" not in healthcheck, f"{name}: python:slim has no curl"
     assert compose["secrets"]["jwt_public_key"]["file"] == "./deploy/secrets/jwt_public.pem"
+    assert compose["secrets"]["rate_limit_secret"]["file"] == "./deploy/secrets/rate_limit_secret"
     notify_env = environment(services["notify"])
     assert notify_env["SAFEHANDS_SMTP_HOST"] == "mailpit"
     assert notify_env["SAFEHANDS_SMTP_PORT"] == "1025"
