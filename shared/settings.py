@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     # None: the service's own port from the public contract (intake 8081 … notify 8084).
     http_port: int | None = Field(default=None, ge=1, le=65535)
+    # None: the service's own limit (intake and reports: the largest sealed report).
+    http_max_body_bytes: int | None = Field(default=None, ge=1)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=3, ge=1, le=64)

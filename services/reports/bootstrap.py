@@ -4,6 +4,7 @@ from services.reports.event_handlers import HANDLERS
 from services.reports.http_routes import router
 from services.reports.jobs import JOBS
 from services.reports.storage import INDEXES
+from shared.crypto import MAX_SEALED_REQUEST_BYTES
 from shared.events.reports import (
     ReportAcknowledged,
     ReportClosed,
@@ -34,5 +35,7 @@ DEFINITION = ServiceDefinition(
     ],
     indexes=INDEXES,
     rate_limited=True,
+    # Reports and messages are sealed envelopes: the largest one, and no more.
+    max_body_bytes=MAX_SEALED_REQUEST_BYTES,
     jobs=JOBS,
 )

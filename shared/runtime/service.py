@@ -27,6 +27,7 @@ from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import dead_letter_topic, ensure_topics
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from shared.runtime.http_errors import install_error_handlers
 from shared.runtime.metrics import HttpMetrics, metrics_response
 from shared.runtime.rate_limit import (
@@ -60,6 +61,8 @@ class ServiceDefinition:
     extensions: Callable[[Runtime], Mapping[str, Any]] | None = None
     # Anonymous routes use `rate_limited(scope)`: the runtime then keeps the shared limiter.
     rate_limited: bool = False
+    # The largest request body, unless SAFEHANDS_HTTP_MAX_BODY_BYTES says otherwise.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
 
 class Runtime:
@@ -132,7 +135,8 @@ class Runtime:
     def topics(self) -> set[str]:
         published = {event.topic() for event in self.definition.publishes}
         consumed = set(self.consumer.topics) if self.consumer else set()
-        return published | consumed | {dead_letter_topic(topic) for topic in consumed}
+        # Dead letters of consumed topics, and of published ones (records the relay sets aside).
+        return published | consumed | {dead_letter_topic(topic) for topic in published | consumed}
 
     async def start(self) -> None:
         """Connect to the database and the broker, retrying with backoff: no crash loop
@@ -232,6 +236,10 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    # Added first, so innermost of the middlewares: metrics count its 413s too.
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes or definition.max_body_bytes
+    )
     install_error_handlers(app)
     # Added last, so outermost: it also counts the 500s the error handlers answer.
     app.middleware("http")(runtime.http_metrics.middleware)
