@@ -70,5 +70,8 @@ def serve_definition(definition: ServiceDefinition, settings: Settings) -> None:
         log_config=None,
         access_log=False,
         server_header=False,
+        # X-Forwarded-For is read by the rate limiter, from SAFEHANDS_TRUSTED_PROXIES only;
+        # uvicorn's own handling would believe loopback whatever that setting says.
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
     )

@@ -25,6 +25,7 @@ from cli.embedded import (
 from cli.gateway import WEB_DIST, gateway_process
 from cli.services import SERVICES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
+from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 
 console = Console(stderr=True)
@@ -136,6 +137,8 @@ def up(
             raise typer.Exit(2)
 
     create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
+    if settings.rate_limit_secret is None:
+        create_rate_limit_secret(settings.rate_limit_secret_path)
     env = {
         "SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
         "SAFEHANDS_MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.failpoints import FAILPOINTS_ENV
+from shared.runtime.client_address import IPNetwork, parse_networks
 
 ENV_PREFIX = "SAFEHANDS_"
 
@@ -24,6 +25,8 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     # None: the service's own port from the public contract (intake 8081 … notify 8084).
     http_port: int | None = Field(default=None, ge=1, le=65535)
+    # None: the service's own limit (intake and reports: the largest sealed report).
+    http_max_body_bytes: int | None = Field(default=None, ge=1)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
@@ -76,6 +79,27 @@ class Settings(BaseSettings):
     rate_limit_per_client: int = Field(default=20, ge=1)
     rate_limit_per_org: int = Field(default=500, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
+    # The rate limiter's keys derive from this secret, shared by every instance and never
+    # stored in the database. Unset: read from RATE_LIMIT_SECRET_FILE, by default
+    # <DATA_DIR>/keys/rate_limit_secret (`safehands up` creates it).
+    rate_limit_secret: SecretStr | None = None
+    rate_limit_secret_file: Path | None = None
+    # Peers whose X-Forwarded-For names the client: the gateway (Caddy, on loopback).
+    trusted_proxies: str = "127.0.0.1/32,::1/128"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPNetwork, ...]:
+        return parse_networks(self.trusted_proxies)
+
+    @property
+    def rate_limit_secret_path(self) -> Path:
+        return self.rate_limit_secret_file or self.data_dir / "keys" / "rate_limit_secret"
 
     @property
     def jwt_public_key_path(self) -> Path:

@@ -28,8 +28,16 @@ from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import dead_letter_topic, ensure_topics
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from shared.runtime.http_errors import install_error_handlers
 from shared.runtime.metrics import HttpMetrics, metrics_response
+from shared.runtime.rate_limit import (
+    RATE_LIMIT_INDEXES,
+    RATE_LIMITS,
+    Limits,
+    RateLimiter,
+    load_rate_limit_secret,
+)
 from shared.runtime.scheduler import PeriodicJob, run_periodically
 from shared.settings import Settings
 from shared.storage.database import Database, IndexSpec
@@ -57,6 +65,10 @@ class ServiceDefinition:
     # A service that owns a kind of membership refuses tokens of former members (see
     # shared/auth/dependencies.py) with this check, on every route.
     membership_check: MembershipCheck | None = None
+    # Anonymous routes use `rate_limited(scope)`: the runtime then keeps the shared limiter.
+    rate_limited: bool = False
+    # The largest request body, unless SAFEHANDS_HTTP_MAX_BODY_BYTES says otherwise.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
 
 class Runtime:
@@ -108,6 +120,14 @@ class Runtime:
         # Loaded now, not in start(): a missing key is a configuration error to report at once.
         self.token_verifier = token_verifier_for(settings)
         self.membership_check = definition.membership_check
+        # Also now: a missing rate-limit secret is a configuration error, not a 500 later.
+        self.rate_limiter: RateLimiter | None = None
+        if definition.rate_limited:
+            self.rate_limiter = RateLimiter(
+                self.db.platform_collection(RATE_LIMITS),
+                Limits.from_settings(settings),
+                load_rate_limit_secret(settings),
+            )
         self.extensions: dict[str, Any] = {}
         self.ready = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -119,10 +139,16 @@ class Runtime:
         """A unit of work that is retried on write conflicts (see `Database.transact`)."""
         return await self.db.transact(org_id, work)
 
+    def _indexes(self) -> Sequence[IndexSpec]:
+        if self.rate_limiter is None:
+            return self.definition.indexes
+        return (*self.definition.indexes, *RATE_LIMIT_INDEXES)
+
     def topics(self) -> set[str]:
         published = {event.topic() for event in self.definition.publishes}
         consumed = set(self.consumer.topics) if self.consumer else set()
-        return published | consumed | {dead_letter_topic(topic) for topic in consumed}
+        # Dead letters of consumed topics, and of published ones (records the relay sets aside).
+        return published | consumed | {dead_letter_topic(topic) for topic in published | consumed}
 
     async def start(self) -> None:
         """Connect to the database and the broker, retrying with backoff: no crash loop
@@ -131,7 +157,7 @@ class Runtime:
         while True:
             try:
                 await self.db.ping()
-                await self.db.ensure_indexes(self.definition.indexes)
+                await self.db.ensure_indexes(self._indexes())
                 await ensure_topics(
                     self.settings.kafka_bootstrap_servers,
                     self.topics(),
@@ -232,6 +258,10 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         dependencies=[Depends(refuse_former_members)] if definition.membership_check else [],
     )
     app.state.runtime = runtime
+    # Added first, so innermost of the middlewares: metrics count its 413s too.
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes or definition.max_body_bytes
+    )
     install_error_handlers(app)
     # Added last, so outermost: it also counts the 500s the error handlers answer.
     app.middleware("http")(runtime.http_metrics.middleware)

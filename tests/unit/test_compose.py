@@ -259,6 +259,9 @@ def test_app_services_are_configured_for_the_containers(
         # Only identity holds the private key that signs tokens.
         holds_private_key = "jwt_private_key" in service.get("secrets", [])
         assert holds_private_key == (name == "identity"), name
+        # Replicas share the rate limiter's secret, which is never in the database.
+        assert "rate_limit_secret" in service.get("secrets", []), name
+        assert env["SAFEHANDS_RATE_LIMIT_SECRET_FILE"] == "/run/secrets/rate_limit_secret", name
         healthcheck = " ".join(service["healthcheck"]["test"])
         assert f"127.0.0.1:{APP_PORT}/readyz" in healthcheck, name
         assert "curl" not in healthcheck, f"{name}: python:slim has no curl"
@@ -271,6 +274,7 @@ def test_app_services_are_configured_for_the_containers(
         mailer_env = environment(services[mailer])
         assert mailer_env["SAFEHANDS_SMTP_HOST"] == "mailpit", mailer
         assert mailer_env["SAFEHANDS_SMTP_PORT"] == "1025", mailer
+    assert compose["secrets"]["rate_limit_secret"]["file"] == "./deploy/secrets/rate_limit_secret"
 
 
 def test_app_services_only_set_settings_the_application_knows(
