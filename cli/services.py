@@ -54,4 +54,5 @@ def serve_definition(definition: ServiceDefinition, settings: Settings) -> None:
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
     )

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     # None: the service's own port from the public contract (intake 8081 … notify 8084).
     http_port: int | None = Field(default=None, ge=1, le=65535)
+    # How long an idle client connection is kept open. Longer than any client keeps an idle
+    # connection for reuse (httpx 5 s, Caddy's upstream pool 2 min): a server that closes
+    # first races the client's next request on that connection, which then fails with a
+    # reset (httpx.ReadError) although nothing was wrong.
+    http_keep_alive_seconds: int = Field(default=130, ge=1, le=3600)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
