@@ -51,6 +51,12 @@ class Settings(BaseSettings):
 
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False
+    # One deadline for a whole webhook attempt (resolve, connect, send, status and headers).
+    # It must stay well below the 60 s claim lease, or a slow attempt would be claimed and
+    # posted again by another instance.
+    webhook_attempt_deadline_seconds: float = Field(default=10.0, gt=0, le=30)
+    # How many of a notify instance's 8 delivery slots one organisation may hold at once.
+    webhook_deliveries_per_org: int = Field(default=2, ge=1, le=8)
     # Multiplies notify's retry delays (webhook schedule, SMTP backoff): 1 in production,
     # small in tests so that a day of retries takes seconds.
     notify_retry_scale: float = Field(default=1.0, gt=0, le=1)
