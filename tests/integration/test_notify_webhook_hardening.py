@@ -5,7 +5,8 @@ receivers on free local ports:
   and holds no slot another organisation's delivery needs;
 - a name that answers a public address and then 127.0.0.1 (DNS rebinding) cannot make a
   delivery reach 127.0.0.1: the delivery connects to the address it vetted;
-- the admin is shown "refused", "timed out" or "status N", never internal error text.
+- the admin is shown "refused", "timed out" or "status N", never internal error text;
+- an erased volunteer's name and address leave the delivery records, which expire.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shared.events.admission import VolunteerApplied
+from pymongo import MongoClient
+
+from shared.events.admission import VolunteerApplied, VolunteerDataErased
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
 from tests.support.rebinding_notify import PUBLIC_ANSWER, REBINDING_NAME
 from tests.support.webhooks import (
@@ -55,7 +59,9 @@ async def test_a_trickling_receiver_is_cut_off_and_does_not_delay_another_organi
     slow_org, other_org = (f"org-{uuid.uuid4().hex[:6]}" for _ in range(2))
     with trickling() as slow, serving(Receiver()) as fast:
         slow_hook = subscribe(infra, notify, slow_org, slow.url("/slow"), [APPLIED], new_secret())
-        subscribe(infra, notify, other_org, fast.url("/fast"), [APPLIED], new_secret())
+        # By name: the request goes to the address the name resolved to, with the name as Host.
+        fast_url = f"http://localhost:{fast.port}/fast"
+        subscribe(infra, notify, other_org, fast_url, [APPLIED], new_secret())
         # More deliveries than an instance has slots (8), all to the trickling receiver.
         for _ in range(12):
             await publish(infra, application(slow_org))
@@ -65,6 +71,7 @@ async def test_a_trickling_receiver_is_cut_off_and_does_not_delay_another_organi
         await publish(infra, application(other_org))
         eventually(lambda: fast.at("/fast"), timeout=30, interval=0.05)
         waited = time.monotonic() - first_held
+        assert fast.at("/fast")[0].headers["host"] == f"localhost:{fast.port}"
         # Had the slow organisation held every slot, the other's delivery could only have
         # started when an attempt of the slow one ended, at its deadline.
         assert waited < ATTEMPT_DEADLINE / 2, f"delivered after {waited:.1f} s"
@@ -129,3 +136,66 @@ async def test_a_rebinding_name_is_refused_at_connect_time_and_never_reaches_loo
     assert {attempt["error"] for attempt in made} == {"refused"}
     shown = json.dumps(deliveries(infra, notify, org, webhook))
     assert "127.0.0.1" not in shown and PUBLIC_ANSWER not in shown
+
+
+async def test_an_erased_volunteer_leaves_no_name_or_address_in_webhook_deliveries(
+    infra: Infrastructure, platform: Platform
+) -> None:
+    notify = platform.start("notify")
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    with serving(Receiver()) as receiver:
+        subscribe(infra, notify, org, receiver.url("/in"), [APPLIED], new_secret())
+        delivered = application(org)
+        delivered = delivered.model_copy(
+            update={"name": f"Anna {uuid.uuid4().hex[:8]}", "email": f"{uuid.uuid4().hex}@ex.org"}
+        )
+        await publish(infra, delivered)
+        eventually(lambda: receiver.at("/in"), timeout=30)
+    # The receiver is gone: this delivery stays pending, retrying.
+    waiting = application(org).model_copy(
+        update={"name": f"Bert {uuid.uuid4().hex[:8]}", "email": f"{uuid.uuid4().hex}@ex.org"}
+    )
+    await publish(infra, waiting)
+    with MongoClient(infra.mongo_uri) as client:
+        records = client[f"{platform.database}_notify"]["webhook_deliveries"]
+        eventually(lambda: records.count_documents({"org_id": org}) == 2, timeout=30)
+        # A record made before deliveries named their volunteer.
+        legacy = application(org).model_copy(update={"volunteer_id": delivered.volunteer_id})
+        records.insert_one(
+            {
+                "_id": str(uuid.uuid4()),
+                "org_id": org,
+                "webhook_id": "older",
+                "event_id": str(uuid.uuid4()),
+                "event_type": APPLIED,
+                "body": json.dumps({"data": legacy.model_dump(mode="json")}, separators=(",", ":")),
+                "status": "delivered",
+                "attempts": [],
+                "created_at": datetime.now(UTC),
+            }
+        )
+
+        for person in (delivered, waiting):
+            await publish(infra, VolunteerDataErased(org_id=org, volunteer_id=person.volunteer_id))
+
+        def all_erased() -> bool:
+            stored = repr(list(records.find({"org_id": org})))
+            return not any(
+                secret in stored
+                for person in (delivered, waiting)
+                for secret in (person.name, person.email)
+            )
+
+        eventually(all_erased, timeout=30)
+        statuses = {
+            d["volunteer_id"]: d["status"]
+            for d in records.find({"org_id": org})
+            if "volunteer_id" in d
+        }
+        assert statuses == {delivered.volunteer_id: "delivered", waiting.volunteer_id: "cancelled"}
+
+        # Records expire 30 days after the 24-hour retry window.
+        ttl = [i for i in records.list_indexes() if "expireAfterSeconds" in i]
+    assert [(list(i["key"]), i["expireAfterSeconds"]) for i in ttl] == [
+        (["created_at"], (24 + 30 * 24) * 3600)
+    ]
