@@ -74,4 +74,5 @@ def serve_definition(definition: ServiceDefinition, settings: Settings) -> None:
         # uvicorn's own handling would believe loopback whatever that setting says.
         proxy_headers=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
     )

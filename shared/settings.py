@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     http_port: int | None = Field(default=None, ge=1, le=65535)
     # None: the service's own limit (intake and reports: the largest sealed report).
     http_max_body_bytes: int | None = Field(default=None, ge=1)
+    # How long an idle client connection is kept open. Longer than any client keeps an idle
+    # connection for reuse (httpx 5 s, Caddy's upstream pool 2 min): a server that closes
+    # first races the client's next request on that connection, which then fails with a
+    # reset (httpx.ReadError) although nothing was wrong.
+    http_keep_alive_seconds: int = Field(default=130, ge=1, le=3600)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
@@ -65,6 +70,12 @@ class Settings(BaseSettings):
 
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False
+    # One deadline for a whole webhook attempt (resolve, connect, send, status and headers).
+    # It must stay well below the 60 s claim lease, or a slow attempt would be claimed and
+    # posted again by another instance.
+    webhook_attempt_deadline_seconds: float = Field(default=10.0, gt=0, le=30)
+    # How many of a notify instance's 8 delivery slots one organisation may hold at once.
+    webhook_deliveries_per_org: int = Field(default=2, ge=1, le=8)
     # Multiplies notify's retry delays (webhook schedule, SMTP backoff): 1 in production,
     # small in tests so that a day of retries takes seconds.
     notify_retry_scale: float = Field(default=1.0, gt=0, le=1)
