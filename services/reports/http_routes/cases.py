@@ -93,7 +93,7 @@ async def get_report(
         "envelope": report["envelope"],
         # The VCP's client seals replies to this key (as well as to every VCP key).
         "reply_key": report["reply_key"],
-        "messages": [message_view(m) for m in messages],
+        "messages": [message_view(m, with_author=True) for m in messages],
     }
 
 
