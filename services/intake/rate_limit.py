@@ -25,6 +25,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from services.intake.storage import RATE_LIMITS
+from shared.runtime.openapi import answers
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document
 
@@ -121,6 +122,7 @@ def rate_limited(scope: str) -> Callable[..., Awaitable[None]]:
     """A FastAPI dependency that refuses with 429 once the client or the organisation made too
     many requests of `scope` in the current window."""
 
+    @answers(429)
     async def dependency(
         org: str, request: Request, runtime: Runtime = Depends(runtime_of)
     ) -> None:

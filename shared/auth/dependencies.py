@@ -13,12 +13,14 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.auth.tokens import InvalidToken, Principal, Role, verify_token
+from shared.runtime.openapi import answers
 
 bearer = HTTPBearer(auto_error=False, description="A SafeHands access token (JWT, EdDSA).")
 
 NOT_FOUND = "Not found."
 
 
+@answers(401)
 async def current_principal(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> Principal:
@@ -39,6 +41,7 @@ async def current_principal(
 
 
 def require_operator() -> Callable[..., Awaitable[Principal]]:
+    @answers(403)
     async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if "operator" not in principal.roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "Only the operator may do this.")
@@ -50,6 +53,7 @@ def require_operator() -> Callable[..., Awaitable[Principal]]:
 def require_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A principal of the path's organisation `{org}` with one of `roles`."""
 
+    @answers(403, 404)
     async def dependency(org: str, principal: Principal = Depends(current_principal)) -> Principal:
         if principal.org != org:
             raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
@@ -66,6 +70,7 @@ def require_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
 def require_self_or_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """The volunteer named by `{volunteer_id}` in the path, or one of `roles` in `{org}`."""
 
+    @answers(403, 404)
     async def dependency(
         org: str, volunteer_id: str, principal: Principal = Depends(current_principal)
     ) -> Principal:
