@@ -10,12 +10,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
+from pydantic import BaseModel
 
 from shared.auth.dependencies import MembershipCheck, refuse_former_members
 from shared.auth.tokens import load_public_key
@@ -28,9 +29,11 @@ from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import dead_letter_topic, ensure_topics
+from shared.runtime.api_docs import install_api_docs
 from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from shared.runtime.http_errors import install_error_handlers
 from shared.runtime.metrics import HttpMetrics, metrics_response
+from shared.runtime.openapi import document_errors
 from shared.runtime.rate_limit import (
     RATE_LIMIT_INDEXES,
     RATE_LIMITS,
@@ -229,6 +232,10 @@ def _report_crash(task: asyncio.Task[None]) -> None:
         )
 
 
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+
+
 def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
@@ -256,6 +263,10 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         version="1",
         lifespan=lifespan,
         dependencies=[Depends(refuse_former_members)] if definition.membership_check else [],
+        # Served by install_api_docs instead: FastAPI's pages load Swagger UI and ReDoc
+        # from a CDN with an inline script.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     # Added first, so innermost of the middlewares: metrics count its 413s too.
@@ -263,6 +274,8 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes or definition.max_body_bytes
     )
     install_error_handlers(app)
+    install_api_docs(app)
+    document_errors(app)
     # Added last, so outermost: it also counts the 500s the error handlers answer.
     app.middleware("http")(runtime.http_metrics.middleware)
 
@@ -270,14 +283,25 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["operations"], summary="Broker and database are reachable.")
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Broker and database are reachable.",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "Not ready (yet)."}},
+    )
     async def readyz() -> JSONResponse:
         ready = await runtime.is_ready()
         return JSONResponse(
             {"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503
         )
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics.")
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics.",
+        response_class=PlainTextResponse,
+    )
     async def metrics() -> Response:
         return metrics_response(runtime.metrics)
 
