@@ -42,12 +42,23 @@ class Settings(BaseSettings):
     smtp_sender: str = "SafeHands <no-reply@safehands.local>"
 
     data_dir: Path = Path(".safehands")
+    # Access tokens are verified with this key file, with identity's JWKS, or both: the key
+    # file alone when no JWKS URL is set (then it defaults to the local pair in data_dir),
+    # as one more trusted key when it is set explicitly beside a JWKS URL.
     jwt_public_key_file: Path | None = None
+    jwks_url: str | None = Field(default=None, pattern=r"^https?://")
+    # The `iss` that access tokens carry and services require.
+    token_issuer: str = Field(default="safehands", min_length=1)
+    # identity's signing key (Ed25519, PEM); by default the local pair `safehands token` uses.
+    jwt_private_key_file: Path | None = None
 
     # identity: the operators' addresses (comma-separated), and the web app that sign-in
     # links point to (`<web_url>/sign-in/callback#code=…`).
     operator_emails: str = ""
     web_url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://[^#?]+$")
+    sign_in_limit_per_address: int = Field(default=5, ge=1)
+    sign_in_limit_per_client: int = Field(default=30, ge=1)
+    sign_in_limit_window_seconds: int = Field(default=900, ge=1)
 
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False
@@ -72,7 +83,7 @@ class Settings(BaseSettings):
 
     @property
     def jwt_private_key_path(self) -> Path:
-        return self.data_dir / "keys" / "jwt_private.pem"
+        return self.jwt_private_key_file or self.data_dir / "keys" / "jwt_private.pem"
 
     @property
     def operators(self) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """Composition root of reports: VCPs, encrypted reports, case workflow and mailboxes."""
 
+from services.reports.appointments import is_appointed_vcp_if_vcp
 from services.reports.event_handlers import HANDLERS
 from services.reports.http_routes import router
 from services.reports.jobs import JOBS
@@ -34,4 +35,5 @@ DEFINITION = ServiceDefinition(
     ],
     indexes=INDEXES,
     jobs=JOBS,
+    membership_check=is_appointed_vcp_if_vcp,
 )

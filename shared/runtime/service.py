@@ -12,13 +12,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 
+from shared.auth.dependencies import MembershipCheck, refuse_former_members
 from shared.auth.tokens import load_public_key
+from shared.auth.verifier import TokenVerifier
 from shared.catalogue.http import router as catalogue_router
 from shared.events import REGISTRY, Event
 from shared.logs import configure_logging, get_logger
@@ -53,6 +54,9 @@ class ServiceDefinition:
     jobs: Sequence[PeriodicJob] = ()
     # Services that need more than the runtime (an SMTP client, an HTTP client) attach it here.
     extensions: Callable[[Runtime], Mapping[str, Any]] | None = None
+    # A service that owns a kind of membership refuses tokens of former members (see
+    # shared/auth/dependencies.py) with this check, on every route.
+    membership_check: MembershipCheck | None = None
 
 
 class Runtime:
@@ -102,7 +106,8 @@ class Runtime:
             lease_seconds=settings.lease_seconds,
         )
         # Loaded now, not in start(): a missing key is a configuration error to report at once.
-        self.jwt_public_key: Ed25519PublicKey = load_public_key(settings.jwt_public_key_path)
+        self.token_verifier = token_verifier_for(settings)
+        self.membership_check = definition.membership_check
         self.extensions: dict[str, Any] = {}
         self.ready = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -181,6 +186,15 @@ class Runtime:
         await self.db.close()
 
 
+def token_verifier_for(settings: Settings) -> TokenVerifier:
+    """identity's JWKS when its URL is set; the key file when it is set explicitly, or as the
+    only source when there is no JWKS URL (the local key pair by default)."""
+    static = []
+    if settings.jwt_public_key_file is not None or settings.jwks_url is None:
+        static.append(load_public_key(settings.jwt_public_key_path))
+    return TokenVerifier(static, jwks_url=settings.jwks_url, issuer=settings.token_issuer)
+
+
 def _report_crash(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error(
@@ -215,6 +229,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         description=definition.description,
         version="1",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_former_members)] if definition.membership_check else [],
     )
     app.state.runtime = runtime
     install_error_handlers(app)
