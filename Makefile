@@ -70,6 +70,7 @@ docs: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/crypto.py
 	$(BIN)/python bench/admission.py
+	$(BIN)/python bench/web_crypto.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist

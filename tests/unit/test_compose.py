@@ -2,7 +2,7 @@
 
 Docker does not run on the development machines, so the compose file is validated against
 the Compose Specification schema (check-jsonschema's vendored copy) and its structure is
-checked here: one image for the four services, scalable services without fixed host ports,
+checked here: one image for the five services, scalable services without fixed host ports,
 health-gated start-up, Prometheus scraping every service, and the gateway (Caddy) built with
 the web app, routing to every service and refusing the bodies the services refuse.
 """
@@ -29,9 +29,9 @@ PROMETHEUS_FILE = ROOT / "deploy" / "prometheus.yml"
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
 MONGO_INIT_SCRIPT = ROOT / "deploy" / "mongo" / "init-replica-set.js"
 
-APP_SERVICES = ("intake", "policy", "reports", "notify")
-# Services the gateway routes /api/<service>/ to (identity may not be in the stack yet).
-ROUTED_SERVICES = (*APP_SERVICES, "identity")
+APP_SERVICES = ("intake", "policy", "reports", "notify", "identity")
+# Services the gateway routes /api/<service>/ to.
+ROUTED_SERVICES = APP_SERVICES
 # The only services that may publish host ports: the operators' tools, on loopback only…
 EDGE_SERVICES = {"mailpit", "prometheus"}
 # …and the gateway, the one address for people, on the public HTTP and HTTPS ports.
@@ -131,7 +131,7 @@ def test_compose_file_uses_no_obsolete_version_key(compose: dict[str, Any]) -> N
     assert "version" not in compose
 
 
-# --- the four application services ---------------------------------------------------------
+# --- the five application services ---------------------------------------------------------
 
 
 def test_app_services_share_one_image_built_from_deploy_dockerfile(
@@ -254,13 +254,27 @@ def test_app_services_are_configured_for_the_containers(
         # The JWT public key comes from a Compose secret, mounted read-only.
         assert "jwt_public_key" in service.get("secrets", []), name
         assert env["SAFEHANDS_JWT_PUBLIC_KEY_FILE"] == "/run/secrets/jwt_public_key", name
+        # ... and beside it, identity's JWKS, so that a rotated key needs no restart.
+        assert env["SAFEHANDS_JWKS_URL"] == "http://identity:8080/.well-known/jwks.json", name
+        # Only identity holds the private key that signs tokens.
+        holds_private_key = "jwt_private_key" in service.get("secrets", [])
+        assert holds_private_key == (name == "identity"), name
+        # Replicas share the rate limiter's secret, which is never in the database.
+        assert "rate_limit_secret" in service.get("secrets", []), name
+        assert env["SAFEHANDS_RATE_LIMIT_SECRET_FILE"] == "/run/secrets/rate_limit_secret", name
         healthcheck = " ".join(service["healthcheck"]["test"])
         assert f"127.0.0.1:{APP_PORT}/readyz" in healthcheck, name
         assert "curl" not in healthcheck, f"{name}: python:slim has no curl"
     assert compose["secrets"]["jwt_public_key"]["file"] == "./deploy/secrets/jwt_public.pem"
-    notify_env = environment(services["notify"])
-    assert notify_env["SAFEHANDS_SMTP_HOST"] == "mailpit"
-    assert notify_env["SAFEHANDS_SMTP_PORT"] == "1025"
+    assert compose["secrets"]["jwt_private_key"]["file"] == "./deploy/secrets/jwt_private.pem"
+    identity_env = environment(services["identity"])
+    assert identity_env["SAFEHANDS_JWT_PRIVATE_KEY_FILE"] == "/run/secrets/jwt_private_key"
+    # notify and identity both mail: identity its own sign-in links, never over the bus.
+    for mailer in ("notify", "identity"):
+        mailer_env = environment(services[mailer])
+        assert mailer_env["SAFEHANDS_SMTP_HOST"] == "mailpit", mailer
+        assert mailer_env["SAFEHANDS_SMTP_PORT"] == "1025", mailer
+    assert compose["secrets"]["rate_limit_secret"]["file"] == "./deploy/secrets/rate_limit_secret"
 
 
 def test_app_services_only_set_settings_the_application_knows(
@@ -321,7 +335,7 @@ def test_mongo_runs_as_an_initiated_replica_set(
     assert '"mongo:27017"' in script
 
 
-def test_prometheus_discovers_every_replica_of_all_four_services(
+def test_prometheus_discovers_every_replica_of_all_five_services(
     services: dict[str, dict[str, Any]],
 ) -> None:
     prometheus = services["prometheus"]
