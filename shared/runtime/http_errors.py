@@ -31,6 +31,10 @@ def describe_validation_error(errors: list[dict[str, Any]]) -> str:
     return "Invalid input — " + "; ".join(problems) + "."
 
 
+DATABASE_TIMEOUT = (
+    "The database did not answer in time, so this may not have been saved; "
+    "please try again shortly."
+)
 WRITE_CONFLICT = (
     "Someone changed the same thing at the same moment, so nothing was saved; please try again."
 )
@@ -44,10 +48,15 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(PyMongoError)
-    async def lost_a_write_conflict(request: Request, exc: PyMongoError) -> JSONResponse:
+    async def database_error(request: Request, exc: PyMongoError) -> JSONResponse:
         # A route whose transaction lost a write conflict to a concurrent one (and was not,
         # or no longer, run again by `Database.transact`): nothing was saved, and trying
-        # again will work. Anything else from the database stays a 500.
+        # again will work. An operation that ran out of time (SAFEHANDS_MONGO_TIMEOUT_MS)
+        # is a 503. Anything else from the database stays a 500.
+        if exc.timeout:
+            return JSONResponse(
+                {"detail": DATABASE_TIMEOUT}, status_code=503, headers={"Retry-After": "5"}
+            )
         if not is_transient(exc):
             raise exc
         route = getattr(request.scope.get("route"), "path", "unmatched")
