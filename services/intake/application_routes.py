@@ -45,7 +45,7 @@ async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"Organisation {org} is not known.")
         if await known_role(uow.collection(KNOWN_ROLES), body.role_id) is None:
             raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
                 f"There is no role {body.role_id!r} to apply for.",
             )
         await uow.collection(APPLICATIONS).insert_one(

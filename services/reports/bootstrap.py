@@ -1,5 +1,6 @@
 """Composition root of reports: VCPs, encrypted reports, case workflow and mailboxes."""
 
+from services.reports.appointments import is_appointed_vcp_if_vcp
 from services.reports.event_handlers import HANDLERS
 from services.reports.http_routes import router
 from services.reports.jobs import JOBS
@@ -38,4 +39,5 @@ DEFINITION = ServiceDefinition(
     # Reports and messages are sealed envelopes: the largest one, and no more.
     max_body_bytes=MAX_SEALED_REQUEST_BYTES,
     jobs=JOBS,
+    membership_check=is_appointed_vcp_if_vcp,
 )

@@ -32,6 +32,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from shared.runtime.client_address import IPNetwork, client_address, client_identity
+from shared.runtime.openapi import answers
 from shared.settings import Settings, SettingsError
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import Document
@@ -162,6 +163,7 @@ def rate_limited(scope: str) -> Callable[[Request], Awaitable[None]]:
     """A FastAPI dependency that refuses with 429 once the client or the organisation (the
     path's `{org}`, if the route has one) made too many requests of `scope` in the window."""
 
+    @answers(429)
     async def dependency(request: Request) -> None:
         limiter = request.app.state.runtime.rate_limiter
         if not isinstance(limiter, RateLimiter):

@@ -14,7 +14,7 @@ import pytest
 from pymongo.errors import PyMongoError
 
 from services.notify.mail_delivery import CLAIM_LEASE
-from services.notify.smtp_mailer import (
+from shared.mail.smtp import (
     SMTP_SEND_DEADLINE_SECONDS,
     OutgoingMail,
     SmtpMailer,
