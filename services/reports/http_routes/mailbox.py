@@ -24,6 +24,7 @@ from services.reports.storage import MESSAGES, REPORTS, VCPS
 from shared.crypto import Envelope
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
+from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/mailbox", tags=["mailbox (reporter)"])
 
@@ -82,7 +83,8 @@ async def post_reporter_message(
     org: str, body: ReporterMessage, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, str]:
     message_id = str(body.message_id)
-    async with runtime.unit_of_work(org) as uow:
+
+    async def work(uow: UnitOfWork) -> dict[str, str]:
         report = await uow.collection(REPORTS).find_one({"mailbox_lookup": _lookup(body.secret)})
         if report is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, NO_SUCH_MAILBOX)
@@ -97,4 +99,7 @@ async def post_reporter_message(
             envelope=body.envelope,
             at=datetime.now(UTC),
         )
-    return {"message_id": message_id}
+        return {"message_id": message_id}
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)
