@@ -19,7 +19,7 @@ install: $(INSTALLED)
 
 ## Run the whole platform on one machine (broker, database, SMTP sink, four services).
 up: $(INSTALLED)
-	$(BIN)/safehands up
+	$(BIN)/safehands up $(UP_ARGS)
 
 ## Run every test: unit, integration and end-to-end, on a real broker and database.
 test: $(INSTALLED)
