@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.notify.mail_delivery import MailWorker
-from services.notify.smtp_mailer import SmtpMailer
 from services.notify.webhook_delivery import WebhookWorker
 from services.notify.webhook_sender import WebhookSender
+from shared.mail.smtp import SmtpMailer
 from shared.runtime.service import Runtime
 
 

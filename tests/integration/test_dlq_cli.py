@@ -4,6 +4,7 @@ reaches the consumer that failed on the record and no other consumer of its topi
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -98,6 +99,19 @@ def test_dead_letters_are_listed_and_replayed_once_with_their_original_headers(
         read_topic(infra.kafka_bootstrap, origin, until=lambda r: len(r) >= 2, timeout=10)
     )
     assert sorted(r.value for r in records) == sorted([good.value, b"{not json"])
+
+    as_json = safehands(infra, "dlq", "list", origin, "--json")
+    assert as_json.exit_code == 0, as_json.output
+    rows = {row["position"]: row for row in json.loads(as_json.output)}
+    assert len(rows) == 2
+    replayed_row = next(row for row in rows.values() if row["event_id"] == good.event_id)
+    assert replayed_row["replayed"] is True and replayed_row["type"] == event.type_name
+    assert replayed_row["origin_topic"] == origin and replayed_row["origin_offset"] == "4"
+    assert replayed_row["reason"] == "handler failed 3 times: RuntimeError: boom"
+    broken = next(row for row in rows.values() if row["event_id"] is None)
+    # Replayed by the plain `dlq replay` above, like every other not yet replayed.
+    assert broken["replayed"] is True and broken["reason"] == "value is not valid JSON"
+    assert broken["position"] != replayed_row["position"]
 
 
 async def test_a_replay_reaches_only_the_consumer_that_failed_on_it(platform: Platform) -> None:
