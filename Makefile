@@ -42,7 +42,7 @@ web: $(WEB_BUILT)
 ## Run the whole platform on one machine: gateway (http://127.0.0.1:8080/), broker,
 ## database, SMTP sink and the services.
 up: $(INSTALLED) $(WEB_BUILT)
-	$(BIN)/safehands up
+	$(BIN)/safehands up $(UP_ARGS)
 
 ## Run every test: the web app's unit tests, then unit, integration, end-to-end and
 ## browser tests on a real broker, database, gateway and Chromium.
