@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from pymongo import ReturnDocument
 
 from services.identity.domain.mails import sign_in_mail
+from services.identity.domain.sessions import SESSION_LIFETIME
 from services.identity.domain.sign_in import (
     SIGN_IN_LINK_LIFETIME,
     hash_code,
@@ -21,6 +22,7 @@ from services.identity.domain.sign_in import (
 from services.identity.extensions import mail_sender_of
 from services.identity.people import current_memberships, membership_rows, organisation_facts
 from services.identity.rate_limit import admit_sign_in
+from services.identity.refresh_cookie import hand_out
 from services.identity.sessions import start_session
 from services.identity.storage import SIGN_IN_CODES
 from shared.runtime.service import Runtime, runtime_of
@@ -92,7 +94,12 @@ async def request_sign_in(
     "/exchange",
     summary="Exchange a sign-in link's code for a refresh token and the memberships.",
 )
-async def exchange(body: Exchange, runtime: Runtime = Depends(runtime_of)) -> dict[str, Any]:
+async def exchange(
+    body: Exchange,
+    request: Request,
+    response: Response,
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     # Used up in one atomic step: of two concurrent exchanges only one finds it unused.
     used = await runtime.db.platform_collection(SIGN_IN_CODES).find_one_and_update(
@@ -107,7 +114,9 @@ async def exchange(body: Exchange, runtime: Runtime = Depends(runtime_of)) -> di
         raise HTTPException(status.HTTP_400_BAD_REQUEST, UNUSABLE_CODE)
     refresh_token = await start_session(runtime, used["email"], now)
     return {
-        "refresh_token": refresh_token,
+        "refresh_token": hand_out(
+            request, response, refresh_token, SESSION_LIFETIME, runtime.settings.web_url
+        ),
         "memberships": [m.view() for m in memberships],
         "next": used.get("next"),
     }
