@@ -287,7 +287,7 @@ def test_refresh_tokens_rotate_a_reused_one_ends_the_session_and_sign_out_ends_i
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(
-    infra: Infrastructure, identity: httpx.Client
+    infra: Infrastructure, services: dict[str, RunningService], identity: httpx.Client
 ) -> None:
     unknown = unique_address("nobody")
     known = "second-operator@example.org"  # an operator, from SAFEHANDS_OPERATOR_EMAILS
@@ -318,6 +318,12 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
         assert match
         SEEN_CODES.append(match[1])
     assert str(mails_to(infra, known)[0]["Subject"]) == "Je inloglink voor SafeHands"
+    # The unknown address was not kept, although a code was stored for it as for the other.
+    database = f"{services['identity'].child.env['SAFEHANDS_MONGO_DATABASE']}_identity"
+    with MongoClient(infra.mongo_uri) as mongo:
+        codes = mongo[database]["sign_in_codes"]
+        assert codes.count_documents({"email": unknown}) == 0
+        assert codes.count_documents({"email": None}) >= 4
 
 
 def test_bad_sign_in_requests(identity: httpx.Client) -> None:

@@ -75,7 +75,9 @@ async def request_sign_in(
     await runtime.db.platform_collection(SIGN_IN_CODES).insert_one(
         {
             "code_hash": code.code_hash,
-            "email": address,
+            # An unknown address is not kept: its code is stored (the same write) but can
+            # never be exchanged, and nobody was sent it anyway.
+            "email": address if known else None,
             "next": body.next,
             "purpose": "sign-in",
             "created_at": now,
@@ -107,7 +109,7 @@ async def exchange(
         {"$set": {"used_at": now}},
         return_document=ReturnDocument.AFTER,
     )
-    if used is None:
+    if used is None or used["email"] is None:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, UNUSABLE_CODE)
     memberships = await current_memberships(runtime, used["email"])
     if not memberships:
