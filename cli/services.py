@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
+from shared.logs import configure_logging
 from shared.runtime.service import ServiceDefinition, create_app
 from shared.settings import Settings
 
@@ -51,6 +52,9 @@ class PortInUse(Exception):
 
 
 def serve(name: str, settings: Settings) -> None:
+    # Before the service's modules are imported: warnings raised while importing them are
+    # logged as JSON like everything after.
+    configure_logging(name, settings.log_level)
     serve_definition(definition_of(name), settings)
 
 
@@ -70,5 +74,9 @@ def serve_definition(definition: ServiceDefinition, settings: Settings) -> None:
         log_config=None,
         access_log=False,
         server_header=False,
+        # X-Forwarded-For is read by the rate limiter, from SAFEHANDS_TRUSTED_PROXIES only;
+        # uvicorn's own handling would believe loopback whatever that setting says.
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
     )

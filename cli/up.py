@@ -22,8 +22,10 @@ from cli.embedded import (
     smtp_sink_process,
     wait_for_port,
 )
+from cli.gateway import WEB_DIST, gateway_process
 from cli.services import SERVICES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
+from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 
 console = Console(stderr=True)
@@ -80,6 +82,9 @@ def service_ports(overrides: list[str], named: dict[str, int | None]) -> dict[st
 
 
 def up(
+    gateway_port: Annotated[
+        int, typer.Option(help="The gateway: the web app and every API under /api/<service>/.")
+    ] = 8080,
     kafka_port: Annotated[int, typer.Option(help="Kafka-protocol broker port.")] = 9092,
     mongo_port: Annotated[int, typer.Option(help="MongoDB-protocol database port.")] = 27017,
     smtp_port: Annotated[int, typer.Option(help="SMTP sink port.")] = 1025,
@@ -96,7 +101,7 @@ def up(
     reports_port: Annotated[int | None, typer.Option(help="Same as --port reports=PORT.")] = None,
     notify_port: Annotated[int | None, typer.Option(help="Same as --port notify=PORT.")] = None,
 ) -> None:
-    """Start broker, database, SMTP sink and the services; stop them all on Ctrl-C."""
+    """Start the gateway, broker, database, SMTP sink and the services; stop them all on Ctrl-C."""
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -114,12 +119,13 @@ def up(
         },
     )
     wanted = {
+        gateway_port: "the gateway",
         kafka_port: "the Kafka-protocol broker",
         mongo_port: "the MongoDB-protocol database",
         smtp_port: "the SMTP sink",
         **{p: f"the {name} service" for name, p in ports_by_service.items()},
     }
-    if len(wanted) < 3 + len(ports_by_service):
+    if len(wanted) < 4 + len(ports_by_service):
         console.print("Two parts were given the same port: give each its own.")
         raise typer.Exit(2)
     for taken, what in wanted.items():
@@ -131,6 +137,8 @@ def up(
             raise typer.Exit(2)
 
     create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
+    if settings.rate_limit_secret is None:
+        create_rate_limit_secret(settings.rate_limit_secret_path)
     env = {
         "SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
         "SAFEHANDS_MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true",
@@ -149,7 +157,19 @@ def up(
         smtp_sink_process(smtp_port, data_dir / "mail", log_dir),
     ]
     services = [service_process(name, p, env, log_dir) for name, p in ports_by_service.items()]
+    upstreams = {name: f"127.0.0.1:{p}" for name, p in ports_by_service.items()}
+    try:
+        gateway = gateway_process(gateway_port, upstreams, WEB_DIST, data_dir / "gateway", log_dir)
+    except RuntimeError as exc:  # no caddy binary
+        console.print(str(exc))
+        raise typer.Exit(2) from None
+    if not (WEB_DIST / "index.html").is_file():
+        console.print(
+            f"[yellow]The web app is not built ({WEB_DIST} is missing), so the gateway serves "
+            "only the APIs: run `make up`, which builds it.[/yellow]"
+        )
     where = {
+        id(gateway): f"http://127.0.0.1:{gateway_port}/",
         **{id(c): f"127.0.0.1:{c.port}" for c in infrastructure},
         **{id(c): f"http://127.0.0.1:{c.port}  (docs: /docs)" for c in services},
     }
@@ -160,11 +180,14 @@ def up(
             child.start()
             started.append(child)
             wait_for_port(child, timeout=60)
+        gateway.start()
+        started.append(gateway)
+        wait_for_port(gateway, timeout=30)
         for child in services:
             child.start()
             started.append(child)
         console.print(f"Logs are in {log_dir}; data in {data_dir}.")
-        _supervise(infrastructure, services, where)
+        _supervise([gateway, *infrastructure], services, where)
     except (KeyboardInterrupt, Stop):
         console.print("Stopping…")
     except (RuntimeError, TimeoutError) as exc:
@@ -178,10 +201,12 @@ def up(
 
 
 def _supervise(
-    infrastructure: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
+    others: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
 ) -> None:
+    """Show the status table: first the gateway (`others` starts with it), then the rest."""
+
     def rows() -> list[tuple[ChildProcess, str, str]]:
-        return [(c, where[id(c)], _status(c, c in services)) for c in (*infrastructure, *services)]
+        return [(c, where[id(c)], _status(c, c in services)) for c in (*others, *services)]
 
     if console.is_terminal:
         with Live(_table(rows()), console=console, refresh_per_second=1) as live:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.failpoints import FAILPOINTS_ENV
+from shared.runtime.client_address import IPNetwork, parse_networks
 
 ENV_PREFIX = "SAFEHANDS_"
 
@@ -24,6 +25,13 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     # None: the service's own port from the public contract (intake 8081 … notify 8084).
     http_port: int | None = Field(default=None, ge=1, le=65535)
+    # None: the service's own limit (intake and reports: the largest sealed report).
+    http_max_body_bytes: int | None = Field(default=None, ge=1)
+    # How long an idle client connection is kept open. Longer than any client keeps an idle
+    # connection for reuse (httpx 5 s, Caddy's upstream pool 2 min): a server that closes
+    # first races the client's next request on that connection, which then fails with a
+    # reset (httpx.ReadError) although nothing was wrong.
+    http_keep_alive_seconds: int = Field(default=130, ge=1, le=3600)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
@@ -62,6 +70,12 @@ class Settings(BaseSettings):
 
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False
+    # One deadline for a whole webhook attempt (resolve, connect, send, status and headers).
+    # It must stay well below the 60 s claim lease, or a slow attempt would be claimed and
+    # posted again by another instance.
+    webhook_attempt_deadline_seconds: float = Field(default=10.0, gt=0, le=30)
+    # How many of a notify instance's 8 delivery slots one organisation may hold at once.
+    webhook_deliveries_per_org: int = Field(default=2, ge=1, le=8)
     # Multiplies notify's retry delays (webhook schedule, SMTP backoff): 1 in production,
     # small in tests so that a day of retries takes seconds.
     notify_retry_scale: float = Field(default=1.0, gt=0, le=1)
@@ -76,6 +90,27 @@ class Settings(BaseSettings):
     rate_limit_per_client: int = Field(default=20, ge=1)
     rate_limit_per_org: int = Field(default=500, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
+    # The rate limiter's keys derive from this secret, shared by every instance and never
+    # stored in the database. Unset: read from RATE_LIMIT_SECRET_FILE, by default
+    # <DATA_DIR>/keys/rate_limit_secret (`safehands up` creates it).
+    rate_limit_secret: SecretStr | None = None
+    rate_limit_secret_file: Path | None = None
+    # Peers whose X-Forwarded-For names the client: the gateway (Caddy, on loopback).
+    trusted_proxies: str = "127.0.0.1/32,::1/128"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPNetwork, ...]:
+        return parse_networks(self.trusted_proxies)
+
+    @property
+    def rate_limit_secret_path(self) -> Path:
+        return self.rate_limit_secret_file or self.data_dir / "keys" / "rate_limit_secret"
 
     @property
     def jwt_public_key_path(self) -> Path:

@@ -19,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.auth.tokens import InvalidToken, Principal, Role
 from shared.auth.verifier import KeysUnavailable, TokenVerifier
+from shared.runtime.openapi import answers
 
 bearer = HTTPBearer(auto_error=False, description="A SafeHands access token (JWT, EdDSA).")
 
@@ -63,6 +64,7 @@ async def _check_membership(request: Request, principal: Principal) -> None:
     request.state.membership_checked = True
 
 
+@answers(401)
 async def current_principal(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> Principal:
@@ -92,6 +94,7 @@ async def refuse_former_members(
 
 
 def require_operator() -> Callable[..., Awaitable[Principal]]:
+    @answers(403)
     async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if "operator" not in principal.roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "Only the operator may do this.")
@@ -104,6 +107,7 @@ def require_org_role(*roles: Role, operator: bool = False) -> Callable[..., Awai
     """A principal of the path's organisation `{org}` with one of `roles`; with
     `operator=True` the operator too, for any organisation."""
 
+    @answers(403, 404)
     async def dependency(org: str, principal: Principal = Depends(current_principal)) -> Principal:
         if operator and "operator" in principal.roles:
             return principal
@@ -122,6 +126,7 @@ def require_org_role(*roles: Role, operator: bool = False) -> Callable[..., Awai
 def require_self_or_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """The volunteer named by `{volunteer_id}` in the path, or one of `roles` in `{org}`."""
 
+    @answers(403, 404)
     async def dependency(
         org: str, volunteer_id: str, principal: Principal = Depends(current_principal)
     ) -> Principal:
@@ -137,5 +142,31 @@ def require_self_or_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]
             status.HTTP_403_FORBIDDEN,
             f"This needs the volunteer themself or the role {' or '.join(roles)}.",
         )
+
+    return dependency
+
+
+def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """A principal with one of `roles` in any organisation, for routes that hold nothing of
+    one organisation (the regional centre's starter documents)."""
+
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+        if not principal.roles.intersection(roles):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"This needs the role {' or '.join(roles)}."
+            )
+        return principal
+
+    return dependency
+
+
+def require_org_role_or_operator(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """The operator (who serves every organisation), or one of `roles` in `{org}`."""
+    org_role = require_org_role(*roles)
+
+    async def dependency(org: str, principal: Principal = Depends(current_principal)) -> Principal:
+        if "operator" in principal.roles:
+            return principal
+        return await org_role(org, principal)
 
     return dependency
