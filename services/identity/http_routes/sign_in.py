@@ -25,6 +25,7 @@ from services.identity.rate_limit import admit_sign_in
 from services.identity.refresh_cookie import hand_out
 from services.identity.sessions import start_session
 from services.identity.storage import SIGN_IN_CODES
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/sign-in", tags=["sign-in"])
@@ -58,6 +59,7 @@ class Exchange(BaseModel):
     "",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Mail a sign-in link to a member's address (anyone).",
+    responses=errors(429),
     description="The answer is the same whether or not the address belongs to a member.",
 )
 async def request_sign_in(
@@ -95,6 +97,7 @@ async def request_sign_in(
 @router.post(
     "/exchange",
     summary="Exchange a sign-in link's code for a refresh token and the memberships.",
+    responses=errors(400),
 )
 async def exchange(
     body: Exchange,

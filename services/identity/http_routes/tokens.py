@@ -15,6 +15,7 @@ from services.identity.people import current_memberships
 from services.identity.refresh_cookie import forget, hand_out, presented
 from services.identity.sessions import find_session, revoke_chain, rotate
 from shared.events.base import ORG_ID_PATTERN
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(tags=["tokens"])
@@ -47,6 +48,7 @@ def _unauthorized(detail: str) -> HTTPException:
 @router.post(
     "/v1/tokens",
     summary="An access token for one organisation (10 minutes) and the next refresh token.",
+    responses=errors(401),
 )
 async def issue_tokens(
     body: TokenRequest,
