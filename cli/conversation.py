@@ -32,6 +32,8 @@ class ConversationMessage:
     # None when the message could not be read here; `problem` then says why.
     text: str | None
     problem: str | None = None
+    # The VCP who wrote it, when the server shows it (to VCPs only; absent for the reporter).
+    vcp_id: str | None = None
 
 
 def open_message(
@@ -40,15 +42,18 @@ def open_message(
     """Decrypt one message of a case with `key`."""
     envelope = Envelope.model_validate(message["envelope"])
     base = (message["message_id"], message["from"], message["at"])
+    author = message.get("vcp_id")
     if key is None or envelope.recipient_for(key.fingerprint) is None:
-        return ConversationMessage(*base, text=None, problem=NOT_FOR_THIS_KEY)
+        return ConversationMessage(*base, text=None, problem=NOT_FOR_THIS_KEY, vcp_id=author)
     context = message_context(org, report_id, message["message_id"])
     try:
         text = MessageBody.model_validate(open_envelope(envelope, key, context)).text
     except (DecryptionError, ValidationError):
         # An altered or misplaced message must not hide the rest of the conversation.
-        return ConversationMessage(*base, text=None, problem="could not be opened: altered")
-    return ConversationMessage(*base, text=text)
+        return ConversationMessage(
+            *base, text=None, problem="could not be opened: altered", vcp_id=author
+        )
+    return ConversationMessage(*base, text=text, vcp_id=author)
 
 
 def open_conversation(
@@ -64,17 +69,34 @@ def open_conversation(
     ]
 
 
+def author_label(message: ConversationMessage, me: Sender, my_vcp_id: str | None = None) -> str:
+    """Who wrote `message`, as the reader sees it: "You", "Reporter", "VCP" or "VCP <id>".
+
+    A VCP's message is "You" only when this VCP wrote it: after a hand-over, the next VCP
+    reads their predecessor's messages under the predecessor's id.
+    """
+    if message.sender == "reporter":
+        return "You" if me == "reporter" else "Reporter"
+    if me == "vcp" and message.vcp_id is not None and message.vcp_id == my_vcp_id:
+        return "You"
+    return f"VCP {message.vcp_id}" if message.vcp_id else "VCP"
+
+
 def print_conversation(
-    console: Console, messages: Sequence[ConversationMessage], me: Sender
+    console: Console,
+    messages: Sequence[ConversationMessage],
+    me: Sender,
+    my_vcp_id: str | None = None,
 ) -> None:
     if not messages:
         console.print("[dim]No messages yet.[/dim]")
     for message in messages:
-        who = "you" if message.sender == me else message.sender.upper()
+        who = author_label(message, me, my_vcp_id)
         # Text, not markup: what the other side wrote must not style our terminal.
         body = (
             Text(message.text)
             if message.text is not None
             else Text(f"({message.problem})", style="dim")
         )
-        console.print(Panel(body, title=f"{who} · {message.at}", title_align="left"))
+        # The title as Text too: a vcp_id is the admin's choice, not markup.
+        console.print(Panel(body, title=Text(f"{who} · {message.at}"), title_align="left"))

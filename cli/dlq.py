@@ -4,7 +4,8 @@ their cause is fixed."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 import typer
 from aiokafka.errors import KafkaError
@@ -32,11 +33,36 @@ def _load(bootstrap: str, topic: str) -> list[DeadLetter]:
         raise typer.Exit(2) from None
 
 
+def letter_row(letter: DeadLetter) -> dict[str, Any]:
+    """One dead letter as `dlq list --json` prints it (headers only, never the payload)."""
+    return {
+        "position": letter.position,
+        "failed_at": letter.header(dead_letters.FAILED_AT) or None,
+        "consumer": letter.header(dead_letters.CONSUMER) or None,
+        "origin_topic": letter.header(dead_letters.ORIGIN_TOPIC) or None,
+        "origin_partition": letter.header(dead_letters.ORIGIN_PARTITION) or None,
+        "origin_offset": letter.header(dead_letters.ORIGIN_OFFSET) or None,
+        "type": letter.header("ce_type") or None,
+        "event_id": letter.event_id or None,
+        "replayed": letter.replayed,
+        "reason": letter.header(dead_letters.REASON) or None,
+    }
+
+
 @dlq_app.command("list")
-def list_dead_letters(topic: TopicArgument, bootstrap: BootstrapOption = "127.0.0.1:9092") -> None:
+def list_dead_letters(
+    topic: TopicArgument,
+    bootstrap: BootstrapOption = "127.0.0.1:9092",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON for scripts instead of lines.")
+    ] = False,
+) -> None:
     """Show each dead letter: partition:offset, time, consumer, origin, event type and id,
     whether it was replayed, and the reason it failed."""
     letters = _load(bootstrap, topic)
+    if as_json:
+        typer.echo(json.dumps([letter_row(letter) for letter in letters], indent=2))
+        return
     if not letters:
         typer.echo(f"No dead letters for {origin_topic(topic)}.")
         return
@@ -76,7 +102,8 @@ def replay_dead_letters(
     ] = False,
     bootstrap: BootstrapOption = "127.0.0.1:9092",
 ) -> None:
-    """Re-inject dead letters into their origin topic, with their original headers."""
+    """Re-inject dead letters into their origin topic, with their original headers, for the
+    consumer that failed on them only: the topic's other consumers skip them."""
     letters = _load(bootstrap, topic)
     chosen = [letter for letter in letters if id is None or letter.matches(id)]
     if id is not None and not chosen:
@@ -91,8 +118,14 @@ def replay_dead_letters(
     if due:
         asyncio.run(replay(bootstrap, topic, due))
     for letter in due:
+        destination = letter.header(dead_letters.ORIGIN_TOPIC) or origin_topic(topic)
+        addressee = (
+            f"for {letter.consumer} only"
+            if letter.consumer
+            else "for every consumer (the dead letter does not name the one that failed)"
+        )
         typer.echo(
-            f"Replayed {letter.position} ({letter.event_id or 'no event id'}) to {letter.header(dead_letters.ORIGIN_TOPIC) or origin_topic(topic)}."
+            f"Replayed {letter.position} ({letter.event_id or 'no event id'}) to {destination}, {addressee}."
         )
     if not due and not skipped:
         typer.echo(f"No dead letters for {origin_topic(topic)}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Annotated
@@ -47,27 +48,47 @@ def _read(path: Path) -> EmailMessage:
     return message
 
 
+def mail_rows(folder: Path) -> list[dict[str, str | int]]:
+    """Every mail in `folder`, oldest first: its number for `mail show`, date, to, subject."""
+    rows: list[dict[str, str | int]] = []
+    for number, path in enumerate(_mails(folder), start=1):
+        message = _read(path)
+        rows.append(
+            {
+                "number": number,
+                "date": str(message["Date"] or ""),
+                "to": str(message["To"] or ""),
+                "subject": str(message["Subject"] or ""),
+                "file": path.name,
+            }
+        )
+    return rows
+
+
 @mail_app.callback()
-def list_mails(ctx: typer.Context, maildir: MaildirOption = None) -> None:
+def list_mails(
+    ctx: typer.Context,
+    maildir: MaildirOption = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")
+    ] = False,
+) -> None:
     """List received mails, oldest first: number, date, recipient and subject."""
     if ctx.invoked_subcommand is not None:
         return
     folder = _maildir(maildir)
-    paths = _mails(folder)
-    if not paths:
+    rows = mail_rows(folder)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
         typer.echo(f"No mail in {folder} yet.")
         return
     table = Table(title=f"Mail received by the SMTP sink ({folder})")
     for column in ("#", "date", "to", "subject"):
         table.add_column(column)
-    for number, path in enumerate(paths, start=1):
-        message = _read(path)
-        table.add_row(
-            str(number),
-            str(message["Date"] or ""),
-            str(message["To"] or ""),
-            str(message["Subject"] or ""),
-        )
+    for row in rows:
+        table.add_row(str(row["number"]), str(row["date"]), str(row["to"]), str(row["subject"]))
     Console().print(table)
 
 

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from cli.services import SERVICE_NAMES, PortInUse, serve
 from shared.auth.tokens import ROLES, Role, create_key_pair, mint_token
 from shared.settings import SettingsError, load_settings
+
+
+def _hide_flag_types() -> None:
+    """typer's rich help prints a type beside every option, so each flag (`--help`,
+    `--json`, `--again`) carries a stray `<bool>`: a flag takes no value, so show none."""
+    option = getattr(typer.core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if option is None or shown is None:
+        return
+
+    def display_type_rich(self: typer.core.TyperOption, ctx: Any) -> str | None:
+        if self.is_flag and self.metavar is None:
+            return None
+        result: str | None = shown(self, ctx)
+        return result
+
+    option.display_type_rich = display_type_rich
+
+
+_hide_flag_types()
 
 app = typer.Typer(
     help="SafeHands: preventive social-safety policy for volunteer organisations.",
@@ -37,7 +58,7 @@ def serve_command(
     except FileNotFoundError as exc:
         raise fail(
             f"{exc.filename} does not exist: run `safehands token --role operator` once to "
-            f"create the local key pair, or set SAFEHANDS_JWT_PUBLIC_KEY_FILE."
+            f"create the local key pair, or set SAFEHANDS_JWT_PUBLIC_KEY_FILE or SAFEHANDS_JWKS_URL."
         ) from None
 
 
@@ -63,7 +84,13 @@ def token_command(
     create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
     roles: list[Role] = [role]
     typer.echo(
-        mint_token(settings.jwt_private_key_path, roles=roles, org=org, sub=sub or f"local-{role}")
+        mint_token(
+            settings.jwt_private_key_path,
+            roles=roles,
+            org=org,
+            sub=sub or f"local-{role}",
+            issuer=settings.token_issuer,
+        )
     )
 
 

@@ -62,16 +62,20 @@ class MailboxView:
 
 
 def submit_report(
-    api: ReportingApi, org: str, body: ReportBody, receipt: str | None = None
+    api: ReportingApi,
+    org: str,
+    body: ReportBody,
+    receipt: str | None = None,
+    report_id: str | None = None,
 ) -> Submission:
     """Seal `body` to every VCP key of `org`, submit it, and return the receipt.
 
-    `receipt` is for tests that need a known one; people always get a fresh one.
+    `receipt` and `report_id` are for tests that need known ones; people always get fresh ones.
     """
     recipients = vcp_public_keys(api, org)
     receipt = normalize_receipt(receipt) if receipt else generate_receipt()
     derived = derive_receipt_keys(receipt, org, recipients[0].suite)
-    report_id = str(uuid.uuid4())
+    report_id = report_id or str(uuid.uuid4())
     envelope = seal(body.to_body(), recipients, report_context(org, report_id))
     api.submit_report(
         org,

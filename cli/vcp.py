@@ -7,6 +7,7 @@ The functions take a `ReportingApi` and return plain data, so tests drive the sa
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.conversation import ConversationMessage, open_conversation, print_conversation
+from cli.report_ids import ReportIdError, resolve_report_id, short_ids
 from cli.reporting_client import (
     DEFAULT_REPORTS_URL,
     ApiError,
@@ -86,12 +88,26 @@ def recover(path: Path, recovery_code: str, new_passphrase: str) -> None:
 
 
 def inbox(api: ReportingApi, org: str) -> list[dict[str, Any]]:
-    """The organisation's reports: overdue first, then by the next deadline, then oldest."""
+    """The organisation's reports: overdue first, then by the next deadline, then oldest.
+    Each row also has `short_id`, the shortest unique prefix of its id, as the inbox shows it."""
     rows = api.list_reports(org)
+    shortened = short_ids([r["report_id"] for r in rows])
     return sorted(
-        rows,
+        ({**row, "short_id": shortened[row["report_id"]]} for row in rows),
         key=lambda r: (not r.get("overdue"), r.get("next_deadline") or "~", r["received_at"]),
     )
+
+
+def find_report_id(api: ReportingApi, org: str, given: str) -> str:
+    """The full id of the report `given` names: the id itself or any unique prefix of it."""
+    try:
+        return str(uuid.UUID(given))
+    except ValueError:
+        pass
+    try:
+        return resolve_report_id(given, [r["report_id"] for r in api.list_reports(org)], org)
+    except ReportIdError as exc:
+        raise ReportingError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -193,7 +209,16 @@ OrgOption = Annotated[
     typer.Option("--org", help="The organisation; by default the one in your token."),
 ]
 ReportsUrl = Annotated[str, typer.Option(envvar="SH_REPORTS_URL", help="Base URL of reports.")]
-ReportId = Annotated[str, typer.Argument(help="The report's id (see `safehands vcp inbox`).")]
+ReportId = Annotated[
+    str,
+    typer.Argument(
+        help="The report's id, or any unique prefix of it (see `safehands vcp inbox`).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")
+]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -201,15 +226,20 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _claims(token: str) -> dict[str, Any]:
+    try:
+        # Only to learn organisation and vcp_id; the server verifies the token.
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return {}
+    return claims
+
+
 def _session(token: str | None, org: str | None, reports_url: str) -> tuple[ReportingApi, str]:
     if not token:
         raise _fail("A VCP token is needed: pass --token or set SH_TOKEN.")
     if org is None:
-        try:
-            # Only to learn the organisation; the server verifies the token.
-            org = jwt.decode(token, options={"verify_signature": False}).get("org")
-        except jwt.PyJWTError:
-            org = None
+        org = _claims(token).get("org")
         if not org:
             raise _fail("Which organisation? Pass --org.")
     return ReportingApi(reports_url=reports_url, token=token), org
@@ -240,11 +270,14 @@ def keygen_command(
     """Create your key pair; print the public key (for your admin) and the recovery code."""
     if suite not in SUITES:
         raise _fail(f"Unknown suite {suite!r}: choose one of {', '.join(SUITES)}.")
+    # Checked before the passphrase is asked: nobody should type one twice for nothing.
+    if key_file.exists():
+        raise _fail(_key_file_exists(key_file))
     passphrase = _passphrase(confirm=True)
     try:
         new = keygen(key_file, passphrase, suite=suite)
     except FileExistsError:
-        raise _fail(f"{key_file} already exists; it is never overwritten.") from None
+        raise _fail(_key_file_exists(key_file)) from None
     except ValueError as exc:
         raise _fail(str(exc)) from None
     console.print(f"Key file written to {new.path} (readable by you only).")
@@ -261,6 +294,13 @@ def keygen_command(
             title="Recovery code",
             title_align="left",
         )
+    )
+
+
+def _key_file_exists(key_file: Path) -> str:
+    return (
+        f"{key_file} already exists and is never overwritten; for another key "
+        "(a second VCP on this device), choose a new file with --key-file PATH."
     )
 
 
@@ -284,11 +324,18 @@ def _when(value: str | None) -> str:
     return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
 
 
+def _day(value: str | None) -> str:
+    if not value:
+        return "—"
+    return datetime.fromisoformat(value).strftime("%Y-%m-%d")
+
+
 @app.command("inbox")
 def inbox_command(
     token: TokenOption = None,
     org: OrgOption = None,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+    as_json: JsonOption = False,
 ) -> None:
     """List the organisation's reports with status and deadlines, overdue ones first."""
     api, org = _session(token, org, reports_url)
@@ -297,17 +344,26 @@ def inbox_command(
             rows = inbox(api, org)
     except ApiError as exc:
         raise _fail(str(exc)) from None
-    table = Table(title=f"Reports of {org}")
-    for column in ("report", "received", "status", "acknowledge by", "feedback by", ""):
-        table.add_column(column)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    # Days, not times, and the short id: the table fits 80 columns (77 wide) and no id is
+    # ever cut; `vcp read` shows the exact times.
+    table = Table(title=f"Reports of {org}", caption="Any unique start of an id names it.")
+    table.add_column("report", no_wrap=True, min_width=8)
+    table.add_column("received", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("ack. by", no_wrap=True)
+    table.add_column("feedback by", no_wrap=True)
+    table.add_column("overdue", no_wrap=True)
     for row in rows:
         table.add_row(
-            row["report_id"],
-            _when(row["received_at"]),
+            row["short_id"],
+            _day(row["received_at"]),
             row["status"],
-            _when(row["acknowledge_by"]),
-            _when(row["feedback_by"]),
-            "[red bold]OVERDUE[/red bold]" if row.get("overdue") else "",
+            _day(row["acknowledge_by"]),
+            _day(row["feedback_by"]),
+            "[red bold]yes[/red bold]" if row.get("overdue") else "no",
         )
     console.print(table)
 
@@ -325,8 +381,8 @@ def read_command(
     key = _unlock(key_file)
     try:
         with api:
-            case = read_case(api, org, report_id, key)
-    except (ApiError, DecryptionError, ValidationError) as exc:
+            case = read_case(api, org, find_report_id(api, org, report_id), key)
+    except (ApiError, ReportingError, DecryptionError, ValidationError) as exc:
         raise _fail(str(exc)) from None
     console.print(
         f"Report {case.report_id} — [bold]{case.status}[/bold] — received "
@@ -348,7 +404,7 @@ def read_command(
         contact = (report.contact or "yes") if report.wants_contact else "no"
         lines += [f"Wants contact: {contact}", "", report.description]
         console.print(Panel(Text("\n".join(lines)), title="Report", title_align="left"))
-    print_conversation(console, case.messages, me="vcp")
+    print_conversation(console, case.messages, me="vcp", my_vcp_id=_claims(token or "").get("sub"))
 
 
 @app.command("reply")
@@ -366,7 +422,7 @@ def reply_command(
     text = message or typer.prompt("Your message to the reporter")
     try:
         with api:
-            reply(api, org, report_id, text)
+            reply(api, org, find_report_id(api, org, report_id), text)
     except (ApiError, ReportingError, ValidationError) as exc:
         raise _fail(str(exc)) from None
     console.print("Sent. The reporter reads it with their receipt.")
@@ -386,8 +442,9 @@ def status_command(
     api, org = _session(token, org, reports_url)
     try:
         with api:
+            report_id = find_report_id(api, org, report_id)
             answer = set_status(api, org, report_id, status)
-    except ApiError as exc:
+    except (ApiError, ReportingError) as exc:
         raise _fail(str(exc)) from None
     console.print(f"Report {report_id} is now [bold]{answer['status']}[/bold].")
 
@@ -406,7 +463,7 @@ def share_command(
     key = _unlock(key_file)
     try:
         with api:
-            answer = share(api, org, report_id, key, to)
+            answer = share(api, org, find_report_id(api, org, report_id), key, to)
     except (ApiError, ReportingError, DecryptionError) as exc:
         raise _fail(str(exc)) from None
     shared = len(answer["messages_shared"]) + (1 if answer["report_shared"] else 0)

@@ -21,6 +21,10 @@ CONFIDENTIAL_KEYS = frozenset(
         "mailbox",
         "lookup",
         "token",
+        "access_token",
+        "refresh_token",
+        "code",
+        "link",
         "authorization",
         "password",
         "passphrase",
@@ -81,6 +85,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Python warnings (a library's deprecation notice) become records of the `py.warnings`
+    # logger, so they arrive as JSON lines too and never break the log stream with plain text.
+    logging.captureWarnings(True)
     # Access logs would carry client addresses; reporters must stay untraceable.
     logging.getLogger("uvicorn.access").disabled = True
     structlog.contextvars.bind_contextvars(service=service)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, EmailStr, Field
 
-from services.intake.rate_limit import rate_limited
 from services.intake.read_model import known_role
 from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
 from shared.events.admission import VolunteerApplied
+from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -45,7 +45,7 @@ async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"Organisation {org} is not known.")
         if await known_role(uow.collection(KNOWN_ROLES), body.role_id) is None:
             raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
                 f"There is no role {body.role_id!r} to apply for.",
             )
         await uow.collection(APPLICATIONS).insert_one(

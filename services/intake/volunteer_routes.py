@@ -180,7 +180,7 @@ async def record_vog(
         volunteer = await volunteer_or_404(uow, volunteer_id)
         problems = check_vog_handed_in(vog, await volunteer_role(uow, volunteer), handed_in)
         if problems:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, " ".join(problems))
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, " ".join(problems))
         await uow.collection(VOG_RECORDS).insert_one(
             {
                 "volunteer_id": volunteer_id,

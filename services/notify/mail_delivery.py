@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.mail_retry import is_permanent_smtp_refusal, mail_retry_delay
 from services.notify.mail_outbox import FAILED, PENDING, SENDING, SENT
-from services.notify.smtp_mailer import OutgoingMail, SmtpMailer, SmtpRefused
 from services.notify.storage import MAILS
 from shared.events.notifications import NotificationSent
 from shared.logs import get_logger
+from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import httpx
 
 from cli.embedded import free_port, port_open
+from cli.services import SERVICE_NAMES
 from tests.support.platform import REPO, eventually
+from tests.support.web import ensure_web_built
 
 
 def children_of(pid: int) -> set[int]:
@@ -30,11 +32,15 @@ def children_of(pid: int) -> set[int]:
 
 
 def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
-    ports = {
-        name: free_port()
-        for name in ("kafka", "mongo", "smtp", "intake", "policy", "reports", "notify")
-    }
-    args = [f"--{name}-port={port}" for name, port in ports.items()]
+    ensure_web_built()  # what `make up` does before `safehands up`
+    ports = {name: free_port() for name in ("gateway", "kafka", "mongo", "smtp", *SERVICE_NAMES)}
+    # Infrastructure and intake by their own options, the other services by --port NAME=PORT.
+    args = [
+        f"--{name}-port={port}"
+        if name in ("gateway", "kafka", "mongo", "smtp", "intake")
+        else f"--port={name}={port}"
+        for name, port in ports.items()
+    ]
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("SAFEHANDS_")},
         "SAFEHANDS_DATA_DIR": str(tmp_path / "data"),
@@ -50,7 +56,7 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
     try:
 
         def all_ready() -> bool:
-            for service in ("intake", "policy", "reports", "notify"):
+            for service in SERVICE_NAMES:
                 try:
                     if (
                         httpx.get(
@@ -65,7 +71,15 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
 
         eventually(all_ready, timeout=90, interval=0.5)
         spawned = children_of(up.pid)
-        assert len(spawned) == 7, spawned
+        assert len(spawned) == 4 + len(SERVICE_NAMES), spawned
+        # One address: the gateway serves the app's pages and each service under /api/.
+        gateway = f"http://127.0.0.1:{ports['gateway']}"
+        page = httpx.get(f"{gateway}/o/demo/report", timeout=5)
+        assert page.status_code == 200 and '<div id="app">' in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        for service in SERVICE_NAMES:
+            answer = httpx.get(f"{gateway}/api/{service}/readyz", timeout=5)
+            assert answer.status_code == 200, (service, answer.text)
         assert (tmp_path / "data" / "keys" / "jwt_public.pem").exists()
         assert (tmp_path / "data" / "db").is_dir(), "the database keeps its data on disk"
     finally:
@@ -73,6 +87,10 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
         output, _ = up.communicate(timeout=60)
     assert up.returncode == 0, output
     assert "ready" in output and "Everything stopped." in output
+    # The status table names the gateway first, with the address people open.
+    table = output[output.index("SafeHands — embedded default") :]
+    assert table.index("gateway") < table.index("kafka")
+    assert f"http://127.0.0.1:{ports['gateway']}/" in table
     for pid in spawned:
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()

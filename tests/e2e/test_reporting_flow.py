@@ -342,12 +342,13 @@ def test_binding_moved_or_tampered_envelopes_and_foreign_access(
     with org.api("wim") as api, pytest.raises(DecryptionError):
         vcp_cli.read_case(api, org.id, moved_id, key)
 
-    # Another organisation's VCP: 404. A volunteer or admin of this one: 403. No token: 401.
+    # A VCP token of another organisation, where "wim" is no appointed VCP: 403 on every
+    # route. A volunteer or admin of this one: 403. No token: 401.
     path = f"/v1/orgs/{org.id}/reports/{original.report_id}"
     reports = services["reports"].client()
     outsider = bearer(infra.token("vcp", "org-elsewhere", "wim"))
-    assert reports.get(path, headers=outsider).status_code == 404
-    assert reports.get(f"/v1/orgs/{org.id}/reports", headers=outsider).status_code == 404
+    assert reports.get(path, headers=outsider).status_code == 403
+    assert reports.get(f"/v1/orgs/{org.id}/reports", headers=outsider).status_code == 403
     for role in ("volunteer", "admin", "coordinator"):
         token = bearer(infra.token(role, org.id))  # type: ignore[arg-type]
         assert reports.get(path, headers=token).status_code == 403, role
@@ -499,6 +500,11 @@ def test_case_steps_deadlines_from_settings_and_retention(org: Org) -> None:
 
 def test_a_vcp_releases_counts_and_the_admin_reads_them(org: Org) -> None:
     path = f"/v1/orgs/{org.id}/stats"
+    # Only an appointed VCP may release them; a never-appointed one is refused.
+    never_appointed = bearer(org.infra.token("vcp", org.id, "lot"))
+    release = {"quarter": "2025Q4", "counts": {"bullying": 2, "other": 1}}
+    assert org.reports.post(path, json=release, headers=never_appointed).status_code == 403
+    org.appoint("lot", PrivateKey.generate())
     vcp = bearer(org.infra.token("vcp", org.id, "lot"))
     quarter = quarter_of(datetime.now(UTC).date())
     release = {"quarter": "2025Q4", "counts": {"bullying": 2, "other": 1}}
@@ -558,7 +564,7 @@ def test_the_commands_for_reporter_and_vcp(org: Org, tmp_path: Path) -> None:
     with org.api("kim") as api:
         report_id = eventually(lambda: api.list_reports(org.id))[0]["report_id"]
     inbox = runner.invoke(app, ["vcp", "inbox"], env=env)
-    assert inbox.exit_code == 0 and report_id in inbox.output
+    assert inbox.exit_code == 0 and report_id[:8] in inbox.output
     read = runner.invoke(app, ["vcp", "read", report_id], env=env)
     assert read.exit_code == 0, read.output
     # The reporter's text is shown as written, not interpreted as terminal markup.
@@ -576,6 +582,75 @@ def test_the_commands_for_reporter_and_vcp(org: Org, tmp_path: Path) -> None:
         app, ["report", "check", "--org", org.id], env={**env, "SH_RECEIPT": "A" * 26}
     )
     assert wrong.exit_code == 1 and "No report belongs to this mailbox secret" in wrong.output
+
+
+def test_report_ids_by_prefix_an_inbox_for_80_columns_and_who_wrote_what(
+    org: Org, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    anna = vcp_cli.keygen(tmp_path / "anna.json", "anna's zin", params=LIGHT_KDF)
+    bram = vcp_cli.keygen(tmp_path / "bram.json", "bram's zin", params=LIGHT_KDF)
+    anna_key = load_private_key(anna.path, "anna's zin")
+    org.appoint("anna", anna_key)
+    org.appoint("bram", load_private_key(bram.path, "bram's zin"))
+    org.wait_until_intake_knows(anna_key, load_private_key(bram.path, "bram's zin"))
+    # Two ids that share their first six characters, and one that shares nothing.
+    twins = ["5afe01aa-0000-4000-8000-000000000001", "5afe01bb-0000-4000-8000-000000000002"]
+    body = ReportBody(category="bullying", description="Ze lachen me uit.", wants_contact=False)
+    with org.api() as anonymous:
+        for report_id in twins:
+            reporter.submit_report(anonymous, org.id, body, report_id=report_id)
+        other = reporter.submit_report(anonymous, org.id, body).report_id
+    for report_id in (*twins, other):
+        org.wait_for_report("anna", report_id)
+
+    def as_vcp(vcp_id: str, *args: str) -> Any:
+        env = {
+            "SH_REPORTS_URL": org.services["reports"].url,
+            "SH_TOKEN": org.infra.token("vcp", org.id, vcp_id),
+            "SH_VCP_KEY_FILE": str(tmp_path / f"{vcp_id}.json"),
+            "SH_VCP_PASSPHRASE": f"{vcp_id}'s zin",
+            "COLUMNS": "80",
+        }
+        return runner.invoke(app, ["vcp", *args], env=env)
+
+    # The inbox at 80 columns: every short id whole, no line wider, a header on every column.
+    inbox = as_vcp("anna", "inbox")
+    assert inbox.exit_code == 0, inbox.output
+    assert max(len(line) for line in inbox.output.splitlines()) <= 80
+    for short in ("5afe01aa", "5afe01bb", other[:8]):
+        assert re.search(rf"\b{short}\b", inbox.output), inbox.output
+    assert "overdue" in inbox.output and "…" not in inbox.output
+    listed = json.loads(as_vcp("anna", "inbox", "--json").output)
+    assert {row["report_id"]: row["short_id"] for row in listed} == {
+        twins[0]: "5afe01aa",
+        twins[1]: "5afe01bb",
+        other: other[:8],
+    }
+
+    # A unique prefix names its report in every command; an ambiguous one lists the candidates.
+    ambiguous = as_vcp("anna", "read", "5afe01")
+    assert ambiguous.exit_code == 1
+    assert "'5afe01' matches 2 reports" in ambiguous.output
+    assert twins[0] in ambiguous.output and twins[1] in ambiguous.output
+    assert "No report of" in as_vcp("anna", "status", "ffffffff", "acknowledged").output
+    assert as_vcp("anna", "status", "5AFE01A", "acknowledged").exit_code == 0
+    assert as_vcp("anna", "reply", "5afe01a", "-m", "Hier is Anna.").exit_code == 0
+    read = as_vcp("anna", "read", "5afe01a")
+    assert read.exit_code == 0, read.output
+    assert twins[0] in read.output and "You ·" in read.output and "Hier is Anna." in read.output
+
+    # After the hand-over, Bram sees Anna's message as hers and his own as his.
+    shared = as_vcp("anna", "share", "5afe01aa", "--to", "bram")
+    assert shared.exit_code == 0, shared.output
+    assert as_vcp("bram", "reply", "5afe01a", "-m", "Hier is Bram.").exit_code == 0
+    read = as_vcp("bram", "read", "5afe01a")
+    assert read.exit_code == 0, read.output
+    labels = re.findall(r"(You|VCP anna|VCP bram|Reporter) ·", read.output)
+    assert labels == ["VCP anna", "You"], read.output
+    with org.api("bram") as api:
+        messages = api.get_report(org.id, twins[0])["messages"]
+    assert [m.get("vcp_id") for m in messages] == ["anna", "bram"]
 
 
 def test_a_vcp_who_leaves_is_dismissed_once_no_open_case_depends_on_them(org: Org) -> None:

@@ -93,7 +93,7 @@ async def get_report(
         "envelope": report["envelope"],
         # The VCP's client seals replies to this key (as well as to every VCP key).
         "reply_key": report["reply_key"],
-        "messages": [message_view(m) for m in messages],
+        "messages": [message_view(m, with_author=True) for m in messages],
     }
 
 
@@ -210,7 +210,7 @@ def _add_recipient(envelope: Document, recipient: Recipient, what: str) -> Docum
     except ValidationError as exc:
         problem = exc.errors()[0]["msg"] if exc.errors() else "invalid"
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"The sealed key for {what} is invalid: {problem}.",
         ) from None
 
@@ -232,14 +232,14 @@ async def share_keys(
         target = await uow.collection(VCPS).find_one({"vcp_id": body.vcp_id})
         if target is None:
             raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
                 f"There is no VCP {body.vcp_id} in this organisation.",
             )
         key_id = target["fingerprint"]
         given = [body.report] if body.report else []
         if any(r.key_id != key_id for r in (*given, *body.messages.values())):
             raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
                 f"Every sealed key must be for VCP {body.vcp_id}'s key {key_id}.",
             )
         messages = await uow.collection(MESSAGES).find(
@@ -248,7 +248,7 @@ async def share_keys(
         unknown = set(body.messages) - {m["message_id"] for m in messages}
         if unknown:
             raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_ENTITY,
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
                 f"The report has no message {sorted(unknown)[0]}.",
             )
 
@@ -256,7 +256,7 @@ async def share_keys(
         if key_id not in recipient_ids(report["envelope"]):
             if body.report is None:
                 raise HTTPException(
-                    status.HTTP_422_UNPROCESSABLE_ENTITY,
+                    status.HTTP_422_UNPROCESSABLE_CONTENT,
                     "The report's own content key, sealed to the new VCP, is missing.",
                 )
             envelope = _add_recipient(report["envelope"], body.report, "the report")

@@ -43,12 +43,12 @@ def check_message_envelope(
     suite = report["envelope"]["suite"]
     if envelope.suite != suite:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"The envelope must use the report's suite {suite}.",
         )
     if {r.key_id for r in envelope.recipients} != expected:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"The message must be sealed to exactly {who} (see GET /v1/orgs/{{org}}/vcp-keys).",
         )
 

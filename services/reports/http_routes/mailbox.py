@@ -22,6 +22,7 @@ from services.reports.http_routes.conversation import (
 )
 from services.reports.storage import MESSAGES, REPORTS, VCPS
 from shared.crypto import Envelope
+from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/mailbox", tags=["mailbox (reporter)"])
@@ -48,7 +49,11 @@ class ReporterMessage(BaseModel):
     envelope: Envelope
 
 
-@router.post("", summary="The reporter's report status and conversation (the reporter).")
+@router.post(
+    "",
+    summary="The reporter's report status and conversation (the reporter; rate-limited).",
+    dependencies=[Depends(rate_limited("mailbox"))],
+)
 async def open_mailbox(
     org: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
@@ -70,7 +75,8 @@ async def open_mailbox(
 @router.post(
     "/messages",
     status_code=status.HTTP_201_CREATED,
-    summary="Answer the VCP, sealed to every VCP key (the reporter).",
+    summary="Answer the VCP, sealed to every VCP key (the reporter; rate-limited).",
+    dependencies=[Depends(rate_limited("mailbox-messages"))],
 )
 async def post_reporter_message(
     org: str, body: ReporterMessage, runtime: Runtime = Depends(runtime_of)

@@ -39,7 +39,7 @@ async def release_statistics(
     now = datetime.now(UTC)
     if not has_started(body.quarter, now.date()):
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
             f"The quarter {body.quarter} has not started yet.",
         )
     release = {

@@ -1,4 +1,4 @@
-"""Sending one mail over SMTP with aiosmtplib."""
+"""Sending one mail over SMTP with aiosmtplib (notify's mails, identity's sign-in links)."""
 
 from __future__ import annotations
 
