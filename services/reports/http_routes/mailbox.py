@@ -22,6 +22,7 @@ from services.reports.http_routes.conversation import (
 )
 from services.reports.storage import MESSAGES, REPORTS, VCPS
 from shared.crypto import Envelope
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/mailbox", tags=["mailbox (reporter)"])
@@ -48,7 +49,11 @@ class ReporterMessage(BaseModel):
     envelope: Envelope
 
 
-@router.post("", summary="The reporter's report status and conversation (the reporter).")
+@router.post(
+    "",
+    summary="The reporter's report status and conversation (the reporter).",
+    responses=errors(404),
+)
 async def open_mailbox(
     org: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
@@ -71,6 +76,7 @@ async def open_mailbox(
     "/messages",
     status_code=status.HTTP_201_CREATED,
     summary="Answer the VCP, sealed to every VCP key (the reporter).",
+    responses=errors(404, 409),
 )
 async def post_reporter_message(
     org: str, body: ReporterMessage, runtime: Runtime = Depends(runtime_of)
