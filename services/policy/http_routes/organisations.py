@@ -12,6 +12,7 @@ from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
 from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document, TenantCollection
 
@@ -37,7 +38,10 @@ async def registered_organisation(organisations: TenantCollection) -> Document:
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, summary="Register an organisation (operator)."
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register an organisation (operator).",
+    responses=errors(409),
 )
 async def register_organisation(
     body: NewOrganisation,

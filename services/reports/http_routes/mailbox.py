@@ -22,6 +22,7 @@ from services.reports.http_routes.conversation import (
 )
 from services.reports.storage import MESSAGES, REPORTS, VCPS
 from shared.crypto import Envelope
+from shared.runtime.openapi import errors
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
@@ -54,6 +55,7 @@ class ReporterMessage(BaseModel):
     "",
     summary="The reporter's report status and conversation (the reporter; rate-limited).",
     dependencies=[Depends(rate_limited("mailbox"))],
+    responses=errors(404),
 )
 async def open_mailbox(
     org: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
@@ -78,6 +80,7 @@ async def open_mailbox(
     status_code=status.HTTP_201_CREATED,
     summary="Answer the VCP, sealed to every VCP key (the reporter; rate-limited).",
     dependencies=[Depends(rate_limited("mailbox-messages"))],
+    responses=errors(404, 409),
 )
 async def post_reporter_message(
     org: str, body: ReporterMessage, runtime: Runtime = Depends(runtime_of)

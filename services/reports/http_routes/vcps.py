@@ -14,6 +14,7 @@ from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import PublicKey
 from shared.events.reports import VCPAppointed, VCPDismissed
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -33,6 +34,7 @@ class NewVCP(BaseModel):
     "/vcps",
     status_code=status.HTTP_201_CREATED,
     summary="Appoint a VCP with their public key (admin).",
+    responses=errors(409),
 )
 async def appoint_vcp(
     org: str,
@@ -84,6 +86,7 @@ async def appoint_vcp(
     "/vcps/{vcp_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Dismiss a VCP who leaves: their key receives nothing new (admin).",
+    responses=errors(409),
 )
 async def dismiss_vcp(
     org: str,
