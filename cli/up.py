@@ -22,6 +22,7 @@ from cli.embedded import (
     smtp_sink_process,
     wait_for_port,
 )
+from cli.gateway import WEB_DIST, gateway_process
 from cli.services import SERVICE_NAMES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
 from shared.settings import SettingsError, load_settings
@@ -63,7 +64,14 @@ def _table(rows: list[tuple[ChildProcess, str, str]]) -> Table:
     return table
 
 
+# Identity's port (API.md) when this command does not start it itself.
+IDENTITY_PORT = 8085
+
+
 def up(
+    gateway_port: Annotated[
+        int, typer.Option(help="The gateway: the web app and every API under /api/<service>/.")
+    ] = 8080,
     kafka_port: Annotated[int, typer.Option(help="Kafka-protocol broker port.")] = 9092,
     mongo_port: Annotated[int, typer.Option(help="MongoDB-protocol database port.")] = 27017,
     smtp_port: Annotated[int, typer.Option(help="SMTP sink port.")] = 1025,
@@ -72,7 +80,7 @@ def up(
     reports_port: Annotated[int, typer.Option()] = 8083,
     notify_port: Annotated[int, typer.Option()] = 8084,
 ) -> None:
-    """Start broker, database, SMTP sink and the four services; stop them all on Ctrl-C."""
+    """Start the gateway, broker, database, SMTP sink and the services; stop them all on Ctrl-C."""
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -84,6 +92,7 @@ def up(
         zip(SERVICE_NAMES, (intake_port, policy_port, reports_port, notify_port), strict=True)
     )
     wanted = {
+        gateway_port: "the gateway",
         kafka_port: "the Kafka-protocol broker",
         mongo_port: "the MongoDB-protocol database",
         smtp_port: "the SMTP sink",
@@ -111,7 +120,21 @@ def up(
         smtp_sink_process(smtp_port, data_dir / "mail", log_dir),
     ]
     services = [service_process(name, port, env, log_dir) for name, port in service_ports.items()]
+    upstreams = {"identity": f"127.0.0.1:{IDENTITY_PORT}"} | {
+        name: f"127.0.0.1:{port}" for name, port in service_ports.items()
+    }
+    try:
+        gateway = gateway_process(gateway_port, upstreams, WEB_DIST, data_dir / "gateway", log_dir)
+    except RuntimeError as exc:  # no caddy binary
+        console.print(str(exc))
+        raise typer.Exit(2) from None
+    if not (WEB_DIST / "index.html").is_file():
+        console.print(
+            f"[yellow]The web app is not built ({WEB_DIST} is missing), so the gateway serves "
+            "only the APIs: run `make up`, which builds it.[/yellow]"
+        )
     where = {
+        id(gateway): f"http://127.0.0.1:{gateway_port}/",
         **{id(c): f"127.0.0.1:{c.port}" for c in infrastructure},
         **{id(c): f"http://127.0.0.1:{c.port}  (docs: /docs)" for c in services},
     }
@@ -122,11 +145,14 @@ def up(
             child.start()
             started.append(child)
             wait_for_port(child, timeout=60)
+        gateway.start()
+        started.append(gateway)
+        wait_for_port(gateway, timeout=30)
         for child in services:
             child.start()
             started.append(child)
         console.print(f"Logs are in {log_dir}; data in {data_dir}.")
-        _supervise(infrastructure, services, where)
+        _supervise([gateway, *infrastructure], services, where)
     except (KeyboardInterrupt, Stop):
         console.print("Stopping…")
     except (RuntimeError, TimeoutError) as exc:
@@ -140,10 +166,12 @@ def up(
 
 
 def _supervise(
-    infrastructure: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
+    others: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
 ) -> None:
+    """Show the status table: first the gateway (`others` starts with it), then the rest."""
+
     def rows() -> list[tuple[ChildProcess, str, str]]:
-        return [(c, where[id(c)], _status(c, c in services)) for c in (*infrastructure, *services)]
+        return [(c, where[id(c)], _status(c, c in services)) for c in (*others, *services)]
 
     if console.is_terminal:
         with Live(_table(rows()), console=console, refresh_per_second=1) as live:

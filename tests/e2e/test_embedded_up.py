@@ -13,6 +13,7 @@ import httpx
 
 from cli.embedded import free_port, port_open
 from tests.support.platform import REPO, eventually
+from tests.support.web import ensure_web_built
 
 
 def children_of(pid: int) -> set[int]:
@@ -30,9 +31,10 @@ def children_of(pid: int) -> set[int]:
 
 
 def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
+    ensure_web_built()  # what `make up` does before `safehands up`
     ports = {
         name: free_port()
-        for name in ("kafka", "mongo", "smtp", "intake", "policy", "reports", "notify")
+        for name in ("gateway", "kafka", "mongo", "smtp", "intake", "policy", "reports", "notify")
     }
     args = [f"--{name}-port={port}" for name, port in ports.items()]
     env = {
@@ -65,7 +67,15 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
 
         eventually(all_ready, timeout=90, interval=0.5)
         spawned = children_of(up.pid)
-        assert len(spawned) == 7, spawned
+        assert len(spawned) == 8, spawned
+        # One address: the gateway serves the app's pages and each service under /api/.
+        gateway = f"http://127.0.0.1:{ports['gateway']}"
+        page = httpx.get(f"{gateway}/o/demo/report", timeout=5)
+        assert page.status_code == 200 and '<div id="app">' in page.text
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+        for service in ("intake", "policy", "reports", "notify"):
+            answer = httpx.get(f"{gateway}/api/{service}/readyz", timeout=5)
+            assert answer.status_code == 200, (service, answer.text)
         assert (tmp_path / "data" / "keys" / "jwt_public.pem").exists()
         assert (tmp_path / "data" / "db").is_dir(), "the database keeps its data on disk"
     finally:
@@ -73,6 +83,10 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
         output, _ = up.communicate(timeout=60)
     assert up.returncode == 0, output
     assert "ready" in output and "Everything stopped." in output
+    # The status table names the gateway first, with the address people open.
+    table = output[output.index("SafeHands — embedded default") :]
+    assert table.index("gateway") < table.index("kafka")
+    assert f"http://127.0.0.1:{ports['gateway']}/" in table
     for pid in spawned:
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
