@@ -146,6 +146,51 @@ const nl = {
     "Deze melding is afgesloten. Je kunt geen bericht meer sturen. Wil je iets nieuws vertellen? Doe dan een nieuwe melding.",
   new_report_link: "Nieuwe melding doen",
   follow_up_close: "Klaar, sluiten",
+
+  sign_in_title: "Inloggen",
+  sign_in_intro:
+    "Vul je e-mailadres in. Je krijgt dan een e-mail met een link. Met die link log je in. Je hebt geen wachtwoord nodig.",
+  sign_in_email_label: "Je e-mailadres",
+  sign_in_submit: "Stuur mij een link",
+  sign_in_sending: "Even geduld…",
+  sign_in_sent_title: "Kijk in je mailbox",
+  sign_in_sent_text:
+    "Hoort {email} bij een organisatie op SafeHands? Dan krijg je nu een e-mail met een link om in te loggen. De link werkt 15 minuten, en maar één keer.",
+  sign_in_sent_spam:
+    "Geen e-mail gekregen? Kijk ook bij je ongewenste e-mail. Of vraag een nieuwe link.",
+  sign_in_again: "Een nieuwe link vragen",
+  error_email: "Vul een goed e-mailadres in, zoals naam@voorbeeld.nl.",
+  error_sign_in_wait:
+    "Je hebt te vaak een link gevraagd. Wacht {minutes} minuten en probeer het dan opnieuw.",
+  error_sign_in_wait_short: "Je hebt te vaak een link gevraagd. Wacht even en probeer het dan opnieuw.",
+  signed_out_asked: "Je bent uitgelogd.",
+  signed_out_idle: "Je was 30 minuten niet actief. Daarom ben je uitgelogd.",
+  signed_out_ended: "Je sessie is afgelopen. Log opnieuw in.",
+  callback_busy: "Je wordt ingelogd…",
+  callback_bad_title: "Deze link werkt niet meer",
+  callback_bad_text:
+    "Een link om in te loggen werkt maar één keer, en maar 15 minuten. Vraag een nieuwe link aan.",
+  chooser_title: "Waarmee wil je verder?",
+  chooser_text: "Je hoort bij meer dan één organisatie, of je hebt er meer dan één taak. Kies er één.",
+  operator_org: "Platformbeheer",
+  role_admin: "beheerder",
+  role_coordinator: "coördinator",
+  role_vcp: "vertrouwenspersoon",
+  role_volunteer: "vrijwilliger",
+  role_operator: "platformbeheerder",
+  me_title: "Jouw organisaties",
+  me_intro: "Hier zie je bij welke organisaties je hoort, en wat je taak daar is.",
+  me_current: "Nu bezig",
+  me_use: "Hiermee verder",
+  me_roles: "Taken: {roles}",
+  me_not_signed_in: "Je bent niet ingelogd.",
+  navigation: "Menu",
+  nav_me: "Mijn organisaties",
+  nav_admin: "Beheer",
+  nav_coordinator: "Coördinatie",
+  nav_vcp: "Meldingen (vertrouwenspersoon)",
+  nav_operator: "Platformbeheer",
+  sign_out: "Uitloggen",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -288,6 +333,51 @@ const en: Record<MessageKey, string> = {
     "This report is closed. You cannot send a message any more. Do you want to tell something new? Then make a new report.",
   new_report_link: "Make a new report",
   follow_up_close: "Done, close",
+
+  sign_in_title: "Sign in",
+  sign_in_intro:
+    "Fill in your e-mail address. You then get an e-mail with a link. With that link you sign in. You do not need a password.",
+  sign_in_email_label: "Your e-mail address",
+  sign_in_submit: "Send me a link",
+  sign_in_sending: "One moment…",
+  sign_in_sent_title: "Check your mailbox",
+  sign_in_sent_text:
+    "Does {email} belong to an organisation on SafeHands? Then you will now get an e-mail with a link to sign in. The link works for 15 minutes, and only once.",
+  sign_in_sent_spam: "No e-mail? Also look in your junk mail. Or ask for a new link.",
+  sign_in_again: "Ask for a new link",
+  error_email: "Fill in a valid e-mail address, like name@example.org.",
+  error_sign_in_wait:
+    "You asked for a link too often. Wait {minutes} minutes and then try again.",
+  error_sign_in_wait_short: "You asked for a link too often. Wait a little and then try again.",
+  signed_out_asked: "You have signed out.",
+  signed_out_idle: "You were not active for 30 minutes. That is why you have been signed out.",
+  signed_out_ended: "Your session has ended. Please sign in again.",
+  callback_busy: "Signing you in…",
+  callback_bad_title: "This link does not work any more",
+  callback_bad_text:
+    "A sign-in link works only once, and only for 15 minutes. Ask for a new link.",
+  chooser_title: "What do you want to continue with?",
+  chooser_text:
+    "You belong to more than one organisation, or you have more than one task. Choose one.",
+  operator_org: "Platform management",
+  role_admin: "admin",
+  role_coordinator: "coordinator",
+  role_vcp: "confidential contact person",
+  role_volunteer: "volunteer",
+  role_operator: "platform operator",
+  me_title: "Your organisations",
+  me_intro: "Here you see which organisations you belong to, and what your task is there.",
+  me_current: "Current",
+  me_use: "Continue with this",
+  me_roles: "Tasks: {roles}",
+  me_not_signed_in: "You are not signed in.",
+  navigation: "Menu",
+  nav_me: "My organisations",
+  nav_admin: "Administration",
+  nav_coordinator: "Coordination",
+  nav_vcp: "Reports (confidential contact person)",
+  nav_operator: "Platform management",
+  sign_out: "Sign out",
 };
 
 export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { nl, en };
@@ -315,7 +405,9 @@ export function translate(
   key: MessageKey,
   params: Record<string, string | number> = {},
 ): string {
-  const template = CATALOGUES[language][key];
+  // A key from outside the catalogue (say, a role the platform added later) shows as is.
+  const template: string | undefined = CATALOGUES[language][key];
+  if (template === undefined) return key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
