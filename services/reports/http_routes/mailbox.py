@@ -61,7 +61,8 @@ async def open_mailbox(
     org: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
     report = await runtime.db.tenant_collection(org, REPORTS).find_one(
-        {"mailbox_lookup": _lookup(body.secret)}, projection={"report_id": 1, "status": 1}
+        {"mailbox_lookup": _lookup(body.secret)},
+        projection={"report_id": 1, "status": 1, "acknowledge_by": 1, "feedback_by": 1},
     )
     if report is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NO_SUCH_MAILBOX)
@@ -71,6 +72,9 @@ async def open_mailbox(
     return {
         "report_id": report["report_id"],
         "status": report["status"],
+        # The deadlines are the reporter's too: they see by when the VCP must answer.
+        "acknowledge_by": report["acknowledge_by"],
+        "feedback_by": report["feedback_by"],
         "messages": [message_view(m) for m in messages],
     }
 
