@@ -128,6 +128,16 @@ export function rawPrivateKey(key: PrivateKey): Uint8Array {
   return raw;
 }
 
+/**
+ * Forget a private key: its raw bytes are overwritten with zeros and the object no longer
+ * opens anything. (A copy the JavaScript engine made meanwhile is beyond our reach.)
+ */
+export function forgetPrivateKey(key: PrivateKey): void {
+  const raw = rawPrivateKeys.get(key);
+  if (raw !== undefined) raw.fill(0);
+  rawPrivateKeys.delete(key);
+}
+
 /** Load the raw form (X25519, or ML-KEM seed then X25519) of a private key of `suite`. */
 export async function privateKeyFromBytes(suite: Suite, raw: Uint8Array): Promise<PrivateKey> {
   if (!isSuite(suite)) throw new TypeError(`Unknown suite ${String(suite)}.`);

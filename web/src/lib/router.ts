@@ -9,6 +9,7 @@ export type Route =
   | { name: "sign-in" }
   | { name: "sign-in-callback" }
   | { name: "me" }
+  | { name: "vcp" }
   | { name: "not-found" };
 
 // The organisation slug as policy accepts it (shared/events/base.py ORG_ID_PATTERN).
@@ -22,6 +23,7 @@ const PATTERNS: [RegExp, (org: string) => Route][] = [
   [/^\/sign-in$/, () => ({ name: "sign-in" })],
   [/^\/sign-in\/callback$/, () => ({ name: "sign-in-callback" })],
   [/^\/me$/, () => ({ name: "me" })],
+  [/^\/vcp$/, () => ({ name: "vcp" })],
 ];
 
 /** The page for a path; a trailing slash is forgiven, anything unknown is `not-found`. */

@@ -1,0 +1,257 @@
+// The VCP's side of API.md, in the browser: the inbox, a case opened with the VCP's own key,
+// replies sealed here, status, quarterly counts and hand-over. The private key is passed in
+// by the page and never leaves this module's functions; only envelopes are sent.
+import {
+  CannotOpen,
+  NotARecipient,
+  messageContext,
+  open,
+  reportContext,
+  resealContentKey,
+  seal,
+  type Envelope,
+  type PrivateKey,
+  type PublicKeyJson,
+  type Recipient,
+} from "../crypto";
+import { getJson, request } from "./api";
+import { CATEGORIES, loadVcpKeys, type Category, type ReportStatus, type VcpKey } from "./reporting";
+
+export { loadVcpKeys, type VcpKey };
+
+export interface CaseSummary {
+  report_id: string;
+  received_at: string;
+  status: ReportStatus;
+  acknowledge_by: string | null;
+  feedback_by: string | null;
+  overdue?: boolean;
+  next_deadline?: string | null;
+}
+
+interface RawMessage {
+  message_id: string;
+  from: "vcp" | "reporter";
+  at: string;
+  envelope: Envelope;
+  vcp_id?: string | null;
+}
+
+export interface RawCase extends CaseSummary {
+  envelope: Envelope;
+  reply_key: PublicKeyJson;
+  messages: RawMessage[];
+}
+
+/** The report as the reporter wrote it (API.md's report body). */
+export interface ReportContent {
+  category: string;
+  description: string;
+  occurred_on?: string;
+  location?: string;
+  people_involved?: string;
+  wants_contact?: boolean;
+  contact?: string;
+}
+
+export interface CaseMessage {
+  messageId: string;
+  from: "vcp" | "reporter";
+  at: string;
+  vcpId: string | null;
+  /** null when this key cannot read it; `problem` then says why. */
+  text: string | null;
+  problem: "not-for-this-key" | "altered" | null;
+}
+
+export interface OpenedCase {
+  summary: CaseSummary;
+  raw: RawCase;
+  /** null when the report is sealed to other keys only (not handed to this VCP yet). */
+  report: ReportContent | null;
+  reportProblem: "not-for-this-key" | "altered" | null;
+  messages: CaseMessage[];
+}
+
+const orgPath = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
+
+export const listReports = (org: string, token: string) =>
+  getJson<CaseSummary[]>("reports", `${orgPath(org)}/reports`, token);
+
+export const fetchCase = (org: string, reportId: string, token: string) =>
+  getJson<RawCase>("reports", `${orgPath(org)}/reports/${encodeURIComponent(reportId)}`, token);
+
+/** Overdue first, then the next deadline, then the oldest (as the service and the CLI). */
+export function sortInbox(rows: CaseSummary[]): CaseSummary[] {
+  const next = (row: CaseSummary) =>
+    row.next_deadline ?? (row.status === "received" ? row.acknowledge_by : row.feedback_by) ?? "~";
+  return [...rows].sort(
+    (a, b) =>
+      Number(!isOverdue(a)) - Number(!isOverdue(b)) ||
+      (next(a) < next(b) ? -1 : next(a) > next(b) ? 1 : 0) ||
+      (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0),
+  );
+}
+
+/** Whether a deadline of this case has passed (the service says so; the clock as fallback). */
+export function isOverdue(row: CaseSummary, now: number = Date.now()): boolean {
+  if (typeof row.overdue === "boolean") return row.overdue;
+  if (row.status === "closed") return false;
+  const due = row.status === "received" ? row.acknowledge_by : row.feedback_by;
+  return due !== null && Date.parse(due) < now;
+}
+
+function problemOf(error: unknown): "not-for-this-key" | "altered" {
+  if (error instanceof NotARecipient) return "not-for-this-key";
+  if (error instanceof CannotOpen) return "altered";
+  throw error;
+}
+
+function isReportContent(body: unknown): body is ReportContent {
+  return (
+    !!body &&
+    typeof body === "object" &&
+    typeof (body as { category?: unknown }).category === "string" &&
+    typeof (body as { description?: unknown }).description === "string"
+  );
+}
+
+/** Decrypt a case and every message with `key`; what this key cannot open is marked, not thrown. */
+export async function openCase(org: string, raw: RawCase, key: PrivateKey): Promise<OpenedCase> {
+  let report: ReportContent | null = null;
+  let reportProblem: OpenedCase["reportProblem"] = null;
+  try {
+    const body = await open(raw.envelope, reportContext(org, raw.report_id), key);
+    if (isReportContent(body)) report = body;
+    else reportProblem = "altered";
+  } catch (error) {
+    reportProblem = problemOf(error);
+  }
+  const messages: CaseMessage[] = [];
+  for (const m of raw.messages) {
+    const base = { messageId: m.message_id, from: m.from, at: m.at, vcpId: m.vcp_id ?? null };
+    try {
+      const body = await open(m.envelope, messageContext(org, raw.report_id, m.message_id), key);
+      const text = (body as { text?: unknown } | null)?.text;
+      messages.push(
+        typeof text === "string"
+          ? { ...base, text, problem: null }
+          : { ...base, text: null, problem: "altered" },
+      );
+    } catch (error) {
+      messages.push({ ...base, text: null, problem: problemOf(error) });
+    }
+  }
+  const summary: CaseSummary = {
+    report_id: raw.report_id,
+    received_at: raw.received_at,
+    status: raw.status,
+    acknowledge_by: raw.acknowledge_by,
+    feedback_by: raw.feedback_by,
+    overdue: raw.overdue,
+    next_deadline: raw.next_deadline,
+  };
+  return { summary, raw, report, reportProblem, messages };
+}
+
+/** A reply to the reporter: sealed to their reply key and every VCP key, then posted. */
+export async function sendReply(
+  org: string,
+  raw: RawCase,
+  text: string,
+  messageId: string,
+  token: string,
+): Promise<void> {
+  const keys = await loadVcpKeys(org);
+  const envelope = await seal(
+    { text },
+    messageContext(org, raw.report_id, messageId),
+    [raw.reply_key, ...keys.map((k) => k.public_key)],
+  );
+  await request("reports", `${orgPath(org)}/reports/${encodeURIComponent(raw.report_id)}/messages`, {
+    body: { message_id: messageId, envelope },
+    token,
+  });
+}
+
+export type SettableStatus = "acknowledged" | "in_progress" | "closed";
+export const SETTABLE_STATUSES: readonly SettableStatus[] = ["acknowledged", "in_progress", "closed"];
+
+export const changeStatus = (org: string, reportId: string, status: SettableStatus, token: string) =>
+  request<CaseSummary>("reports", `${orgPath(org)}/reports/${encodeURIComponent(reportId)}/status`, {
+    body: { status },
+    token,
+  });
+
+export interface Handover {
+  vcp_id: string;
+  report?: Recipient;
+  messages: Record<string, Recipient>;
+}
+
+/**
+ * The hand-over body `safehands vcp share` posts: the content key of the report and of every
+ * message re-sealed to the other VCP's key, here in the browser. What is already sealed to
+ * them is left out; what this key cannot open cannot be handed over (NotARecipient).
+ */
+export async function handoverFor(
+  org: string,
+  raw: RawCase,
+  key: PrivateKey,
+  target: VcpKey,
+): Promise<Handover> {
+  const handover: Handover = { vcp_id: target.vcp_id, messages: {} };
+  const sealed: [string, Envelope, string | null][] = [
+    [reportContext(org, raw.report_id), raw.envelope, null],
+    ...raw.messages.map(
+      (m) => [messageContext(org, raw.report_id, m.message_id), m.envelope, m.message_id] as [string, Envelope, string],
+    ),
+  ];
+  for (const [context, envelope, messageId] of sealed) {
+    if (envelope.recipients.some((r) => r.key_id === target.fingerprint)) continue;
+    const entry = await resealContentKey(envelope, context, key, target.public_key);
+    if (messageId === null) handover.report = entry;
+    else handover.messages[messageId] = entry;
+  }
+  return handover;
+}
+
+export const postHandover = (org: string, reportId: string, handover: Handover, token: string) =>
+  request("reports", `${orgPath(org)}/reports/${encodeURIComponent(reportId)}/keys`, {
+    body: handover,
+    token,
+  });
+
+/** "2026Q4" for a date (UTC, as the service counts). */
+export function quarterOf(iso: string): string {
+  const date = new Date(iso);
+  return `${date.getUTCFullYear()}Q${Math.floor(date.getUTCMonth() / 3) + 1}`;
+}
+
+/** Counts per category of the reports received in `quarter`; every category, zeros included. */
+export function countsFor(
+  cases: { receivedAt: string; category: string }[],
+  quarter: string,
+): Record<Category, number> {
+  const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  for (const c of cases) {
+    if (quarterOf(c.receivedAt) !== quarter) continue;
+    const category = (CATEGORIES as readonly string[]).includes(c.category) ? (c.category as Category) : "other";
+    counts[category] += 1;
+  }
+  return counts;
+}
+
+export const releaseStatistics = (
+  org: string,
+  quarter: string,
+  counts: Record<Category, number>,
+  token: string,
+) => request("reports", `${orgPath(org)}/stats`, { body: { quarter, counts }, token });
+
+export const registerPublicKey = (org: string, vcpId: string, publicKey: PublicKeyJson, token: string) =>
+  request<{ fingerprint: string }>(
+    "reports",
+    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/public-key`,
+    { method: "PUT", body: { public_key: publicKey }, token },
+  );
