@@ -387,6 +387,8 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     await assert_accessible(bram_page, "a report sealed to other keys")
 
     # Anna hands the case over: the content keys are re-sealed in her browser.
+    await page.get_by_test_id("vcp-back").click()
+    await open_report_in_page(page, report_id)
     await page.get_by_test_id("vcp-share-to").select_option("bram")
     await page.get_by_test_id("vcp-share").click()
     await expect(page.get_by_test_id("vcp-shared")).to_contain_text("Bram Bakker")
