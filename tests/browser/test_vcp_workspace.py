@@ -406,6 +406,28 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     # And the command line reads with Bram's key what the page handed over.
     read = org.cli("bram", bram_file, BRAM_PASSPHRASE, "vcp", "read", report_id)
     assert description in read and reporter_reply in read
+    # Bram closes the case: no more answers.
+    await bram_page.get_by_test_id("vcp-status").select_option("closed")
+    await bram_page.get_by_test_id("vcp-status-save").click()
+    await expect(bram_page.get_by_test_id("vcp-case-status")).to_contain_text("afgesloten")
+    await expect(bram_page.get_by_test_id("vcp-reply-text")).to_have_count(0)
+
+    # Anna counts the quarter in her browser, sees the numbers, and releases them.
+    await page.get_by_test_id("vcp-back").click()
+    await page.get_by_test_id("vcp-stats-count").click()
+    counts = page.get_by_test_id("vcp-stats-counts")
+    await expect(counts.locator('[data-category="bullying"] dd')).to_have_text("1")
+    await expect(counts.locator('[data-category="aggression"] dd')).to_have_text("0")
+    await assert_accessible(page, "inbox with counted numbers")
+    await page.get_by_test_id("vcp-stats-release").click()
+    await expect(page.get_by_test_id("vcp-stats-released")).not_to_be_empty()
+    with web_platform.api("reports") as reports:
+        released = reports.get(
+            f"/v1/orgs/{org.id}/stats", headers=bearer(web_platform.token("admin", org.id))
+        )
+    assert released.status_code == 200, released.text
+    [release] = released.json()
+    assert release["counts"]["bullying"] == 1 and sum(release["counts"].values()) == 1
 
     # Leaks: no request of any of the three browsers carries a secret or the report's text.
     secrets = [
