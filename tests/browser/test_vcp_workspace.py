@@ -34,6 +34,7 @@ from cli.main import app
 from cli.reporting_client import ReportingApi
 from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
+from tests.support.canary import database_documents, kafka_blobs
 from tests.support.mail import links_in, mails_to, wait_for_mail
 from tests.support.platform import eventually
 from tests.support.web_platform import WebPlatform
@@ -455,6 +456,18 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
         r.method == "PUT" and r.url.endswith("/vcps/anna/public-key") for r in recording.requests
     ), "control: the page registered the key"
     assert any(r.url.endswith(f"/reports/{report_id}/keys") for r in recording.requests)
+
+    # The canary scan of the reporting tests, for this walk: not on Kafka, in any database
+    # document or in any log (the gateway's included).
+    canaries = [description, answer, reporter_reply, ANNA_PASSPHRASE, recovery_code]
+    kafka = await kafka_blobs(web_platform.infra.kafka_bootstrap)
+    documents = database_documents(web_platform.infra.mongo_uri)
+    assert any(b"Anna de Vries" in doc for doc in documents), "control: the VCP's document"
+    assert web_platform.logs_containing("ready"), "control: the logs are read"
+    for canary in canaries:
+        assert not [blob[:120] for blob in kafka if canary.encode() in blob], canary[:12]
+        assert not [doc[:120] for doc in documents if canary.encode() in doc], canary[:12]
+        assert web_platform.logs_containing(canary) == [], canary[:12]
 
     # Storage: no cookie, no web storage; IndexedDB holds only Anna's encrypted key file.
     for browser_page in (page, bram_page):
