@@ -520,6 +520,8 @@ async def test_bad_key_files_and_a_wrong_passphrase_get_sentences_and_the_recove
     assert answer.status_code == 200, answer.text
     eventually(lambda: "carla" in {k["vcp_id"] for k in org.vcp_keys()}, timeout=30)
 
+    # A clock the test can move: the unlocked key is forgotten after 15 minutes idle.
+    await page.clock.install()
     await sign_in_from_invitation(page, org, "carla")
     await page.get_by_role("link", name="English").click()
     await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
@@ -587,6 +589,11 @@ async def test_bad_key_files_and_a_wrong_passphrase_get_sentences_and_the_recove
     await expect(page.get_by_test_id("vcp-report-description")).to_have_text(description)
     await expect(page.get_by_test_id("vcp-report-category")).to_have_text("Aggression or violence")
     await assert_accessible(page, "open report (en)")
+
+    # Fifteen minutes without activity: the key is forgotten and the page says why.
+    await page.clock.fast_forward("15:30")
+    await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
+    await expect(page.get_by_text("because you were not active for 15 minutes")).to_be_visible()
 
     await recording.settle()
     for secret in (passphrase, new_passphrase, carla.recovery_code, *secrets_of(carla_key)):
