@@ -431,12 +431,19 @@ def test_gateway_routes_every_service_by_its_compose_name() -> None:
 def test_gateway_refuses_exactly_the_bodies_the_services_refuse(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    from shared.limits import MAX_REQUEST_BODY_BYTES
+    from cli.services import SERVICE_NAMES, definition_of
+    from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 
     # No default in the Caddyfile: every deployment names the one number explicitly.
     assert caddyfile_variables()["GATEWAY_MAX_BODY_BYTES"] is None
     env = environment(services[GATEWAY])
-    assert int(env["GATEWAY_MAX_BODY_BYTES"]) == MAX_REQUEST_BODY_BYTES
+    assert int(env["GATEWAY_MAX_BODY_BYTES"]) == DEFAULT_MAX_BODY_BYTES
+    # That number is the most any service accepts: the gateway never refuses a body a
+    # service would take, and passes on none that every service refuses.
+    limits = {name: definition_of(name).max_body_bytes for name in SERVICE_NAMES}
+    assert max(limits.values()) == DEFAULT_MAX_BODY_BYTES, limits
+    for name in APP_SERVICES:
+        assert "SAFEHANDS_HTTP_MAX_BODY_BYTES" not in environment(services[name]), name
 
 
 def test_gateway_is_the_public_edge_with_automatic_https(
