@@ -479,3 +479,19 @@ def test_caddyfile_is_valid_with_the_compose_settings(services: dict[str, dict[s
     config = json.loads(result.stdout)
     server = next(iter(config["apps"]["http"]["servers"].values()))
     assert server["listen"] == [":443"], "a domain name must be served over HTTPS"
+
+
+def test_services_trust_x_forwarded_for_from_the_gateway_only(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    import ipaddress
+
+    address = ipaddress.ip_address(services[GATEWAY]["networks"]["default"]["ipv4_address"])
+    [pool] = compose["networks"]["default"]["ipam"]["config"]
+    assert address in ipaddress.ip_network(pool["subnet"])
+    for name in APP_SERVICES:
+        trusted = environment(services[name])["SAFEHANDS_TRUSTED_PROXIES"]
+        default = trusted.split(":-", 1)[1].rstrip("}") if ":-" in trusted else trusted
+        assert [ipaddress.ip_network(n.strip()) for n in default.split(",")] == [
+            ipaddress.ip_network(f"{address}/32")
+        ], name
