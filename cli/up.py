@@ -26,6 +26,7 @@ from cli.embedded import (
 from cli.gateway import WEB_DIST, gateway_process
 from cli.services import SERVICES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 
@@ -193,7 +194,15 @@ def up(
     services = [service_process(name, p, env, log_dir) for name, p in ports_by_service.items()]
     upstreams = {name: f"127.0.0.1:{p}" for name, p in ports_by_service.items()}
     try:
-        gateway = gateway_process(gateway_port, upstreams, WEB_DIST, data_dir / "gateway", log_dir)
+        gateway = gateway_process(
+            gateway_port,
+            upstreams,
+            WEB_DIST,
+            data_dir / "gateway",
+            log_dir,
+            # The services' body limit: what none of them accepts is refused at the gateway.
+            max_body_bytes=settings.http_max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+        )
     except RuntimeError as exc:  # no caddy binary
         console.print(str(exc))
         raise typer.Exit(2) from None
