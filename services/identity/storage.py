@@ -13,7 +13,6 @@ MEMBERSHIPS = "memberships"
 PEOPLE = "people"
 SIGN_IN_CODES = "sign_in_codes"
 REFRESH_TOKENS = "refresh_tokens"
-RATE_LIMITS = "rate_limits"
 
 # Expired codes and sessions are removed by the database a day after they stopped working.
 CLEANUP_AFTER_SECONDS = 24 * 3600
@@ -39,5 +38,4 @@ INDEXES = (
         tenant=False,
         expire_after_seconds=CLEANUP_AFTER_SECONDS,
     ),
-    IndexSpec(RATE_LIMITS, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
 )
