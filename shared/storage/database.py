@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import pymongo
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
@@ -57,6 +58,7 @@ PLUMBING_INDEXES = (
 # Every database operation ends within this, answered or not: a server that stops
 # answering mid-operation would otherwise hold a request, a handler or a job for ever.
 DEFAULT_OPERATION_TIMEOUT_MS = 10_000
+INDEX_BUILD_TIMEOUT_SECONDS = 600
 
 
 class Database:
@@ -94,8 +96,11 @@ class Database:
         by_collection: dict[str, list[IndexModel]] = {}
         for spec in (*PLUMBING_INDEXES, *specs):
             by_collection.setdefault(spec.collection, []).append(spec.model())
-        for collection, models in by_collection.items():
-            await self.db[collection].create_indexes(models)
+        # Building a new index on a large collection takes longer than any request may;
+        # it runs once, at start-up, so it gets its own, longer bound.
+        with pymongo.timeout(INDEX_BUILD_TIMEOUT_SECONDS):
+            for collection, models in by_collection.items():
+                await self.db[collection].create_indexes(models)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
