@@ -19,6 +19,4 @@ DEFINITION = ServiceDefinition(
     publishes=[MemberAdded, MemberRemoved],
     indexes=INDEXES,
     extensions=identity_extensions,
-    # Sign-in is anonymous: limited per address and per client (services/identity/rate_limit.py).
-    rate_limited=True,
 )

@@ -6,6 +6,9 @@ identity's purpose, and the only cross-organisation read (see `memberships_by_ad
 Codes and refresh tokens belong to a person, not to an organisation.
 """
 
+__all__ = ["RATE_LIMITS"]
+
+from shared.runtime.rate_limit import RATE_LIMIT_INDEXES, RATE_LIMITS
 from shared.storage.database import IndexSpec
 
 ORGANISATIONS = "organisations"
@@ -38,4 +41,5 @@ INDEXES = (
         tenant=False,
         expire_after_seconds=CLEANUP_AFTER_SECONDS,
     ),
+    *RATE_LIMIT_INDEXES,
 )

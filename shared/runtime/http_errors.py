@@ -27,7 +27,11 @@ def describe_validation_error(errors: list[dict[str, Any]]) -> str:
     for error in errors[:5]:
         if error.get("type") == "json_invalid":
             return "The request body is not valid JSON."
-        problems.append(f"{_where(tuple(error.get('loc', ())))}: {error.get('msg', 'invalid')}")
+        message = error.get("msg", "invalid")
+        if error.get("type") == "string_pattern_mismatch":
+            # The pattern is for machines (the OpenAPI document shows it); people get words.
+            message = "not in the expected format (characters or length)"
+        problems.append(f"{_where(tuple(error.get('loc', ())))}: {message}")
     return "Invalid input — " + "; ".join(problems) + "."
 
 

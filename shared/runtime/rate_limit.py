@@ -156,21 +156,6 @@ class RateLimiter:
             return window.ends_at - time.time()
         return None
 
-    async def admit_all(
-        self, scope: str, counted: Sequence[tuple[str, str, int]], window_seconds: int
-    ) -> float | None:
-        """Count one request against every `(kind, value, limit)`, each value kept only as
-        its pseudonym; None when all are within their limits, else the seconds until it
-        may be retried. All are counted, whatever the first says, so that no value costs
-        less than another (a known and an unknown e-mail address alike)."""
-        window = Window.containing(time.time(), window_seconds)
-        over = False
-        for kind, value, limit in counted:
-            pseudonym = self.client_key(value, window)
-            if await self.count(f"{scope}:{kind}:{pseudonym}", window) > limit:
-                over = True
-        return window.ends_at - time.time() if over else None
-
 
 def requesting_client(request: Request, limiter: RateLimiter) -> str:
     """Who sent the request, as the limiter counts it: the peer or, from a trusted proxy,

@@ -40,6 +40,7 @@ from shared.events.reports import (
     ReportKeyShared,
     ReportStatusChanged,
 )
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -108,6 +109,7 @@ class NewMessage(BaseModel):
     "/{report_id}/messages",
     status_code=status.HTTP_201_CREATED,
     summary="Reply to the reporter, sealed to their reply key and every VCP key (vcp).",
+    responses=errors(409),
 )
 async def post_message(
     org: str,
@@ -147,7 +149,9 @@ class StatusChange(BaseModel):
     status: Literal["acknowledged", "in_progress", "closed"]
 
 
-@router.post("/{report_id}/status", summary="Move the case to its next step (vcp).")
+@router.post(
+    "/{report_id}/status", summary="Move the case to its next step (vcp).", responses=errors(409)
+)
 async def change_status(
     org: str,
     report_id: str,
@@ -227,6 +231,7 @@ def _add_recipient(envelope: Document, recipient: Recipient, what: str) -> Docum
     "/{report_id}/keys",
     status_code=status.HTTP_201_CREATED,
     summary="Hand the case to another VCP: add their sealed content keys (vcp).",
+    responses=errors(409),
 )
 async def share_keys(
     org: str,
