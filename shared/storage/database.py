@@ -15,7 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
 from shared.storage.tenancy import Document, TenantCollection
-from shared.storage.unit_of_work import INBOX, Transaction, UnitOfWork
+from shared.storage.unit_of_work import INBOX, OUTBOX_DEAD_LETTERS, Transaction, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,14 @@ def is_transient(exc: BaseException) -> bool:
 PLUMBING_INDEXES = (
     IndexSpec(INBOX, (("consumer", 1), ("event_id", 1)), unique=True, tenant=False),
     IndexSpec(INBOX, (("recorded_at", 1),), tenant=False, expire_after_seconds=30 * 24 * 3600),
+    # Set-aside records hold whole events (names, e-mail addresses): kept 30 days for
+    # whoever looks into them, then gone by themselves.
+    IndexSpec(
+        OUTBOX_DEAD_LETTERS,
+        (("set_aside_at", 1),),
+        tenant=False,
+        expire_after_seconds=30 * 24 * 3600,
+    ),
 )
 
 
