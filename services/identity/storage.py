@@ -6,6 +6,9 @@ identity's purpose, and the only cross-organisation read (see `memberships_by_ad
 Codes and refresh tokens belong to a person, not to an organisation.
 """
 
+__all__ = ["RATE_LIMITS"]
+
+from shared.runtime.rate_limit import RATE_LIMIT_INDEXES, RATE_LIMITS
 from shared.storage.database import IndexSpec
 
 ORGANISATIONS = "organisations"
@@ -13,7 +16,6 @@ MEMBERSHIPS = "memberships"
 PEOPLE = "people"
 SIGN_IN_CODES = "sign_in_codes"
 REFRESH_TOKENS = "refresh_tokens"
-RATE_LIMITS = "rate_limits"
 
 # Expired codes and sessions are removed by the database a day after they stopped working.
 CLEANUP_AFTER_SECONDS = 24 * 3600
@@ -39,5 +41,5 @@ INDEXES = (
         tenant=False,
         expire_after_seconds=CLEANUP_AFTER_SECONDS,
     ),
-    IndexSpec(RATE_LIMITS, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
+    *RATE_LIMIT_INDEXES,
 )
