@@ -46,7 +46,7 @@ class Shutdown:
     """SIGINT, SIGTERM or SIGHUP stop the platform. The first one stops the children in order
     (services first, while broker and database still run). A later one hurries: it kills
     every child that still runs, and the stop still waits for each, so none is left behind.
-    Should `safehands up` itself be killed, its children get SIGTERM from the kernel
+    Should `safehands up` itself be killed, its children get a signal from the kernel
     (PR_SET_PDEATHSIG, see `ChildProcess.start`)."""
 
     def __init__(self, children: list[ChildProcess]) -> None:
