@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import urllib.request
@@ -149,6 +150,13 @@ def up(
         # key pair, the one `safehands token` uses, so both kinds of token are accepted.
         "SAFEHANDS_JWKS_URL": (
             f"http://127.0.0.1:{ports_by_service['identity']}/.well-known/jwks.json"
+        ),
+        # Sign-in links (and notify's links) lead to the web app behind this gateway,
+        # unless SAFEHANDS_WEB_URL names another address.
+        "SAFEHANDS_WEB_URL": (
+            settings.web_url
+            if "SAFEHANDS_WEB_URL" in os.environ
+            else f"http://127.0.0.1:{gateway_port}"
         ),
     }
     infrastructure = [
