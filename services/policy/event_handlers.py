@@ -92,9 +92,12 @@ async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> N
 
 
 async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
-    # Only the fact that the organisation has a VCP matters here (gratis VOG), not who.
+    # Only the fact that the organisation has a VCP who can read reports matters here (the
+    # VCP pillar), not who: a VCP without a key receives nothing yet.
     await uow.collection(VCPS).update_one(
-        {"vcp_id": event.vcp_id}, {"$set": {"vcp_id": event.vcp_id}}, upsert=True
+        {"vcp_id": event.vcp_id},
+        {"$set": {"vcp_id": event.vcp_id, "has_key": bool(event.fingerprint)}},
+        upsert=True,
     )
 
 

@@ -19,8 +19,8 @@ async def load_pillar_facts(db: Database, org_id: str) -> PillarFacts:
     return PillarFacts(
         codes_published=await db.tenant_collection(org_id, CODES).count(),
         has_code_draft=await db.tenant_collection(org_id, CODE_DRAFTS).count() > 0,
-        # policy hears of VCPs through VCPAppointed, which always carries their key.
-        vcps_with_key=await db.tenant_collection(org_id, VCPS).count(),
+        # Records from before `has_key` was kept were all appointed with a key.
+        vcps_with_key=await db.tenant_collection(org_id, VCPS).count({"has_key": {"$ne": False}}),
         roles=roles,
         interviews_recorded=max(int(usage.get("interviews_recorded", 0)), interviews_in_files),
     )

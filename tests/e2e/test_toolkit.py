@@ -9,6 +9,7 @@ import email.policy
 import re
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 
 import httpx
@@ -342,3 +343,27 @@ def test_a_question_of_exactly_5000_characters_is_accepted(org: Org) -> None:
         requests, json={"topic": "other", "question": "x" * 5_000}, headers=org.admin
     )
     assert asked.status_code == 201, asked.text
+
+
+def test_of_answers_given_at_the_same_moment_one_wins_and_the_rest_get_409(
+    infra: Infrastructure, services: dict[str, RunningService], org: Org
+) -> None:
+    asked = org.policy.post(
+        f"/v1/orgs/{org.id}/advice-requests",
+        json={"topic": "admission", "question": "Do our drivers need a VOG?"},
+        headers=org.admin,
+    )
+    assert asked.status_code == 201, asked.text
+    path = f"/v1/advice-requests/{asked.json()['request_id']}/answer"
+    operator = bearer(infra.token("operator"))
+
+    def answer(n: int) -> int:
+        with services["policy"].client() as client:
+            return client.post(path, json={"text": f"Answer {n}"}, headers=operator).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(answer, range(4)))
+
+    assert statuses == [201, 409, 409, 409]
+    (stored,) = org.policy.get(f"/v1/orgs/{org.id}/advice-requests", headers=org.admin).json()
+    assert stored["status"] == "answered" and stored["answer"]["text"].startswith("Answer ")

@@ -14,6 +14,7 @@ from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import PublicKey
 from shared.events.reports import VCPAppointed, VCPDismissed
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -33,6 +34,7 @@ class NewVCP(BaseModel):
     "/vcps",
     status_code=status.HTTP_201_CREATED,
     summary="Appoint a VCP with their public key (admin).",
+    responses=errors(409),
 )
 async def appoint_vcp(
     org: str,
@@ -84,6 +86,7 @@ async def appoint_vcp(
     "/vcps/{vcp_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Dismiss a VCP who leaves: their key receives nothing new (admin).",
+    responses=errors(409),
 )
 async def dismiss_vcp(
     org: str,
@@ -143,7 +146,13 @@ async def cases_only_readable_by_the_leaving(uow: UnitOfWork, staying: set[str])
 @router.get("/vcp-keys", summary="The public keys to encrypt a report to (anyone).")
 async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dict[str, object]]:
     vcps = await runtime.db.tenant_collection(org, VCPS).find({}, sort=[("vcp_id", 1)])
+    # The name is public on purpose: a reporter should know who will read their report.
     return [
-        {"vcp_id": v["vcp_id"], "public_key": v["public_key"], "fingerprint": v["fingerprint"]}
+        {
+            "vcp_id": v["vcp_id"],
+            "name": v["name"],
+            "public_key": v["public_key"],
+            "fingerprint": v["fingerprint"],
+        }
         for v in vcps
     ]
