@@ -4,6 +4,7 @@ tokens with identity's JWKS), the real broker and database, mails taken from the
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import email.policy
@@ -255,8 +256,6 @@ def test_a_removed_coordinator_cannot_refresh_and_member_events_carry_no_secret(
 
 
 def _read(topic: str, infra: Infrastructure) -> list[Any]:
-    import asyncio
-
     return asyncio.run(read_topic(infra.kafka_bootstrap, topic, timeout=3))
 
 
