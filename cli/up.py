@@ -185,6 +185,13 @@ def up(
         "SAFEHANDS_JWKS_URL": (
             f"http://127.0.0.1:{ports_by_service['identity']}/.well-known/jwks.json"
         ),
+        # Sign-in links (and notify's links) lead to the web app behind this gateway,
+        # unless SAFEHANDS_WEB_URL names another address.
+        "SAFEHANDS_WEB_URL": (
+            settings.web_url
+            if "SAFEHANDS_WEB_URL" in os.environ
+            else f"http://127.0.0.1:{gateway_port}"
+        ),
     }
     infrastructure = [
         broker_process(kafka_port, log_dir),
