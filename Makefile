@@ -6,7 +6,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: up test lint docs bench install clean
+# The web app (web/): `npm ci` when its lock file changed, `npm run build` when a source did.
+WEB_INSTALLED := web/node_modules/.installed
+WEB_BUILT := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+	web/package.json web/vite.config.ts web/svelte.config.js web/tsconfig.json
+NEED_NPM := command -v npm >/dev/null 2>&1 || { echo "Building the web app needs Node.js (20.19 or newer) and npm: install them (Debian: apt-get install nodejs npm) and run make again." >&2; exit 1; }
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+CHROMIUM := /usr/bin/chromium
+NEED_CHROMIUM := test -x $(CHROMIUM) || { echo "The browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium' (.ci/run does this) and run make again." >&2; exit 1; }
+
+.PHONY: up test lint docs bench install web browser-present clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "SafeHands needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -17,19 +27,40 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-## Run the whole platform on one machine (broker, database, SMTP sink, four services).
-up: $(INSTALLED)
-	$(BIN)/safehands up
+$(WEB_INSTALLED): web/package-lock.json web/package.json
+	@$(NEED_NPM)
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
 
-## Run every test: unit, integration and end-to-end, on a real broker and database.
-test: $(INSTALLED)
+$(WEB_BUILT): $(WEB_INSTALLED) $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $@
+
+## Build the web app into web/dist/ (the gateway serves it).
+web: $(WEB_BUILT)
+
+## Run the whole platform on one machine: gateway (http://127.0.0.1:8080/), broker,
+## database, SMTP sink and the services.
+up: $(INSTALLED) $(WEB_BUILT)
+	$(BIN)/safehands up $(UP_ARGS)
+
+## Run every test: the web app's unit tests, then unit, integration, end-to-end and
+## browser tests on a real broker, database, gateway and Chromium.
+test: browser-present $(INSTALLED) $(WEB_BUILT)
+	cd web && npx vitest run
 	$(BIN)/python -m pytest --durations=15
 
-## Static checks: ruff (lint and format) and mypy.
-lint: $(INSTALLED)
+# First, so that a missing browser is said before minutes of installing and building.
+browser-present:
+	@$(NEED_CHROMIUM)
+
+## Static checks: ruff (lint and format), mypy, and the web app's ESLint, svelte-check, tsc.
+lint: $(INSTALLED) $(WEB_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	cd web && npm run lint
+	cd web && npx tsc --noEmit
 
 ## Write the event catalogue (AsyncAPI 3.0 and JSON Schemas) to docs/.
 docs: $(INSTALLED)
@@ -39,6 +70,7 @@ docs: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/crypto.py
 	$(BIN)/python bench/admission.py
+	$(BIN)/python bench/web_crypto.py
 
 ## Remove everything `make up`, `make test` and `make install` made inside the repository:
 ## the virtualenv (and its install stamp), the platform's data, logs and keys (.safehands),

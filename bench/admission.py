@@ -58,6 +58,7 @@ from shared.events.admission import (
 )
 from shared.events.base import Event
 from shared.messaging.cloudevents import encode
+from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.storage.database import PLUMBING_INDEXES
 
 DATABASE = "bench"
@@ -80,6 +81,7 @@ class Platform:
         self.mongo_uri = f"mongodb://127.0.0.1:{self.mongo.port}/?directConnection=true"
         self.keys = root / "data" / "keys"
         create_key_pair(self.keys / "jwt_private.pem", self.keys / "jwt_public.pem")
+        create_rate_limit_secret(self.keys / "rate_limit_secret")
         self.children: list[ChildProcess] = []
 
     def env(self) -> dict[str, str]:

@@ -2,8 +2,13 @@
 
 Replays are recorded on `<topic>.dlq.replayed` (key: the dead letter's `partition:offset`),
 so that a record is not replayed twice by accident; `--again` overrides that on purpose.
-A replay that dies between re-injecting and recording is harmless: the record carries its
-original `ce_id`, and consumers that had already processed it skip it (inbox).
+A replay goes only to the consumer that failed on the record: it is re-injected with its
+original headers and `x-replay-for: <the consumer in x-dlq-consumer>`, and the topic's other
+consumers skip it. (A retry topic per consumer would do the same with a topic and a
+subscription more per consumer; a header needs neither, and the record keeps its place in
+its own topic.) A replay that dies between re-injecting and recording is harmless: the
+record carries its original `ce_id`, and the consumer skips what it has already processed
+(inbox).
 """
 
 from __future__ import annotations
@@ -43,10 +48,22 @@ class DeadLetter:
     def event_id(self) -> str:
         return self.header("ce_id")
 
+    @property
+    def consumer(self) -> str:
+        """The consumer that failed on the record ("" for a dead letter that does not say)."""
+        return self.header(dead_letters.CONSUMER)
+
     def original_headers(self) -> list[tuple[str, bytes]]:
         return [
-            (name, value) for name, value in self.headers if name not in dead_letters.DLQ_HEADERS
+            (name, value)
+            for name, value in self.headers
+            if name not in dead_letters.NOT_ORIGINAL_HEADERS
         ]
+
+    def replay_headers(self) -> list[tuple[str, bytes]]:
+        """The original headers, addressed to the consumer that failed on the record."""
+        addressed = [(dead_letters.REPLAY_FOR, self.consumer.encode())] if self.consumer else []
+        return [*self.original_headers(), *addressed]
 
     def matches(self, selector: str) -> bool:
         """`selector` is the record's event id (ce_id) or its position `partition:offset`."""
@@ -115,7 +132,8 @@ async def dead_letters_of(bootstrap: str, topic: str) -> list[DeadLetter]:
 
 
 async def replay(bootstrap: str, topic: str, letters: list[DeadLetter]) -> None:
-    """Re-inject each record to its origin topic as it was, then record the replay."""
+    """Re-inject each record to its origin topic as it was, addressed to the consumer that
+    failed on it, then record the replay."""
     await ensure_topics(bootstrap, [replayed_topic(topic)], partitions=1)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
@@ -125,7 +143,7 @@ async def replay(bootstrap: str, topic: str, letters: list[DeadLetter]) -> None:
                 letter.header(dead_letters.ORIGIN_TOPIC) or origin_topic(topic),
                 letter.value,
                 key=letter.key,
-                headers=letter.original_headers(),
+                headers=letter.replay_headers(),
             )
             await producer.send_and_wait(
                 replayed_topic(topic),

@@ -102,7 +102,8 @@ def replay_dead_letters(
     ] = False,
     bootstrap: BootstrapOption = "127.0.0.1:9092",
 ) -> None:
-    """Re-inject dead letters into their origin topic, with their original headers."""
+    """Re-inject dead letters into their origin topic, with their original headers, for the
+    consumer that failed on them only: the topic's other consumers skip them."""
     letters = _load(bootstrap, topic)
     chosen = [letter for letter in letters if id is None or letter.matches(id)]
     if id is not None and not chosen:
@@ -117,8 +118,14 @@ def replay_dead_letters(
     if due:
         asyncio.run(replay(bootstrap, topic, due))
     for letter in due:
+        destination = letter.header(dead_letters.ORIGIN_TOPIC) or origin_topic(topic)
+        addressee = (
+            f"for {letter.consumer} only"
+            if letter.consumer
+            else "for every consumer (the dead letter does not name the one that failed)"
+        )
         typer.echo(
-            f"Replayed {letter.position} ({letter.event_id or 'no event id'}) to {letter.header(dead_letters.ORIGIN_TOPIC) or origin_topic(topic)}."
+            f"Replayed {letter.position} ({letter.event_id or 'no event id'}) to {destination}, {addressee}."
         )
     if not due and not skipped:
         typer.echo(f"No dead letters for {origin_topic(topic)}.")

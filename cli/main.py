@@ -58,7 +58,7 @@ def serve_command(
     except FileNotFoundError as exc:
         raise fail(
             f"{exc.filename} does not exist: run `safehands token --role operator` once to "
-            f"create the local key pair, or set SAFEHANDS_JWT_PUBLIC_KEY_FILE."
+            f"create the local key pair, or set SAFEHANDS_JWT_PUBLIC_KEY_FILE or SAFEHANDS_JWKS_URL."
         ) from None
 
 
@@ -84,7 +84,13 @@ def token_command(
     create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
     roles: list[Role] = [role]
     typer.echo(
-        mint_token(settings.jwt_private_key_path, roles=roles, org=org, sub=sub or f"local-{role}")
+        mint_token(
+            settings.jwt_private_key_path,
+            roles=roles,
+            org=org,
+            sub=sub or f"local-{role}",
+            issuer=settings.token_issuer,
+        )
     )
 
 

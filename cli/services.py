@@ -1,9 +1,10 @@
-"""The four services by name, and how one is served as a process."""
+"""The services by name with their default ports, and how one is served as a process."""
 
 from __future__ import annotations
 
 import importlib
 import socket
+from dataclasses import dataclass
 
 import uvicorn
 
@@ -11,7 +12,23 @@ from shared.logs import configure_logging
 from shared.runtime.service import ServiceDefinition, create_app
 from shared.settings import Settings
 
-SERVICE_NAMES = ("intake", "policy", "reports", "notify")
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    name: str
+    default_port: int
+
+
+# The one list of services (API.md, "Local ports"): `safehands up`, `safehands serve` and the
+# test fixtures read it. identity comes first: the others fetch its keys.
+SERVICES = (
+    ServiceEntry("identity", 8085),
+    ServiceEntry("intake", 8081),
+    ServiceEntry("policy", 8082),
+    ServiceEntry("reports", 8083),
+    ServiceEntry("notify", 8084),
+)
+SERVICE_NAMES = tuple(service.name for service in SERVICES)
 
 
 def definition_of(name: str) -> ServiceDefinition:
@@ -57,5 +74,9 @@ def serve_definition(definition: ServiceDefinition, settings: Settings) -> None:
         log_config=None,
         access_log=False,
         server_header=False,
+        # X-Forwarded-For is read by the rate limiter, from SAFEHANDS_TRUSTED_PROXIES only;
+        # uvicorn's own handling would believe loopback whatever that setting says.
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import urllib.request
@@ -22,8 +23,10 @@ from cli.embedded import (
     smtp_sink_process,
     wait_for_port,
 )
-from cli.services import SERVICE_NAMES, definition_of, port_is_free
+from cli.gateway import WEB_DIST, gateway_process
+from cli.services import SERVICES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
+from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 
 console = Console(stderr=True)
@@ -33,8 +36,41 @@ class Stop(Exception):
     pass
 
 
-def _raise_stop(_signum: int, _frame: object) -> None:
-    raise Stop
+# Signals this close to the first are the same request: `make` passes its SIGTERM on to
+# `safehands up`, which also got it as a member of make's process group.
+SAME_REQUEST_SECONDS = 1.0
+
+
+class Shutdown:
+    """SIGINT, SIGTERM or SIGHUP stop the platform. The first one stops the children in order
+    (services first, while broker and database still run). A later one hurries: it kills
+    every child that still runs, and the stop still waits for each, so none is left behind.
+    Should `safehands up` itself be killed, its children get SIGTERM from the kernel
+    (PR_SET_PDEATHSIG, see `ChildProcess.start`)."""
+
+    def __init__(self, children: list[ChildProcess]) -> None:
+        self.children = children
+        self.requested_at: float | None = None
+
+    def install(self) -> None:
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, self.on_signal)
+
+    def begin(self) -> None:
+        """From now on a signal hurries the stop; it never interrupts it."""
+        if self.requested_at is None:
+            self.requested_at = time.monotonic()
+
+    def on_signal(self, _signum: int, _frame: object) -> None:
+        if self.requested_at is None:
+            self.begin()
+            raise Stop
+        if time.monotonic() - self.requested_at < SAME_REQUEST_SECONDS:
+            return
+        # No printing or waiting here: the main thread may be inside either.
+        os.write(2, "Hurrying: killing what still runs…\n".encode())
+        for child in self.children:
+            child.kill_now()
 
 
 def _service_ready(port: int) -> bool:
@@ -63,16 +99,43 @@ def _table(rows: list[tuple[ChildProcess, str, str]]) -> Table:
     return table
 
 
+def service_ports(overrides: list[str], named: dict[str, int | None]) -> dict[str, int]:
+    """Each service's port: its default, a `--NAME-port`, or a `--port NAME=PORT` (last wins)."""
+    ports = {service.name: service.default_port for service in SERVICES}
+    ports.update({name: port for name, port in named.items() if port is not None})
+    for override in overrides:
+        name, _, port = override.partition("=")
+        if name not in ports or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise typer.BadParameter(
+                f"{override!r} is not NAME=PORT with NAME one of {', '.join(ports)} "
+                f"and PORT from 1 to 65535.",
+                param_hint="--port",
+            )
+        ports[name] = int(port)
+    return ports
+
+
 def up(
+    gateway_port: Annotated[
+        int, typer.Option(help="The gateway: the web app and every API under /api/<service>/.")
+    ] = 8080,
     kafka_port: Annotated[int, typer.Option(help="Kafka-protocol broker port.")] = 9092,
     mongo_port: Annotated[int, typer.Option(help="MongoDB-protocol database port.")] = 27017,
     smtp_port: Annotated[int, typer.Option(help="SMTP sink port.")] = 1025,
-    intake_port: Annotated[int, typer.Option()] = 8081,
-    policy_port: Annotated[int, typer.Option()] = 8082,
-    reports_port: Annotated[int, typer.Option()] = 8083,
-    notify_port: Annotated[int, typer.Option()] = 8084,
+    port: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--port",
+            help="A service's port as NAME=PORT, e.g. --port identity=9085 (repeatable). "
+            f"Defaults: {', '.join(f'{s.name}={s.default_port}' for s in SERVICES)}.",
+        ),
+    ] = None,
+    intake_port: Annotated[int | None, typer.Option(help="Same as --port intake=PORT.")] = None,
+    policy_port: Annotated[int | None, typer.Option(help="Same as --port policy=PORT.")] = None,
+    reports_port: Annotated[int | None, typer.Option(help="Same as --port reports=PORT.")] = None,
+    notify_port: Annotated[int | None, typer.Option(help="Same as --port notify=PORT.")] = None,
 ) -> None:
-    """Start broker, database, SMTP sink and the four services; stop them all on Ctrl-C."""
+    """Start the gateway, broker, database, SMTP sink and the services; stop them all on Ctrl-C."""
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -80,59 +143,94 @@ def up(
         raise typer.Exit(2) from None
     data_dir: Path = settings.data_dir.resolve()
     log_dir = data_dir / "logs"
-    service_ports = dict(
-        zip(SERVICE_NAMES, (intake_port, policy_port, reports_port, notify_port), strict=True)
+    ports_by_service = service_ports(
+        port or [],
+        {
+            "intake": intake_port,
+            "policy": policy_port,
+            "reports": reports_port,
+            "notify": notify_port,
+        },
     )
     wanted = {
+        gateway_port: "the gateway",
         kafka_port: "the Kafka-protocol broker",
         mongo_port: "the MongoDB-protocol database",
         smtp_port: "the SMTP sink",
-        **{port: f"the {name} service" for name, port in service_ports.items()},
+        **{p: f"the {name} service" for name, p in ports_by_service.items()},
     }
-    for port, what in wanted.items():
-        if not port_is_free("127.0.0.1", port):
+    if len(wanted) < 4 + len(ports_by_service):
+        console.print("Two parts were given the same port: give each its own.")
+        raise typer.Exit(2)
+    for taken, what in wanted.items():
+        if not port_is_free("127.0.0.1", taken):
             console.print(
-                f"Port {port} is already in use, so {what} cannot start: stop what uses it "
+                f"Port {taken} is already in use, so {what} cannot start: stop what uses it "
                 f"or pick another port (see `safehands up --help`)."
             )
             raise typer.Exit(2)
 
     create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
+    if settings.rate_limit_secret is None:
+        create_rate_limit_secret(settings.rate_limit_secret_path)
     env = {
         "SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
         "SAFEHANDS_MONGO_URI": f"mongodb://127.0.0.1:{mongo_port}/?directConnection=true",
         "SAFEHANDS_SMTP_PORT": str(smtp_port),
         "SAFEHANDS_DATA_DIR": str(data_dir),
         "SAFEHANDS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
+        # Every service verifies tokens with identity's keys; identity signs with the local
+        # key pair, the one `safehands token` uses, so both kinds of token are accepted.
+        "SAFEHANDS_JWKS_URL": (
+            f"http://127.0.0.1:{ports_by_service['identity']}/.well-known/jwks.json"
+        ),
     }
     infrastructure = [
         broker_process(kafka_port, log_dir),
         database_process(mongo_port, data_dir / "db", log_dir),
         smtp_sink_process(smtp_port, data_dir / "mail", log_dir),
     ]
-    services = [service_process(name, port, env, log_dir) for name, port in service_ports.items()]
+    services = [service_process(name, p, env, log_dir) for name, p in ports_by_service.items()]
+    upstreams = {name: f"127.0.0.1:{p}" for name, p in ports_by_service.items()}
+    try:
+        gateway = gateway_process(gateway_port, upstreams, WEB_DIST, data_dir / "gateway", log_dir)
+    except RuntimeError as exc:  # no caddy binary
+        console.print(str(exc))
+        raise typer.Exit(2) from None
+    if not (WEB_DIST / "index.html").is_file():
+        console.print(
+            f"[yellow]The web app is not built ({WEB_DIST} is missing), so the gateway serves "
+            "only the APIs: run `make up`, which builds it.[/yellow]"
+        )
     where = {
+        id(gateway): f"http://127.0.0.1:{gateway_port}/",
         **{id(c): f"127.0.0.1:{c.port}" for c in infrastructure},
         **{id(c): f"http://127.0.0.1:{c.port}  (docs: /docs)" for c in services},
     }
-    signal.signal(signal.SIGTERM, _raise_stop)
     started: list[ChildProcess] = []
+    shutdown = Shutdown(started)
+    shutdown.install()
     try:
         for child in infrastructure:
-            child.start()
+            # Listed before it starts, so a signal during its start still stops it.
             started.append(child)
+            child.start()
             wait_for_port(child, timeout=60)
+        started.append(gateway)
+        gateway.start()
+        wait_for_port(gateway, timeout=30)
         for child in services:
-            child.start()
             started.append(child)
+            child.start()
         console.print(f"Logs are in {log_dir}; data in {data_dir}.")
-        _supervise(infrastructure, services, where)
-    except (KeyboardInterrupt, Stop):
-        console.print("Stopping…")
+        _supervise([gateway, *infrastructure], services, where)
+    except Stop:
+        console.print("Stopping… (again to hurry)")
     except (RuntimeError, TimeoutError) as exc:
         console.print(str(exc))
         raise typer.Exit(1) from None
     finally:
+        shutdown.begin()
         # Services first, so they finish their work while broker and database still run.
         for child in reversed(started):
             child.stop()
@@ -140,10 +238,12 @@ def up(
 
 
 def _supervise(
-    infrastructure: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
+    others: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
 ) -> None:
+    """Show the status table: first the gateway (`others` starts with it), then the rest."""
+
     def rows() -> list[tuple[ChildProcess, str, str]]:
-        return [(c, where[id(c)], _status(c, c in services)) for c in (*infrastructure, *services)]
+        return [(c, where[id(c)], _status(c, c in services)) for c in (*others, *services)]
 
     if console.is_terminal:
         with Live(_table(rows()), console=console, refresh_per_second=1) as live:

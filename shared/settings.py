@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.failpoints import FAILPOINTS_ENV
+from shared.runtime.client_address import IPNetwork, parse_networks
 
 ENV_PREFIX = "SAFEHANDS_"
 
@@ -24,6 +25,13 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     # None: the service's own port from the public contract (intake 8081 … notify 8084).
     http_port: int | None = Field(default=None, ge=1, le=65535)
+    # None: the service's own limit (intake and reports: the largest sealed report).
+    http_max_body_bytes: int | None = Field(default=None, ge=1)
+    # How long an idle client connection is kept open. Longer than any client keeps an idle
+    # connection for reuse (httpx 5 s, Caddy's upstream pool 2 min): a server that closes
+    # first races the client's next request on that connection, which then fails with a
+    # reset (httpx.ReadError) although nothing was wrong.
+    http_keep_alive_seconds: int = Field(default=130, ge=1, le=3600)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
@@ -36,16 +44,40 @@ class Settings(BaseSettings):
 
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_database: str = "safehands"
+    # The longest any one database operation may take (pymongo's timeoutMS).
+    mongo_timeout_ms: int = Field(default=10_000, ge=100, le=600_000)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)
     smtp_sender: str = "SafeHands <no-reply@safehands.local>"
 
     data_dir: Path = Path(".safehands")
+    # Access tokens are verified with this key file, with identity's JWKS, or both: the key
+    # file alone when no JWKS URL is set (then it defaults to the local pair in data_dir),
+    # as one more trusted key when it is set explicitly beside a JWKS URL.
     jwt_public_key_file: Path | None = None
+    jwks_url: str | None = Field(default=None, pattern=r"^https?://")
+    # The `iss` that access tokens carry and services require.
+    token_issuer: str = Field(default="safehands", min_length=1)
+    # identity's signing key (Ed25519, PEM); by default the local pair `safehands token` uses.
+    jwt_private_key_file: Path | None = None
+
+    # identity: the operators' addresses (comma-separated), and the web app that sign-in
+    # links point to (`<web_url>/sign-in/callback#code=…`).
+    operator_emails: str = ""
+    web_url: str = Field(default="http://127.0.0.1:8080", pattern=r"^https?://[^#?]+$")
+    sign_in_limit_per_address: int = Field(default=5, ge=1)
+    sign_in_limit_per_client: int = Field(default=30, ge=1)
+    sign_in_limit_window_seconds: int = Field(default=900, ge=1)
 
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False
+    # One deadline for a whole webhook attempt (resolve, connect, send, status and headers).
+    # It must stay well below the 60 s claim lease, or a slow attempt would be claimed and
+    # posted again by another instance.
+    webhook_attempt_deadline_seconds: float = Field(default=10.0, gt=0, le=30)
+    # How many of a notify instance's 8 delivery slots one organisation may hold at once.
+    webhook_deliveries_per_org: int = Field(default=2, ge=1, le=8)
     # Multiplies notify's retry delays (webhook schedule, SMTP backoff): 1 in production,
     # small in tests so that a day of retries takes seconds.
     notify_retry_scale: float = Field(default=1.0, gt=0, le=1)
@@ -60,6 +92,27 @@ class Settings(BaseSettings):
     rate_limit_per_client: int = Field(default=20, ge=1)
     rate_limit_per_org: int = Field(default=500, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
+    # The rate limiter's keys derive from this secret, shared by every instance and never
+    # stored in the database. Unset: read from RATE_LIMIT_SECRET_FILE, by default
+    # <DATA_DIR>/keys/rate_limit_secret (`safehands up` creates it).
+    rate_limit_secret: SecretStr | None = None
+    rate_limit_secret_file: Path | None = None
+    # Peers whose X-Forwarded-For names the client: the gateway (Caddy, on loopback).
+    trusted_proxies: str = "127.0.0.1/32,::1/128"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: str) -> str:
+        parse_networks(value)
+        return value
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPNetwork, ...]:
+        return parse_networks(self.trusted_proxies)
+
+    @property
+    def rate_limit_secret_path(self) -> Path:
+        return self.rate_limit_secret_file or self.data_dir / "keys" / "rate_limit_secret"
 
     @property
     def jwt_public_key_path(self) -> Path:
@@ -67,7 +120,15 @@ class Settings(BaseSettings):
 
     @property
     def jwt_private_key_path(self) -> Path:
-        return self.data_dir / "keys" / "jwt_private.pem"
+        return self.jwt_private_key_file or self.data_dir / "keys" / "jwt_private.pem"
+
+    @property
+    def operators(self) -> frozenset[str]:
+        return frozenset(
+            address.strip().lower()
+            for address in self.operator_emails.split(",")
+            if address.strip()
+        )
 
 
 def _unknown_settings(environ: dict[str, str]) -> list[str]:

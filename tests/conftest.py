@@ -15,6 +15,7 @@ from cli.embedded import (
     wait_for_port,
 )
 from shared.auth.tokens import create_key_pair
+from shared.runtime.rate_limit import create_rate_limit_secret
 from tests.support.platform import Infrastructure, Platform
 
 
@@ -29,6 +30,7 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
     create_key_pair(
         root / "data" / "keys" / "jwt_private.pem", root / "data" / "keys" / "jwt_public.pem"
     )
+    create_rate_limit_secret(root / "data" / "keys" / "rate_limit_secret")
     try:
         for child in children:
             child.start()

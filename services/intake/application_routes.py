@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, EmailStr, Field
 
-from services.intake.rate_limit import rate_limited
 from services.intake.read_model import known_role
 from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
 from shared.events.admission import VolunteerApplied
 from shared.runtime.openapi import errors
+from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 

@@ -7,6 +7,7 @@ from services.intake.event_handlers import HANDLERS
 from services.intake.report_routes import router as report_router
 from services.intake.storage import INDEXES
 from services.intake.volunteer_routes import router as volunteer_router
+from shared.crypto import MAX_SEALED_REQUEST_BYTES
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
 from shared.events.base import Event
 from shared.events.reports import IncidentReported
@@ -30,4 +31,7 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     publishes=PUBLISHES,
     indexes=INDEXES,
+    rate_limited=True,
+    # Reports and messages are sealed envelopes: the largest one, and no more.
+    max_body_bytes=MAX_SEALED_REQUEST_BYTES,
 )

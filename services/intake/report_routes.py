@@ -16,11 +16,11 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo.errors import DuplicateKeyError
 
-from services.intake.rate_limit import rate_limited
 from services.intake.vcp_keys import KNOWN_VCP_KEYS, RECEIVED_REPORTS, current_vcp_keys
 from shared.crypto import Envelope, PublicKey
 from shared.events.reports import IncidentReported
 from shared.runtime.openapi import errors
+from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 

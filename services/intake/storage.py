@@ -15,9 +15,6 @@ APPLICATIONS = "applications"
 INTERVIEWS = "interviews"
 SIGNATURES = "signatures"
 VOG_RECORDS = "vog_records"
-# Not per organisation: a client is limited across all organisations. Expired windows go by
-# themselves (TTL on `expires_at`).
-RATE_LIMITS = "rate_limits"
 
 # Everything intake keeps about one volunteer, erased together when policy says so.
 VOLUNTEER_COLLECTIONS = (APPLICATIONS, INTERVIEWS, SIGNATURES, VOG_RECORDS)
@@ -31,6 +28,5 @@ INDEXES = (
     IndexSpec(INTERVIEWS, (("volunteer_id", 1),), unique=True),
     IndexSpec(SIGNATURES, (("volunteer_id", 1), ("version", 1)), unique=True),
     IndexSpec(VOG_RECORDS, (("volunteer_id", 1),)),
-    IndexSpec(RATE_LIMITS, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
     *REPORT_INDEXES,
 )

@@ -1,7 +1,7 @@
 """Composition root of notify: mail, webhooks and reminders."""
 
 from services.notify.contacts_routes import router as contacts_router
-from services.notify.event_handlers import HANDLERS
+from services.notify.event_handlers import handlers
 from services.notify.storage import INDEXES
 from services.notify.webhook_routes import router as webhook_router
 from services.notify.workers import start_workers
@@ -16,7 +16,7 @@ DEFINITION = ServiceDefinition(
     ),
     default_port=8084,
     routers=[webhook_router, contacts_router],
-    handlers=HANDLERS,
+    handlers_from_settings=handlers,
     publishes=[NotificationSent, WebhookDelivered, DeliveryFailed],
     indexes=INDEXES,
     extensions=start_workers,

@@ -8,7 +8,7 @@ holder died runs out and is claimed again; a holder that stops cleanly hands its
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -28,15 +28,20 @@ class Claims:
     holder: str
     lease: timedelta
 
-    async def claim_next(self, **also_set: Any) -> Document | None:
+    async def claim_next(
+        self, where: Mapping[str, Any] | None = None, **also_set: Any
+    ) -> Document | None:
+        """Claim the most overdue document that is due (or whose lease ran out) and also
+        matches `where`."""
         now = datetime.now(UTC)
+        due: dict[str, Any] = {
+            "$or": [
+                {"status": self.waiting, "next_attempt_at": {"$lte": now}},
+                {"status": self.working, "lease_until": {"$lt": now}},
+            ]
+        }
         return await self.collection.find_one_and_update(
-            {
-                "$or": [
-                    {"status": self.waiting, "next_attempt_at": {"$lte": now}},
-                    {"status": self.working, "lease_until": {"$lt": now}},
-                ]
-            },
+            {"$and": [due, dict(where)]} if where else due,
             {
                 "$set": {
                     "status": self.working,

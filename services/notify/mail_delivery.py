@@ -13,16 +13,16 @@ from datetime import UTC, datetime, timedelta
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.mail_retry import is_permanent_smtp_refusal, mail_retry_delay
 from services.notify.mail_outbox import FAILED, PENDING, SENDING, SENT
-from services.notify.smtp_mailer import OutgoingMail, SmtpMailer, SmtpRefused
 from services.notify.storage import MAILS
 from shared.events.notifications import NotificationSent
 from shared.logs import get_logger
+from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
 
 log = get_logger(__name__)
 
-# Longer than an SMTP exchange can take (its timeout is 30 s), so no live claim runs out.
+# Longer than an SMTP send can take (SMTP_SEND_DEADLINE_SECONDS), so no live claim runs out.
 CLAIM_LEASE = timedelta(seconds=90)
 
 

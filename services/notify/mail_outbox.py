@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from services.notify.domain.mail_planning import PlannedMail, plan_event_mails
+from services.notify.domain.mail_planning import MailAddressing, PlannedMail, plan_event_mails
 from services.notify.domain.recipients import mail_routes_for
 from services.notify.read_model import load_facts
 from services.notify.storage import MAILS
@@ -27,13 +27,13 @@ SENT = "sent"
 FAILED = "failed"
 
 
-async def record_event_mails(event: Event, uow: UnitOfWork) -> None:
+async def record_event_mails(event: Event, uow: UnitOfWork, addressing: MailAddressing) -> None:
     data = event.model_dump()
     routes = mail_routes_for(event.type_name, data)
     if not routes:
         return
     volunteer_id = data.get("volunteer_id")
-    facts = await load_facts(uow, {route.recipient for route in routes}, volunteer_id)
+    facts = await load_facts(uow, {route.recipient for route in routes}, volunteer_id, addressing)
     plan = plan_event_mails(event.type_name, data, facts)
     for problem in plan.problems:
         # The problem names a mail kind and a missing fact, never a person or content.

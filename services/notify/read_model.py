@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from services.notify.domain.mail_planning import MailFacts, Volunteer
+from services.notify.domain.mail_planning import MailAddressing, MailFacts, Volunteer
 from services.notify.domain.recipients import Recipient
 from services.notify.storage import CONTACTS, MAILS, ORGANISATIONS, ROLES, VCPS, VOLUNTEERS
 from shared.events import Event
@@ -67,7 +67,10 @@ async def project(event: Event, uow: UnitOfWork) -> None:
 
 
 async def load_facts(
-    uow: UnitOfWork, recipients: Collection[Recipient], volunteer_id: str | None
+    uow: UnitOfWork,
+    recipients: Collection[Recipient],
+    volunteer_id: str | None,
+    addressing: MailAddressing | None = None,
 ) -> MailFacts:
     """What mails to `recipients` need to know, read in the caller's transaction."""
     organisation = await uow.collection(ORGANISATIONS).find_one({}) or {}
@@ -84,7 +87,8 @@ async def load_facts(
             for role in await uow.collection(ROLES).find({}, projection={"role_id": 1, "title": 1})
         }
     vcp_emails: list[str] = []
-    if Recipient.VCP in recipients:
+    # Admins' mails need to know whether there is a VCP at all (the toolkit's VCP profile).
+    if {Recipient.VCP, Recipient.ADMIN} & set(recipients):
         vcp_emails = [
             vcp["email"] for vcp in await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
         ]
@@ -102,6 +106,7 @@ async def load_facts(
         vcp_emails=vcp_emails,
         coordinator_emails=contacts.get("coordinators", []),
         admin_emails=contacts.get("admins", []),
+        addressing=addressing or MailAddressing(),
     )
 
 

@@ -1,7 +1,14 @@
 """notify's collections: its read model of the other services' events, the mails it is to
 send (an outbox of mails) and the webhook subscriptions with their deliveries."""
 
+from datetime import timedelta
+
+from services.notify.domain.retry_schedule import RETRY_WINDOW
 from shared.storage.database import IndexSpec
+
+# Delivery records expire this long after they were made: the retry window, then 30 days
+# for the admin to see what happened.
+DELIVERY_RECORDS_KEPT = RETRY_WINDOW + timedelta(days=30)
 
 # Read model, one document per organisation / role / volunteer / VCP.
 ORGANISATIONS = "organisations"
@@ -30,4 +37,11 @@ INDEXES = (
     IndexSpec(DELIVERIES, (("webhook_id", 1), ("event_id", 1)), unique=True),
     IndexSpec(DELIVERIES, (("webhook_id", 1), ("created_at", -1))),
     IndexSpec(DELIVERIES, (("status", 1), ("next_attempt_at", 1)), tenant=False),
+    IndexSpec(DELIVERIES, (("volunteer_id", 1),)),
+    IndexSpec(
+        DELIVERIES,
+        (("created_at", 1),),
+        tenant=False,
+        expire_after_seconds=int(DELIVERY_RECORDS_KEPT.total_seconds()),
+    ),
 )

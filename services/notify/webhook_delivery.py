@@ -1,5 +1,10 @@
 """The webhook worker: claims due deliveries, POSTs them signed, and records each attempt.
 
+Each attempt has one deadline for the whole request, far shorter than the claim lease, and
+goes to the address that was vetted (see `webhook_sender`). An instance runs up to
+CONCURRENT_DELIVERIES attempts at a time, of which one organisation may hold at most
+`deliveries_per_org`: receivers that hang cannot take the slots of other organisations.
+
 Success publishes WebhookDelivered. A failure schedules the next attempt per the retry
 schedule (stored with the delivery, so a restart loses none); after the last one the
 delivery has failed (DeliveryFailed), and after repeated failed deliveries the subscription
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +30,6 @@ from services.notify.domain.mail_planning import plan_mail
 from services.notify.domain.recipients import Recipient
 from services.notify.domain.retry_schedule import next_attempt_at, should_disable_subscription
 from services.notify.domain.webhook_signature import signature_headers
-from services.notify.domain.webhook_targets import UnsafeWebhookTarget, check_target_url
 from services.notify.mail_outbox import record_mails
 from services.notify.read_model import load_facts
 from services.notify.storage import DELIVERIES, WEBHOOKS
@@ -37,6 +42,7 @@ from services.notify.webhook_outbox import (
     FAILED,
     PENDING,
 )
+from services.notify.webhook_sender import AttemptOutcome, WebhookSender
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
 from shared.logs import get_logger
 from shared.storage.database import Database
@@ -45,8 +51,8 @@ from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 
-REQUEST_TIMEOUT_SECONDS = 10.0
-# Longer than an attempt can take, so no live claim runs out.
+# Longer than an attempt can take (its deadline, at most 30 s by the setting's bounds, and
+# the recording), so no live claim runs out and no receiver gets a delivery twice at once.
 CLAIM_LEASE = timedelta(seconds=60)
 CONCURRENT_DELIVERIES = 8
 
@@ -57,23 +63,21 @@ class WebhookWorker:
         db: Database,
         holder: str,
         *,
-        allow_private_networks: bool,
+        sender: WebhookSender,
         poll_seconds: float,
         retry_scale: float,
-        client: httpx.AsyncClient | None = None,
+        deliveries_per_org: int,
     ) -> None:
         self._db = db
         self._claims = Claims(
             db.platform_collection(DELIVERIES), PENDING, DELIVERING, holder, CLAIM_LEASE
         )
-        self._allow_private = allow_private_networks
+        self._sender = sender
         self._poll_seconds = poll_seconds
         self._retry_scale = retry_scale
-        # Redirects are not followed: a redirect could lead past the target check.
-        self._client = client or httpx.AsyncClient(
-            timeout=REQUEST_TIMEOUT_SECONDS, follow_redirects=False
-        )
+        self._per_org = deliveries_per_org
         self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
+        self._busy: Counter[str] = Counter()
         self._in_flight: set[asyncio.Task[None]] = set()
         self._task = asyncio.create_task(self._run(), name="webhook-worker")
 
@@ -81,7 +85,10 @@ class WebhookWorker:
         while True:
             try:
                 await self._slots.acquire()
-                delivery = await self._claims.claim_next()
+                full = sorted(org for org, count in self._busy.items() if count >= self._per_org)
+                delivery = await self._claims.claim_next(
+                    {"org_id": {"$nin": full}} if full else None
+                )
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -95,6 +102,7 @@ class WebhookWorker:
                 self._slots.release()
                 await asyncio.sleep(self._poll_seconds)
                 continue
+            self._busy[delivery["org_id"]] += 1
             task = asyncio.create_task(self._attempt_in_slot(delivery))
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
@@ -110,6 +118,9 @@ class WebhookWorker:
                 error=f"{type(exc).__name__}: {exc}",
             )
         finally:
+            self._busy[delivery["org_id"]] -= 1
+            if self._busy[delivery["org_id"]] <= 0:
+                del self._busy[delivery["org_id"]]
             self._slots.release()
 
     async def _attempt(self, delivery: Document) -> None:
@@ -123,12 +134,12 @@ class WebhookWorker:
             )
             return
         started = datetime.now(UTC)
-        status_code, error = await self._post(subscription, delivery)
+        outcome = await self._post(subscription, delivery)
         attempt = {
             "attempt": len(delivery.get("attempts", [])) + 1,
             "at": started,
-            "status_code": status_code,
-            "error": error,
+            "status_code": outcome.status_code,
+            "error": outcome.error,
             "duration_ms": int((datetime.now(UTC) - started).total_seconds() * 1000),
         }
         await record_outcome(lambda: self._record(delivery, subscription, attempt))
@@ -142,28 +153,14 @@ class WebhookWorker:
             else:
                 await self._attempt_failed(uow, delivery, subscription, attempt)
 
-    async def _post(
-        self, subscription: Document, delivery: Document
-    ) -> tuple[int | None, str | None]:
-        url = subscription["url"]
+    async def _post(self, subscription: Document, delivery: Document) -> AttemptOutcome:
         body = delivery["body"].encode()
-        try:
-            # Again before each attempt: what a name resolves to can change (DNS rebinding).
-            await asyncio.to_thread(check_target_url, url, self._allow_private)
-            headers = {
-                "content-type": STRUCTURED_CONTENT_TYPE,
-                "user-agent": "SafeHands-Webhooks/1",
-                **signature_headers(
-                    subscription["secret"], delivery["_id"], int(time.time()), body
-                ),
-            }
-            async with self._client.stream("POST", url, content=body, headers=headers) as answer:
-                code = answer.status_code
-        except UnsafeWebhookTarget as exc:
-            return None, exc.reason
-        except httpx.HTTPError as exc:
-            return None, f"{type(exc).__name__}: the request did not complete"
-        return code, None if 200 <= code < 300 else f"HTTP {code}"
+        headers = {
+            "content-type": STRUCTURED_CONTENT_TYPE,
+            "user-agent": "SafeHands-Webhooks/1",
+            **signature_headers(subscription["secret"], delivery["_id"], int(time.time()), body),
+        }
+        return await self._sender.send(subscription["url"], body, headers, delivery["_id"])
 
     async def _delivered(
         self, uow: UnitOfWork, delivery: Document, attempt: dict[str, Any]
@@ -274,4 +271,4 @@ class WebhookWorker:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
         with contextlib.suppress(Exception):
             await self._claims.release_all()
-        await self._client.aclose()
+        await self._sender.aclose()

@@ -3,10 +3,16 @@
 Every active subscription of the event's organisation whose `event_types` name the event
 gets one delivery, keyed (webhook id, event id) so that a redelivered event adds none.
 The body is fixed now — every retry sends the same bytes — and the webhook worker sends it.
+
+A delivery about a volunteer records their id, so that VolunteerDataErased can take the
+body (which may hold their name and e-mail) out of every delivery about them, sent or not.
+Delivery records expire (storage.DELIVERY_RECORDS_KEPT) 30 days after the retry window.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -14,6 +20,7 @@ from services.notify.domain.cloudevent_body import structured_event
 from services.notify.domain.webhook_forwarding import forwards_to_subscription, webhook_data
 from services.notify.storage import DELIVERIES, WEBHOOKS
 from shared.events import Event
+from shared.events.admission import VolunteerDataErased
 from shared.storage.unit_of_work import UnitOfWork
 
 PENDING = "pending"
@@ -50,6 +57,7 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
         data=webhook_data(event.type_name, data),
     )
     now = datetime.now(UTC)
+    volunteer_id = data.get("volunteer_id")
     for webhook_id in targets:
         await uow.collection(DELIVERIES).update_one(
             {"webhook_id": webhook_id, "event_id": causation.id},
@@ -57,6 +65,7 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
                 "$setOnInsert": {
                     "_id": str(uuid.uuid4()),
                     "event_type": event.type_name,
+                    **({"volunteer_id": volunteer_id} if volunteer_id else {}),
                     "body": body.decode(),
                     "status": PENDING,
                     "attempts": [],
@@ -66,3 +75,26 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
             },
             upsert=True,
         )
+
+
+async def erase_volunteer_from_deliveries(event: VolunteerDataErased, uow: UnitOfWork) -> None:
+    """Take the bodies out of every delivery about the erased volunteer, and cancel those not
+    yet sent: an event that had their name and e-mail must not go out after the erasure.
+    The admin's deliveries log (attempts, status codes, times) stays."""
+    about_them = {
+        "$or": [
+            {"volunteer_id": event.volunteer_id},
+            # Recorded before deliveries named their volunteer: found in the body.
+            {
+                "volunteer_id": {"$exists": False},
+                "body": {"$regex": re.escape(f'"volunteer_id":{json.dumps(event.volunteer_id)}')},
+            },
+        ]
+    }
+    await uow.collection(DELIVERIES).update_many(
+        {"$and": [about_them, {"status": {"$in": [PENDING, DELIVERING]}}]},
+        {"$set": {"status": CANCELLED}, "$unset": {"next_attempt_at": "", "lease_until": ""}},
+    )
+    await uow.collection(DELIVERIES).update_many(
+        about_them, {"$unset": {"body": ""}, "$set": {"erased_at": datetime.now(UTC)}}
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.notify.domain.attempt_outcomes import shown_error
 from services.notify.domain.webhook_subscriptions import SubscriptionRefused, vet_subscription
 from services.notify.storage import DELIVERIES, WEBHOOKS
 from services.notify.webhook_outbox import ACTIVE
@@ -131,7 +132,7 @@ async def deliveries(
                     "attempt": attempt["attempt"],
                     "at": attempt["at"],
                     "status_code": attempt["status_code"],
-                    "error": attempt["error"],
+                    "error": shown_error(attempt["error"]),
                     "duration_ms": attempt["duration_ms"],
                 }
                 for attempt in delivery.get("attempts", [])

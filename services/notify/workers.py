@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.notify.mail_delivery import MailWorker
-from services.notify.smtp_mailer import SmtpMailer
 from services.notify.webhook_delivery import WebhookWorker
+from services.notify.webhook_sender import WebhookSender
+from shared.mail.smtp import SmtpMailer
 from shared.runtime.service import Runtime
 
 
@@ -24,8 +25,12 @@ def start_workers(runtime: Runtime) -> Mapping[str, Any]:
         "webhook_worker": WebhookWorker(
             runtime.db,
             runtime.instance_id,
-            allow_private_networks=settings.webhooks_allow_private_networks,
+            sender=WebhookSender(
+                allow_private_networks=settings.webhooks_allow_private_networks,
+                deadline_seconds=settings.webhook_attempt_deadline_seconds,
+            ),
             poll_seconds=settings.outbox_poll_seconds,
             retry_scale=settings.notify_retry_scale,
+            deliveries_per_org=settings.webhook_deliveries_per_org,
         ),
     }

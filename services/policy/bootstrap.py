@@ -16,11 +16,15 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
+from shared.events.advice import AdviceAnswered, AdviceRequested
 from shared.runtime.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="policy",
-    description="Organisations, roles and their risk profile, codes of conduct, admission.",
+    description=(
+        "Organisations, roles and their risk profile, codes of conduct, admission; the"
+        " regional centre's starter documents and advice on request."
+    ),
     default_port=8082,
     routers=ROUTERS,
     handlers=HANDLERS,
@@ -35,6 +39,8 @@ DEFINITION = ServiceDefinition(
         VOGExpiring,
         ResignRequired,
         VolunteerDataErased,
+        AdviceRequested,
+        AdviceAnswered,
     ],
     indexes=INDEXES,
     jobs=JOBS,

@@ -18,7 +18,7 @@ from services.policy.admission_files import (
 )
 from services.policy.domain.admission import AdmissionStatus, InterviewOutcome
 from services.policy.domain.admission_file import AdmissionFile
-from services.policy.storage import VCPS
+from services.policy.storage import POLICY_USAGE, VCPS
 from shared.domain.calendar import today
 from shared.domain.vog import VOGFacts
 from shared.events.admission import (
@@ -58,6 +58,11 @@ async def _record_fact(uow: UnitOfWork, volunteer_id: str, fact: dict[str, Any])
 
 
 async def on_interview_recorded(event: InterviewRecorded, uow: UnitOfWork) -> None:
+    # That the interview step is in use is part of the admission-policy pillar; the tally
+    # outlives the volunteer's file, which is erased after the retention period.
+    await uow.collection(POLICY_USAGE).update_one(
+        {}, {"$inc": {"interviews_recorded": 1}}, upsert=True
+    )
     await _record_fact(uow, event.volunteer_id, {"interview": InterviewOutcome(event.outcome)})
 
 
@@ -87,9 +92,12 @@ async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> N
 
 
 async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
-    # Only the fact that the organisation has a VCP matters here (gratis VOG), not who.
+    # Only the fact that the organisation has a VCP who can read reports matters here (the
+    # VCP pillar), not who: a VCP without a key receives nothing yet.
     await uow.collection(VCPS).update_one(
-        {"vcp_id": event.vcp_id}, {"$set": {"vcp_id": event.vcp_id}}, upsert=True
+        {"vcp_id": event.vcp_id},
+        {"$set": {"vcp_id": event.vcp_id, "has_key": bool(event.fingerprint)}},
+        upsert=True,
     )
 
 

@@ -11,6 +11,11 @@ ROLES = "roles"
 CODES = "codes"
 ADMISSIONS = "admissions"
 VCPS = "vcps"
+# At most one per organisation: the code of conduct being written, before it is published.
+CODE_DRAFTS = "code_drafts"
+# Per organisation, counts of what its volunteers' files no longer show once erased.
+POLICY_USAGE = "policy_usage"
+ADVICE_REQUESTS = "advice_requests"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
@@ -22,4 +27,11 @@ INDEXES = (
     IndexSpec(ADMISSIONS, (("vog_lapses_on", 1),)),
     IndexSpec(ADMISSIONS, (("last_activity", 1),)),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
+    IndexSpec(CODE_DRAFTS, (), unique=True),
+    IndexSpec(POLICY_USAGE, (), unique=True),
+    IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True),
+    IndexSpec(ADVICE_REQUESTS, (("requested_at", 1),)),
+    # The operator's queue looks across organisations; an answer finds its request by id.
+    IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True, tenant=False),
+    IndexSpec(ADVICE_REQUESTS, (("status", 1), ("requested_at", 1)), tenant=False),
 )

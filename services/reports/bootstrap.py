@@ -1,9 +1,11 @@
 """Composition root of reports: VCPs, encrypted reports, case workflow and mailboxes."""
 
+from services.reports.appointments import is_appointed_vcp_if_vcp
 from services.reports.event_handlers import HANDLERS
 from services.reports.http_routes import router
 from services.reports.jobs import JOBS
 from services.reports.storage import INDEXES
+from shared.crypto import MAX_SEALED_REQUEST_BYTES
 from shared.events.reports import (
     ReportAcknowledged,
     ReportClosed,
@@ -33,5 +35,9 @@ DEFINITION = ServiceDefinition(
         ReportDeadlineApproaching,
     ],
     indexes=INDEXES,
+    rate_limited=True,
+    # Reports and messages are sealed envelopes: the largest one, and no more.
+    max_body_bytes=MAX_SEALED_REQUEST_BYTES,
     jobs=JOBS,
+    membership_check=is_appointed_vcp_if_vcp,
 )

@@ -8,8 +8,10 @@ from shared.crypto.bodies import CATEGORIES, Category, MessageBody, ReportBody
 from shared.crypto.encoding import b64url_decode, b64url_encode
 from shared.crypto.envelope import (
     MAX_CIPHERTEXT_LEN,
+    MAX_ENVELOPE_JSON_LEN,
     MAX_PADDED_LEN,
     MAX_RECIPIENTS,
+    MAX_SEALED_REQUEST_BYTES,
     Envelope,
     Recipient,
     decrypt_body,
@@ -65,8 +67,10 @@ __all__ = [
     "DEFAULT_KDF_PARAMS",
     "DEFAULT_SUITE",
     "MAX_CIPHERTEXT_LEN",
+    "MAX_ENVELOPE_JSON_LEN",
     "MAX_PADDED_LEN",
     "MAX_RECIPIENTS",
+    "MAX_SEALED_REQUEST_BYTES",
     "SUITES",
     "SUITE_HYBRID",
     "SUITE_X25519",

@@ -48,13 +48,24 @@ from shared.crypto.padding import (
 
 ENVELOPE_VERSION: Final = 1
 NONCE_LEN: Final = 12
-# 1 MiB of padded plaintext is far more than any written report; the bound lets the
-# server refuse oversized input before decoding it.
-MAX_PADDED_LEN: Final = 1 << 20
+# The one maximum size of a padded body, for reports and messages alike. 512 KiB holds the
+# longest body the schemas allow (100 000 characters of 4 UTF-8 bytes, and the other
+# fields), and the event that carries it (about 4/3 of it in base64) stays well within the
+# broker's record limit (shared/messaging/broker.py, MAX_RECORD_BYTES), with headroom.
+MAX_PADDED_LEN: Final = 1 << 19
 MAX_CIPHERTEXT_LEN: Final = MAX_PADDED_LEN + AEAD_TAG_LEN
 # A VCP message goes to the reporter's reply key and every VCP key, so leave room above
 # the number of VCPs an organisation is expected to have.
 MAX_RECIPIENTS: Final = 32
+# An envelope's JSON with every field at its largest, and room for the field names.
+MAX_ENVELOPE_JSON_LEN: Final = (
+    b64url_length(MAX_CIPHERTEXT_LEN)
+    + MAX_RECIPIENTS * (b64url_length(max(SEALED_KEY_LEN.values())) + 80)
+    + 200
+)
+# The largest HTTP request that carries one envelope (a report with its mailbox, a
+# message): the services refuse anything larger with 413 before reading it in full.
+MAX_SEALED_REQUEST_BYTES: Final = MAX_ENVELOPE_JSON_LEN + 4096
 
 _CONTEXT_PREFIX: Final = "safehands/v1"
 

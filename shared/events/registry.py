@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from shared.events import admission, notifications, reports
+from shared.events import admission, advice, identity, notifications, reports
 from shared.events.base import Event
 
 # An upcaster turns the data of an old type into (newer type name, newer data).
@@ -65,5 +65,12 @@ class EventRegistry:
 UPCASTERS: dict[str, Upcaster] = {}
 
 REGISTRY = EventRegistry(
-    (*admission.EVENTS, *reports.EVENTS, *notifications.EVENTS), upcasters=UPCASTERS
+    (
+        *admission.EVENTS,
+        *reports.EVENTS,
+        *notifications.EVENTS,
+        *identity.EVENTS,
+        *advice.EVENTS,
+    ),
+    upcasters=UPCASTERS,
 )

@@ -14,12 +14,20 @@ from prometheus_client import CollectorRegistry
 
 from shared.messaging.consumer import EventConsumer
 
+# The producer's limit on one record (aiokafka's max_request_size), which is also what a
+# default Kafka broker takes (message.max.bytes). Every event must fit: the largest one, a
+# report or message at the envelope's MAX_PADDED_LEN, takes about three quarters of it
+# (tests/unit/shared/test_record_limits.py). A record that does not fit is set aside by the
+# outbox relay, never retried forever.
+MAX_RECORD_BYTES = 1 << 20
+
 
 def create_broker(bootstrap_servers: str, service: str, metrics: CollectorRegistry) -> KafkaBroker:
     return KafkaBroker(
         bootstrap_servers,
         client_id=f"safehands-{service}",
         acks="all",
+        max_request_size=MAX_RECORD_BYTES,
         # Through the JSON log pipeline; per-message lines only at DEBUG.
         logger=logging.getLogger("faststream"),
         log_level=logging.DEBUG,

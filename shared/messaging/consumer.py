@@ -26,7 +26,7 @@ from shared.events import Event, EventRegistry
 from shared.failpoints import failpoint
 from shared.logs import get_logger
 from shared.messaging.cloudevents import MalformedEvent, ReceivedEvent, decode
-from shared.messaging.dead_letters import DeadLetterSink
+from shared.messaging.dead_letters import DeadLetterSink, replay_addressee
 from shared.storage.database import Database
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -93,7 +93,11 @@ class EventConsumer:
     def _not_for_us(self, record: Record) -> bool:
         """A current event type this consumer has no handler for is skipped unparsed: topics
         carry every event of their aggregate, and validating the rest costs CPU for nothing.
-        Unknown or old type names still go through decoding (dead-lettered or upcast)."""
+        Unknown or old type names still go through decoding (dead-lettered or upcast).
+        A replayed dead letter is for the consumer that failed on it alone."""
+        addressee = replay_addressee(record.headers)
+        if addressee is not None and addressee != self.name:
+            return True
         type_name = next((v for k, v in record.headers if k == "ce_type"), b"").decode(
             "utf-8", "replace"
         )

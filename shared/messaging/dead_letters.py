@@ -1,7 +1,14 @@
-"""The dead-letter topic `<topic>.dlq`: a poison record, its reason and its origin."""
+"""The dead-letter topic `<topic>.dlq`: a poison record, its reason and its origin.
+
+A dead letter names the consumer that failed on it (`x-dlq-consumer`). `safehands dlq
+replay` writes it back to its topic addressed to that consumer (`x-replay-for`), and every
+other consumer of the topic skips it (`EventConsumer`): they had handled it already, and
+after their inbox expired (30 days) they would apply it a second time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -20,6 +27,10 @@ ORIGIN_PARTITION = "x-dlq-origin-partition"
 ORIGIN_OFFSET = "x-dlq-origin-offset"
 FAILED_AT = "x-dlq-failed-at"
 DLQ_HEADERS = (REASON, CONSUMER, ORIGIN_TOPIC, ORIGIN_PARTITION, ORIGIN_OFFSET, FAILED_AT)
+# On a replayed record: the one consumer (by name) that is to process it.
+REPLAY_FOR = "x-replay-for"
+# Not part of the record as it was first published: a dead letter does not keep them.
+NOT_ORIGINAL_HEADERS = frozenset({*DLQ_HEADERS, REPLAY_FOR})
 MAX_REASON_LENGTH = 500
 
 
@@ -38,7 +49,7 @@ class DeadLetterPublisher:
         headers = {
             name: value.decode("utf-8", "replace")
             for name, value in record.headers
-            if name not in DLQ_HEADERS
+            if name not in NOT_ORIGINAL_HEADERS
         }
         headers.update(
             {
@@ -63,3 +74,11 @@ class DeadLetterPublisher:
             origin_partition=record.partition,
             origin_offset=record.offset,
         )
+
+
+def replay_addressee(headers: Sequence[tuple[str, bytes]]) -> str | None:
+    """The consumer a replayed record is addressed to; None for an ordinary record."""
+    for name, value in headers:
+        if name == REPLAY_FOR:
+            return value.decode("utf-8", "replace")
+    return None

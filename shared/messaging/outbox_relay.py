@@ -1,25 +1,73 @@
 """Publishes the transactional outbox to Kafka, at least once and in order per key.
 
 One instance of a service relays at a time (a lease), so records leave in the order they
-were committed. A record is deleted only after the broker acknowledged it: a crash between
-commit and publish leaves it in the outbox for the next relay.
+were committed. A batch is sent in one go and deleted with one delete_many, only after the
+broker acknowledged it: a crash between commit and publish leaves it in the outbox for the
+next relay.
+
+A record the broker refuses for good (too large, invalid) would otherwise be retried
+forever and block every later record. It is set aside instead: moved to `outbox_dead_letters`
+with its reason, and published to `<topic>.dlq` if it fits there. The records after it are
+then published as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTimestampError,
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    UnsupportedForMessageFormatError,
+)
 from faststream.kafka import KafkaBroker
 
 from shared.failpoints import failpoint
 from shared.logs import get_logger
+from shared.messaging import dead_letters
+from shared.messaging.topics import dead_letter_topic
 from shared.storage.database import Database
 from shared.storage.leases import LEASES, Lease
+from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import OUTBOX
 
 log = get_logger(__name__)
+
+# Where set-aside outbox records go, with their reason (not per organisation, like the outbox).
+OUTBOX_DEAD_LETTERS = "outbox_dead_letters"
+# On a dead letter whose value did not fit on the dead-letter topic (its value is empty).
+VALUE_OMITTED = "x-dlq-value-omitted"
+# Kafka's rule for topic names. The producer would wait for a topic it cannot name until
+# it times out, every round; such a record is refused at once instead.
+TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+
+# Errors that sending the same record again can never cure. Anything else (a broker that is
+# away, a leader election, a timeout) is retried.
+REFUSED_FOR_GOOD: tuple[type[Exception], ...] = (
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+    CorruptRecordException,
+    InvalidTopicError,
+    InvalidTimestampError,
+    UnsupportedForMessageFormatError,
+)
+
+
+def _headers(record: Document) -> dict[str, str]:
+    return {name: bytes(value).decode() for name, value in record["headers"]}
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[: dead_letters.MAX_REASON_LENGTH]
 
 
 class OutboxRelay:
@@ -36,6 +84,7 @@ class OutboxRelay:
         self._db = db
         self._broker = broker
         self._outbox = db.platform_collection(OUTBOX)
+        self._set_aside = db.platform_collection(OUTBOX_DEAD_LETTERS)
         self._lease = Lease(db.platform_collection(LEASES), "outbox-relay", holder, lease_seconds)
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
@@ -60,26 +109,116 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._db.outbox_written.wait(), self._poll_seconds)
 
+    async def _send(
+        self, topic: str, key: bytes, value: bytes, headers: dict[str, str]
+    ) -> asyncio.Future[Any]:
+        """Hand one record to the producer; the future resolves when the broker answers.
+        A record the producer refuses itself (too large, no valid topic) raises here."""
+        if not TOPIC_NAME.match(topic):
+            raise InvalidTopicError(f"{topic!r} is not a valid topic name")
+        future: asyncio.Future[Any] = await self._broker.publish(
+            value, topic=topic, key=key, headers=headers, no_confirm=True
+        )
+        return future
+
+    async def _send_row(self, record: Document) -> asyncio.Future[Any]:
+        return await self._send(record["topic"], record["key"], record["value"], _headers(record))
+
     async def publish_pending(self) -> int:
+        """Publish the oldest records; return how many left the outbox (published or set
+        aside). A record that failed for a passing reason stops the batch there: it and
+        the records after it stay for the next round, in order."""
         records = await self._outbox.find({}).sort("_id", 1).limit(self._batch_size).to_list()
         if not records:
             return 0
         failpoint("relay.before_publish")
-        pending: list[asyncio.Future[Any]] = []
+        outcomes: list[asyncio.Future[Any] | BaseException] = []
         for record in records:
-            pending.append(
-                await self._broker.publish(
-                    record["value"],
-                    topic=record["topic"],
-                    key=record["key"],
-                    headers={name: bytes(value).decode() for name, value in record["headers"]},
-                    no_confirm=True,
-                )
-            )
-        await asyncio.gather(*pending)
+            try:
+                outcomes.append(await self._send_row(record))
+            except REFUSED_FOR_GOOD as exc:
+                outcomes.append(exc)
+        futures = [outcome for outcome in outcomes if isinstance(outcome, asyncio.Future)]
+        await asyncio.gather(*futures, return_exceptions=True)
         failpoint("relay.after_publish")
-        await self._outbox.delete_many({"_id": {"$in": [record["_id"] for record in records]}})
-        return len(records)
+
+        done: list[Any] = []
+        refused: list[tuple[Document, BaseException, bool]] = []
+        passing_failure: BaseException | None = None
+        for record, outcome in zip(records, outcomes, strict=True):
+            by_broker = isinstance(outcome, asyncio.Future)
+            error = outcome.exception() if isinstance(outcome, asyncio.Future) else outcome
+            if error is not None and not isinstance(error, REFUSED_FOR_GOOD):
+                passing_failure = error
+                break
+            if error is not None:
+                refused.append((record, error, by_broker))
+            done.append(record["_id"])
+        for record, error, by_broker in refused:
+            # The broker answers per batch, so an innocent record can share its refusal:
+            # only a record that is refused when sent alone is set aside.
+            final = await self._send_alone(record) if by_broker else error
+            if final is not None:
+                await self._set_record_aside(record, final)
+        if done:
+            await self._outbox.delete_many({"_id": {"$in": done}})
+        if passing_failure is not None:
+            raise passing_failure
+        return len(done)
+
+    async def _send_alone(self, record: Document) -> BaseException | None:
+        """Send one record and wait for the broker: None if it took it, the error if it
+        refused it for good; a passing failure is raised."""
+        try:
+            await (await self._send_row(record))
+        except REFUSED_FOR_GOOD as exc:
+            return exc
+        return None
+
+    async def _set_record_aside(self, record: Document, error: BaseException) -> None:
+        reason = _reason(error)
+        # Upserted by the record's id: a relay that dies before deleting it from the outbox
+        # sets it aside again without a second copy.
+        await self._set_aside.replace_one(
+            {"_id": record["_id"]},
+            {**record, "reason": reason, "set_aside_at": datetime.now(UTC)},
+            upsert=True,
+        )
+        headers = _headers(record)
+        headers.update(
+            {
+                dead_letters.REASON: reason,
+                dead_letters.ORIGIN_TOPIC: record["topic"],
+                dead_letters.FAILED_AT: datetime.now(UTC).isoformat(),
+            }
+        )
+        on_topic = await self._publish_dead_letter(record, headers)
+        log.error(
+            "outbox record refused by the broker, set aside",
+            reason=reason,
+            topic=record["topic"],
+            event_id=record.get("event_id"),
+            on_dead_letter_topic=on_topic,
+        )
+
+    async def _publish_dead_letter(self, record: Document, headers: dict[str, str]) -> str:
+        """Publish the record to `<topic>.dlq`; say how it went, for the log."""
+        topic, key = dead_letter_topic(record["topic"]), record["key"]
+        try:
+            await (await self._send(topic, key, record["value"], headers))
+            return "with its value"
+        except InvalidTopicError:
+            return "not at all (no valid topic name)"
+        except REFUSED_FOR_GOOD:
+            pass
+        # It does not fit there either: announce it without the value, which the collection
+        # keeps, so that whoever watches the dead letters still learns of it.
+        headers[VALUE_OMITTED] = f"too large; kept in {OUTBOX_DEAD_LETTERS}"
+        try:
+            await (await self._send(topic, key, b"", headers))
+            return "without its value"
+        except REFUSED_FOR_GOOD:
+            return "not at all"
 
     async def release(self) -> None:
         with contextlib.suppress(Exception):

@@ -12,14 +12,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
+from shared.auth.dependencies import MembershipCheck, refuse_former_members
 from shared.auth.tokens import load_public_key
+from shared.auth.verifier import TokenVerifier
 from shared.catalogue.http import router as catalogue_router
 from shared.events import REGISTRY, Event
 from shared.logs import configure_logging, get_logger
@@ -29,9 +30,17 @@ from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import dead_letter_topic, ensure_topics
 from shared.runtime.api_docs import install_api_docs
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from shared.runtime.http_errors import install_error_handlers
 from shared.runtime.metrics import HttpMetrics, metrics_response
 from shared.runtime.openapi import document_errors
+from shared.runtime.rate_limit import (
+    RATE_LIMIT_INDEXES,
+    RATE_LIMITS,
+    Limits,
+    RateLimiter,
+    load_rate_limit_secret,
+)
 from shared.runtime.scheduler import PeriodicJob, run_periodically
 from shared.settings import Settings
 from shared.storage.database import Database, IndexSpec
@@ -49,11 +58,20 @@ class ServiceDefinition:
     default_port: int
     routers: Sequence[APIRouter] = ()
     handlers: Handlers = field(default_factory=dict)
+    # Instead of `handlers`, for handlers that need settings (notify's operator addresses).
+    handlers_from_settings: Callable[[Settings], Handlers] | None = None
     publishes: Sequence[type[Event]] = ()
     indexes: Sequence[IndexSpec] = ()
     jobs: Sequence[PeriodicJob] = ()
     # Services that need more than the runtime (an SMTP client, an HTTP client) attach it here.
     extensions: Callable[[Runtime], Mapping[str, Any]] | None = None
+    # A service that owns a kind of membership refuses tokens of former members (see
+    # shared/auth/dependencies.py) with this check, on every route.
+    membership_check: MembershipCheck | None = None
+    # Anonymous routes use `rate_limited(scope)`: the runtime then keeps the shared limiter.
+    rate_limited: bool = False
+    # The largest request body, unless SAFEHANDS_HTTP_MAX_BODY_BYTES says otherwise.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
 
 class Runtime:
@@ -67,16 +85,24 @@ class Runtime:
         self.metrics = CollectorRegistry()
         self.http_metrics = HttpMetrics(self.metrics)
         self.db = Database(
-            settings.mongo_uri, f"{settings.mongo_database}_{definition.name}", self.source
+            settings.mongo_uri,
+            f"{settings.mongo_database}_{definition.name}",
+            self.source,
+            settings.mongo_timeout_ms,
         )
         self.broker: KafkaBroker = create_broker(
             settings.kafka_bootstrap_servers, definition.name, self.metrics
         )
         self.consumer: EventConsumer | None = None
-        if definition.handlers:
+        handlers = (
+            definition.handlers_from_settings(settings)
+            if definition.handlers_from_settings
+            else definition.handlers
+        )
+        if handlers:
             self.consumer = EventConsumer(
                 definition.name,
-                definition.handlers,
+                handlers,
                 self.db,
                 DeadLetterPublisher(self.broker),
                 REGISTRY,
@@ -98,7 +124,16 @@ class Runtime:
             lease_seconds=settings.lease_seconds,
         )
         # Loaded now, not in start(): a missing key is a configuration error to report at once.
-        self.jwt_public_key: Ed25519PublicKey = load_public_key(settings.jwt_public_key_path)
+        self.token_verifier = token_verifier_for(settings)
+        self.membership_check = definition.membership_check
+        # Also now: a missing rate-limit secret is a configuration error, not a 500 later.
+        self.rate_limiter: RateLimiter | None = None
+        if definition.rate_limited:
+            self.rate_limiter = RateLimiter(
+                self.db.platform_collection(RATE_LIMITS),
+                Limits.from_settings(settings),
+                load_rate_limit_secret(settings),
+            )
         self.extensions: dict[str, Any] = {}
         self.ready = False
         self._tasks: list[asyncio.Task[None]] = []
@@ -110,10 +145,16 @@ class Runtime:
         """A unit of work that is retried on write conflicts (see `Database.transact`)."""
         return await self.db.transact(org_id, work)
 
+    def _indexes(self) -> Sequence[IndexSpec]:
+        if self.rate_limiter is None:
+            return self.definition.indexes
+        return (*self.definition.indexes, *RATE_LIMIT_INDEXES)
+
     def topics(self) -> set[str]:
         published = {event.topic() for event in self.definition.publishes}
         consumed = set(self.consumer.topics) if self.consumer else set()
-        return published | consumed | {dead_letter_topic(topic) for topic in consumed}
+        # Dead letters of consumed topics, and of published ones (records the relay sets aside).
+        return published | consumed | {dead_letter_topic(topic) for topic in published | consumed}
 
     async def start(self) -> None:
         """Connect to the database and the broker, retrying with backoff: no crash loop
@@ -122,7 +163,7 @@ class Runtime:
         while True:
             try:
                 await self.db.ping()
-                await self.db.ensure_indexes(self.definition.indexes)
+                await self.db.ensure_indexes(self._indexes())
                 await ensure_topics(
                     self.settings.kafka_bootstrap_servers,
                     self.topics(),
@@ -177,6 +218,15 @@ class Runtime:
         await self.db.close()
 
 
+def token_verifier_for(settings: Settings) -> TokenVerifier:
+    """identity's JWKS when its URL is set; the key file when it is set explicitly, or as the
+    only source when there is no JWKS URL (the local key pair by default)."""
+    static = []
+    if settings.jwt_public_key_file is not None or settings.jwks_url is None:
+        static.append(load_public_key(settings.jwt_public_key_path))
+    return TokenVerifier(static, jwks_url=settings.jwks_url, issuer=settings.token_issuer)
+
+
 def _report_crash(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error(
@@ -215,12 +265,17 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         description=definition.description,
         version="1",
         lifespan=lifespan,
+        dependencies=[Depends(refuse_former_members)] if definition.membership_check else [],
         # Served by install_api_docs instead: FastAPI's pages load Swagger UI and ReDoc
         # from a CDN with an inline script.
         docs_url=None,
         redoc_url=None,
     )
     app.state.runtime = runtime
+    # Added first, so innermost of the middlewares: metrics count its 413s too.
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes or definition.max_body_bytes
+    )
     install_error_handlers(app)
     install_api_docs(app)
     document_errors(app)

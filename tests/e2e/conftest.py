@@ -1,4 +1,7 @@
-"""The four services as separate processes, shared by the tests of one module."""
+"""The five services as separate processes, shared by the tests of one module.
+
+identity starts first; the others verify tokens with its JWKS, as under `safehands up`.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,30 @@ from collections.abc import Iterator
 import pytest
 
 from cli.services import SERVICE_NAMES
-from tests.support.platform import Infrastructure, Platform, RunningService
+from tests.support.platform import Infrastructure, Platform, RunningService, wait_until_ready
+
+OPERATOR_EMAIL = "operator@example.org"
+IDENTITY_ENV = {
+    "SAFEHANDS_OPERATOR_EMAILS": f"{OPERATOR_EMAIL}, second-operator@example.org",
+    "SAFEHANDS_WEB_URL": "http://web.example.test",
+    # Every test signs in from 127.0.0.1; the per-client limit has its own test.
+    "SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "10000",
+}
 
 
 @pytest.fixture(scope="module")
 def services(infra: Infrastructure) -> Iterator[dict[str, RunningService]]:
     platform = Platform(infra)
     try:
-        yield {name: platform.start(name) for name in SERVICE_NAMES}
+        identity = platform.start("identity", env=IDENTITY_ENV)
+        jwks = {"SAFEHANDS_JWKS_URL": f"{identity.url}/.well-known/jwks.json"}
+        others = {
+            name: platform.start(name, env=jwks, wait=False)
+            for name in SERVICE_NAMES
+            if name != "identity"
+        }
+        for service in others.values():
+            wait_until_ready(service)
+        yield {"identity": identity, **others}
     finally:
         platform.stop_all()

@@ -166,9 +166,11 @@ async def test_gratis_vog_and_retention_settings(
     org.define_role("buddy", role)
     org.publish_code(CODE_V1)
     answer = org.policy.get(gratis, headers=org.admin).json()
-    assert answer["eligible"] is True
-    assert answer["pillars"] == {"code_of_conduct": True, "vcp": False, "admission_policy": True}
-    assert answer["missing_pillars"] == ["vcp"]
+    # Roles alone are no admission policy: the interview step must be in use as well.
+    assert answer["eligible"] is False
+    assert answer["pillars"] == {"code_of_conduct": True, "vcp": False, "admission_policy": False}
+    assert answer["missing_pillars"] == ["vcp", "admission_policy"]
+    assert answer["works_with_vulnerable_groups"] is True
 
     # A VCP appointed in reports reaches policy as VCPAppointed: all three pillars stand.
     key = PrivateKey.generate("X25519").public_key.model_dump()
@@ -184,6 +186,19 @@ async def test_gratis_vog_and_retention_settings(
             headers=org.admin,
         )
     assert appointed.status_code == 201
+    eventually(
+        lambda: (
+            org.policy.get(gratis, headers=org.admin).json()
+            == {
+                "eligible": True,
+                "pillars": {"code_of_conduct": True, "vcp": True, "admission_policy": False},
+                "missing_pillars": ["admission_policy"],
+                "works_with_vulnerable_groups": True,
+            }
+        )
+    )
+    # The first interview puts the interview step in use: all three pillars stand.
+    assert org.interview(org.apply("buddy"), "proceed").status_code == 201
     eventually(lambda: org.policy.get(gratis, headers=org.admin).json()["missing_pillars"] == [])
 
     settings = f"/v1/orgs/{org.id}/settings"

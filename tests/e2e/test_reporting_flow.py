@@ -259,7 +259,7 @@ def test_a_receipt_derived_from_api_md_alone_finds_the_mailbox(org: Org) -> None
             ReportBody(category="bullying", description="Buitengesloten.", wants_contact=False),
             receipt=receipt,
         )
-    org.wait_for_report("vera", submission.report_id)
+    stored = org.wait_for_report("vera", submission.report_id)
 
     # API.md: HKDF-SHA256(ikm = receipt, salt = "safehands/v1/receipt", info = org_id,
     # length 128); bytes 0-31 are the mailbox secret. Typed as a person would, in groups.
@@ -270,9 +270,12 @@ def test_a_receipt_derived_from_api_md_alone_finds_the_mailbox(org: Org) -> None
     )
     answer = org.reports.post(f"/v1/orgs/{org.id}/mailbox", json={"secret": okm[:32].hex()})
     assert answer.status_code == 200, answer.text
+    # The deadlines (an addition to API.md) let the reporter see by when to expect an answer.
     assert answer.json() == {
         "report_id": submission.report_id,
         "status": "received",
+        "acknowledge_by": stored["acknowledge_by"],
+        "feedback_by": stored["feedback_by"],
         "messages": [],
     }
     stored_lookup = hashlib.sha256(okm[:32]).hexdigest()
@@ -342,12 +345,13 @@ def test_binding_moved_or_tampered_envelopes_and_foreign_access(
     with org.api("wim") as api, pytest.raises(DecryptionError):
         vcp_cli.read_case(api, org.id, moved_id, key)
 
-    # Another organisation's VCP: 404. A volunteer or admin of this one: 403. No token: 401.
+    # A VCP token of another organisation, where "wim" is no appointed VCP: 403 on every
+    # route. A volunteer or admin of this one: 403. No token: 401.
     path = f"/v1/orgs/{org.id}/reports/{original.report_id}"
     reports = services["reports"].client()
     outsider = bearer(infra.token("vcp", "org-elsewhere", "wim"))
-    assert reports.get(path, headers=outsider).status_code == 404
-    assert reports.get(f"/v1/orgs/{org.id}/reports", headers=outsider).status_code == 404
+    assert reports.get(path, headers=outsider).status_code == 403
+    assert reports.get(f"/v1/orgs/{org.id}/reports", headers=outsider).status_code == 403
     for role in ("volunteer", "admin", "coordinator"):
         token = bearer(infra.token(role, org.id))  # type: ignore[arg-type]
         assert reports.get(path, headers=token).status_code == 403, role
@@ -499,6 +503,11 @@ def test_case_steps_deadlines_from_settings_and_retention(org: Org) -> None:
 
 def test_a_vcp_releases_counts_and_the_admin_reads_them(org: Org) -> None:
     path = f"/v1/orgs/{org.id}/stats"
+    # Only an appointed VCP may release them; a never-appointed one is refused.
+    never_appointed = bearer(org.infra.token("vcp", org.id, "lot"))
+    release = {"quarter": "2025Q4", "counts": {"bullying": 2, "other": 1}}
+    assert org.reports.post(path, json=release, headers=never_appointed).status_code == 403
+    org.appoint("lot", PrivateKey.generate())
     vcp = bearer(org.infra.token("vcp", org.id, "lot"))
     quarter = quarter_of(datetime.now(UTC).date())
     release = {"quarter": "2025Q4", "counts": {"bullying": 2, "other": 1}}

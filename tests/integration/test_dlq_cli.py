@@ -1,4 +1,5 @@
-"""`safehands dlq list|replay` against the real broker, as an operator runs it."""
+"""`safehands dlq list|replay` against the real broker, as an operator runs it; a replay
+reaches the consumer that failed on the record and no other consumer of its topic."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import json
 import uuid
 from datetime import UTC, datetime
 
+from pymongo import MongoClient
 from typer.testing import CliRunner, Result
 
 from cli.main import app
 from shared.events.admission import VolunteerApplied
 from shared.messaging import dead_letters
 from shared.messaging.cloudevents import encode
+from tests.support.counter_service import COUNTERS
 from tests.support.kafka import produce, read_topic
-from tests.support.platform import Infrastructure
+from tests.support.platform import Infrastructure, Platform, eventually
 
 
 def safehands(infra: Infrastructure, *args: str) -> Result:
@@ -84,7 +87,10 @@ def test_dead_letters_are_listed_and_replayed_once_with_their_original_headers(
     )
     (record,) = records
     assert record.value == good.value and record.key == good.key
-    assert list(record.headers) == good.headers, "the original headers, without x-dlq-*"
+    assert list(record.headers) == [
+        *good.headers,
+        (dead_letters.REPLAY_FOR, b"notify"),
+    ], "the original headers, without x-dlq-*, addressed to the consumer that failed"
 
     assert "REPLAYED" in safehands(infra, "dlq", "list", origin).output
     rest = safehands(infra, "dlq", "replay", origin)
@@ -106,3 +112,68 @@ def test_dead_letters_are_listed_and_replayed_once_with_their_original_headers(
     # Replayed by the plain `dlq replay` above, like every other not yet replayed.
     assert broken["replayed"] is True and broken["reason"] == "value is not valid JSON"
     assert broken["position"] != replayed_row["position"]
+
+
+async def test_a_replay_reaches_only_the_consumer_that_failed_on_it(platform: Platform) -> None:
+    """counter and notify both consume the volunteer topic. A record only counter failed on
+    is replayed: counter applies it, notify (which had handled it) skips it."""
+    infra = platform.infra
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    volunteer = str(uuid.uuid4())
+
+    def applied() -> VolunteerApplied:
+        return VolunteerApplied(
+            org_id=org,
+            volunteer_id=volunteer,
+            application_id=str(uuid.uuid4()),
+            role_id="coach",
+            name="Anna",
+            email="anna@example.org",
+            applied_at=datetime.now(UTC),
+        )
+
+    # Same volunteer, so the same key and partition: the marker comes after the replay.
+    replayed, marker = encode(applied(), "/tests"), encode(applied(), "/tests")
+    origin = replayed.topic
+    platform.start("counter", module="tests.support.counter_service")
+    platform.start("notify")
+    await produce(
+        infra.kafka_bootstrap,
+        origin + ".dlq",
+        replayed.value,
+        replayed.key,
+        [
+            *replayed.headers,
+            (dead_letters.REASON, b"handler failed 3 times: RuntimeError: boom"),
+            (dead_letters.CONSUMER, b"counter"),
+            (dead_letters.ORIGIN_TOPIC, origin.encode()),
+            (dead_letters.ORIGIN_PARTITION, b"0"),
+            (dead_letters.ORIGIN_OFFSET, b"0"),
+            (dead_letters.FAILED_AT, datetime.now(UTC).isoformat().encode()),
+        ],
+    )
+
+    result = await asyncio.to_thread(
+        safehands, infra, "dlq", "replay", origin, "--id", replayed.event_id
+    )
+    assert result.exit_code == 0, result.output
+    assert "for counter only" in result.output
+    await produce(infra.kafka_bootstrap, origin, marker.value, marker.key, marker.headers)
+
+    def consumed_by(service: str, consumer: str) -> set[str]:
+        with MongoClient(infra.mongo_uri) as client:
+            inbox = client[f"{platform.database}_{service}"]["inbox"]
+            ids = [replayed.event_id, marker.event_id]
+            return {
+                row["event_id"]
+                for row in inbox.find({"consumer": consumer, "event_id": {"$in": ids}})
+            }
+
+    # Both have read past the replayed record once they have the marker behind it.
+    eventually(lambda: marker.event_id in consumed_by("notify", "notify"), timeout=60)
+    eventually(lambda: marker.event_id in consumed_by("counter", "counter"), timeout=60)
+    assert consumed_by("counter", "counter") == {replayed.event_id, marker.event_id}
+    assert consumed_by("notify", "notify") == {marker.event_id}, "notify applied the replay"
+    with MongoClient(infra.mongo_uri) as client:
+        counted = client[f"{platform.database}_counter"][COUNTERS].find_one({"org_id": org})
+    assert counted is not None and counted["applied"] == 2

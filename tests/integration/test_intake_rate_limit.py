@@ -6,7 +6,7 @@ import uuid
 
 from pymongo import MongoClient
 
-from services.intake.storage import RATE_LIMITS
+from shared.runtime.rate_limit import RATE_LIMITS
 from tests.support.platform import Platform
 
 LIMITS = {"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "5", "SAFEHANDS_RATE_LIMIT_PER_ORG": "3"}

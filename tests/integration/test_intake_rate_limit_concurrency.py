@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from services.intake.rate_limit import RateLimiter, Window
-from services.intake.storage import RATE_LIMITS
+from shared.runtime.rate_limit import RATE_LIMITS, Limits, RateLimiter, Window
 from shared.storage.database import Database
 from tests.support.platform import Infrastructure
 
@@ -14,7 +13,8 @@ from tests.support.platform import Infrastructure
 async def test_concurrent_first_requests_are_all_counted(infra: Infrastructure) -> None:
     db = Database(infra.mongo_uri, f"ratelimit_{uuid.uuid4().hex[:8]}", "/tests")
     try:
-        limiter = RateLimiter(db.platform_collection(RATE_LIMITS), 3600)
+        limits = Limits(per_client=1, per_org=1, window_seconds=3600, trusted_proxies=())
+        limiter = RateLimiter(db.platform_collection(RATE_LIMITS), limits, b"s" * 32)
         window = Window.containing(1_000_000.0, 3600)
         counts = await asyncio.gather(*(limiter.count("c", window) for _ in range(40)))
         # Never fewer than the requests made: a limiter may over-count, never under-count.

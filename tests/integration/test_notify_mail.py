@@ -185,6 +185,8 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
             (bob, "application_received"),
             (bob, "rejected"),
             (coordinator, "new_application"),
+            # The code is published while notify knows no VCP: the admin hears of the toolkit.
+            (admin, "code_published_without_vcp"),
         ]
     )
     eventually(lambda: all_sent(platform, org, len(expected)), timeout=60)

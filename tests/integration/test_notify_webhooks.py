@@ -8,95 +8,37 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 from pymongo import MongoClient
 
-from cli.embedded import free_port
 from shared.events import REGISTRY, Event
 from shared.events.admission import VolunteerApplied
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
 from shared.events.reports import IncidentReported
-from shared.messaging.cloudevents import encode
-from tests.support.kafka import produce, read_topic
+from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
+from tests.support.webhooks import (
+    Receiver,
+    application,
+    new_secret,
+    publish,
+    serving,
+    subscribe,
+)
 
 APPLIED = VolunteerApplied.type_name
 REPORTED = IncidentReported.type_name
 
 
-@dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    body: bytes
-    answered: int
-
-
-@dataclass
-class Receiver:
-    """An HTTP server that answers each path with scripted status codes, then 200."""
-
-    port: int = field(default_factory=free_port)
-    script: dict[str, list[int]] = field(default_factory=dict)
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def at(self, path: str) -> list[Received]:
-        with self.lock:
-            return [r for r in self.received if r.path == path]
-
-    def handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length", 0)))
-                with receiver.lock:
-                    planned = receiver.script.get(self.path, [])
-                    code = planned.pop(0) if planned else 200
-                    receiver.received.append(
-                        Received(
-                            self.path, {k.lower(): v for k, v in self.headers.items()}, body, code
-                        )
-                    )
-                self.send_response(code)
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args: Any) -> None:
-                pass
-
-        return Handler
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    receiver = Receiver()
-    server = ThreadingHTTPServer(("127.0.0.1", receiver.port), receiver.handler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def new_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    with serving(Receiver()) as running:
+        yield running
 
 
 def verify_standard_webhook(secret: str, headers: dict[str, str], body: bytes) -> None:
@@ -109,37 +51,6 @@ def verify_standard_webhook(secret: str, headers: dict[str, str], body: bytes) -
     ).decode()
     signatures = [s.split(",", 1) for s in headers["webhook-signature"].split()]
     assert any(v == "v1" and hmac.compare_digest(sig, expected) for v, sig in signatures)
-
-
-def subscribe(
-    infra: Infrastructure, notify: RunningService, org: str, url: str, types: list[str], secret: str
-) -> str:
-    with notify.client() as http:
-        answer = http.post(
-            f"/v1/orgs/{org}/webhooks",
-            json={"url": url, "event_types": types, "secret": secret},
-            headers={"Authorization": f"Bearer {infra.token('admin', org)}"},
-        )
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["webhook_id"])
-
-
-def application(org: str) -> VolunteerApplied:
-    return VolunteerApplied(
-        org_id=org,
-        volunteer_id=str(uuid.uuid4()),
-        application_id=str(uuid.uuid4()),
-        role_id="coach",
-        name="Anna",
-        email="anna@example.org",
-        applied_at=datetime.now(UTC),
-    )
-
-
-async def publish(infra: Infrastructure, event: Event) -> str:
-    record = encode(event, "/tests")
-    await produce(infra.kafka_bootstrap, record.topic, record.value, record.key, record.headers)
-    return record.event_id
 
 
 async def events_on(infra: Infrastructure, event: type[Event], org: str, count: int) -> list[dict]:  # type: ignore[type-arg]
@@ -294,7 +205,7 @@ async def test_subscriptions_are_vetted_and_a_receiver_that_keeps_failing_is_dis
 
     failed = await events_on(infra, DeliveryFailed, org, 5)
     assert len(failed) == 5 and {f["attempts"] for f in failed} == {10}
-    assert all(f["webhook_id"] == webhook and f["last_error"] == "HTTP 503" for f in failed)
+    assert all(f["webhook_id"] == webhook and f["last_error"] == "status 503" for f in failed)
 
     def subscription() -> dict:  # type: ignore[type-arg]
         with MongoClient(infra.mongo_uri) as client:

@@ -27,6 +27,10 @@ API_MD_TYPES = {
     "nl.safehands.notification.sent.v1",
     "nl.safehands.webhook.delivered.v1",
     "nl.safehands.webhook.failed.v1",
+    "nl.safehands.member.added.v1",
+    "nl.safehands.member.removed.v1",
+    "nl.safehands.advice.requested.v1",
+    "nl.safehands.advice.answered.v1",
 }
 
 # Beyond API.md (additions are allowed; changes are not): dismissing a VCP who leaves.

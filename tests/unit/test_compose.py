@@ -2,8 +2,9 @@
 
 Docker does not run on the development machines, so the compose file is validated against
 the Compose Specification schema (check-jsonschema's vendored copy) and its structure is
-checked here: one image for the four services, scalable services without fixed host ports,
-health-gated start-up, and Prometheus scraping every service.
+checked here: one image for the five services, scalable services without fixed host ports,
+health-gated start-up, Prometheus scraping every service, and the gateway (Caddy) built with
+the web app, routing to every service and refusing the bodies the services refuse.
 """
 
 from __future__ import annotations
@@ -25,11 +26,16 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 PORTS_OVERRIDE = ROOT / "deploy" / "compose.ports.yml"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 PROMETHEUS_FILE = ROOT / "deploy" / "prometheus.yml"
+CADDYFILE = ROOT / "deploy" / "Caddyfile"
 MONGO_INIT_SCRIPT = ROOT / "deploy" / "mongo" / "init-replica-set.js"
 
-APP_SERVICES = ("intake", "policy", "reports", "notify")
-# The only services that may publish host ports: the edge.
+APP_SERVICES = ("intake", "policy", "reports", "notify", "identity")
+# Services the gateway routes /api/<service>/ to.
+ROUTED_SERVICES = APP_SERVICES
+# The only services that may publish host ports: the operators' tools, on loopback only…
 EDGE_SERVICES = {"mailpit", "prometheus"}
+# …and the gateway, the one address for people, on the public HTTP and HTTPS ports.
+GATEWAY = "caddy"
 APP_PORT = 8080
 
 
@@ -125,7 +131,7 @@ def test_compose_file_uses_no_obsolete_version_key(compose: dict[str, Any]) -> N
     assert "version" not in compose
 
 
-# --- the four application services ---------------------------------------------------------
+# --- the five application services ---------------------------------------------------------
 
 
 def test_app_services_share_one_image_built_from_deploy_dockerfile(
@@ -200,7 +206,7 @@ def test_fixed_host_port_detection(entry: Any, pinned: bool) -> None:
 
 def test_only_the_edge_publishes_host_ports(services: dict[str, dict[str, Any]]) -> None:
     published = {name for name, service in services.items() if service.get("ports")}
-    assert published == EDGE_SERVICES
+    assert published == EDGE_SERVICES | {GATEWAY}
     for name in EDGE_SERVICES:
         for entry in services[name]["ports"]:
             assert str(entry).startswith("127.0.0.1:"), f"{name} is published beyond loopback"
@@ -248,13 +254,27 @@ def test_app_services_are_configured_for_the_containers(
         # The JWT public key comes from a Compose secret, mounted read-only.
         assert "jwt_public_key" in service.get("secrets", []), name
         assert env["SAFEHANDS_JWT_PUBLIC_KEY_FILE"] == "/run/secrets/jwt_public_key", name
+        # ... and beside it, identity's JWKS, so that a rotated key needs no restart.
+        assert env["SAFEHANDS_JWKS_URL"] == "http://identity:8080/.well-known/jwks.json", name
+        # Only identity holds the private key that signs tokens.
+        holds_private_key = "jwt_private_key" in service.get("secrets", [])
+        assert holds_private_key == (name == "identity"), name
+        # Replicas share the rate limiter's secret, which is never in the database.
+        assert "rate_limit_secret" in service.get("secrets", []), name
+        assert env["SAFEHANDS_RATE_LIMIT_SECRET_FILE"] == "/run/secrets/rate_limit_secret", name
         healthcheck = " ".join(service["healthcheck"]["test"])
         assert f"127.0.0.1:{APP_PORT}/readyz" in healthcheck, name
         assert "curl" not in healthcheck, f"{name}: python:slim has no curl"
     assert compose["secrets"]["jwt_public_key"]["file"] == "./deploy/secrets/jwt_public.pem"
-    notify_env = environment(services["notify"])
-    assert notify_env["SAFEHANDS_SMTP_HOST"] == "mailpit"
-    assert notify_env["SAFEHANDS_SMTP_PORT"] == "1025"
+    assert compose["secrets"]["jwt_private_key"]["file"] == "./deploy/secrets/jwt_private.pem"
+    identity_env = environment(services["identity"])
+    assert identity_env["SAFEHANDS_JWT_PRIVATE_KEY_FILE"] == "/run/secrets/jwt_private_key"
+    # notify and identity both mail: identity its own sign-in links, never over the bus.
+    for mailer in ("notify", "identity"):
+        mailer_env = environment(services[mailer])
+        assert mailer_env["SAFEHANDS_SMTP_HOST"] == "mailpit", mailer
+        assert mailer_env["SAFEHANDS_SMTP_PORT"] == "1025", mailer
+    assert compose["secrets"]["rate_limit_secret"]["file"] == "./deploy/secrets/rate_limit_secret"
 
 
 def test_app_services_only_set_settings_the_application_knows(
@@ -315,7 +335,7 @@ def test_mongo_runs_as_an_initiated_replica_set(
     assert '"mongo:27017"' in script
 
 
-def test_prometheus_discovers_every_replica_of_all_four_services(
+def test_prometheus_discovers_every_replica_of_all_five_services(
     services: dict[str, dict[str, Any]],
 ) -> None:
     prometheus = services["prometheus"]
@@ -359,3 +379,96 @@ def test_dockerignore_keeps_local_state_and_secrets_out_of_the_build_context() -
         if line.strip() and not line.startswith("#")
     }
     assert {".git", ".venv", ".safehands", ".pytest_cache", "deploy/secrets"} <= patterns
+
+
+# --- gateway ----------------------------------------------------------------------------------
+
+
+def caddyfile_variables() -> dict[str, str | None]:
+    """Each `{$NAME}` / `{$NAME:default}` of deploy/Caddyfile, with its default."""
+    found: dict[str, str | None] = {}
+    for name, default in re.findall(r"\{\$([A-Z0-9_]+)(?::([^}]*))?\}", CADDYFILE.read_text()):
+        found[name] = default or None
+    return found
+
+
+def test_gateway_image_is_the_dockerfiles_gateway_target_with_the_built_web_app(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    build = services[GATEWAY]["build"]
+    assert (ROOT / build["context"]).resolve() == ROOT
+    assert (ROOT / build["context"] / build["dockerfile"]).resolve() == DOCKERFILE
+    assert build["target"] == "gateway"
+    text = DOCKERFILE.read_text(encoding="utf-8")
+    stages = re.findall(r"^FROM\s+(\S+)\s+AS\s+(\S+)", text, flags=re.MULTILINE | re.IGNORECASE)
+    names = [name for _, name in stages]
+    assert {"web", "gateway"} <= set(names)
+    # The services' image stays the last stage, the default target, so it needs no target.
+    assert names[-1] == "runtime" and "target" not in services["policy"]["build"]
+    web_stage = text.split(" AS web", 1)[1].split("\nFROM ", 1)[0]
+    assert "npm ci" in web_stage and "npm run build" in web_stage
+    gateway_stage = text.split(" AS gateway", 1)[1].split("\nFROM ", 1)[0]
+    assert "COPY deploy/Caddyfile /etc/caddy/Caddyfile" in gateway_stage
+    assert "COPY --from=web /web/dist /srv/web" in gateway_stage
+    assert caddyfile_variables()["GATEWAY_WEB_ROOT"] == "/srv/web"
+    ignored = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert "web" not in ignored and {"web/node_modules", "web/dist"} <= set(ignored)
+
+
+def test_gateway_routes_every_service_by_its_compose_name() -> None:
+    variables = caddyfile_variables()
+    for name in ROUTED_SERVICES:
+        assert variables[f"GATEWAY_{name.upper()}_UPSTREAM"] == f"{name}:{APP_PORT}", name
+        assert f"import api_route {name} {{$GATEWAY_{name.upper()}_UPSTREAM:" in (
+            CADDYFILE.read_text()
+        ), name
+
+
+def test_gateway_refuses_exactly_the_bodies_the_services_refuse(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    from shared.limits import MAX_REQUEST_BODY_BYTES
+
+    # No default in the Caddyfile: every deployment names the one number explicitly.
+    assert caddyfile_variables()["GATEWAY_MAX_BODY_BYTES"] is None
+    env = environment(services[GATEWAY])
+    assert int(env["GATEWAY_MAX_BODY_BYTES"]) == MAX_REQUEST_BODY_BYTES
+
+
+def test_gateway_is_the_public_edge_with_automatic_https(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    gateway = services[GATEWAY]
+    assert {str(entry) for entry in gateway["ports"]} == {"80:80", "443:443", "443:443/udp"}
+    # Certificates survive a re-created container.
+    assert "caddy-data:/data" in gateway["volumes"] and "caddy-data" in compose["volumes"]
+    env = environment(gateway)
+    assert env["GATEWAY_SITE_ADDRESS"].startswith("${GATEWAY_SITE_ADDRESS")
+    assert gateway["healthcheck"]["test"]
+    assert set(gateway["depends_on"]) == set(APP_SERVICES)
+    # The gateway's variables are its own: the services refuse unknown SAFEHANDS_* names.
+    assert not any(key.startswith("SAFEHANDS_") for key in env)
+    assert not any(name.startswith("SAFEHANDS_") for name in caddyfile_variables())
+
+
+def test_caddyfile_is_valid_with_the_compose_settings(services: dict[str, dict[str, Any]]) -> None:
+    from cli.gateway import caddy_binary
+
+    env = environment(services[GATEWAY])
+    env["GATEWAY_SITE_ADDRESS"] = "safehands.example.org"
+    result = subprocess.run(
+        [caddy_binary(), "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    server = next(iter(config["apps"]["http"]["servers"].values()))
+    assert server["listen"] == [":443"], "a domain name must be served over HTTPS"

@@ -23,6 +23,11 @@ class MailKind(StrEnum):
     DEADLINE_MISSED = "deadline_missed"
     # To the organisation's admin.
     WEBHOOK_SUBSCRIPTION_DISABLED = "webhook_subscription_disabled"
+    CODE_PUBLISHED_WITHOUT_VCP = "code_published_without_vcp"
+    ADVICE_ANSWERED = "advice_answered"
+    ADVICE_APPOINTMENT_PROPOSED = "advice_appointment_proposed"
+    # To the regional centre (the operator): never the question itself.
+    ADVICE_REQUESTED = "advice_requested"
 
 
 class Language(StrEnum):
@@ -31,6 +36,16 @@ class Language(StrEnum):
 
 
 DEFAULT_LANGUAGE = Language.DUTCH
+
+
+class AdviceTopic(StrEnum):
+    """The topics of an advice request (API.md, "policy: starter documents and advice")."""
+
+    CODE_OF_CONDUCT = "code_of_conduct"
+    VCP = "vcp"
+    ADMISSION = "admission"
+    INCIDENT = "incident"
+    OTHER = "other"
 
 
 class Deadline(StrEnum):

@@ -27,6 +27,25 @@ class Volunteer:
     was_admitted: bool = False
 
 
+DEFAULT_WEB_URL = "http://127.0.0.1:8080"
+
+# Where mails point to on the web app: the admin's toolkit and advice, the operator's queue.
+TOOLKIT_PAGE = "/admin#toolkit"
+ADVICE_ANSWERS_PAGE = "/admin#advice"
+ADVICE_QUEUE_PAGE = "/operator#advice"
+
+
+@dataclass(frozen=True)
+class MailAddressing:
+    """What notify knows from its settings rather than from events."""
+
+    operator_emails: Sequence[str] = ()
+    web_url: str = DEFAULT_WEB_URL
+
+    def link(self, page: str) -> str:
+        return self.web_url.rstrip("/") + page
+
+
 @dataclass(frozen=True)
 class MailFacts:
     """What notify knows of the event's organisation when the event arrives."""
@@ -39,6 +58,7 @@ class MailFacts:
     vcp_emails: Sequence[str] = ()
     coordinator_emails: Sequence[str] = ()
     admin_emails: Sequence[str] = ()
+    addressing: MailAddressing = field(default_factory=MailAddressing)
 
     def role_title(self, role_id: str) -> str:
         # A role notify has not heard of yet is named by its id: a plain mail beats none.
@@ -51,6 +71,7 @@ class MailFacts:
             Recipient.VCP: self.vcp_emails,
             Recipient.COORDINATOR: self.coordinator_emails,
             Recipient.ADMIN: self.admin_emails,
+            Recipient.OPERATOR: self.addressing.operator_emails,
         }[recipient]
 
 
@@ -78,6 +99,8 @@ def plan_event_mails(event_type: str, data: Mapping[str, Any], facts: MailFacts)
         if route.kind is MailKind.VOLUNTEER_BACK_TO_PENDING and not (
             facts.volunteer and facts.volunteer.was_admitted
         ):
+            continue
+        if route.kind is MailKind.CODE_PUBLISHED_WITHOUT_VCP and facts.vcp_emails:
             continue
         addresses = facts.addresses(route.recipient)
         if not addresses:
@@ -120,6 +143,8 @@ def mail_fields(kind: MailKind, data: Mapping[str, Any], facts: MailFacts) -> di
     """
     if kind in _VCP_FIELDS:
         return _VCP_FIELDS[kind](data)
+    if kind in _ORGANISATION_KINDS:
+        return _organisation_fields(kind, data, facts)
     volunteer = facts.volunteer
     if volunteer is None:
         raise MailFieldError("the volunteer is unknown to notify (no application seen).")
@@ -147,6 +172,41 @@ def mail_fields(kind: MailKind, data: Mapping[str, Any], facts: MailFacts) -> di
         role_id = data.get("role_id", volunteer.role_id)
         return {**applicant, "role_title": facts.role_title(role_id)}
     raise MailFieldError(f"notify does not write {kind} mails in answer to events.")
+
+
+_ORGANISATION_KINDS = frozenset(
+    {
+        MailKind.CODE_PUBLISHED_WITHOUT_VCP,
+        MailKind.ADVICE_REQUESTED,
+        MailKind.ADVICE_ANSWERED,
+        MailKind.ADVICE_APPOINTMENT_PROPOSED,
+    }
+)
+
+
+def _organisation_fields(
+    kind: MailKind, data: Mapping[str, Any], facts: MailFacts
+) -> dict[str, object]:
+    """Mails between an organisation and the regional centre. Advice mails say that there is
+    a question or an answer, and where to read it: the events carry no text, and neither do
+    the mails (an "incident" question may hold what belongs with a VCP)."""
+    addressing = facts.addressing
+    if kind is MailKind.CODE_PUBLISHED_WITHOUT_VCP:
+        return {
+            "organisation": facts.organisation,
+            "version": data["version"],
+            "link": addressing.link(TOOLKIT_PAGE),
+        }
+    advice: dict[str, object] = {
+        "organisation": facts.organisation,
+        "advice_topic": data["advice_topic"],
+    }
+    if kind is MailKind.ADVICE_REQUESTED:
+        return {**advice, "link": addressing.link(ADVICE_QUEUE_PAGE)}
+    answered = {**advice, "link": addressing.link(ADVICE_ANSWERS_PAGE)}
+    if kind is MailKind.ADVICE_APPOINTMENT_PROPOSED:
+        return {**answered, "appointment": data["appointment"]}
+    return answered
 
 
 # Only the report id and the deadline: nothing else of a report event reaches a VCP's mail.

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from services.notify.domain.mail_kinds import DEFAULT_LANGUAGE, Deadline, Language, MailKind
+from services.notify.domain.mail_kinds import (
+    DEFAULT_LANGUAGE,
+    AdviceTopic,
+    Deadline,
+    Language,
+    MailKind,
+)
 from services.notify.domain.retry_schedule import (
     SUBSCRIPTION_DISABLE_AFTER_CONSECUTIVE_FAILED_DELIVERIES,
 )
@@ -37,6 +43,8 @@ __all__ = [
 
 _APPLICANT = frozenset({"name", "organisation"})
 _REPORT_DEADLINE = frozenset({"report_id", "deadline", "due_on"})
+# A topic and a link, never the question or the answer.
+_ADVICE = frozenset({"organisation", "advice_topic", "link"})
 
 MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.APPLICATION_RECEIVED: _APPLICANT | {"role_title"},
@@ -52,6 +60,10 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.DEADLINE_APPROACHING: _REPORT_DEADLINE,
     MailKind.DEADLINE_MISSED: _REPORT_DEADLINE,
     MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: frozenset({"webhook_id", "url_host"}),
+    MailKind.CODE_PUBLISHED_WITHOUT_VCP: frozenset({"organisation", "version", "link"}),
+    MailKind.ADVICE_REQUESTED: _ADVICE,
+    MailKind.ADVICE_ANSWERED: _ADVICE,
+    MailKind.ADVICE_APPOINTMENT_PROPOSED: _ADVICE | {"appointment"},
 }
 
 VCP_MAIL_KINDS = frozenset(
@@ -162,6 +174,28 @@ def _calendar_date(value: object, pack: LanguagePack) -> str:
     return f"{day.day} {pack.month_names[day.month - 1]} {day.year}"
 
 
+def _date_and_time(value: object, pack: LanguagePack) -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise TypeError(f"expected a date and time with a time zone, got {value!r}.")
+    local = value.astimezone(_RECIPIENTS_TIME_ZONE)
+    return f"{_calendar_date(local, pack)}, {local:%H:%M}"
+
+
+def _web_link(value: object, pack: LanguagePack) -> str:
+    link = _single_line_text(value, pack)
+    if not link.startswith(("http://", "https://")) or " " in link:
+        raise ValueError(f"expected a web address, got {value!r}.")
+    return link
+
+
+def _advice_topic(value: object, pack: LanguagePack) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected an advice topic, got {type(value).__name__}.")
+    return pack.advice_topic_names[AdviceTopic(value)]
+
+
 def _report_id(value: object, pack: LanguagePack) -> str:
     # Parsing as a UUID guarantees the value is an identifier and nothing else.
     if isinstance(value, uuid.UUID):
@@ -217,4 +251,7 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "deadline": _deadline,
     "screening_aspects": _screening_aspects,
     "missing": _admission_steps,
+    "link": _web_link,
+    "advice_topic": _advice_topic,
+    "appointment": _date_and_time,
 }

@@ -19,6 +19,8 @@ class Recipient(StrEnum):
     COORDINATOR = "coordinator"
     VCP = "vcp"
     ADMIN = "admin"
+    # The regional centre that runs the platform: SAFEHANDS_OPERATOR_EMAILS.
+    OPERATOR = "operator"
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,20 @@ class FieldEquals:
 
 
 @dataclass(frozen=True)
+class FieldIsSet:
+    """A route condition: the event data's `field` holds a value (not None)."""
+
+    field: str
+
+    def __call__(self, data: Mapping[str, object]) -> bool:
+        return data.get(self.field) is not None
+
+
+@dataclass(frozen=True)
 class MailRoute:
     recipient: Recipient
     kind: MailKind
-    when: FieldEquals | None = None
+    when: FieldEquals | FieldIsSet | None = None
 
     def applies_to(self, data: Mapping[str, object]) -> bool:
         return self.when is None or self.when(data)
@@ -71,6 +83,17 @@ MAIL_ROUTES: Mapping[str, tuple[MailRoute, ...]] = {
     ),
     "nl.safehands.volunteer.rejected.v1": (MailRoute(Recipient.APPLICANT, MailKind.REJECTED),),
     "nl.safehands.report.received.v1": (MailRoute(Recipient.VCP, MailKind.NEW_REPORT),),
+    # Only while notify knows no VCP of the organisation: the mail points to the VCP profile.
+    "nl.safehands.code.published.v1": (
+        MailRoute(Recipient.ADMIN, MailKind.CODE_PUBLISHED_WITHOUT_VCP),
+    ),
+    "nl.safehands.advice.requested.v1": (MailRoute(Recipient.OPERATOR, MailKind.ADVICE_REQUESTED),),
+    "nl.safehands.advice.answered.v1": (
+        MailRoute(Recipient.ADMIN, MailKind.ADVICE_ANSWERED, when=FieldEquals("appointment", None)),
+        MailRoute(
+            Recipient.ADMIN, MailKind.ADVICE_APPOINTMENT_PROPOSED, when=FieldIsSet("appointment")
+        ),
+    ),
     "nl.safehands.report.deadline_approaching.v1": (
         MailRoute(Recipient.VCP, MailKind.DEADLINE_APPROACHING, when=FieldEquals("missed", False)),
         MailRoute(Recipient.VCP, MailKind.DEADLINE_MISSED, when=FieldEquals("missed", True)),

@@ -4,9 +4,11 @@ An admin chooses the URL we POST to; without this check they could make the plat
 its own database, the cloud metadata service (169.254.169.254) or anything else on the
 internal network. We refuse targets whose host resolves to a non-public address.
 
-Resolving here and connecting later leaves a window in which DNS can change its answer
-(DNS rebinding). The delivery adapter should therefore run this check right before each
-delivery and, ideally, connect to one of the addresses it vetted.
+Resolving here and letting the HTTP client resolve the name again to connect would leave a
+window in which DNS can change its answer (DNS rebinding): a low-TTL name answers a public
+address to the check and 127.0.0.1 to the connection. So a delivery resolves once, with
+`vet_target`, and connects to the address it vetted (the name stays in the Host header and
+the TLS server name).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import httpx
 
@@ -111,6 +114,16 @@ def is_public_address(ip: str | IPAddress) -> bool:
     return not any(address in network for network in networks)
 
 
+@dataclass(frozen=True)
+class VettedTarget:
+    """A webhook URL and the addresses its host had when it was vetted: connect to these."""
+
+    url: httpx.URL
+    # The host as the request names it (IDNA-encoded), for the Host header and TLS SNI.
+    host: str
+    addresses: tuple[IPAddress, ...]
+
+
 def check_target_url(
     url: str,
     allow_private_networks: bool,
@@ -123,6 +136,29 @@ def check_target_url(
     `allow_private_networks` (the embedded default) keeps the URL checks but skips the
     address checks, so that local receivers work.
     """
+    _url, host, literal = _checked_url(url)
+    if allow_private_networks:
+        return
+    addresses = [literal] if literal is not None else _resolve(host, resolve)
+    _refuse_non_public(host, addresses)
+
+
+def vet_target(
+    url: str,
+    allow_private_networks: bool,
+    resolve: Resolver = resolve_host_addresses,
+) -> VettedTarget:
+    """Like `check_target_url`, but always resolve (once) and return what was vetted, so
+    that the caller connects to exactly those addresses and DNS gets no second say."""
+    parsed, host, literal = _checked_url(url)
+    addresses = [literal] if literal is not None else _resolve(host, resolve)
+    if not allow_private_networks:
+        _refuse_non_public(host, addresses)
+    return VettedTarget(parsed, host, tuple(addresses))
+
+
+def _checked_url(url: str) -> tuple[httpx.URL, str, IPAddress | None]:
+    """The parsed URL, its host, and the host as an address if it is an IP literal."""
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as error:
@@ -143,11 +179,10 @@ def check_target_url(
     literal = None if "%" in host else _ip_literal(host)
     if literal is None and not _HOSTNAME_PATTERN.fullmatch(host):
         raise UnsafeWebhookTarget(f"The webhook URL's host {host!r} is not a valid host name.")
+    return parsed, host, literal
 
-    if allow_private_networks:
-        return
 
-    addresses = [literal] if literal is not None else _resolve(host, resolve)
+def _refuse_non_public(host: str, addresses: list[IPAddress]) -> None:
     for address in addresses:
         if not is_public_address(address):
             raise UnsafeWebhookTarget(

@@ -1,17 +1,17 @@
 """Whether an organisation qualifies for the free VOG scheme (Gratis VOG).
 
 It qualifies when its volunteers work with vulnerable groups and at least two of the three
-pillars of a social-safety policy are in place.
+pillars of a social-safety policy are in place. The pillars are those of the organisation's
+checklist (`pillars.py`): the same facts, the same verdicts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.domain.vog import RoleRequirements
+from services.policy.domain.pillars import PillarFacts
 
 PILLARS_NEEDED = 2
 
@@ -41,34 +41,18 @@ class GratisVogAssessment(BaseModel):
     works_with_vulnerable_groups: bool
 
 
-def assess_gratis_vog(
-    has_published_code: bool,
-    has_vcp: bool,
-    has_admission_policy: bool,
-    works_with_vulnerable_groups: bool,
-) -> GratisVogAssessment:
-    pillars = GratisVogPillars(
-        code_of_conduct=has_published_code, vcp=has_vcp, admission_policy=has_admission_policy
-    )
+def assess_gratis_vog(facts: PillarFacts) -> GratisVogAssessment:
     in_place = {
-        Pillar.CODE_OF_CONDUCT: has_published_code,
-        Pillar.VCP: has_vcp,
-        Pillar.ADMISSION_POLICY: has_admission_policy,
+        Pillar.CODE_OF_CONDUCT: facts.code_of_conduct,
+        Pillar.VCP: facts.vcp,
+        Pillar.ADMISSION_POLICY: facts.admission_policy,
     }
     missing = tuple(pillar for pillar in Pillar if not in_place[pillar])
     enough_pillars = len(Pillar) - len(missing) >= PILLARS_NEEDED
+    vulnerable = facts.works_with_vulnerable_groups
     return GratisVogAssessment(
-        eligible=works_with_vulnerable_groups and enough_pillars,
-        pillars=pillars,
+        eligible=vulnerable and enough_pillars,
+        pillars=GratisVogPillars(**{str(pillar): present for pillar, present in in_place.items()}),
         missing_pillars=missing,
-        works_with_vulnerable_groups=works_with_vulnerable_groups,
+        works_with_vulnerable_groups=vulnerable,
     )
-
-
-def works_with_vulnerable_groups(roles: Iterable[RoleRequirements]) -> bool:
-    """An organisation's volunteers work with vulnerable groups when any role needs a VOG.
-
-    The scheme is about minors and people who depend on others; a role that works with either
-    is exactly a role that needs a VOG, so one such role is enough.
-    """
-    return any(role.vog_required for role in roles)

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.policy.admission_files import current_code_version
 from services.policy.http_routes.organisations import registered_organisation
-from services.policy.storage import CODES, ORGANISATIONS
+from services.policy.storage import CODE_DRAFTS, CODES, ORGANISATIONS
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.domain.code_of_conduct import code_sha256, next_version
@@ -22,8 +22,11 @@ from shared.runtime.service import Runtime, runtime_of
 router = APIRouter(prefix="/v1/orgs", tags=["codes of conduct"])
 
 
+MAX_CODE_LENGTH = 200_000
+
+
 class NewCode(BaseModel):
-    text: str = Field(min_length=1, max_length=200_000)
+    text: str = Field(min_length=1, max_length=MAX_CODE_LENGTH)
 
 
 class PublishedCode(BaseModel):
@@ -38,7 +41,8 @@ class CurrentCode(PublishedCode):
 @router.post(
     "/{org}/codes",
     status_code=status.HTTP_201_CREATED,
-    summary="Publish a new version of the code of conduct (admin).",
+    summary="Publish a new version of the code of conduct (admin); the draft, if any, is done"
+    " with and removed.",
     responses=errors(409),
 )
 async def publish_code(
@@ -56,6 +60,8 @@ async def publish_code(
             await uow.collection(CODES).insert_one(
                 {"version": version, "sha256": sha256, "text": body.text, "published_at": now}
             )
+            # Publishing is what the draft was for: the next draft starts from this version.
+            await uow.collection(CODE_DRAFTS).delete_one({})
             uow.publish(
                 CodeOfConductPublished(org_id=org, version=version, sha256=sha256, published_at=now)
             )

@@ -119,7 +119,8 @@ async def post_message(
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, str]:
     message_id = str(body.message_id)
-    async with runtime.unit_of_work(org) as uow:
+
+    async def work(uow: UnitOfWork) -> dict[str, str]:
         report = await _report(uow, report_id)
         check_open(report)
         reply_key = PublicKey.model_validate(report["reply_key"])
@@ -136,7 +137,10 @@ async def post_message(
             at=datetime.now(UTC),
             vcp_id=vcp.sub,
         )
-    return {"message_id": message_id}
+        return {"message_id": message_id}
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)
 
 
 class StatusChange(BaseModel):
@@ -156,7 +160,8 @@ async def change_status(
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
     target, now = CaseStatus(body.status), datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
+
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
         report = await _report(uow, report_id)
         current = CaseStatus(report["status"])
         try:
@@ -193,7 +198,10 @@ async def change_status(
             )
         if target == CaseStatus.CLOSED:
             uow.publish(ReportClosed(org_id=org, report_id=report_id, closed_at=now))
-    return case_summary({**report, **fields}, now)
+        return case_summary({**report, **fields}, now)
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)
 
 
 class KeyShare(BaseModel):
@@ -232,7 +240,7 @@ async def share_keys(
     vcp: Principal = Depends(vcp_only),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
-    async with runtime.unit_of_work(org) as uow:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
         report = await _report(uow, report_id)
         target = await uow.collection(VCPS).find_one({"vcp_id": body.vcp_id})
         if target is None:
@@ -295,9 +303,12 @@ async def share_keys(
                     org_id=org, report_id=report_id, vcp_id=body.vcp_id, shared_by=vcp.sub
                 )
             )
-    return {
-        "report_id": report_id,
-        "vcp_id": body.vcp_id,
-        "report_shared": any(collection == REPORTS for collection, _, _ in updates),
-        "messages_shared": [q["message_id"] for c, q, _ in updates if c == MESSAGES],
-    }
+        return {
+            "report_id": report_id,
+            "vcp_id": body.vcp_id,
+            "report_shared": any(collection == REPORTS for collection, _, _ in updates),
+            "messages_shared": [q["message_id"] for c, q, _ in updates if c == MESSAGES],
+        }
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)

@@ -146,7 +146,13 @@ async def cases_only_readable_by_the_leaving(uow: UnitOfWork, staying: set[str])
 @router.get("/vcp-keys", summary="The public keys to encrypt a report to (anyone).")
 async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dict[str, object]]:
     vcps = await runtime.db.tenant_collection(org, VCPS).find({}, sort=[("vcp_id", 1)])
+    # The name is public on purpose: a reporter should know who will read their report.
     return [
-        {"vcp_id": v["vcp_id"], "public_key": v["public_key"], "fingerprint": v["fingerprint"]}
+        {
+            "vcp_id": v["vcp_id"],
+            "name": v["name"],
+            "public_key": v["public_key"],
+            "fingerprint": v["fingerprint"],
+        }
         for v in vcps
     ]

@@ -7,7 +7,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from services.notify.domain.mail_kinds import MailKind
-from services.notify.domain.mail_planning import MailFacts, Volunteer, plan_event_mails
+from services.notify.domain.mail_planning import (
+    MailAddressing,
+    MailFacts,
+    Volunteer,
+    plan_event_mails,
+)
 from services.notify.domain.recipients import Recipient
 
 ANNA = Volunteer("Anna de Vries", "anna@example.org", "coach")
@@ -110,3 +115,72 @@ def test_back_to_pending_is_mailed_only_for_a_volunteer_who_was_admitted() -> No
     (mail,) = plan("volunteer.blocked.v1", lapsed, missing=["vog"]).mails
     assert mail.to == "c@example.org" and mail.kind is MailKind.VOLUNTEER_BACK_TO_PENDING
     assert "a valid VOG" in mail.text
+
+
+CENTRE = MailAddressing(
+    operator_emails=("centre@example.org", "advice@example.org"),
+    web_url="https://safehands.example.org/",
+)
+ORGANISATION = MailFacts(
+    organisation="Sportclub", language="en", admin_emails=("admin@example.org",), addressing=CENTRE
+)
+
+
+def test_a_code_published_without_a_vcp_points_the_admins_to_the_vcp_profile() -> None:
+    published = {"version": 1, "sha256": "0" * 64, "published_at": "2026-12-01T10:00:00Z"}
+
+    without_vcp = plan("code.published.v1", ORGANISATION, **published)
+    with_vcp = plan(
+        "code.published.v1",
+        MailFacts(**{**ORGANISATION.__dict__, "vcp_emails": ("v@example.org",)}),
+        **published,
+    )
+
+    assert [(m.to, m.kind) for m in without_vcp.mails] == [
+        ("admin@example.org", MailKind.CODE_PUBLISHED_WITHOUT_VCP)
+    ]
+    assert "https://safehands.example.org/admin#toolkit" in without_vcp.mails[0].text
+    assert with_vcp.mails == () and with_vcp.problems == ()
+
+
+def test_an_advice_request_mails_every_operator_address_and_no_question() -> None:
+    result = plan(
+        "advice.requested.v1",
+        ORGANISATION,
+        request_id=str(uuid.uuid4()),
+        advice_topic="incident",
+        requested_at="2026-12-01T10:00:00Z",
+    )
+
+    assert [(m.to, m.kind, m.recipient_role) for m in result.mails] == [
+        ("centre@example.org", MailKind.ADVICE_REQUESTED, Recipient.OPERATOR),
+        ("advice@example.org", MailKind.ADVICE_REQUESTED, Recipient.OPERATOR),
+    ]
+    assert "https://safehands.example.org/operator#advice" in result.mails[0].text
+    nobody = plan(
+        "advice.requested.v1",
+        MailFacts(organisation="Sportclub", language="en"),
+        request_id=str(uuid.uuid4()),
+        advice_topic="other",
+    )
+    assert nobody.mails == () and nobody.problems == (
+        "no operator address known for a advice_requested mail",
+    )
+
+
+def test_an_answer_with_an_appointment_says_when() -> None:
+    base = {
+        "request_id": str(uuid.uuid4()),
+        "advice_topic": "vcp",
+        "answered_at": "2026-12-01T10:00:00Z",
+    }
+
+    plain = plan("advice.answered.v1", ORGANISATION, **base, appointment=None)
+    meeting = plan(
+        "advice.answered.v1", ORGANISATION, **base, appointment="2026-12-08T18:30:00+00:00"
+    )
+
+    assert [m.kind for m in plain.mails] == [MailKind.ADVICE_ANSWERED]
+    assert [m.kind for m in meeting.mails] == [MailKind.ADVICE_APPOINTMENT_PROPOSED]
+    assert "8 December 2026, 19:30" in meeting.mails[0].text
+    assert all(m.to == "admin@example.org" for m in plain.mails + meeting.mails)

@@ -73,6 +73,27 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "webhook_id": "wh_01HZX",
         "url_host": "hooks.example.org",
     },
+    MailKind.CODE_PUBLISHED_WITHOUT_VCP: {
+        "organisation": "Scouting De Esch",
+        "version": 1,
+        "link": "https://safehands.example.org/admin#toolkit",
+    },
+    MailKind.ADVICE_REQUESTED: {
+        "organisation": "Scouting De Esch",
+        "advice_topic": "incident",
+        "link": "https://safehands.example.org/operator#advice",
+    },
+    MailKind.ADVICE_ANSWERED: {
+        "organisation": "Scouting De Esch",
+        "advice_topic": "vcp",
+        "link": "https://safehands.example.org/admin#advice",
+    },
+    MailKind.ADVICE_APPOINTMENT_PROPOSED: {
+        "organisation": "Scouting De Esch",
+        "advice_topic": "admission",
+        "link": "https://safehands.example.org/admin#advice",
+        "appointment": datetime(2026, 12, 8, 18, 30, tzinfo=UTC),
+    },
 }
 
 LANGUAGES = ["nl", "en"]
@@ -105,9 +126,37 @@ def test_every_kind_renders_in_both_languages(kind: MailKind, language: str) -> 
     assert mail.subject.strip() and "\n" not in mail.subject and "\r" not in mail.subject
     assert mail.text.startswith(("Hallo", "Hello")) and mail.text.endswith("\n")
     assert "{" not in mail.subject + mail.text and "}" not in mail.subject + mail.text
-    for value in SAMPLE_FIELDS[kind].values():
-        if isinstance(value, str) and kind not in VCP_MAIL_KINDS:
+    for name, value in SAMPLE_FIELDS[kind].items():
+        # A topic is named in the mail's language, not by its code.
+        if isinstance(value, str) and kind not in VCP_MAIL_KINDS and name != "advice_topic":
             assert value in mail.subject + mail.text
+
+
+@pytest.mark.parametrize(
+    ("language", "topic", "named"),
+    [("nl", "vcp", "de vertrouwenscontactpersoon"), ("en", "admission", "the admission policy")],
+)
+def test_advice_mails_name_the_topic_and_link_but_hold_no_text(
+    language: str, topic: str, named: str
+) -> None:
+    fields = {**SAMPLE_FIELDS[MailKind.ADVICE_ANSWERED], "advice_topic": topic}
+    mail = render_mail(MailKind.ADVICE_ANSWERED, language, **fields)
+
+    assert named in mail.text
+    assert "https://safehands.example.org/admin#advice" in mail.text
+    with pytest.raises(MailFieldError):
+        render_mail(MailKind.ADVICE_ANSWERED, language, **fields, question="Who did what?")
+    with pytest.raises(MailFieldError):
+        render_mail(MailKind.ADVICE_ANSWERED, language, **{**fields, "link": "javascript:x"})
+
+
+def test_an_appointment_is_shown_in_dutch_time() -> None:
+    mail = render_mail(
+        MailKind.ADVICE_APPOINTMENT_PROPOSED,
+        "en",
+        **SAMPLE_FIELDS[MailKind.ADVICE_APPOINTMENT_PROPOSED],
+    )
+    assert "8 December 2026, 19:30" in mail.subject
 
 
 @pytest.mark.parametrize("kind", list(MailKind))

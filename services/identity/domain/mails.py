@@ -1,0 +1,68 @@
+"""The texts of identity's mails, in the organisation's language (Dutch by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Language = Literal["nl", "en"]
+DEFAULT_LANGUAGE: Language = "nl"
+
+
+@dataclass(frozen=True)
+class MailText:
+    subject: str
+    text: str
+
+
+def language_of(value: object) -> Language:
+    return "en" if value == "en" else DEFAULT_LANGUAGE
+
+
+def sign_in_mail(language: Language, link: str, minutes: int) -> MailText:
+    if language == "en":
+        return MailText(
+            "Your SafeHands sign-in link",
+            f"Hello,\n\nSomeone (hopefully you) asked to sign in to SafeHands with this "
+            f"address. Open this link within {minutes} minutes to sign in:\n\n{link}\n\n"
+            f"The link works once. If you did not ask for it, you can ignore this mail.\n",
+        )
+    return MailText(
+        "Je inloglink voor SafeHands",
+        f"Hallo,\n\nIemand (hopelijk jij) wil met dit adres inloggen bij SafeHands. "
+        f"Open deze link binnen {minutes} minuten om in te loggen:\n\n{link}\n\n"
+        f"De link werkt één keer. Heb je hier niet om gevraagd, dan kun je deze mail negeren.\n",
+    )
+
+
+ROLE_NAMES: dict[Language, dict[str, str]] = {
+    "en": {"admin": "administrator", "coordinator": "coordinator"},
+    "nl": {"admin": "beheerder", "coordinator": "coördinator"},
+}
+
+
+def invitation_mail(
+    language: Language,
+    *,
+    name: str,
+    organisation: str,
+    roles: tuple[str, ...],
+    link: str,
+    sign_in_page: str,
+    days: int,
+) -> MailText:
+    role_list = " / ".join(ROLE_NAMES[language].get(role, role) for role in roles)
+    if language == "en":
+        return MailText(
+            f"You are invited to {organisation} on SafeHands",
+            f"Hello {name},\n\nYou have been added to {organisation} on SafeHands as "
+            f"{role_list}. Open this link to sign in (it works once, for {days} days):\n\n"
+            f"{link}\n\nLater, or once it has expired, ask for a new link at {sign_in_page}.\n",
+        )
+    return MailText(
+        f"Uitnodiging voor {organisation} op SafeHands",
+        f"Hallo {name},\n\nJe bent toegevoegd aan {organisation} op SafeHands als "
+        f"{role_list}. Open deze link om in te loggen (hij werkt één keer, {days} dagen "
+        f"lang):\n\n{link}\n\nLater, of als hij verlopen is, vraag je een nieuwe link aan "
+        f"op {sign_in_page}.\n",
+    )

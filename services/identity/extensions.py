@@ -1,0 +1,46 @@
+"""What identity adds to the runtime: its signing key and its mail sender."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import HTTPException, status
+
+from services.identity.mail_sender import MailSender
+from services.identity.signing import Signer
+from shared.mail.smtp import SmtpMailer
+from shared.runtime.service import Runtime
+
+
+def identity_extensions(runtime: Runtime) -> Mapping[str, Any]:
+    settings = runtime.settings
+    signer = Signer.from_settings(settings)
+    # identity trusts its own key without fetching its own JWKS.
+    runtime.token_verifier.add_key(signer.public_key)
+    return {
+        "signer": signer,
+        "mail_sender": MailSender(
+            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+        ),
+    }
+
+
+def _extension(runtime: Runtime, name: str) -> Any:
+    if name not in runtime.extensions:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "identity is still starting; please try again in a moment.",
+            headers={"Retry-After": "2"},
+        )
+    return runtime.extensions[name]
+
+
+def signer_of(runtime: Runtime) -> Signer:
+    signer: Signer = _extension(runtime, "signer")
+    return signer
+
+
+def mail_sender_of(runtime: Runtime) -> MailSender:
+    sender: MailSender = _extension(runtime, "mail_sender")
+    return sender

@@ -1,0 +1,83 @@
+"""Sessions: a chain of refresh tokens per sign-in, stored as hashes only."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pymongo import ReturnDocument
+
+from services.identity.domain.sessions import (
+    SESSION_LIFETIME,
+    RefreshVerdict,
+    hash_refresh_token,
+    new_refresh_token,
+    refresh_verdict,
+)
+from services.identity.storage import REFRESH_TOKENS
+from shared.logs import get_logger
+from shared.runtime.service import Runtime
+from shared.storage.tenancy import Document
+
+log = get_logger(__name__)
+
+
+async def _issue(
+    runtime: Runtime, email: str, chain_id: str, expires_at: datetime, now: datetime
+) -> str:
+    token, token_hash = new_refresh_token()
+    await runtime.db.platform_collection(REFRESH_TOKENS).insert_one(
+        {
+            "token_hash": token_hash,
+            "chain_id": chain_id,
+            "email": email,
+            "issued_at": now,
+            "expires_at": expires_at,
+            "used_at": None,
+            "revoked_at": None,
+        }
+    )
+    return token
+
+
+async def start_session(runtime: Runtime, email: str, now: datetime) -> str:
+    return await _issue(runtime, email, uuid.uuid4().hex, now + SESSION_LIFETIME, now)
+
+
+async def find_session(
+    runtime: Runtime, token: str, now: datetime
+) -> tuple[RefreshVerdict, Document | None]:
+    stored = await runtime.db.platform_collection(REFRESH_TOKENS).find_one(
+        {"token_hash": hash_refresh_token(token)}
+    )
+    verdict = refresh_verdict(
+        found=stored is not None,
+        used_at=stored.get("used_at") if stored else None,
+        revoked_at=stored.get("revoked_at") if stored else None,
+        expires_at=stored.get("expires_at") if stored else None,
+        now=now,
+    )
+    if verdict is RefreshVerdict.REUSED and stored is not None:
+        await revoke_chain(runtime, stored["chain_id"], now)
+        log.warning("a rotated refresh token was used again; its session is revoked")
+    return verdict, stored
+
+
+async def rotate(runtime: Runtime, stored: Document, now: datetime) -> str | None:
+    """The next token of the chain, or None when the token was used meanwhile (then it was
+    presented twice at once: treated as reuse, the chain is revoked)."""
+    retired = await runtime.db.platform_collection(REFRESH_TOKENS).find_one_and_update(
+        {"token_hash": stored["token_hash"], "used_at": None, "revoked_at": None},
+        {"$set": {"used_at": now}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if retired is None:
+        await revoke_chain(runtime, stored["chain_id"], now)
+        return None
+    return await _issue(runtime, stored["email"], stored["chain_id"], stored["expires_at"], now)
+
+
+async def revoke_chain(runtime: Runtime, chain_id: str, now: datetime) -> None:
+    await runtime.db.platform_collection(REFRESH_TOKENS).update_many(
+        {"chain_id": chain_id, "revoked_at": None}, {"$set": {"revoked_at": now}}
+    )

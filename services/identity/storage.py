@@ -1,0 +1,45 @@
+"""identity's collections.
+
+Memberships are per organisation (tenant collections), but signing in starts from an
+address alone, so they are also looked up by address across organisations: that is
+identity's purpose, and the only cross-organisation read (see `memberships_by_address`).
+Codes and refresh tokens belong to a person, not to an organisation.
+"""
+
+__all__ = ["RATE_LIMITS"]
+
+from shared.runtime.rate_limit import RATE_LIMIT_INDEXES, RATE_LIMITS
+from shared.storage.database import IndexSpec
+
+ORGANISATIONS = "organisations"
+MEMBERSHIPS = "memberships"
+PEOPLE = "people"
+SIGN_IN_CODES = "sign_in_codes"
+REFRESH_TOKENS = "refresh_tokens"
+
+# Expired codes and sessions are removed by the database a day after they stopped working.
+CLEANUP_AFTER_SECONDS = 24 * 3600
+
+INDEXES = (
+    IndexSpec(ORGANISATIONS, (), unique=True),
+    IndexSpec(MEMBERSHIPS, (("member_id", 1),), unique=True),
+    IndexSpec(MEMBERSHIPS, (("kind", 1), ("email", 1))),
+    IndexSpec(MEMBERSHIPS, (("email", 1),), tenant=False),
+    IndexSpec(PEOPLE, (("email", 1),), unique=True, tenant=False),
+    IndexSpec(SIGN_IN_CODES, (("code_hash", 1),), unique=True, tenant=False),
+    IndexSpec(
+        SIGN_IN_CODES,
+        (("expires_at", 1),),
+        tenant=False,
+        expire_after_seconds=CLEANUP_AFTER_SECONDS,
+    ),
+    IndexSpec(REFRESH_TOKENS, (("token_hash", 1),), unique=True, tenant=False),
+    IndexSpec(REFRESH_TOKENS, (("chain_id", 1),), tenant=False),
+    IndexSpec(
+        REFRESH_TOKENS,
+        (("expires_at", 1),),
+        tenant=False,
+        expire_after_seconds=CLEANUP_AFTER_SECONDS,
+    ),
+    *RATE_LIMIT_INDEXES,
+)

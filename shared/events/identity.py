@@ -1,0 +1,42 @@
+"""Events of identity: who is a member of an organisation, and with which roles.
+
+No secret ever travels here: sign-in links, codes and tokens stay inside identity (a link
+is mailed by identity itself). Addresses do not travel either; `sub` is what tokens carry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from shared.events.base import Event
+
+MemberRole = Literal["admin", "coordinator", "vcp", "volunteer"]
+
+
+class MemberAdded(Event):
+    """A person became a member, or an existing member got more roles (`roles` is then
+    every role they hold now)."""
+
+    type_name: ClassVar[str] = "nl.safehands.member.added.v1"
+    key_field: ClassVar[str] = "member_id"
+    member_id: str
+    # What their access tokens carry as `sub`: the member_id of an admin or coordinator,
+    # the vcp_id of a VCP, the volunteer_id of a volunteer.
+    sub: str
+    roles: list[MemberRole]
+    added_at: datetime
+
+
+class MemberRemoved(Event):
+    """A membership ended: removed by an admin, a VCP dismissed, a volunteer's data erased.
+    The person's refresh tokens stop working for this organisation at once."""
+
+    type_name: ClassVar[str] = "nl.safehands.member.removed.v1"
+    key_field: ClassVar[str] = "member_id"
+    member_id: str
+    sub: str
+    removed_at: datetime
+
+
+EVENTS: tuple[type[Event], ...] = (MemberAdded, MemberRemoved)

@@ -1,0 +1,85 @@
+"""A limit on every request body, enforced while the body streams in.
+
+Content-Length alone is no limit: a chunked body has none, and a client may send more than
+it declared. So the bytes are counted as they arrive, and the request is refused with 413
+as soon as the limit is passed, before the rest is read (or, when the declared length is
+already too large, before any of it is read).
+"""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, status
+from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Any JSON body a route takes, except an envelope's, is far below this.
+DEFAULT_MAX_BODY_BYTES = 1 << 20
+
+
+def _sentence(limit: int) -> str:
+    return f"The request body is larger than the {limit} bytes this service accepts; send less."
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` once the body passes the limit. An HTTPException, so that
+    FastAPI, which reads the body, answers it as one (413 with the sentence)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status.HTTP_413_CONTENT_TOO_LARGE, _sentence(limit))
+
+
+def _too_large(limit: int) -> JSONResponse:
+    # The rest of the body is never read, so the connection cannot carry another request.
+    return JSONResponse(
+        {"detail": _sentence(limit)},
+        status_code=status.HTTP_413_CONTENT_TOO_LARGE,
+        headers={"Connection": "close"},
+    )
+
+
+def _declared_length(scope: Scope) -> int | None:
+    value = Headers(scope=scope).get("content-length")
+    if value is None or not value.isdigit():
+        return None
+    return int(value)
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _declared_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await _too_large(self.max_bytes)(scope, receive, send)
+            return
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, watched_send)
+        except BodyTooLarge:
+            # Read outside a route (which would have answered it itself).
+            if response_started:
+                raise
+            await _too_large(self.max_bytes)(scope, receive, send)

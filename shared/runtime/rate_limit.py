@@ -1,0 +1,185 @@
+"""Rate limits for anonymous routes, shared by every instance of a service through MongoDB.
+
+A reusable FastAPI dependency: `dependencies=[Depends(rate_limited("reports"))]` on a route
+of a service whose definition says `rate_limited=True`. A route under `/v1/orgs/{org}` is
+limited per organisation and per client; a route without an organisation (sign-in) per
+client only.
+
+Fixed windows: one counter document per (scope, organisation or client, window), incremented
+atomically, so several instances count together. The counters expire by themselves (TTL).
+
+The client's address is needed only to tell clients apart. It is never stored or logged:
+the counter's key is an HMAC of it under a key derived per window from a secret setting
+that the instances share (`SAFEHANDS_RATE_LIMIT_SECRET`) and that is never written to the
+database. A copy of the database therefore cannot be matched against candidate addresses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import HTTPException, Request, status
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from shared.runtime.client_address import IPNetwork, client_address, client_identity
+from shared.runtime.openapi import answers
+from shared.settings import Settings, SettingsError
+from shared.storage.database import IndexSpec
+from shared.storage.tenancy import Document
+
+# Not per organisation: a client is limited across all organisations. Expired windows go by
+# themselves (TTL on `expires_at`).
+RATE_LIMITS = "rate_limits"
+RATE_LIMIT_INDEXES = (
+    IndexSpec(RATE_LIMITS, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
+)
+MIN_SECRET_LENGTH = 32
+
+
+def create_rate_limit_secret(path: Path) -> None:
+    """Create the local secret once (as `safehands up` does for the JWT keys); kept after."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(secrets.token_hex(32) + "\n")
+
+
+def load_rate_limit_secret(settings: Settings) -> bytes:
+    """The shared secret: the setting itself, else the file it names (by default
+    `<DATA_DIR>/keys/rate_limit_secret`, which `safehands up` creates)."""
+    if settings.rate_limit_secret is not None:
+        secret = settings.rate_limit_secret.get_secret_value().strip()
+        where = "SAFEHANDS_RATE_LIMIT_SECRET"
+    else:
+        path = settings.rate_limit_secret_path
+        try:
+            secret = path.read_text().strip()
+        except FileNotFoundError:
+            raise SettingsError(
+                f"The rate-limit secret file {path} does not exist: run `safehands up` once "
+                f"to create it, or set SAFEHANDS_RATE_LIMIT_SECRET (the same on every instance)."
+            ) from None
+        where = str(path)
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"The rate-limit secret in {where} is too short: use at least "
+            f"{MIN_SECRET_LENGTH} random characters."
+        )
+    return secret.encode()
+
+
+@dataclass(frozen=True)
+class Window:
+    index: int
+    ends_at: float
+
+    @classmethod
+    def containing(cls, now: float, seconds: int) -> Window:
+        index = math.floor(now / seconds)
+        return cls(index=index, ends_at=(index + 1) * seconds)
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_client: int
+    per_org: int
+    window_seconds: int
+    trusted_proxies: Sequence[IPNetwork]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            per_client=settings.rate_limit_per_client,
+            per_org=settings.rate_limit_per_org,
+            window_seconds=settings.rate_limit_window_seconds,
+            trusted_proxies=settings.trusted_proxy_networks,
+        )
+
+
+class RateLimiter:
+    def __init__(self, counters: AsyncCollection[Document], limits: Limits, secret: bytes) -> None:
+        self._counters = counters
+        self.limits = limits
+        self._secret = secret
+
+    def _window_key(self, window: Window) -> bytes:
+        """The window's HMAC key, the same on every instance, never stored: once the
+        window is over, no key to it exists anywhere but in the secret."""
+        label = f"safehands/rate-limit/{self.limits.window_seconds}/{window.index}"
+        return hmac.new(self._secret, label.encode(), hashlib.sha256).digest()
+
+    def client_key(self, identity: str, window: Window) -> str:
+        return hmac.new(self._window_key(window), identity.encode(), hashlib.sha256).hexdigest()
+
+    async def count(self, counter: str, window: Window) -> int:
+        """Add one to `counter` in `window` and return the new count."""
+        doc_id = f"{counter}:{window.index}"
+        for _attempt in range(3):
+            try:
+                doc = await self._counters.find_one_and_update(
+                    {"_id": doc_id},
+                    {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": _at(window.ends_at)}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            except DuplicateKeyError:
+                # Two first requests raced on the upsert; the next try finds the document.
+                continue
+            # Under concurrent first requests the server may answer the upsert without the
+            # document (seen on SecantusDB). Trying again may count this request twice: a
+            # rate limit errs on the side of counting too much, never too little.
+            if doc is not None:
+                return int(doc["count"])
+        raise RuntimeError("rate-limit counter could not be created")
+
+    async def admit(self, scope: str, org: str | None, identity: str) -> float | None:
+        """None when the request may go ahead, else the seconds until it may be retried.
+        Without an organisation (a route outside `/v1/orgs/{org}`) only the client counts."""
+        window = Window.containing(time.time(), self.limits.window_seconds)
+        client = self.client_key(identity, window)
+        if await self.count(f"{scope}:client:{client}", window) > self.limits.per_client:
+            return window.ends_at - time.time()
+        if org is not None and await self.count(f"{scope}:org:{org}", window) > self.limits.per_org:
+            return window.ends_at - time.time()
+        return None
+
+
+def _at(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def rate_limited(scope: str) -> Callable[[Request], Awaitable[None]]:
+    """A FastAPI dependency that refuses with 429 once the client or the organisation (the
+    path's `{org}`, if the route has one) made too many requests of `scope` in the window."""
+
+    @answers(429)
+    async def dependency(request: Request) -> None:
+        limiter = request.app.state.runtime.rate_limiter
+        if not isinstance(limiter, RateLimiter):
+            raise RuntimeError("the service uses rate_limited() without rate_limited=True")
+        address = client_address(
+            request.client.host if request.client else None,
+            request.headers.getlist("x-forwarded-for"),
+            limiter.limits.trusted_proxies,
+        )
+        org = request.path_params.get("org")
+        retry_after = await limiter.admit(scope, org, client_identity(address))
+        if retry_after is not None:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                "Too many requests from you or for this organisation; please try again later.",
+                headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
+            )
+
+    return dependency

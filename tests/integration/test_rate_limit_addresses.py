@@ -1,0 +1,101 @@
+"""The rate limiter's counters do not lead back to a reporter's address, and it counts the
+client the gateway names (only the gateway), IPv6 clients by their /64."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from pymongo import MongoClient
+
+from tests.support.platform import Platform
+
+BODY = {"role_id": "coach", "name": "Anna", "email": "anna@example.org"}
+REPORTER = "203.0.113.57"
+
+
+def _values(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _values(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _values(item)
+    else:
+        yield value
+
+
+def test_the_database_alone_does_not_lead_back_to_an_address(platform: Platform) -> None:
+    intake = platform.start("intake")
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    with intake.client() as http:
+        for _ in range(3):
+            answer = http.post(
+                f"/v1/orgs/{org}/applications", json=BODY, headers={"X-Forwarded-For": REPORTER}
+            )
+            assert answer.status_code == 404  # unknown organisation, but counted
+        http.post(f"/v1/orgs/{org}/reports", json={})  # from the peer itself (no header)
+
+    with MongoClient(platform.infra.mongo_uri) as client:
+        database = client[f"{platform.database}_intake"]
+        documents = [
+            doc for name in database.list_collection_names() for doc in database[name].find()
+        ]
+    stored = {v for doc in documents for v in _values(doc)}
+    texts = {str(v) for v in stored if isinstance(v, str)}
+    assert any(":client:" in text for text in texts), "the clients were counted"
+    # Everything stored that could serve as a key, and no key at all (a bare hash).
+    keys = [bytes(v) for v in stored if isinstance(v, bytes) and len(v) >= 16]
+    keys += [v.encode() for v in texts] + [b""]
+    candidates = [
+        str(address)
+        for network in ("203.0.113.0/24", "127.0.0.0/24")
+        for address in ipaddress.ip_network(network)
+    ]
+    found = []
+    for candidate in candidates:
+        plain = candidate.encode()
+        digests = {hashlib.sha256(plain).hexdigest()}
+        digests |= {hmac.new(key, plain, hashlib.sha256).hexdigest() for key in keys}
+        if any(digest in text for digest in digests for text in texts):
+            found.append(candidate)
+    assert found == [], "an address was recovered from the database alone"
+    assert not any(REPORTER in text or "127.0.0.1" in text for text in texts)
+
+
+def _apply(platform_intake: Any, org: str, forwarded_for: str | None) -> int:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    with platform_intake.client() as http:
+        answer = http.post(f"/v1/orgs/{org}/applications", json=BODY, headers=headers)
+        return int(answer.status_code)
+
+
+def test_clients_behind_the_gateway_are_counted_apart_and_ipv6_per_64(
+    platform: Platform,
+) -> None:
+    intake = platform.start("intake", env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "2"})
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    # The test talks to intake over loopback, as the gateway does: its header is believed.
+    assert [_apply(intake, org, "198.51.100.1") for _ in range(3)] == [404, 404, 429]
+    assert _apply(intake, org, "198.51.100.2") == 404, "another client behind the gateway"
+    assert [_apply(intake, org, "2001:db8:1:2::5") for _ in range(2)] == [404, 404]
+    assert _apply(intake, org, "2001:db8:1:2:ffff::9") == 429, "the same /64"
+    assert _apply(intake, org, "2001:db8:1:3::5") == 404, "another /64"
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(platform: Platform) -> None:
+    intake = platform.start(
+        "intake",
+        env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "2", "SAFEHANDS_TRUSTED_PROXIES": "192.0.2.1/32"},
+    )
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    # Loopback is not a trusted proxy here: a made-up header does not make a new client.
+    assert _apply(intake, org, "198.51.100.7") == 404
+    assert _apply(intake, org, "198.51.100.8") == 404
+    assert _apply(intake, org, "198.51.100.9") == 429
+    assert _apply(intake, org, None) == 429
