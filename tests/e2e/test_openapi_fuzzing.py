@@ -69,6 +69,11 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     ("POST /v1/orgs/{org}/stats", "positive_data_acceptance", 422): (
         "a quarter that has ended, counts of the known categories"
     ),
+    ("POST /v1/sign-in", "positive_data_acceptance", 422): (
+        f"{EMAIL}; `next` a path of the web app"
+    ),
+    # A code is valid only as the service issued it (by mail), once, for 15 minutes.
+    ("POST /v1/sign-in/exchange", "positive_data_acceptance", 400): "a code it issued",
     ("POST /v1/orgs/{org}/webhooks", "positive_data_acceptance", 422): (
         "a target that resolves to an address that may be reached, a secret of 24 to 64 bytes"
     ),
