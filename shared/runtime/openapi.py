@@ -143,6 +143,11 @@ def _document_errors(app: FastAPI, document: dict[str, Any]) -> None:
             if "422" in responses:
                 # Replaces FastAPI's HTTPValidationError: the services answer a sentence.
                 responses["422"] = _error_response(422)
+            # A token that is read when sent (a service's membership check) but not required:
+            # the empty requirement says so, or clients would believe it mandatory.
+            security = operation.get("security")
+            if 401 not in statuses and security and {} not in security:
+                security.insert(0, {})
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas[ERROR_SCHEMA] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
     for unused in ("HTTPValidationError", "ValidationError"):
