@@ -30,7 +30,7 @@ from services.reports.http_routes.conversation import (
     check_message_envelope,
     check_open,
 )
-from services.reports.storage import CASE_SETTINGS, MESSAGES, REPORTS, VCPS
+from services.reports.storage import CASE_SETTINGS, MESSAGES, REPORTS, VCPS, VCPS_AWAITING_KEY
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import Envelope, PublicKey, Recipient
@@ -230,6 +230,13 @@ async def share_keys(
     async with runtime.unit_of_work(org) as uow:
         report = await _report(uow, report_id)
         target = await uow.collection(VCPS).find_one({"vcp_id": body.vcp_id})
+        if target is None and await uow.collection(VCPS_AWAITING_KEY).find_one(
+            {"vcp_id": body.vcp_id}
+        ):
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                f"VCP {body.vcp_id} has not set a key yet: share the case once they have.",
+            )
         if target is None:
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
