@@ -235,8 +235,20 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
         early = reporter.submit_report(anonymous, org.id, BODY)
     stored = org.wait_for_report("anna", early.report_id)
     assert [r["key_id"] for r in stored["envelope"]["recipients"]] == [anna.fingerprint]
-    # He is appointed, though: his token works (he can sign in to make his key).
-    assert org.reports.get(f"/v1/orgs/{org.id}/reports", headers=org.vcp("bram")).status_code == 200
+    # He is appointed, though: his token works to see who the VCPs are and to set his key,
+    # but opens no case before he can read it.
+    mine = org.reports.get(f"/v1/orgs/{org.id}/vcps", headers=org.vcp("bram"))
+    assert mine.status_code == 200 and {v["vcp_id"] for v in mine.json()} == {"anna", "bram"}
+    for method, path in (
+        ("GET", "/reports"),
+        ("GET", f"/reports/{early.report_id}"),
+        ("POST", f"/reports/{early.report_id}/status"),
+        ("POST", "/stats"),
+    ):
+        closed = org.reports.request(
+            method, f"/v1/orgs/{org.id}{path}", headers=org.vcp("bram"), json={}
+        )
+        assert closed.status_code == 403 and "key" in closed.json()["detail"], (path, closed.text)
     # Nobody can hand a case to him yet.
     refused = org.reports.post(
         f"/v1/orgs/{org.id}/reports/{early.report_id}/keys",
@@ -284,6 +296,7 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
         anna.fingerprint,
         bram.fingerprint,
     }
+    assert org.reports.get(f"/v1/orgs/{org.id}/reports", headers=org.vcp("bram")).status_code == 200
     with org.api("bram") as api:
         assert vcp_cli.read_case(api, org.id, submitted.report_id, bram).report == BODY
         # The early report is not his to read until Anna hands it over.

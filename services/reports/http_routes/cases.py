@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from services.reports.appointments import require_vcp_with_key
 from services.reports.case_documents import (
     case_summary,
     load_case_settings,
@@ -31,7 +32,6 @@ from services.reports.http_routes.conversation import (
     check_open,
 )
 from services.reports.storage import CASE_SETTINGS, MESSAGES, REPORTS, VCPS, VCPS_AWAITING_KEY
-from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import Envelope, PublicKey, Recipient
 from shared.events.reports import (
@@ -45,7 +45,7 @@ from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/reports", tags=["cases (VCP)"])
-vcp_only = require_org_role("vcp")
+vcp_only = require_vcp_with_key()
 
 
 def _not_found(report_id: str) -> HTTPException:
