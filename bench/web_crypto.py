@@ -71,7 +71,7 @@ BENCH_HTML = """<!doctype html>
 <html><head><meta charset="utf-8"><title>web crypto bench</title></head>
 <body><script type="module" src="./entry.ts"></script></body></html>
 """
-BENCH_ENTRY = """import { seal } from "@crypto";
+BENCH_ENTRY = """import { deriveFromReceipt, formatReceipt, messageContext, newReceipt, normaliseReceipt, open, reportContext, seal } from "@crypto";
 
 async function sealBench(body: unknown, context: string, keys: never[], runs: number) {
   for (let i = 0; i < 5; i++) await seal(body, context, keys);
@@ -84,7 +84,10 @@ async function sealBench(body: unknown, context: string, keys: never[], runs: nu
   return { times, envelope: await seal(body, context, keys) };
 }
 
+// What the reporter's pages use, kept in the bundle so its size can be read off.
+const used = { deriveFromReceipt, formatReceipt, messageContext, newReceipt, normaliseReceipt, open, reportContext };
 (window as unknown as Record<string, unknown>).sealBench = sealBench;
+(window as unknown as Record<string, unknown>).reporterCrypto = used;
 document.title = "ready";
 """
 BENCH_CONFIG = """export default {
@@ -291,7 +294,10 @@ async def _measure(runs: int, bench_out: Path, dist: Path) -> None:
         total = sum(_gzip_size(f) for f in files) / 1000
         print(f"  {label}: {total:.1f} KB in {len(files)} files")
     crypto_only = sum(_gzip_size(f) for f in _reachable_js(bench_out, lazy=True)) / 1000
-    print(f"  web/src/crypto alone (seal and open, both suites): {crypto_only:.1f} KB")
+    print(
+        f"  web/src/crypto as the reporter's pages use it (seal, open, receipts): "
+        f"{crypto_only:.1f} KB"
+    )
     upper = sum(_gzip_size(f) for f in _reachable_js(dist, lazy=True)) / 1000
     verdict = "within" if upper <= AIM_KB else "OVER"
     print(f"  aim: at most {AIM_KB} KB on reporter pages — the upper bound is {verdict} it")

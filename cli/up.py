@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 import urllib.request
@@ -35,8 +36,41 @@ class Stop(Exception):
     pass
 
 
-def _raise_stop(_signum: int, _frame: object) -> None:
-    raise Stop
+# Signals this close to the first are the same request: `make` passes its SIGTERM on to
+# `safehands up`, which also got it as a member of make's process group.
+SAME_REQUEST_SECONDS = 1.0
+
+
+class Shutdown:
+    """SIGINT, SIGTERM or SIGHUP stop the platform. The first one stops the children in order
+    (services first, while broker and database still run). A later one hurries: it kills
+    every child that still runs, and the stop still waits for each, so none is left behind.
+    Should `safehands up` itself be killed, its children get SIGTERM from the kernel
+    (PR_SET_PDEATHSIG, see `ChildProcess.start`)."""
+
+    def __init__(self, children: list[ChildProcess]) -> None:
+        self.children = children
+        self.requested_at: float | None = None
+
+    def install(self) -> None:
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, self.on_signal)
+
+    def begin(self) -> None:
+        """From now on a signal hurries the stop; it never interrupts it."""
+        if self.requested_at is None:
+            self.requested_at = time.monotonic()
+
+    def on_signal(self, _signum: int, _frame: object) -> None:
+        if self.requested_at is None:
+            self.begin()
+            raise Stop
+        if time.monotonic() - self.requested_at < SAME_REQUEST_SECONDS:
+            return
+        # No printing or waiting here: the main thread may be inside either.
+        os.write(2, "Hurrying: killing what still runs…\n".encode())
+        for child in self.children:
+            child.kill_now()
 
 
 def _service_ready(port: int) -> bool:
@@ -173,27 +207,30 @@ def up(
         **{id(c): f"127.0.0.1:{c.port}" for c in infrastructure},
         **{id(c): f"http://127.0.0.1:{c.port}  (docs: /docs)" for c in services},
     }
-    signal.signal(signal.SIGTERM, _raise_stop)
     started: list[ChildProcess] = []
+    shutdown = Shutdown(started)
+    shutdown.install()
     try:
         for child in infrastructure:
-            child.start()
+            # Listed before it starts, so a signal during its start still stops it.
             started.append(child)
+            child.start()
             wait_for_port(child, timeout=60)
-        gateway.start()
         started.append(gateway)
+        gateway.start()
         wait_for_port(gateway, timeout=30)
         for child in services:
-            child.start()
             started.append(child)
+            child.start()
         console.print(f"Logs are in {log_dir}; data in {data_dir}.")
         _supervise([gateway, *infrastructure], services, where)
-    except (KeyboardInterrupt, Stop):
-        console.print("Stopping…")
+    except Stop:
+        console.print("Stopping… (again to hurry)")
     except (RuntimeError, TimeoutError) as exc:
         console.print(str(exc))
         raise typer.Exit(1) from None
     finally:
+        shutdown.begin()
         # Services first, so they finish their work while broker and database still run.
         for child in reversed(started):
             child.stop()

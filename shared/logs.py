@@ -88,6 +88,11 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # Python warnings (a library's deprecation notice) become records of the `py.warnings`
     # logger, so they arrive as JSON lines too and never break the log stream with plain text.
     logging.captureWarnings(True)
+    # FastStream installs its own plain-text handler on import (and stops propagation),
+    # which would write between the JSON lines: send its records through ours instead.
+    faststream = logging.getLogger("faststream")
+    faststream.handlers.clear()
+    faststream.propagate = True
     # Access logs would carry client addresses; reporters must stay untraceable.
     logging.getLogger("uvicorn.access").disabled = True
     structlog.contextvars.bind_contextvars(service=service)

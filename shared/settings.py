@@ -44,6 +44,8 @@ class Settings(BaseSettings):
 
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_database: str = "safehands"
+    # The longest any one database operation may take (pymongo's timeoutMS).
+    mongo_timeout_ms: int = Field(default=10_000, ge=100, le=600_000)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)

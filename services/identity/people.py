@@ -46,12 +46,12 @@ async def person_id_of(runtime: Runtime, address: str) -> str:
 
 
 async def current_memberships(runtime: Runtime, address: str) -> list[Membership]:
-    rows = await membership_rows(runtime, address)
+    rows = [membership_from(row) for row in await membership_rows(runtime, address)]
     operators = runtime.settings.operators
-    if not rows and address not in operators:
-        return []
-    person_id = await person_id_of(runtime, address)
-    return memberships_of(address, operators, person_id, [membership_from(r) for r in rows])
+    # Only an operator gets a person id (their `sub`): nobody else's address is kept beyond
+    # their memberships, so erasing a volunteer's membership erases their address.
+    person_id = await person_id_of(runtime, address) if address in operators else ""
+    return memberships_of(address, operators, person_id, rows)
 
 
 async def organisation_facts(runtime: Runtime, org_id: str | None) -> tuple[str, Language]:

@@ -6,6 +6,9 @@ identity's purpose, and the only cross-organisation read (see `memberships_by_ad
 Codes and refresh tokens belong to a person, not to an organisation.
 """
 
+__all__ = ["RATE_LIMITS"]
+
+from shared.runtime.rate_limit import RATE_LIMIT_INDEXES, RATE_LIMITS
 from shared.storage.database import IndexSpec
 
 ORGANISATIONS = "organisations"
@@ -13,7 +16,6 @@ MEMBERSHIPS = "memberships"
 PEOPLE = "people"
 SIGN_IN_CODES = "sign_in_codes"
 REFRESH_TOKENS = "refresh_tokens"
-RATE_LIMITS = "rate_limits"
 # VCPs appointed without a key, to be mailed an invitation (with a sign-in link) by the
 # `vcp_invitations` job: the event handler only notes them, as the link must not exist
 # before the membership is committed, and never travels anywhere but in the mail.
@@ -45,7 +47,7 @@ INDEXES = (
         tenant=False,
         expire_after_seconds=CLEANUP_AFTER_SECONDS,
     ),
-    IndexSpec(RATE_LIMITS, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
+    *RATE_LIMIT_INDEXES,
     IndexSpec(VCP_INVITATIONS, (("vcp_id", 1),), unique=True),
     # The job looks for unsent ones across organisations (sent_at None).
     IndexSpec(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, EmailStr, Field
 from services.intake.read_model import known_role
 from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
 from shared.events.admission import VolunteerApplied
+from shared.runtime.openapi import errors
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
@@ -35,6 +36,7 @@ class Accepted(BaseModel):
     status_code=status.HTTP_202_ACCEPTED,
     summary="Apply for a role (anyone; rate-limited per organisation and per client).",
     dependencies=[Depends(rate_limited("applications"))],
+    responses=errors(404),
 )
 async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_of)) -> Accepted:
     application_id, volunteer_id = str(uuid.uuid4()), str(uuid.uuid4())

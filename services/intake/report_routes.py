@@ -19,6 +19,7 @@ from pymongo.errors import DuplicateKeyError
 from services.intake.vcp_keys import KNOWN_VCP_KEYS, RECEIVED_REPORTS, current_vcp_keys
 from shared.crypto import Envelope, PublicKey
 from shared.events.reports import IncidentReported
+from shared.runtime.openapi import errors
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
@@ -50,6 +51,7 @@ def _unprocessable(detail: str) -> HTTPException:
     status_code=status.HTTP_202_ACCEPTED,
     summary="Submit an encrypted report (anyone, no token; rate-limited).",
     dependencies=[Depends(rate_limited("reports"))],
+    responses=errors(404, 409),
 )
 async def submit_report(
     org: str, body: ReportSubmission, runtime: Runtime = Depends(runtime_of)

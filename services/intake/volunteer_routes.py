@@ -21,6 +21,7 @@ from shared.domain.calendar import today
 from shared.domain.code_of_conduct import signature_matches
 from shared.domain.vog import VOGFacts, check_vog_handed_in
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/volunteers/{volunteer_id}", tags=["admission steps"])
@@ -52,6 +53,7 @@ class Recorded(BaseModel):
     "/interview",
     status_code=status.HTTP_201_CREATED,
     summary="Record the intake interview's outcome (coordinator).",
+    responses=errors(409),
 )
 async def record_interview(
     org: str,
@@ -94,6 +96,7 @@ async def record_interview(
     "/signature",
     status_code=status.HTTP_201_CREATED,
     summary="Sign the current code of conduct (the volunteer, or a coordinator for a paper one).",
+    responses=errors(409),
 )
 async def sign_code(
     org: str,

@@ -22,7 +22,7 @@ from shared.storage.tenancy import Document
 
 log = get_logger(__name__)
 
-# Longer than an SMTP exchange can take (its timeout is 30 s), so no live claim runs out.
+# Longer than an SMTP send can take (SMTP_SEND_DEADLINE_SECONDS), so no live claim runs out.
 CLAIM_LEASE = timedelta(seconds=90)
 
 

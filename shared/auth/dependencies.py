@@ -78,6 +78,7 @@ async def current_principal(
     return principal
 
 
+@answers(403)
 async def refuse_former_members(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, status
 from shared.catalogue.asyncapi import asyncapi_document
 from shared.catalogue.json_schemas import event_schema
 from shared.events import REGISTRY, UnknownEventType
+from shared.runtime.openapi import errors
 
 router = APIRouter(tags=["event catalogue"])
 
@@ -27,6 +28,7 @@ async def asyncapi() -> dict[str, Any]:
 @router.get(
     "/asyncapi/schemas/{event_type}",
     summary="JSON Schema (Draft 2020-12) of one event type's payload.",
+    responses=errors(404),
 )
 async def schema(event_type: str) -> dict[str, Any]:
     try:

@@ -52,6 +52,30 @@ def b64url_length(n_bytes: int) -> int:
     return (4 * n_bytes + 2) // 3
 
 
+# For JSON Schema: base64url text without padding (lengths given beside it).
+B64URL_PATTERN: Final = r"^[A-Za-z0-9_-]+$"
+# The last character of a canonical encoding, by how many bytes the last group holds:
+# its unused low bits are zero (see b64url_decode).
+_LAST_CHAR: Final = {
+    remainder: "".join(c for i, c in enumerate(_B64URL_ALPHABET) if not i & mask)
+    for remainder, mask in _UNUSED_BITS_MASK.items()
+}
+
+
+def b64url_exact_pattern(*byte_lengths: int) -> str:
+    """A regular expression for the canonical base64url text of exactly one of
+    `byte_lengths` bytes, so that a JSON Schema states what b64url_decode accepts."""
+    forms = []
+    for n_bytes in sorted(set(byte_lengths)):
+        length = b64url_length(n_bytes)
+        remainder = length % 4
+        if remainder:
+            forms.append(f"[A-Za-z0-9_-]{{{length - 1}}}[{_LAST_CHAR[remainder]}]")
+        else:
+            forms.append(f"[A-Za-z0-9_-]{{{length}}}")
+    return "^(?:" + "|".join(forms) + ")$"
+
+
 def normalize_base32(text: str, length: int, what: str) -> str:
     """Upper-case, drop whitespace and dashes, and check for `length` RFC 4648 base32 chars.
 

@@ -21,7 +21,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shared.crypto.encoding import b64url_decode, b64url_encode, b64url_length
+from shared.crypto.encoding import (
+    B64URL_PATTERN,
+    b64url_decode,
+    b64url_encode,
+    b64url_exact_pattern,
+    b64url_length,
+)
 from shared.crypto.errors import DecryptionError
 from shared.crypto.keys import (
     AEAD_TAG_LEN,
@@ -32,7 +38,13 @@ from shared.crypto.keys import (
     SuiteName,
     hpke_suite,
 )
-from shared.crypto.padding import is_valid_padded_size, pad, padded_size, unpad
+from shared.crypto.padding import (
+    MIN_PADDED_LEN,
+    is_valid_padded_size,
+    pad,
+    padded_size,
+    unpad,
+)
 
 ENVELOPE_VERSION: Final = 1
 NONCE_LEN: Final = 12
@@ -87,7 +99,12 @@ class Recipient(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key_id: str = Field(pattern=r"^[0-9a-f]{32}$")
-    sealed_key: str = Field(max_length=b64url_length(max(SEALED_KEY_LEN.values())))
+    # The schema says the lengths of every suite; which one goes with the envelope's suite
+    # is checked by Envelope (a relation JSON Schema cannot state).
+    sealed_key: str = Field(
+        max_length=b64url_length(max(SEALED_KEY_LEN.values())),
+        pattern=b64url_exact_pattern(*SEALED_KEY_LEN.values()),
+    )
 
     @field_validator("sealed_key")
     @classmethod
@@ -107,8 +124,18 @@ class Envelope(BaseModel):
 
     v: Literal[1]
     suite: SuiteName
-    nonce: str = Field(max_length=b64url_length(NONCE_LEN))
-    ciphertext: str = Field(max_length=b64url_length(MAX_CIPHERTEXT_LEN))
+    nonce: str = Field(
+        min_length=b64url_length(NONCE_LEN),
+        max_length=b64url_length(NONCE_LEN),
+        pattern=b64url_exact_pattern(NONCE_LEN),
+    )
+    # From the smallest to the largest padded body plus the tag; that the body is a power
+    # of two is checked below (JSON Schema could only list every length).
+    ciphertext: str = Field(
+        min_length=b64url_length(MIN_PADDED_LEN + AEAD_TAG_LEN),
+        max_length=b64url_length(MAX_CIPHERTEXT_LEN),
+        pattern=B64URL_PATTERN,
+    )
     recipients: tuple[Recipient, ...] = Field(min_length=1, max_length=MAX_RECIPIENTS)
 
     @field_validator("v", mode="before")

@@ -15,7 +15,12 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.crypto.encoding import b64url_decode, b64url_encode, b64url_length
+from shared.crypto.encoding import (
+    b64url_decode,
+    b64url_encode,
+    b64url_exact_pattern,
+    b64url_length,
+)
 
 SuiteName: TypeAlias = Literal["MLKEM768-X25519", "X25519"]
 
@@ -106,7 +111,12 @@ class PublicKey(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     suite: SuiteName
-    key: str = Field(max_length=b64url_length(max(PUBLIC_KEY_LEN.values())))
+    # The raw lengths of every suite; which goes with `suite`, and that the bytes are a
+    # valid key, is checked below (beyond JSON Schema).
+    key: str = Field(
+        max_length=b64url_length(max(PUBLIC_KEY_LEN.values())),
+        pattern=b64url_exact_pattern(*PUBLIC_KEY_LEN.values()),
+    )
 
     @model_validator(mode="after")
     def _check_key(self) -> Self:

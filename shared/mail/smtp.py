@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
 
-SMTP_TIMEOUT_SECONDS = 30
+# aiosmtplib's timeout bounds each read and write, not the exchange: a server that answers
+# a byte at a time would hold a send (and its mail claim) for as long as it likes. The
+# deadline bounds the whole send, and is well within the claim (mail_delivery.CLAIM_LEASE)
+# so that no other instance takes the mail over while this one may still send it.
+SMTP_TIMEOUT_SECONDS = 20
+SMTP_SEND_DEADLINE_SECONDS = 45.0
 
 
 @dataclass(frozen=True)
@@ -29,10 +35,17 @@ class SmtpRefused(Exception):
 
 
 class SmtpMailer:
-    def __init__(self, host: str, port: int, sender: str) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        deadline_seconds: float = SMTP_SEND_DEADLINE_SECONDS,
+    ) -> None:
         self._host = host
         self._port = port
         self._sender = sender
+        self._deadline_seconds = deadline_seconds
 
     def message(self, mail: OutgoingMail) -> EmailMessage:
         message = EmailMessage()
@@ -48,6 +61,15 @@ class SmtpMailer:
         return message
 
     async def send(self, mail: OutgoingMail) -> None:
+        try:
+            async with asyncio.timeout(self._deadline_seconds):
+                await self._exchange(mail)
+        except TimeoutError:
+            raise SmtpRefused(
+                f"the SMTP exchange did not finish within {self._deadline_seconds:g} s", None
+            ) from None
+
+    async def _exchange(self, mail: OutgoingMail) -> None:
         try:
             await aiosmtplib.send(
                 self.message(mail),

@@ -8,8 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pymongo.errors import PyMongoError
 
 from shared.logs import get_logger
+from shared.storage.database import is_transient
 
 log = get_logger(__name__)
 
@@ -25,8 +27,21 @@ def describe_validation_error(errors: list[dict[str, Any]]) -> str:
     for error in errors[:5]:
         if error.get("type") == "json_invalid":
             return "The request body is not valid JSON."
-        problems.append(f"{_where(tuple(error.get('loc', ())))}: {error.get('msg', 'invalid')}")
+        message = error.get("msg", "invalid")
+        if error.get("type") == "string_pattern_mismatch":
+            # The pattern is for machines (the OpenAPI document shows it); people get words.
+            message = "not in the expected format (characters or length)"
+        problems.append(f"{_where(tuple(error.get('loc', ())))}: {message}")
     return "Invalid input — " + "; ".join(problems) + "."
+
+
+DATABASE_TIMEOUT = (
+    "The database did not answer in time, so this may not have been saved; "
+    "please try again shortly."
+)
+WRITE_CONFLICT = (
+    "Someone changed the same thing at the same moment, so nothing was saved; please try again."
+)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -35,6 +50,22 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": describe_validation_error(list(exc.errors()))}, status_code=422
         )
+
+    @app.exception_handler(PyMongoError)
+    async def database_error(request: Request, exc: PyMongoError) -> JSONResponse:
+        # A route whose transaction lost a write conflict to a concurrent one (and was not,
+        # or no longer, run again by `Database.transact`): nothing was saved, and trying
+        # again will work. An operation that ran out of time (SAFEHANDS_MONGO_TIMEOUT_MS)
+        # is a 503. Anything else from the database stays a 500.
+        if exc.timeout:
+            return JSONResponse(
+                {"detail": DATABASE_TIMEOUT}, status_code=503, headers={"Retry-After": "5"}
+            )
+        if not is_transient(exc):
+            raise exc
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        log.info("write conflict answered 409", route=route)
+        return JSONResponse({"detail": WRITE_CONFLICT}, status_code=409)
 
     @app.middleware("http")
     async def unexpected(

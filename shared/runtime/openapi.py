@@ -30,7 +30,7 @@ ERROR_SCHEMA = "ErrorBody"
 ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
 
 DESCRIPTIONS: dict[int, str] = {
-    400: "The request cannot be used as sent.",
+    400: "The body cannot be read: not UTF-8 text.",
     401: "No bearer token, or one that is invalid or expired.",
     403: "The token's role may not do this here.",
     404: "Unknown, or another organisation's.",
@@ -84,7 +84,8 @@ def statuses_of(route: APIRoute) -> set[int]:
         if dependant.cookie_params or dependant.body_params:
             has_parameters = True
     if route.body_field is not None:
-        found.update({413, 422})
+        # 400: a body that cannot even be decoded (not UTF-8), as FastAPI answers it.
+        found.update({400, 413, 422})
     if has_parameters:
         found.add(422)
     return found

@@ -85,7 +85,10 @@ class Runtime:
         self.metrics = CollectorRegistry()
         self.http_metrics = HttpMetrics(self.metrics)
         self.db = Database(
-            settings.mongo_uri, f"{settings.mongo_database}_{definition.name}", self.source
+            settings.mongo_uri,
+            f"{settings.mongo_database}_{definition.name}",
+            self.source,
+            settings.mongo_timeout_ms,
         )
         self.broker: KafkaBroker = create_broker(
             settings.kafka_bootstrap_servers, definition.name, self.metrics

@@ -42,8 +42,10 @@ TRANSACTION_ATTEMPTS = 4
 
 
 def is_transient(exc: BaseException) -> bool:
-    """A write conflict or a failover: the whole transaction may simply be run again."""
-    return isinstance(exc, PyMongoError) and exc.has_error_label(TRANSIENT)
+    """A write conflict or a failover: the whole transaction may simply be run again.
+    Not a timeout: the database did not answer in time, and running the transaction again
+    would only make the caller wait that long again."""
+    return isinstance(exc, PyMongoError) and exc.has_error_label(TRANSIENT) and not exc.timeout
 
 
 PLUMBING_INDEXES = (
@@ -52,10 +54,25 @@ PLUMBING_INDEXES = (
 )
 
 
+# Every database operation ends within this, answered or not: a server that stops
+# answering mid-operation would otherwise hold a request, a handler or a job for ever.
+DEFAULT_OPERATION_TIMEOUT_MS = 10_000
+
+
 class Database:
-    def __init__(self, uri: str, name: str, source: str) -> None:
+    def __init__(
+        self,
+        uri: str,
+        name: str,
+        source: str,
+        operation_timeout_ms: int = DEFAULT_OPERATION_TIMEOUT_MS,
+    ) -> None:
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
-            uri, tz_aware=True, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000
+            uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=3000,
+            connectTimeoutMS=3000,
+            timeoutMS=operation_timeout_ms,
         )
         self.db = self.client[name]
         self.source = source

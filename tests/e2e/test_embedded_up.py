@@ -1,4 +1,6 @@
-"""`safehands up` — what `make up` runs — brings every part to ready and stops them all."""
+"""`safehands up` — what `make up` runs — brings every part to ready and stops them all,
+however it is stopped: Ctrl-C, Ctrl-C twice, SIGTERM to `make`'s process group (which make
+passes on as well) or SIGKILL of `safehands up` itself."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from cli.embedded import free_port, port_open
 from cli.services import SERVICE_NAMES
 from tests.support.platform import REPO, eventually
 from tests.support.web import ensure_web_built
+
+INFRASTRUCTURE = ("gateway", "kafka", "mongo", "smtp")
 
 
 def children_of(pid: int) -> set[int]:
@@ -97,3 +101,88 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
         )
     time.sleep(0.5)
     assert not any(port_open(port) for port in ports.values())
+
+
+def descendants_of(pid: int) -> set[int]:
+    found = children_of(pid)
+    for child in list(found):
+        found |= descendants_of(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def start_up(tmp_path: Path, *, through_make: bool) -> tuple[subprocess.Popen[str], dict[str, int]]:
+    """`make up` (in its own process group, as in a terminal) or `safehands up`, on free
+    ports, with its data in `tmp_path`; returns once every part listens."""
+    ensure_web_built()  # what `make up` does before `safehands up`
+    ports = {name: free_port() for name in (*INFRASTRUCTURE, *SERVICE_NAMES)}
+    args = [
+        f"--{name}-port={port}" if name in INFRASTRUCTURE else f"--port={name}={port}"
+        for name, port in ports.items()
+    ]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SAFEHANDS_")},
+        "SAFEHANDS_DATA_DIR": str(tmp_path / "data"),
+    }
+    command = (
+        ["make", "--no-print-directory", "up", f"UP_ARGS={' '.join(args)}"]
+        if through_make
+        else [sys.executable, "-m", "cli", "up", *args]
+    )
+    up = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        eventually(lambda: all(port_open(port) for port in ports.values()), 90, interval=0.5)
+    except AssertionError:
+        up.kill()
+        raise AssertionError(up.communicate(timeout=30)[0]) from None
+    return up, ports
+
+
+def assert_nothing_left(spawned: set[int], ports: dict[str, int]) -> None:
+    assert len(spawned) >= len(INFRASTRUCTURE) + len(SERVICE_NAMES), spawned
+    eventually(lambda: not any(alive(pid) for pid in spawned), timeout=30)
+    eventually(lambda: not any(port_open(port) for port in ports.values()), timeout=10)
+
+
+def test_sigterm_to_makes_process_group_leaves_nothing_behind(tmp_path: Path) -> None:
+    make, ports = start_up(tmp_path, through_make=True)
+    spawned = descendants_of(make.pid)
+    # What a terminal's or a supervisor's SIGTERM does: every process of the group gets it,
+    # and make passes its own on to `safehands up` once more.
+    os.killpg(make.pid, signal.SIGTERM)
+    output, _ = make.communicate(timeout=90)
+    assert "Everything stopped." in output, output
+    assert_nothing_left(spawned, ports)
+
+
+def test_a_second_ctrl_c_hurries_the_stop_but_leaves_nothing_behind(tmp_path: Path) -> None:
+    up, ports = start_up(tmp_path, through_make=False)
+    spawned = descendants_of(up.pid)
+    up.send_signal(signal.SIGINT)
+    time.sleep(1.5)
+    up.send_signal(signal.SIGINT)
+    output, _ = up.communicate(timeout=60)
+    assert "Hurrying" in output and "Everything stopped." in output, output
+    assert_nothing_left(spawned, ports)
+
+
+def test_sigkill_of_up_leaves_nothing_behind(tmp_path: Path) -> None:
+    up, ports = start_up(tmp_path, through_make=False)
+    spawned = descendants_of(up.pid)
+    up.kill()
+    up.communicate(timeout=30)
+    assert_nothing_left(spawned, ports)

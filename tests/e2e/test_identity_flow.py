@@ -287,7 +287,7 @@ def test_refresh_tokens_rotate_a_reused_one_ends_the_session_and_sign_out_ends_i
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(
-    infra: Infrastructure, identity: httpx.Client
+    infra: Infrastructure, services: dict[str, RunningService], identity: httpx.Client
 ) -> None:
     unknown = unique_address("nobody")
     known = "second-operator@example.org"  # an operator, from SAFEHANDS_OPERATOR_EMAILS
@@ -318,6 +318,12 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
         assert match
         SEEN_CODES.append(match[1])
     assert str(mails_to(infra, known)[0]["Subject"]) == "Je inloglink voor SafeHands"
+    # The unknown address was not kept, although a code was stored for it as for the other.
+    database = f"{services['identity'].child.env['SAFEHANDS_MONGO_DATABASE']}_identity"
+    with MongoClient(infra.mongo_uri) as mongo:
+        codes = mongo[database]["sign_in_codes"]
+        assert codes.count_documents({"email": unknown}) == 0
+        assert codes.count_documents({"email": None}) >= 4
 
 
 def test_bad_sign_in_requests(identity: httpx.Client) -> None:
@@ -518,6 +524,52 @@ def test_broken_tokens_get_401_from_every_service(
                 answer = client.request(method, path, headers=bearer(token), json={})
                 assert answer.status_code == 401, (name, label, answer.text)
                 assert answer.json() == {"detail": "The bearer token is invalid or has expired."}
+
+
+def test_a_browser_keeps_its_refresh_token_in_an_httponly_cookie_only(
+    infra: Infrastructure, identity: httpx.Client
+) -> None:
+    browser = {"X-SafeHands-Session": "cookie"}
+    before = len(mails_to(infra, OPERATOR_EMAIL))
+    assert identity.post("/v1/sign-in", json={"email": OPERATOR_EMAIL}).status_code == 202
+    code = code_from_mail(infra, OPERATOR_EMAIL, before + 1)
+    exchanged = identity.post("/v1/sign-in/exchange", json={"code": code}, headers=browser)
+    assert exchanged.status_code == 200
+    assert exchanged.json()["refresh_token"] == ""
+    cookie = exchanged.headers["set-cookie"]
+    for attribute in ("HttpOnly", "SameSite=strict", "Path=/api/identity/v1/", "Max-Age=43200"):
+        assert attribute.lower() in cookie.lower(), cookie
+    first = exchanged.cookies["safehands_refresh"]
+    assert len(first) >= 43
+
+    def refresh(value: str) -> httpx.Response:
+        return identity.post(
+            "/v1/tokens",
+            json={"org_id": None},
+            headers={**browser, "Cookie": f"safehands_refresh={value}"},
+        )
+
+    renewed = refresh(first)
+    assert renewed.status_code == 200, renewed.text
+    assert renewed.json()["refresh_token"] == "" and renewed.json()["access_token"]
+    second = renewed.cookies["safehands_refresh"]
+    assert second != first
+    # Without the opt-in header the cookie is not looked at (no cross-site form can send it).
+    assert (
+        identity.post(
+            "/v1/tokens", json={"org_id": None}, headers={"Cookie": f"safehands_refresh={second}"}
+        ).status_code
+        == 401
+    )
+    signed_out = identity.post(
+        "/v1/sign-out", json={}, headers={**browser, "Cookie": f"safehands_refresh={second}"}
+    )
+    assert signed_out.status_code == 204
+    assert (
+        'safehands_refresh=""' in signed_out.headers["set-cookie"]
+        or "Max-Age=0" in signed_out.headers["set-cookie"]
+    )
+    assert refresh(second).status_code == 401
 
 
 # --- the canary: sign-in codes never reach a log or the bus -------------------------------

@@ -259,7 +259,7 @@ def test_a_receipt_derived_from_api_md_alone_finds_the_mailbox(org: Org) -> None
             ReportBody(category="bullying", description="Buitengesloten.", wants_contact=False),
             receipt=receipt,
         )
-    org.wait_for_report("vera", submission.report_id)
+    stored = org.wait_for_report("vera", submission.report_id)
 
     # API.md: HKDF-SHA256(ikm = receipt, salt = "safehands/v1/receipt", info = org_id,
     # length 128); bytes 0-31 are the mailbox secret. Typed as a person would, in groups.
@@ -270,9 +270,12 @@ def test_a_receipt_derived_from_api_md_alone_finds_the_mailbox(org: Org) -> None
     )
     answer = org.reports.post(f"/v1/orgs/{org.id}/mailbox", json={"secret": okm[:32].hex()})
     assert answer.status_code == 200, answer.text
+    # The deadlines (an addition to API.md) let the reporter see by when to expect an answer.
     assert answer.json() == {
         "report_id": submission.report_id,
         "status": "received",
+        "acknowledge_by": stored["acknowledge_by"],
+        "feedback_by": stored["feedback_by"],
         "messages": [],
     }
     stored_lookup = hashlib.sha256(okm[:32]).hexdigest()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -41,8 +43,33 @@ def test_service_becomes_ready_and_serves_metrics_and_docs(platform: Platform) -
         metrics = http.get("/metrics").text
         assert "safehands_http_requests_total" in metrics
         assert "faststream" in metrics
-        assert http.get("/docs").status_code == 200
         assert "/v1/orgs/{org}/applications" in http.get("/openapi.json").json()["paths"]
+        assert_docs_work_offline_under_a_csp(http)
+    # Every line of the service's log is JSON, warnings included.
+    for line in service.log_text().splitlines():
+        assert json.loads(line)["service"] == "intake", line
+
+
+def assert_docs_work_offline_under_a_csp(http: httpx.Client) -> None:
+    """/docs names only files the service serves itself, with relative URLs (so the page
+    also works behind the gateway's prefix), and has no inline script."""
+    page = http.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page.text, re.S)
+    assert scripts and all(body.strip() == "" for _, body in scripts), "no inline script"
+    assert "style=" not in page.text and "on" + "load=" not in page.text
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert len(urls) >= 4
+    for url in urls:
+        assert not url.startswith(("/", "http:", "https:")), url
+        asset = http.get(f"/{url}")
+        assert asset.status_code == 200 and asset.content, url
+    init = http.get("/docs-assets/swagger-init.js")
+    assert init.headers["content-type"].startswith("text/javascript")
+    assert "SwaggerUIBundle" in init.text and '"openapi.json"' in init.text
+    assert "SwaggerUIBundle" in http.get("/docs-assets/swagger-ui-bundle.js").text
+    assert http.get("/docs-assets/swagger-ui.js.map").status_code == 404
+    assert http.get("/redoc").status_code == 404
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,5 +1,6 @@
-"""Real parts for tests: the Tansu broker and SecantusDB on free ports, and SafeHands
-services as separate processes, started exactly as `safehands up` starts them."""
+"""Real parts for tests: the Tansu broker and SecantusDB on free ports, SafeHands services as
+separate processes and the gateway (Caddy) in front of them, started exactly as
+`safehands up` starts them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from cli.embedded import ChildProcess, free_port, service_process
+from cli.embedded import ChildProcess, free_port, service_process, wait_for_port
+from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
 from shared.auth.tokens import Role, create_key_pair, mint_token
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,12 +54,28 @@ class RunningService:
 
 
 @dataclass
+class RunningGateway:
+    """Caddy with deploy/Caddyfile: the web app at `url`, each service under `url/api/<name>/`."""
+
+    child: ChildProcess
+    url: str
+
+    @property
+    def log_path(self) -> Path:
+        return self.child.log_path
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@dataclass
 class Platform:
     """One isolated platform on shared infrastructure: its own databases and consumer groups."""
 
     infra: Infrastructure
     name: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}")
     running: list[RunningService] = field(default_factory=list)
+    gateways: list[RunningGateway] = field(default_factory=list)
 
     @property
     def database(self) -> str:
@@ -103,7 +121,37 @@ class Platform:
             wait_until_ready(running)
         return running
 
+    def start_gateway(
+        self,
+        upstreams: dict[str, str] | None = None,
+        *,
+        port: int | None = None,
+        web_root: Path = WEB_DIST,
+        env: dict[str, str] | None = None,
+    ) -> RunningGateway:
+        """A gateway on a free port in front of this platform's running services.
+
+        `upstreams` (name → host:port) overrides where a service is found; a routed service
+        that is not running points at a closed port, so it answers 502."""
+        found = {service.name: service.url.removeprefix("http://") for service in self.running}
+        closed = f"127.0.0.1:{free_port()}"
+        routes = {name: found.get(name, closed) for name in ROUTED_SERVICES} | (upstreams or {})
+        port = port or free_port()
+        log_dir = self.infra.log_dir / self.name / f"gateway-{len(self.gateways)}"
+        child = gateway_process(port, routes, web_root, log_dir / "state", log_dir, extra_env=env)
+        child.start()
+        gateway = RunningGateway(child, f"http://127.0.0.1:{port}")
+        self.gateways.append(gateway)
+        try:
+            wait_for_port(child, timeout=30)
+        except (RuntimeError, TimeoutError) as exc:
+            raise RuntimeError(f"{exc}\n{gateway.log_text()[-3000:]}") from None
+        return gateway
+
     def stop_all(self) -> None:
+        for gateway in self.gateways:
+            gateway.child.stop()
+        self.gateways.clear()
         for service in self.running:
             service.child.stop()
         self.running.clear()

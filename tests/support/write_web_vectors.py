@@ -23,12 +23,15 @@ from shared.crypto import (
     derive_receipt_keys,
     format_receipt,
     generate_receipt,
+    generate_recovery_code,
     message_context,
     normalize_receipt,
     padded_size,
+    protect_private_key,
     report_context,
     seal,
 )
+from shared.crypto.keyfile import dump_key_file
 
 OUTPUT = Path(__file__).parents[1] / "vectors" / "python-crypto-v1.json"
 ORG = "sportclub-de-meeuwen"
@@ -45,6 +48,8 @@ REPORT = ReportBody.model_validate(
 ).to_body()
 VCP_MESSAGE = MessageBody(text="Dank je. Wil je vertellen wie er nog meer bij was?").to_body()
 REPORTER_MESSAGE = MessageBody(text="Mijn teamgenoot Sam was er ook bij.").to_body()
+# Typed with decomposed accents (NFD); both sides normalise to NFC before Argon2id.
+KEYFILE_PASSPHRASE = "Vertrouwelijk: Cafe\u0301 de\u0301 Meeuwen 1923 ✓"
 
 
 def _key_json(key: PrivateKey) -> dict[str, Any]:
@@ -95,6 +100,20 @@ def _suite_vectors(suite: SuiteName) -> dict[str, Any]:
     }
 
 
+def _keyfile_vector(suite: SuiteName) -> dict[str, Any]:
+    key = PrivateKey.generate(suite)
+    recovery_code = generate_recovery_code()
+    keyfile = protect_private_key(key, KEYFILE_PASSPHRASE, recovery_code)
+    return {
+        "passphrase": KEYFILE_PASSPHRASE,
+        "recovery_code": recovery_code,
+        "public_key": key.public_key.model_dump(),
+        "fingerprint": key.fingerprint,
+        # Exactly the text `safehands vcp keygen` saves.
+        "file_text": dump_key_file(keyfile).decode("utf-8"),
+    }
+
+
 def _receipt_vector(typed: str, org_id: str) -> dict[str, Any]:
     derived = {suite: derive_receipt_keys(typed, org_id, suite) for suite in SUITES}
     hybrid = derived["MLKEM768-X25519"]
@@ -129,6 +148,7 @@ def vectors() -> dict[str, Any]:
             *(_receipt_vector(typed, ORG) for typed in typed_forms),
             _receipt_vector(receipt, "another-org"),
         ],
+        "keyfiles": {suite: _keyfile_vector(suite) for suite in SUITES},
         "padding": [
             {"body_json_bytes": n, "padded_bytes": padded_size(n)}
             for n in (0, 1, 1019, 1020, 1021, 2044, 2045, 65532, 65533)

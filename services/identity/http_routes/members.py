@@ -24,6 +24,7 @@ from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, SIGN_IN_CODES
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.events.identity import MemberAdded, MemberRemoved
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -50,6 +51,7 @@ async def _touch_organisation(uow: UnitOfWork) -> None:
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Invite an admin or coordinator by mail (admin; the operator for any organisation).",
+    responses=errors(404),
 )
 async def invite_member(
     org: str,
@@ -147,6 +149,7 @@ async def list_members(
     "/{member_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an admin or coordinator (admin); never the last admin.",
+    responses=errors(404, 409),
 )
 async def remove_member(
     org: str,

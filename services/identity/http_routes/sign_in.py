@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from pymongo import ReturnDocument
 
 from services.identity.domain.mails import sign_in_mail
+from services.identity.domain.sessions import SESSION_LIFETIME
 from services.identity.domain.sign_in import (
     SIGN_IN_LINK_LIFETIME,
     hash_code,
@@ -21,8 +22,10 @@ from services.identity.domain.sign_in import (
 from services.identity.extensions import mail_sender_of
 from services.identity.people import current_memberships, membership_rows, organisation_facts
 from services.identity.rate_limit import admit_sign_in
+from services.identity.refresh_cookie import hand_out
 from services.identity.sessions import start_session
 from services.identity.storage import SIGN_IN_CODES
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/sign-in", tags=["sign-in"])
@@ -56,6 +59,7 @@ class Exchange(BaseModel):
     "",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Mail a sign-in link to a member's address (anyone).",
+    responses=errors(429),
     description="The answer is the same whether or not the address belongs to a member.",
 )
 async def request_sign_in(
@@ -73,7 +77,9 @@ async def request_sign_in(
     await runtime.db.platform_collection(SIGN_IN_CODES).insert_one(
         {
             "code_hash": code.code_hash,
-            "email": address,
+            # An unknown address is not kept: its code is stored (the same write) but can
+            # never be exchanged, and nobody was sent it anyway.
+            "email": address if known else None,
             "next": body.next,
             "purpose": "sign-in",
             "created_at": now,
@@ -91,8 +97,14 @@ async def request_sign_in(
 @router.post(
     "/exchange",
     summary="Exchange a sign-in link's code for a refresh token and the memberships.",
+    responses=errors(400),
 )
-async def exchange(body: Exchange, runtime: Runtime = Depends(runtime_of)) -> dict[str, Any]:
+async def exchange(
+    body: Exchange,
+    request: Request,
+    response: Response,
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     # Used up in one atomic step: of two concurrent exchanges only one finds it unused.
     used = await runtime.db.platform_collection(SIGN_IN_CODES).find_one_and_update(
@@ -100,14 +112,16 @@ async def exchange(body: Exchange, runtime: Runtime = Depends(runtime_of)) -> di
         {"$set": {"used_at": now}},
         return_document=ReturnDocument.AFTER,
     )
-    if used is None:
+    if used is None or used["email"] is None:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, UNUSABLE_CODE)
     memberships = await current_memberships(runtime, used["email"])
     if not memberships:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, UNUSABLE_CODE)
     refresh_token = await start_session(runtime, used["email"], now)
     return {
-        "refresh_token": refresh_token,
+        "refresh_token": hand_out(
+            request, response, refresh_token, SESSION_LIFETIME, runtime.settings.web_url
+        ),
         "memberships": [m.view() for m in memberships],
         "next": used.get("next"),
     }

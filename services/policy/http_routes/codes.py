@@ -16,6 +16,7 @@ from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.domain.code_of_conduct import code_sha256, next_version
 from shared.events.admission import CodeOfConductPublished
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs", tags=["codes of conduct"])
@@ -42,6 +43,7 @@ class CurrentCode(PublishedCode):
     status_code=status.HTTP_201_CREATED,
     summary="Publish a new version of the code of conduct (admin); the draft, if any, is done"
     " with and removed.",
+    responses=errors(409),
 )
 async def publish_code(
     org: str,
@@ -71,7 +73,11 @@ async def publish_code(
     return PublishedCode(version=version, sha256=sha256)
 
 
-@router.get("/{org}/codes/current", summary="The current code of conduct (anyone).")
+@router.get(
+    "/{org}/codes/current",
+    summary="The current code of conduct (anyone).",
+    responses=errors(404),
+)
 async def read_current_code(org: str, runtime: Runtime = Depends(runtime_of)) -> CurrentCode:
     latest: list[dict[str, Any]] = await runtime.db.tenant_collection(org, CODES).find(
         sort=[("version", -1)], limit=1

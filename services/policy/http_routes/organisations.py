@@ -7,11 +7,12 @@ from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
 from services.policy.organisation_settings import OrganisationSettings, settings_of
-from services.policy.storage import ORGANISATIONS
+from services.policy.storage import ORGANISATIONS, ROLES
 from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
 from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document, TenantCollection
 
@@ -37,7 +38,10 @@ async def registered_organisation(organisations: TenantCollection) -> Document:
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, summary="Register an organisation (operator)."
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Register an organisation (operator).",
+    responses=errors(409),
 )
 async def register_organisation(
     body: NewOrganisation,
@@ -54,6 +58,38 @@ async def register_organisation(
             status.HTTP_409_CONFLICT, f"Organisation {body.org_id} already exists."
         ) from None
     return {"org_id": body.org_id}
+
+
+class PublicRole(BaseModel):
+    role_id: str
+    title: str
+    works_with_minors: bool
+    works_with_vulnerable: bool
+    vog_required: bool
+
+
+class PublicPage(BaseModel):
+    """What the organisation's public web page shows: nothing that is not already public."""
+
+    org_id: str
+    name: str
+    language: str
+    roles: list[PublicRole]
+
+
+@router.get(
+    "/{org}/public", summary="The organisation's public page: name, language, roles (anyone)."
+)
+async def read_public_page(org: str, runtime: Runtime = Depends(runtime_of)) -> PublicPage:
+    organisation = await registered_organisation(runtime.db.tenant_collection(org, ORGANISATIONS))
+    roles = await runtime.db.tenant_collection(org, ROLES).find({}, sort=[("title", 1)])
+    return PublicPage(
+        org_id=org,
+        name=organisation["name"],
+        # Organisations registered before the language setting existed speak Dutch.
+        language=organisation.get("language", "nl"),
+        roles=[PublicRole.model_validate(role) for role in roles],
+    )
 
 
 @router.get("/{org}/settings", summary="The organisation's settings (admin).")

@@ -40,6 +40,7 @@ from shared.events.reports import (
     ReportKeyShared,
     ReportStatusChanged,
 )
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -108,6 +109,7 @@ class NewMessage(BaseModel):
     "/{report_id}/messages",
     status_code=status.HTTP_201_CREATED,
     summary="Reply to the reporter, sealed to their reply key and every VCP key (vcp).",
+    responses=errors(409),
 )
 async def post_message(
     org: str,
@@ -117,7 +119,8 @@ async def post_message(
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, str]:
     message_id = str(body.message_id)
-    async with runtime.unit_of_work(org) as uow:
+
+    async def work(uow: UnitOfWork) -> dict[str, str]:
         report = await _report(uow, report_id)
         check_open(report)
         reply_key = PublicKey.model_validate(report["reply_key"])
@@ -134,7 +137,10 @@ async def post_message(
             at=datetime.now(UTC),
             vcp_id=vcp.sub,
         )
-    return {"message_id": message_id}
+        return {"message_id": message_id}
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)
 
 
 class StatusChange(BaseModel):
@@ -143,7 +149,9 @@ class StatusChange(BaseModel):
     status: Literal["acknowledged", "in_progress", "closed"]
 
 
-@router.post("/{report_id}/status", summary="Move the case to its next step (vcp).")
+@router.post(
+    "/{report_id}/status", summary="Move the case to its next step (vcp).", responses=errors(409)
+)
 async def change_status(
     org: str,
     report_id: str,
@@ -152,7 +160,8 @@ async def change_status(
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
     target, now = CaseStatus(body.status), datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
+
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
         report = await _report(uow, report_id)
         current = CaseStatus(report["status"])
         try:
@@ -189,7 +198,10 @@ async def change_status(
             )
         if target == CaseStatus.CLOSED:
             uow.publish(ReportClosed(org_id=org, report_id=report_id, closed_at=now))
-    return case_summary({**report, **fields}, now)
+        return case_summary({**report, **fields}, now)
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)
 
 
 class KeyShare(BaseModel):
@@ -219,6 +231,7 @@ def _add_recipient(envelope: Document, recipient: Recipient, what: str) -> Docum
     "/{report_id}/keys",
     status_code=status.HTTP_201_CREATED,
     summary="Hand the case to another VCP: add their sealed content keys (vcp).",
+    responses=errors(409),
 )
 async def share_keys(
     org: str,
@@ -227,7 +240,7 @@ async def share_keys(
     vcp: Principal = Depends(vcp_only),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
-    async with runtime.unit_of_work(org) as uow:
+    async def work(uow: UnitOfWork) -> dict[str, Any]:
         report = await _report(uow, report_id)
         target = await uow.collection(VCPS).find_one({"vcp_id": body.vcp_id})
         if target is None and await uow.collection(VCPS_AWAITING_KEY).find_one(
@@ -297,9 +310,12 @@ async def share_keys(
                     org_id=org, report_id=report_id, vcp_id=body.vcp_id, shared_by=vcp.sub
                 )
             )
-    return {
-        "report_id": report_id,
-        "vcp_id": body.vcp_id,
-        "report_shared": any(collection == REPORTS for collection, _, _ in updates),
-        "messages_shared": [q["message_id"] for c, q, _ in updates if c == MESSAGES],
-    }
+        return {
+            "report_id": report_id,
+            "vcp_id": body.vcp_id,
+            "report_shared": any(collection == REPORTS for collection, _, _ in updates),
+            "messages_shared": [q["message_id"] for c, q, _ in updates if c == MESSAGES],
+        }
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)

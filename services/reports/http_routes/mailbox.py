@@ -22,8 +22,10 @@ from services.reports.http_routes.conversation import (
 )
 from services.reports.storage import MESSAGES, REPORTS, VCPS
 from shared.crypto import Envelope
+from shared.runtime.openapi import errors
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.service import Runtime, runtime_of
+from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/mailbox", tags=["mailbox (reporter)"])
 
@@ -53,12 +55,14 @@ class ReporterMessage(BaseModel):
     "",
     summary="The reporter's report status and conversation (the reporter; rate-limited).",
     dependencies=[Depends(rate_limited("mailbox"))],
+    responses=errors(404),
 )
 async def open_mailbox(
     org: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
     report = await runtime.db.tenant_collection(org, REPORTS).find_one(
-        {"mailbox_lookup": _lookup(body.secret)}, projection={"report_id": 1, "status": 1}
+        {"mailbox_lookup": _lookup(body.secret)},
+        projection={"report_id": 1, "status": 1, "acknowledge_by": 1, "feedback_by": 1},
     )
     if report is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NO_SUCH_MAILBOX)
@@ -68,6 +72,9 @@ async def open_mailbox(
     return {
         "report_id": report["report_id"],
         "status": report["status"],
+        # The deadlines are the reporter's too: they see by when the VCP must answer.
+        "acknowledge_by": report["acknowledge_by"],
+        "feedback_by": report["feedback_by"],
         "messages": [message_view(m) for m in messages],
     }
 
@@ -77,12 +84,14 @@ async def open_mailbox(
     status_code=status.HTTP_201_CREATED,
     summary="Answer the VCP, sealed to every VCP key (the reporter; rate-limited).",
     dependencies=[Depends(rate_limited("mailbox-messages"))],
+    responses=errors(404, 409),
 )
 async def post_reporter_message(
     org: str, body: ReporterMessage, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, str]:
     message_id = str(body.message_id)
-    async with runtime.unit_of_work(org) as uow:
+
+    async def work(uow: UnitOfWork) -> dict[str, str]:
         report = await uow.collection(REPORTS).find_one({"mailbox_lookup": _lookup(body.secret)})
         if report is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, NO_SUCH_MAILBOX)
@@ -97,4 +106,7 @@ async def post_reporter_message(
             envelope=body.envelope,
             at=datetime.now(UTC),
         )
-    return {"message_id": message_id}
+        return {"message_id": message_id}
+
+    # Lost a write conflict to a concurrent request: run again from the start.
+    return await runtime.transact(org, work)

@@ -21,6 +21,7 @@ from shared.auth.dependencies import require_org_role, require_that_vcp
 from shared.auth.tokens import Principal
 from shared.crypto import PublicKey
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -77,6 +78,7 @@ async def _appointed(uow: UnitOfWork, vcp_id: str) -> tuple[Document | None, Doc
     "/vcps",
     status_code=status.HTTP_201_CREATED,
     summary="Appoint a VCP, with their public key or inviting them to make one (admin).",
+    responses=errors(409),
 )
 async def appoint_vcp(
     org: str,
@@ -125,7 +127,7 @@ async def appoint_vcp(
 @router.put(
     "/vcps/{vcp_id}/public-key",
     summary="Register one's own public key (that VCP only): from now on reports are sealed to it.",
-    responses={409: {"description": "The suite differs from the organisation's other VCP keys."}},
+    responses=errors(404, 409),
 )
 async def set_public_key(
     org: str,
@@ -207,6 +209,7 @@ async def list_vcps(
     "/vcps/{vcp_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Dismiss a VCP who leaves: their key receives nothing new (admin).",
+    responses=errors(409),
 )
 async def dismiss_vcp(
     org: str,
@@ -277,7 +280,13 @@ async def cases_only_readable_by_the_leaving(uow: UnitOfWork, staying: set[str])
 async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dict[str, object]]:
     # Only VCPs with a key: one appointed without a key is no recipient until they set it.
     vcps = await runtime.db.tenant_collection(org, VCPS).find({}, sort=[("vcp_id", 1)])
+    # The name is public on purpose: a reporter should know who will read their report.
     return [
-        {"vcp_id": v["vcp_id"], "public_key": v["public_key"], "fingerprint": v["fingerprint"]}
+        {
+            "vcp_id": v["vcp_id"],
+            "name": v["name"],
+            "public_key": v["public_key"],
+            "fingerprint": v["fingerprint"],
+        }
         for v in vcps
     ]

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from cli.conversation import ConversationMessage, author_label
 from cli.report_ids import ReportIdError, resolve_report_id, short_ids
 
 IDS = [
@@ -54,3 +55,18 @@ def test_every_short_id_resolves_back_to_its_report() -> None:
     ids = [str(uuid.uuid4()) for _ in range(3000)]
     for report_id, short in short_ids(ids).items():
         assert resolve_report_id(short, ids, "demo") == report_id
+
+
+def message(sender: str, vcp_id: str | None = None) -> ConversationMessage:
+    return ConversationMessage("m", sender, "2026-03-01T10:00:00Z", "tekst", vcp_id=vcp_id)  # type: ignore[arg-type]
+
+
+def test_labels_name_the_writer_in_one_casing() -> None:
+    # The VCP who reads: their own messages are "You", a predecessor's carry their id.
+    assert author_label(message("vcp", "bram"), "vcp", "bram") == "You"
+    assert author_label(message("vcp", "anna"), "vcp", "bram") == "VCP anna"
+    assert author_label(message("vcp"), "vcp", "bram") == "VCP"
+    assert author_label(message("reporter"), "vcp", "bram") == "Reporter"
+    # The reporter: the server shows no vcp_id to them.
+    assert author_label(message("reporter"), "reporter") == "You"
+    assert author_label(message("vcp"), "reporter") == "VCP"

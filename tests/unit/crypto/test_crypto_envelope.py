@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from shared.crypto import (
     DecryptionError,
     Envelope,
     PrivateKey,
+    PublicKey,
     SuiteName,
     b64url_decode,
     b64url_encode,
@@ -29,6 +31,8 @@ from shared.crypto import (
     seal,
     seal_content_key,
 )
+from shared.crypto.envelope import NONCE_LEN
+from shared.runtime.http_errors import describe_validation_error
 
 ORG = "scouting-oost"
 REPORT = "0b4c7e0e-6a4f-4f35-9f0c-2f3f8f6f9e11"
@@ -410,3 +414,24 @@ def test_malformed_body_is_a_decryption_error(
         open_envelope(envelope, key, CONTEXT)
     with pytest.raises(DecryptionError, match="wrong length"):
         decrypt_body(envelope, content_key[:16], CONTEXT)
+
+
+def test_the_schema_states_the_lengths_and_alphabet_the_validators_enforce() -> None:
+    envelope = Envelope.model_json_schema()["properties"]
+    nonce = envelope["nonce"]
+    assert nonce["minLength"] == nonce["maxLength"] == 16
+    assert re.fullmatch(nonce["pattern"].strip("^$"), b64url_encode(os.urandom(NONCE_LEN)))
+    assert envelope["ciphertext"]["minLength"] == len(b64url_encode(bytes(1024 + 16)))
+    key = PublicKey.model_json_schema()["properties"]["key"]
+    for raw_length in (32, 1216):
+        for _ in range(50):
+            assert re.match(key["pattern"], b64url_encode(os.urandom(raw_length)))
+    # Not canonical: the last character of a 32-byte key carries two unused bits.
+    assert not re.match(key["pattern"], "A" * 42 + "B")
+    assert not re.match(key["pattern"], "A" * 44)
+    # People read words, not the pattern, when a value does not match it.
+    try:
+        PublicKey.model_validate({"suite": "X25519", "key": "A" * 42 + "B"})
+    except ValidationError as exc:
+        sentence = describe_validation_error(list(exc.errors()))
+    assert sentence == "Invalid input — key: not in the expected format (characters or length)."

@@ -16,7 +16,6 @@ from services.identity.domain.memberships import (
     memberships_of,
     merged_roles,
 )
-from services.identity.domain.rate_limits import Window, retry_after_seconds
 from services.identity.domain.sessions import (
     ACCESS_TOKEN_LIFETIME,
     SESSION_LIFETIME,
@@ -145,13 +144,6 @@ def test_mails_in_the_organisations_language_dutch_by_default() -> None:
         days=3,
     )
     assert "beheerder" in invitation.text and "De Bevers" in invitation.subject
-
-
-def test_retry_after_counts_whole_seconds_to_the_windows_end() -> None:
-    window = Window.containing(1000.2, 900)
-    assert (window.index, window.ends_at) == (1, 1800)
-    assert retry_after_seconds(window, 1799.5) == 1
-    assert retry_after_seconds(window, 1000.2) == 800
 
 
 def test_a_removed_members_access_token_stops_within_its_lifetime() -> None:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,6 +145,28 @@ def test_logs_redact_confidential_fields_at_any_depth() -> None:
     )
     assert out["envelope"] == REDACTED
     assert out["nested"] == {"token": REDACTED, "ok": 1}
+
+
+def test_warnings_are_json_log_lines_like_everything_else() -> None:
+    # In a fresh interpreter: pytest itself captures warnings in this one.
+    script = (
+        "import warnings\n"
+        "from shared.logs import configure_logging, get_logger\n"
+        "configure_logging('intake')\n"
+        "warnings.warn('HTTP_422_UNPROCESSABLE_ENTITY is deprecated', DeprecationWarning)\n"
+        "get_logger('x').info('after the warning')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert [line["logger"] for line in lines] == ["py.warnings", "x"], result.stderr
+    assert "HTTP_422_UNPROCESSABLE_ENTITY is deprecated" in lines[0]["event"]
+    assert lines[0]["level"] == "warning" and lines[0]["service"] == "intake"
 
 
 def test_an_unexpected_error_is_a_500_sentence_and_no_traceback(

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { b64urlDecode, b64urlEncode } from "./encoding";
 import { CannotOpen, CannotSeal, InvalidPublicKey, NotARecipient } from "./errors";
@@ -15,6 +15,9 @@ import {
   type Envelope,
   type Suite,
 } from "./index";
+
+// Post-quantum keys in pure JavaScript are slow on a busy machine; no test here hangs.
+vi.setConfig({ testTimeout: 60_000 });
 
 const SUITES = ["MLKEM768-X25519", "X25519"] as const;
 const CONTEXT = reportContext("demo", "5b032f37-80a4-4916-95ee-14c8bcc8fd01");

@@ -197,9 +197,10 @@ async function unsealContentKey(
   }
   const sealed = decodeField(entry.sealed_key, "sealed_key");
   if (sealed.length !== sealedKeyLength(checked.suite)) throw damaged("the sealed_key has the wrong length");
+  const privateRaw = rawPrivateKey(key);
   let contentKey: Uint8Array<ArrayBuffer>;
   try {
-    contentKey = await openContentKey(checked.suite, rawPrivateKey(key), sealed, context);
+    contentKey = await openContentKey(checked.suite, privateRaw, sealed, context);
   } catch {
     throw new CannotOpen("The content key could not be unsealed: wrong context, or the envelope was altered.");
   }

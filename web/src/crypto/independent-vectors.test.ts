@@ -3,7 +3,7 @@
 // keys to exactly the listed body and under no other context, and every receipt derives
 // the listed values.
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { b64urlDecode, concatBytes } from "./encoding";
 import { CannotOpen, NotARecipient } from "./errors";
@@ -11,6 +11,9 @@ import { deriveFromReceipt, fingerprint, normaliseReceipt, open, type Envelope, 
 import { privateKeyFromBytes, type PrivateKey } from "./keys";
 import { paddedSize } from "./padding";
 import { readVectors } from "./test-support";
+
+// Post-quantum keys in pure JavaScript are slow on a busy machine; no test here hangs.
+vi.setConfig({ testTimeout: 60_000 });
 
 interface VectorVcp {
   vcp_id: string;

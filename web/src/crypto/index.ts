@@ -27,3 +27,19 @@ export {
   normaliseReceipt,
   type ReceiptKeys,
 } from "./receipt";
+// The VCP's key file. Tree-shaken away from pages that do not use it (the reporter's),
+// so Argon2's WebAssembly only reaches the VCP's pages.
+export {
+  DEFAULT_KDF_PARAMS,
+  DamagedKeyFile,
+  WrongPassphrase,
+  createKeyFile,
+  keyFileText,
+  newRecoveryCode,
+  readKeyFile,
+  recoverKeyFile,
+  unlockKeyFile,
+  type KdfParams,
+  type KeyFile,
+  type WrappedKey,
+} from "./keyfile";

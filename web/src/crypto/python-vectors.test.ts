@@ -2,7 +2,7 @@
 // tests.support.write_web_vectors`): the browser opens what the services and the command
 // line seal, and derives the same values from a receipt.
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { b64urlDecode } from "./encoding";
 import { CannotOpen, NotARecipient } from "./errors";
@@ -16,9 +16,13 @@ import {
   type PublicKeyJson,
   type Suite,
 } from "./index";
+import { WrongPassphrase, keyFileText, readKeyFile, recoverKeyFile, unlockKeyFile } from "./keyfile";
 import { privateKeyFromBytes } from "./keys";
 import { paddedSize } from "./padding";
 import { readVectors } from "./test-support";
+
+// Post-quantum keys in pure JavaScript are slow on a busy machine; no test here hangs.
+vi.setConfig({ testTimeout: 60_000 });
 
 interface PythonKey {
   private_key: string;
@@ -48,8 +52,16 @@ interface PythonReceipt {
   lookup: string;
   reply_public_keys: Record<Suite, PublicKeyJson>;
 }
+interface PythonKeyFile {
+  passphrase: string;
+  recovery_code: string;
+  public_key: PublicKeyJson;
+  fingerprint: string;
+  file_text: string;
+}
 interface PythonVectors {
   suites: Record<Suite, PythonSuite>;
+  keyfiles: Record<Suite, PythonKeyFile>;
   receipts: PythonReceipt[];
   padding: { body_json_bytes: number; padded_bytes: number }[];
 }
@@ -108,4 +120,43 @@ describe("Python-made receipts", () => {
   it.each(vectors.padding)("pads $body_json_bytes bytes to $padded_bytes as Python", (p) => {
     expect(paddedSize(p.body_json_bytes)).toBe(p.padded_bytes);
   });
+});
+
+// Real Argon2id parameters (64 MiB, t = 3, p = 4): a few seconds per unlock on a busy machine.
+const ARGON2_TIMEOUT = 120_000;
+
+describe.each(["MLKEM768-X25519", "X25519"] as const)("key files made by `safehands vcp keygen`, %s", (suite) => {
+  const vector = vectors.keyfiles[suite];
+
+  it("reads and writes the file exactly as the command line", async () => {
+    const file = await readKeyFile(vector.file_text);
+    expect(keyFileText(file)).toBe(vector.file_text);
+  });
+
+  it(
+    "unlocks with the passphrase (typed composed or decomposed) to the listed key, and not with another",
+    async () => {
+      const key = await unlockKeyFile(vector.file_text, vector.passphrase);
+      expect(key.publicKey).toEqual(vector.public_key);
+      expect(key.fingerprint).toBe(vector.fingerprint);
+      if (suite === "MLKEM768-X25519") {
+        const composed = vector.passphrase.normalize("NFC");
+        expect(composed).not.toBe(vector.passphrase);
+        expect((await unlockKeyFile(new TextEncoder().encode(vector.file_text), composed)).fingerprint).toBe(
+          vector.fingerprint,
+        );
+      }
+      await expect(unlockKeyFile(vector.file_text, vector.passphrase + " ")).rejects.toThrow(WrongPassphrase);
+    },
+    ARGON2_TIMEOUT,
+  );
+
+  it(
+    "sets a new passphrase with the printed recovery code",
+    async () => {
+      const renewed = await recoverKeyFile(JSON.parse(vector.file_text), vector.recovery_code, "nieuwe zin");
+      expect((await unlockKeyFile(renewed, "nieuwe zin")).fingerprint).toBe(vector.fingerprint);
+    },
+    ARGON2_TIMEOUT,
+  );
 });

@@ -1,7 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { InvalidReceipt } from "./errors";
 import { deriveFromReceipt, formatReceipt, newReceipt, normaliseReceipt } from "./receipt";
+
+// Post-quantum keys in pure JavaScript are slow on a busy machine; no test here hangs.
+vi.setConfig({ testTimeout: 60_000 });
 
 describe("receipts", () => {
   it("makes 26 fresh base32 characters each time", () => {

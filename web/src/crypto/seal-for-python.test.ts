@@ -1,16 +1,17 @@
-// Envelopes and receipts made by the browser's code, for the Python side to open.
+// Envelopes, receipts and key files made by the browser's code, for the Python side to open.
 //
 // tests/unit/crypto/test_web_crypto_interop.py runs this file with
 // SAFEHANDS_WEB_INTEROP_DIR set: it reads request.json there (the organisation, the
-// bodies and Python-made VCP public keys of both suites) and writes response.json (the
-// envelopes sealed here, a fresh receipt and what was derived from it), which pytest then
-// opens with shared/crypto. Without the variable, it seals the same way to the committed
-// Python-made keys of tests/vectors/python-crypto-v1.json and opens the result with their
-// private keys, so it is a real round trip either way.
+// bodies, Python-made VCP public keys of both suites, and a Python-made key file with its
+// recovery code) and writes response.json (the envelopes sealed here, a fresh receipt and
+// what was derived from it, key files made here, and the Python file with a new
+// passphrase set here), which pytest then opens with shared/crypto. Without the variable,
+// it does the same with the committed Python-made keys of tests/vectors/python-crypto-v1.json
+// and checks the results here with their private keys, so it is a real round trip either way.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 
 import { b64urlDecode } from "./encoding";
 import {
@@ -25,14 +26,21 @@ import {
   type PublicKeyJson,
   type Suite,
 } from "./index";
+import { createKeyFile, recoverKeyFile, unlockKeyFile, type KeyFile } from "./keyfile";
 import { privateKeyFromBytes, type PrivateKey } from "./keys";
 import { readVectors } from "./test-support";
+
+// Post-quantum keys in pure JavaScript are slow on a busy machine; no test here hangs.
+vi.setConfig({ testTimeout: 60_000 });
 
 interface Request {
   org_id: string;
   report_body: unknown;
   message_body: unknown;
   vcps: Record<Suite, PublicKeyJson[]>;
+  passphrase: string;
+  new_passphrase: string;
+  python_key_file: { suite: Suite; file_text: string; recovery_code: string };
 }
 
 interface SealedCase {
@@ -56,6 +64,7 @@ const outputDir = process.env.SAFEHANDS_WEB_INTEROP_DIR;
 
 interface PythonVectors {
   suites: Record<Suite, { vcps: { private_key: string; public_key: PublicKeyJson }[] }>;
+  keyfiles: Record<Suite, { passphrase: string; recovery_code: string; file_text: string; fingerprint: string }>;
 }
 const committed = readVectors<PythonVectors>("python-crypto-v1.json");
 
@@ -69,9 +78,21 @@ const request: Request = outputDir
         "MLKEM768-X25519": committed.suites["MLKEM768-X25519"].vcps.map((v) => v.public_key),
         X25519: committed.suites.X25519.vcps.map((v) => v.public_key),
       },
+      passphrase: "een zin om te onthouden",
+      new_passphrase: "een nieuwe zin",
+      python_key_file: {
+        suite: "X25519",
+        file_text: committed.keyfiles.X25519.file_text,
+        recovery_code: committed.keyfiles.X25519.recovery_code,
+      },
     };
 
-const response: Partial<Record<Suite, SuiteResponse>> = {};
+interface KeyFileResponse {
+  key_files: Record<Suite, { file: KeyFile; recovery_code: string; public_key: PublicKeyJson }>;
+  python_key_file_renewed: KeyFile;
+}
+
+const response: Partial<Record<Suite, SuiteResponse>> & Partial<KeyFileResponse> = {};
 
 afterAll(() => {
   if (outputDir) writeFileSync(join(outputDir, "response.json"), JSON.stringify(response, null, 2));
@@ -122,4 +143,41 @@ describe.each(["MLKEM768-X25519", "X25519"] as const)("sealing for Python, %s", 
       }
     }
   });
+});
+
+// Real Argon2id parameters (64 MiB, t = 3, p = 4): a few seconds each on a busy machine.
+const ARGON2_TIMEOUT = 180_000;
+
+describe("key files for Python", () => {
+  it(
+    "makes a key file in each suite with the command line's parameters",
+    async () => {
+      const made: KeyFileResponse["key_files"] = {} as KeyFileResponse["key_files"];
+      for (const suite of ["MLKEM768-X25519", "X25519"] as const) {
+        const { file, recoveryCode, publicKey, privateKey } = await createKeyFile(request.passphrase, suite);
+        expect(file.passphrase.kdf).toEqual({ name: "argon2id", memory_cost: 65536, iterations: 3, lanes: 4 });
+        expect(file.recovery.kdf).toEqual(file.passphrase.kdf);
+        made[suite] = { file, recovery_code: recoveryCode, public_key: publicKey };
+        if (!outputDir) {
+          expect((await unlockKeyFile(file, request.passphrase)).fingerprint).toBe(privateKey.fingerprint);
+        }
+      }
+      response.key_files = made;
+    },
+    ARGON2_TIMEOUT,
+  );
+
+  it(
+    "sets a new passphrase on a key file made by Python, with its recovery code",
+    async () => {
+      const { file_text, recovery_code } = request.python_key_file;
+      const renewed = await recoverKeyFile(file_text, recovery_code, request.new_passphrase);
+      response.python_key_file_renewed = renewed;
+      if (!outputDir) {
+        const key = await unlockKeyFile(renewed, request.new_passphrase);
+        expect(key.fingerprint).toBe(committed.keyfiles.X25519.fingerprint);
+      }
+    },
+    ARGON2_TIMEOUT,
+  );
 });

@@ -1,0 +1,83 @@
+"""Headers: every page comes from the gateway with the security headers, and the app runs
+under them in Chromium: it mounts, and there is no CSP violation, console error or page
+error, on any page path nor when it calls an API."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Page
+
+from tests.support.browser import BrowserRecording
+from tests.support.web_platform import WebPlatform
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+    "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PAGE_PATHS = (
+    "/",
+    "/o/demo",
+    "/o/demo/report",
+    "/o/demo/follow-up",
+    "/o/demo/apply",
+    "/sign-in",
+    "/sign-in/callback",
+    "/me",
+    "/vcp",
+    "/coordinator",
+    "/admin",
+    "/operator",
+)
+
+
+def check_headers(headers: dict[str, str], where: str) -> None:
+    assert headers.get("content-security-policy") == CSP, where
+    assert headers.get("referrer-policy") == "no-referrer", where
+    assert headers.get("x-content-type-options") == "nosniff", where
+    assert "camera=()" in headers.get("permissions-policy", ""), where
+    assert "server" not in headers, where
+    assert "strict-transport-security" not in headers, f"{where}: HSTS over plain HTTP"
+
+
+def assert_clean(recording: BrowserRecording, where: str) -> None:
+    assert recording.csp_violations == [], (where, recording.csp_violations)
+    csp_messages = [e.text for e in recording.console if "Content Security Policy" in e.text]
+    assert csp_messages == [], (where, csp_messages)
+    assert recording.console_errors() == [], (where, recording.console_errors())
+    assert recording.page_errors == [], (where, recording.page_errors)
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+async def test_every_page_carries_the_headers_and_the_app_runs_under_them(
+    page: Page, recording: BrowserRecording, web_platform: WebPlatform, path: str
+) -> None:
+    answer = await page.goto(path, wait_until="networkidle")
+    assert answer is not None and answer.status == 200, path
+    check_headers(await answer.all_headers(), path)
+    assert (await answer.all_headers())["cache-control"] == "no-cache", path
+    # The app mounted: script from /assets/ ran under the policy.
+    await page.wait_for_function("() => document.querySelector('#app')?.childElementCount > 0")
+    for response_path in {r.url for r in recording.requests if "/assets/" in r.url}:
+        asset = await page.request.get(response_path)
+        check_headers(asset.headers, response_path)
+    await recording.settle()
+    assert recording.requests_to_other_origins(web_platform.origin) == [], path
+    assert_clean(recording, path)
+
+
+async def test_the_app_may_call_the_api_on_its_own_origin(
+    page: Page, recording: BrowserRecording
+) -> None:
+    await page.goto("/o/demo/report", wait_until="networkidle")
+    async with page.expect_response("**/api/intake/healthz") as answered:
+        status = await page.evaluate(
+            "async () => (await fetch('/api/intake/healthz', {cache: 'no-store'})).status"
+        )
+    assert status == 200
+    response = await answered.value
+    headers = await response.all_headers()
+    check_headers(headers, "/api/intake/healthz")
+    assert headers["cache-control"] == "no-store"
+    assert_clean(recording, "fetch /api/intake/healthz")

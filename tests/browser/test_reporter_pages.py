@@ -1,0 +1,490 @@
+"""The reporter's pages in Chromium, through the real gateway, against the real platform.
+
+Walk: a report made in the page is read by `safehands vcp read`; the VCP answers from the
+command line; the follow-up page shows the answer and sends one back that the command line
+reads. Canary: what the reporter types is found nowhere but in the VCP's decryption: not on
+Kafka, in any database, in any log, in any request, or in browser storage. Accessibility:
+axe-core finds no WCAG 2.1 A/AA violation on any reporter page, in Dutch and in English.
+Then the bad input: unknown organisation, wrong receipts, an unreachable platform, and the
+"leave quickly" button."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import BrowserContext, Page, Route, expect
+from pymongo import MongoClient
+from typer.testing import CliRunner
+
+from cli import vcp as vcp_cli
+from cli.main import app
+from cli.reporting_client import ReportingApi
+from shared.crypto import KdfParams, PrivateKey, load_private_key
+from tests.support.browser import BrowserRecording, axe_violations, describe_violations
+from tests.support.canary import database_documents, kafka_blobs
+from tests.support.platform import eventually
+from tests.support.web_platform import WebPlatform
+
+pytestmark = pytest.mark.e2e
+
+PASSPHRASE = "geheim genoeg"
+# Key files in tests use light Argon2 parameters; the CLI's default is 64 MiB, t=3.
+LIGHT_KDF = KdfParams(memory_cost=1024, iterations=1, lanes=1)
+VCP_NAME = f"Vera Vertrouwd {uuid.uuid4().hex[:6]}"
+NEUTRAL_SITE = "https://www.google.com/"
+
+
+@dataclass
+class ReporterOrg:
+    """An organisation with one appointed VCP, whose key file the command line unlocks."""
+
+    web: WebPlatform
+    key_file: Path
+    key: PrivateKey
+    id: str = field(default_factory=lambda: f"org-{uuid.uuid4().hex[:6]}")
+    name: str = "Roeivereniging De Haven"
+    vcp_id: str = "vera"
+
+    def cli_env(self) -> dict[str, str]:
+        return {
+            "SH_INTAKE_URL": f"{self.web.url}/api/intake",
+            "SH_REPORTS_URL": f"{self.web.url}/api/reports",
+            "SH_VCP_KEY_FILE": str(self.key_file),
+            "SH_VCP_PASSPHRASE": PASSPHRASE,
+            "SH_TOKEN": self.web.token("vcp", self.id, self.vcp_id),
+            "COLUMNS": "400",
+        }
+
+    def cli(self, *args: str) -> str:
+        """`safehands …` as the VCP types it; its output."""
+        result = CliRunner().invoke(app, list(args), env=self.cli_env())
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def report_ids(self) -> set[str]:
+        with ReportingApi(
+            f"{self.web.url}/api/intake", f"{self.web.url}/api/reports", self.cli_env()["SH_TOKEN"]
+        ) as api:
+            return {row["report_id"] for row in vcp_cli.inbox(api, self.id)}
+
+    def new_report(self, before: set[str]) -> str:
+        """The one report that arrived since `before` (intake → Kafka → reports: eventually)."""
+        new: set[str] = eventually(lambda: self.report_ids() - before, timeout=30)
+        assert len(new) == 1, new
+        return new.pop()
+
+
+@pytest.fixture(scope="module")
+def org(web_platform: WebPlatform, tmp_path_factory: pytest.TempPathFactory) -> ReporterOrg:
+    key_file = tmp_path_factory.mktemp("vcp") / "vera.json"
+    vcp_cli.keygen(key_file, PASSPHRASE, params=LIGHT_KDF)
+    created = ReporterOrg(web_platform, key_file, load_private_key(key_file, PASSPHRASE))
+    operator = {"Authorization": f"Bearer {web_platform.token('operator')}"}
+    admin = {"Authorization": f"Bearer {web_platform.token('admin', created.id)}"}
+    with web_platform.api("policy") as policy:
+        registered = policy.post(
+            "/v1/orgs",
+            json={"org_id": created.id, "name": created.name, "language": "nl"},
+            headers=operator,
+        )
+        assert registered.status_code == 201, registered.text
+        role = {"title": "Jeugdcoach", "works_with_minors": True, "works_with_vulnerable": False}
+        defined = policy.put(f"/v1/orgs/{created.id}/roles/coach", json=role, headers=admin)
+        assert defined.status_code == 200, defined.text
+    with web_platform.api("reports") as reports:
+        appointed = reports.post(
+            f"/v1/orgs/{created.id}/vcps",
+            json={
+                "vcp_id": created.vcp_id,
+                "name": VCP_NAME,
+                "email": "vera@example.org",
+                "public_key": created.key.public_key.model_dump(),
+            },
+            headers=admin,
+        )
+        assert appointed.status_code == 201, appointed.text
+    # intake learns the VCP's key from VCPAppointed: eventually, not at once.
+    with MongoClient(web_platform.infra.mongo_uri) as mongo:
+        known = mongo[f"{web_platform.database}_intake"]["known_vcp_keys"]
+        eventually(lambda: known.find_one({"org_id": created.id}), timeout=30)
+    return created
+
+
+async def write_report(
+    page: Page,
+    org: ReporterOrg,
+    description: str,
+    *,
+    category: str = "bullying",
+    location: str | None = None,
+    contact: str | None = None,
+    lang: str | None = None,
+) -> None:
+    await page.goto(f"/o/{org.id}/report" + (f"?lang={lang}" if lang else ""))
+    await page.get_by_test_id("report-category").select_option(category)
+    await page.get_by_test_id("report-description").fill(description)
+    if location:
+        await page.get_by_test_id("report-location").fill(location)
+    if contact:
+        await page.get_by_test_id("report-contact-yes").check()
+        await page.get_by_test_id("report-contact").fill(contact)
+
+
+async def shown_receipt(page: Page) -> str:
+    receipt = page.get_by_test_id("receipt")
+    await expect(receipt).to_be_visible(timeout=30_000)
+    return (await receipt.inner_text()).strip()
+
+
+async def submit_report(page: Page, org: ReporterOrg, description: str, **options: Any) -> str:
+    """Write and send a report in the page; the receipt it shows."""
+    await write_report(page, org, description, **options)
+    await page.get_by_test_id("report-submit").click()
+    return await shown_receipt(page)
+
+
+async def open_follow_up(page: Page, org: ReporterOrg, typed_receipt: str) -> None:
+    await page.goto(f"/o/{org.id}/follow-up")
+    await page.get_by_test_id("receipt-input").fill(typed_receipt)
+    await page.get_by_test_id("follow-up-open").click()
+
+
+def compact(receipt: str) -> str:
+    return receipt.replace("-", "").replace(" ", "").upper()
+
+
+def assert_clean(recording: BrowserRecording, web_platform: WebPlatform) -> None:
+    """The app ran under the gateway's CSP without a violation or an error, on one origin."""
+    assert recording.csp_violations == [], recording.csp_violations
+    assert recording.page_errors == [], recording.page_errors
+    assert recording.requests_to_other_origins(web_platform.origin) == []
+
+
+# --- Walk --------------------------------------------------------------------------------
+
+
+async def test_walk_report_in_the_page_conversation_with_the_vcp_on_the_command_line(
+    page: Page, recording: BrowserRecording, org: ReporterOrg, web_platform: WebPlatform
+) -> None:
+    before = org.report_ids()
+    description = "De trainer maakte opmerkingen over mijn lichaam na de training."
+    receipt = await submit_report(
+        page, org, description, category="sexual_intimidation", location="Kleedkamer 2"
+    )
+    assert len(compact(receipt)) == 26
+
+    report_id = org.new_report(before)
+    read = org.cli("vcp", "read", report_id)
+    assert description in read
+    assert "Category: sexual_intimidation" in read and "Location: Kleedkamer 2" in read
+    assert "Wants contact: no" in read
+    org.cli("vcp", "status", report_id, "acknowledged")
+    answer = "Dank je dat je dit vertelt. Was er nog iemand bij?"
+    org.cli("vcp", "reply", report_id, "-m", answer)
+
+    # Typed as a person would: lower case, in groups with spaces.
+    await open_follow_up(page, org, receipt.lower().replace("-", " "))
+    await expect(page.get_by_test_id("message")).to_have_text([answer])
+    await expect(page.get_by_test_id("report-status")).to_contain_text("Gelezen")
+    reply = "Ja, mijn teamgenoot Sam zag het ook."
+    await page.get_by_test_id("reply-text").fill(reply)
+    await page.get_by_test_id("reply-send").click()
+    await expect(page.get_by_text("Je bericht is verstuurd.")).to_be_visible()
+    await expect(page.get_by_test_id("reply-text")).to_have_value("")
+
+    read = org.cli("vcp", "read", report_id)
+    assert answer in read and reply in read
+    assert read.index(answer) < read.index(reply)
+    assert_clean(recording, web_platform)
+
+
+# --- Canary ------------------------------------------------------------------------------
+
+
+async def test_what_the_reporter_types_appears_nowhere_but_with_the_vcp(
+    page: Page,
+    context: BrowserContext,
+    recording: BrowserRecording,
+    org: ReporterOrg,
+    web_platform: WebPlatform,
+) -> None:
+    canary = f"kanarie-{uuid.uuid4().hex}"
+    before = org.report_ids()
+    receipt = await submit_report(
+        page,
+        org,
+        f"Wat er gebeurde: {canary}-beschrijving.",
+        category="aggression",
+        location=f"Kantine {canary}-plaats",
+        contact=f"bel {canary}-contact",
+    )
+    report_id = org.new_report(before)
+    org.cli("vcp", "reply", report_id, "-m", f"Antwoord {canary}-vcp")
+    await open_follow_up(page, org, receipt)
+    await expect(page.get_by_test_id("message")).to_have_text([f"Antwoord {canary}-vcp"])
+    await page.get_by_test_id("reply-text").fill(f"Reactie {canary}-melder")
+    await page.get_by_test_id("reply-send").click()
+    await expect(page.get_by_test_id("own-message")).to_have_text([f"Reactie {canary}-melder"])
+
+    # Control: the VCP decrypts every piece of it, so a search that finds nothing is real.
+    read = org.cli("vcp", "read", report_id)
+    for part in ("beschrijving", "plaats", "contact", "vcp", "melder"):
+        assert f"{canary}-{part}" in read, part
+
+    # No request carries the canary or the receipt, in URL, headers or body; none leaves.
+    await recording.settle()
+    assert any(b'"envelope"' in (r.post_data or b"") for r in recording.requests), "control"
+    assert recording.requests_containing(canary) == []
+    assert recording.requests_containing(receipt) == []
+    assert recording.requests_containing(compact(receipt)) == []
+    assert_clean(recording, web_platform)
+
+    # Nothing in browser storage: no cookie, no localStorage, sessionStorage or IndexedDB.
+    state = await context.storage_state(indexed_db=True)
+    assert state["cookies"] == [] and state["origins"] == [], state
+    stored = await page.evaluate(
+        """async () => ({
+            local: localStorage.length,
+            session: sessionStorage.length,
+            cookie: document.cookie,
+            indexedDB: (await indexedDB.databases()).length,
+        })"""
+    )
+    assert stored == {"local": 0, "session": 0, "cookie": "", "indexedDB": 0}
+
+    # Not on Kafka (every record of every topic) ...
+    kafka = await kafka_blobs(web_platform.infra.kafka_bootstrap)
+    assert any(VCP_NAME.encode() in blob for blob in kafka), "control: VCPAppointed"
+    assert not [blob[:200] for blob in kafka if canary.encode() in blob]
+    assert not [blob[:200] for blob in kafka if compact(receipt).encode() in blob]
+
+    # ... nor in any document of any database ...
+    documents = database_documents(web_platform.infra.mongo_uri)
+    assert any(VCP_NAME.encode() in doc for doc in documents), "control: the VCP's document"
+    assert not [doc[:200] for doc in documents if canary.encode() in doc]
+    assert not [doc[:200] for doc in documents if compact(receipt).encode() in doc]
+
+    # ... nor in any log, the gateway's included.
+    logs = web_platform.log_files()
+    assert web_platform.gateway.log_path in logs, logs
+    assert web_platform.logs_containing("ready"), "control: the services' logs are read"
+    assert web_platform.logs_containing(canary) == []
+    assert web_platform.logs_containing(compact(receipt)) == []
+    assert web_platform.logs_containing(receipt) == []
+
+
+# --- Accessibility -----------------------------------------------------------------------
+
+
+async def assert_accessible(page: Page, where: str) -> None:
+    violations = await axe_violations(page)
+    assert violations == [], f"{where}: {describe_violations(violations)}"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_every_reporter_page_has_no_wcag_21_a_or_aa_violation(
+    page: Page, recording: BrowserRecording, org: ReporterOrg, web_platform: WebPlatform, lang: str
+) -> None:
+    heading = page.get_by_role("heading", level=1)
+
+    await page.goto(f"/o/{org.id}?lang={lang}")
+    await expect(heading).to_have_text(org.name)
+    assert await page.evaluate("document.documentElement.lang") == lang
+    await assert_accessible(page, "organisation page")
+
+    await page.goto(f"/o/{org.id}/report?lang={lang}")
+    await expect(page.get_by_test_id("report-submit")).to_be_visible()
+    assert VCP_NAME in await page.locator("main").inner_text(), "the introduction names the VCP"
+    await assert_accessible(page, "report form")
+    await page.get_by_test_id("report-submit").click()
+    await expect(page.get_by_test_id("report-category")).to_be_focused()
+    await expect(page.get_by_test_id("report-category")).to_have_attribute("aria-invalid", "true")
+    await assert_accessible(page, "report form with errors")
+
+    before = org.report_ids()
+    receipt = await submit_report(page, org, "Ik werd uitgescholden.", lang=lang)
+    await assert_accessible(page, "receipt")
+
+    report_id = org.new_report(before)
+    org.cli("vcp", "reply", report_id, "-m", "Dank je. Ik lees het en kom bij je terug.")
+    await page.goto(f"/o/{org.id}/follow-up?lang={lang}")
+    await expect(page.get_by_test_id("receipt-input")).to_be_visible()
+    await assert_accessible(page, "follow-up form")
+    await page.get_by_test_id("receipt-input").fill("ABC")
+    await page.get_by_test_id("follow-up-open").click()
+    await expect(page.get_by_test_id("receipt-input")).to_have_attribute("aria-invalid", "true")
+    await assert_accessible(page, "follow-up form with an error")
+    await page.get_by_test_id("receipt-input").fill(receipt)
+    await page.get_by_test_id("follow-up-open").click()
+    await expect(page.get_by_test_id("message")).to_have_count(1)
+    await page.get_by_test_id("reply-text").fill("Dank je.")
+    await page.get_by_test_id("reply-send").click()
+    await expect(page.get_by_test_id("own-message")).to_have_count(1)
+    await assert_accessible(page, "follow-up with messages")
+
+    await page.goto(f"/o/no-such-org-{uuid.uuid4().hex[:6]}?lang={lang}")
+    await expect(heading).to_be_visible()
+    await assert_accessible(page, "unknown organisation")
+    assert_clean(recording, web_platform)
+
+
+async def test_the_language_switch_keeps_the_page_and_what_was_typed(
+    page: Page, org: ReporterOrg
+) -> None:
+    await write_report(page, org, "Halverwege geschreven")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Iets melden bij {org.name}")
+    await page.get_by_role("link", name="English").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Report a concern to {org.name}"
+    )
+    assert page.url.endswith(f"/o/{org.id}/report?lang=en")
+    assert await page.evaluate("document.documentElement.lang") == "en"
+    await expect(page.get_by_test_id("report-description")).to_have_value("Halverwege geschreven")
+
+
+async def test_the_pages_work_320_pixels_wide_with_the_keyboard_alone(
+    page: Page, org: ReporterOrg
+) -> None:
+    await page.set_viewport_size({"width": 320, "height": 640})
+    for path in (f"/o/{org.id}", f"/o/{org.id}/report", f"/o/{org.id}/follow-up"):
+        await page.goto(path)
+        await expect(page.get_by_role("heading", level=1)).to_be_visible()
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
+        # "Leave quickly" is the first stop of the tab order; then the skip link.
+        await page.keyboard.press("Tab")
+        await expect(page.get_by_role("button", name="Snel weg")).to_be_focused()
+        await page.keyboard.press("Tab")
+        await expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
+
+    # The whole report by keyboard: skip link, form fields, send.
+    await page.goto(f"/o/{org.id}/report")
+    await expect(page.get_by_test_id("report-category")).to_be_visible()
+    await page.get_by_test_id("report-category").focus()
+    await page.keyboard.press("ArrowDown")
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_test_id("report-description")).to_be_focused()
+    await page.keyboard.type("Alleen met het toetsenbord geschreven.")
+    await page.get_by_test_id("report-submit").focus()
+    await page.keyboard.press("Enter")
+    receipt = await shown_receipt(page)
+    assert len(compact(receipt)) == 26
+    # The receipt view takes the focus, so a screen reader reads it first.
+    await expect(page.get_by_role("heading", level=1)).to_be_focused()
+
+
+# --- Bad input ---------------------------------------------------------------------------
+
+
+async def test_an_unknown_organisation_gets_a_page_that_says_so(page: Page) -> None:
+    for path in ("/o/nobody-{0}", "/o/nobody-{0}/report", "/o/nobody-{0}/follow-up"):
+        await page.goto(path.format(uuid.uuid4().hex[:6]))
+        await expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Deze organisatie kennen we niet"
+        )
+        await expect(page.get_by_test_id("report-submit")).to_have_count(0)
+
+
+async def test_a_receipt_of_the_wrong_length_gets_a_sentence_before_any_request(
+    page: Page, recording: BrowserRecording, org: ReporterOrg
+) -> None:
+    await page.goto(f"/o/{org.id}/follow-up?lang=en")
+    await expect(page.get_by_test_id("receipt-input")).to_be_visible()
+    for typed, count in (("ABCD-EFGH", 8), ("A" * 27, 27)):
+        await page.get_by_test_id("receipt-input").fill(typed)
+        await page.get_by_test_id("follow-up-open").click()
+        error = page.locator("#receipt-error")
+        await expect(error).to_have_text(
+            f"A receipt code has 26 characters. You typed {count}. Please check the code."
+        )
+        await expect(page.get_by_test_id("receipt-input")).to_have_attribute(
+            "aria-describedby", "receipt-error"
+        )
+    assert not [r.url for r in recording.requests if "/mailbox" in r.url or "vcp-keys" in r.url]
+
+    # The right length but no such report: a plain sentence, after asking the platform.
+    await page.get_by_test_id("receipt-input").fill("ABCDE-FGHIJ-KLMN-OPQR-STUV-WXYZ")
+    await page.get_by_test_id("follow-up-open").click()
+    await expect(page.locator("#receipt-error")).to_have_text(
+        "No report found with this receipt code. Check that you typed it correctly."
+    )
+    assert [r.url for r in recording.requests if r.url.endswith("/mailbox")]
+
+
+@pytest.mark.parametrize("failure", ["network", "gateway 502"])
+async def test_when_the_platform_cannot_be_reached_the_draft_stays_for_another_try(
+    page: Page, org: ReporterOrg, failure: str
+) -> None:
+    async def unreachable(route: Route) -> None:
+        if failure == "network":
+            await route.abort("internetdisconnected")
+        else:
+            await route.fulfill(status=502, body="")
+
+    description = f"Wat er gebeurde, {failure}."
+    await write_report(page, org, description, location="Veld 3")
+    await page.route("**/api/intake/**", unreachable)
+    await page.get_by_test_id("report-submit").click()
+    alert = page.get_by_role("alert")
+    await expect(alert).to_contain_text("we kunnen SafeHands nu niet bereiken")
+    await expect(alert).to_contain_text("Je tekst staat er nog")
+    await expect(page.get_by_test_id("receipt")).to_have_count(0)
+    await expect(page.get_by_test_id("report-description")).to_have_value(description)
+    await expect(page.get_by_test_id("report-location")).to_have_value("Veld 3")
+    await expect(page.get_by_test_id("report-category")).to_have_value("bullying")
+
+    before = org.report_ids()
+    await page.unroute("**/api/intake/**")
+    await page.get_by_test_id("report-submit").click()
+    await shown_receipt(page)
+    read = org.cli("vcp", "read", org.new_report(before))
+    assert description in read
+
+
+async def test_an_organisation_page_says_so_when_the_platform_cannot_be_reached(
+    page: Page, org: ReporterOrg
+) -> None:
+    await page.route("**/api/policy/**", lambda route: route.abort("internetdisconnected"))
+    await page.goto(f"/o/{org.id}")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "SafeHands is nu niet bereikbaar"
+    )
+    await page.unroute("**/api/policy/**")
+    await page.get_by_role("button", name="Opnieuw proberen").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(org.name)
+
+
+async def leave_to_neutral(context: BrowserContext) -> list[str]:
+    visits: list[str] = []
+
+    async def answer(route: Route) -> None:
+        visits.append(route.request.url)
+        await route.fulfill(status=200, content_type="text/html", body="<h1>Neutral</h1>")
+
+    await context.route(f"{NEUTRAL_SITE}**", answer)
+    return visits
+
+
+@pytest.mark.parametrize("how", ["button", "Escape twice"])
+async def test_leave_quickly_replaces_the_page_and_keeps_it_out_of_the_back_history(
+    page: Page, context: BrowserContext, org: ReporterOrg, how: str
+) -> None:
+    visits = await leave_to_neutral(context)
+    await page.goto(f"/o/{org.id}")
+    await page.get_by_role("link", name="Iets melden").click()
+    await page.get_by_test_id("report-description").fill("Iemand kijkt mee.")
+    if how == "button":
+        await page.get_by_role("button", name="Snel weg").click()
+    else:
+        await page.keyboard.press("Escape")
+        await page.keyboard.press("Escape")
+    await page.wait_for_url(NEUTRAL_SITE)
+    assert visits == [NEUTRAL_SITE]
+    # Back goes to the organisation's page at most, never to the report being written.
+    await page.go_back()
+    assert "/report" not in page.url
+    assert "Iemand kijkt mee." not in await page.content()

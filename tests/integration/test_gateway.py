@@ -1,0 +1,338 @@
+"""The gateway (Caddy with deploy/Caddyfile, as `safehands up` runs it) in front of the real
+services: routing under /api/<service>/, security headers on every kind of answer, 413 for
+bodies larger than the services accept, HSTS only over HTTPS, X-Forwarded-For for the
+services, and a log that holds no client address."""
+
+from __future__ import annotations
+
+import http.client
+import http.server
+import json
+import ssl
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from cli.embedded import free_port
+from shared.limits import MAX_REQUEST_BODY_BYTES
+from tests.support.platform import Infrastructure, Platform, eventually
+from tests.support.web import ensure_web_built
+from tests.support.web_platform import WebPlatform, start_web_platform
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+    "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# A client address no test machine has: it must never reach a log.
+SPOOFED_CLIENT = "198.51.100.77"
+PAGE_PATHS = (
+    "/",
+    "/o/demo",
+    "/o/demo/report",
+    "/o/demo/follow-up",
+    "/o/demo/apply",
+    "/sign-in",
+    "/sign-in/callback",
+    "/me",
+    "/vcp",
+    "/coordinator",
+    "/admin",
+    "/operator",
+)
+
+
+def assert_security_headers(answer: httpx.Response) -> None:
+    where = f"{answer.request.method} {answer.request.url.path} ({answer.status_code})"
+    headers = answer.headers
+    assert headers.get("content-security-policy") == CSP, where
+    assert headers.get("referrer-policy") == "no-referrer", where
+    assert headers.get("x-content-type-options") == "nosniff", where
+    permissions = headers.get("permissions-policy", "")
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "browsing-topics=()"):
+        assert feature in permissions, (where, permissions)
+    assert "server" not in headers, (where, headers.get("server"))
+    assert "via" not in headers, where
+    # Plain HTTP here: HSTS only where the answer travelled over HTTPS.
+    assert "strict-transport-security" not in headers, where
+
+
+@pytest.fixture(scope="module")
+def web_platform(infra: Infrastructure) -> Iterator[WebPlatform]:
+    ensure_web_built()
+    running = start_web_platform(infra, {})
+    try:
+        yield running
+    finally:
+        running.platform.stop_all()
+
+
+@pytest.fixture(scope="module")
+def gateway(web_platform: WebPlatform) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=web_platform.url, timeout=10) as client:
+        yield client
+
+
+# --- routing ------------------------------------------------------------------------------------
+
+
+def test_each_service_answers_under_its_prefix_with_the_prefix_removed(
+    gateway: httpx.Client, web_platform: WebPlatform
+) -> None:
+    assert {"intake", "policy", "reports", "notify"} <= set(web_platform.services)
+    for name in web_platform.services:
+        health = gateway.get(f"/api/{name}/healthz")
+        assert health.status_code == 200, (name, health.text)
+        assert health.json() == {"status": "ok"}
+        assert_security_headers(health)
+        assert health.headers["cache-control"] == "no-store"
+        # Which service answered: each names itself in its OpenAPI document.
+        described = gateway.get(f"/api/{name}/openapi.json")
+        assert described.json()["info"]["title"] == f"SafeHands {name}", name
+
+
+def test_a_services_own_errors_pass_through_with_the_headers(gateway: httpx.Client) -> None:
+    answer = gateway.get("/api/reports/v1/orgs/demo/reports")
+    assert answer.status_code == 401, answer.text
+    assert "detail" in answer.json()
+    assert_security_headers(answer)
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_unknown_api_paths_and_metrics_get_a_json_404(gateway: httpx.Client) -> None:
+    for path in ("/api/nothing/healthz", "/api/intake", "/api/policy/metrics"):
+        answer = gateway.get(path)
+        assert answer.status_code == 404, path
+        assert answer.json()["detail"].endswith("."), path
+        assert_security_headers(answer)
+        assert answer.headers["cache-control"] == "no-store"
+
+
+# --- the web app ----------------------------------------------------------------------------
+
+
+def test_every_page_path_is_the_app_with_the_headers_and_no_cache(
+    gateway: httpx.Client,
+) -> None:
+    index = gateway.get("/").text
+    assert '<div id="app">' in index
+    for path in PAGE_PATHS:
+        answer = gateway.get(path, params={"lang": "en"} if path == "/o/demo" else None)
+        assert answer.status_code == 200, path
+        assert answer.text == index, f"{path} is not the app"
+        assert_security_headers(answer)
+        assert answer.headers["cache-control"] == "no-cache", path
+        assert answer.headers["content-type"].startswith("text/html"), path
+
+
+def test_hashed_assets_are_immutable_and_a_missing_one_is_a_404(gateway: httpx.Client) -> None:
+    index = gateway.get("/").text
+    script = index.split('src="', 1)[1].split('"', 1)[0]
+    assert script.startswith("/assets/")
+    answer = gateway.get(script, headers={"accept-encoding": "gzip"})
+    assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert answer.headers["content-encoding"] == "gzip"
+    assert_security_headers(answer)
+    missing = gateway.get("/assets/index-doesnotexist.js")
+    assert missing.status_code == 404
+    assert_security_headers(missing)
+
+
+# --- request size -----------------------------------------------------------------------------
+
+
+def test_a_body_over_the_limit_gets_413_from_the_gateway(
+    gateway: httpx.Client, web_platform: WebPlatform
+) -> None:
+    path = "/api/intake/v1/orgs/demo/reports"
+    too_big = b"x" * (MAX_REQUEST_BODY_BYTES + 1)
+    answer = gateway.post(path, content=too_big, headers={"content-type": "application/json"})
+    assert answer.status_code == 413, answer.text
+    assert str(MAX_REQUEST_BODY_BYTES) in answer.json()["detail"]
+    assert_security_headers(answer)
+
+    # Without a Content-Length (chunked), the gateway stops reading at the limit too.
+    def chunks() -> Iterator[bytes]:
+        for _ in range(3):
+            yield b"y" * MAX_REQUEST_BODY_BYTES
+
+    streamed = gateway.post(path, content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413, streamed.text
+    # The limit is the services' body limit, not below it: a body of exactly the limit
+    # reaches the service, which answers for itself (invalid JSON → 422).
+    at_limit = gateway.post(
+        path,
+        content=b"z" * MAX_REQUEST_BODY_BYTES,
+        headers={"content-type": "application/json"},
+    )
+    assert at_limit.status_code != 413 and at_limit.status_code < 500, at_limit.text
+
+
+# --- what the services see -----------------------------------------------------------------------
+
+
+class _Echo(http.server.BaseHTTPRequestHandler):
+    seen: list[dict[str, Any]] = []
+
+    def do_GET(self) -> None:
+        _Echo.seen.append({"path": self.path, "headers": dict(self.headers.items())})
+        body = json.dumps({"ok": True}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("cache-control", "public, max-age=600")
+        self.send_header("server", "echo/1.0")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        return
+
+
+def test_services_see_the_real_client_in_x_forwarded_for_never_a_spoofed_one(
+    platform: Platform,
+) -> None:
+    ensure_web_built()
+    _Echo.seen.clear()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        gateway = platform.start_gateway({"notify": f"127.0.0.1:{server.server_address[1]}"})
+        answer = httpx.get(
+            f"{gateway.url}/api/notify/v1/something?x=1",
+            headers={
+                "X-Forwarded-For": SPOOFED_CLIENT,
+                "X-Real-IP": SPOOFED_CLIENT,
+                "Forwarded": f"for={SPOOFED_CLIENT}",
+            },
+            timeout=10,
+        )
+    finally:
+        server.shutdown()
+        thread.join(5)
+    assert answer.status_code == 200
+    [seen] = _Echo.seen
+    assert seen["path"] == "/v1/something?x=1", "the /api/notify prefix must be removed"
+    headers = {key.lower(): value for key, value in seen["headers"].items()}
+    # Caddy trusts no proxy in front of it: it replaces what the client claimed.
+    assert headers["x-forwarded-for"] == "127.0.0.1"
+    assert SPOOFED_CLIENT not in json.dumps(headers)
+    # The upstream's own caching and Server header do not reach the client.
+    assert answer.headers["cache-control"] == "no-store"
+    assert_security_headers(answer)
+
+
+# --- HTTPS --------------------------------------------------------------------------------------
+
+
+def test_over_https_the_gateway_adds_hsts(platform: Platform) -> None:
+    ensure_web_built()
+    port = free_port()
+    gateway = platform.start_gateway(
+        port=port,
+        env={
+            # A host name as the site: Caddy serves HTTPS by itself. For `localhost` the
+            # certificate comes from its own local CA; a domain name gets one from a public CA.
+            "GATEWAY_SITE_ADDRESS": f"https://localhost:{port}",
+            "GATEWAY_HTTPS_PORT": str(port),
+            "GATEWAY_HTTP_PORT": str(free_port()),
+        },
+    )
+    url = f"https://localhost:{port}"
+    # The local CA's root, which Caddy keeps in its state (XDG_DATA_HOME, see cli/gateway.py).
+    root = gateway.log_path.parent / "state" / "data" / "caddy" / "pki" / "authorities"
+    root_certificate = root / "local" / "root.crt"
+
+    def page() -> httpx.Response | None:
+        try:  # the certificate is issued just after start-up
+            trust = ssl.create_default_context(cafile=str(root_certificate))
+            return httpx.get(f"{url}/o/demo/report", verify=trust, timeout=10)
+        except (httpx.ConnectError, FileNotFoundError, ssl.SSLError):
+            return None
+
+    answer = eventually(page, timeout=30, interval=0.5)
+    assert answer.status_code == 200, gateway.log_text()[-2000:]
+    assert answer.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+    assert answer.headers["content-security-policy"] == CSP
+    trust = ssl.create_default_context(cafile=str(root_certificate))
+    api = httpx.get(f"{url}/api/nothing/x", verify=trust, timeout=10)
+    assert api.status_code == 404 and "strict-transport-security" in api.headers
+
+
+# --- anonymity ----------------------------------------------------------------------------------
+
+
+def _request_from_port(port: int, source_port: int, method: str, path: str, body: bytes) -> int:
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=10, source_address=("127.0.0.1", source_port)
+    )
+    try:
+        connection.request(
+            method,
+            path,
+            body=body or None,
+            headers={
+                "X-Forwarded-For": SPOOFED_CLIENT,
+                "User-Agent": "distinctive-agent-4711",
+                "Content-Type": "application/json",
+            },
+        )
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_gateway_log_holds_no_client_address(platform: Platform) -> None:
+    """At DEBUG Caddy logs every failed request with its client; the Caddyfile's filter must
+    drop the addresses (the gateway of `safehands up` logs at INFO, which holds less)."""
+    ensure_web_built()
+    intake = platform.start("intake")
+    gateway = platform.start_gateway(env={"GATEWAY_LOG_LEVEL": "DEBUG"})
+    port = int(gateway.url.rsplit(":", 1)[1])
+    source_ports = []
+    requests = [
+        ("GET", "/o/demo/report", b""),
+        ("GET", "/api/intake/healthz", b""),
+        ("GET", "/api/policy/healthz", b""),  # not running here: 502
+        ("GET", "/assets/missing.js", b""),  # 404
+        ("POST", "/api/intake/v1/orgs/demo/reports", b"x" * (MAX_REQUEST_BODY_BYTES + 10)),
+    ]
+    statuses = []
+    for method, path, body in requests:
+        source_port = free_port()
+        source_ports.append(source_port)
+        statuses.append(_request_from_port(port, source_port, method, path, body))
+    assert statuses == [200, 200, 502, 404, 413]
+    gateway.child.stop()  # flushes the log
+
+    log = gateway.log_text()
+    entries = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    # The failed requests are in the log (so the filter is what keeps the client out)…
+    described = [entry["request"] for entry in entries if "request" in entry]
+    assert any(request.get("uri") == "/api/policy/healthz" for request in described), log
+    # …without an address, a port, a header or the user agent of whoever asked.
+    for request in described:
+        assert not {"remote_ip", "remote_port", "client_ip", "headers"} & set(request), request
+    for forbidden in (SPOOFED_CLIENT, "distinctive-agent-4711", *map(str, source_ports)):
+        assert forbidden not in log, forbidden
+    # The service behind it logs no address either.
+    assert SPOOFED_CLIENT not in intake.log_text()
+
+
+def test_the_gateway_has_no_access_log(web_platform: WebPlatform) -> None:
+    source_port = free_port()
+    port = int(web_platform.url.rsplit(":", 1)[1])
+    assert _request_from_port(port, source_port, "GET", "/o/demo/report", b"") == 200
+    assert _request_from_port(port, free_port(), "GET", "/api/intake/healthz", b"") == 200
+    log = web_platform.gateway.log_text()
+    assert "/o/demo/report" not in log and "/api/intake/healthz" not in log
+    for path in web_platform.log_files():
+        text = path.read_text(errors="replace")
+        assert SPOOFED_CLIENT not in text, path
+        assert f":{source_port}" not in text, path

@@ -1,0 +1,96 @@
+"""What the reporter's and applicant's pages read without a token: the organisation's
+public page from policy (name, language, roles) and the VCPs' names beside their keys."""
+
+from __future__ import annotations
+
+import uuid
+
+from shared.crypto import PrivateKey
+from tests.support.platform import Platform
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_public_page_names_the_organisation_its_language_and_roles(
+    platform: Platform,
+) -> None:
+    policy = platform.start("policy")
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    operator = bearer(platform.infra.token("operator"))
+    admin = bearer(platform.infra.token("admin", org))
+    with policy.client() as http:
+        created = http.post(
+            "/v1/orgs",
+            json={"org_id": org, "name": "Harbour Rowing", "language": "en"},
+            headers=operator,
+        )
+        assert created.status_code == 201, created.text
+        for role_id, title, minors in (("coach", "Youth coach", True), ("bar", "Bar staff", False)):
+            defined = http.put(
+                f"/v1/orgs/{org}/roles/{role_id}",
+                json={"title": title, "works_with_minors": minors, "works_with_vulnerable": False},
+                headers=admin,
+            )
+            assert defined.status_code == 200, defined.text
+
+        page = http.get(f"/v1/orgs/{org}/public")
+        assert page.status_code == 200, page.text
+        assert page.json() == {
+            "org_id": org,
+            "name": "Harbour Rowing",
+            "language": "en",
+            "roles": [
+                {
+                    "role_id": "bar",
+                    "title": "Bar staff",
+                    "works_with_minors": False,
+                    "works_with_vulnerable": False,
+                    "vog_required": False,
+                },
+                {
+                    "role_id": "coach",
+                    "title": "Youth coach",
+                    "works_with_minors": True,
+                    "works_with_vulnerable": False,
+                    "vog_required": True,
+                },
+            ],
+        }
+        # Nothing beyond what a visitor may see: no VOG periods, no settings.
+        assert "vog_max_age_days" not in page.text
+
+        unknown = http.get("/v1/orgs/nobody-here/public")
+        assert unknown.status_code == 404
+        assert "nobody-here" in unknown.json()["detail"]
+
+
+def test_the_vcp_keys_carry_the_vcps_names(platform: Platform) -> None:
+    reports = platform.start("reports")
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    key = PrivateKey.generate()
+    with reports.client() as http:
+        appointed = http.post(
+            f"/v1/orgs/{org}/vcps",
+            json={
+                "vcp_id": "vera",
+                "name": "Vera de Wit",
+                "email": "vera@example.org",
+                "public_key": key.public_key.model_dump(),
+            },
+            headers=bearer(platform.infra.token("admin", org)),
+        )
+        assert appointed.status_code == 201, appointed.text
+        keys = http.get(f"/v1/orgs/{org}/vcp-keys")
+    assert keys.status_code == 200
+    assert keys.json() == [
+        {
+            "vcp_id": "vera",
+            "name": "Vera de Wit",
+            "public_key": key.public_key.model_dump(),
+            "fingerprint": key.fingerprint,
+        }
+    ]
+    # The address is not public: it stays with reports and notify.
+    assert "vera@example.org" not in keys.text

@@ -1,0 +1,59 @@
+"""The SMTP sink's mails for tests: it writes each message it receives to a `.eml` file in
+its maildir (`Infrastructure.maildir`)."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import re
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+_LINK = re.compile(r"https?://[^\s<>\"')]+")
+
+
+def read_mails(maildir: Path) -> list[EmailMessage]:
+    """Every mail the sink received, oldest first."""
+    found = []
+    for path in sorted(maildir.glob("*.eml")):  # named by arrival time
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        found.append(message)
+    return found
+
+
+def mails_to(maildir: Path, *addresses: str) -> list[EmailMessage]:
+    wanted = {address.lower() for address in addresses}
+    return [m for m in read_mails(maildir) if str(m["To"]).lower() in wanted]
+
+
+def body_text(message: EmailMessage) -> str:
+    """The plain-text body (or the HTML one when there is no plain text)."""
+    part = message.get_body(preferencelist=("plain", "html"))
+    return "" if part is None else str(part.get_content())  # type: ignore[attr-defined]
+
+
+def links_in(message: EmailMessage) -> list[str]:
+    """The http(s) links of the body, in order (a sign-in link, an invitation…)."""
+    return _LINK.findall(body_text(message))
+
+
+async def wait_for_mail(
+    maildir: Path, address: str, *, count: int = 1, timeout: float = 20
+) -> list[EmailMessage]:
+    """Wait (without blocking the event loop, so a page keeps running) until `address`
+    has at least `count` mails; return them all. Fails with what did arrive."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = mails_to(maildir, address)
+        if len(found) >= count:
+            return found
+        if time.monotonic() > deadline:
+            arrived = [(str(m["To"]), str(m["Subject"])) for m in read_mails(maildir)]
+            raise AssertionError(
+                f"{address} got {len(found)} of {count} mails within {timeout} s; "
+                f"the sink holds {arrived}"
+            )
+        await asyncio.sleep(0.2)

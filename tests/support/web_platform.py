@@ -1,0 +1,110 @@
+"""The platform as people reach it: every service as a process and the gateway in front of
+them on one address, serving the built web app (tests/browser/conftest.py's `web_platform`)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from cli.embedded import free_port
+from shared.auth.tokens import Role
+from tests.support.platform import (
+    Infrastructure,
+    Platform,
+    RunningGateway,
+    RunningService,
+    wait_until_ready,
+)
+
+BASE_SERVICES = ("intake", "policy", "reports", "notify")
+# The operator's address when identity runs (SAFEHANDS_OPERATOR_EMAILS).
+OPERATOR_EMAIL = "operator@example.org"
+
+
+def identity_exists() -> bool:
+    return importlib.util.find_spec("services.identity") is not None
+
+
+@dataclass
+class WebPlatform:
+    """One isolated platform (own database, consumer groups) behind its own gateway."""
+
+    platform: Platform
+    gateway: RunningGateway
+    services: dict[str, RunningService]
+
+    @property
+    def url(self) -> str:
+        """The one address: `url + "/o/demo/report"`, `url + "/api/intake/…"`."""
+        return self.gateway.url
+
+    @property
+    def origin(self) -> str:
+        return self.gateway.url
+
+    @property
+    def infra(self) -> Infrastructure:
+        return self.platform.infra
+
+    @property
+    def maildir(self) -> Path:
+        return self.platform.infra.maildir
+
+    @property
+    def database(self) -> str:
+        """This platform's MongoDB database name (on `infra.mongo_uri`)."""
+        return self.platform.database
+
+    def api(self, service: str) -> httpx.Client:
+        """An HTTP client for one service's API through the gateway (`/api/<service>`)."""
+        return httpx.Client(base_url=f"{self.url}/api/{service}", timeout=10)
+
+    def token(self, role: Role, org: str | None = None, sub: str | None = None) -> str:
+        return self.platform.infra.token(role, org, sub)
+
+    def log_files(self) -> list[Path]:
+        """Every log this platform's processes wrote: the services' and the gateway's."""
+        root = self.platform.infra.log_dir / self.platform.name
+        return sorted(path for path in root.rglob("*.log") if path.is_file())
+
+    def logs_containing(self, secret: str) -> list[Path]:
+        wanted = secret.lower()
+        return [
+            path for path in self.log_files() if wanted in path.read_text(errors="replace").lower()
+        ]
+
+
+def start_web_platform(infra: Infrastructure, extra_env: dict[str, str]) -> WebPlatform:
+    """Start the services (identity too when its package exists) and the gateway.
+
+    identity starts first and the others verify tokens with its JWKS, as under
+    `safehands up`; its mails link to the gateway's address."""
+    platform = Platform(infra)
+    gateway_port = free_port()
+    url = f"http://127.0.0.1:{gateway_port}"
+    try:
+        services: dict[str, RunningService] = {}
+        env = dict(extra_env)
+        if identity_exists():
+            identity_env = {
+                "SAFEHANDS_OPERATOR_EMAILS": OPERATOR_EMAIL,
+                "SAFEHANDS_WEB_URL": url,
+                **env,
+            }
+            services["identity"] = platform.start("identity", env=identity_env)
+            env = {
+                "SAFEHANDS_JWKS_URL": f"{services['identity'].url}/.well-known/jwks.json",
+                **env,
+            }
+        for name in BASE_SERVICES:
+            services[name] = platform.start(name, env=env, wait=False)
+        for name in BASE_SERVICES:
+            wait_until_ready(services[name])
+        gateway = platform.start_gateway(port=gateway_port)
+        return WebPlatform(platform, gateway, services)
+    except BaseException:
+        platform.stop_all()
+        raise

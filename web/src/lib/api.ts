@@ -1,0 +1,99 @@
+// Every call goes to this origin's `/api/<service>/…`: the gateway routes it, and the
+// Content-Security-Policy (`connect-src 'self'`) allows nothing else.
+
+export type Service = "intake" | "policy" | "reports" | "notify" | "identity";
+
+/** The platform answered with an error: `detail` is its sentence, `status` the HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(detail);
+    this.name = "ApiError";
+  }
+}
+
+/** The platform could not be reached at all: the network, or the gateway found no service. */
+export class NetworkError extends Error {
+  constructor() {
+    super("The platform cannot be reached.");
+    this.name = "NetworkError";
+  }
+}
+
+// The gateway answers these when the service behind it is down: for a person that is the
+// same as no connection, and the request may be tried again.
+const UNREACHABLE = new Set([502, 503, 504]);
+
+/** The sentence of an error answer: FastAPI's `detail` is a string, or a list for 422. */
+export function detailOf(body: unknown, status: number): string {
+  if (body && typeof body === "object" && "detail" in body) {
+    const detail = (body as { detail: unknown }).detail;
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail) && detail.length > 0) {
+      const first = detail[0] as { msg?: unknown; loc?: unknown };
+      const where = Array.isArray(first.loc) ? first.loc.slice(1).join(".") : "";
+      const message = typeof first.msg === "string" ? first.msg : "The input is not valid.";
+      return where ? `${where}: ${message}.` : `${message}.`;
+    }
+  }
+  return `The platform answered ${status}.`;
+}
+
+function retryAfter(response: Response): number | null {
+  const value = response.headers.get("retry-after");
+  if (value === null) return null;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function request<T>(
+  service: Service,
+  path: string,
+  init: { method?: string; body?: unknown; token?: string | null } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let response: Response;
+  try {
+    response = await fetch(`/api/${service}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: "same-origin",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+    });
+  } catch {
+    throw new NetworkError();
+  }
+  const body = parseJson(await response.text().catch(() => ""));
+  if (!response.ok) {
+    if (UNREACHABLE.has(response.status) && !(body && typeof body === "object")) {
+      throw new NetworkError();
+    }
+    throw new ApiError(response.status, detailOf(body, response.status), retryAfter(response));
+  }
+  return body as T;
+}
+
+export const getJson = <T>(service: Service, path: string, token?: string | null) =>
+  request<T>(service, path, { token });
+
+export const postJson = <T>(
+  service: Service,
+  path: string,
+  body: unknown,
+  token?: string | null,
+) => request<T>(service, path, { body, token });

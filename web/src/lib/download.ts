@@ -1,0 +1,14 @@
+// A text file saved from memory: a Blob and an object URL, since the Content-Security-Policy
+// allows no data: URLs. The URL is revoked once the browser has taken the file.
+
+export function saveTextFile(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

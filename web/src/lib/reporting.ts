@@ -1,0 +1,259 @@
+// The reporter's side of API.md: what the report and follow-up pages send and read.
+// Everything the reporter writes is sealed here, in the browser, before it is sent; the
+// receipt never leaves this module's callers (only the mailbox secret and lookup derived
+// from it do).
+import {
+  CannotOpen,
+  NotARecipient,
+  deriveFromReceipt,
+  messageContext,
+  newReceipt,
+  open,
+  reportContext,
+  seal,
+  type Envelope,
+  type PublicKeyJson,
+  type Suite,
+} from "../crypto";
+import { ApiError, getJson, postJson } from "./api";
+export type { PublicOrganisation, PublicRole } from "./organisation";
+
+export const CATEGORIES = [
+  "bullying",
+  "discrimination",
+  "sexual_intimidation",
+  "aggression",
+  "other",
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface VcpKey {
+  vcp_id: string;
+  name?: string;
+  public_key: PublicKeyJson;
+  fingerprint: string;
+}
+
+export const loadVcpKeys = (org: string) =>
+  getJson<VcpKey[]>("reports", `/v1/orgs/${encodeURIComponent(org)}/vcp-keys`);
+
+/** What the form holds, as typed. */
+export interface ReportDraft {
+  category: Category | "";
+  description: string;
+  occurredOn: string;
+  location: string;
+  wantsContact: boolean;
+  contact: string;
+}
+
+export type DraftProblem = "category" | "description" | "occurredOn" | "contact";
+
+/** The fields the reporter still has to fix, in the order they appear on the page. */
+export function draftProblems(draft: ReportDraft, today: string): DraftProblem[] {
+  const problems: DraftProblem[] = [];
+  if (!CATEGORIES.includes(draft.category as Category)) problems.push("category");
+  if (!draft.description.trim()) problems.push("description");
+  if (draft.occurredOn && draft.occurredOn > today) problems.push("occurredOn");
+  if (draft.wantsContact && !draft.contact.trim()) problems.push("contact");
+  return problems;
+}
+
+/** API.md's report body: optional fields left out when empty, contact only when wanted. */
+export function reportBody(draft: ReportDraft): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    category: draft.category,
+    description: draft.description.trim(),
+  };
+  if (draft.occurredOn) body.occurred_on = draft.occurredOn;
+  if (draft.location.trim()) body.location = draft.location.trim();
+  body.wants_contact = draft.wantsContact;
+  if (draft.wantsContact && draft.contact.trim()) body.contact = draft.contact.trim();
+  return body;
+}
+
+/** A report ready to send: kept while the draft is unchanged, so a retry sends the same. */
+export interface PreparedReport {
+  reportId: string;
+  receipt: string;
+  draftKey: string;
+  submission: {
+    report_id: string;
+    envelope: Envelope;
+    mailbox: { lookup: string; reply_key: PublicKeyJson };
+  };
+}
+
+export function draftKey(draft: ReportDraft): string {
+  return JSON.stringify(reportBody(draft));
+}
+
+function suiteOf(keys: VcpKey[]): Suite {
+  return keys[0]?.public_key.suite ?? "MLKEM768-X25519";
+}
+
+/** Seal the draft to every current VCP key and derive the mailbox from a new receipt. */
+export async function prepareReport(
+  org: string,
+  draft: ReportDraft,
+  keys: VcpKey[],
+): Promise<PreparedReport> {
+  const reportId = globalThis.crypto.randomUUID();
+  const receipt = newReceipt();
+  const envelope = await seal(
+    reportBody(draft),
+    reportContext(org, reportId),
+    keys.map((k) => k.public_key),
+  );
+  const mailbox = await deriveFromReceipt(receipt, org, suiteOf(keys));
+  return {
+    reportId,
+    receipt,
+    draftKey: draftKey(draft),
+    submission: {
+      report_id: reportId,
+      envelope,
+      mailbox: { lookup: mailbox.lookup, reply_key: mailbox.replyPublicKey },
+    },
+  };
+}
+
+/**
+ * Send a prepared report. On a retry, 409 ("this report_id is taken") means the earlier
+ * attempt did arrive and only its answer was lost: the report_id is a fresh random uuid.
+ */
+export async function sendReport(
+  org: string,
+  prepared: PreparedReport,
+  isRetry: boolean,
+): Promise<void> {
+  try {
+    await postJson("intake", `/v1/orgs/${encodeURIComponent(org)}/reports`, prepared.submission);
+  } catch (error) {
+    if (isRetry && error instanceof ApiError && error.status === 409) return;
+    throw error;
+  }
+}
+
+export type ReportStatus = "received" | "acknowledged" | "in_progress" | "closed";
+
+export interface MailboxMessage {
+  messageId: string;
+  from: "vcp" | "reporter";
+  at: string;
+  /** The decrypted text; null when this browser cannot open it (the reporter's own). */
+  text: string | null;
+  unreadable: boolean;
+}
+
+export interface Mailbox {
+  reportId: string;
+  status: ReportStatus;
+  acknowledgeBy: string | null;
+  feedbackBy: string | null;
+  messages: MailboxMessage[];
+}
+
+/** The mailbox secret and reply key, held in memory while the follow-up page is open. */
+export interface MailboxAccess {
+  secret: string;
+  open(envelope: Envelope, context: string): Promise<unknown>;
+}
+
+interface MailboxAnswer {
+  report_id: string;
+  status: ReportStatus;
+  acknowledge_by?: string;
+  feedback_by?: string;
+  messages: { message_id: string; from: "vcp" | "reporter"; at: string; envelope: Envelope }[];
+}
+
+export async function accessFromReceipt(
+  org: string,
+  receipt: string,
+  keys: VcpKey[],
+): Promise<MailboxAccess> {
+  const derived = await deriveFromReceipt(receipt, org, suiteOf(keys));
+  return {
+    secret: derived.mailboxSecret,
+    open: (envelope, context) => open(envelope, context, derived.replyPrivateKey),
+  };
+}
+
+function textOf(body: unknown): string | null {
+  if (body && typeof body === "object" && "text" in body) {
+    const text = (body as { text: unknown }).text;
+    return typeof text === "string" ? text : null;
+  }
+  return null;
+}
+
+/** The status, deadlines and messages; the VCP's messages opened with the reply key. */
+export async function readMailbox(org: string, access: MailboxAccess): Promise<Mailbox> {
+  const answer = await postJson<MailboxAnswer>(
+    "reports",
+    `/v1/orgs/${encodeURIComponent(org)}/mailbox`,
+    { secret: access.secret },
+  );
+  const messages: MailboxMessage[] = [];
+  for (const m of answer.messages) {
+    let text: string | null = null;
+    let unreadable: boolean;
+    try {
+      const body = await access.open(m.envelope, messageContext(org, answer.report_id, m.message_id));
+      text = textOf(body);
+      unreadable = text === null && m.from === "vcp";
+    } catch (error) {
+      if (!(error instanceof NotARecipient || error instanceof CannotOpen)) throw error;
+      // The reporter's own messages are sealed to the VCPs alone: not ours to open.
+      unreadable = m.from === "vcp";
+    }
+    messages.push({ messageId: m.message_id, from: m.from, at: m.at, text, unreadable });
+  }
+  return {
+    reportId: answer.report_id,
+    status: answer.status,
+    acknowledgeBy: answer.acknowledge_by ?? null,
+    feedbackBy: answer.feedback_by ?? null,
+    messages,
+  };
+}
+
+/** The reporter's answer, sealed to every current VCP key. */
+export async function sendAnswer(
+  org: string,
+  reportId: string,
+  access: MailboxAccess,
+  text: string,
+  messageId: string,
+): Promise<void> {
+  const keys = await loadVcpKeys(org);
+  const envelope = await seal(
+    { text },
+    messageContext(org, reportId, messageId),
+    keys.map((k) => k.public_key),
+  );
+  await postJson("reports", `/v1/orgs/${encodeURIComponent(org)}/mailbox/messages`, {
+    secret: access.secret,
+    message_id: messageId,
+    envelope,
+  });
+}
+
+export type ReceiptCheck =
+  | { ok: true; receipt: string }
+  | { ok: false; problem: "length"; count: number }
+  | { ok: false; problem: "characters" };
+
+const BASE32 = /^[A-Z2-7]+$/;
+
+/**
+ * The receipt as typed, made ready for use (API.md: upper-case, spaces and dashes out), or
+ * why it cannot be one — decided before any request is made.
+ */
+export function checkReceipt(typed: string): ReceiptCheck {
+  const receipt = typed.replace(/[\s\-‐‑‒–—]/g, "").toUpperCase();
+  if (receipt.length !== 26) return { ok: false, problem: "length", count: receipt.length };
+  if (!BASE32.test(receipt)) return { ok: false, problem: "characters" };
+  return { ok: true, receipt };
+}

@@ -1,0 +1,100 @@
+// A tiny History-API router: one page per path, links that change the page without a reload.
+import { writable } from "svelte/store";
+
+export type Route =
+  | { name: "home" }
+  | { name: "org"; org: string }
+  | { name: "report"; org: string }
+  | { name: "follow-up"; org: string }
+  | { name: "sign-in" }
+  | { name: "sign-in-callback" }
+  | { name: "me" }
+  | { name: "not-found" };
+
+// The organisation slug as policy accepts it (shared/events/base.py ORG_ID_PATTERN).
+const ORG = "([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)";
+
+const PATTERNS: [RegExp, (org: string) => Route][] = [
+  [/^\/$/, () => ({ name: "home" })],
+  [new RegExp(`^/o/${ORG}$`), (org) => ({ name: "org", org })],
+  [new RegExp(`^/o/${ORG}/report$`), (org) => ({ name: "report", org })],
+  [new RegExp(`^/o/${ORG}/follow-up$`), (org) => ({ name: "follow-up", org })],
+  [/^\/sign-in$/, () => ({ name: "sign-in" })],
+  [/^\/sign-in\/callback$/, () => ({ name: "sign-in-callback" })],
+  [/^\/me$/, () => ({ name: "me" })],
+];
+
+/** The page for a path; a trailing slash is forgiven, anything unknown is `not-found`. */
+export function matchRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  for (const [pattern, route] of PATTERNS) {
+    const found = pattern.exec(path);
+    if (found) return route(found[1] ?? "");
+  }
+  return { name: "not-found" };
+}
+
+/** Whether a route is a reporter page: those carry the "leave quickly" button. */
+export function isReporterRoute(route: Route): boolean {
+  return route.name === "org" || route.name === "report" || route.name === "follow-up";
+}
+
+export interface Place {
+  path: string;
+  search: string;
+}
+
+function here(): Place {
+  return { path: window.location.pathname, search: window.location.search };
+}
+
+export const place = writable<Place>(
+  typeof window === "undefined" ? { path: "/", search: "" } : here(),
+);
+
+/** Go to a path of this app without reloading; `replace` keeps it out of the back history. */
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) window.history.replaceState(null, "", to);
+  else window.history.pushState(null, "", to);
+  place.set(here());
+}
+
+/** Whether a click on this link should be handled by the router instead of the browser. */
+export function handledByRouter(
+  anchor: { href: string; target: string; hasAttribute(name: string): boolean },
+  click: { button: number; metaKey: boolean; ctrlKey: boolean; shiftKey: boolean; altKey: boolean },
+  origin: string,
+): boolean {
+  if (click.button !== 0 || click.metaKey || click.ctrlKey || click.shiftKey || click.altKey) {
+    return false;
+  }
+  if ((anchor.target && anchor.target !== "_self") || anchor.hasAttribute("download")) return false;
+  if (anchor.hasAttribute("data-reload")) return false;
+  let url: URL;
+  try {
+    url = new URL(anchor.href);
+  } catch {
+    return false;
+  }
+  return url.origin === origin;
+}
+
+/** Follow the back and forward buttons and take over same-origin link clicks. */
+export function startRouter(): () => void {
+  const onPopState = () => place.set(here());
+  const onClick = (event: MouseEvent) => {
+    if (event.defaultPrevented) return;
+    const anchor = (event.target as Element | null)?.closest?.("a");
+    if (!anchor || !handledByRouter(anchor, event, window.location.origin)) return;
+    const url = new URL(anchor.href);
+    event.preventDefault();
+    if (url.pathname + url.search === window.location.pathname + window.location.search) return;
+    navigate(url.pathname + url.search + url.hash);
+  };
+  window.addEventListener("popstate", onPopState);
+  document.addEventListener("click", onClick);
+  return () => {
+    window.removeEventListener("popstate", onPopState);
+    document.removeEventListener("click", onClick);
+  };
+}
