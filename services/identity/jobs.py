@@ -24,7 +24,8 @@ log = get_logger(__name__)
 # Where the invited VCP lands after signing in: their workspace, to make their key.
 VCP_PAGE = "/vcp"
 BATCH = 100
-INVITATION_POLL_SECONDS = 2.0
+# An invitation may wait a few seconds; polling more often would only load the database.
+INVITATION_POLL_SECONDS = 5.0
 
 
 async def send_vcp_invitations(runtime: Runtime) -> None:
