@@ -147,6 +147,25 @@ def require_self_or_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]
     return dependency
 
 
+def require_that_vcp() -> Callable[..., Awaitable[Principal]]:
+    """The VCP named by `{vcp_id}` in the path, in `{org}`: what only they may do (register
+    their own public key), not even an admin, who could otherwise appoint a key of their own."""
+
+    @answers(403, 404)
+    async def dependency(
+        org: str, vcp_id: str, principal: Principal = Depends(current_principal)
+    ) -> Principal:
+        if principal.org != org:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        if "vcp" not in principal.roles or principal.sub != vcp_id:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"Only VCP {vcp_id} themself may do this."
+            )
+        return principal
+
+    return dependency
+
+
 def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A principal with one of `roles` in any organisation, for routes that hold nothing of
     one organisation (the regional centre's starter documents)."""
