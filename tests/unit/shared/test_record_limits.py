@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from shared.limits import MAX_REQUEST_BODY_BYTES
 
 from shared.crypto import (
     MAX_ENVELOPE_JSON_LEN,
@@ -22,7 +23,6 @@ from shared.crypto import (
     seal,
 )
 from shared.events.reports import IncidentReported
-from shared.limits import MAX_REQUEST_BODY_BYTES
 from shared.messaging.broker import MAX_RECORD_BYTES
 from shared.messaging.cloudevents import encode
 from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
