@@ -170,6 +170,7 @@ def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A principal with one of `roles` in any organisation, for routes that hold nothing of
     one organisation (the regional centre's starter documents)."""
 
+    @answers(403)
     async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if not principal.roles.intersection(roles):
             raise HTTPException(
@@ -184,6 +185,8 @@ def require_org_role_or_operator(*roles: Role) -> Callable[..., Awaitable[Princi
     """The operator (who serves every organisation), or one of `roles` in `{org}`."""
     org_role = require_org_role(*roles)
 
+    # Calls org_role itself (not through Depends), so it names org_role's answers too.
+    @answers(403, 404)
     async def dependency(org: str, principal: Principal = Depends(current_principal)) -> Principal:
         if "operator" in principal.roles:
             return principal

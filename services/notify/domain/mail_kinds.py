@@ -44,7 +44,7 @@ DEFAULT_LANGUAGE = Language.DUTCH
 
 
 class AdviceTopic(StrEnum):
-    """The topics of an advice request (API.md, "policy: starter documents and advice")."""
+    """The topics of an advice request (docs/api.md, "policy: starter documents and advice")."""
 
     CODE_OF_CONDUCT = "code_of_conduct"
     VCP = "vcp"

@@ -1,6 +1,6 @@
 """Which event sends which mail to whom: one table to scan.
 
-Event type names are those of API.md ("Event types"); data field names are those of the
+Event type names are those of docs/api.md ("Event types"); data field names are those of the
 event models in `shared/events`. A route with a condition applies only when the event's
 data matches it.
 """
