@@ -124,17 +124,18 @@ const rawPrivateKeys = new WeakMap<PrivateKey, Uint8Array>();
 /** The raw private bytes of a key made by this module; only ever store them encrypted. */
 export function rawPrivateKey(key: PrivateKey): Uint8Array {
   const raw = rawPrivateKeys.get(key);
-  if (raw === undefined) throw new TypeError("This is not a private key made by the crypto module.");
+  if (raw === undefined) {
+    throw new TypeError("This private key was forgotten, or was not made by the crypto module.");
+  }
   return raw;
 }
 
 /**
- * Forget a private key: its raw bytes are overwritten with zeros and the object no longer
- * opens anything. (A copy the JavaScript engine made meanwhile is beyond our reach.)
+ * Overwrite a private key's bytes and forget them (sign-out, or the VCP's idle timeout):
+ * afterwards the key opens nothing. A no-op for a key already forgotten.
  */
 export function forgetPrivateKey(key: PrivateKey): void {
-  const raw = rawPrivateKeys.get(key);
-  if (raw !== undefined) raw.fill(0);
+  rawPrivateKeys.get(key)?.fill(0);
   rawPrivateKeys.delete(key);
 }
 
