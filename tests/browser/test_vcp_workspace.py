@@ -484,6 +484,7 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     for secret in secrets_of(anna_key):
         assert secret not in as_text
     assert await indexed_db_values(bram_page) == [], "Bram did not ask to keep his file"
+    assert await bram_page.evaluate("indexedDB.databases()") == [], "not even an empty one"
 
     # Signing out forgets the key: signed in again, the kept file needs the passphrase.
     await page.get_by_test_id("sign-out").click()

@@ -36,6 +36,11 @@ const slot = (org: string, vcpId: string) => `${org}/${vcpId}`;
 export async function storedKeyFile(org: string, vcpId: string): Promise<KeyFile | null> {
   let text: unknown;
   try {
+    // Only looking must not create the database: a VCP who never kept a file leaves none.
+    if (typeof indexedDB.databases === "function") {
+      const existing = await indexedDB.databases();
+      if (!existing.some((db) => db.name === DATABASE)) return null;
+    }
     text = await inStore("readonly", (store) => store.get(slot(org, vcpId)));
   } catch {
     return null;
