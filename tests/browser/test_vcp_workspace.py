@@ -189,6 +189,7 @@ async def make_key_in_page(page: Page, tmp_path: Path, keep_in_browser: bool) ->
         await page.get_by_test_id("vcp-keep-in-browser").check()
     await page.get_by_test_id("vcp-register").click()
     await expect(page.get_by_test_id("vcp-inbox")).to_be_visible(timeout=SLOW)
+    await expect(page.get_by_role("heading", level=1)).to_be_focused()
     return recovery_code, key_file
 
 
