@@ -6,6 +6,8 @@ export type Route =
   | { name: "org"; org: string }
   | { name: "report"; org: string }
   | { name: "follow-up"; org: string }
+  | { name: "apply"; org: string }
+  | { name: "coordinator" }
   | { name: "sign-in" }
   | { name: "sign-in-callback" }
   | { name: "me" }
@@ -19,6 +21,8 @@ const PATTERNS: [RegExp, (org: string) => Route][] = [
   [new RegExp(`^/o/${ORG}$`), (org) => ({ name: "org", org })],
   [new RegExp(`^/o/${ORG}/report$`), (org) => ({ name: "report", org })],
   [new RegExp(`^/o/${ORG}/follow-up$`), (org) => ({ name: "follow-up", org })],
+  [new RegExp(`^/o/${ORG}/apply$`), (org) => ({ name: "apply", org })],
+  [/^\/coordinator$/, () => ({ name: "coordinator" })],
   [/^\/sign-in$/, () => ({ name: "sign-in" })],
   [/^\/sign-in\/callback$/, () => ({ name: "sign-in-callback" })],
   [/^\/me$/, () => ({ name: "me" })],
