@@ -263,6 +263,7 @@ const nl = {
   signed_download: "Bewijs opslaan",
   signed_print: "Afdrukken",
   coord_title: "Coördinatie: vrijwilligers",
+  coord_refresh: "Lijsten bijwerken",
   coord_no_access_title: "Je hebt geen toegang tot deze pagina",
   coord_no_access_text:
     "Deze pagina is voor coördinatoren. Denk je dat je wel toegang moet hebben? Vraag het aan de beheerder van je organisatie.",
@@ -593,6 +594,7 @@ const en: Record<MessageKey, string> = {
   signed_download: "Save the proof",
   signed_print: "Print",
   coord_title: "Coordination: volunteers",
+  coord_refresh: "Update the lists",
   coord_no_access_title: "You have no access to this page",
   coord_no_access_text:
     "This page is for coordinators. Do you think you should have access? Ask the administrator of your organisation.",
