@@ -55,6 +55,17 @@ async def in_both_languages(page: Page) -> None:
         await assert_accessible(page)
 
 
+async def assert_fits(page: Page) -> None:
+    """Nothing sticks out sideways: the page reads at its width (320 px here) unscrolled."""
+    overflow = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{overflow} px wider than the window"
+
+
+NARROW = {"width": 320, "height": 720}
+
+
 async def operator_token(web: WebPlatform) -> str:
     """The operator signs in through identity, as a script would."""
     before = len(mails_to(web.maildir, OPERATOR_EMAIL))
@@ -128,6 +139,7 @@ async def test_the_admission_pillar_through_the_pages(
     coordinator_email = f"coach-{uuid.uuid4().hex[:6]}@example.org"
 
     # 1. The organisation's page leads to the application; the roles say what they need.
+    await page.set_viewport_size(NARROW)
     await page.goto(f"/o/{org}")
     await page.get_by_test_id("org-apply-link").click()
     await expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -135,6 +147,7 @@ async def test_the_admission_pillar_through_the_pages(
     )
     await expect(page.get_by_text("omdat je met kinderen werkt")).to_be_visible()
     await in_both_languages(page)
+    await assert_fits(page)
 
     # Nothing chosen: the page says what is missing beside each field, before any request.
     await page.get_by_test_id("apply-submit").click()
@@ -144,10 +157,32 @@ async def test_the_admission_pillar_through_the_pages(
     await recording.settle()
     assert not [r for r in recording.requests if r.url.endswith("/applications")]
 
-    await page.get_by_test_id("apply-role-youth-coach").check()
-    await page.get_by_test_id("apply-name").fill("Anna de Vries")
+    # With the keyboard alone: after a failed attempt the first role's radio has focus.
+    await page.get_by_test_id("apply-submit").click()
+    await expect(page.get_by_test_id("apply-role-youth-coach")).to_be_focused()
+    await page.keyboard.press("Space")
+    await expect(page.get_by_test_id("apply-role-youth-coach")).to_be_checked()
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_test_id("apply-name")).to_be_focused()
+    await page.keyboard.type("Anna de Vries")
+    await page.keyboard.press("Tab")
+    # An address the page lets through but intake refuses: its sentence stands by the field.
+    await page.keyboard.type("anna@example..org")
+    await page.keyboard.press("Tab")
+    await page.keyboard.type("Ik speel zelf al tien jaar.")
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_test_id("apply-submit")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#apply-email-error")).to_contain_text("email")
+    await expect(page.get_by_test_id("apply-email")).to_have_attribute(
+        "aria-describedby", "apply-email-hint apply-email-error"
+    )
+    await expect(page.get_by_test_id("apply-name")).to_have_value("Anna de Vries")
+    await expect(page.get_by_test_id("apply-motivation")).to_have_value(
+        "Ik speel zelf al tien jaar."
+    )
+    await in_both_languages(page)
     await page.get_by_test_id("apply-email").fill(volunteer_email)
-    await page.get_by_test_id("apply-motivation").fill("Ik speel zelf al tien jaar.")
     await page.get_by_test_id("apply-submit").click()
     done = page.get_by_test_id("apply-done")
     await expect(done).to_contain_text("Bedankt voor je aanmelding")
@@ -166,6 +201,7 @@ async def test_the_admission_pillar_through_the_pages(
         assert invited.status_code == 201, invited.text
     coordinator_context: BrowserContext = await new_context(base_url=web_platform.url)
     coordinator = await coordinator_context.new_page()
+    await coordinator.set_viewport_size(NARROW)
     invitation = (await wait_for_mail(web_platform.maildir, coordinator_email))[-1]
     [link] = [url for url in links_in(invitation) if "/sign-in/callback#code=" in url]
     await sign_in_from_mail(coordinator, web_platform, link)
@@ -177,6 +213,7 @@ async def test_the_admission_pillar_through_the_pages(
     await expect(row).to_contain_text("Aangemeld")
     await expect(row).to_contain_text("Nog nodig: gesprek")
     await in_both_languages(coordinator)
+    await assert_fits(coordinator)
 
     # The search and the stage filter are the server's.
     await coordinator.get_by_test_id("coord-search").fill("vries")
@@ -213,6 +250,7 @@ async def test_the_admission_pillar_through_the_pages(
     await expect(page.get_by_test_id("volunteer-code")).to_have_text(CODE_V1)
     await expect(page.get_by_test_id("volunteer-code-version")).to_contain_text("Versie 1")
     await in_both_languages(page)
+    await assert_fits(page)
     await page.get_by_test_id("volunteer-full-name").fill("Anna")
     await page.get_by_test_id("volunteer-sign").click()
     await expect(page.get_by_test_id("volunteer-sign-error")).to_contain_text("volledige naam")
@@ -243,6 +281,7 @@ async def test_the_admission_pillar_through_the_pages(
     await coordinator.get_by_test_id("coord-vog-submit").click()
     await expect(coordinator.locator("#vog-issued-on-error")).to_contain_text("te oud")
     await in_both_languages(coordinator)
+    await assert_fits(coordinator)
     # What was typed stays.
     await expect(coordinator.get_by_test_id("coord-vog-checked-by")).to_have_value("Cor Coach")
     await coordinator.get_by_test_id("coord-vog-issued-on").fill(
