@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.mail import links_in, mails_to, wait_for_mail
@@ -63,7 +63,7 @@ async def assert_fits(page: Page) -> None:
     assert overflow <= 0, f"{overflow} px wider than the window"
 
 
-NARROW = {"width": 320, "height": 720}
+NARROW: ViewportSize = {"width": 320, "height": 720}
 
 
 async def operator_token(web: WebPlatform) -> str:
