@@ -38,9 +38,15 @@ export function matchRoute(pathname: string): Route {
   return { name: "not-found" };
 }
 
-/** Whether a route is a reporter page: those carry the "leave quickly" button. */
+/** Whether a route is a reporter page: those carry the "leave quickly" button. The
+ * application page is one too: it is the organisation's public page, without a session. */
 export function isReporterRoute(route: Route): boolean {
-  return route.name === "org" || route.name === "report" || route.name === "follow-up";
+  return (
+    route.name === "org" ||
+    route.name === "report" ||
+    route.name === "follow-up" ||
+    route.name === "apply"
+  );
 }
 
 export interface Place {
