@@ -1,0 +1,58 @@
+"""The operator's overview: `GET /v1/orgs` lists every organisation with its three pillars,
+a page at a time; nobody else may read it."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.support.platform import Platform
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_operator_pages_through_organisations_with_their_pillars(platform: Platform) -> None:
+    policy = platform.start("policy")
+    prefix = f"zz-{uuid.uuid4().hex[:6]}"
+    orgs = [f"{prefix}-a", f"{prefix}-b", f"{prefix}-c"]
+    operator = bearer(platform.infra.token("operator"))
+    with policy.client() as http:
+        for org in orgs:
+            created = http.post(
+                "/v1/orgs", json={"org_id": org, "name": f"Club {org}"}, headers=operator
+            )
+            assert created.status_code == 201, created.text
+        published = http.post(
+            f"/v1/orgs/{orgs[1]}/codes",
+            json={"text": "Be kind."},
+            headers=bearer(platform.infra.token("admin", orgs[1])),
+        )
+        assert published.status_code == 201, published.text
+
+        first = http.get("/v1/orgs", params={"limit": 100}, headers=operator)
+        assert first.status_code == 200, first.text
+        page = first.json()
+        assert page["total"] >= 3 and page["limit"] == 100 and page["offset"] == 0
+        slugs = [item["org_id"] for item in page["items"]]
+        assert slugs == sorted(slugs)
+        ours = {item["org_id"]: item for item in page["items"] if item["org_id"] in orgs}
+        assert set(ours) == set(orgs)
+        assert ours[orgs[0]]["name"] == f"Club {orgs[0]}"
+        assert ours[orgs[1]]["pillars"]["code_of_conduct"]["done"] is True
+        assert ours[orgs[0]]["pillars"]["code_of_conduct"]["done"] is False
+        assert ours[orgs[0]]["pillars"]["vcp"]["done"] is False
+        assert ours[orgs[1]]["counts"]["codes_published"] == 1
+
+        # Pages do not overlap: the second of two has the slug after the first's.
+        position = slugs.index(orgs[0])
+        one = http.get("/v1/orgs", params={"offset": position, "limit": 1}, headers=operator)
+        two = http.get("/v1/orgs", params={"offset": position + 1, "limit": 1}, headers=operator)
+        assert [i["org_id"] for i in one.json()["items"]] == [orgs[0]]
+        assert [i["org_id"] for i in two.json()["items"]] == [orgs[1]]
+
+        too_many = http.get("/v1/orgs", params={"limit": 1000}, headers=operator)
+        assert too_many.status_code == 422
+        admin = http.get("/v1/orgs", headers=bearer(platform.infra.token("admin", orgs[0])))
+        assert admin.status_code == 403, admin.text
+        assert http.get("/v1/orgs").status_code == 401
