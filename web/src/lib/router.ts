@@ -9,6 +9,8 @@ export type Route =
   | { name: "sign-in" }
   | { name: "sign-in-callback" }
   | { name: "me" }
+  | { name: "admin" }
+  | { name: "operator" }
   | { name: "not-found" };
 
 // The organisation slug as policy accepts it (shared/events/base.py ORG_ID_PATTERN).
@@ -22,6 +24,8 @@ const PATTERNS: [RegExp, (org: string) => Route][] = [
   [/^\/sign-in$/, () => ({ name: "sign-in" })],
   [/^\/sign-in\/callback$/, () => ({ name: "sign-in-callback" })],
   [/^\/me$/, () => ({ name: "me" })],
+  [/^\/admin$/, () => ({ name: "admin" })],
+  [/^\/operator$/, () => ({ name: "operator" })],
 ];
 
 /** The page for a path; a trailing slash is forgiven, anything unknown is `not-found`. */
