@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from cli.embedded import ChildProcess
-from shared.limits import MAX_REQUEST_BODY_BYTES
+from cli.services import SERVICE_NAMES
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 
 REPO = Path(__file__).resolve().parents[1]
 CADDYFILE = REPO / "deploy" / "Caddyfile"
 WEB_DIST = REPO / "web" / "dist"
-# Every service the gateway routes /api/<service>/ to, whether or not it runs here.
-ROUTED_SERVICES = ("intake", "policy", "reports", "notify", "identity")
+# Every service the gateway routes /api/<service>/ to (deploy/Caddyfile names each).
+ROUTED_SERVICES = SERVICE_NAMES
 
 
 def caddy_binary() -> str:
@@ -43,8 +44,12 @@ def gateway_env(
     *,
     bind: str = "127.0.0.1",
     site_address: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> dict[str, str]:
-    """The Caddyfile's variables for a local gateway (see deploy/Caddyfile's header)."""
+    """The Caddyfile's variables for a local gateway (see deploy/Caddyfile's header).
+
+    `max_body_bytes` is the services' body limit (SAFEHANDS_HTTP_MAX_BODY_BYTES, by default
+    DEFAULT_MAX_BODY_BYTES, the most any service accepts): a larger body gets 413 here."""
     unknown = set(upstreams) - set(ROUTED_SERVICES)
     if unknown:
         raise ValueError(f"The gateway routes no service called {sorted(unknown)[0]}.")
@@ -52,7 +57,7 @@ def gateway_env(
         "GATEWAY_SITE_ADDRESS": site_address or f"http://:{port}",
         "GATEWAY_BIND": bind,
         "GATEWAY_WEB_ROOT": str(web_root),
-        "GATEWAY_MAX_BODY_BYTES": str(MAX_REQUEST_BODY_BYTES),
+        "GATEWAY_MAX_BODY_BYTES": str(max_body_bytes),
         **{f"GATEWAY_{name.upper()}_UPSTREAM": where for name, where in upstreams.items()},
         # Caddy keeps its state (certificates, locks) under these; never in the user's home.
         "XDG_DATA_HOME": str(state_dir / "data"),
@@ -69,6 +74,7 @@ def gateway_process(
     *,
     bind: str = "127.0.0.1",
     site_address: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     extra_env: Mapping[str, str] | None = None,
 ) -> ChildProcess:
     """Caddy on `port`, routing /api/<service>/ to `upstreams` (name → host:port)."""
@@ -79,7 +85,13 @@ def gateway_process(
         log_path=log_dir / "gateway.log",
         env={
             **gateway_env(
-                port, upstreams, web_root, state_dir, bind=bind, site_address=site_address
+                port,
+                upstreams,
+                web_root,
+                state_dir,
+                bind=bind,
+                site_address=site_address,
+                max_body_bytes=max_body_bytes,
             ),
             **(extra_env or {}),
         },

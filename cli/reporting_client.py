@@ -1,4 +1,4 @@
-"""HTTP client for the reporting API (API.md: intake's report row and the reports rows),
+"""HTTP client for the reporting API (docs/api.md: intake's report row and the reports rows),
 used by `safehands vcp …` and `safehands report …` and importable by tests.
 
 It moves ciphertext only: sealing and opening happen in the callers, on this device.
@@ -14,7 +14,7 @@ import httpx
 
 from shared.crypto import PublicKey
 
-# API.md's local ports (embedded default).
+# docs/api.md's local ports (embedded default).
 DEFAULT_INTAKE_URL = "http://127.0.0.1:8081"
 DEFAULT_REPORTS_URL = "http://127.0.0.1:8083"
 

@@ -19,7 +19,7 @@ class ServiceEntry:
     default_port: int
 
 
-# The one list of services (API.md, "Local ports"): `safehands up`, `safehands serve` and the
+# The one list of services (docs/api.md, "Local ports"): `safehands up`, `safehands serve` and the
 # test fixtures read it. identity comes first: the others fetch its keys.
 SERVICES = (
     ServiceEntry("identity", 8085),

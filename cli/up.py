@@ -26,6 +26,7 @@ from cli.embedded import (
 from cli.gateway import WEB_DIST, gateway_process
 from cli.services import SERVICES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 
@@ -45,7 +46,7 @@ class Shutdown:
     """SIGINT, SIGTERM or SIGHUP stop the platform. The first one stops the children in order
     (services first, while broker and database still run). A later one hurries: it kills
     every child that still runs, and the stop still waits for each, so none is left behind.
-    Should `safehands up` itself be killed, its children get SIGTERM from the kernel
+    Should `safehands up` itself be killed, its children get a signal from the kernel
     (PR_SET_PDEATHSIG, see `ChildProcess.start`)."""
 
     def __init__(self, children: list[ChildProcess]) -> None:
@@ -184,6 +185,13 @@ def up(
         "SAFEHANDS_JWKS_URL": (
             f"http://127.0.0.1:{ports_by_service['identity']}/.well-known/jwks.json"
         ),
+        # Sign-in links (and notify's links) lead to the web app behind this gateway,
+        # unless SAFEHANDS_WEB_URL names another address.
+        "SAFEHANDS_WEB_URL": (
+            settings.web_url
+            if "SAFEHANDS_WEB_URL" in os.environ
+            else f"http://127.0.0.1:{gateway_port}"
+        ),
     }
     infrastructure = [
         broker_process(kafka_port, log_dir),
@@ -193,7 +201,15 @@ def up(
     services = [service_process(name, p, env, log_dir) for name, p in ports_by_service.items()]
     upstreams = {name: f"127.0.0.1:{p}" for name, p in ports_by_service.items()}
     try:
-        gateway = gateway_process(gateway_port, upstreams, WEB_DIST, data_dir / "gateway", log_dir)
+        gateway = gateway_process(
+            gateway_port,
+            upstreams,
+            WEB_DIST,
+            data_dir / "gateway",
+            log_dir,
+            # The services' body limit: what none of them accepts is refused at the gateway.
+            max_body_bytes=settings.http_max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+        )
     except RuntimeError as exc:  # no caddy binary
         console.print(str(exc))
         raise typer.Exit(2) from None

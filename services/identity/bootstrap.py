@@ -3,6 +3,7 @@
 from services.identity.event_handlers import HANDLERS
 from services.identity.extensions import identity_extensions
 from services.identity.http_routes import router
+from services.identity.jobs import JOBS
 from services.identity.storage import INDEXES
 from shared.events.identity import MemberAdded, MemberRemoved
 from shared.runtime.service import ServiceDefinition
@@ -18,5 +19,6 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     publishes=[MemberAdded, MemberRemoved],
     indexes=INDEXES,
+    jobs=JOBS,
     extensions=identity_extensions,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.identity.domain.sign_in import normalise_address
-from services.identity.storage import MEMBERSHIPS, ORGANISATIONS
+from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, VCP_INVITATIONS
 from shared.events.admission import OrganisationRegistered, VolunteerApplied, VolunteerDataErased
 from shared.events.identity import MemberAdded, MemberRemoved, MemberRole
 from shared.events.reports import VCPAppointed, VCPDismissed
@@ -29,9 +29,9 @@ async def _follow(
     name: str,
     email: str,
     since: datetime,
-) -> None:
+) -> bool:
     """A membership that mirrors another service's fact; MemberAdded only when it is new, so
-    a redelivered event publishes nothing twice."""
+    a redelivered event publishes nothing twice. True when it is new."""
     result = await uow.collection(MEMBERSHIPS).update_one(
         {"member_id": member_id},
         {
@@ -46,6 +46,8 @@ async def _follow(
                 org_id=uow.org_id, member_id=member_id, sub=sub, roles=[role], added_at=since
             )
         )
+        return True
+    return False
 
 
 async def _end(uow: UnitOfWork, member_id: str, sub: str, at: datetime) -> None:
@@ -64,15 +66,30 @@ def volunteer_member_id(volunteer_id: str) -> str:
 
 async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
     at = uow.causation.time if uow.causation else None
-    await _follow(
+    since = at or _now()
+    new = await _follow(
         uow,
         member_id=vcp_member_id(event.vcp_id),
         sub=event.vcp_id,
         role="vcp",
         name=event.name,
         email=event.email,
-        since=at or _now(),
+        since=since,
     )
+    if new and not event.has_key:
+        # Mailed by the vcp_invitations job once this is committed (see storage.py).
+        await uow.collection(VCP_INVITATIONS).update_one(
+            {"vcp_id": event.vcp_id},
+            {
+                "$set": {
+                    "email": normalise_address(event.email),
+                    "name": event.name,
+                    "appointed_at": since,
+                    "sent_at": None,
+                }
+            },
+            upsert=True,
+        )
 
 
 async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:

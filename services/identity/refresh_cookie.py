@@ -16,7 +16,7 @@ from datetime import timedelta
 from fastapi import Request, Response
 
 COOKIE_NAME = "safehands_refresh"
-# Where the browser sees identity: the gateway's `/api/identity/` (API.md, "Gateway").
+# Where the browser sees identity: the gateway's `/api/identity/` (docs/api.md, "Gateway").
 COOKIE_PATH = "/api/identity/v1/"
 SESSION_HEADER = "x-safehands-session"
 

@@ -16,6 +16,12 @@ MEMBERSHIPS = "memberships"
 PEOPLE = "people"
 SIGN_IN_CODES = "sign_in_codes"
 REFRESH_TOKENS = "refresh_tokens"
+# VCPs appointed without a key, to be mailed an invitation (with a sign-in link) by the
+# `vcp_invitations` job: the event handler only notes them, as the link must not exist
+# before the membership is committed, and never travels anywhere but in the mail.
+VCP_INVITATIONS = "vcp_invitations"
+# Sent invitations are kept a while (what was sent when), then removed by the database.
+SENT_INVITATIONS_KEPT_SECONDS = 30 * 24 * 3600
 
 # Expired codes and sessions are removed by the database a day after they stopped working.
 CLEANUP_AFTER_SECONDS = 24 * 3600
@@ -42,4 +48,12 @@ INDEXES = (
         expire_after_seconds=CLEANUP_AFTER_SECONDS,
     ),
     *RATE_LIMIT_INDEXES,
+    IndexSpec(VCP_INVITATIONS, (("vcp_id", 1),), unique=True),
+    # The job looks for unsent ones across organisations (sent_at None).
+    IndexSpec(
+        VCP_INVITATIONS,
+        (("sent_at", 1),),
+        tenant=False,
+        expire_after_seconds=SENT_INVITATIONS_KEPT_SECONDS,
+    ),
 )

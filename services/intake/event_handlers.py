@@ -8,14 +8,14 @@ from services.intake.storage import (
     KNOWN_ROLES,
     VOLUNTEER_COLLECTIONS,
 )
-from services.intake.vcp_keys import on_vcp_appointed, on_vcp_dismissed
+from services.intake.vcp_keys import on_vcp_appointed, on_vcp_dismissed, on_vcp_key_set
 from shared.events.admission import (
     CodeOfConductPublished,
     OrganisationRegistered,
     RoleDefined,
     VolunteerDataErased,
 )
-from shared.events.reports import VCPAppointed, VCPDismissed
+from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.messaging.consumer import Handlers
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -51,5 +51,6 @@ HANDLERS: Handlers = {
     CodeOfConductPublished: on_code_published,
     VolunteerDataErased: on_volunteer_data_erased,
     VCPAppointed: on_vcp_appointed,
+    VCPKeySet: on_vcp_key_set,
     VCPDismissed: on_vcp_dismissed,
 }

@@ -1,4 +1,5 @@
-"""intake's view of each organisation's VCP keys, built from reports' VCPAppointed.
+"""intake's view of each organisation's VCP keys, built from reports' VCPAppointed and
+VCPKeySet (a VCP appointed without a key is no recipient until they set it).
 
 A report must be sealed to exactly these keys; intake checks that without calling reports.
 Only the fingerprint and suite are kept: intake never seals anything itself.
@@ -6,7 +7,7 @@ Only the fingerprint and suite are kept: intake never seals anything itself.
 
 from __future__ import annotations
 
-from shared.events.reports import VCPAppointed, VCPDismissed
+from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import TenantCollection
 from shared.storage.unit_of_work import UnitOfWork
@@ -23,13 +24,21 @@ REPORT_INDEXES = (
 
 
 async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
+    if event.has_key:
+        await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
+
+
+async def on_vcp_key_set(event: VCPKeySet, uow: UnitOfWork) -> None:
+    # Replaces a previous key: reports are sealed to the new one only from now on.
+    await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
+
+
+async def _remember_key(
+    uow: UnitOfWork, vcp_id: str, fingerprint: str, public_key: dict[str, str]
+) -> None:
     await uow.collection(KNOWN_VCP_KEYS).replace_one(
-        {"vcp_id": event.vcp_id},
-        {
-            "vcp_id": event.vcp_id,
-            "fingerprint": event.fingerprint,
-            "suite": event.public_key.get("suite"),
-        },
+        {"vcp_id": vcp_id},
+        {"vcp_id": vcp_id, "fingerprint": fingerprint, "suite": public_key.get("suite")},
         upsert=True,
     )
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from services.notify.domain.mail_planning import MailAddressing, MailFacts, Volunteer
+from services.notify.domain.mail_planning import (
+    MailAddressing,
+    MailFacts,
+    VcpColleague,
+    Volunteer,
+)
 from services.notify.domain.recipients import Recipient
 from services.notify.storage import CONTACTS, MAILS, ORGANISATIONS, ROLES, VCPS, VOLUNTEERS
 from shared.events import Event
@@ -18,7 +23,7 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
-from shared.events.reports import VCPAppointed, VCPDismissed
+from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.unit_of_work import UnitOfWork
 
 
@@ -55,8 +60,18 @@ async def project(event: Event, uow: UnitOfWork) -> None:
                 {"$set": {"was_admitted": bool(before.get("admitted"))}},
             )
     elif isinstance(event, VCPAppointed):
+        person = {"email": event.email, "name": event.name}
         await uow.collection(VCPS).update_one(
-            {"vcp_id": event.vcp_id}, {"$set": {"email": event.email}}, upsert=True
+            {"vcp_id": event.vcp_id},
+            # Keyless, never undo a key that VCPKeySet already recorded.
+            {"$set": {**person, "has_key": True}}
+            if event.has_key
+            else {"$set": person, "$setOnInsert": {"has_key": False}},
+            upsert=True,
+        )
+    elif isinstance(event, VCPKeySet):
+        await uow.collection(VCPS).update_one(
+            {"vcp_id": event.vcp_id}, {"$set": {"has_key": True}}, upsert=True
         )
     elif isinstance(event, VCPDismissed):
         await uow.collection(VCPS).delete_one({"vcp_id": event.vcp_id})
@@ -86,12 +101,14 @@ async def load_facts(
             role["role_id"]: role["title"]
             for role in await uow.collection(ROLES).find({}, projection={"role_id": 1, "title": 1})
         }
+    vcps: list[VcpColleague] = []
     vcp_emails: list[str] = []
     # Admins' mails need to know whether there is a VCP at all (the toolkit's VCP profile).
-    if {Recipient.VCP, Recipient.ADMIN} & set(recipients):
-        vcp_emails = [
-            vcp["email"] for vcp in await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
-        ]
+    if {Recipient.VCP, Recipient.ADMIN, Recipient.OTHER_VCPS} & set(recipients):
+        rows = await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
+        vcps = [VcpColleague(r["vcp_id"], r.get("name") or "", r["email"]) for r in rows]
+        # Records from before `has_key` was kept were all appointed with a key.
+        vcp_emails = [r["email"] for r in rows if r.get("has_key") is not False]
     contacts = (
         await load_contacts(uow)
         if {Recipient.COORDINATOR, Recipient.ADMIN} & set(recipients)
@@ -104,6 +121,7 @@ async def load_facts(
         volunteer=volunteer,
         role_titles=role_titles,
         vcp_emails=vcp_emails,
+        vcps=vcps,
         coordinator_emails=contacts.get("coordinators", []),
         admin_emails=contacts.get("admins", []),
         addressing=addressing or MailAddressing(),

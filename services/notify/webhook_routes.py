@@ -1,4 +1,4 @@
-"""Webhook subscriptions of an organisation, managed by its admin (API.md, notify)."""
+"""Webhook subscriptions of an organisation, managed by its admin (docs/api.md, notify)."""
 
 from __future__ import annotations
 

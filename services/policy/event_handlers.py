@@ -29,7 +29,7 @@ from shared.events.admission import (
     VOGReceived,
     VolunteerApplied,
 )
-from shared.events.reports import VCPAppointed, VCPDismissed
+from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.logs import get_logger
 from shared.messaging.consumer import Handlers
 from shared.storage.unit_of_work import UnitOfWork
@@ -94,10 +94,18 @@ async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> N
 async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
     # Only the fact that the organisation has a VCP who can read reports matters here (the
     # VCP pillar), not who: a VCP without a key receives nothing yet.
+    keyless = {"$setOnInsert": {"has_key": False}}
     await uow.collection(VCPS).update_one(
         {"vcp_id": event.vcp_id},
-        {"$set": {"vcp_id": event.vcp_id, "has_key": bool(event.fingerprint)}},
+        # Keyless, never undo a key that VCPKeySet already recorded.
+        {"$set": {"vcp_id": event.vcp_id, "has_key": True}} if event.has_key else keyless,
         upsert=True,
+    )
+
+
+async def on_vcp_key_set(event: VCPKeySet, uow: UnitOfWork) -> None:
+    await uow.collection(VCPS).update_one(
+        {"vcp_id": event.vcp_id}, {"$set": {"has_key": True}}, upsert=True
     )
 
 
@@ -113,5 +121,6 @@ HANDLERS: Handlers = {
     RoleDefined: on_role_defined,
     CodeOfConductPublished: on_code_published,
     VCPAppointed: on_vcp_appointed,
+    VCPKeySet: on_vcp_key_set,
     VCPDismissed: on_vcp_dismissed,
 }

@@ -3,9 +3,15 @@ as good as the appointment of its `sub` (checked on every route, see shared/auth
 
 from __future__ import annotations
 
-from services.reports.storage import VCPS
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, HTTPException, status
+
+from services.reports.storage import VCPS, VCPS_AWAITING_KEY
+from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
-from shared.runtime.service import Runtime
+from shared.runtime.openapi import answers
+from shared.runtime.service import Runtime, runtime_of
 
 
 async def is_appointed_vcp_if_vcp(runtime: Runtime, principal: Principal) -> bool:
@@ -15,9 +21,39 @@ async def is_appointed_vcp_if_vcp(runtime: Runtime, principal: Principal) -> boo
         return True
     if principal.org is None:
         return False
-    appointed = await runtime.db.tenant_collection(principal.org, VCPS).find_one(
-        # A dismissal deletes the VCP; `dismissed_at` also refuses one kept with that mark.
-        {"vcp_id": principal.sub, "dismissed_at": None},
-        projection={"_id": 1},
-    )
-    return appointed is not None
+    # A VCP without a key yet is appointed too: they sign in to set it.
+    for collection in (VCPS, VCPS_AWAITING_KEY):
+        appointed = await runtime.db.tenant_collection(principal.org, collection).find_one(
+            # A dismissal deletes the VCP; `dismissed_at` also refuses one kept with that mark.
+            {"vcp_id": principal.sub, "dismissed_at": None},
+            projection={"_id": 1},
+        )
+        if appointed is not None:
+            return True
+    return False
+
+
+def require_vcp_with_key() -> Callable[..., Awaitable[Principal]]:
+    """A VCP of the path's organisation who has set their key. One appointed without a key
+    cannot read a report yet, so the cases are not theirs to list, answer or close either:
+    an appointment alone (the board appointing one of its own, say) opens no case."""
+
+    @answers(403)
+    async def dependency(
+        org: str,
+        vcp: Principal = Depends(require_org_role("vcp")),
+        runtime: Runtime = Depends(runtime_of),
+    ) -> Principal:
+        keyed = await runtime.db.tenant_collection(org, VCPS).find_one(
+            {"vcp_id": vcp.sub}, projection={"_id": 1}
+        )
+        if keyed is None:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                "Make your key and register it first (on the VCP page, or PUT "
+                f"/v1/orgs/{org}/vcps/{vcp.sub}/public-key): until then no report is sealed "
+                "to you.",
+            )
+        return vcp
+
+    return dependency

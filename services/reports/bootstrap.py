@@ -15,6 +15,7 @@ from shared.events.reports import (
     ReportStatusChanged,
     VCPAppointed,
     VCPDismissed,
+    VCPKeySet,
 )
 from shared.runtime.service import ServiceDefinition
 
@@ -26,6 +27,7 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     publishes=[
         VCPAppointed,
+        VCPKeySet,
         VCPDismissed,
         ReportAcknowledged,
         ReportMessagePosted,

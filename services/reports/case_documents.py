@@ -33,7 +33,7 @@ def with_next_check(fields: Document, report: Mapping[str, Any]) -> Document:
 
 
 def case_summary(report: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """A row of the VCP's inbox (API.md) plus `overdue` and `next_deadline`."""
+    """A row of the VCP's inbox (docs/api.md) plus `overdue` and `next_deadline`."""
     clock = clock_of(report)
     return {
         "report_id": report["report_id"],
@@ -48,7 +48,7 @@ def case_summary(report: Mapping[str, Any], now: datetime) -> dict[str, Any]:
 
 def message_view(message: Mapping[str, Any], *, with_author: bool = False) -> dict[str, Any]:
     """A message as the API shows it. `with_author` adds the `vcp_id` of the VCP who wrote
-    it (an addition to API.md), for the organisation's VCPs only: after a hand-over the
+    it (an addition to docs/api.md), for the organisation's VCPs only: after a hand-over the
     next VCP must tell their own messages from their predecessor's, while the reporter
     sees "the VCP" and nothing more."""
     view = {

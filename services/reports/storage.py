@@ -2,7 +2,15 @@
 
 from shared.storage.database import IndexSpec
 
+# The VCPs who can receive: each with a public key. Reports, messages and hand-overs are
+# sealed to the keys in here, and nothing else.
 VCPS = "vcps"
+# VCPs appointed without a key, until they set it in the browser: appointed (their token is
+# good), but no recipient yet. Apart from VCPS, whose fingerprints are unique.
+VCPS_AWAITING_KEY = "vcps_awaiting_key"
+# One document per organisation, written by every change of its VCPs, so that concurrent
+# appointments and key changes conflict (one is retried) instead of both passing their checks.
+VCP_ROSTER = "vcp_roster"
 REPORTS = "reports"
 MESSAGES = "report_messages"
 CASE_SETTINGS = "case_settings"
@@ -12,6 +20,8 @@ INDEXES = (
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
     # Recipients are told apart by fingerprint, so two VCPs cannot share a key.
     IndexSpec(VCPS, (("fingerprint", 1),), unique=True),
+    IndexSpec(VCPS_AWAITING_KEY, (("vcp_id", 1),), unique=True),
+    IndexSpec(VCP_ROSTER, (), unique=True),
     IndexSpec(REPORTS, (("report_id", 1),), unique=True),
     # The reporter finds their report by the hash of the mailbox secret alone.
     IndexSpec(REPORTS, (("mailbox_lookup", 1),), unique=True),

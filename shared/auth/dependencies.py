@@ -147,10 +147,30 @@ def require_self_or_org_role(*roles: Role) -> Callable[..., Awaitable[Principal]
     return dependency
 
 
+def require_that_vcp() -> Callable[..., Awaitable[Principal]]:
+    """The VCP named by `{vcp_id}` in the path, in `{org}`: what only they may do (register
+    their own public key), not even an admin, who could otherwise appoint a key of their own."""
+
+    @answers(403, 404)
+    async def dependency(
+        org: str, vcp_id: str, principal: Principal = Depends(current_principal)
+    ) -> Principal:
+        if principal.org != org:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        if "vcp" not in principal.roles or principal.sub != vcp_id:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, f"Only VCP {vcp_id} themself may do this."
+            )
+        return principal
+
+    return dependency
+
+
 def require_role(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     """A principal with one of `roles` in any organisation, for routes that hold nothing of
     one organisation (the regional centre's starter documents)."""
 
+    @answers(403)
     async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if not principal.roles.intersection(roles):
             raise HTTPException(
@@ -165,6 +185,8 @@ def require_org_role_or_operator(*roles: Role) -> Callable[..., Awaitable[Princi
     """The operator (who serves every organisation), or one of `roles` in `{org}`."""
     org_role = require_org_role(*roles)
 
+    # Calls org_role itself (not through Depends), so it names org_role's answers too.
+    @answers(403, 404)
     async def dependency(org: str, principal: Principal = Depends(current_principal)) -> Principal:
         if "operator" in principal.roles:
             return principal

@@ -1,4 +1,4 @@
-"""End-to-end encryption of reports and messages (API.md, "Crypto formats").
+"""End-to-end encryption of reports and messages (docs/api.md, "Crypto formats").
 
 Reporters' clients seal, VCPs' clients open; the services only validate envelope shape
 (`Envelope.model_validate`) and store ciphertext.

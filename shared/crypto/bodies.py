@@ -1,4 +1,4 @@
-"""The plaintext bodies inside envelopes (API.md, "A report body", "A message body").
+"""The plaintext bodies inside envelopes (docs/api.md, "A report body", "A message body").
 
 Only clients see these: the reporter's client builds them before sealing, a VCP's client
 checks them after opening. The category list is also what a VCP's released statistics

@@ -1,4 +1,4 @@
-"""The encrypted envelope of a report or message (API.md, "Envelope").
+"""The encrypted envelope of a report or message (docs/api.md, "Envelope").
 
 A body is padded and encrypted once under a fresh content key with AES-256-GCM; the
 content key is sealed to each recipient with single-shot HPKE. The context string is both

@@ -106,7 +106,7 @@ def _load_public(suite: SuiteName, raw: bytes, *, check: bool = True) -> HpkePub
 
 
 class PublicKey(BaseModel):
-    """`{"suite", "key"}` as in API.md; validation checks base64 and the exact raw length."""
+    """`{"suite", "key"}` as in docs/api.md; validation checks base64 and the exact raw length."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -1,4 +1,4 @@
-"""Length-hiding padding of a report body (API.md, "padded body").
+"""Length-hiding padding of a report body (docs/api.md, "padded body").
 
 Layout: 4-byte big-endian length of the body, the body, then zero bytes up to the next
 power of two, at least MIN_PADDED_LEN. Buckets hide the exact size of a report, which
@@ -37,7 +37,7 @@ def pad(body: bytes) -> bytes:
 def unpad(padded: bytes) -> bytes:
     """Inverse of pad(); raise ValueError if padded is not a well-formed padded body.
 
-    A larger bucket than pad() would pick is accepted: API.md can be read as "strictly
+    A larger bucket than pad() would pick is accepted: docs/api.md can be read as "strictly
     the next power of two" when the length is already one, and a report must stay
     readable whichever reading its sender's client took. The bytes are authenticated by
     AES-GCM before this runs, so leniency here does not help an attacker.

@@ -1,4 +1,4 @@
-"""The reporter's receipt and what is derived from it (API.md, "Receipt").
+"""The reporter's receipt and what is derived from it (docs/api.md, "Receipt").
 
 The receipt is the reporter's only credential: from it alone they derive the mailbox
 secret (whose hash the server stores) and the reply key pair (to which VCPs seal their
@@ -85,7 +85,7 @@ class ReceiptKeys:
 
 
 def derive_receipt_keys(receipt: str, org_id: str, suite: SuiteName = DEFAULT_SUITE) -> ReceiptKeys:
-    """HKDF-SHA256(ikm=receipt, salt=RECEIPT_SALT, info=org_id, 128 bytes), split per API.md.
+    """HKDF-SHA256(ikm=receipt, salt=RECEIPT_SALT, info=org_id, 128 bytes), split per docs/api.md.
 
     org_id as info gives unrelated secrets per organisation for the same receipt.
     """

@@ -16,6 +16,10 @@ Deadline = Literal["acknowledge", "feedback"]
 
 
 class VCPAppointed(Event):
+    """A VCP was appointed. Appointed without a key (they make it in the browser), the VCP is
+    announced with an empty `public_key` ({}) and `fingerprint` (""), so the schema stays that
+    of v1; VCPKeySet follows once they set it. Until then they receive nothing."""
+
     type_name: ClassVar[str] = "nl.safehands.vcp.appointed.v1"
     key_field: ClassVar[str] = "vcp_id"
     vcp_id: str
@@ -23,6 +27,23 @@ class VCPAppointed(Event):
     email: str
     public_key: dict[str, str]
     fingerprint: str
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self.fingerprint)
+
+
+class VCPKeySet(Event):
+    """A VCP registered their public key themselves: from now on reports are sealed to it.
+    `previous_fingerprint` is the key it replaces, None for their first key."""
+
+    type_name: ClassVar[str] = "nl.safehands.vcp.key_set.v1"
+    key_field: ClassVar[str] = "vcp_id"
+    vcp_id: str
+    public_key: dict[str, str]
+    fingerprint: str
+    previous_fingerprint: str | None = None
+    set_at: datetime
 
 
 class VCPDismissed(Event):
@@ -97,6 +118,7 @@ class ReportDeadlineApproaching(Event):
 
 EVENTS: tuple[type[Event], ...] = (
     VCPAppointed,
+    VCPKeySet,
     VCPDismissed,
     IncidentReported,
     ReportAcknowledged,

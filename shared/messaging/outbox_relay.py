@@ -37,12 +37,10 @@ from shared.messaging.topics import dead_letter_topic
 from shared.storage.database import Database
 from shared.storage.leases import LEASES, Lease
 from shared.storage.tenancy import Document
-from shared.storage.unit_of_work import OUTBOX
+from shared.storage.unit_of_work import OUTBOX, OUTBOX_DEAD_LETTERS
 
 log = get_logger(__name__)
 
-# Where set-aside outbox records go, with their reason (not per organisation, like the outbox).
-OUTBOX_DEAD_LETTERS = "outbox_dead_letters"
 # On a dead letter whose value did not fit on the dead-letter topic (its value is empty).
 VALUE_OMITTED = "x-dlq-value-omitted"
 # Kafka's rule for topic names. The producer would wait for a topic it cannot name until

@@ -8,6 +8,8 @@ an operation can answer is worked out from the route itself:
   (authentication: 401, a role check: 403, another organisation's path: 404, a rate
   limit: 429), and every route that uses it documents them;
 - a route with parameters or a body answers 422, a route with a body 413 (the body limit);
+- a route that writes can answer 409 (a write conflict it kept losing), an API route 503
+  (the database did not answer in time);
 - what only the handler knows (404 for an unknown case, 409 for a conflict) it declares
   with `responses=errors(404, 409)`.
 """
@@ -38,7 +40,13 @@ DESCRIPTIONS: dict[int, str] = {
     413: "The body is larger than the service accepts.",
     422: "Invalid input; the sentence says what and where.",
     429: "Too many requests; the Retry-After header says when to try again.",
+    503: "The database did not answer in time; try again shortly.",
 }
+# Every route that writes may lose a write conflict to a concurrent request more often than
+# it is retried (http_errors.py answers 409); every API route waits on the database at most
+# SAFEHANDS_MONGO_TIMEOUT_MS (503).
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+API_PREFIX = "/v1/"
 
 
 class ErrorBody(BaseModel):
@@ -125,11 +133,21 @@ def _document_errors(app: FastAPI, document: dict[str, Any]) -> None:
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
-            for status in sorted(statuses):
+            answered = set(statuses)
+            if route.path_format.startswith(API_PREFIX):
+                answered.add(503)
+                if method in WRITING_METHODS:
+                    answered.add(409)
+            for status in sorted(answered):
                 responses.setdefault(str(status), _error_response(status))
             if "422" in responses:
                 # Replaces FastAPI's HTTPValidationError: the services answer a sentence.
                 responses["422"] = _error_response(422)
+            # A token that is read when sent (a service's membership check) but not required:
+            # the empty requirement says so, or clients would believe it mandatory.
+            security = operation.get("security")
+            if 401 not in statuses and security and {} not in security:
+                security.insert(0, {})
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas[ERROR_SCHEMA] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
     for unused in ("HTTPValidationError", "ValidationError"):

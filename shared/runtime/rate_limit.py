@@ -81,13 +81,14 @@ def load_rate_limit_secret(settings: Settings) -> bytes:
 
 @dataclass(frozen=True)
 class Window:
+    seconds: int
     index: int
     ends_at: float
 
     @classmethod
     def containing(cls, now: float, seconds: int) -> Window:
         index = math.floor(now / seconds)
-        return cls(index=index, ends_at=(index + 1) * seconds)
+        return cls(seconds=seconds, index=index, ends_at=(index + 1) * seconds)
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,11 @@ class RateLimiter:
     def _window_key(self, window: Window) -> bytes:
         """The window's HMAC key, the same on every instance, never stored: once the
         window is over, no key to it exists anywhere but in the secret."""
-        label = f"safehands/rate-limit/{self.limits.window_seconds}/{window.index}"
+        label = f"safehands/rate-limit/{window.seconds}/{window.index}"
         return hmac.new(self._secret, label.encode(), hashlib.sha256).digest()
 
     def client_key(self, identity: str, window: Window) -> str:
+        """The pseudonym a value (a client, an e-mail address) is counted under."""
         return hmac.new(self._window_key(window), identity.encode(), hashlib.sha256).hexdigest()
 
     async def count(self, counter: str, window: Window) -> int:
@@ -155,6 +157,24 @@ class RateLimiter:
         return None
 
 
+def requesting_client(request: Request, limiter: RateLimiter) -> str:
+    """Who sent the request, as the limiter counts it: the peer or, from a trusted proxy,
+    the client it names; IPv6 by /64."""
+    address = client_address(
+        request.client.host if request.client else None,
+        request.headers.getlist("x-forwarded-for"),
+        limiter.limits.trusted_proxies,
+    )
+    return client_identity(address)
+
+
+def limiter_of(request: Request) -> RateLimiter:
+    limiter = request.app.state.runtime.rate_limiter
+    if not isinstance(limiter, RateLimiter):
+        raise RuntimeError("the service uses the rate limiter without rate_limited=True")
+    return limiter
+
+
 def _at(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
 
@@ -165,16 +185,9 @@ def rate_limited(scope: str) -> Callable[[Request], Awaitable[None]]:
 
     @answers(429)
     async def dependency(request: Request) -> None:
-        limiter = request.app.state.runtime.rate_limiter
-        if not isinstance(limiter, RateLimiter):
-            raise RuntimeError("the service uses rate_limited() without rate_limited=True")
-        address = client_address(
-            request.client.host if request.client else None,
-            request.headers.getlist("x-forwarded-for"),
-            limiter.limits.trusted_proxies,
-        )
+        limiter = limiter_of(request)
         org = request.path_params.get("org")
-        retry_after = await limiter.admit(scope, org, client_identity(address))
+        retry_after = await limiter.admit(scope, org, requesting_client(request, limiter))
         if retry_after is not None:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,

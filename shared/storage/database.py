@@ -9,12 +9,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import pymongo
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
 from shared.storage.tenancy import Document, TenantCollection
-from shared.storage.unit_of_work import INBOX, Transaction, UnitOfWork
+from shared.storage.unit_of_work import INBOX, OUTBOX_DEAD_LETTERS, Transaction, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,21 @@ def is_transient(exc: BaseException) -> bool:
 PLUMBING_INDEXES = (
     IndexSpec(INBOX, (("consumer", 1), ("event_id", 1)), unique=True, tenant=False),
     IndexSpec(INBOX, (("recorded_at", 1),), tenant=False, expire_after_seconds=30 * 24 * 3600),
+    # Set-aside records hold whole events (names, e-mail addresses): kept 30 days for
+    # whoever looks into them, then gone by themselves.
+    IndexSpec(
+        OUTBOX_DEAD_LETTERS,
+        (("set_aside_at", 1),),
+        tenant=False,
+        expire_after_seconds=30 * 24 * 3600,
+    ),
 )
 
 
 # Every database operation ends within this, answered or not: a server that stops
 # answering mid-operation would otherwise hold a request, a handler or a job for ever.
 DEFAULT_OPERATION_TIMEOUT_MS = 10_000
+INDEX_BUILD_TIMEOUT_SECONDS = 600
 
 
 class Database:
@@ -94,8 +104,11 @@ class Database:
         by_collection: dict[str, list[IndexModel]] = {}
         for spec in (*PLUMBING_INDEXES, *specs):
             by_collection.setdefault(spec.collection, []).append(spec.model())
-        for collection, models in by_collection.items():
-            await self.db[collection].create_indexes(models)
+        # Building a new index on a large collection takes longer than any request may;
+        # it runs once, at start-up, so it gets its own, longer bound.
+        with pymongo.timeout(INDEX_BUILD_TIMEOUT_SECONDS):
+            for collection, models in by_collection.items():
+                await self.db[collection].create_indexes(models)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -15,6 +15,8 @@ from shared.storage.tenancy import Document, TenancyViolation, TenantCollection
 
 OUTBOX = "outbox"
 INBOX = "inbox"
+# Outbox records the broker refused for good, set aside by the relay with their reason.
+OUTBOX_DEAD_LETTERS = "outbox_dead_letters"
 
 
 class Transaction:

@@ -32,6 +32,18 @@ PAGE_PATHS = (
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def demo_organisation(web_platform: WebPlatform) -> None:
+    """The organisation the page paths name exists, so the app loads its pages with no
+    failed request: any console error then means the headers broke something."""
+    operator = {"Authorization": f"Bearer {web_platform.token('operator')}"}
+    with web_platform.api("policy") as policy:
+        answer = policy.post(
+            "/v1/orgs", json={"org_id": "demo", "name": "Demo Sports Club"}, headers=operator
+        )
+    assert answer.status_code == 201, answer.text
+
+
 def check_headers(headers: dict[str, str], where: str) -> None:
     assert headers.get("content-security-policy") == CSP, where
     assert headers.get("referrer-policy") == "no-referrer", where

@@ -16,8 +16,10 @@ OPERATOR_EMAIL = "operator@example.org"
 IDENTITY_ENV = {
     "SAFEHANDS_OPERATOR_EMAILS": f"{OPERATOR_EMAIL}, second-operator@example.org",
     "SAFEHANDS_WEB_URL": "http://web.example.test",
-    # Every test signs in from 127.0.0.1; the per-client limit has its own test.
+    # Every test signs in from 127.0.0.1, the operators many times; both limits have their
+    # own test (tests/integration/test_identity_sign_in_limits.py).
     "SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "10000",
+    "SAFEHANDS_SIGN_IN_LIMIT_PER_ADDRESS": "100",
 }
 
 

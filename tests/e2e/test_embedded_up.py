@@ -5,6 +5,7 @@ passes on as well) or SIGKILL of `safehands up` itself."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -35,6 +36,17 @@ def children_of(pid: int) -> set[int]:
     return found
 
 
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
     ensure_web_built()  # what `make up` does before `safehands up`
     ports = {name: free_port() for name in ("gateway", "kafka", "mongo", "smtp", *SERVICE_NAMES)}
@@ -48,6 +60,7 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("SAFEHANDS_")},
         "SAFEHANDS_DATA_DIR": str(tmp_path / "data"),
+        "SAFEHANDS_OPERATOR_EMAILS": "operator@example.org",
     }
     up = subprocess.Popen(
         [sys.executable, "-m", "cli", "up", *args],
@@ -86,6 +99,36 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
             assert answer.status_code == 200, (service, answer.text)
         assert (tmp_path / "data" / "keys" / "jwt_public.pem").exists()
         assert (tmp_path / "data" / "db").is_dir(), "the database keeps its data on disk"
+
+        # Signing in: the link that `safehands mail show` prints leads to this gateway's
+        # web app, and its code gives a token that every service verifies (identity's JWKS).
+        asked = httpx.post(
+            f"{gateway}/api/identity/v1/sign-in", json={"email": "operator@example.org"}
+        )
+        assert asked.status_code == 202
+        shown = eventually(
+            lambda: (
+                (m := run_cli(env, "mail", "show", "1")).returncode == 0
+                and "#code=" in m.stdout
+                and m.stdout
+            ),
+            timeout=30,
+        )
+        link = re.search(r"(\S+)/sign-in/callback#code=([A-Za-z0-9_-]+)", shown)
+        assert link and link[1] == gateway, shown
+        session = httpx.post(f"{gateway}/api/identity/v1/sign-in/exchange", json={"code": link[2]})
+        assert session.status_code == 200, session.text
+        issued = httpx.post(
+            f"{gateway}/api/identity/v1/tokens",
+            json={"refresh_token": session.json()["refresh_token"], "org_id": None},
+        )
+        minted = run_cli(env, "token", "--role", "operator").stdout.strip()
+        for token in (issued.json()["access_token"], minted):
+            advice = httpx.get(
+                f"{gateway}/api/policy/v1/advice-requests",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert advice.status_code == 200, advice.text
     finally:
         up.send_signal(signal.SIGINT)
         output, _ = up.communicate(timeout=60)

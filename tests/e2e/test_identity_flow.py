@@ -4,6 +4,7 @@ tokens with identity's JWKS), the real broker and database, mails taken from the
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import email.policy
@@ -26,6 +27,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pymongo import MongoClient
 
+from cli.embedded import free_port, wait_for_port
+from cli.gateway import gateway_process
 from shared.auth.tokens import key_id, load_private_key, sign_token
 from shared.crypto import PrivateKey
 from shared.events.identity import MemberAdded, MemberRemoved
@@ -253,8 +256,6 @@ def test_a_removed_coordinator_cannot_refresh_and_member_events_carry_no_secret(
 
 
 def _read(topic: str, infra: Infrastructure) -> list[Any]:
-    import asyncio
-
     return asyncio.run(read_topic(infra.kafka_bootstrap, topic, timeout=3))
 
 
@@ -570,6 +571,45 @@ def test_a_browser_keeps_its_refresh_token_in_an_httponly_cookie_only(
         or "Max-Age=0" in signed_out.headers["set-cookie"]
     )
     assert refresh(second).status_code == 401
+
+
+def test_through_the_gateway_the_cookie_goes_back_to_identity_only(
+    infra: Infrastructure,
+    services: dict[str, RunningService],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The browser's view: identity behind the gateway at /api/identity/, the cookie scoped
+    to that path, so it is sent to the token route and to no other service."""
+    root = tmp_path_factory.mktemp("gateway")
+    (root / "web").mkdir()
+    (root / "web" / "index.html").write_text("<!doctype html><title>SafeHands</title>")
+    upstreams = {name: service.url.removeprefix("http://") for name, service in services.items()}
+    gateway = gateway_process(free_port(), upstreams, root / "web", root / "state", root)
+    gateway.start()
+    try:
+        wait_for_port(gateway, timeout=30)
+        address = "second-operator@example.org"
+        before = len(mails_to(infra, address))
+        with httpx.Client(base_url=f"http://127.0.0.1:{gateway.port}", timeout=10) as browser:
+            browser.headers["X-SafeHands-Session"] = "cookie"
+            asked = browser.post("/api/identity/v1/sign-in", json={"email": address})
+            assert asked.status_code == 202, asked.text
+            code = code_from_mail(infra, address, before + 1)
+            exchanged = browser.post("/api/identity/v1/sign-in/exchange", json={"code": code})
+            assert exchanged.status_code == 200 and exchanged.json()["refresh_token"] == ""
+            # The client's cookie jar sends it back on identity's path by itself.
+            renewed = browser.post("/api/identity/v1/tokens", json={"org_id": None})
+            assert renewed.status_code == 200, renewed.text
+            operator = bearer(renewed.json()["access_token"])
+            # The token works on another service behind the gateway.
+            listed = browser.get("/api/policy/v1/advice-requests", headers=operator)
+            assert listed.status_code == 200, listed.text
+            jar = [(c.name, c.path) for c in browser.cookies.jar]
+            assert jar == [("safehands_refresh", "/api/identity/v1/")]
+            assert browser.post("/api/identity/v1/sign-out", json={}).status_code == 204
+            assert browser.post("/api/identity/v1/tokens", json={"org_id": None}).status_code == 401
+    finally:
+        gateway.stop()
 
 
 # --- the canary: sign-in codes never reach a log or the bus -------------------------------

@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from cli.embedded import free_port
-from shared.limits import MAX_REQUEST_BODY_BYTES
+from shared.crypto.envelope import MAX_SEALED_REQUEST_BYTES
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 from tests.support.platform import Infrastructure, Platform, eventually
 from tests.support.web import ensure_web_built
 from tests.support.web_platform import WebPlatform, start_web_platform
@@ -146,31 +147,66 @@ def test_hashed_assets_are_immutable_and_a_missing_one_is_a_404(gateway: httpx.C
 # --- request size -----------------------------------------------------------------------------
 
 
-def test_a_body_over_the_limit_gets_413_from_the_gateway(
-    gateway: httpx.Client, web_platform: WebPlatform
-) -> None:
+def test_a_body_no_service_accepts_gets_413_from_the_gateway(gateway: httpx.Client) -> None:
     path = "/api/intake/v1/orgs/demo/reports"
-    too_big = b"x" * (MAX_REQUEST_BODY_BYTES + 1)
-    answer = gateway.post(path, content=too_big, headers={"content-type": "application/json"})
+    json_body = {"content-type": "application/json"}
+    too_big = b"x" * (DEFAULT_MAX_BODY_BYTES + 1)
+    answer = gateway.post(path, content=too_big, headers=json_body)
     assert answer.status_code == 413, answer.text
-    assert str(MAX_REQUEST_BODY_BYTES) in answer.json()["detail"]
+    # The gateway's own sentence: the body never reached intake.
+    assert answer.json()["detail"] == (
+        f"The request is too large: a request may hold at most {DEFAULT_MAX_BODY_BYTES} bytes."
+    )
     assert_security_headers(answer)
+    # The body is left unread, so the connection must not carry another request.
+    assert answer.headers["connection"] == "close"
 
     # Without a Content-Length (chunked), the gateway stops reading at the limit too.
     def chunks() -> Iterator[bytes]:
         for _ in range(3):
-            yield b"y" * MAX_REQUEST_BODY_BYTES
+            yield b"y" * DEFAULT_MAX_BODY_BYTES
 
-    streamed = gateway.post(path, content=chunks(), headers={"content-type": "application/json"})
+    streamed = gateway.post(path, content=chunks(), headers=json_body)
     assert streamed.status_code == 413, streamed.text
-    # The limit is the services' body limit, not below it: a body of exactly the limit
-    # reaches the service, which answers for itself (invalid JSON → 422).
+    assert streamed.headers["connection"] == "close"
+    assert "at most" in streamed.json()["detail"]
+
+
+def test_the_gateway_refuses_no_body_a_service_would_take(gateway: httpx.Client) -> None:
+    # A body of exactly the limit passes the gateway: policy (which takes up to the limit)
+    # answers for itself, with its own sentence for what it refuses.
     at_limit = gateway.post(
-        path,
-        content=b"z" * MAX_REQUEST_BODY_BYTES,
+        "/api/policy/v1/orgs",
+        content=b"z" * DEFAULT_MAX_BODY_BYTES,
         headers={"content-type": "application/json"},
     )
-    assert at_limit.status_code != 413 and at_limit.status_code < 500, at_limit.text
+    assert at_limit.status_code in {401, 422}, at_limit.text
+    # intake takes less (one sealed report): between its limit and the gateway's, intake
+    # itself answers 413, in its own words.
+    assert MAX_SEALED_REQUEST_BYTES < DEFAULT_MAX_BODY_BYTES
+    between = gateway.post(
+        "/api/intake/v1/orgs/demo/reports",
+        content=b"w" * (MAX_SEALED_REQUEST_BYTES + 1),
+        headers={"content-type": "application/json"},
+    )
+    assert between.status_code == 413, between.text
+    assert "this service accepts" in between.json()["detail"]
+    assert_security_headers(between)
+
+    # The same without a Content-Length: intake stops reading, so the gateway must not keep
+    # the connection (what is left of the body would be read as the next request).
+    def slightly_too_big() -> Iterator[bytes]:
+        for _ in range(8):
+            yield b"v" * (MAX_SEALED_REQUEST_BYTES // 7)
+
+    streamed = gateway.post(
+        "/api/intake/v1/orgs/demo/reports",
+        content=slightly_too_big(),
+        headers={"content-type": "application/json"},
+    )
+    assert streamed.status_code == 413, streamed.text
+    assert streamed.headers["connection"] == "close"
+    assert gateway.get("/api/intake/healthz").status_code == 200
 
 
 # --- what the services see -----------------------------------------------------------------------
@@ -268,21 +304,22 @@ def test_over_https_the_gateway_adds_hsts(platform: Platform) -> None:
 # --- anonymity ----------------------------------------------------------------------------------
 
 
-def _request_from_port(port: int, source_port: int, method: str, path: str, body: bytes) -> int:
+def _request_from_port(
+    port: int, source_port: int, method: str, path: str, declared_length: int = 0
+) -> int:
+    """A request from a known client port, claiming to be SPOOFED_CLIENT. A body is only
+    declared (and a few bytes sent): the gateway refuses an oversized one on its header."""
     connection = http.client.HTTPConnection(
         "127.0.0.1", port, timeout=10, source_address=("127.0.0.1", source_port)
     )
     try:
-        connection.request(
-            method,
-            path,
-            body=body or None,
-            headers={
-                "X-Forwarded-For": SPOOFED_CLIENT,
-                "User-Agent": "distinctive-agent-4711",
-                "Content-Type": "application/json",
-            },
-        )
+        connection.putrequest(method, path)
+        connection.putheader("X-Forwarded-For", SPOOFED_CLIENT)
+        connection.putheader("User-Agent", "distinctive-agent-4711")
+        if declared_length:
+            connection.putheader("Content-Type", "application/json")
+            connection.putheader("Content-Length", str(declared_length))
+        connection.endheaders(b"{" if declared_length else None)
         return connection.getresponse().status
     finally:
         connection.close()
@@ -297,17 +334,17 @@ def test_the_gateway_log_holds_no_client_address(platform: Platform) -> None:
     port = int(gateway.url.rsplit(":", 1)[1])
     source_ports = []
     requests = [
-        ("GET", "/o/demo/report", b""),
-        ("GET", "/api/intake/healthz", b""),
-        ("GET", "/api/policy/healthz", b""),  # not running here: 502
-        ("GET", "/assets/missing.js", b""),  # 404
-        ("POST", "/api/intake/v1/orgs/demo/reports", b"x" * (MAX_REQUEST_BODY_BYTES + 10)),
+        ("GET", "/o/demo/report", 0),
+        ("GET", "/api/intake/healthz", 0),
+        ("GET", "/api/policy/healthz", 0),  # not running here: 502
+        ("GET", "/assets/missing.js", 0),  # 404
+        ("POST", "/api/intake/v1/orgs/demo/reports", DEFAULT_MAX_BODY_BYTES + 10),
     ]
     statuses = []
-    for method, path, body in requests:
+    for method, path, declared_length in requests:
         source_port = free_port()
         source_ports.append(source_port)
-        statuses.append(_request_from_port(port, source_port, method, path, body))
+        statuses.append(_request_from_port(port, source_port, method, path, declared_length))
     assert statuses == [200, 200, 502, 404, 413]
     gateway.child.stop()  # flushes the log
 
@@ -328,8 +365,8 @@ def test_the_gateway_log_holds_no_client_address(platform: Platform) -> None:
 def test_the_gateway_has_no_access_log(web_platform: WebPlatform) -> None:
     source_port = free_port()
     port = int(web_platform.url.rsplit(":", 1)[1])
-    assert _request_from_port(port, source_port, "GET", "/o/demo/report", b"") == 200
-    assert _request_from_port(port, free_port(), "GET", "/api/intake/healthz", b"") == 200
+    assert _request_from_port(port, source_port, "GET", "/o/demo/report") == 200
+    assert _request_from_port(port, free_port(), "GET", "/api/intake/healthz") == 200
     log = web_platform.gateway.log_text()
     assert "/o/demo/report" not in log and "/api/intake/healthz" not in log
     for path in web_platform.log_files():

@@ -12,7 +12,6 @@ receivers on free local ports:
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +33,7 @@ from tests.support.webhooks import (
 )
 
 APPLIED = VolunteerApplied.type_name
-ATTEMPT_DEADLINE = 8.0
+ATTEMPT_DEADLINE = 12.0
 
 
 def deliveries(
@@ -66,22 +65,21 @@ async def test_a_trickling_receiver_is_cut_off_and_does_not_delay_another_organi
         for _ in range(12):
             await publish(infra, application(slow_org))
         eventually(lambda: slow.requests >= 2, timeout=30)
-        first_held = time.monotonic()
 
         await publish(infra, application(other_org))
-        eventually(lambda: fast.at("/fast"), timeout=30, interval=0.05)
-        waited = time.monotonic() - first_held
-        assert fast.at("/fast")[0].headers["host"] == f"localhost:{fast.port}"
-        # Had the slow organisation held every slot, the other's delivery could only have
-        # started when an attempt of the slow one ended, at its deadline.
-        assert waited < ATTEMPT_DEADLINE / 2, f"delivered after {waited:.1f} s"
+        eventually(lambda: fast.at("/fast"), timeout=ATTEMPT_DEADLINE, interval=0.05)
         with slow.lock:
+            # Had the slow organisation held every slot, the other's delivery could only
+            # have started once an attempt of the slow one was cut off.
+            assert slow.closed_after == [], "the delivery waited for a slot of the slow org"
             assert slow.requests <= 2, "one organisation holds at most 2 slots"
+        assert fast.at("/fast")[0].headers["host"] == f"localhost:{fast.port}"
 
         # The trickle is cut off at the deadline of the whole attempt, not read for ever.
         eventually(lambda: slow.closed_after, timeout=ATTEMPT_DEADLINE + 10)
         with slow.lock:
-            assert max(slow.closed_after) < ATTEMPT_DEADLINE + 2.5, slow.closed_after
+            assert min(slow.closed_after) > ATTEMPT_DEADLINE - 0.5, slow.closed_after
+            assert max(slow.closed_after) < ATTEMPT_DEADLINE + 3, slow.closed_after
 
         def recorded_attempts() -> list[dict[str, Any]]:
             return [
@@ -93,7 +91,7 @@ async def test_a_trickling_receiver_is_cut_off_and_does_not_delay_another_organi
         attempts = eventually(recorded_attempts, timeout=20)
     assert {attempt["error"] for attempt in attempts} == {"timed out"}
     assert all(attempt["status_code"] is None for attempt in attempts)
-    assert all(attempt["duration_ms"] < (ATTEMPT_DEADLINE + 2) * 1000 for attempt in attempts)
+    assert all(attempt["duration_ms"] < (ATTEMPT_DEADLINE + 3) * 1000 for attempt in attempts)
 
 
 async def test_a_rebinding_name_is_refused_at_connect_time_and_never_reaches_loopback(

@@ -14,8 +14,8 @@ from shared.events.admission import VolunteerApplied
 from shared.messaging import dead_letters
 from shared.messaging.broker import MAX_RECORD_BYTES
 from shared.messaging.cloudevents import encode
-from shared.messaging.outbox_relay import OUTBOX_DEAD_LETTERS, VALUE_OMITTED
-from shared.storage.unit_of_work import OUTBOX
+from shared.messaging.outbox_relay import VALUE_OMITTED
+from shared.storage.unit_of_work import OUTBOX, OUTBOX_DEAD_LETTERS
 from tests.support.kafka import read_topic
 from tests.support.platform import Platform, eventually
 
@@ -71,6 +71,13 @@ async def test_an_unpublishable_row_is_set_aside_and_the_next_rows_arrive(
         (aside,) = list(db[OUTBOX_DEAD_LETTERS].find({"event_id": rows[0]["event_id"]}))
         assert aside["reason"].startswith("MessageSizeTooLargeError")
         assert aside["topic"] == oversized.topic() and bytes(aside["value"]) == too_large
+        # Whole events with names and addresses: they expire like the inbox does.
+        ttl = [
+            (list(index["key"]), index["expireAfterSeconds"])
+            for index in db[OUTBOX_DEAD_LETTERS].list_indexes()
+            if "expireAfterSeconds" in index
+        ]
+        assert ttl == [(["set_aside_at"], 30 * 24 * 3600)]
 
     # Announced on the dead-letter topic, without the value that does not fit there either.
     dlq = f"{oversized.topic()}.dlq"

@@ -41,8 +41,22 @@ def test_the_database_alone_does_not_lead_back_to_an_address(platform: Platform)
             assert answer.status_code == 404  # unknown organisation, but counted
         http.post(f"/v1/orgs/{org}/reports", json={})  # from the peer itself (no header)
 
+    texts = _recoverable(platform, "intake", _ADDRESSES)
+    assert not any(REPORTER in text or "127.0.0.1" in text for text in texts)
+
+
+_ADDRESSES = [
+    str(address)
+    for network in ("203.0.113.0/24", "127.0.0.0/24")
+    for address in ipaddress.ip_network(network)
+]
+
+
+def _recoverable(platform: Platform, service: str, candidates: list[str]) -> set[str]:
+    """Match every candidate against everything the service's database holds, with every
+    stored value as a key and with no key; assert none matches; return the stored texts."""
     with MongoClient(platform.infra.mongo_uri) as client:
-        database = client[f"{platform.database}_intake"]
+        database = client[f"{platform.database}_{service}"]
         documents = [
             doc for name in database.list_collection_names() for doc in database[name].find()
         ]
@@ -52,11 +66,6 @@ def test_the_database_alone_does_not_lead_back_to_an_address(platform: Platform)
     # Everything stored that could serve as a key, and no key at all (a bare hash).
     keys = [bytes(v) for v in stored if isinstance(v, bytes) and len(v) >= 16]
     keys += [v.encode() for v in texts] + [b""]
-    candidates = [
-        str(address)
-        for network in ("203.0.113.0/24", "127.0.0.0/24")
-        for address in ipaddress.ip_network(network)
-    ]
     found = []
     for candidate in candidates:
         plain = candidate.encode()
@@ -64,8 +73,35 @@ def test_the_database_alone_does_not_lead_back_to_an_address(platform: Platform)
         digests |= {hmac.new(key, plain, hashlib.sha256).hexdigest() for key in keys}
         if any(digest in text for digest in digests for text in texts):
             found.append(candidate)
-    assert found == [], "an address was recovered from the database alone"
-    assert not any(REPORTER in text or "127.0.0.1" in text for text in texts)
+    assert found == [], "a client or an address was recovered from the database alone"
+    return texts
+
+
+def test_sign_in_counters_do_not_lead_back_to_an_address_or_a_client(
+    platform: Platform,
+) -> None:
+    identity = platform.start("identity")
+    emails = [f"member-{n}@example.org" for n in range(50)]
+    with identity.client() as http:
+        answer = http.post(
+            "/v1/sign-in", json={"email": emails[7]}, headers={"X-Forwarded-For": REPORTER}
+        )
+        assert answer.status_code == 202
+    texts = _recoverable(platform, "identity", [*_ADDRESSES, *emails])
+    assert not any(REPORTER in text for text in texts)
+
+
+def test_sign_in_counts_clients_behind_the_gateway_apart(platform: Platform) -> None:
+    identity = platform.start("identity", env={"SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "2"})
+
+    def sign_in(client: str) -> int:
+        email = f"someone-{uuid.uuid4().hex[:8]}@example.org"
+        with identity.client() as http:
+            headers = {"X-Forwarded-For": client}
+            return http.post("/v1/sign-in", json={"email": email}, headers=headers).status_code
+
+    assert [sign_in("198.51.100.1") for _ in range(3)] == [202, 202, 429]
+    assert sign_in("198.51.100.2") == 202, "another client behind the gateway"
 
 
 def _apply(platform_intake: Any, org: str, forwarded_for: str | None) -> int:

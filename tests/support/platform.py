@@ -16,6 +16,7 @@ import httpx
 from cli.embedded import ChildProcess, free_port, service_process, wait_for_port
 from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
 from shared.auth.tokens import Role, create_key_pair, mint_token
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -128,6 +129,7 @@ class Platform:
         port: int | None = None,
         web_root: Path = WEB_DIST,
         env: dict[str, str] | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> RunningGateway:
         """A gateway on a free port in front of this platform's running services.
 
@@ -138,7 +140,15 @@ class Platform:
         routes = {name: found.get(name, closed) for name in ROUTED_SERVICES} | (upstreams or {})
         port = port or free_port()
         log_dir = self.infra.log_dir / self.name / f"gateway-{len(self.gateways)}"
-        child = gateway_process(port, routes, web_root, log_dir / "state", log_dir, extra_env=env)
+        child = gateway_process(
+            port,
+            routes,
+            web_root,
+            log_dir / "state",
+            log_dir,
+            max_body_bytes=max_body_bytes,
+            extra_env=env,
+        )
         child.start()
         gateway = RunningGateway(child, f"http://127.0.0.1:{port}")
         self.gateways.append(gateway)

@@ -11,6 +11,7 @@ import httpx
 
 from cli.embedded import free_port
 from shared.auth.tokens import Role
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 from tests.support.platform import (
     Infrastructure,
     Platform,
@@ -81,20 +82,23 @@ def start_web_platform(infra: Infrastructure, extra_env: dict[str, str]) -> WebP
     """Start the services (identity too when its package exists) and the gateway.
 
     identity starts first and the others verify tokens with its JWKS, as under
-    `safehands up`; its mails link to the gateway's address."""
+    `safehands up`; mails (identity's sign-in links, notify's) link to the gateway's address.
+    `extra_env` overrides any of these settings."""
     platform = Platform(infra)
     gateway_port = free_port()
     url = f"http://127.0.0.1:{gateway_port}"
+    env = {
+        "SAFEHANDS_OPERATOR_EMAILS": OPERATOR_EMAIL,
+        "SAFEHANDS_WEB_URL": url,
+        # Every browser signs in from 127.0.0.1 (the gateway says so in X-Forwarded-For);
+        # the per-client limit has its own test.
+        "SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "10000",
+        **extra_env,
+    }
     try:
         services: dict[str, RunningService] = {}
-        env = dict(extra_env)
         if identity_exists():
-            identity_env = {
-                "SAFEHANDS_OPERATOR_EMAILS": OPERATOR_EMAIL,
-                "SAFEHANDS_WEB_URL": url,
-                **env,
-            }
-            services["identity"] = platform.start("identity", env=identity_env)
+            services["identity"] = platform.start("identity", env=env)
             env = {
                 "SAFEHANDS_JWKS_URL": f"{services['identity'].url}/.well-known/jwks.json",
                 **env,
@@ -103,7 +107,12 @@ def start_web_platform(infra: Infrastructure, extra_env: dict[str, str]) -> WebP
             services[name] = platform.start(name, env=env, wait=False)
         for name in BASE_SERVICES:
             wait_until_ready(services[name])
-        gateway = platform.start_gateway(port=gateway_port)
+        # The services' body limit is the gateway's, as under `safehands up`.
+        limit = env.get("SAFEHANDS_HTTP_MAX_BODY_BYTES")
+        gateway = platform.start_gateway(
+            port=gateway_port,
+            max_body_bytes=int(limit) if limit else DEFAULT_MAX_BODY_BYTES,
+        )
         return WebPlatform(platform, gateway, services)
     except BaseException:
         platform.stop_all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+import select
 import socket
 import threading
 import time
@@ -87,7 +88,8 @@ def serving(receiver: Receiver) -> Iterator[Receiver]:
 @dataclass
 class TricklingReceiver:
     """A receiver that reads the request, then answers one byte a second, for ever: the
-    status line and headers never end. Counts the requests and when each connection closed."""
+    status line and headers never end. Counts the requests and notes, at once, when a
+    client closes its connection (after how many seconds)."""
 
     port: int = field(default_factory=free_port)
     requests: int = 0
@@ -116,14 +118,27 @@ class TricklingReceiver:
                 self.requests += 1
             answer = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 100_000
             for byte in answer:
-                if self.stopping.wait(1):
-                    return
+                if self.stopping.is_set() or self.closed_by_client(connection, within=1.0):
+                    break
                 try:
                     connection.sendall(bytes([byte]))
                 except OSError:
                     break
         with self.lock:
             self.closed_after.append(time.monotonic() - opened)
+
+    def closed_by_client(self, connection: socket.socket, within: float) -> bool:
+        """Wait up to `within` seconds; True as soon as the client closes the connection."""
+        deadline = time.monotonic() + within
+        while (left := deadline - time.monotonic()) > 0 and not self.stopping.is_set():
+            readable, _, _ = select.select([connection], [], [], min(left, 0.1))
+            if readable:
+                try:
+                    if not connection.recv(65536):  # the rest of the body, or the end
+                        return True
+                except OSError:
+                    return True
+        return False
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

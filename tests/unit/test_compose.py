@@ -431,12 +431,19 @@ def test_gateway_routes_every_service_by_its_compose_name() -> None:
 def test_gateway_refuses_exactly_the_bodies_the_services_refuse(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    from shared.limits import MAX_REQUEST_BODY_BYTES
+    from cli.services import SERVICE_NAMES, definition_of
+    from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 
     # No default in the Caddyfile: every deployment names the one number explicitly.
     assert caddyfile_variables()["GATEWAY_MAX_BODY_BYTES"] is None
     env = environment(services[GATEWAY])
-    assert int(env["GATEWAY_MAX_BODY_BYTES"]) == MAX_REQUEST_BODY_BYTES
+    assert int(env["GATEWAY_MAX_BODY_BYTES"]) == DEFAULT_MAX_BODY_BYTES
+    # That number is the most any service accepts: the gateway never refuses a body a
+    # service would take, and passes on none that every service refuses.
+    limits = {name: definition_of(name).max_body_bytes for name in SERVICE_NAMES}
+    assert max(limits.values()) == DEFAULT_MAX_BODY_BYTES, limits
+    for name in APP_SERVICES:
+        assert "SAFEHANDS_HTTP_MAX_BODY_BYTES" not in environment(services[name]), name
 
 
 def test_gateway_is_the_public_edge_with_automatic_https(
@@ -472,3 +479,19 @@ def test_caddyfile_is_valid_with_the_compose_settings(services: dict[str, dict[s
     config = json.loads(result.stdout)
     server = next(iter(config["apps"]["http"]["servers"].values()))
     assert server["listen"] == [":443"], "a domain name must be served over HTTPS"
+
+
+def test_services_trust_x_forwarded_for_from_the_gateway_only(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    import ipaddress
+
+    address = ipaddress.ip_address(services[GATEWAY]["networks"]["default"]["ipv4_address"])
+    [pool] = compose["networks"]["default"]["ipam"]["config"]
+    assert address in ipaddress.ip_network(pool["subnet"])
+    for name in APP_SERVICES:
+        trusted = environment(services[name])["SAFEHANDS_TRUSTED_PROXIES"]
+        default = trusted.split(":-", 1)[1].rstrip("}") if ":-" in trusted else trusted
+        assert [ipaddress.ip_network(n.strip()) for n in default.split(",")] == [
+            ipaddress.ip_network(f"{address}/32")
+        ], name

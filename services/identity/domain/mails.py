@@ -66,3 +66,36 @@ def invitation_mail(
         f"lang):\n\n{link}\n\nLater, of als hij verlopen is, vraag je een nieuwe link aan "
         f"op {sign_in_page}.\n",
     )
+
+
+def vcp_invitation_mail(
+    language: Language,
+    *,
+    name: str,
+    organisation: str,
+    link: str,
+    sign_in_page: str,
+    days: int,
+) -> MailText:
+    """To a VCP appointed without a key: they sign in and make their key in the browser.
+    Until then no report is sealed to them."""
+    if language == "en":
+        return MailText(
+            f"You are the confidential contact person of {organisation} on SafeHands",
+            f"Hello {name},\n\n{organisation} has appointed you as its confidential contact "
+            f"person (VCP) on SafeHands. Reports reach you end-to-end encrypted, so first make "
+            f"your own key: open this link to sign in (it works once, for {days} days), and "
+            f"SafeHands will guide you:\n\n{link}\n\nYour private key never leaves your "
+            f"device. Until you have made it, reports are not sealed to you.\n\nLater, or once "
+            f"the link has expired, ask for a new link at {sign_in_page}.\n",
+        )
+    return MailText(
+        f"Je bent vertrouwenscontactpersoon van {organisation} op SafeHands",
+        f"Hallo {name},\n\n{organisation} heeft je aangesteld als vertrouwenscontactpersoon "
+        f"(VCP) op SafeHands. Meldingen bereiken je end-to-end versleuteld, dus maak eerst je "
+        f"eigen sleutel: open deze link om in te loggen (hij werkt één keer, {days} dagen "
+        f"lang), SafeHands helpt je verder:\n\n{link}\n\nJe privésleutel verlaat je apparaat "
+        f"nooit. Zolang je hem niet gemaakt hebt, worden meldingen niet voor jou versleuteld."
+        f"\n\nLater, of als de link verlopen is, vraag je een nieuwe link aan op "
+        f"{sign_in_page}.\n",
+    )

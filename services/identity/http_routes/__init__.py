@@ -1,4 +1,4 @@
-"""identity's HTTP API (API.md, "identity"): sign-in, tokens, keys, members."""
+"""identity's HTTP API (docs/api.md, "identity"): sign-in, tokens, keys, members."""
 
 from fastapi import APIRouter
 

@@ -93,8 +93,9 @@ async def invite_member(
         )
         return member_id, roles
 
-    member_id, roles = await runtime.transact(org, invite)
-    # The link is made after the membership is stored, and lives only in the mail.
+    # The code is stored before the membership, so that no member is left without their
+    # invitation; should the membership not be stored, the code was never mailed to anyone.
+    # The link itself lives only in the mail.
     code = new_code()
     await runtime.db.platform_collection(SIGN_IN_CODES).insert_one(
         {
@@ -107,6 +108,7 @@ async def invite_member(
             "used_at": None,
         }
     )
+    member_id, roles = await runtime.transact(org, invite)
     organisation, language = await organisation_facts(runtime, org)
     web = runtime.settings.web_url.rstrip("/")
     mail = invitation_mail(

@@ -21,6 +21,11 @@ class MailKind(StrEnum):
     NEW_REPORT = "new_report"
     DEADLINE_APPROACHING = "deadline_approaching"
     DEADLINE_MISSED = "deadline_missed"
+    # To every other VCP of the organisation, so that nobody (a board member appointing
+    # themself, say) becomes a recipient of reports unseen: who, and the key's fingerprint.
+    VCP_COLLEAGUE_APPOINTED = "vcp_colleague_appointed"
+    VCP_COLLEAGUE_INVITED = "vcp_colleague_invited"
+    VCP_COLLEAGUE_KEY_SET = "vcp_colleague_key_set"
     # To the organisation's admin.
     WEBHOOK_SUBSCRIPTION_DISABLED = "webhook_subscription_disabled"
     CODE_PUBLISHED_WITHOUT_VCP = "code_published_without_vcp"
@@ -39,7 +44,7 @@ DEFAULT_LANGUAGE = Language.DUTCH
 
 
 class AdviceTopic(StrEnum):
-    """The topics of an advice request (API.md, "policy: starter documents and advice")."""
+    """The topics of an advice request (docs/api.md, "policy: starter documents and advice")."""
 
     CODE_OF_CONDUCT = "code_of_conduct"
     VCP = "vcp"

@@ -27,12 +27,22 @@ class Volunteer:
     was_admitted: bool = False
 
 
+@dataclass(frozen=True)
+class VcpColleague:
+    """A VCP of the organisation as notify knows them, with a key or not yet."""
+
+    vcp_id: str
+    name: str
+    email: str
+
+
 DEFAULT_WEB_URL = "http://127.0.0.1:8080"
 
 # Where mails point to on the web app: the admin's toolkit and advice, the operator's queue.
 TOOLKIT_PAGE = "/admin#toolkit"
 ADVICE_ANSWERS_PAGE = "/admin#advice"
 ADVICE_QUEUE_PAGE = "/operator#advice"
+VCP_PAGE = "/vcp"
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,9 @@ class MailFacts:
     code_version: int | None = None
     volunteer: Volunteer | None = None
     role_titles: Mapping[str, str] = field(default_factory=dict)
+    # The VCPs with a key, who can read reports; `vcps` are all of them.
     vcp_emails: Sequence[str] = ()
+    vcps: Sequence[VcpColleague] = ()
     coordinator_emails: Sequence[str] = ()
     admin_emails: Sequence[str] = ()
     addressing: MailAddressing = field(default_factory=MailAddressing)
@@ -63,6 +75,9 @@ class MailFacts:
     def role_title(self, role_id: str) -> str:
         # A role notify has not heard of yet is named by its id: a plain mail beats none.
         return self.role_titles.get(role_id, role_id)
+
+    def vcp_name(self, vcp_id: str) -> str:
+        return next((v.name for v in self.vcps if v.vcp_id == vcp_id and v.name), vcp_id)
 
     def addresses(self, recipient: Recipient) -> Sequence[str]:
         if recipient is Recipient.APPLICANT:
@@ -72,6 +87,7 @@ class MailFacts:
             Recipient.COORDINATOR: self.coordinator_emails,
             Recipient.ADMIN: self.admin_emails,
             Recipient.OPERATOR: self.addressing.operator_emails,
+            Recipient.OTHER_VCPS: [v.email for v in self.vcps],
         }[recipient]
 
 
@@ -100,9 +116,14 @@ def plan_event_mails(event_type: str, data: Mapping[str, Any], facts: MailFacts)
             facts.volunteer and facts.volunteer.was_admitted
         ):
             continue
-        if route.kind is MailKind.CODE_PUBLISHED_WITHOUT_VCP and facts.vcp_emails:
+        if route.kind is MailKind.CODE_PUBLISHED_WITHOUT_VCP and (facts.vcp_emails or facts.vcps):
             continue
-        addresses = facts.addresses(route.recipient)
+        if route.recipient is Recipient.OTHER_VCPS:
+            addresses = [v.email for v in facts.vcps if v.vcp_id != data.get("vcp_id")]
+            if not addresses:
+                continue  # The organisation's first VCP has no colleague to tell.
+        else:
+            addresses = list(facts.addresses(route.recipient))
         if not addresses:
             problems.append(f"no {route.recipient} address known for a {route.kind} mail")
             continue
@@ -142,7 +163,16 @@ def mail_fields(kind: MailKind, data: Mapping[str, Any], facts: MailFacts) -> di
     Raises MailFieldError when notify lacks something the mail needs.
     """
     if kind in _VCP_FIELDS:
-        return _VCP_FIELDS[kind](data)
+        return {**_VCP_FIELDS[kind](data), "link": facts.addressing.link(VCP_PAGE)}
+    if kind in _VCP_COLLEAGUE_KINDS:
+        fields: dict[str, object] = {
+            "organisation": facts.organisation,
+            "vcp_name": facts.vcp_name(data["vcp_id"]),
+            "link": facts.addressing.link(VCP_PAGE),
+        }
+        if kind is not MailKind.VCP_COLLEAGUE_INVITED:
+            fields["fingerprint"] = data["fingerprint"]
+        return fields
     if kind in _ORGANISATION_KINDS:
         return _organisation_fields(kind, data, facts)
     volunteer = facts.volunteer
@@ -209,7 +239,16 @@ def _organisation_fields(
     return answered
 
 
-# Only the report id and the deadline: nothing else of a report event reaches a VCP's mail.
+_VCP_COLLEAGUE_KINDS = frozenset(
+    {
+        MailKind.VCP_COLLEAGUE_APPOINTED,
+        MailKind.VCP_COLLEAGUE_INVITED,
+        MailKind.VCP_COLLEAGUE_KEY_SET,
+    }
+)
+
+# Only the report id and the deadline (and the link to the VCP's workspace): nothing else
+# of a report event reaches a VCP's mail.
 _VCP_FIELDS = {
     MailKind.NEW_REPORT: lambda data: {"report_id": data["report_id"]},
     MailKind.DEADLINE_APPROACHING: lambda data: {

@@ -42,7 +42,10 @@ __all__ = [
 ]
 
 _APPLICANT = frozenset({"name", "organisation"})
-_REPORT_DEADLINE = frozenset({"report_id", "deadline", "due_on"})
+# The link is the VCP's workspace (<web>/vcp), from notify's settings, never from an event.
+_REPORT_DEADLINE = frozenset({"report_id", "deadline", "due_on", "link"})
+# Who was appointed or set a key, not what they can read.
+_VCP_COLLEAGUE = frozenset({"organisation", "vcp_name", "link"})
 # A topic and a link, never the question or the answer.
 _ADVICE = frozenset({"organisation", "advice_topic", "link"})
 
@@ -56,9 +59,12 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.NEW_APPLICATION: frozenset({"volunteer_name", "role_title"}),
     MailKind.VOG_RECEIVED: frozenset({"volunteer_name"}),
     MailKind.VOLUNTEER_BACK_TO_PENDING: frozenset({"volunteer_name", "missing"}),
-    MailKind.NEW_REPORT: frozenset({"report_id"}),
+    MailKind.NEW_REPORT: frozenset({"report_id", "link"}),
     MailKind.DEADLINE_APPROACHING: _REPORT_DEADLINE,
     MailKind.DEADLINE_MISSED: _REPORT_DEADLINE,
+    MailKind.VCP_COLLEAGUE_APPOINTED: _VCP_COLLEAGUE | {"fingerprint"},
+    MailKind.VCP_COLLEAGUE_INVITED: _VCP_COLLEAGUE,
+    MailKind.VCP_COLLEAGUE_KEY_SET: _VCP_COLLEAGUE | {"fingerprint"},
     MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: frozenset({"webhook_id", "url_host"}),
     MailKind.CODE_PUBLISHED_WITHOUT_VCP: frozenset({"organisation", "version", "link"}),
     MailKind.ADVICE_REQUESTED: _ADVICE,
@@ -190,6 +196,12 @@ def _web_link(value: object, pack: LanguagePack) -> str:
     return link
 
 
+def _fingerprint(value: object, pack: LanguagePack) -> str:
+    if not isinstance(value, str) or len(value) != 32 or value.strip("0123456789abcdef"):
+        raise ValueError(f"expected a key fingerprint (32 hex digits), got {value!r}.")
+    return value
+
+
 def _advice_topic(value: object, pack: LanguagePack) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected an advice topic, got {type(value).__name__}.")
@@ -242,6 +254,8 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "organisation": _single_line_text,
     "role_title": _single_line_text,
     "volunteer_name": _single_line_text,
+    "vcp_name": _single_line_text,
+    "fingerprint": _fingerprint,
     "webhook_id": _single_line_text,
     "url_host": _single_line_text,
     "version": _positive_whole_number,

@@ -1,6 +1,6 @@
 """Which event sends which mail to whom: one table to scan.
 
-Event type names are those of API.md ("Event types"); data field names are those of the
+Event type names are those of docs/api.md ("Event types"); data field names are those of the
 event models in `shared/events`. A route with a condition applies only when the event's
 data matches it.
 """
@@ -17,7 +17,10 @@ from services.notify.domain.mail_kinds import MailKind
 class Recipient(StrEnum):
     APPLICANT = "applicant"
     COORDINATOR = "coordinator"
+    # The VCPs with a key: those who can read reports.
     VCP = "vcp"
+    # Every VCP of the organisation but the one the event is about, with a key or not yet.
+    OTHER_VCPS = "other_vcps"
     ADMIN = "admin"
     # The regional centre that runs the platform: SAFEHANDS_OPERATOR_EMAILS.
     OPERATOR = "operator"
@@ -45,10 +48,20 @@ class FieldIsSet:
 
 
 @dataclass(frozen=True)
+class FieldIsFilled:
+    """A route condition: the event data's `field` holds a non-empty value."""
+
+    field: str
+
+    def __call__(self, data: Mapping[str, object]) -> bool:
+        return bool(data.get(self.field))
+
+
+@dataclass(frozen=True)
 class MailRoute:
     recipient: Recipient
     kind: MailKind
-    when: FieldEquals | FieldIsSet | None = None
+    when: FieldEquals | FieldIsSet | FieldIsFilled | None = None
 
     def applies_to(self, data: Mapping[str, object]) -> bool:
         return self.when is None or self.when(data)
@@ -83,6 +96,22 @@ MAIL_ROUTES: Mapping[str, tuple[MailRoute, ...]] = {
     ),
     "nl.safehands.volunteer.rejected.v1": (MailRoute(Recipient.APPLICANT, MailKind.REJECTED),),
     "nl.safehands.report.received.v1": (MailRoute(Recipient.VCP, MailKind.NEW_REPORT),),
+    # A VCP appointed without a key has an empty fingerprint until VCPKeySet.
+    "nl.safehands.vcp.appointed.v1": (
+        MailRoute(
+            Recipient.OTHER_VCPS,
+            MailKind.VCP_COLLEAGUE_APPOINTED,
+            when=FieldIsFilled("fingerprint"),
+        ),
+        MailRoute(
+            Recipient.OTHER_VCPS,
+            MailKind.VCP_COLLEAGUE_INVITED,
+            when=FieldEquals("fingerprint", ""),
+        ),
+    ),
+    "nl.safehands.vcp.key_set.v1": (
+        MailRoute(Recipient.OTHER_VCPS, MailKind.VCP_COLLEAGUE_KEY_SET),
+    ),
     # Only while notify knows no VCP of the organisation: the mail points to the VCP profile.
     "nl.safehands.code.published.v1": (
         MailRoute(Recipient.ADMIN, MailKind.CODE_PUBLISHED_WITHOUT_VCP),

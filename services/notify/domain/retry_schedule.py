@@ -1,7 +1,7 @@
 """When to try a failed webhook delivery again, and when to stop.
 
 Retries start within seconds (a receiver that blinked is back quickly) and back off
-exponentially (a receiver that is down is not hammered) for up to 24 hours, as API.md
+exponentially (a receiver that is down is not hammered) for up to 24 hours, as docs/api.md
 promises. After the last attempt the delivery is given up: DeliveryFailed.
 """
 

@@ -1,4 +1,4 @@
-"""Standard Webhooks signatures (https://www.standardwebhooks.com/), as promised in API.md.
+"""Standard Webhooks signatures (https://www.standardwebhooks.com/), as promised in docs/api.md.
 
 Integrators verify a delivery like this::
 

@@ -25,6 +25,7 @@ from services.policy.storage import ADVICE_REQUESTS, ORGANISATIONS
 from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
 from shared.events.advice import AdviceAnswered, AdviceRequested, AdviceTopic
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -192,6 +193,7 @@ async def advice_queue(
     status_code=status.HTTP_201_CREATED,
     summary="Answer an advice request, optionally proposing an appointment (operator);"
     " 409 when it was answered already.",
+    responses=errors(404, 409),
 )
 async def answer_advice_request(
     request_id: str,

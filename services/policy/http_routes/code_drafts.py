@@ -16,6 +16,7 @@ from services.policy.http_routes.organisations import registered_organisation
 from services.policy.http_routes.templates import known_document
 from services.policy.storage import CODE_DRAFTS, ORGANISATIONS
 from shared.auth.dependencies import require_org_role
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -52,6 +53,7 @@ def _draft(doc: Document) -> CodeDraft:
     summary="Adopt a model code of conduct as the organisation's draft (admin); 409 when"
     " there is a draft already.",
     dependencies=[admin],
+    responses=errors(409),
 )
 async def adopt_model_code(
     org: str, body: Adoption, runtime: Runtime = Depends(runtime_of)

@@ -13,6 +13,7 @@ from services.policy.starter_library import starter_document, starter_documents
 from services.policy.storage import ORGANISATIONS
 from shared.auth.dependencies import require_org_role, require_role
 from shared.auth.tokens import Principal
+from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
 
 router = APIRouter(tags=["starter documents"])
@@ -40,6 +41,7 @@ async def list_templates(
 @router.get(
     "/v1/templates/{template_id}",
     summary="One starter document with its Markdown text, placeholders as they are (admin).",
+    responses=errors(404),
 )
 async def read_template(
     template_id: str, _reader: Principal = Depends(require_role("admin", "operator"))

@@ -1,4 +1,4 @@
-"""reports' HTTP API (API.md, "reports"): one router per audience."""
+"""reports' HTTP API (docs/api.md, "reports"): one router per audience."""
 
 from fastapi import APIRouter
 

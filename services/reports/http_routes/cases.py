@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from services.reports.appointments import require_vcp_with_key
 from services.reports.case_documents import (
     case_summary,
     load_case_settings,
@@ -30,8 +31,7 @@ from services.reports.http_routes.conversation import (
     check_message_envelope,
     check_open,
 )
-from services.reports.storage import CASE_SETTINGS, MESSAGES, REPORTS, VCPS
-from shared.auth.dependencies import require_org_role
+from services.reports.storage import CASE_SETTINGS, MESSAGES, REPORTS, VCPS, VCPS_AWAITING_KEY
 from shared.auth.tokens import Principal
 from shared.crypto import Envelope, PublicKey, Recipient
 from shared.events.reports import (
@@ -46,7 +46,7 @@ from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/reports", tags=["cases (VCP)"])
-vcp_only = require_org_role("vcp")
+vcp_only = require_vcp_with_key()
 
 
 def _not_found(report_id: str) -> HTTPException:
@@ -243,6 +243,13 @@ async def share_keys(
     async def work(uow: UnitOfWork) -> dict[str, Any]:
         report = await _report(uow, report_id)
         target = await uow.collection(VCPS).find_one({"vcp_id": body.vcp_id})
+        if target is None and await uow.collection(VCPS_AWAITING_KEY).find_one(
+            {"vcp_id": body.vcp_id}
+        ):
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                f"VCP {body.vcp_id} has not set a key yet: share the case once they have.",
+            )
         if target is None:
             raise HTTPException(
                 status.HTTP_422_UNPROCESSABLE_CONTENT,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.reports.appointments import require_vcp_with_key
 from services.reports.domain.statistics import QUARTER_PATTERN, has_started
 from services.reports.storage import STATISTICS
 from shared.auth.dependencies import require_org_role
@@ -33,7 +34,7 @@ class Release(BaseModel):
 async def release_statistics(
     org: str,
     body: Release,
-    vcp: Principal = Depends(require_org_role("vcp")),
+    vcp: Principal = Depends(require_vcp_with_key()),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
     now = datetime.now(UTC)

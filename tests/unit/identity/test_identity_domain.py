@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from services.identity.domain.mails import invitation_mail, language_of, sign_in_mail
+from services.identity.domain.mails import (
+    Language,
+    invitation_mail,
+    language_of,
+    sign_in_mail,
+    vcp_invitation_mail,
+)
 from services.identity.domain.memberships import (
     LastAdmin,
     Membership,
@@ -144,6 +150,19 @@ def test_mails_in_the_organisations_language_dutch_by_default() -> None:
         days=3,
     )
     assert "beheerder" in invitation.text and "De Bevers" in invitation.subject
+
+
+@pytest.mark.parametrize(("language", "word"), [("nl", "vertrouwenscontactpersoon"), ("en", "key")])
+def test_a_vcp_invitation_holds_the_link_and_says_no_report_reaches_them_before_their_key(
+    language: Language, word: str
+) -> None:
+    link = "https://w/sign-in/callback#code=c"
+    mail = vcp_invitation_mail(
+        language, name="Bram", organisation="De Bevers", link=link, sign_in_page="P", days=3
+    )
+    assert "De Bevers" in mail.subject and "\n" not in mail.subject
+    assert link in mail.text and "Bram" in mail.text and word in mail.text
+    assert "3" in mail.text and "P" in mail.text
 
 
 def test_a_removed_members_access_token_stops_within_its_lifetime() -> None:

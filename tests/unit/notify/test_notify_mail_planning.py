@@ -10,6 +10,7 @@ from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_planning import (
     MailAddressing,
     MailFacts,
+    VcpColleague,
     Volunteer,
     plan_event_mails,
 )
@@ -184,3 +185,57 @@ def test_an_answer_with_an_appointment_says_when() -> None:
     assert [m.kind for m in meeting.mails] == [MailKind.ADVICE_APPOINTMENT_PROPOSED]
     assert "8 December 2026, 19:30" in meeting.mails[0].text
     assert all(m.to == "admin@example.org" for m in plain.mails + meeting.mails)
+
+
+VCPS = MailFacts(
+    organisation="Sportclub",
+    language="en",
+    vcp_emails=("anna@example.org",),
+    vcps=(
+        VcpColleague("anna", "Anna Visser", "anna@example.org"),
+        VcpColleague("bram", "Bram Visser", "bram@example.org"),
+        VcpColleague("carla", "Carla Visser", "carla@example.org"),
+    ),
+    addressing=CENTRE,
+)
+FINGERPRINT = "0123456789abcdef0123456789abcdef"
+
+
+def test_every_other_vcp_hears_of_an_appointment_and_a_key_but_not_the_vcp_themself() -> None:
+    person = {"vcp_id": "bram", "name": "Bram Visser", "email": "bram@example.org"}
+    invited = plan("vcp.appointed.v1", VCPS, **person, public_key={}, fingerprint="")
+    assert [(m.to, m.kind, m.recipient_role) for m in invited.mails] == [
+        ("anna@example.org", MailKind.VCP_COLLEAGUE_INVITED, Recipient.OTHER_VCPS),
+        ("carla@example.org", MailKind.VCP_COLLEAGUE_INVITED, Recipient.OTHER_VCPS),
+    ]
+    assert "Bram Visser" in invited.mails[0].text
+    assert "https://safehands.example.org/vcp" in invited.mails[0].text
+
+    key = {"suite": "X25519", "key": "k"}
+    (with_key, _) = plan(
+        "vcp.appointed.v1", VCPS, **person, public_key=key, fingerprint=FINGERPRINT
+    ).mails
+    assert with_key.kind is MailKind.VCP_COLLEAGUE_APPOINTED and FINGERPRINT in with_key.text
+
+    # VCPKeySet carries no name: notify knows it from the appointment.
+    key_set = plan(
+        "vcp.key_set.v1", VCPS, vcp_id="bram", public_key=key, fingerprint=FINGERPRINT
+    ).mails
+    assert [m.to for m in key_set] == ["anna@example.org", "carla@example.org"]
+    assert "Bram Visser" in key_set[0].text and FINGERPRINT in key_set[0].text
+
+
+def test_the_first_vcp_has_nobody_to_tell_and_that_is_no_problem() -> None:
+    alone = MailFacts(
+        organisation="Sportclub",
+        language="en",
+        vcps=(VcpColleague("anna", "Anna Visser", "anna@example.org"),),
+    )
+    result = plan("vcp.key_set.v1", alone, vcp_id="anna", public_key={}, fingerprint=FINGERPRINT)
+    assert result.mails == () and result.problems == ()
+
+
+def test_report_mails_go_to_vcps_with_a_key_and_link_to_their_workspace() -> None:
+    (mail,) = plan("report.received.v1", VCPS, report_id=str(uuid.uuid4())).mails
+    assert mail.to == "anna@example.org"
+    assert mail.text.count("https://safehands.example.org/vcp") == 1

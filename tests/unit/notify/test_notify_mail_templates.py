@@ -19,6 +19,8 @@ from services.notify.domain.templates.en import ENGLISH
 from services.notify.domain.templates.nl import DUTCH
 
 REPORT_ID = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b"
+VCP_PAGE = "https://safehands.example.org/vcp"
+FINGERPRINT = "0123456789abcdef0123456789abcdef"
 
 SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
     MailKind.APPLICATION_RECEIVED: {
@@ -58,16 +60,35 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "volunteer_name": "Sanne de Vries",
         "missing": ["code_signature", "vog"],
     },
-    MailKind.NEW_REPORT: {"report_id": REPORT_ID},
+    MailKind.NEW_REPORT: {"report_id": REPORT_ID, "link": VCP_PAGE},
     MailKind.DEADLINE_APPROACHING: {
         "report_id": REPORT_ID,
         "deadline": "acknowledge",
         "due_on": date(2026, 3, 21),
+        "link": VCP_PAGE,
     },
     MailKind.DEADLINE_MISSED: {
         "report_id": REPORT_ID,
         "deadline": "feedback",
         "due_on": date(2026, 6, 14),
+        "link": VCP_PAGE,
+    },
+    MailKind.VCP_COLLEAGUE_APPOINTED: {
+        "organisation": "Scouting De Esch",
+        "vcp_name": "Dirk Bestuurder",
+        "fingerprint": FINGERPRINT,
+        "link": VCP_PAGE,
+    },
+    MailKind.VCP_COLLEAGUE_INVITED: {
+        "organisation": "Scouting De Esch",
+        "vcp_name": "Bram Visser",
+        "link": VCP_PAGE,
+    },
+    MailKind.VCP_COLLEAGUE_KEY_SET: {
+        "organisation": "Scouting De Esch",
+        "vcp_name": "Bram Visser",
+        "fingerprint": FINGERPRINT,
+        "link": VCP_PAGE,
     },
     MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: {
         "webhook_id": "wh_01HZX",
@@ -208,7 +229,8 @@ def test_vcp_mails_are_for_vcps_only_and_take_only_ids_deadlines_and_dates() -> 
     vcp_kinds = {MailKind.NEW_REPORT, MailKind.DEADLINE_APPROACHING, MailKind.DEADLINE_MISSED}
     assert vcp_kinds == VCP_MAIL_KINDS
     for kind in VCP_MAIL_KINDS:
-        assert MAIL_FIELDS[kind] <= {"report_id", "deadline", "due_on"}
+        # The link is the VCP's workspace, the same in every mail (notify's setting).
+        assert MAIL_FIELDS[kind] <= {"report_id", "deadline", "due_on", "link"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -231,7 +253,7 @@ def test_vcp_mails_contain_nothing_but_fixed_text_the_id_the_deadline_and_the_da
     pack = DUTCH if language == "nl" else ENGLISH
     mail = render_mail(kind, language, **SAMPLE_FIELDS[kind])
     residue = mail.subject + mail.text
-    residue = residue.replace(REPORT_ID, "")
+    residue = residue.replace(REPORT_ID, "").replace(VCP_PAGE, "")
     for label in pack.deadline_names.values():
         residue = residue.replace(label, "")
     due_on = SAMPLE_FIELDS[kind].get("due_on")
@@ -270,6 +292,7 @@ def test_vcp_fields_accept_their_wire_forms() -> None:
         report_id=uuid.UUID(REPORT_ID.upper()),
         deadline="feedback",
         due_on="2026-06-14",
+        link=VCP_PAGE,
     )
     assert mail.text.splitlines()[2] == (
         f"Voor melding {REPORT_ID} is de termijn voor de terugkoppeling verstreken op 14 juni 2026."
@@ -284,6 +307,7 @@ def test_deadline_instants_are_shown_as_dutch_calendar_dates() -> None:
         report_id=REPORT_ID,
         deadline="acknowledge",
         due_on=datetime(2026, 3, 20, 23, 30, tzinfo=UTC),
+        link=VCP_PAGE,
     )
     assert "The deadline for acknowledging receipt on report" in mail.text
     assert "is 21 March 2026." in mail.text
@@ -363,3 +387,18 @@ def test_kind_may_be_given_by_its_name() -> None:
     fields = SAMPLE_FIELDS[MailKind.NEW_REPORT]
     by_name = render_mail("new_report", "en", **fields)  # type: ignore[arg-type]
     assert by_name == render_mail(MailKind.NEW_REPORT, "en", **fields)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", [MailKind.VCP_COLLEAGUE_APPOINTED, MailKind.VCP_COLLEAGUE_KEY_SET])
+def test_colleague_mails_name_the_vcp_and_the_fingerprint_and_refuse_anything_else(
+    kind: MailKind, language: str
+) -> None:
+    mail = render_mail(kind, language, **SAMPLE_FIELDS[kind])
+    assert "Dirk Bestuurder" in mail.text or "Bram Visser" in mail.text
+    assert FINGERPRINT in mail.text and VCP_PAGE in mail.text
+    for bad in ("not a fingerprint", FINGERPRINT.upper(), FINGERPRINT[:-1], 42):
+        with pytest.raises(MailFieldError, match="fingerprint"):
+            render_mail(kind, language, **{**SAMPLE_FIELDS[kind], "fingerprint": bad})
+    with pytest.raises(MailFieldError):
+        render_mail(kind, language, **SAMPLE_FIELDS[kind], email="dirk@example.org")

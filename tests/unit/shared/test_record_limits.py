@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from shared.limits import MAX_REQUEST_BODY_BYTES
 
 from shared.crypto import (
     MAX_ENVELOPE_JSON_LEN,
@@ -24,6 +25,7 @@ from shared.crypto import (
 from shared.events.reports import IncidentReported
 from shared.messaging.broker import MAX_RECORD_BYTES
 from shared.messaging.cloudevents import encode
+from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 
 ORG, REPORT = "org", str(uuid.uuid4())
 
@@ -85,3 +87,9 @@ def test_the_largest_event_fits_the_producers_record_limit_with_headroom(
     # A quarter of the limit stays free: batch and record framing need a few hundred bytes,
     # and the dead-letter headers must fit beside it too.
     assert size <= 0.75 * MAX_RECORD_BYTES
+
+
+def test_no_service_takes_more_than_the_gateway_lets_through() -> None:
+    # The gateway's limit is the outer bound; each service refuses what it cannot use.
+    assert MAX_SEALED_REQUEST_BYTES <= MAX_REQUEST_BODY_BYTES
+    assert DEFAULT_MAX_BODY_BYTES <= MAX_REQUEST_BODY_BYTES

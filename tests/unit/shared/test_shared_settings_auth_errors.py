@@ -4,14 +4,20 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 
-from shared.auth.dependencies import require_org_role, require_self_or_org_role
+from shared.auth.dependencies import (
+    refuse_former_members,
+    require_org_role,
+    require_self_or_org_role,
+)
 from shared.auth.tokens import (
     InvalidToken,
+    Principal,
     create_key_pair,
     load_public_key,
     mint_token,
@@ -179,3 +185,49 @@ def test_an_unexpected_error_is_a_500_sentence_and_no_traceback(
     assert "SECRET-CANARY" not in answer.text
     captured = capsys.readouterr()
     assert "SECRET-CANARY" not in captured.out + captured.err
+
+
+def test_a_membership_check_refuses_former_members_on_every_route(
+    keys: tuple[Path, Path],
+) -> None:
+    """The hook a service gives (reports: appointed VCPs only) runs once per request, on
+    routes that need a token and on routes open to anyone."""
+    private = keys[0]
+    checked: list[str] = []
+
+    async def only_vera(_runtime: object, principal: Principal) -> bool:
+        checked.append(principal.sub)
+        return principal.sub == "vera"
+
+    app = FastAPI(dependencies=[Depends(refuse_former_members)])
+    app.state.runtime = SimpleNamespace(
+        token_verifier=TokenVerifier([load_public_key(keys[1])]), membership_check=only_vera
+    )
+    install_error_handlers(app)
+
+    @app.get("/v1/orgs/{org}/cases")
+    async def cases(org: str, _p: object = Depends(require_org_role("vcp"))) -> dict[str, str]:
+        return {"org": org}
+
+    @app.get("/v1/orgs/{org}/keys")
+    async def open_to_anyone(org: str) -> dict[str, str]:
+        return {"org": org}
+
+    client = TestClient(app)
+
+    def get(path: str, sub: str | None) -> int:
+        headers = {}
+        if sub:
+            token = mint_token(private, roles=["vcp"], org="org-a", sub=sub)
+            headers["authorization"] = f"Bearer {token}"
+        return client.get(path, headers=headers).status_code
+
+    assert get("/v1/orgs/org-a/cases", "vera") == 200
+    assert get("/v1/orgs/org-a/cases", "dismissed") == 403
+    assert get("/v1/orgs/org-a/keys", "dismissed") == 403
+    assert get("/v1/orgs/org-a/keys", None) == 200
+    assert get("/v1/orgs/org-a/cases", None) == 401
+    # An invalid token on an open route is ignored, as before.
+    bad = client.get("/v1/orgs/org-a/keys", headers={"authorization": "Bearer x.y.z"})
+    assert bad.status_code == 200
+    assert checked.count("vera") == 1

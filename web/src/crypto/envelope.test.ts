@@ -5,6 +5,7 @@ import { CannotOpen, CannotSeal, InvalidPublicKey, NotARecipient } from "./error
 import {
   deriveFromReceipt,
   fingerprint,
+  forgetPrivateKey,
   generateKeyPair,
   messageContext,
   newReceipt,
@@ -157,6 +158,15 @@ describe("what cannot be sealed or opened", () => {
       null,
     ];
     for (const b of broken) await expect(open(b as Envelope, CONTEXT, vcp.privateKey)).rejects.toThrow(CannotOpen);
+  });
+
+  it("forgets a key on request: afterwards it opens nothing", async () => {
+    const vcp = await generateKeyPair("X25519");
+    const envelope = await seal(BODY, CONTEXT, [vcp.publicKey]);
+    expect(await open(envelope, CONTEXT, vcp.privateKey)).toEqual(BODY);
+    forgetPrivateKey(vcp.privateKey);
+    await expect(open(envelope, CONTEXT, vcp.privateKey)).rejects.toThrow(/forgotten/);
+    forgetPrivateKey(vcp.privateKey);
   });
 
   it("keeps private key bytes out of logs and JSON", async () => {

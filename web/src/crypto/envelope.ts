@@ -128,7 +128,10 @@ export async function seal(body: unknown, context: string, recipients: PublicKey
     pad(encoded),
   );
   const entries: Recipient[] = [];
-  for (const recipient of parsed) entries.push(await recipientEntry(contentKey, recipient, context));
+  for (const [i, recipient] of parsed.entries()) {
+    const sealed = await sealContentKey(recipient.suite, recipient.raw, contentKey, context);
+    entries.push({ key_id: keyIds[i]!, sealed_key: b64urlEncode(sealed) });
+  }
   return {
     v: 1,
     suite,

@@ -6,6 +6,7 @@ export {
   DEFAULT_SUITE,
   SUITES,
   fingerprint,
+  forgetPrivateKey,
   generateKeyPair,
   type PrivateKey,
   type PublicKeyJson,

@@ -124,8 +124,19 @@ const rawPrivateKeys = new WeakMap<PrivateKey, Uint8Array>();
 /** The raw private bytes of a key made by this module; only ever store them encrypted. */
 export function rawPrivateKey(key: PrivateKey): Uint8Array {
   const raw = rawPrivateKeys.get(key);
-  if (raw === undefined) throw new TypeError("This is not a private key made by the crypto module.");
+  if (raw === undefined) {
+    throw new TypeError("This private key was forgotten, or was not made by the crypto module.");
+  }
   return raw;
+}
+
+/**
+ * Overwrite a private key's bytes and forget them (sign-out, or the VCP's idle timeout):
+ * afterwards the key opens nothing. A no-op for a key already forgotten.
+ */
+export function forgetPrivateKey(key: PrivateKey): void {
+  rawPrivateKeys.get(key)?.fill(0);
+  rawPrivateKeys.delete(key);
 }
 
 /** Load the raw form (X25519, or ML-KEM seed then X25519) of a private key of `suite`. */

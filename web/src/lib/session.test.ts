@@ -64,3 +64,40 @@ describe("the sign-in code in the URL's fragment", () => {
     expect(consumeCode()).toBeNull();
   });
 });
+
+describe("refresh tokens are rotated one at a time", () => {
+  it("never sends one refresh token twice, however many renewals overlap", async () => {
+    const { vi } = await import("vitest");
+    const { exchangeCode, useMembership, signOut } = await import("./session");
+    // A fake identity: every refresh token works once; a second use ends the session.
+    const used = new Set<string>();
+    let issued = 0;
+    const fake = async (_url: string, init: { body?: string }) => {
+      const body = JSON.parse(init.body ?? "{}") as { refresh_token?: string };
+      const answer = (status: number, value: unknown) =>
+        new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
+      if (_url.endsWith("/v1/sign-in/exchange")) {
+        return answer(200, { refresh_token: "r0", memberships: [{ org_id: "demo", roles: ["admin"], sub: "m1" }] });
+      }
+      if (_url.endsWith("/v1/sign-out")) return new Response(null, { status: 204 });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (!body.refresh_token || used.has(body.refresh_token)) {
+        return answer(401, { detail: "This session has ended." });
+      }
+      used.add(body.refresh_token);
+      issued += 1;
+      return answer(200, { access_token: `a${issued}`, expires_in: 600, refresh_token: `r${issued}` });
+    };
+    vi.stubGlobal("fetch", vi.fn(fake));
+    vi.stubGlobal("window", { addEventListener: () => {}, removeEventListener: () => {} });
+    try {
+      await exchangeCode("code");
+      const membership = { org_id: "demo", roles: ["admin"], sub: "m1" };
+      await Promise.all([useMembership(membership), useMembership(membership), useMembership(membership)]);
+      expect([...used]).toEqual(["r0", "r1", "r2"]);
+    } finally {
+      await signOut();
+      vi.unstubAllGlobals();
+    }
+  });
+});

@@ -144,8 +144,25 @@ interface TokenAnswer {
   roles?: string[];
 }
 
+// Identity rotates the refresh token on every use and treats a second use of the same one as
+// theft (the whole session ends). So at most one rotation is in flight: the renewal timer,
+// a request that needs a fresh token and a click on a membership all wait for the same one.
+let rotation: Promise<void> | null = null;
+
 /** An access token for one membership; the refresh token is rotated on the way. */
-export async function useMembership(membership: Membership): Promise<void> {
+export function useMembership(membership: Membership): Promise<void> {
+  const pending = rotation ?? Promise.resolve();
+  const next = pending
+    .catch(() => undefined)
+    .then(() => rotate(membership))
+    .finally(() => {
+      if (rotation === next) rotation = null;
+    });
+  rotation = next;
+  return next;
+}
+
+async function rotate(membership: Membership): Promise<void> {
   const current = get(session);
   if (!refreshToken || !current) throw new ApiError(401, "Not signed in.");
   const answer = await postJson<TokenAnswer>("identity", "/v1/tokens", {

@@ -105,7 +105,7 @@ ENGLISH = LanguagePack(
                 "Hello,\n\n"
                 "A new report has arrived with reference {report_id}.\n\n"
                 "Open SafeHands on your own device to read it. To protect confidentiality, this"
-                " email does not contain the report itself." + _FROM_PLATFORM
+                " email does not contain the report itself:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.DEADLINE_APPROACHING: MailTemplate(
@@ -113,7 +113,7 @@ ENGLISH = LanguagePack(
             text=(
                 "Hello,\n\n"
                 "The deadline for {deadline} on report {report_id} is {due_on}.\n\n"
-                "Open SafeHands on your own device to continue." + _FROM_PLATFORM
+                "Open SafeHands on your own device to continue:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.DEADLINE_MISSED: MailTemplate(
@@ -122,7 +122,43 @@ ENGLISH = LanguagePack(
                 "Hello,\n\n"
                 "The deadline for {deadline} on report {report_id} passed on {due_on}.\n\n"
                 "Please open SafeHands on your own device and pick up the report as soon as"
-                " possible." + _FROM_PLATFORM
+                " possible:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VCP_COLLEAGUE_APPOINTED: MailTemplate(
+            subject="{organisation} has appointed a new confidential contact person",
+            text=(
+                "Hello,\n\n"
+                "{organisation} has appointed {vcp_name} as a confidential contact person (VCP),"
+                " with the key whose fingerprint is {fingerprint}. From now on, reports are also"
+                " sealed to this key.\n\n"
+                "You receive this mail as a fellow VCP, so that nobody can read reports without"
+                " you knowing. If you do not recognise this appointment, raise it with the"
+                " board or the regional centre. Your workspace:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VCP_COLLEAGUE_INVITED: MailTemplate(
+            subject="{organisation} has appointed a new confidential contact person",
+            text=(
+                "Hello,\n\n"
+                "{organisation} has appointed {vcp_name} as a confidential contact person (VCP)."
+                " {vcp_name} has been invited to make a key; until then, no report is sealed to"
+                " them. You will get another mail when they set their key.\n\n"
+                "You receive this mail as a fellow VCP, so that nobody can read reports without"
+                " you knowing. If you do not recognise this appointment, raise it with the"
+                " board or the regional centre. Your workspace:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VCP_COLLEAGUE_KEY_SET: MailTemplate(
+            subject="A confidential contact person of {organisation} has set a key",
+            text=(
+                "Hello,\n\n"
+                "{vcp_name}, confidential contact person (VCP) of {organisation}, has set the key"
+                " whose fingerprint is {fingerprint}. From now on, reports are also sealed to"
+                " this key.\n\n"
+                "You receive this mail as a fellow VCP, so that nobody can read reports without"
+                " you knowing. If you do not recognise this, raise it with the board or the"
+                " regional centre. Your workspace:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: MailTemplate(

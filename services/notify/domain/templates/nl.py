@@ -104,7 +104,7 @@ DUTCH = LanguagePack(
                 "Hallo,\n\n"
                 "Er is een nieuwe melding binnengekomen met kenmerk {report_id}.\n\n"
                 "Open SafeHands op je eigen apparaat om de melding te lezen. Om de"
-                " vertrouwelijkheid te beschermen staat de inhoud niet in deze e-mail."
+                " vertrouwelijkheid te beschermen staat de inhoud niet in deze e-mail:\n{link}"
                 + _FROM_PLATFORM
             ),
         ),
@@ -113,7 +113,7 @@ DUTCH = LanguagePack(
             text=(
                 "Hallo,\n\n"
                 "Voor melding {report_id} loopt de termijn voor {deadline} af op {due_on}.\n\n"
-                "Open SafeHands op je eigen apparaat om verder te gaan." + _FROM_PLATFORM
+                "Open SafeHands op je eigen apparaat om verder te gaan:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.DEADLINE_MISSED: MailTemplate(
@@ -122,8 +122,45 @@ DUTCH = LanguagePack(
                 "Hallo,\n\n"
                 "Voor melding {report_id} is de termijn voor {deadline} verstreken op"
                 " {due_on}.\n\n"
-                "Open SafeHands op je eigen apparaat en pak de melding zo snel mogelijk op."
-                + _FROM_PLATFORM
+                "Open SafeHands op je eigen apparaat en pak de melding zo snel mogelijk op:"
+                "\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VCP_COLLEAGUE_APPOINTED: MailTemplate(
+            subject="{organisation} heeft een nieuwe vertrouwenscontactpersoon aangesteld",
+            text=(
+                "Hallo,\n\n"
+                "{organisation} heeft {vcp_name} aangesteld als vertrouwenscontactpersoon (VCP),"
+                " met de sleutel met vingerafdruk {fingerprint}. Vanaf nu worden meldingen ook"
+                " voor deze sleutel versleuteld.\n\n"
+                "Je krijgt deze e-mail als collega-VCP, zodat niemand meldingen kan lezen zonder"
+                " dat jij het weet. Herken je deze aanstelling niet, bespreek het dan met het"
+                " bestuur of het steunpunt. Je werkplek:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VCP_COLLEAGUE_INVITED: MailTemplate(
+            subject="{organisation} heeft een nieuwe vertrouwenscontactpersoon aangesteld",
+            text=(
+                "Hallo,\n\n"
+                "{organisation} heeft {vcp_name} aangesteld als vertrouwenscontactpersoon (VCP)."
+                " {vcp_name} is uitgenodigd om een sleutel te maken; tot dan wordt geen melding"
+                " voor hem of haar versleuteld. Je krijgt nog een e-mail zodra de sleutel is"
+                " ingesteld.\n\n"
+                "Je krijgt deze e-mail als collega-VCP, zodat niemand meldingen kan lezen zonder"
+                " dat jij het weet. Herken je deze aanstelling niet, bespreek het dan met het"
+                " bestuur of het steunpunt. Je werkplek:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.VCP_COLLEAGUE_KEY_SET: MailTemplate(
+            subject="Een vertrouwenscontactpersoon van {organisation} heeft een sleutel ingesteld",
+            text=(
+                "Hallo,\n\n"
+                "{vcp_name}, vertrouwenscontactpersoon (VCP) van {organisation}, heeft de sleutel"
+                " met vingerafdruk {fingerprint} ingesteld. Vanaf nu worden meldingen ook voor"
+                " deze sleutel versleuteld.\n\n"
+                "Je krijgt deze e-mail als collega-VCP, zodat niemand meldingen kan lezen zonder"
+                " dat jij het weet. Herken je dit niet, bespreek het dan met het bestuur of het"
+                " steunpunt. Je werkplek:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: MailTemplate(

@@ -1,0 +1,250 @@
+"""Fuzzing: schemathesis generates requests from every service's own OpenAPI document and
+sends them over TCP to the services as separate processes, with a token of each role of a
+real organisation (and none), the organisation's id in every path. Every answer must be
+documented: no 5xx, no status the document does not list, bodies and headers as
+described, schema-invalid input refused, and schema-valid input accepted, apart from the
+commented allow-list below of what JSON Schema cannot say.
+
+The run is bounded: a fixed number of generated requests per operation, mode and role
+pool, and a time budget per service, so the whole file stays within about two minutes.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.failures import Failure, FailureGroup
+
+from cli.services import SERVICE_NAMES
+from shared.crypto import PrivateKey
+from tests.support.platform import Infrastructure, RunningService, eventually
+
+pytestmark = pytest.mark.e2e
+
+# Generated requests per operation and generation mode (positive, negative), each with a
+# role drawn from the pool: about 600 requests in all, a minute and a half on 2 cores.
+EXAMPLES = 6
+# A guard, not the bound: a service whose fuzzing takes longer (about 20 s each on an
+# idle machine) fails rather than stretching `make test`; operations not reached are named.
+BUDGET_SECONDS = 120
+# Routes every service mounts from shared/ (health, metrics, event catalogue): the same
+# code everywhere, so fuzzed on the first service only.
+SHARED_ROUTES = ("/healthz", "/readyz", "/metrics", "/asyncapi")
+
+# What JSON Schema cannot express: (operation, check, status) → why it is allowed.
+# "positive_data_acceptance" sends schema-valid input and expects it accepted; the rules
+# below need more than the shape of the input, so such input is still refused with 422.
+# Nothing else is allowed: no 5xx, no undocumented status, no other check.
+CRYPTO = (
+    "the envelope's and keys' bytes: canonical base64url (the last character's unused bits),"
+    " a power-of-two padded body, sealed keys and public keys of the length of the suite"
+    " named beside them, a valid ML-KEM/X25519 key, the organisation's suite and keys"
+)
+EMAIL = "an address with a deliverable domain (`format: email` allows reserved ones)"
+ALLOWED: dict[tuple[str, str, int], str] = {
+    ("POST /v1/orgs/{org}/applications", "positive_data_acceptance", 422): (
+        f"the role must exist in the organisation; {EMAIL}"
+    ),
+    ("POST /v1/orgs/{org}/reports", "positive_data_acceptance", 422): CRYPTO,
+    ("POST /v1/orgs/{org}/mailbox/messages", "positive_data_acceptance", 422): CRYPTO,
+    ("POST /v1/orgs/{org}/reports/{report_id}/messages", "positive_data_acceptance", 422): CRYPTO,
+    ("POST /v1/orgs/{org}/reports/{report_id}/keys", "positive_data_acceptance", 422): CRYPTO,
+    ("POST /v1/orgs/{org}/vcps", "positive_data_acceptance", 422): f"{CRYPTO}; {EMAIL}",
+    ("PUT /v1/orgs/{org}/contacts", "positive_data_acceptance", 422): EMAIL,
+    ("POST /v1/orgs/{org}/volunteers/{volunteer_id}/vog", "positive_data_acceptance", 422): (
+        "the VOG's date against today and the role's maximum age, the screening aspects the"
+        " role needs"
+    ),
+    ("POST /v1/orgs/{org}/stats", "positive_data_acceptance", 422): (
+        "a quarter that has ended, counts of the known categories"
+    ),
+    ("POST /v1/sign-in", "positive_data_acceptance", 422): (
+        f"{EMAIL}; `next` a path of the web app"
+    ),
+    # A code is valid only as the service issued it (by mail), once, for 15 minutes.
+    ("POST /v1/sign-in/exchange", "positive_data_acceptance", 400): "a code it issued",
+    ("POST /v1/orgs/{org}/webhooks", "positive_data_acceptance", 422): (
+        "a target that resolves to an address that may be reached, a secret of 24 to 64 bytes"
+    ),
+}
+
+
+@dataclass
+class Organisation:
+    """A real organisation with a role, a code, a VCP and a volunteer, and a token per role."""
+
+    org_id: str
+    tokens: dict[str, str | None] = field(default_factory=dict)
+
+
+def ok(answer: httpx.Response, *statuses: int) -> httpx.Response:
+    assert answer.status_code in statuses, (
+        f"{answer.request.url}: {answer.status_code} {answer.text}"
+    )
+    return answer
+
+
+@pytest.fixture(scope="module")
+def organisation(
+    infra: Infrastructure, services: dict[str, RunningService]
+) -> Iterator[Organisation]:
+    org_id = f"fuzz-{uuid.uuid4().hex[:6]}"
+    admin = {"Authorization": f"Bearer {infra.token('admin', org_id)}"}
+    with (
+        services["policy"].client() as policy,
+        services["reports"].client() as reports,
+        services["intake"].client() as intake,
+    ):
+        operator = {"Authorization": f"Bearer {infra.token('operator')}"}
+        ok(policy.post("/v1/orgs", json={"org_id": org_id, "name": "Fuzz"}, headers=operator), 201)
+        ok(
+            policy.put(
+                f"/v1/orgs/{org_id}/roles/coach",
+                json={"title": "Coach", "works_with_minors": True, "works_with_vulnerable": False},
+                headers=admin,
+            ),
+            200,
+        )
+        ok(policy.post(f"/v1/orgs/{org_id}/codes", json={"text": "Respect."}, headers=admin), 201)
+        key = PrivateKey.generate()
+        ok(
+            reports.post(
+                f"/v1/orgs/{org_id}/vcps",
+                json={
+                    "vcp_id": "vcp-1",
+                    "name": "Vera",
+                    "email": "vera@example.org",
+                    "public_key": key.public_key.model_dump(),
+                },
+                headers=admin,
+            ),
+            201,
+        )
+        # intake learns the role from RoleDefined: an application works once it has.
+        applied = eventually(
+            lambda: (
+                intake.post(
+                    f"/v1/orgs/{org_id}/applications",
+                    json={"role_id": "coach", "name": "Anna", "email": "anna@example.org"},
+                )
+                .json()
+                .get("volunteer_id")
+            )
+        )
+    yield Organisation(
+        org_id,
+        {
+            "anonymous": None,
+            "operator": infra.token("operator"),
+            "admin": infra.token("admin", org_id),
+            "coordinator": infra.token("coordinator", org_id),
+            "vcp": infra.token("vcp", org_id, "vcp-1"),
+            "volunteer": infra.token("volunteer", org_id, applied),
+        },
+    )
+
+
+def every_check() -> list[Any]:
+    load_all_checks()
+    return CHECKS.get_all()
+
+
+def check_names(failure: Failure) -> tuple[str, ...]:
+    return type(failure).checks or (failure.title or type(failure).__name__,)
+
+
+def fuzz(service: RunningService, organisation: Organisation, *, shared_routes: bool) -> list[str]:
+    """Fuzz one service; return each unexpected failure as one line."""
+    schema = schemathesis.openapi.from_url(f"{service.url}/openapi.json")
+    problems: list[str] = []
+    deadline = time.monotonic() + BUDGET_SECONDS
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        label = f"{operation.method.upper()} {operation.path}"
+        if operation.path.startswith(SHARED_ROUTES) and not shared_routes:
+            continue
+        if time.monotonic() > deadline:
+            problems.append(f"{label}: not reached within {BUDGET_SECONDS} s")
+            continue
+        for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+            try:
+                fuzz_operation(service, organisation, operation, mode, problems)
+            except Unsatisfiable:
+                # No input can break an operation without parameters or body (GET /healthz).
+                assert mode is schemathesis.GenerationMode.NEGATIVE, label
+    return problems
+
+
+def fuzz_operation(
+    service: RunningService,
+    organisation: Organisation,
+    operation: schemathesis.APIOperation,
+    mode: schemathesis.GenerationMode,
+    problems: list[str],
+) -> None:
+    """EXAMPLES generated requests to one operation, each as a role drawn from the pool."""
+    label = f"{operation.method.upper()} {operation.path}"
+    path_names = {p.name for p in operation.path_parameters}
+    fixed = {"org": organisation.org_id} if "org" in path_names else None
+    checks = every_check()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        case=operation.as_strategy(generation_mode=mode, path_parameters=fixed),
+        role=st.sampled_from(sorted(organisation.tokens)),
+    )
+    def run(case: schemathesis.Case, role: str) -> None:
+        token = organisation.tokens[role]
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        response = case.call(base_url=service.url, headers=headers, timeout=10)
+        try:
+            case.validate_response(
+                response,
+                checks=checks,
+                headers=headers,
+                transport_kwargs={"base_url": service.url, "timeout": 10},
+            )
+        except FailureGroup as group:
+            failures = list(group.exceptions)
+        except Failure as single:
+            failures = [single]
+        else:
+            return
+        for failure in failures:
+            for check in check_names(failure):
+                if (label, check, response.status_code) in ALLOWED:
+                    continue
+                problems.append(
+                    f"{label} as {role} ({mode.value}): {check} — "
+                    f"{response.status_code} {response.text[:200]!r} — "
+                    f"{failure.title}: {failure.message[:300]}"
+                )
+
+    run()
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_every_answer_is_documented(
+    name: str, services: dict[str, RunningService], organisation: Organisation
+) -> None:
+    problems = fuzz(services[name], organisation, shared_routes=name == SERVICE_NAMES[0])
+    unique = sorted(set(problems))
+    assert not unique, f"{len(unique)} undocumented answer(s):\n" + "\n".join(unique[:60])

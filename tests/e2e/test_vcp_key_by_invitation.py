@@ -1,0 +1,397 @@
+"""A VCP appointed by e-mail alone, end to end on the real broker, database and SMTP sink:
+identity invites them with a sign-in link to /vcp, they register their own key, their
+colleagues are told, and until then reports are accepted without being sealed to them."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import uuid
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pymongo import MongoClient
+
+from cli import report as reporter
+from cli import vcp as vcp_cli
+from cli.reporting_client import ApiError, ReportingApi
+from cli.services import SERVICE_NAMES
+from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
+from tests.support.kafka import kafka_blobs
+from tests.support.platform import (
+    Infrastructure,
+    Platform,
+    RunningService,
+    eventually,
+    wait_until_ready,
+)
+
+pytestmark = pytest.mark.e2e
+
+WEB = "http://web.example.test"
+CODE_IN_LINK = re.compile(re.escape(WEB) + r"/sign-in/callback#code=([A-Za-z0-9_-]+)")
+LIGHT_KDF = KdfParams(memory_cost=1024, iterations=1, lanes=1)
+SEEN_CODES: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def services(infra: Infrastructure) -> Iterator[dict[str, RunningService]]:
+    """The five services, all with the web address (identity's links, notify's /vcp link)."""
+    platform = Platform(infra)
+    try:
+        identity = platform.start(
+            "identity",
+            env={"SAFEHANDS_WEB_URL": WEB, "SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "10000"},
+        )
+        env = {
+            "SAFEHANDS_JWKS_URL": f"{identity.url}/.well-known/jwks.json",
+            "SAFEHANDS_WEB_URL": WEB,
+        }
+        others = {
+            name: platform.start(name, env=env, wait=False)
+            for name in SERVICE_NAMES
+            if name != "identity"
+        }
+        for service in others.values():
+            wait_until_ready(service)
+        yield {"identity": identity, **others}
+    finally:
+        platform.stop_all()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def mails_to(infra: Infrastructure, address: str) -> list[EmailMessage]:
+    found = []
+    for path in sorted(infra.maildir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        if str(message["To"]).lower() == address.lower():
+            found.append(message)
+    return found
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
+def mail_of_kind(infra: Infrastructure, address: str, kind: str) -> EmailMessage:
+    def found() -> EmailMessage | None:
+        return next((m for m in mails_to(infra, address) if m["X-SafeHands-Kind"] == kind), None)
+
+    message: EmailMessage = eventually(found, timeout=30)
+    return message
+
+
+def kinds_to(infra: Infrastructure, address: str) -> list[str]:
+    return sorted(str(m["X-SafeHands-Kind"]) for m in mails_to(infra, address))
+
+
+class Org:
+    def __init__(self, infra: Infrastructure, services: dict[str, RunningService]) -> None:
+        self.infra = infra
+        self.services = services
+        self.id = f"org-{uuid.uuid4().hex[:6]}"
+        self.reports = services["reports"].client()
+        self.admin = bearer(infra.token("admin", self.id))
+        with services["policy"].client() as policy:
+            registered = policy.post(
+                "/v1/orgs",
+                json={"org_id": self.id, "name": f"Club {self.id}", "language": "en"},
+                headers=bearer(infra.token("operator")),
+            )
+        assert registered.status_code == 201, registered.text
+
+    def address(self, vcp_id: str) -> str:
+        return f"{vcp_id}-{self.id}@example.org"
+
+    def appoint(self, vcp_id: str, key: PrivateKey | None = None) -> httpx.Response:
+        body: dict[str, Any] = {
+            "vcp_id": vcp_id,
+            "name": f"{vcp_id.title()} Visser",
+            "email": self.address(vcp_id),
+        }
+        if key is not None:
+            body["public_key"] = key.public_key.model_dump()
+        return self.reports.post(f"/v1/orgs/{self.id}/vcps", json=body, headers=self.admin)
+
+    def vcp(self, vcp_id: str) -> dict[str, str]:
+        return bearer(self.infra.token("vcp", self.id, vcp_id))
+
+    def set_key(self, vcp_id: str, key: PrivateKey, token: dict[str, str]) -> httpx.Response:
+        return self.reports.put(
+            f"/v1/orgs/{self.id}/vcps/{vcp_id}/public-key",
+            json={"public_key": key.public_key.model_dump()},
+            headers=token,
+        )
+
+    def api(self, vcp_id: str | None = None) -> ReportingApi:
+        token = self.infra.token("vcp", self.id, vcp_id) if vcp_id else None
+        return ReportingApi(self.services["intake"].url, self.services["reports"].url, token)
+
+    def key_ids(self) -> list[str]:
+        answer = self.reports.get(f"/v1/orgs/{self.id}/vcp-keys")
+        assert answer.status_code == 200
+        return [k["vcp_id"] for k in answer.json()]
+
+    def intake_knows(self, *keys: PrivateKey) -> None:
+        """intake learns keys from VCPAppointed and VCPKeySet: eventually, not at once."""
+        database = f"{self.services['intake'].child.env['SAFEHANDS_MONGO_DATABASE']}_intake"
+        expected = {k.fingerprint for k in keys}
+        with MongoClient(self.infra.mongo_uri) as client:
+            known = client[database]["known_vcp_keys"]
+            eventually(
+                lambda: {d["fingerprint"] for d in known.find({"org_id": self.id})} == expected,
+                timeout=30,
+            )
+
+    def wait_for_report(self, vcp_id: str, report_id: str) -> dict[str, Any]:
+        def stored() -> dict[str, Any] | None:
+            answer = self.reports.get(
+                f"/v1/orgs/{self.id}/reports/{report_id}", headers=self.vcp(vcp_id)
+            )
+            return answer.json() if answer.status_code == 200 else None
+
+        found: dict[str, Any] = eventually(stored, timeout=30)
+        return found
+
+
+class AnnasKeyOnly(ReportingApi):
+    """A reporter's page that fetched the keys before Bram set his."""
+
+    def vcp_keys(self, org: str) -> list[dict[str, Any]]:
+        return [k for k in super().vcp_keys(org) if k["vcp_id"] == "anna"]
+
+
+@pytest.fixture
+def org(infra: Infrastructure, services: dict[str, RunningService]) -> Iterator[Org]:
+    created = Org(infra, services)
+    yield created
+    created.reports.close()
+
+
+BODY = ReportBody(
+    category="bullying",
+    description="Mijn teamgenoot wordt elke training uitgelachen om zijn accent.",
+    wants_contact=False,
+)
+
+
+def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_on(
+    org: Org, services: dict[str, RunningService], tmp_path: Path
+) -> None:
+    identity = services["identity"].client()
+    # The command-line flow still works: Anna makes her key file, the admin appoints it.
+    anna_file = vcp_cli.keygen(tmp_path / "anna.json", "correct horse battery", params=LIGHT_KDF)
+    anna = load_private_key(anna_file.path, "correct horse battery")
+    appointed = org.appoint("anna", anna)
+    assert appointed.status_code == 201, appointed.text
+    assert appointed.json() == {"vcp_id": "anna", "fingerprint": anna.fingerprint}
+
+    # Bram is appointed by name and address alone.
+    appointed = org.appoint("bram")
+    assert appointed.status_code == 201, appointed.text
+    assert appointed.json() == {"vcp_id": "bram", "fingerprint": None}
+    assert org.appoint("bram").status_code == 409
+
+    # identity invites him with a sign-in link that leads to /vcp.
+    invitation = mail_of_kind(org.infra, org.address("bram"), "vcp_invitation")
+    # A long subject is folded onto the next header line: compare its words.
+    assert " ".join(str(invitation["Subject"]).split()) == (
+        f"You are the confidential contact person of Club {org.id} on SafeHands"
+    )
+    match = CODE_IN_LINK.search(text_of(invitation))
+    assert match, text_of(invitation)
+    SEEN_CODES.append(match[1])
+    exchanged = identity.post("/v1/sign-in/exchange", json={"code": match[1]})
+    assert exchanged.status_code == 200, exchanged.text
+    assert exchanged.json()["memberships"] == [{"org_id": org.id, "roles": ["vcp"], "sub": "bram"}]
+    assert exchanged.json()["next"] == "/vcp"
+    assert identity.post("/v1/sign-in/exchange", json={"code": match[1]}).status_code == 400
+
+    # Anna is told who was appointed: content-free, with a link to her workspace.
+    told = mail_of_kind(org.infra, org.address("anna"), "vcp_colleague_invited")
+    assert "Bram Visser" in text_of(told) and f"{WEB}/vcp" in text_of(told)
+
+    # Without a key Bram is no recipient: not among the keys, and intake does not want him.
+    assert org.key_ids() == ["anna"]
+    listed = org.reports.get(f"/v1/orgs/{org.id}/vcps", headers=org.admin)
+    assert listed.status_code == 200, listed.text
+    assert [(v["vcp_id"], v["has_key"], v["fingerprint"]) for v in listed.json()] == [
+        ("anna", True, anna.fingerprint),
+        ("bram", False, None),
+    ]
+    org.intake_knows(anna)
+    with org.api() as anonymous:
+        early = reporter.submit_report(anonymous, org.id, BODY)
+    stored = org.wait_for_report("anna", early.report_id)
+    assert [r["key_id"] for r in stored["envelope"]["recipients"]] == [anna.fingerprint]
+    # He is appointed, though: his token works to see who the VCPs are and to set his key,
+    # but opens no case before he can read it.
+    mine = org.reports.get(f"/v1/orgs/{org.id}/vcps", headers=org.vcp("bram"))
+    assert mine.status_code == 200 and {v["vcp_id"] for v in mine.json()} == {"anna", "bram"}
+    for method, path in (
+        ("GET", "/reports"),
+        ("GET", f"/reports/{early.report_id}"),
+        ("POST", f"/reports/{early.report_id}/status"),
+        ("POST", "/stats"),
+    ):
+        closed = org.reports.request(
+            method, f"/v1/orgs/{org.id}{path}", headers=org.vcp("bram"), json={}
+        )
+        assert closed.status_code == 403 and "key" in closed.json()["detail"], (path, closed.text)
+    # Nobody can hand a case to him yet.
+    refused = org.reports.post(
+        f"/v1/orgs/{org.id}/reports/{early.report_id}/keys",
+        json={"vcp_id": "bram"},
+        headers=org.vcp("anna"),
+    )
+    assert refused.status_code == 409 and "not set a key" in refused.json()["detail"]
+
+    # Only Bram himself sets his key: not the admin, not Anna, not another organisation.
+    bram = PrivateKey.generate()
+    assert org.set_key("bram", bram, org.admin).status_code == 403
+    assert org.set_key("bram", bram, org.vcp("anna")).status_code == 403
+    elsewhere = bearer(org.infra.token("vcp", "org-elsewhere", "bram"))
+    assert org.set_key("bram", bram, elsewhere).status_code in (403, 404)
+    assert org.set_key("anna", bram, org.vcp("bram")).status_code == 403
+    # One suite per organisation: a classic key next to Anna's hybrid one is refused.
+    mismatch = org.set_key("bram", PrivateKey.generate("X25519"), org.vcp("bram"))
+    assert mismatch.status_code == 409, mismatch.text
+    assert "X25519" in mismatch.json()["detail"]
+    # Anna's key is hers.
+    taken = org.set_key("bram", anna, org.vcp("bram"))
+    assert taken.status_code == 409, taken.text
+    assert org.key_ids() == ["anna"]
+
+    answer = org.set_key("bram", bram, org.vcp("bram"))
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"fingerprint": bram.fingerprint}
+    # The same key again changes nothing.
+    assert org.set_key("bram", bram, org.vcp("bram")).json() == {"fingerprint": bram.fingerprint}
+    assert org.key_ids() == ["anna", "bram"]
+
+    told = mail_of_kind(org.infra, org.address("anna"), "vcp_colleague_key_set")
+    assert "Bram Visser" in text_of(told) and bram.fingerprint in text_of(told)
+
+    # From now on a report must be sealed to Bram too: intake refuses one sealed to Anna alone.
+    org.intake_knows(anna, bram)
+    outdated = AnnasKeyOnly(org.services["intake"].url, org.services["reports"].url)
+    with outdated, pytest.raises(ApiError) as stale:
+        reporter.submit_report(outdated, org.id, BODY)
+    assert stale.value.status_code == 422
+    with org.api() as anonymous:
+        submitted = reporter.submit_report(anonymous, org.id, BODY)
+    stored = org.wait_for_report("bram", submitted.report_id)
+    assert {r["key_id"] for r in stored["envelope"]["recipients"]} == {
+        anna.fingerprint,
+        bram.fingerprint,
+    }
+    assert org.reports.get(f"/v1/orgs/{org.id}/reports", headers=org.vcp("bram")).status_code == 200
+    with org.api("bram") as api:
+        assert vcp_cli.read_case(api, org.id, submitted.report_id, bram).report == BODY
+        # The early report is not his to read until Anna hands it over.
+        assert vcp_cli.read_case(api, org.id, early.report_id, bram).report is None
+    with org.api("anna") as api:
+        shared = vcp_cli.share(api, org.id, early.report_id, anna, "bram")
+    assert shared["report_shared"]
+    with org.api("bram") as api:
+        assert vcp_cli.read_case(api, org.id, early.report_id, bram).report == BODY
+
+    # The report mails say only that something is new, and where to go.
+    new_report = mail_of_kind(org.infra, org.address("bram"), "new_report")
+    assert f"{WEB}/vcp" in text_of(new_report)
+    assert BODY.description not in new_report.as_string()
+    eventually(lambda: kinds_to(org.infra, org.address("bram")) == ["new_report", "vcp_invitation"])
+    # Nobody is mailed about themself; Anna heard of Bram twice and of two reports.
+    eventually(
+        lambda: (
+            kinds_to(org.infra, org.address("anna"))
+            == ["new_report", "new_report", "vcp_colleague_invited", "vcp_colleague_key_set"]
+        ),
+        timeout=30,
+    )
+
+
+def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_key(
+    org: Org, services: dict[str, RunningService]
+) -> None:
+    policy = services["policy"].client()
+
+    def vcp_pillar() -> bool:
+        answer = policy.get(f"/v1/orgs/{org.id}/gratis-vog", headers=org.admin)
+        assert answer.status_code == 200, answer.text
+        return bool(answer.json()["pillars"]["vcp"])
+
+    assert org.appoint("carla").status_code == 201
+    mail_of_kind(org.infra, org.address("carla"), "vcp_invitation")
+    # policy has heard of Carla (identity mailed her after the same event), yet: no key, no VCP.
+    database = f"{services['policy'].child.env['SAFEHANDS_MONGO_DATABASE']}_policy"
+    with MongoClient(org.infra.mongo_uri) as client:
+        eventually(lambda: client[database]["vcps"].find_one({"org_id": org.id}) is not None)
+    assert not vcp_pillar()
+
+    carla = PrivateKey.generate()
+    assert org.set_key("carla", carla, org.vcp("carla")).status_code == 200
+    eventually(vcp_pillar, timeout=30)
+
+    # A board member appointing themself with their own key is seen by the VCP already there.
+    dirk = PrivateKey.generate()
+    assert org.appoint("dirk", dirk).status_code == 201
+    told = mail_of_kind(org.infra, org.address("carla"), "vcp_colleague_appointed")
+    assert "Dirk Visser" in text_of(told) and dirk.fingerprint in text_of(told)
+    # Dirk gets no invitation: he came with a key.
+    assert org.key_ids() == ["carla", "dirk"]
+    assert "vcp_invitation" not in kinds_to(org.infra, org.address("dirk"))
+
+    # A VCP who never set a key can be dismissed (a mistyped address); the last one with a
+    # key cannot.
+    assert org.appoint("erik").status_code == 201
+    assert org.reports.delete(f"/v1/orgs/{org.id}/vcps/erik", headers=org.admin).status_code == 204
+    assert org.reports.delete(f"/v1/orgs/{org.id}/vcps/dirk", headers=org.admin).status_code == 204
+    last = org.reports.delete(f"/v1/orgs/{org.id}/vcps/carla", headers=org.admin)
+    assert last.status_code == 409, last.text
+
+
+def test_bad_key_registrations_get_a_sentence(org: Org) -> None:
+    assert org.appoint("fenna").status_code == 201
+    token = org.vcp("fenna")
+    path = f"/v1/orgs/{org.id}/vcps/fenna/public-key"
+    for body in (
+        {},
+        {"public_key": {"suite": "X25519", "key": "not-base64!"}},
+        {"public_key": {"suite": "RSA", "key": "AAAA"}},
+        {"public_key": PrivateKey.generate().public_key.model_dump(), "extra": 1},
+    ):
+        answer = org.reports.put(path, json=body, headers=token)
+        assert answer.status_code == 422, (body, answer.text)
+        assert answer.json()["detail"]
+    assert org.reports.put(path, json={"public_key": {}}).status_code == 401
+    assert org.key_ids() == []
+
+
+# --- the canary: the invitation's sign-in code never reaches a log or the bus -------------
+
+
+async def test_no_invitation_code_reaches_a_log_or_the_bus(
+    infra: Infrastructure, services: dict[str, RunningService]
+) -> None:
+    assert SEEN_CODES
+    blobs = await kafka_blobs(infra.kafka_bootstrap)
+    # The control: the appointments are on the bus, and the invitation was sent.
+    assert any(b"nl.safehands.vcp.key_set.v1" in blob for blob in blobs)
+    logs = {name: service.log_text() for name, service in services.items()}
+    assert "vcp invitation queued" in logs["identity"]
+    for code in SEEN_CODES:
+        assert not any(code.encode() in blob for blob in blobs), "a sign-in code on the bus"
+        for name, text in logs.items():
+            assert code not in text, f"a sign-in code in {name}'s log"
