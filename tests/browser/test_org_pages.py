@@ -10,6 +10,7 @@ page that says they have no access. axe-core checks each page state in Dutch and
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from typing import Any
@@ -31,6 +32,20 @@ async def assert_accessible_in_both_languages(page: Page) -> None:
         assert violations == [], describe_violations(violations)
         await page.get_by_role("link", name=name, exact=True).click()
         await page.wait_for_url(re.compile(f"lang={'en' if name == 'English' else 'nl'}"))
+
+
+async def assert_fits_320_pixels(page: Page) -> None:
+    """At 320 CSS pixels wide nothing scrolls sideways, and axe still finds nothing."""
+    size = page.viewport_size
+    await page.set_viewport_size({"width": 320, "height": 900})
+    try:
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"the page is {width} px wide at 320 px"
+        violations = await axe_violations(page)
+        assert violations == [], describe_violations(violations)
+    finally:
+        if size:
+            await page.set_viewport_size(size)
 
 
 async def sign_in_from_mail(page: Page, web: WebPlatform, address: str, next_page: str) -> None:
@@ -88,6 +103,7 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await expect(page.get_by_test_id("register-done")).to_contain_text(admin_email)
     row = page.locator(f'[data-testid="org-row"][data-org="{org}"]')
     await expect(row).to_contain_text("Voetbalclub De Bal")
+    await assert_fits_320_pixels(page)
     for pillar in ("code_of_conduct", "vcp", "admission_policy"):
         await expect(row.get_by_test_id(f"org-pillar-{pillar}")).to_have_attribute(
             "data-done", "false"
@@ -149,8 +165,9 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await admin.get_by_test_id("role-minors").check()
     await admin.get_by_test_id("role-save").click()
     await expect(admin.get_by_test_id("role").filter(has_text="Jeugdtrainer")).to_contain_text(
-        "Een VOG is nodig"
+        "niet ouder dan 180 dagen, elke 3 jaar een nieuwe"
     )
+    await assert_fits_320_pixels(admin)
 
     # A VCP appointed by name and e-mail: they are invited to make their key.
     await admin.get_by_test_id("vcp-name").fill("Vera Vertrouwd")
@@ -246,11 +263,16 @@ async def test_a_coordinator_who_opens_admin_gets_the_no_access_page(
         created = policy.post("/v1/orgs", json={"org_id": org, "name": "Koor"}, headers=operator)
         assert created.status_code == 201, created.text
     with web_platform.api("identity") as identity:
-        invited = identity.post(
-            f"/v1/orgs/{org}/members",
-            json={"email": coordinator, "name": "Cor", "roles": ["coordinator"]},
-            headers=operator,
-        )
+        # Identity hears of the organisation from policy's event, a moment later.
+        for _ in range(60):
+            invited = identity.post(
+                f"/v1/orgs/{org}/members",
+                json={"email": coordinator, "name": "Cor", "roles": ["coordinator"]},
+                headers=operator,
+            )
+            if invited.status_code != 404:
+                break
+            await asyncio.sleep(0.25)
         assert invited.status_code == 201, invited.text
     await wait_for_mail(web_platform.maildir, coordinator)
 

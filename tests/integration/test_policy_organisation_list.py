@@ -56,3 +56,62 @@ def test_the_operator_pages_through_organisations_with_their_pillars(platform: P
         admin = http.get("/v1/orgs", headers=bearer(platform.infra.token("admin", orgs[0])))
         assert admin.status_code == 403, admin.text
         assert http.get("/v1/orgs").status_code == 401
+
+
+def test_the_admin_reads_the_roles_with_their_whole_risk_profile(platform: Platform) -> None:
+    policy = platform.start("policy")
+    org = f"roles-{uuid.uuid4().hex[:6]}"
+    admin = bearer(platform.infra.token("admin", org))
+    with policy.client() as http:
+        created = http.post(
+            "/v1/orgs",
+            json={"org_id": org, "name": "Roles club"},
+            headers=bearer(platform.infra.token("operator")),
+        )
+        assert created.status_code == 201, created.text
+        for role_id, title, minors, age in (
+            ("coach", "Youth coach", True, 90),
+            ("bar", "Bar", False, 180),
+        ):
+            defined = http.put(
+                f"/v1/orgs/{org}/roles/{role_id}",
+                json={
+                    "title": title,
+                    "works_with_minors": minors,
+                    "works_with_vulnerable": False,
+                    "vog_max_age_days": age,
+                    "vog_renewal_years": 2,
+                },
+                headers=admin,
+            )
+            assert defined.status_code == 200, defined.text
+
+        listed = http.get(f"/v1/orgs/{org}/roles", headers=admin)
+        assert listed.status_code == 200, listed.text
+        assert listed.json() == [
+            {
+                "role_id": "bar",
+                "title": "Bar",
+                "works_with_minors": False,
+                "works_with_vulnerable": False,
+                "vog_max_age_days": 180,
+                "vog_renewal_years": 2,
+                "vog_required": False,
+            },
+            {
+                "role_id": "coach",
+                "title": "Youth coach",
+                "works_with_minors": True,
+                "works_with_vulnerable": False,
+                "vog_max_age_days": 90,
+                "vog_renewal_years": 2,
+                "vog_required": True,
+            },
+        ]
+        coordinator = bearer(platform.infra.token("coordinator", org))
+        assert http.get(f"/v1/orgs/{org}/roles", headers=coordinator).status_code == 200
+        volunteer = bearer(platform.infra.token("volunteer", org))
+        assert http.get(f"/v1/orgs/{org}/roles", headers=volunteer).status_code == 403
+        # Another organisation's admin is told nothing, not even that the organisation exists.
+        other = bearer(platform.infra.token("admin", "another-org"))
+        assert http.get(f"/v1/orgs/{org}/roles", headers=other).status_code == 404
