@@ -155,6 +155,10 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await expect(admin.get_by_test_id("code-done")).to_have_text("Versie 1 is gepubliceerd.")
     await expect(admin.get_by_test_id("code-current")).to_have_text("Versie 1 is gepubliceerd.")
     await expect(code_pillar).to_have_attribute("data-done", "true")
+    # A change after version 1: the page says how many must sign again (none have signed).
+    await admin.get_by_test_id("code-text").fill(draft + "\n" + extra + "\nNog een regel.")
+    await expect(admin.get_by_test_id("code-sign-again")).to_contain_text("moeten 0 vrijwilligers")
+    await admin.get_by_test_id("code-text").fill(draft + "\n" + extra)
     with web_platform.api("policy") as policy:
         current = policy.get(f"/v1/orgs/{org}/codes/current").json()
     assert current["version"] == 1 and current["text"].endswith(extra)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from tests.support.admission import Organisation
 from tests.support.platform import Platform
 
 
@@ -115,3 +116,34 @@ def test_the_admin_reads_the_roles_with_their_whole_risk_profile(platform: Platf
         # Another organisation's admin is told nothing, not even that the organisation exists.
         other = bearer(platform.infra.token("admin", "another-org"))
         assert http.get(f"/v1/orgs/{org}/roles", headers=other).status_code == 404
+
+
+def test_the_admin_learns_how_many_volunteers_must_sign_again(platform: Platform) -> None:
+    intake = platform.start("intake")
+    policy = platform.start("policy")
+    org = Organisation(platform.infra, intake, policy)
+    assert org.register().status_code == 201
+    role = {"title": "Bar", "works_with_minors": False, "works_with_vulnerable": False}
+    assert org.define_role("bar", role).status_code == 200
+    text = "We are kind to each other."
+    assert org.publish_code(text).status_code == 201
+    url = f"/v1/orgs/{org.id}/codes/signing-again"
+
+    before = org.policy.get(url, headers=org.admin)
+    assert before.status_code == 200, before.text
+    assert before.json() == {"current_version": 1, "must_sign_again_on_publish": 0}
+
+    signed = org.apply("bar")
+    assert org.interview(signed, "proceed").status_code == 201
+    assert org.sign(signed, 1, text).status_code == 201
+    org.wait_for_admission(signed, "admitted", [])
+    rejected = org.apply("bar")
+    assert org.sign(rejected, 1, text).status_code == 201
+    assert org.interview(rejected, "reject").status_code == 201
+    org.wait_for_admission(rejected, "rejected", [])
+    not_signed = org.apply("bar")
+    org.wait_for_admission(not_signed, "pending", ["interview", "code_signature"])
+
+    after = org.policy.get(url, headers=org.admin)
+    assert after.json() == {"current_version": 1, "must_sign_again_on_publish": 1}
+    assert org.policy.get(url, headers=org.coordinator).status_code == 403

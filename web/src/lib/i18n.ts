@@ -247,6 +247,8 @@ const nl = {
   adm_code_diff: "Wat is er veranderd?",
   adm_code_diff_hint: "Regels met + zijn nieuw. Regels met − zijn weg.",
   adm_code_resign: "Na het publiceren moeten alle vrijwilligers de nieuwe versie opnieuw ondertekenen.",
+  adm_code_resign_count:
+    "Na het publiceren moeten {count} vrijwilligers de nieuwe versie opnieuw ondertekenen. Zij krijgen daarover bericht.",
   adm_code_save: "Concept bewaren",
   adm_code_saved: "Het concept is bewaard. Het is nog niet gepubliceerd.",
   adm_code_publish: "Publiceren als versie {version}",
@@ -582,6 +584,8 @@ const en: Record<MessageKey, string> = {
   adm_code_diff: "What has changed?",
   adm_code_diff_hint: "Lines with + are new. Lines with − are gone.",
   adm_code_resign: "After publishing, all volunteers must sign the new version again.",
+  adm_code_resign_count:
+    "After publishing, {count} volunteers must sign the new version again. They are told so.",
   adm_code_save: "Save draft",
   adm_code_saved: "The draft is saved. It is not published yet.",
   adm_code_publish: "Publish as version {version}",
