@@ -216,6 +216,16 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await admin.get_by_test_id("contacts-save").click()
     await expect(admin.get_by_test_id("contacts-done")).to_be_visible()
 
+    # A webhook for an event type that does not exist: the API's sentence, the address kept.
+    await admin.get_by_test_id("webhook-url").fill("https://hooks.example.org/safehands")
+    await admin.get_by_test_id("webhook-events").fill("nl.safehands.no.such.event.v1")
+    await admin.get_by_test_id("webhook-subscribe").click()
+    await expect(admin.get_by_test_id("webhook-error")).not_to_be_empty()
+    await expect(admin.get_by_test_id("webhook-url")).to_have_value(
+        "https://hooks.example.org/safehands"
+    )
+    await expect(admin.get_by_test_id("webhook")).to_have_count(0)
+
     # Advice: an incident warns, a question goes to the regional centre.
     await admin.get_by_test_id("advice-topic").select_option("incident")
     await expect(admin.get_by_test_id("advice-incident-warning")).to_contain_text("geen namen")
@@ -279,6 +289,11 @@ async def test_a_coordinator_who_opens_admin_gets_the_no_access_page(
             await asyncio.sleep(0.25)
         assert invited.status_code == 201, invited.text
     await wait_for_mail(web_platform.maildir, coordinator)
+
+    # Not signed in at all: the page says so and offers to sign in, then come back.
+    await page.goto("/admin")
+    await expect(page.get_by_test_id("not-signed-in")).to_be_visible()
+    await assert_accessible_in_both_languages(page)
 
     await sign_in_from_mail(page, web_platform, coordinator, "/admin")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Geen toegang")
