@@ -232,10 +232,14 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await assert_accessible_in_both_languages(admin)
     await admin.get_by_test_id("advice-topic").select_option("vcp")
     question = "Hoe vinden wij een tweede vertrouwenspersoon?"
-    await admin.get_by_test_id("advice-question").fill(question)
-    await admin.get_by_test_id("advice-times").fill("Dinsdagavond")
     operator_mails = len(mails_to(web_platform.maildir, OPERATOR_EMAIL))
-    await admin.get_by_test_id("advice-send").click()
+    # By keyboard alone: type the question, Tab to the times, Enter sends the form.
+    await admin.get_by_test_id("advice-question").focus()
+    await admin.keyboard.type(question)
+    await admin.keyboard.press("Tab")
+    await expect(admin.get_by_test_id("advice-times")).to_be_focused()
+    await admin.keyboard.type("Dinsdagavond")
+    await admin.keyboard.press("Enter")
     await expect(admin.get_by_test_id("advice-done")).to_be_visible()
     await expect(admin.get_by_test_id("advice")).to_contain_text("Nog geen antwoord.")
     requested = (
