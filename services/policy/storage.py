@@ -16,6 +16,9 @@ CODE_DRAFTS = "code_drafts"
 # Per organisation, counts of what its volunteers' files no longer show once erased.
 POLICY_USAGE = "policy_usage"
 ADVICE_REQUESTS = "advice_requests"
+# A volunteer's name and application date, for the coordinator's list: kept beside the
+# admission file (which holds no personal data) and erased with it.
+VOLUNTEER_NAMES = "volunteer_names"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
@@ -27,6 +30,7 @@ INDEXES = (
     IndexSpec(ADMISSIONS, (("vog_lapses_on", 1),)),
     IndexSpec(ADMISSIONS, (("last_activity", 1),)),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
+    IndexSpec(VOLUNTEER_NAMES, (("volunteer_id", 1),), unique=True),
     IndexSpec(CODE_DRAFTS, (), unique=True),
     IndexSpec(POLICY_USAGE, (), unique=True),
     IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True),

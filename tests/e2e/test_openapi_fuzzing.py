@@ -6,7 +6,7 @@ described, schema-invalid input refused, and schema-valid input accepted, apart 
 commented allow-list below of what JSON Schema cannot say.
 
 The run is bounded: a fixed number of generated requests per operation, mode and role
-pool, and a time budget per service, so the whole file stays within about two minutes.
+pool, and a CPU-time guard per service.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ from tests.support.platform import Infrastructure, RunningService, eventually
 pytestmark = pytest.mark.e2e
 
 # Generated requests per operation and generation mode (positive, negative), each with a
-# role drawn from the pool: about 600 requests in all, a minute and a half on 2 cores.
-EXAMPLES = 6
-# A guard, not the bound: a service whose fuzzing takes longer (about 20 s each on an
-# idle machine) fails rather than stretching `make test`; operations not reached are named.
-BUDGET_SECONDS = 120
+# role drawn from the pool: about 500 requests over the five services.
+EXAMPLES = 4
+# A guard, not the bound: a service whose fuzzing takes more of this process's CPU time
+# (CPU, not wall-clock time, so that a machine busy with other work does not fail the run)
+# fails rather than stretching `make test`; the operations not reached are named.
+BUDGET_CPU_SECONDS = 45
 # Routes every service mounts from shared/ (health, metrics, event catalogue): the same
 # code everywhere, so fuzzed on the first service only.
 SHARED_ROUTES = ("/healthz", "/readyz", "/metrics", "/asyncapi")
@@ -168,14 +169,14 @@ def fuzz(service: RunningService, organisation: Organisation, *, shared_routes: 
     """Fuzz one service; return each unexpected failure as one line."""
     schema = schemathesis.openapi.from_url(f"{service.url}/openapi.json")
     problems: list[str] = []
-    deadline = time.monotonic() + BUDGET_SECONDS
+    deadline = time.process_time() + BUDGET_CPU_SECONDS
     for result in schema.get_all_operations():
         operation = result.ok()
         label = f"{operation.method.upper()} {operation.path}"
         if operation.path.startswith(SHARED_ROUTES) and not shared_routes:
             continue
-        if time.monotonic() > deadline:
-            problems.append(f"{label}: not reached within {BUDGET_SECONDS} s")
+        if time.process_time() > deadline:
+            problems.append(f"{label}: not reached within {BUDGET_CPU_SECONDS} s of CPU")
             continue
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
             try:

@@ -353,6 +353,20 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
     assert org.key_ids() == ["carla", "dirk"]
     assert "vcp_invitation" not in kinds_to(org.infra, org.address("dirk"))
 
+    # Carla lost her key file and makes a new key: it replaces the old one, and Dirk is told.
+    renewed = PrivateKey.generate()
+    assert org.set_key("carla", renewed, org.vcp("carla")).json() == {
+        "fingerprint": renewed.fingerprint
+    }
+    keys = org.reports.get(f"/v1/orgs/{org.id}/vcp-keys").json()
+    assert {k["vcp_id"]: k["fingerprint"] for k in keys} == {
+        "carla": renewed.fingerprint,
+        "dirk": dirk.fingerprint,
+    }
+    told = mail_of_kind(org.infra, org.address("dirk"), "vcp_colleague_key_set")
+    assert "Carla Visser" in text_of(told) and renewed.fingerprint in text_of(told)
+    org.intake_knows(renewed, dirk)
+
     # A VCP who never set a key can be dismissed (a mistyped address); the last one with a
     # key cannot.
     assert org.appoint("erik").status_code == 201

@@ -23,6 +23,8 @@ MADE = [
     ".pytest_cache/v/cache/lastfailed",
     ".mypy_cache/3.11/x.json",
     ".ruff_cache/content",
+    "web/test-results/trace.zip",
+    "web/node_modules/.installed",
 ]
 KEPT = ["README.md", "services/intake/bootstrap.py", "web/src/main.ts", "web/package.json"]
 

@@ -9,6 +9,7 @@ from services.policy.http_routes.gratis_vog import router as gratis_vog_router
 from services.policy.http_routes.organisations import router as organisations_router
 from services.policy.http_routes.roles import router as roles_router
 from services.policy.http_routes.templates import router as templates_router
+from services.policy.http_routes.volunteers import router as volunteers_router
 
 ROUTERS = [
     organisations_router,
@@ -17,6 +18,7 @@ ROUTERS = [
     code_drafts_router,
     codes_router,
     admission_router,
+    volunteers_router,
     gratis_vog_router,
     checklist_router,
     templates_router,

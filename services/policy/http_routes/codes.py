@@ -36,6 +36,8 @@ class PublishedCode(BaseModel):
 
 class CurrentCode(PublishedCode):
     text: str
+    # When this version was published: the volunteer's page shows its date.
+    published_at: datetime | None = None
 
 
 @router.post(
@@ -87,4 +89,9 @@ async def read_current_code(org: str, runtime: Runtime = Depends(runtime_of)) ->
             status.HTTP_404_NOT_FOUND, "This organisation has not published a code of conduct."
         )
     code = latest[0]
-    return CurrentCode(version=code["version"], sha256=code["sha256"], text=code["text"])
+    return CurrentCode(
+        version=code["version"],
+        sha256=code["sha256"],
+        text=code["text"],
+        published_at=code.get("published_at"),
+    )

@@ -1,8 +1,12 @@
 // A text file saved from memory: a Blob and an object URL, since the Content-Security-Policy
 // allows no data: URLs. The URL is revoked once the browser has taken the file.
 
-export function saveTextFile(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+export function saveTextFile(
+  name: string,
+  text: string,
+  type = "text/plain;charset=utf-8",
+): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement("a");
   link.href = url;
   link.download = name;

@@ -12,6 +12,8 @@ describe("matchRoute", () => {
     expect(matchRoute("/me")).toEqual({ name: "me" });
     expect(matchRoute("/admin")).toEqual({ name: "admin" });
     expect(matchRoute("/operator/")).toEqual({ name: "operator" });
+    expect(matchRoute("/o/demo/apply")).toEqual({ name: "apply", org: "demo" });
+    expect(matchRoute("/coordinator")).toEqual({ name: "coordinator" });
   });
 
   it("forgives a trailing slash", () => {

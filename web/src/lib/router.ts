@@ -6,6 +6,8 @@ export type Route =
   | { name: "org"; org: string }
   | { name: "report"; org: string }
   | { name: "follow-up"; org: string }
+  | { name: "apply"; org: string }
+  | { name: "coordinator" }
   | { name: "sign-in" }
   | { name: "sign-in-callback" }
   | { name: "me" }
@@ -21,6 +23,8 @@ const PATTERNS: [RegExp, (org: string) => Route][] = [
   [new RegExp(`^/o/${ORG}$`), (org) => ({ name: "org", org })],
   [new RegExp(`^/o/${ORG}/report$`), (org) => ({ name: "report", org })],
   [new RegExp(`^/o/${ORG}/follow-up$`), (org) => ({ name: "follow-up", org })],
+  [new RegExp(`^/o/${ORG}/apply$`), (org) => ({ name: "apply", org })],
+  [/^\/coordinator$/, () => ({ name: "coordinator" })],
   [/^\/sign-in$/, () => ({ name: "sign-in" })],
   [/^\/sign-in\/callback$/, () => ({ name: "sign-in-callback" })],
   [/^\/me$/, () => ({ name: "me" })],
@@ -38,9 +42,15 @@ export function matchRoute(pathname: string): Route {
   return { name: "not-found" };
 }
 
-/** Whether a route is a reporter page: those carry the "leave quickly" button. */
+/** Whether a route is a reporter page: those carry the "leave quickly" button. The
+ * application page is one too: it is the organisation's public page, without a session. */
 export function isReporterRoute(route: Route): boolean {
-  return route.name === "org" || route.name === "report" || route.name === "follow-up";
+  return (
+    route.name === "org" ||
+    route.name === "report" ||
+    route.name === "follow-up" ||
+    route.name === "apply"
+  );
 }
 
 export interface Place {

@@ -1,0 +1,61 @@
+"""Where a volunteer stands in the coordinator's pipeline, decided from their admission file.
+
+The admission decision says only pending, admitted or rejected, with the missing steps; the
+coordinator works by stage. A pending volunteer's stage is the first thing still to happen:
+  applied      the interview has not passed yet;
+  interviewed  the interview passed; neither the code is signed nor a VOG in order;
+  vog          a VOG is in order, the current code is not signed (e.g. a new version);
+  signed       the current code is signed, the VOG is still awaited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from services.policy.domain.admission import AdmissionStatus, AdmissionStep
+from services.policy.domain.admission_file import AdmissionFile
+
+
+class Stage(StrEnum):
+    APPLIED = "applied"
+    INTERVIEWED = "interviewed"
+    SIGNED = "signed"
+    VOG = "vog"
+    ADMITTED = "admitted"
+    REJECTED = "rejected"
+
+
+def pipeline_stage(file: AdmissionFile) -> Stage:
+    if file.status == AdmissionStatus.REJECTED:
+        return Stage.REJECTED
+    if file.status == AdmissionStatus.ADMITTED:
+        return Stage.ADMITTED
+    missing = set(file.decision.missing if file.decision else (AdmissionStep.INTERVIEW,))
+    if AdmissionStep.INTERVIEW in missing:
+        return Stage.APPLIED
+    if AdmissionStep.CODE_SIGNATURE in missing:
+        return Stage.INTERVIEWED if AdmissionStep.VOG in missing else Stage.VOG
+    return Stage.SIGNED
+
+
+def must_sign_again(file: AdmissionFile, current_code_version: int | None) -> bool:
+    """Signed an earlier version than the current one, and not rejected."""
+    return (
+        file.status != AdmissionStatus.REJECTED
+        and file.signed_code_version is not None
+        and current_code_version is not None
+        and file.signed_code_version != current_code_version
+    )
+
+
+def vog_due_within(file: AdmissionFile, today: date, days: int) -> bool:
+    """A counting VOG whose renewal date falls within `days` from today (or has passed)."""
+    due = file.vog_renewal_due
+    return due is not None and (due - today).days <= days
+
+
+def name_matches(name: str, query: str) -> bool:
+    """Every word of the query occurs in the name, ignoring case."""
+    folded = name.casefold()
+    return all(word in folded for word in query.casefold().split())

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { admittedCsv, listQueryString, requiredAspects, vogDateProblem, type VolunteerRow } from "./admission";
+
+describe("vogDateProblem", () => {
+  it("refuses a missing, future or too old date and accepts one within the role's age", () => {
+    expect(vogDateProblem("", 180, "2026-12-01")).toBe("missing");
+    expect(vogDateProblem("2026-12-02", 180, "2026-12-01")).toBe("future");
+    expect(vogDateProblem("2026-05-01", 180, "2026-12-01")).toBe("too_old");
+    expect(vogDateProblem("2026-12-01", 180, "2026-12-01")).toBeNull();
+    expect(vogDateProblem("2026-06-04", 180, "2026-12-01")).toBeNull();
+  });
+});
+
+describe("requiredAspects", () => {
+  it("asks 84 for minors and 85 for vulnerable people", () => {
+    const role = {
+      role_id: "r",
+      title: "R",
+      works_with_minors: true,
+      works_with_vulnerable: true,
+      vog_required: true,
+      vog_max_age_days: 180,
+      vog_renewal_years: 3,
+    };
+    expect(requiredAspects(role)).toEqual([84, 85]);
+    expect(requiredAspects({ ...role, works_with_minors: false })).toEqual([85]);
+  });
+});
+
+describe("listQueryString", () => {
+  it("sends only the filters that are set", () => {
+    expect(listQueryString({ state: "", q: "  ", page: 2 })).toBe("page=2&page_size=25");
+    expect(listQueryString({ state: "admitted", role_id: "coach", q: "anna", must_resign: true })).toBe(
+      "state=admitted&role_id=coach&q=anna&must_resign=true&page=1&page_size=25",
+    );
+  });
+});
+
+describe("admittedCsv", () => {
+  it("quotes commas and defuses formulas", () => {
+    const row = {
+      name: "=Jansen, Piet",
+      role_title: "Coach",
+      role_id: "coach",
+      admitted_on: "2026-12-01",
+      vog_issued_on: null,
+      vog_renewal_due: null,
+    } as VolunteerRow;
+    expect(admittedCsv([row], ["name", "role"])).toBe(
+      "name,role\r\n\"'=Jansen, Piet\",Coach,2026-12-01,,\r\n",
+    );
+  });
+});

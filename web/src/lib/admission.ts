@@ -1,0 +1,206 @@
+// The admission pillar as the pages see it: applying, a volunteer's own file and signature,
+// and the coordinator's list. Calls and plain rules only; the pages do the showing.
+import { getJson, postJson } from "./api";
+
+export type Stage = "applied" | "interviewed" | "signed" | "vog" | "admitted" | "rejected";
+export const STAGES: readonly Stage[] = [
+  "applied",
+  "interviewed",
+  "signed",
+  "vog",
+  "admitted",
+  "rejected",
+];
+export type Step = "interview" | "code_signature" | "vog";
+
+export interface VolunteerRow {
+  volunteer_id: string;
+  name: string | null;
+  role_id: string;
+  role_title: string | null;
+  stage: Stage;
+  status: "pending" | "admitted" | "rejected";
+  missing: Step[];
+  signed_code_version: number | null;
+  current_code_version: number | null;
+  must_sign_again: boolean;
+  vog_issued_on: string | null;
+  vog_renewal_due: string | null;
+  admitted_on: string | null;
+  applied_at: string | null;
+}
+
+export interface RoleSummary {
+  role_id: string;
+  title: string;
+  works_with_minors: boolean;
+  works_with_vulnerable: boolean;
+  vog_required: boolean;
+  vog_max_age_days: number;
+  vog_renewal_years: number;
+}
+
+export interface VolunteerPage {
+  items: VolunteerRow[];
+  total: number;
+  page: number;
+  page_size: number;
+  pages: number;
+  roles: RoleSummary[];
+}
+
+export interface CurrentCode {
+  version: number;
+  sha256: string;
+  text: string;
+  published_at?: string | null;
+}
+
+export interface Admission {
+  status: "pending" | "admitted" | "rejected";
+  missing: Step[];
+}
+
+export interface SignatureReceipt {
+  orgName: string;
+  version: number;
+  sha256: string;
+  fullName: string;
+  signedAt: string;
+}
+
+const base = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
+const volunteerPath = (org: string, id: string) =>
+  `${base(org)}/volunteers/${encodeURIComponent(id)}`;
+
+export const apply = (
+  org: string,
+  body: { role_id: string; name: string; email: string; motivation?: string },
+) =>
+  postJson<{ application_id: string; volunteer_id: string }>(
+    "intake",
+    `${base(org)}/applications`,
+    body,
+  );
+
+export const loadAdmission = (org: string, id: string, token: string | null) =>
+  getJson<Admission>("policy", `${volunteerPath(org, id)}/admission`, token);
+
+export const loadVolunteer = (org: string, id: string, token: string | null) =>
+  getJson<VolunteerRow>("policy", volunteerPath(org, id), token);
+
+export const loadCurrentCode = (org: string) =>
+  getJson<CurrentCode>("policy", `${base(org)}/codes/current`);
+
+export const signCode = (
+  org: string,
+  id: string,
+  body: { version: number; sha256: string; full_name: string },
+  token: string | null,
+) =>
+  postJson<{ volunteer_id: string; recorded_at: string }>(
+    "intake",
+    `${volunteerPath(org, id)}/signature`,
+    body,
+    token,
+  );
+
+export const recordInterview = (
+  org: string,
+  id: string,
+  body: { outcome: "proceed" | "reject" | "doubt"; notes?: string },
+  token: string | null,
+) => postJson("intake", `${volunteerPath(org, id)}/interview`, body, token);
+
+export const recordVog = (
+  org: string,
+  id: string,
+  body: { issued_on: string; screening_aspects: number[]; checked_by: string },
+  token: string | null,
+) => postJson("intake", `${volunteerPath(org, id)}/vog`, body, token);
+
+export interface ListQuery {
+  state?: Stage | "";
+  role_id?: string;
+  q?: string;
+  must_resign?: boolean;
+  vog_due_within_days?: number;
+  page?: number;
+  page_size?: number;
+}
+
+export function listQueryString(query: ListQuery): string {
+  const params = new URLSearchParams();
+  if (query.state) params.set("state", query.state);
+  if (query.role_id) params.set("role_id", query.role_id);
+  if (query.q?.trim()) params.set("q", query.q.trim());
+  if (query.must_resign) params.set("must_resign", "true");
+  if (query.vog_due_within_days !== undefined) {
+    params.set("vog_due_within_days", String(query.vog_due_within_days));
+  }
+  params.set("page", String(query.page ?? 1));
+  params.set("page_size", String(query.page_size ?? 25));
+  return params.toString();
+}
+
+export const listVolunteers = (org: string, query: ListQuery, token: string | null) =>
+  getJson<VolunteerPage>("policy", `${base(org)}/volunteers?${listQueryString(query)}`, token);
+
+/** SHA-256 of the code's exact text (UTF-8), as the signature route checks it. */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A date as YYYY-MM-DD in local time. */
+export function isoDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+export type VogDateProblem = "missing" | "future" | "too_old";
+
+/** Why a VOG issue date cannot be handed in for a role, checked before any request:
+ * not given, in the future, or older than the role's maximum age in days. */
+export function vogDateProblem(
+  issuedOn: string,
+  maxAgeDays: number,
+  today: string,
+): VogDateProblem | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(issuedOn)) return "missing";
+  if (issuedOn > today) return "future";
+  const age = (Date.parse(today) - Date.parse(issuedOn)) / 86_400_000;
+  if (age > maxAgeDays) return "too_old";
+  return null;
+}
+
+/** The aspects a VOG for the role must screen: 84 for minors, 85 for vulnerable people. */
+export function requiredAspects(role: RoleSummary | undefined): number[] {
+  if (!role) return [];
+  return [...(role.works_with_minors ? [84] : []), ...(role.works_with_vulnerable ? [85] : [])];
+}
+
+function csvCell(value: string): string {
+  // A leading = + - @ would be read as a formula by spreadsheets: quote it away.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The board's list of admitted volunteers as CSV: name, role, admitted on, VOG dates. */
+export function admittedCsv(rows: VolunteerRow[], header: string[]): string {
+  const lines = [header.map(csvCell).join(",")];
+  for (const row of rows) {
+    lines.push(
+      [
+        row.name ?? "",
+        row.role_title ?? row.role_id,
+        row.admitted_on ?? "",
+        row.vog_issued_on ?? "",
+        row.vog_renewal_due ?? "",
+      ]
+        .map(csvCell)
+        .join(","),
+    );
+  }
+  return lines.join("\r\n") + "\r\n";
+}
