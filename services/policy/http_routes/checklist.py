@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from services.policy.domain.gratis_vog import GratisVogAssessment, assess_gratis_vog
@@ -15,7 +17,7 @@ from services.policy.domain.pillars import (
 from services.policy.http_routes.organisations import registered_organisation
 from services.policy.pillar_facts import load_pillar_facts
 from services.policy.storage import ORGANISATIONS
-from shared.auth.dependencies import require_org_role_or_operator
+from shared.auth.dependencies import require_operator, require_org_role_or_operator
 from shared.auth.tokens import Principal
 from shared.runtime.service import Runtime, runtime_of
 
@@ -48,3 +50,56 @@ async def read_checklist(
         counts=checklist_counts(facts),
         gratis_vog=assess_gratis_vog(facts),
     )
+
+
+class OrganisationPillars(BaseModel):
+    org_id: str
+    name: str
+    language: str
+    pillars: ChecklistPillars
+    counts: ChecklistCounts
+
+
+class OrganisationPage(BaseModel):
+    """One page of organisations in slug order, and how many there are in all."""
+
+    total: int
+    offset: int
+    limit: int
+    items: list[OrganisationPillars]
+
+
+@router.get(
+    "",
+    summary="Every organisation with its three pillars, a page at a time, in slug order"
+    " (operator).",
+)
+async def list_organisations(
+    offset: int = Query(default=0, ge=0),
+    limit: int = Query(default=25, ge=1, le=100),
+    _operator: Principal = Depends(require_operator()),
+    runtime: Runtime = Depends(runtime_of),
+) -> OrganisationPage:
+    # Across organisations on purpose, read-only: the operator serves every one of them.
+    organisations = runtime.db.platform_collection(ORGANISATIONS)
+    total = await organisations.count_documents({})
+    docs: list[dict[str, Any]] = await (
+        organisations.find({}, projection={"org_id": 1, "name": 1, "language": 1})
+        .sort([("org_id", 1)])
+        .skip(offset)
+        .limit(limit)
+        .to_list()
+    )
+    items = []
+    for doc in docs:
+        facts = await load_pillar_facts(runtime.db, doc["org_id"])
+        items.append(
+            OrganisationPillars(
+                org_id=doc["org_id"],
+                name=doc.get("name") or doc["org_id"],
+                language=doc.get("language", "nl"),
+                pillars=checklist_pillars(facts),
+                counts=checklist_counts(facts),
+            )
+        )
+    return OrganisationPage(total=total, offset=offset, limit=limit, items=items)

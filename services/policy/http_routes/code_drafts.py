@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from services.policy.admission_files import current_code_version
 from services.policy.domain.starter_documents import DocumentKind
 from services.policy.http_routes.codes import MAX_CODE_LENGTH
 from services.policy.http_routes.organisations import registered_organisation
 from services.policy.http_routes.templates import known_document
-from services.policy.storage import CODE_DRAFTS, ORGANISATIONS
+from services.policy.storage import ADMISSIONS, CODE_DRAFTS, ORGANISATIONS
 from shared.auth.dependencies import require_org_role
 from shared.runtime.openapi import errors
 from shared.runtime.service import Runtime, runtime_of
@@ -130,3 +131,28 @@ async def delete_draft(org: str, runtime: Runtime = Depends(runtime_of)) -> Resp
     if deleted.deleted_count == 0:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "There is no draft code of conduct.")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class SigningAgain(BaseModel):
+    current_version: int | None
+    # Volunteers still in the organisation (not rejected) who signed some version: each of
+    # them must sign once more when the next version is published.
+    must_sign_again_on_publish: int
+
+
+@router.get(
+    "/{org}/codes/signing-again",
+    summary="How many volunteers will have to sign again when a new version is published (admin).",
+    dependencies=[admin],
+)
+async def read_signing_again(org: str, runtime: Runtime = Depends(runtime_of)) -> SigningAgain:
+    async def count(uow: UnitOfWork) -> SigningAgain:
+        await registered_organisation(uow.collection(ORGANISATIONS))
+        signed = await uow.collection(ADMISSIONS).count(
+            {"signed_code_version": {"$ne": None}, "decision.status": {"$ne": "rejected"}}
+        )
+        return SigningAgain(
+            current_version=await current_code_version(uow), must_sign_again_on_publish=signed
+        )
+
+    return await runtime.transact(org, count)

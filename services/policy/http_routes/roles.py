@@ -50,3 +50,27 @@ async def define_role(
         # now this", and policy's own handler re-evaluates the role's volunteers.
         uow.publish(RoleDefined(org_id=org, **role))
     return role
+
+
+@router.get(
+    "/{org}/roles",
+    summary="The organisation's roles with their whole risk profile, by title (admin,"
+    " coordinator).",
+)
+async def list_roles(
+    org: str,
+    _reader: Principal = Depends(require_org_role("admin", "coordinator")),
+    runtime: Runtime = Depends(runtime_of),
+) -> list[dict[str, Any]]:
+    await registered_organisation(runtime.db.tenant_collection(org, ORGANISATIONS))
+    roles = await runtime.db.tenant_collection(org, ROLES).find({}, sort=[("title", 1)])
+    fields = ("role_id", *RoleDefinition.model_fields, "vog_required")
+    return [
+        {
+            **{name: role.get(name) for name in fields},
+            # Roles defined before the VOG periods were kept use the defaults.
+            "vog_max_age_days": role.get("vog_max_age_days", DEFAULT_VOG_MAX_AGE_DAYS),
+            "vog_renewal_years": role.get("vog_renewal_years", DEFAULT_VOG_RENEWAL_YEARS),
+        }
+        for role in roles
+    ]

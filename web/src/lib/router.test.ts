@@ -10,6 +10,8 @@ describe("matchRoute", () => {
     expect(matchRoute("/sign-in")).toEqual({ name: "sign-in" });
     expect(matchRoute("/sign-in/callback")).toEqual({ name: "sign-in-callback" });
     expect(matchRoute("/me")).toEqual({ name: "me" });
+    expect(matchRoute("/admin")).toEqual({ name: "admin" });
+    expect(matchRoute("/operator/")).toEqual({ name: "operator" });
     expect(matchRoute("/o/demo/apply")).toEqual({ name: "apply", org: "demo" });
     expect(matchRoute("/coordinator")).toEqual({ name: "coordinator" });
   });

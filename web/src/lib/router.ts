@@ -12,6 +12,8 @@ export type Route =
   | { name: "sign-in-callback" }
   | { name: "me" }
   | { name: "vcp" }
+  | { name: "admin" }
+  | { name: "operator" }
   | { name: "not-found" };
 
 // The organisation slug as policy accepts it (shared/events/base.py ORG_ID_PATTERN).
@@ -28,6 +30,8 @@ const PATTERNS: [RegExp, (org: string) => Route][] = [
   [/^\/sign-in\/callback$/, () => ({ name: "sign-in-callback" })],
   [/^\/me$/, () => ({ name: "me" })],
   [/^\/vcp$/, () => ({ name: "vcp" })],
+  [/^\/admin$/, () => ({ name: "admin" })],
+  [/^\/operator$/, () => ({ name: "operator" })],
 ];
 
 /** The page for a path; a trailing slash is forgiven, anything unknown is `not-found`. */
