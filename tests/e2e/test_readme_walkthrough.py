@@ -206,18 +206,25 @@ def test_the_walkthrough_runs_as_pasted(
     }
     code, transcript = run_in_terminal(script, here, env, ANSWERS, timeout=240)
     assert code == 0, transcript
+    # curl prints an error's body and succeeds: every error the APIs answer is {"detail": …}.
+    assert '{"detail"' not in transcript, transcript
     milestones = [
         '"org_id":"demo"',
+        '"coordinators":["jan@example.org"]',
         '"status":"pending","missing":["vog"]',
         '"status":"admitted","missing":[]',
-        "vcp_profile",
-        "Key file written to",
+        '"text":"…the edited text…"',
+        "demo-vcp_profile.en.md",
+        '"answered_at"',
+        "Key file written to",  # Vera's
+        '"vcp_id":"vcp-1"',
         "Your report was received",
         DESCRIPTION,  # Vera's read
         "is now acknowledged",
         "Which team was it?",  # the reporter's check shows the reply
         "Your message was sent",
         "Key file written to",  # Bram's
+        '"vcp_id":"vcp-2"',
         "Shared with vcp-2: 3 envelope(s)",  # the report, the reply and the answer
     ]
     position = 0
