@@ -190,9 +190,9 @@ def submit_command(
         Panel(
             f"[bold]{format_receipt(submission.receipt)}[/bold]\n\n"
             "This receipt is the only way to read the VCP's answers and to reply, with\n"
-            "`safehands report check` and `safehands report reply`. Write it down and keep\n"
-            "it safe: it is shown once, nobody can look it up, and anyone holding it can\n"
-            "read the conversation.",
+            "`safehands report check` and `safehands report reply`. Write it down and\n"
+            "keep it safe: it is shown once, nobody can look it up, and anyone holding it\n"
+            "can read the conversation.",
             title="Your report was received — your receipt",
             title_align="left",
         )

@@ -14,9 +14,11 @@ import httpx
 
 from shared.crypto import PublicKey
 
-# docs/api.md's local ports (embedded default).
-DEFAULT_INTAKE_URL = "http://127.0.0.1:8081"
-DEFAULT_REPORTS_URL = "http://127.0.0.1:8083"
+# The gateway of `safehands up` (one address for people and clients, docs/api.md), which
+# serves each service's API under /api/<service>/.
+DEFAULT_GATEWAY_URL = "http://127.0.0.1:8080"
+DEFAULT_INTAKE_URL = f"{DEFAULT_GATEWAY_URL}/api/intake"
+DEFAULT_REPORTS_URL = f"{DEFAULT_GATEWAY_URL}/api/reports"
 
 
 class ApiError(Exception):
