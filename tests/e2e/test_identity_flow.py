@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import re
-import statistics
 import time
 import uuid
 from collections.abc import Iterator
@@ -305,10 +304,11 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
             assert (answer.status_code, answer.json()) == (202, {}), answer.text
             assert dict(answer.headers).keys() >= {"content-type", "content-length"}
             timings[label].append(seconds)
-    # The same database work either way; a mail is only queued in memory. Allow for a busy
-    # machine, but a known address must not cost a whole extra round trip more.
-    known_median, unknown_median = (statistics.median(timings[k]) for k in ("known", "unknown"))
-    assert abs(known_median - unknown_median) < max(0.05, 0.5 * unknown_median), timings
+    # The same database work either way; a mail is only queued in memory. A known address
+    # must not cost a whole extra round trip more. Compared by the fastest of each: a busy
+    # machine only ever adds time, so the minimum is the estimate noise disturbs least.
+    known_fastest, unknown_fastest = (min(timings[k]) for k in ("known", "unknown"))
+    assert abs(known_fastest - unknown_fastest) < max(0.05, 0.5 * unknown_fastest), timings
 
     # Mails go out in order: once the known address's fourth mail is in, nothing for the
     # unknown address can still be on its way.
