@@ -22,7 +22,7 @@ import pytest
 from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
-from tests.support.mail import links_in, mails_to, wait_for_mail
+from tests.support.mail import links_in, mails_to, wait_for_mail, wait_for_sign_in_code
 from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -71,8 +71,7 @@ async def operator_token(web: WebPlatform) -> str:
     before = len(mails_to(web.maildir, OPERATOR_EMAIL))
     with web.api("identity") as identity:
         assert identity.post("/v1/sign-in", json={"email": OPERATOR_EMAIL}).status_code == 202
-        mail = (await wait_for_mail(web.maildir, OPERATOR_EMAIL, count=before + 1))[-1]
-        code = links_in(mail)[0].split("#code=")[1]
+        code = await wait_for_sign_in_code(web.maildir, OPERATOR_EMAIL, after=before)
         exchanged = identity.post("/v1/sign-in/exchange", json={"code": code})
         assert exchanged.status_code == 200, exchanged.text
         tokens = identity.post(

@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
-from tests.support.mail import links_in, mails_to, wait_for_mail
+from tests.support.mail import links_in, mails_to, wait_for_mail, wait_for_sign_in_code
 from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -38,8 +38,7 @@ async def sign_in_by_api(web: WebPlatform, address: str) -> str:
     before = len(mails_to(web.maildir, address))
     with web.api("identity") as identity:
         assert identity.post("/v1/sign-in", json={"email": address}).status_code == 202
-        mail = (await wait_for_mail(web.maildir, address, count=before + 1))[-1]
-        code = links_in(mail)[0].split("#code=")[1]
+        code = await wait_for_sign_in_code(web.maildir, address, after=before)
         exchanged = identity.post("/v1/sign-in/exchange", json={"code": code})
         assert exchanged.status_code == 200, exchanged.text
         tokens = identity.post(

@@ -35,11 +35,18 @@ DESCRIPTION = "The coach shouted at the under-12s after the match."
 REPORTER_ANSWER = "It was the under-12 team, last Saturday."
 
 
+def section_blocks(heading: str) -> list[str]:
+    section = README.read_text().split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+
+
 def walkthrough_script() -> str:
-    section = README.read_text().split("## Trying it out", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    blocks = section_blocks("Trying it out")
     assert len(blocks) >= 4, "the walkthrough's sh blocks were not found"
-    return "\n".join(blocks)
+    # Sign-in by mail continues in the same terminal, with the same variables.
+    sign_in = section_blocks("People and sign-in")
+    assert sign_in, "the sign-in section's sh block was not found"
+    return "\n".join(blocks + sign_in)
 
 
 Answer = Callable[[str], str]
@@ -227,15 +234,22 @@ def test_the_walkthrough_runs_as_pasted(
         '"vcp_id":"vcp-2"',
         "Shared with vcp-2: 3 envelope(s)",  # the report, the reply and the answer
     ]
+    sign_in_milestones = [
+        '"member_id"',  # Ada invited by the operator
+        '"memberships":[{"org_id":"demo","roles":["admin"]',  # her code exchanged
+        '"access_token"',  # and a token for demo
+    ]
     position = 0
-    for milestone in milestones:
+    for milestone in [*milestones, *sign_in_milestones]:
         found = transcript.find(milestone, position)
         assert found >= 0, (
             f"{milestone!r} not printed (in order); the terminal showed:\n{transcript}"
         )
         position = found
+        if milestone == milestones[-1]:
+            shared_at = found
     # Bram, after the hand-over, reads the report and the reporter's answer with his key.
-    after_share = transcript[position:]
+    after_share = transcript[shared_at : transcript.find(sign_in_milestones[0], shared_at)]
     assert DESCRIPTION in after_share and REPORTER_ANSWER in after_share, transcript
     assert "not shared with your key" not in after_share, transcript
     assert (here / "demo-vcp_profile.en.md").is_file(), transcript
