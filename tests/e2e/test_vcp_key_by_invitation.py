@@ -88,7 +88,7 @@ def mail_of_kind(infra: Infrastructure, address: str, kind: str) -> EmailMessage
     def found() -> EmailMessage | None:
         return next((m for m in mails_to(infra, address) if m["X-SafeHands-Kind"] == kind), None)
 
-    message: EmailMessage = eventually(found, timeout=30)
+    message: EmailMessage = eventually(found, timeout=120)
     return message
 
 
@@ -151,7 +151,7 @@ class Org:
             known = client[database]["known_vcp_keys"]
             eventually(
                 lambda: {d["fingerprint"] for d in known.find({"org_id": self.id})} == expected,
-                timeout=30,
+                timeout=120,
             )
 
     def wait_for_report(self, vcp_id: str, report_id: str) -> dict[str, Any]:
@@ -161,7 +161,7 @@ class Org:
             )
             return answer.json() if answer.status_code == 200 else None
 
-        found: dict[str, Any] = eventually(stored, timeout=30)
+        found: dict[str, Any] = eventually(stored, timeout=120)
         return found
 
 
@@ -318,7 +318,7 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
             kinds_to(org.infra, org.address("anna"))
             == ["new_report", "new_report", "vcp_colleague_invited", "vcp_colleague_key_set"]
         ),
-        timeout=30,
+        timeout=120,
     )
 
 
@@ -342,7 +342,7 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
 
     carla = PrivateKey.generate()
     assert org.set_key("carla", carla, org.vcp("carla")).status_code == 200
-    eventually(vcp_pillar, timeout=30)
+    eventually(vcp_pillar, timeout=120)
 
     # A board member appointing themself with their own key is seen by the VCP already there.
     dirk = PrivateKey.generate()
