@@ -309,9 +309,8 @@ def test_an_advice_request_round_trip_mails_both_sides_and_stays_in_its_organisa
         got = {(str(m["To"]), str(m["X-SafeHands-Kind"])) for m in mails}
         return mails if got >= expected else None
 
-    mails = eventually(
-        received, timeout=180
-    )  # a new notify first reads every earlier test's events
+    # A new notify first reads every earlier test's events on the shared broker.
+    mails = eventually(received, timeout=180)
     to_admin = next(m for m in mails if m["To"] == org.admin_email)
     assert "8 December 2026, 19:30" in to_admin.get_content()
     assert f"{WEB}/admin#advice" in to_admin.get_content()
