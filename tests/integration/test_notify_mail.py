@@ -1,6 +1,9 @@
 """notify's mails on the real broker, database and SMTP sink: a volunteer's path and a new
 report, each mail exactly once although two notify processes consume the same events (and
-one event arrives twice), and an SMTP outage that loses nothing."""
+one event arrives twice), and an SMTP outage that loses nothing.
+Waits are long: a new notify first reads every event earlier tests left on the shared broker
+(consumers start at the earliest offset); a wait ends as soon as its condition holds.
+"""
 
 from __future__ import annotations
 
@@ -125,10 +128,10 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
         CodeOfConductPublished(org_id=org, version=2, sha256="a" * 64, published_at=NOW),
     )
     # Organisation, role and code travel on other topics than the volunteer's events.
-    eventually(lambda: known_to_notify(platform, "roles", org), timeout=30)
+    eventually(lambda: known_to_notify(platform, "roles", org), timeout=120)
     eventually(
         lambda: known_to_notify(platform, "organisations", org, language="en", code_version=2),
-        timeout=30,
+        timeout=120,
     )
 
     anna, bob = address("anna"), address("bob")
@@ -189,7 +192,7 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
             (admin, "code_published_without_vcp"),
         ]
     )
-    eventually(lambda: all_sent(platform, org, len(expected)), timeout=60)
+    eventually(lambda: all_sent(platform, org, len(expected)), timeout=180)
     # A mail is marked sent only after the SMTP server took it: the sink's files are final.
     received = mails_to(infra.maildir, {anna, bob, coordinator, admin})
     assert kinds(received) == expected
@@ -251,9 +254,9 @@ async def test_a_new_report_mails_every_vcp_the_report_id_and_nothing_of_the_rep
                 fingerprint="f" * 32,
             ),
         )
-        eventually(lambda n=n: known_to_notify(platform, "vcps", org, n + 1), timeout=30)
+        eventually(lambda n=n: known_to_notify(platform, "vcps", org, n + 1), timeout=120)
     eventually(
-        lambda: known_to_notify(platform, "organisations", org, name="Buurthuis Oost"), timeout=30
+        lambda: known_to_notify(platform, "organisations", org, name="Buurthuis Oost"), timeout=120
     )
 
     report_id = str(uuid.uuid4())
@@ -290,7 +293,7 @@ async def test_a_new_report_mails_every_vcp_the_report_id_and_nothing_of_the_rep
         ),
     )
     # Six about the report, and one to the VCP appointed first about the second.
-    eventually(lambda: all_sent(platform, org, 7), timeout=60)
+    eventually(lambda: all_sent(platform, org, 7), timeout=180)
     received = mails_to(infra.maildir, {vcp_one, vcp_two})
     colleague = [m for m in received if m["X-SafeHands-Kind"] == "vcp_colleague_appointed"]
     assert len(colleague) == 1 and "f" * 32 in colleague[0].get_content()
@@ -336,7 +339,7 @@ async def test_mails_wait_out_an_smtp_outage_and_are_sent_when_it_ends(
             fingerprint="f" * 32,
         ),
     )
-    eventually(lambda: known_to_notify(platform, "vcps", org), timeout=30)
+    eventually(lambda: known_to_notify(platform, "vcps", org), timeout=120)
     await publish(
         infra,
         IncidentReported(
@@ -357,11 +360,11 @@ async def test_mails_wait_out_an_smtp_outage_and_are_sent_when_it_ends(
             else 0
         )
 
-    eventually(lambda: failed_attempts() >= 2, timeout=30)
+    eventually(lambda: failed_attempts() >= 2, timeout=120)
     sink = Controller(MaildirHandler(tmp_path), hostname="127.0.0.1", port=smtp_port)
     sink.start()
     try:
-        eventually(lambda: all_sent(platform, org, 1), timeout=60)
+        eventually(lambda: all_sent(platform, org, 1), timeout=180)
     finally:
         sink.stop()
     (message,) = mails_to(tmp_path, {vcp})
