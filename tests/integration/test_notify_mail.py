@@ -1,6 +1,7 @@
 """notify's mails on the real broker, database and SMTP sink: a volunteer's path and a new
 report, each mail exactly once although two notify processes consume the same events (and
 one event arrives twice), and an SMTP outage that loses nothing.
+
 Waits are long: a new notify first reads every event earlier tests left on the shared broker
 (consumers start at the earliest offset); a wait ends as soon as its condition holds.
 """
