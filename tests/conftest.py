@@ -1,4 +1,4 @@
-"""Session fixtures: one real Kafka-protocol broker and one real MongoDB-protocol server."""
+"""Fixtures: a real Kafka-protocol broker, MongoDB-protocol server and SMTP sink per module."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from shared.runtime.rate_limit import create_rate_limit_secret
 from tests.support.platform import Infrastructure, Platform
 
 
-@pytest.fixture(scope="session")
+# One broker, database and SMTP sink per test module, not per session: consumers start at the
+# earliest offset, so on a shared broker every new service first read every event all earlier
+# modules had left, and waits meant for one module's events ran out in a long run.
+@pytest.fixture(scope="module")
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infrastructure]:
     root: Path = tmp_path_factory.mktemp("safehands")
     log_dir = root / "logs"
