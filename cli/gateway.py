@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cli.embedded import ChildProcess
 from cli.services import SERVICE_NAMES
-from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 
 REPO = Path(__file__).resolve().parents[1]
 CADDYFILE = REPO / "deploy" / "Caddyfile"

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import uvicorn
 
 from shared.logs import configure_logging
-from shared.runtime.service import ServiceDefinition, create_app
+from shared.runtime.app import create_app
+from shared.runtime.definition import ServiceDefinition
 from shared.settings import Settings
 
 

@@ -26,7 +26,7 @@ from cli.embedded import (
 from cli.gateway import WEB_DIST, gateway_process
 from cli.services import SERVICES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
-from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 

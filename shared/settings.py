@@ -9,7 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.failpoints import FAILPOINTS_ENV
-from shared.runtime.client_address import IPNetwork, parse_networks
+from shared.http.client_address import IPNetwork, parse_networks
 
 ENV_PREFIX = "SAFEHANDS_"
 

@@ -6,7 +6,7 @@ from services.identity.http_routes import router
 from services.identity.jobs import JOBS
 from services.identity.storage import INDEXES
 from shared.events.identity import MemberAdded, MemberRemoved
-from shared.runtime.service import ServiceDefinition
+from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="identity",

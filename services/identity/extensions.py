@@ -10,7 +10,7 @@ from fastapi import HTTPException, status
 from services.identity.mail_sender import MailSender
 from services.identity.signing import Signer
 from shared.mail.smtp import SmtpMailer
-from shared.runtime.service import Runtime
+from shared.runtime.runtime import Runtime
 
 
 def identity_extensions(runtime: Runtime) -> Mapping[str, Any]:

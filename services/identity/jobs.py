@@ -16,8 +16,8 @@ from services.identity.extensions import mail_sender_of
 from services.identity.people import organisation_facts
 from services.identity.storage import SIGN_IN_CODES, VCP_INVITATIONS
 from shared.logs import get_logger
-from shared.runtime.scheduler import PeriodicJob
-from shared.runtime.service import Runtime
+from shared.runtime.definition import PeriodicJob
+from shared.runtime.runtime import Runtime
 
 log = get_logger(__name__)
 

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from services.identity.domain.mails import Language, language_of
 from services.identity.domain.memberships import Membership, memberships_of
 from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PEOPLE
-from shared.runtime.service import Runtime
+from shared.runtime.runtime import Runtime
 from shared.storage.tenancy import Document
 
 

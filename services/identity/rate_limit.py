@@ -14,9 +14,9 @@ import time
 from fastapi import HTTPException, Request, status
 
 from services.identity.storage import RATE_LIMITS
-from shared.runtime.client_address import client_address, client_identity
+from shared.http.client_address import client_address, client_identity
 from shared.runtime.rate_limit import Limits, RateLimiter, Window, load_rate_limit_secret
-from shared.runtime.service import Runtime
+from shared.runtime.runtime import Runtime
 
 TOO_MANY = "Too many sign-in requests; please wait a little and try again."
 SCOPE = "sign-in"

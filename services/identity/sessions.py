@@ -16,7 +16,7 @@ from services.identity.domain.sessions import (
 )
 from services.identity.storage import REFRESH_TOKENS
 from shared.logs import get_logger
-from shared.runtime.service import Runtime
+from shared.runtime.runtime import Runtime
 from shared.storage.tenancy import Document
 
 log = get_logger(__name__)

@@ -11,9 +11,9 @@ from pydantic import BaseModel, EmailStr, Field
 from services.intake.read_model import known_role
 from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
 from shared.events.admission import VolunteerApplied
-from shared.runtime.openapi import errors
+from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["applications"])

@@ -11,7 +11,7 @@ from shared.crypto import MAX_SEALED_REQUEST_BYTES
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
 from shared.events.base import Event
 from shared.events.reports import IncidentReported
-from shared.runtime.service import ServiceDefinition
+from shared.runtime.definition import ServiceDefinition
 
 # One line per area of the edge; each area brings its router and the events it publishes.
 ROUTERS: list[APIRouter] = [application_router, volunteer_router, report_router]

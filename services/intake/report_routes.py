@@ -19,9 +19,9 @@ from pymongo.errors import DuplicateKeyError
 from services.intake.vcp_keys import KNOWN_VCP_KEYS, RECEIVED_REPORTS, current_vcp_keys
 from shared.crypto import Envelope, PublicKey
 from shared.events.reports import IncidentReported
-from shared.runtime.openapi import errors
+from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["reports"])

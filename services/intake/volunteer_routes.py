@@ -21,8 +21,8 @@ from shared.domain.calendar import today
 from shared.domain.code_of_conduct import signature_matches
 from shared.domain.vog import VOGFacts, check_vog_handed_in
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/volunteers/{volunteer_id}", tags=["admission steps"])
 

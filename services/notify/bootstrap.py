@@ -6,7 +6,7 @@ from services.notify.storage import INDEXES
 from services.notify.webhook_routes import router as webhook_router
 from services.notify.workers import start_workers
 from shared.events.notifications import DeliveryFailed, NotificationSent, WebhookDelivered
-from shared.runtime.service import ServiceDefinition
+from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="notify",

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from services.notify.read_model import load_contacts
 from services.notify.storage import CONTACTS
 from shared.auth.dependencies import require_org_role
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/contacts", tags=["mail"])
 admin = Depends(require_org_role("admin"))

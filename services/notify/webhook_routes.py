@@ -16,7 +16,7 @@ from services.notify.storage import DELIVERIES, WEBHOOKS
 from services.notify.webhook_outbox import ACTIVE
 from shared.auth.dependencies import NOT_FOUND, require_org_role
 from shared.events import REGISTRY
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/webhooks", tags=["webhooks"])
 admin = Depends(require_org_role("admin"))

@@ -9,7 +9,7 @@ from services.notify.mail_delivery import MailWorker
 from services.notify.webhook_delivery import WebhookWorker
 from services.notify.webhook_sender import WebhookSender
 from shared.mail.smtp import SmtpMailer
-from shared.runtime.service import Runtime
+from shared.runtime.runtime import Runtime
 
 
 def start_workers(runtime: Runtime) -> Mapping[str, Any]:

@@ -17,7 +17,7 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
-from shared.runtime.service import ServiceDefinition
+from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="policy",

@@ -19,8 +19,8 @@ from services.policy.storage import ADMISSIONS, ORGANISATIONS, VOLUNTEER_NAMES
 from shared.domain.calendar import today
 from shared.events.admission import VOGExpiring, VolunteerDataErased
 from shared.logs import get_logger
-from shared.runtime.scheduler import PeriodicJob
-from shared.runtime.service import Runtime
+from shared.runtime.definition import PeriodicJob
+from shared.runtime.runtime import Runtime
 
 log = get_logger(__name__)
 

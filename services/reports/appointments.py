@@ -10,8 +10,8 @@ from fastapi import Depends, HTTPException, status
 from services.reports.storage import VCPS, VCPS_AWAITING_KEY
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
-from shared.runtime.openapi import answers
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import answers
+from shared.runtime.runtime import Runtime, runtime_of
 
 
 async def is_appointed_vcp_if_vcp(runtime: Runtime, principal: Principal) -> bool:

@@ -17,7 +17,7 @@ from shared.events.reports import (
     VCPDismissed,
     VCPKeySet,
 )
-from shared.runtime.service import ServiceDefinition
+from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="reports",

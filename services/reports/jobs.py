@@ -20,8 +20,8 @@ from services.reports.domain.deadlines import due_announcements
 from services.reports.storage import MESSAGES, REPORTS
 from shared.events.reports import ReportDeadlineApproaching
 from shared.logs import get_logger
-from shared.runtime.scheduler import PeriodicJob
-from shared.runtime.service import Runtime
+from shared.runtime.definition import PeriodicJob
+from shared.runtime.runtime import Runtime
 from shared.storage.database import Database
 
 log = get_logger(__name__)

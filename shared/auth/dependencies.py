@@ -19,7 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.auth.tokens import InvalidToken, Principal, Role
 from shared.auth.verifier import KeysUnavailable, TokenVerifier
-from shared.runtime.openapi import answers
+from shared.http.openapi import answers
 
 bearer = HTTPBearer(auto_error=False, description="A SafeHands access token (JWT, EdDSA).")
 

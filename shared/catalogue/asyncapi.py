@@ -13,8 +13,8 @@ from typing import Any
 
 from shared.catalogue.json_schemas import component_schemas
 from shared.events import REGISTRY, Event, EventRegistry
+from shared.events.cloudevents import CONTENT_TYPE, SPEC_VERSION
 from shared.messaging import dead_letters
-from shared.messaging.cloudevents import CONTENT_TYPE, SPEC_VERSION
 from shared.messaging.topics import dead_letter_topic
 
 ASYNCAPI_VERSION = "3.0.0"

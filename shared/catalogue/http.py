@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, status
 from shared.catalogue.asyncapi import asyncapi_document
 from shared.catalogue.json_schemas import event_schema
 from shared.events import REGISTRY, UnknownEventType
-from shared.runtime.openapi import errors
+from shared.http.openapi import errors
 
 router = APIRouter(tags=["event catalogue"])
 

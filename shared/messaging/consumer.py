@@ -23,9 +23,9 @@ from aiokafka import ConsumerRecord
 from pymongo.errors import ConnectionFailure
 
 from shared.events import Event, EventRegistry
+from shared.events.cloudevents import MalformedEvent, ReceivedEvent, decode
 from shared.failpoints import failpoint
 from shared.logs import get_logger
-from shared.messaging.cloudevents import MalformedEvent, ReceivedEvent, decode
 from shared.messaging.dead_letters import DeadLetterSink, replay_addressee
 from shared.storage.database import Database
 from shared.storage.unit_of_work import UnitOfWork

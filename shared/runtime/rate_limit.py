@@ -31,8 +31,8 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from shared.runtime.client_address import IPNetwork, client_address, client_identity
-from shared.runtime.openapi import answers
+from shared.http.client_address import IPNetwork, client_address, client_identity
+from shared.http.openapi import answers
 from shared.settings import Settings, SettingsError
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import Document

@@ -10,7 +10,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.events import Event
-from shared.messaging.cloudevents import ReceivedEvent, encode
+from shared.events.cloudevents import ReceivedEvent, encode
 from shared.storage.tenancy import Document, TenancyViolation, TenantCollection
 
 OUTBOX = "outbox"

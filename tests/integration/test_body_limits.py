@@ -21,8 +21,8 @@ from shared.crypto import (
     report_context,
     seal,
 )
+from shared.events.cloudevents import encode
 from shared.events.reports import IncidentReported, VCPAppointed
-from shared.messaging.cloudevents import encode
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Platform, RunningService, eventually
 

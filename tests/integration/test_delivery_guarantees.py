@@ -11,8 +11,8 @@ import pytest
 from pymongo import MongoClient
 
 from shared.events.admission import VolunteerApplied, VolunteerDataErased
+from shared.events.cloudevents import encode
 from shared.messaging import dead_letters
-from shared.messaging.cloudevents import encode
 from tests.support.counter_service import COUNTERS, FAIL_ALWAYS
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Platform, eventually, wait_for_exit

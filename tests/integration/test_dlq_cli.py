@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 
 from cli.main import app
 from shared.events.admission import VolunteerApplied
+from shared.events.cloudevents import encode
 from shared.messaging import dead_letters
-from shared.messaging.cloudevents import encode
 from tests.support.counter_service import COUNTERS
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Infrastructure, Platform, eventually

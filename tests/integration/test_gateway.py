@@ -18,7 +18,7 @@ import pytest
 
 from cli.embedded import free_port
 from shared.crypto.envelope import MAX_SEALED_REQUEST_BYTES
-from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from tests.support.platform import Infrastructure, Platform, eventually
 from tests.support.web import ensure_web_built
 from tests.support.web_platform import WebPlatform, start_web_platform

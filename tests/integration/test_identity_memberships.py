@@ -14,8 +14,8 @@ from pymongo import MongoClient
 
 from shared.events import Event
 from shared.events.admission import OrganisationRegistered, VolunteerApplied, VolunteerDataErased
+from shared.events.cloudevents import encode
 from shared.events.reports import VCPAppointed, VCPDismissed
-from shared.messaging.cloudevents import encode
 from tests.support.kafka import produce
 from tests.support.platform import Infrastructure, Platform, eventually
 

@@ -38,9 +38,9 @@ from shared.events.admission import (
     VolunteerApplied,
     VolunteerRejected,
 )
+from shared.events.cloudevents import encode
 from shared.events.notifications import NotificationSent
 from shared.events.reports import IncidentReported, ReportDeadlineApproaching, VCPAppointed
-from shared.messaging.cloudevents import encode
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
 

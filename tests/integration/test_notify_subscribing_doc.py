@@ -17,7 +17,7 @@ import pytest
 
 from services.notify.domain.webhook_signature import generate_secret, signature_headers
 from shared.events.admission import VolunteerApplied
-from shared.messaging.cloudevents import encode
+from shared.events.cloudevents import encode
 from tests.support.kafka import produce
 from tests.support.platform import REPO, Infrastructure
 

@@ -11,9 +11,9 @@ from bson import ObjectId
 from pymongo import MongoClient
 
 from shared.events.admission import VolunteerApplied
+from shared.events.cloudevents import encode
 from shared.messaging import dead_letters
 from shared.messaging.broker import MAX_RECORD_BYTES
-from shared.messaging.cloudevents import encode
 from shared.messaging.outbox_relay import VALUE_OMITTED
 from shared.storage.unit_of_work import OUTBOX, OUTBOX_DEAD_LETTERS
 from tests.support.kafka import read_topic

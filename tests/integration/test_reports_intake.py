@@ -10,8 +10,8 @@ import uuid
 from pymongo import MongoClient
 
 from shared.crypto import PrivateKey, report_context, seal
+from shared.events.cloudevents import encode
 from shared.events.reports import IncidentReported, VCPAppointed
-from shared.messaging.cloudevents import encode
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Platform, eventually
 

@@ -13,8 +13,8 @@ import httpx
 from pymongo import MongoClient
 
 from shared.crypto import PrivateKey, message_context, report_context, seal
+from shared.events.cloudevents import encode
 from shared.events.reports import IncidentReported
-from shared.messaging.cloudevents import encode
 from tests.support.kafka import produce
 from tests.support.platform import Platform, eventually
 

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends
 from cli.services import serve_definition
 from shared.events.admission import VolunteerApplied, VolunteerDataErased
 from shared.messaging.consumer import Handlers
-from shared.runtime.service import Runtime, ServiceDefinition, runtime_of
+from shared.runtime.definition import ServiceDefinition
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.settings import load_settings
 from shared.storage.database import IndexSpec
 from shared.storage.unit_of_work import UnitOfWork

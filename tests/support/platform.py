@@ -16,7 +16,7 @@ import httpx
 from cli.embedded import ChildProcess, free_port, service_process, wait_for_port
 from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
 from shared.auth.tokens import Role, create_key_pair, mint_token
-from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ import httpx
 
 from cli.embedded import free_port
 from shared.auth.tokens import Role
-from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from tests.support.platform import (
     Infrastructure,
     Platform,

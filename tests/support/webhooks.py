@@ -20,7 +20,7 @@ from typing import Any
 from cli.embedded import free_port
 from shared.events import Event
 from shared.events.admission import VolunteerApplied
-from shared.messaging.cloudevents import encode
+from shared.events.cloudevents import encode
 from tests.support.kafka import produce
 from tests.support.platform import Infrastructure, RunningService
 

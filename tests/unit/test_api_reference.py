@@ -12,7 +12,7 @@ import pytest
 from cli.services import SERVICE_NAMES, definition_of
 from shared.auth.tokens import create_key_pair
 from shared.events import REGISTRY
-from shared.runtime.service import create_app
+from shared.runtime.app import create_app
 from shared.settings import load_settings
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "api.md"

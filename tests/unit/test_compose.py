@@ -432,7 +432,7 @@ def test_gateway_refuses_exactly_the_bodies_the_services_refuse(
     services: dict[str, dict[str, Any]],
 ) -> None:
     from cli.services import SERVICE_NAMES, definition_of
-    from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
+    from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 
     # No default in the Caddyfile: every deployment names the one number explicitly.
     assert caddyfile_variables()["GATEWAY_MAX_BODY_BYTES"] is None

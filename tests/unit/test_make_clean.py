@@ -23,6 +23,7 @@ MADE = [
     ".pytest_cache/v/cache/lastfailed",
     ".mypy_cache/3.11/x.json",
     ".ruff_cache/content",
+    ".import_linter_cache/graph.data",
     "web/test-results/trace.zip",
     "web/node_modules/.installed",
 ]

@@ -24,8 +24,8 @@ from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, SIGN_IN_CODES
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.events.identity import MemberAdded, MemberRemoved
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/members", tags=["members"])

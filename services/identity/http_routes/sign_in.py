@@ -25,8 +25,8 @@ from services.identity.rate_limit import admit_sign_in
 from services.identity.refresh_cookie import hand_out
 from services.identity.sessions import start_session
 from services.identity.storage import SIGN_IN_CODES
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/sign-in", tags=["sign-in"])
 

@@ -15,8 +15,8 @@ from services.identity.people import current_memberships
 from services.identity.refresh_cookie import forget, hand_out, presented
 from services.identity.sessions import find_session, revoke_chain, rotate
 from shared.events.base import ORG_ID_PATTERN
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(tags=["tokens"])
 

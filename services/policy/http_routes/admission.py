@@ -10,7 +10,7 @@ from services.policy.domain.admission import AdmissionStatus, AdmissionStep
 from services.policy.storage import ADMISSIONS
 from shared.auth.dependencies import require_self_or_org_role
 from shared.auth.tokens import Principal
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs", tags=["admission"])
 

@@ -25,8 +25,8 @@ from services.policy.storage import ADVICE_REQUESTS, ORGANISATIONS
 from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
 from shared.events.advice import AdviceAnswered, AdviceRequested, AdviceTopic
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 

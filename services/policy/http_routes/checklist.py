@@ -19,7 +19,7 @@ from services.policy.pillar_facts import load_pillar_facts
 from services.policy.storage import ORGANISATIONS
 from shared.auth.dependencies import require_operator, require_org_role_or_operator
 from shared.auth.tokens import Principal
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs", tags=["checklist"])
 

@@ -17,8 +17,8 @@ from services.policy.http_routes.organisations import registered_organisation
 from services.policy.http_routes.templates import known_document
 from services.policy.storage import ADMISSIONS, CODE_DRAFTS, ORGANISATIONS
 from shared.auth.dependencies import require_org_role
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 

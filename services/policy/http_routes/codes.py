@@ -16,8 +16,8 @@ from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.domain.code_of_conduct import code_sha256, next_version
 from shared.events.admission import CodeOfConductPublished
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs", tags=["codes of conduct"])
 

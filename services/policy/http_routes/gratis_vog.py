@@ -10,7 +10,7 @@ from services.policy.pillar_facts import load_pillar_facts
 from services.policy.storage import ORGANISATIONS
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs", tags=["gratis VOG"])
 

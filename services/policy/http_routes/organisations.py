@@ -12,8 +12,8 @@ from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
 from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.tenancy import Document, TenantCollection
 
 router = APIRouter(prefix="/v1/orgs", tags=["organisations"])

@@ -13,7 +13,7 @@ from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.domain.vog import DEFAULT_VOG_MAX_AGE_DAYS, DEFAULT_VOG_RENEWAL_YEARS
 from shared.events.admission import RoleDefined
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs", tags=["roles"])
 

@@ -13,8 +13,8 @@ from services.policy.starter_library import starter_document, starter_documents
 from services.policy.storage import ORGANISATIONS
 from shared.auth.dependencies import require_org_role, require_role
 from shared.auth.tokens import Principal
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(tags=["starter documents"])
 

@@ -26,8 +26,8 @@ from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES
 from shared.auth.dependencies import require_org_role, require_self_or_org_role
 from shared.auth.tokens import Principal
 from shared.domain.calendar import today
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs", tags=["volunteers"])

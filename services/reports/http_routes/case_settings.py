@@ -10,7 +10,7 @@ from services.reports.domain.retention import delete_after
 from services.reports.storage import CASE_SETTINGS, REPORTS
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/report-settings", tags=["case settings"])
 

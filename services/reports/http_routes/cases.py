@@ -40,8 +40,8 @@ from shared.events.reports import (
     ReportKeyShared,
     ReportStatusChanged,
 )
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 

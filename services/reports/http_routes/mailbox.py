@@ -22,9 +22,9 @@ from services.reports.http_routes.conversation import (
 )
 from services.reports.storage import MESSAGES, REPORTS, VCPS
 from shared.crypto import Envelope
-from shared.runtime.openapi import errors
+from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/mailbox", tags=["mailbox (reporter)"])

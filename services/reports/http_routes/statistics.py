@@ -14,7 +14,7 @@ from services.reports.storage import STATISTICS
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import Category
-from shared.runtime.service import Runtime, runtime_of
+from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/stats", tags=["statistics"])
 

@@ -21,8 +21,8 @@ from shared.auth.dependencies import require_org_role, require_that_vcp
 from shared.auth.tokens import Principal
 from shared.crypto import PublicKey
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
-from shared.runtime.openapi import errors
-from shared.runtime.service import Runtime, runtime_of
+from shared.http.openapi import errors
+from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 

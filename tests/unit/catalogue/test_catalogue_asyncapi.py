@@ -20,7 +20,7 @@ from shared.catalogue import asyncapi_document, event_schema
 from shared.catalogue.__main__ import write_catalogue
 from shared.catalogue.http import router
 from shared.events import REGISTRY, Event
-from shared.messaging.cloudevents import encode
+from shared.events.cloudevents import encode
 
 # No PyPI package ships the official AsyncAPI 3.0 JSON Schema (checked: asyncapi-python,
 # asyncapi3, pydantic-asyncapi, asyncapi-python-parser-jonaslagoni, asyncapi-payload-validator),

@@ -32,7 +32,7 @@ from shared.crypto import (
     seal_content_key,
 )
 from shared.crypto.envelope import NONCE_LEN
-from shared.runtime.http_errors import describe_validation_error
+from shared.http.http_errors import describe_validation_error
 
 ORG = "scouting-oost"
 REPORT = "0b4c7e0e-6a4f-4f35-9f0c-2f3f8f6f9e11"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.runtime.client_address import client_address, client_identity, parse_networks
+from shared.http.client_address import client_address, client_identity, parse_networks
 from shared.runtime.rate_limit import create_rate_limit_secret, load_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 

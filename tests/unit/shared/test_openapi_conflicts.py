@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
 
-from shared.runtime.openapi import document_errors
+from shared.http.openapi import document_errors
 
 
 class Body(BaseModel):

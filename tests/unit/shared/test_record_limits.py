@@ -23,10 +23,10 @@ from shared.crypto import (
     report_context,
     seal,
 )
+from shared.events.cloudevents import encode
 from shared.events.reports import IncidentReported
+from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.messaging.broker import MAX_RECORD_BYTES
-from shared.messaging.cloudevents import encode
-from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES
 
 ORG, REPORT = "org", str(uuid.uuid4())
 

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from shared.events import REGISTRY, Event, EventRegistry
 from shared.events.admission import VolunteerApplied
-from shared.messaging.cloudevents import MalformedEvent, decode, encode
+from shared.events.cloudevents import MalformedEvent, decode, encode
 from tests.support.contract import ADDITIONS, API_MD_TYPES
 
 

@@ -24,8 +24,8 @@ from shared.auth.tokens import (
     verify_token,
 )
 from shared.auth.verifier import TokenVerifier
+from shared.http.http_errors import install_error_handlers
 from shared.logs import REDACTED, redact_confidential
-from shared.runtime.http_errors import install_error_handlers
 from shared.settings import SettingsError, load_settings
 
 

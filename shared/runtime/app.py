@@ -1,0 +1,147 @@
+"""The FastAPI app of a service process: a `ServiceDefinition` wired to settings, broker and
+database through a `Runtime`, with health, readiness, metrics, API docs and the catalogue."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any, Literal
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel
+
+from shared.auth.dependencies import refuse_former_members
+from shared.catalogue.http import router as catalogue_router
+from shared.http.api_docs import install_api_docs
+from shared.http.body_limit import BodyLimitMiddleware
+from shared.http.http_errors import install_error_handlers
+from shared.http.metrics import metrics_response
+from shared.http.openapi import document_errors
+from shared.logs import configure_logging, get_logger
+from shared.runtime.definition import PeriodicJob, ServiceDefinition
+from shared.runtime.runtime import Runtime
+from shared.runtime.scheduler import run_periodically
+from shared.settings import Settings
+from shared.storage.leases import LEASES, Lease
+
+log = get_logger(__name__)
+
+
+def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
+    return Runtime(
+        definition.name,
+        settings,
+        handlers=definition.handlers_for(settings),
+        publishes=definition.publishes,
+        indexes=definition.indexes,
+        membership_check=definition.membership_check,
+        rate_limited=definition.rate_limited,
+    )
+
+
+async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
+    """Connect, attach the service's extensions, start its jobs; then it is ready."""
+    await runtime.connect()
+    if definition.extensions:
+        runtime.extensions.update(definition.extensions(runtime))
+    for job in definition.jobs:
+        runtime.run_in_background(job.name, _run_job(job, runtime))
+    runtime.ready = True
+    log.info("service ready", instance=runtime.instance_id)
+
+
+def _run_job(job: PeriodicJob, runtime: Runtime) -> Coroutine[Any, Any, None]:
+    settings = runtime.settings
+    interval = job.interval_seconds or settings.scheduler_interval_seconds
+    lease = Lease(
+        runtime.db.platform_collection(LEASES),
+        f"job:{job.name}",
+        runtime.instance_id,
+        max(settings.lease_seconds, interval * 2),
+    )
+    return run_periodically(job.name, lambda: job.run(runtime), lease, interval)
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error(
+            "service failed to start",
+            error=f"{type(task.exception()).__name__}: {task.exception()}",
+        )
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not ready"]
+
+
+def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
+    configure_logging(definition.name, settings.log_level)
+    runtime = runtime_for(definition, settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        starting = asyncio.create_task(start(definition, runtime), name="start")
+        starting.add_done_callback(_report_crash)
+        try:
+            yield
+        finally:
+            starting.cancel()
+            with contextlib.suppress(BaseException):
+                await starting
+            await runtime.stop()
+
+    app = FastAPI(
+        title=f"SafeHands {definition.name}",
+        description=definition.description,
+        version="1",
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_former_members)] if definition.membership_check else [],
+        # Served by install_api_docs instead: FastAPI's pages load Swagger UI and ReDoc
+        # from a CDN with an inline script.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    # Added first, so innermost of the middlewares: metrics count its 413s too.
+    app.add_middleware(
+        BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes or definition.max_body_bytes
+    )
+    install_error_handlers(app)
+    install_api_docs(app)
+    document_errors(app)
+    # Added last, so outermost: it also counts the 500s the error handlers answer.
+    app.middleware("http")(runtime.http_metrics.middleware)
+
+    @app.get("/healthz", tags=["operations"], summary="The process is alive.")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Broker and database are reachable.",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "Not ready (yet)."}},
+    )
+    async def readyz() -> JSONResponse:
+        ready = await runtime.is_ready()
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready"}, status_code=200 if ready else 503
+        )
+
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics.",
+        response_class=PlainTextResponse,
+    )
+    async def metrics() -> Response:
+        return metrics_response(runtime.metrics)
+
+    app.include_router(catalogue_router)
+    for router in definition.routers:
+        app.include_router(router)
+    return app

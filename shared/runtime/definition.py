@@ -1,0 +1,59 @@
+"""What a service declares about itself in its `bootstrap.py`: name, port, routers, event
+handlers, the events it publishes, indexes, jobs. Plain data: shared/runtime/app.py turns it
+into a running process."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter
+
+from shared.auth.dependencies import MembershipCheck
+from shared.events import Event
+from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.messaging.consumer import Handlers
+from shared.runtime.runtime import Runtime
+from shared.settings import Settings
+from shared.storage.database import IndexSpec
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work that runs every `interval_seconds` on one instance at a time, whatever the number
+    of instances (see shared/runtime/scheduler.py)."""
+
+    name: str
+    run: Callable[[Runtime], Awaitable[None]]
+    # None: the service's `scheduler_interval_seconds` setting.
+    interval_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    description: str
+    default_port: int
+    routers: Sequence[APIRouter] = ()
+    handlers: Handlers = field(default_factory=dict)
+    # Instead of `handlers`, for handlers that need settings (notify's operator addresses).
+    handlers_from_settings: Callable[[Settings], Handlers] | None = None
+    # Every event type the service may put in its outbox; the outbox refuses any other.
+    publishes: Sequence[type[Event]] = ()
+    indexes: Sequence[IndexSpec] = ()
+    jobs: Sequence[PeriodicJob] = ()
+    # Services that need more than the runtime (an SMTP client, an HTTP client) attach it here.
+    extensions: Callable[[Runtime], Mapping[str, Any]] | None = None
+    # A service that owns a kind of membership refuses tokens of former members (see
+    # shared/auth/dependencies.py) with this check, on every route.
+    membership_check: MembershipCheck | None = None
+    # Anonymous routes use `rate_limited(scope)`: the runtime then keeps the shared limiter.
+    rate_limited: bool = False
+    # The largest request body, unless SAFEHANDS_HTTP_MAX_BODY_BYTES says otherwise.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    def handlers_for(self, settings: Settings) -> Handlers:
+        if self.handlers_from_settings:
+            return self.handlers_from_settings(settings)
+        return self.handlers

@@ -1,0 +1,201 @@
+"""The live parts of one service process: database, broker, consumer, outbox relay, token
+verifier, rate limiter and background tasks. It knows nothing of how a service describes
+itself (shared/runtime/definition.py) nor of FastAPI's app (shared/runtime/app.py): those
+two build on it, so imports point one way."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, TypeVar
+
+from fastapi import Request
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry
+
+from shared.auth.dependencies import MembershipCheck
+from shared.auth.tokens import load_public_key
+from shared.auth.verifier import TokenVerifier
+from shared.events import REGISTRY, Event
+from shared.http.metrics import HttpMetrics
+from shared.logs import get_logger
+from shared.messaging.broker import create_broker, subscribe
+from shared.messaging.consumer import EventConsumer, Handlers
+from shared.messaging.dead_letters import DeadLetterPublisher
+from shared.messaging.outbox_relay import OutboxRelay
+from shared.messaging.topics import dead_letter_topic, ensure_topics
+from shared.runtime.rate_limit import (
+    RATE_LIMIT_INDEXES,
+    RATE_LIMITS,
+    Limits,
+    RateLimiter,
+    load_rate_limit_secret,
+)
+from shared.settings import Settings
+from shared.storage.database import Database, IndexSpec
+from shared.storage.unit_of_work import UnitOfWork
+
+log = get_logger(__name__)
+
+T = TypeVar("T")
+
+
+class Runtime:
+    """The live parts of one service process, reachable from routes and jobs."""
+
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        *,
+        handlers: Handlers,
+        publishes: Sequence[type[Event]] = (),
+        indexes: Sequence[IndexSpec] = (),
+        membership_check: MembershipCheck | None = None,
+        rate_limited: bool = False,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.publishes = tuple(publishes)
+        self.instance_id = f"{name}-{uuid.uuid4().hex[:8]}"
+        self.source = f"/safehands/{name}"
+        self.metrics = CollectorRegistry()
+        self.http_metrics = HttpMetrics(self.metrics)
+        self.db = Database(
+            settings.mongo_uri,
+            f"{settings.mongo_database}_{name}",
+            self.source,
+            settings.mongo_timeout_ms,
+        )
+        self.broker: KafkaBroker = create_broker(
+            settings.kafka_bootstrap_servers, name, self.metrics
+        )
+        self.consumer: EventConsumer | None = None
+        if handlers:
+            self.consumer = EventConsumer(
+                name,
+                handlers,
+                self.db,
+                DeadLetterPublisher(self.broker),
+                REGISTRY,
+                max_attempts=settings.handler_max_attempts,
+                retry_base_seconds=settings.handler_retry_base_seconds,
+            )
+            subscribe(
+                self.broker,
+                self.consumer,
+                settings.consumer_group_prefix,
+                settings.kafka_batch_max_records,
+                settings.kafka_fetch_max_wait_ms,
+            )
+        self.relay = OutboxRelay(
+            self.db,
+            self.broker,
+            self.instance_id,
+            poll_seconds=settings.outbox_poll_seconds,
+            lease_seconds=settings.lease_seconds,
+        )
+        # Loaded now, not in start(): a missing key is a configuration error to report at once.
+        self.token_verifier = token_verifier_for(settings)
+        self.membership_check = membership_check
+        # Also now: a missing rate-limit secret is a configuration error, not a 500 later.
+        self.rate_limiter: RateLimiter | None = None
+        if rate_limited:
+            self.rate_limiter = RateLimiter(
+                self.db.platform_collection(RATE_LIMITS),
+                Limits.from_settings(settings),
+                load_rate_limit_secret(settings),
+            )
+        self._indexes = (*indexes, *(RATE_LIMIT_INDEXES if rate_limited else ()))
+        self.extensions: dict[str, Any] = {}
+        self.ready = False
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def unit_of_work(self, org_id: str) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
+        return self.db.unit_of_work(org_id)
+
+    async def transact(self, org_id: str, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """A unit of work that is retried on write conflicts (see `Database.transact`)."""
+        return await self.db.transact(org_id, work)
+
+    def topics(self) -> set[str]:
+        published = {event.topic() for event in self.publishes}
+        consumed = set(self.consumer.topics) if self.consumer else set()
+        # Dead letters of consumed topics, and of published ones (records the relay sets aside).
+        return published | consumed | {dead_letter_topic(topic) for topic in published | consumed}
+
+    async def connect(self) -> None:
+        """Connect to the database and the broker, retrying with backoff: no crash loop
+        while they come up; `/readyz` says not ready until everything runs. Then the
+        outbox relay starts."""
+        delay = 0.25
+        while True:
+            try:
+                await self.db.ping()
+                await self.db.ensure_indexes(self._indexes)
+                await ensure_topics(
+                    self.settings.kafka_bootstrap_servers,
+                    self.topics(),
+                    self.settings.kafka_topic_partitions,
+                )
+                await self.broker.start()
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "broker or database not reachable yet, retrying",
+                    error=f"{type(exc).__name__}: {exc}",
+                    retry_in_seconds=delay,
+                )
+                with contextlib.suppress(Exception):
+                    await self.broker.stop()
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.settings.startup_retry_max_seconds)
+        self.run_in_background("outbox-relay", self.relay.run())
+
+    def run_in_background(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        """A task that runs until the service stops."""
+        self._tasks.append(asyncio.create_task(work, name=name))
+
+    async def is_ready(self) -> bool:
+        if not self.ready:
+            return False
+        try:
+            await asyncio.wait_for(self.db.ping(), 2)
+            return bool(await self.broker.ping(timeout=2))
+        except Exception:
+            return False
+
+    async def stop(self) -> None:
+        self.ready = False
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        await self.relay.release()
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        for extension in self.extensions.values():
+            close = getattr(extension, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
+        await self.db.close()
+
+
+def token_verifier_for(settings: Settings) -> TokenVerifier:
+    """identity's JWKS when its URL is set; the key file when it is set explicitly, or as the
+    only source when there is no JWKS URL (the local key pair by default)."""
+    static = []
+    if settings.jwt_public_key_file is not None or settings.jwks_url is None:
+        static.append(load_public_key(settings.jwt_public_key_path))
+    return TokenVerifier(static, jwks_url=settings.jwks_url, issuer=settings.token_issuer)
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
