@@ -68,6 +68,7 @@ class Runtime:
             f"{settings.mongo_database}_{name}",
             self.source,
             settings.mongo_timeout_ms,
+            publishes=self.publishes,
         )
         self.broker: KafkaBroker = create_broker(
             settings.kafka_bootstrap_servers, name, self.metrics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -14,6 +14,7 @@ from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
+from shared.events import Event
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import INBOX, OUTBOX_DEAD_LETTERS, Transaction, UnitOfWork
 
@@ -76,6 +77,7 @@ class Database:
         name: str,
         source: str,
         operation_timeout_ms: int = DEFAULT_OPERATION_TIMEOUT_MS,
+        publishes: Collection[type[Event]] | None = None,
     ) -> None:
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
             uri,
@@ -86,6 +88,8 @@ class Database:
         )
         self.db = self.client[name]
         self.source = source
+        # The outbox refuses any other event type (see `Transaction.add_to_outbox`).
+        self.publishes = frozenset(publishes) if publishes is not None else None
         # Set after each commit that wrote to the outbox, so the relay publishes at once.
         self.outbox_written = asyncio.Event()
 
@@ -116,7 +120,7 @@ class Database:
             self.client.start_session() as session,
             await session.start_transaction(),
         ):
-            tx = Transaction(self.db, session, self.source)
+            tx = Transaction(self.db, session, self.source, self.publishes)
             yield tx
             await tx.flush()
         if tx.wrote_outbox:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,16 +20,27 @@ INBOX = "inbox"
 OUTBOX_DEAD_LETTERS = "outbox_dead_letters"
 
 
+class UndeclaredEvent(TypeError):
+    """A service published an event type its ServiceDefinition does not list in `publishes=`:
+    a mistake in the code, caught before the event reaches a topic nobody created."""
+
+
 class Transaction:
     """One MongoDB transaction. Outbox and inbox rows are gathered and written in bulk
     just before commit, so a batch of events costs one round trip for each."""
 
     def __init__(
-        self, db: AsyncDatabase[Document], session: AsyncClientSession, source: str
+        self,
+        db: AsyncDatabase[Document],
+        session: AsyncClientSession,
+        source: str,
+        publishes: Collection[type[Event]] | None = None,
     ) -> None:
         self.db = db
         self.session = session
         self.source = source
+        # The event types this service declares; None (a tool, not a service): any.
+        self.publishes = publishes
         self._outbox: list[Document] = []
         self._inbox: list[Document] = []
         self.wrote_outbox = False
@@ -39,6 +51,11 @@ class Transaction:
         return UnitOfWork(self, org_id, causation)
 
     def add_to_outbox(self, event: Event) -> str:
+        if self.publishes is not None and type(event) not in self.publishes:
+            raise UndeclaredEvent(
+                f"{self.source} publishes {type(event).__name__}, which is not among the "
+                f"events its ServiceDefinition declares (publishes=): add it there."
+            )
         record = encode(event, self.source)
         self._outbox.append(
             {
