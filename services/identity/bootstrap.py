@@ -2,7 +2,7 @@
 
 from services.identity.event_handlers import HANDLERS
 from services.identity.extensions import identity_extensions
-from services.identity.http_routes import router
+from services.identity.http_routes import ROUTERS
 from services.identity.jobs import JOBS
 from services.identity.storage import INDEXES
 from shared.events.identity import MemberAdded, MemberRemoved
@@ -15,7 +15,7 @@ DEFINITION = ServiceDefinition(
         "(EdDSA JWTs, JWKS at /.well-known/jwks.json) every service verifies."
     ),
     default_port=8085,
-    routers=[router],
+    routers=ROUTERS,
     handlers=HANDLERS,
     publishes=[MemberAdded, MemberRemoved],
     indexes=INDEXES,

@@ -1,20 +1,14 @@
 """Composition root of intake: the public edge for applications, signatures, VOGs and reports."""
 
-from fastapi import APIRouter
-
-from services.intake.application_routes import router as application_router
 from services.intake.event_handlers import HANDLERS
-from services.intake.report_routes import router as report_router
+from services.intake.http_routes import ROUTERS
 from services.intake.storage import INDEXES
-from services.intake.volunteer_routes import router as volunteer_router
 from shared.crypto import MAX_SEALED_REQUEST_BYTES
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
 from shared.events.base import Event
 from shared.events.reports import IncidentReported
 from shared.runtime.definition import ServiceDefinition
 
-# One line per area of the edge; each area brings its router and the events it publishes.
-ROUTERS: list[APIRouter] = [application_router, volunteer_router, report_router]
 PUBLISHES: list[type[Event]] = [
     VolunteerApplied,
     InterviewRecorded,

@@ -1,4 +1,5 @@
-"""intake's event handlers: its read model of policy's facts, and erasure on policy's word."""
+"""intake's event handlers: its read model of policy's facts and of reports' VCP keys, and
+erasure on policy's word."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from services.intake.storage import (
     KNOWN_CODES,
     KNOWN_ORGANISATIONS,
     KNOWN_ROLES,
+    KNOWN_VCP_KEYS,
     VOLUNTEER_COLLECTIONS,
 )
-from services.intake.vcp_keys import on_vcp_appointed, on_vcp_dismissed, on_vcp_key_set
 from shared.events.admission import (
     CodeOfConductPublished,
     OrganisationRegistered,
@@ -43,6 +44,31 @@ async def on_volunteer_data_erased(event: VolunteerDataErased, uow: UnitOfWork) 
     """policy's retention period is over: the profile, interview, signatures and VOG facts go."""
     for name in VOLUNTEER_COLLECTIONS:
         await uow.collection(name).delete_many({"volunteer_id": event.volunteer_id})
+
+
+async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
+    if event.has_key:
+        await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
+
+
+async def on_vcp_key_set(event: VCPKeySet, uow: UnitOfWork) -> None:
+    # Replaces a previous key: reports are sealed to the new one only from now on.
+    await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
+
+
+async def _remember_key(
+    uow: UnitOfWork, vcp_id: str, fingerprint: str, public_key: dict[str, str]
+) -> None:
+    await uow.collection(KNOWN_VCP_KEYS).replace_one(
+        {"vcp_id": vcp_id},
+        {"vcp_id": vcp_id, "fingerprint": fingerprint, "suite": public_key.get("suite")},
+        upsert=True,
+    )
+
+
+async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:
+    # From now on a report must no longer be sealed to the key of someone who left.
+    await uow.collection(KNOWN_VCP_KEYS).delete_one({"vcp_id": event.vcp_id})
 
 
 HANDLERS: Handlers = {

@@ -1,4 +1,5 @@
-"""Reading intake's view of an organisation: its roles, its current code, its volunteers."""
+"""Reading intake's view of an organisation: its roles, its current code, its VCP keys, its
+volunteers."""
 
 from __future__ import annotations
 
@@ -39,3 +40,8 @@ async def current_code(uow: UnitOfWork) -> Document | None:
     # Versions may arrive out of order (one key per version): the highest is current.
     latest = await uow.collection(KNOWN_CODES).find(sort=[("version", -1)], limit=1)
     return latest[0] if latest else None
+
+
+async def current_vcp_keys(keys: TenantCollection) -> dict[str, str]:
+    """fingerprint → suite of every VCP key of the organisation."""
+    return {k["fingerprint"]: k["suite"] for k in await keys.find({})}

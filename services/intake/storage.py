@@ -1,10 +1,12 @@
-"""intake's collections: its read model of policy's facts, and what volunteers hand in.
+"""intake's collections: its read model of policy's and reports' facts, and what volunteers
+and reporters hand in.
 
 The read model (organisations, roles, code versions) is built from policy's events, so intake
-checks applications, signatures and VOGs without calling policy.
+checks applications, signatures and VOGs without calling policy. Likewise the VCP keys, from
+reports' events: a report must be sealed to exactly these keys, and intake checks that
+without calling reports.
 """
 
-from services.intake.vcp_keys import REPORT_INDEXES
 from shared.storage.database import IndexSpec
 
 KNOWN_ORGANISATIONS = "known_organisations"
@@ -15,6 +17,11 @@ APPLICATIONS = "applications"
 INTERVIEWS = "interviews"
 SIGNATURES = "signatures"
 VOG_RECORDS = "vog_records"
+# Each VCP's key: only fingerprint and suite, as intake never seals anything itself. A VCP
+# appointed without a key is no recipient until they set it.
+KNOWN_VCP_KEYS = "known_vcp_keys"
+# What intake has accepted: report ids and mailbox lookups are never reused.
+RECEIVED_REPORTS = "received_reports"
 
 # Everything intake keeps about one volunteer, erased together when policy says so.
 VOLUNTEER_COLLECTIONS = (APPLICATIONS, INTERVIEWS, SIGNATURES, VOG_RECORDS)
@@ -28,5 +35,7 @@ INDEXES = (
     IndexSpec(INTERVIEWS, (("volunteer_id", 1),), unique=True),
     IndexSpec(SIGNATURES, (("volunteer_id", 1), ("version", 1)), unique=True),
     IndexSpec(VOG_RECORDS, (("volunteer_id", 1),)),
-    *REPORT_INDEXES,
+    IndexSpec(KNOWN_VCP_KEYS, (("vcp_id", 1),), unique=True),
+    IndexSpec(RECEIVED_REPORTS, (("report_id", 1),), unique=True),
+    IndexSpec(RECEIVED_REPORTS, (("mailbox_lookup", 1),), unique=True),
 )

@@ -1,9 +1,8 @@
 """Composition root of notify: mail, webhooks and reminders."""
 
-from services.notify.contacts_routes import router as contacts_router
 from services.notify.event_handlers import handlers
+from services.notify.http_routes import ROUTERS
 from services.notify.storage import INDEXES
-from services.notify.webhook_routes import router as webhook_router
 from services.notify.workers import start_workers
 from shared.events.notifications import DeliveryFailed, NotificationSent, WebhookDelivered
 from shared.runtime.definition import ServiceDefinition
@@ -15,7 +14,7 @@ DEFINITION = ServiceDefinition(
         " reminders that other services schedule."
     ),
     default_port=8084,
-    routers=[webhook_router, contacts_router],
+    routers=ROUTERS,
     handlers_from_settings=handlers,
     publishes=[NotificationSent, WebhookDelivered, DeliveryFailed],
     indexes=INDEXES,

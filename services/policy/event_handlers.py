@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.policy.admission_files import (
+from services.policy.domain.admission import AdmissionStatus, InterviewOutcome
+from services.policy.domain.admission_file import AdmissionFile
+from services.policy.storage import POLICY_USAGE, VCPS, VOLUNTEER_NAMES
+from services.policy.use_cases.admission import (
     PolicyFacts,
     decide_and_store,
     load_file,
     reevaluate_matching,
 )
-from services.policy.domain.admission import AdmissionStatus, InterviewOutcome
-from services.policy.domain.admission_file import AdmissionFile
-from services.policy.storage import POLICY_USAGE, VCPS, VOLUNTEER_NAMES
 from shared.domain.calendar import today
 from shared.domain.vog import VOGFacts
 from shared.events.admission import (

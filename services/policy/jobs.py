@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services.policy.admission_files import PolicyFacts, decide_and_store, file_from
 from services.policy.domain.admission import AdmissionStatus
 from services.policy.domain.admission_file import take_vog_notice
 from services.policy.domain.retention import volunteer_data_expired
 from services.policy.organisation_settings import settings_of
 from services.policy.storage import ADMISSIONS, ORGANISATIONS, VOLUNTEER_NAMES
+from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
 from shared.domain.calendar import today
 from shared.events.admission import VOGExpiring, VolunteerDataErased
 from shared.logs import get_logger

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.policy.admission_files import role_requirements
 from services.policy.domain.pillars import PillarFacts
 from services.policy.storage import ADMISSIONS, CODE_DRAFTS, CODES, POLICY_USAGE, ROLES, VCPS
+from services.policy.use_cases.admission import role_requirements
 from shared.storage.database import Database
 
 

@@ -2,7 +2,7 @@
 
 from services.reports.appointments import is_appointed_vcp_if_vcp
 from services.reports.event_handlers import HANDLERS
-from services.reports.http_routes import router
+from services.reports.http_routes import ROUTERS
 from services.reports.jobs import JOBS
 from services.reports.storage import INDEXES
 from shared.crypto import MAX_SEALED_REQUEST_BYTES
@@ -23,7 +23,7 @@ DEFINITION = ServiceDefinition(
     name="reports",
     description="VCPs and their keys, end-to-end encrypted reports, case workflow, reporter mailboxes.",
     default_port=8083,
-    routers=[router],
+    routers=ROUTERS,
     handlers=HANDLERS,
     publishes=[
         VCPAppointed,

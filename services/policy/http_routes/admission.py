@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel
 
-from services.policy.admission_files import file_from
 from services.policy.domain.admission import AdmissionStatus, AdmissionStep
 from services.policy.storage import ADMISSIONS
+from services.policy.use_cases.admission import file_from
 from shared.auth.dependencies import require_self_or_org_role
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of

@@ -10,12 +10,12 @@ from pydantic import BaseModel, Field
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.policy.admission_files import current_code_version
 from services.policy.domain.starter_documents import DocumentKind
 from services.policy.http_routes.codes import MAX_CODE_LENGTH
 from services.policy.http_routes.organisations import registered_organisation
 from services.policy.http_routes.templates import known_document
 from services.policy.storage import ADMISSIONS, CODE_DRAFTS, ORGANISATIONS
+from services.policy.use_cases.admission import current_code_version
 from shared.auth.dependencies import require_org_role
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of

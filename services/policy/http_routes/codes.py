@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
-from services.policy.admission_files import current_code_version
 from services.policy.http_routes.organisations import registered_organisation
 from services.policy.storage import CODE_DRAFTS, CODES, ORGANISATIONS
+from services.policy.use_cases.admission import current_code_version
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.domain.code_of_conduct import code_sha256, next_version

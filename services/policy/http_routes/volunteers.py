@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel
 
-from services.policy.admission_files import current_code_version, file_from
 from services.policy.domain.admission import AdmissionStatus, AdmissionStep
 from services.policy.domain.admission_file import AdmissionFile
 from services.policy.domain.pipeline import (
@@ -23,6 +22,7 @@ from services.policy.domain.pipeline import (
     vog_due_within,
 )
 from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES
+from services.policy.use_cases.admission import current_code_version, file_from
 from shared.auth.dependencies import require_org_role, require_self_or_org_role
 from shared.auth.tokens import Principal
 from shared.domain.calendar import today

@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 from pymongo.errors import DuplicateKeyError
 
-from services.intake.vcp_keys import KNOWN_VCP_KEYS, RECEIVED_REPORTS, current_vcp_keys
+from services.intake.read_model import current_vcp_keys
+from services.intake.storage import KNOWN_VCP_KEYS, RECEIVED_REPORTS
 from shared.crypto import Envelope, PublicKey
 from shared.events.reports import IncidentReported
 from shared.http.openapi import errors

@@ -1,0 +1,35 @@
+"""Every service has the same shape, so that a newcomer finds the same things under the same
+names in each (README.md, "How the code is laid out")."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from cli.services import SERVICE_NAMES, definition_of
+
+SERVICES = Path(__file__).resolve().parents[2] / "services"
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_each_service_has_the_common_files(name: str) -> None:
+    folder = SERVICES / name
+    for part in ("bootstrap.py", "storage.py", "event_handlers.py", "http_routes/__init__.py"):
+        assert (folder / part).is_file(), f"services/{name}/{part} is missing"
+    # Routes live in http_routes/, nowhere else.
+    stray = sorted(path.name for path in folder.glob("*_routes.py"))
+    assert stray == [], f"services/{name} has routes outside http_routes/: {stray}"
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_each_service_serves_the_routers_its_http_routes_gather(name: str) -> None:
+    routes = importlib.import_module(f"services.{name}.http_routes")
+    assert list(definition_of(name).routers) == list(routes.ROUTERS)
+    assert routes.ROUTERS, f"services/{name}/http_routes gathers no router"
+
+
+def test_there_are_no_other_service_folders() -> None:
+    folders = {path.name for path in SERVICES.iterdir() if (path / "__init__.py").is_file()}
+    assert folders == set(SERVICE_NAMES)
