@@ -1,7 +1,7 @@
 """Composition root of intake: the public edge for applications, signatures, VOGs and reports."""
 
 from services.intake.event_handlers import HANDLERS
-from services.intake.http_routes import ROUTERS
+from services.intake.http_routes import ERROR_STATUSES, ROUTERS
 from services.intake.storage import INDEXES
 from shared.crypto import MAX_SEALED_REQUEST_BYTES
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
@@ -26,6 +26,7 @@ DEFINITION = ServiceDefinition(
     publishes=PUBLISHES,
     indexes=INDEXES,
     rate_limited=True,
+    error_statuses=ERROR_STATUSES,
     # Reports and messages are sealed envelopes: the largest one, and no more.
     max_body_bytes=MAX_SEALED_REQUEST_BYTES,
 )

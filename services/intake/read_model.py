@@ -3,8 +3,7 @@ volunteers."""
 
 from __future__ import annotations
 
-from fastapi import HTTPException, status
-
+from services.intake.domain.errors import NoSuchVolunteer
 from services.intake.storage import APPLICATIONS, KNOWN_CODES, KNOWN_ROLES
 from shared.domain.vog import RoleRequirements
 from shared.storage.tenancy import Document, TenantCollection
@@ -13,11 +12,11 @@ from shared.storage.unit_of_work import UnitOfWork
 ROLE_FIELDS = tuple(RoleRequirements.model_fields)
 
 
-async def volunteer_or_404(uow: UnitOfWork, volunteer_id: str) -> Document:
-    """The volunteer's application; 404 when the organisation has no such volunteer."""
+async def load_volunteer(uow: UnitOfWork, volunteer_id: str) -> Document:
+    """The volunteer's application; NoSuchVolunteer when the organisation has none."""
     found = await uow.collection(APPLICATIONS).find_one({"volunteer_id": volunteer_id})
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "There is no such volunteer.")
+        raise NoSuchVolunteer("There is no such volunteer.")
     return found
 
 

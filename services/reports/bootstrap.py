@@ -2,7 +2,7 @@
 
 from services.reports.appointments import is_appointed_vcp_if_vcp
 from services.reports.event_handlers import HANDLERS
-from services.reports.http_routes import ROUTERS
+from services.reports.http_routes import ERROR_STATUSES, ROUTERS
 from services.reports.jobs import JOBS
 from services.reports.storage import INDEXES
 from shared.crypto import MAX_SEALED_REQUEST_BYTES
@@ -38,6 +38,7 @@ DEFINITION = ServiceDefinition(
     ],
     indexes=INDEXES,
     rate_limited=True,
+    error_statuses=ERROR_STATUSES,
     # Reports and messages are sealed envelopes: the largest one, and no more.
     max_body_bytes=MAX_SEALED_REQUEST_BYTES,
     jobs=JOBS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pymongo.errors import PyMongoError
 
+from shared.domain.errors import DomainError
 from shared.logs import get_logger
 from shared.storage.database import is_transient
 
@@ -44,7 +45,28 @@ WRITE_CONFLICT = (
 )
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def status_of(error: DomainError, statuses: Mapping[type[DomainError], int]) -> int | None:
+    """The status of the most specific class of `error` that `statuses` names."""
+    for cls in type(error).__mro__:
+        if cls in statuses:
+            return statuses[cls]
+    return None
+
+
+def install_error_handlers(
+    app: FastAPI, domain_error_statuses: Mapping[type[DomainError], int] | None = None
+) -> None:
+    statuses = dict(domain_error_statuses or {})
+
+    @app.exception_handler(DomainError)
+    async def refused(_request: Request, exc: DomainError) -> JSONResponse:
+        status = status_of(exc, statuses)
+        if status is None:
+            # A domain error the service did not map is a bug: the middleware below answers
+            # it as any unexpected error.
+            raise exc
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse(

@@ -109,7 +109,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes or definition.max_body_bytes
     )
-    install_error_handlers(app)
+    install_error_handlers(app, definition.error_statuses)
     install_api_docs(app)
     document_errors(app)
     # Added last, so outermost: it also counts the 500s the error handlers answer.

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from shared.auth.dependencies import MembershipCheck
+from shared.domain.errors import DomainError
 from shared.events import Event
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.messaging.consumer import Handlers
@@ -52,6 +53,8 @@ class ServiceDefinition:
     rate_limited: bool = False
     # The largest request body, unless SAFEHANDS_HTTP_MAX_BODY_BYTES says otherwise.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # The HTTP status of each of the service's domain errors (see shared/domain/errors.py).
+    error_statuses: Mapping[type[DomainError], int] = field(default_factory=dict)
 
     def handlers_for(self, settings: Settings) -> Handlers:
         if self.handlers_from_settings:

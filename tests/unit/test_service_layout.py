@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli.services import SERVICE_NAMES, definition_of
+from shared.domain.errors import DomainError
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
 
@@ -33,3 +34,20 @@ def test_each_service_serves_the_routers_its_http_routes_gather(name: str) -> No
 def test_there_are_no_other_service_folders() -> None:
     folders = {path.name for path in SERVICES.iterdir() if (path / "__init__.py").is_file()}
     assert folders == set(SERVICE_NAMES)
+
+
+def domain_errors(base: type[DomainError] = DomainError) -> set[type[DomainError]]:
+    found = set()
+    for subclass in base.__subclasses__():
+        found |= {subclass, *domain_errors(subclass)}
+    return found
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_each_domain_error_of_a_service_has_its_http_status(name: str) -> None:
+    definition = definition_of(name)
+    own = {cls for cls in domain_errors() if cls.__module__.startswith(f"services.{name}.")}
+    assert own == set(definition.error_statuses), (
+        f"services/{name}/http_routes/__init__.py's ERROR_STATUSES must map exactly the "
+        f"service's domain errors"
+    )

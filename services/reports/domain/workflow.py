@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final
 
+from shared.domain.errors import DomainError
+
 
 class CaseStatus(StrEnum):
     RECEIVED = "received"
@@ -27,7 +29,7 @@ ALLOWED_TRANSITIONS: Final[Mapping[CaseStatus, frozenset[CaseStatus]]] = {
 }
 
 
-class InvalidTransition(ValueError):
+class InvalidTransition(DomainError, ValueError):
     """The case cannot move to the asked status from where it is; the message says why."""
 
 

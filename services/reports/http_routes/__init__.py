@@ -1,5 +1,27 @@
-"""reports' HTTP API (docs/api.md, "reports"), one module per resource."""
+"""reports' HTTP API (docs/api.md, "reports"), one module per resource, and the one place
+where reports' domain errors become HTTP statuses."""
 
+from services.reports.domain.errors import (
+    AlreadyExists,
+    CaseClosed,
+    ChangedMeanwhile,
+    HandOverNotPossible,
+    InvalidSealing,
+    NoSuchReport,
+    NotInThisCase,
+)
+from services.reports.domain.workflow import InvalidTransition
 from services.reports.http_routes import case_settings, cases, mailbox, statistics, vcps
 
 ROUTERS = [part.router for part in (vcps, cases, mailbox, case_settings, statistics)]
+
+ERROR_STATUSES = {
+    NoSuchReport: 404,
+    CaseClosed: 409,
+    InvalidTransition: 409,
+    ChangedMeanwhile: 409,
+    AlreadyExists: 409,
+    HandOverNotPossible: 409,
+    InvalidSealing: 422,
+    NotInThisCase: 422,
+}

@@ -10,11 +10,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import HTTPException, status
 from pymongo.errors import DuplicateKeyError
 
 from services.reports.case_documents import with_next_check
 from services.reports.domain.deadlines import gives_feedback
+from services.reports.domain.errors import (
+    AlreadyExists,
+    CaseClosed,
+    ChangedMeanwhile,
+    InvalidSealing,
+)
 from services.reports.domain.workflow import CaseStatus, accepts_messages
 from services.reports.storage import MESSAGES, REPORTS
 from shared.crypto import Envelope
@@ -22,34 +27,26 @@ from shared.events.reports import ReportMessagePosted
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
-CHANGED_MEANWHILE = "The report changed while this request ran; fetch it again and retry."
-
 
 def check_open(report: Document) -> CaseStatus:
-    """The case's status; 409 once it is closed, when nobody adds to the conversation."""
+    """The case's status; CaseClosed once it is closed, when nobody adds to the conversation."""
     case_status = CaseStatus(report["status"])
     if not accepts_messages(case_status):
-        raise HTTPException(status.HTTP_409_CONFLICT, "The report is closed.")
+        raise CaseClosed("The report is closed.")
     return case_status
 
 
 def check_message_envelope(
     envelope: Envelope, report: Mapping[str, Any], expected: set[str], who: str
 ) -> None:
-    """422 unless `envelope` uses the report's suite and is sealed to exactly `expected`.
-
-    `who` names the recipients in the message, e.g. "every VCP key of the organisation".
-    """
+    """InvalidSealing unless `envelope` uses the report's suite and is sealed to exactly
+    `expected`. `who` names the recipients in the message, e.g. "every VCP key"."""
     suite = report["envelope"]["suite"]
     if envelope.suite != suite:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"The envelope must use the report's suite {suite}.",
-        )
+        raise InvalidSealing(f"The envelope must use the report's suite {suite}.")
     if {r.key_id for r in envelope.recipients} != expected:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"The message must be sealed to exactly {who} (see GET /v1/orgs/{{org}}/vcp-keys).",
+        raise InvalidSealing(
+            f"The message must be sealed to exactly {who} (see GET /v1/orgs/{{org}}/vcp-keys)."
         )
 
 
@@ -82,9 +79,7 @@ async def add_message(
     try:
         await uow.collection(MESSAGES).insert_one(message)
     except DuplicateKeyError:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, f"A message {message_id} already exists."
-        ) from None
+        raise AlreadyExists(f"A message {message_id} already exists.") from None
     fields: Document = {"last_message_at": at}
     if sender == "vcp" and gives_feedback(case_status):
         fields["feedback_given"] = True
@@ -93,7 +88,7 @@ async def add_message(
         {"$set": with_next_check(fields, report)},
     )
     if updated.matched_count != 1:
-        raise HTTPException(status.HTTP_409_CONFLICT, CHANGED_MEANWHILE)
+        raise ChangedMeanwhile()
     uow.publish(
         ReportMessagePosted(
             org_id=uow.org_id,

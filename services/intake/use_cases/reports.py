@@ -1,0 +1,88 @@
+"""Accepting an anonymous, encrypted report.
+
+intake checks what it can without a key — the envelope's shape, its suite, that it is sealed
+to exactly the organisation's current VCP keys, that the report id and mailbox are new — and
+passes the ciphertext on in IncidentReported.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+from pymongo.errors import DuplicateKeyError
+
+from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NoReportRecipient
+from services.intake.read_model import current_vcp_keys
+from services.intake.storage import KNOWN_VCP_KEYS, RECEIVED_REPORTS
+from shared.crypto import Envelope, PublicKey
+from shared.events.reports import IncidentReported
+from shared.storage.unit_of_work import UnitOfWork
+
+
+class Mailbox(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lookup: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the mailbox secret.")
+    reply_key: PublicKey
+
+
+class ReportSubmission(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_id: UUID
+    envelope: Envelope
+    mailbox: Mailbox
+
+
+SUBMITTED_BEFORE = (
+    "This report or its mailbox was already submitted; start over with a new receipt."
+)
+
+
+async def submit_report(
+    uow: UnitOfWork, submission: ReportSubmission, *, received_at: datetime
+) -> str:
+    """Check the sealed report, remember its id and mailbox, announce it; returns its id."""
+    org = uow.org_id
+    report_id = str(submission.report_id)
+    envelope = submission.envelope
+    keys = await current_vcp_keys(uow.collection(KNOWN_VCP_KEYS))
+    if not keys:
+        raise NoReportRecipient(
+            f"Organisation {org} has no confidential contact person to receive reports."
+        )
+    suites = set(keys.values())
+    if envelope.suite not in suites:
+        raise InvalidSubmission(
+            f"The envelope must use the suite of the organisation's VCP keys "
+            f"({', '.join(sorted(suites))})."
+        )
+    if {r.key_id for r in envelope.recipients} != set(keys):
+        raise InvalidSubmission(
+            "The report must be sealed to exactly the organisation's current VCP keys "
+            f"(GET /v1/orgs/{org}/vcp-keys on reports); fetch them again and re-seal."
+        )
+    if submission.mailbox.reply_key.suite != envelope.suite:
+        raise InvalidSubmission("The reply key must use the same suite as the envelope.")
+    received = uow.collection(RECEIVED_REPORTS)
+    if await received.find_one({"report_id": report_id}) is not None:
+        raise AlreadyRecorded(f"A report {report_id} was already submitted.")
+    try:
+        await received.insert_one(
+            {"report_id": report_id, "mailbox_lookup": submission.mailbox.lookup}
+        )
+    except DuplicateKeyError:
+        raise AlreadyRecorded(SUBMITTED_BEFORE) from None
+    uow.publish(
+        IncidentReported(
+            org_id=org,
+            report_id=report_id,
+            envelope=envelope.model_dump(),
+            mailbox_lookup=submission.mailbox.lookup,
+            reply_key=submission.mailbox.reply_key.model_dump(),
+            received_at=received_at,
+        )
+    )
+    return report_id

@@ -1,0 +1,39 @@
+"""What reports refuses, by kind; http_routes/__init__.py gives each its HTTP status. The
+workflow's own refusal, InvalidTransition, is in domain/workflow.py."""
+
+from __future__ import annotations
+
+from shared.domain.errors import DomainError
+
+CHANGED_MEANWHILE = "The report changed while this request ran; fetch it again and retry."
+
+
+class NoSuchReport(DomainError):
+    """The organisation has no report of that id, or no report behind a mailbox secret."""
+
+
+class CaseClosed(DomainError):
+    """Nobody adds to the conversation of a closed case."""
+
+
+class ChangedMeanwhile(DomainError):
+    """A concurrent request changed the report first; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(CHANGED_MEANWHILE)
+
+
+class AlreadyExists(DomainError):
+    """A message of that id was stored before."""
+
+
+class HandOverNotPossible(DomainError):
+    """The case cannot go to that VCP now: they have no key yet, or the hand-over is stale."""
+
+
+class InvalidSealing(DomainError):
+    """An envelope or a sealed key that does not fit the case: suite, recipients, key ids."""
+
+
+class NotInThisCase(DomainError):
+    """A VCP or a message the request names is not part of the organisation or the case."""

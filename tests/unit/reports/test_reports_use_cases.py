@@ -1,0 +1,171 @@
+"""reports' use cases on a fake unit of work: a case moves along its workflow, the
+conversation takes well-sealed messages until the case is closed, and each refusal is the
+domain error that http_routes/ turns into its status (tests/support/fake_unit_of_work.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.reports.bootstrap import DEFINITION
+from services.reports.domain.errors import AlreadyExists, CaseClosed, InvalidSealing, NoSuchReport
+from services.reports.domain.workflow import InvalidTransition
+from services.reports.event_handlers import on_incident_reported
+from services.reports.storage import INDEXES, MESSAGES, REPORTS, VCPS
+from services.reports.use_cases.cases import NewMessage, StatusChange, change_status, post_message
+from services.reports.use_cases.mailbox import ReporterMessage, post_reporter_message
+from shared.crypto import SUITE_HYBRID, PrivateKey, message_context, report_context, seal
+from shared.events.reports import (
+    IncidentReported,
+    ReportAcknowledged,
+    ReportClosed,
+    ReportMessagePosted,
+    ReportStatusChanged,
+)
+from tests.support.fake_unit_of_work import FakeUnitOfWork
+
+ORG = "club"
+RECEIVED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+SECRET = "5e" * 32
+
+
+class Case:
+    """One report as intake announced it, with one VCP and the reporter's reply key."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.report_id = str(uuid.uuid4())
+        self.vcp = PrivateKey.generate(SUITE_HYBRID)
+        self.reporter = PrivateKey.generate(SUITE_HYBRID)
+
+    async def arrive(self) -> None:
+        await self.uow.collection(VCPS).insert_one(
+            {"vcp_id": "anna", "fingerprint": self.vcp.fingerprint}
+        )
+        envelope = seal(
+            {"text": "it happened"},
+            [self.vcp.public_key],
+            report_context(ORG, self.report_id),
+        )
+        await on_incident_reported(
+            IncidentReported(
+                org_id=ORG,
+                report_id=self.report_id,
+                envelope=envelope.model_dump(),
+                mailbox_lookup=hashlib.sha256(bytes.fromhex(SECRET)).hexdigest(),
+                reply_key=self.reporter.public_key.model_dump(),
+                received_at=RECEIVED,
+            ),
+            self.uow,
+        )
+
+    def message(self, *keys: PrivateKey) -> tuple[uuid.UUID, object]:
+        message_id = uuid.uuid4()
+        envelope = seal(
+            {"text": "thank you"},
+            [key.public_key for key in keys],
+            message_context(ORG, self.report_id, str(message_id)),
+        )
+        return message_id, envelope
+
+    async def move_to(self, status: str, at: datetime) -> dict[str, object]:
+        return await change_status(
+            self.uow, self.report_id, StatusChange(status=status), vcp_id="anna", now=at
+        )
+
+
+@pytest.fixture
+async def case() -> Case:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    case = Case(uow)
+    await case.arrive()
+    return case
+
+
+async def test_acknowledging_a_case_announces_the_step_and_who_took_it(case: Case) -> None:
+    at = RECEIVED + timedelta(days=1)
+    summary = await case.move_to("acknowledged", at)
+    assert summary["status"] == "acknowledged"
+    [report] = await case.uow.collection(REPORTS).find({})
+    assert (report["status"], report["acknowledged_at"]) == ("acknowledged", at)
+    assert case.uow.published == [
+        ReportStatusChanged(
+            org_id=ORG,
+            report_id=case.report_id,
+            status="acknowledged",
+            previous_status="received",
+            changed_at=at,
+        ),
+        ReportAcknowledged(org_id=ORG, report_id=case.report_id, vcp_id="anna", acknowledged_at=at),
+    ]
+
+
+async def test_a_case_is_not_closed_before_it_was_acknowledged(case: Case) -> None:
+    with pytest.raises(
+        InvalidTransition, match=r"^The report must be acknowledged before it can be closed\.$"
+    ):
+        await case.move_to("closed", RECEIVED)
+    [report] = await case.uow.collection(REPORTS).find({})
+    assert report["status"] == "received"
+    assert case.uow.published == []
+
+
+async def test_an_unknown_report_is_not_found(case: Case) -> None:
+    with pytest.raises(NoSuchReport, match=r"^There is no report nope\.$"):
+        await change_status(
+            case.uow, "nope", StatusChange(status="acknowledged"), vcp_id="anna", now=RECEIVED
+        )
+    # Another organisation's unit of work does not see this one's report.
+    other = case.uow.for_org("other")
+    with pytest.raises(NoSuchReport):
+        await change_status(
+            other, case.report_id, StatusChange(status="acknowledged"), vcp_id="a", now=RECEIVED
+        )
+
+
+async def test_the_conversation_takes_well_sealed_messages_until_the_case_is_closed(
+    case: Case,
+) -> None:
+    message_id, envelope = case.message(case.vcp, case.reporter)
+    reply = NewMessage(message_id=message_id, envelope=envelope)
+    at = RECEIVED + timedelta(hours=2)
+    assert await post_message(case.uow, case.report_id, reply, vcp_id="anna", at=at) == str(
+        message_id
+    )
+    with pytest.raises(AlreadyExists, match=f"^A message {message_id} already exists\\.$"):
+        await post_message(case.uow, case.report_id, reply, vcp_id="anna", at=at)
+
+    # The reporter's answer must be sealed to every VCP key, and only to those.
+    message_id, envelope = case.message(case.vcp, case.reporter)
+    wrongly_sealed = ReporterMessage(secret=SECRET, message_id=message_id, envelope=envelope)
+    with pytest.raises(InvalidSealing, match="sealed to exactly every VCP key"):
+        await post_reporter_message(case.uow, wrongly_sealed, at=at)
+    message_id, envelope = case.message(case.vcp)
+    answer = ReporterMessage(secret=SECRET, message_id=message_id, envelope=envelope)
+    await post_reporter_message(case.uow, answer, at=at)
+    assert await case.uow.collection(MESSAGES).count() == 2
+
+    await case.move_to("acknowledged", at)
+    await case.move_to("closed", at)
+    message_id, envelope = case.message(case.vcp)
+    late = ReporterMessage(secret=SECRET, message_id=message_id, envelope=envelope)
+    with pytest.raises(CaseClosed, match=r"^The report is closed\.$"):
+        await post_reporter_message(case.uow, late, at=at)
+    assert [type(event) for event in case.uow.published] == [
+        ReportMessagePosted,
+        ReportMessagePosted,
+        ReportStatusChanged,
+        ReportAcknowledged,
+        ReportStatusChanged,
+        ReportClosed,
+    ]
+
+
+async def test_a_mailbox_secret_that_opens_nothing_is_not_found(case: Case) -> None:
+    message_id, envelope = case.message(case.vcp)
+    stranger = ReporterMessage(secret="00" * 32, message_id=message_id, envelope=envelope)
+    with pytest.raises(NoSuchReport, match=r"^No report belongs to this mailbox secret\.$"):
+        await post_reporter_message(case.uow, stranger, at=RECEIVED)
