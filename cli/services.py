@@ -1,4 +1,7 @@
-"""The services by name with their default ports, and how one is served as a process."""
+"""The one list of services, by name with their default ports, and how one is served as a
+process. A service is a folder services/<name>/ whose bootstrap.py holds its DEFINITION, plus
+its line here: `safehands up` and `serve`, the gateway, the compose checks and the API
+reference's check all read this list."""
 
 from __future__ import annotations
 
@@ -20,8 +23,7 @@ class ServiceEntry:
     default_port: int
 
 
-# The one list of services (docs/api.md, "Local ports"): `safehands up`, `safehands serve` and the
-# test fixtures read it. identity comes first: the others fetch its keys.
+# docs/api.md, "Local ports". identity comes first: the others fetch its keys.
 SERVICES = (
     ServiceEntry("identity", 8085),
     ServiceEntry("intake", 8081),
@@ -30,6 +32,10 @@ SERVICES = (
     ServiceEntry("notify", 8084),
 )
 SERVICE_NAMES = tuple(service.name for service in SERVICES)
+
+
+def default_port_of(name: str) -> int:
+    return next(service.default_port for service in SERVICES if service.name == name)
 
 
 def definition_of(name: str) -> ServiceDefinition:
@@ -56,12 +62,12 @@ def serve(name: str, settings: Settings) -> None:
     # Before the service's modules are imported: warnings raised while importing them are
     # logged as JSON like everything after.
     configure_logging(name, settings.log_level)
-    serve_definition(definition_of(name), settings)
+    serve_definition(definition_of(name), settings, default_port_of(name))
 
 
-def serve_definition(definition: ServiceDefinition, settings: Settings) -> None:
+def serve_definition(definition: ServiceDefinition, settings: Settings, default_port: int) -> None:
     name = definition.name
-    port = settings.http_port or definition.default_port
+    port = settings.http_port or default_port
     if not port_is_free(settings.http_host, port):
         raise PortInUse(
             f"Port {port} on {settings.http_host} is already in use, so {name} cannot start: "

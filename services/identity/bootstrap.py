@@ -14,7 +14,6 @@ DEFINITION = ServiceDefinition(
         "Members of each organisation, sign-in by e-mail link, and the access tokens "
         "(EdDSA JWTs, JWKS at /.well-known/jwks.json) every service verifies."
     ),
-    default_port=8085,
     routers=ROUTERS,
     handlers=HANDLERS,
     publishes=[MemberAdded, MemberRemoved],

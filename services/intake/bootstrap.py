@@ -20,7 +20,6 @@ PUBLISHES: list[type[Event]] = [
 DEFINITION = ServiceDefinition(
     name="intake",
     description="The public edge: applications, interviews, signatures, VOG records, encrypted reports.",
-    default_port=8081,
     routers=ROUTERS,
     handlers=HANDLERS,
     publishes=PUBLISHES,

@@ -13,7 +13,6 @@ DEFINITION = ServiceDefinition(
         "E-mail to applicants, coordinators and VCPs; signed webhooks for integrators;"
         " reminders that other services schedule."
     ),
-    default_port=8084,
     routers=ROUTERS,
     handlers_from_settings=handlers,
     publishes=[NotificationSent, WebhookDelivered, DeliveryFailed],

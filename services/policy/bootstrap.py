@@ -25,7 +25,6 @@ DEFINITION = ServiceDefinition(
         "Organisations, roles and their risk profile, codes of conduct, admission; the"
         " regional centre's starter documents and advice on request."
     ),
-    default_port=8082,
     routers=ROUTERS,
     handlers=HANDLERS,
     publishes=[

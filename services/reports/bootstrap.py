@@ -22,7 +22,6 @@ from shared.runtime.definition import ServiceDefinition
 DEFINITION = ServiceDefinition(
     name="reports",
     description="VCPs and their keys, end-to-end encrypted reports, case workflow, reporter mailboxes.",
-    default_port=8083,
     routers=ROUTERS,
     handlers=HANDLERS,
     publishes=[

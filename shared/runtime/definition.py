@@ -35,7 +35,6 @@ class PeriodicJob:
 class ServiceDefinition:
     name: str
     description: str
-    default_port: int
     routers: Sequence[APIRouter] = ()
     handlers: Handlers = field(default_factory=dict)
     # Instead of `handlers`, for handlers that need settings (notify's operator addresses).

@@ -53,7 +53,6 @@ HANDLERS: Handlers = {VolunteerApplied: count_application}
 DEFINITION = ServiceDefinition(
     name="counter",
     description="Test service for the delivery guarantees.",
-    default_port=8099,
     routers=[router],
     handlers=HANDLERS,
     publishes=[VolunteerDataErased],
@@ -61,4 +60,4 @@ DEFINITION = ServiceDefinition(
 )
 
 if __name__ == "__main__":
-    serve_definition(DEFINITION, load_settings(service_name="counter"))
+    serve_definition(DEFINITION, load_settings(service_name="counter"), default_port=8099)

@@ -2,9 +2,10 @@
 
 Docker does not run on the development machines, so the compose file is validated against
 the Compose Specification schema (check-jsonschema's vendored copy) and its structure is
-checked here: one image for the five services, scalable services without fixed host ports,
-health-gated start-up, Prometheus scraping every service, and the gateway (Caddy) built with
-the web app, routing to every service and refusing the bodies the services refuse.
+checked here against the one list of services (cli/services.py): one image for them all,
+scalable services without fixed host ports, health-gated start-up, Prometheus scraping every
+service, and the gateway (Caddy) built with the web app, routing to every service and
+refusing the bodies the services refuse.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from ruamel.yaml import YAML  # PyYAML is not a dependency; check-jsonschema brings ruamel
 
+from cli.services import SERVICE_NAMES
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 PORTS_OVERRIDE = ROOT / "deploy" / "compose.ports.yml"
@@ -29,7 +32,9 @@ PROMETHEUS_FILE = ROOT / "deploy" / "prometheus.yml"
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
 MONGO_INIT_SCRIPT = ROOT / "deploy" / "mongo" / "init-replica-set.js"
 
-APP_SERVICES = ("intake", "policy", "reports", "notify", "identity")
+# The one list of services (cli/services.py): the compose files, Prometheus and the gateway
+# are checked against it, so a service added there and forgotten here fails these tests.
+APP_SERVICES = SERVICE_NAMES
 # Services the gateway routes /api/<service>/ to.
 ROUTED_SERVICES = APP_SERVICES
 # The only services that may publish host ports: the operators' tools, on loopback only…
@@ -132,6 +137,19 @@ def test_compose_file_uses_no_obsolete_version_key(compose: dict[str, Any]) -> N
 
 
 # --- the five application services ---------------------------------------------------------
+
+
+def test_compose_runs_exactly_the_listed_services(services: dict[str, dict[str, Any]]) -> None:
+    image_entrypoint = json.loads(dockerfile_instruction("ENTRYPOINT"))
+    served = set()
+    for name, service in services.items():
+        command = service.get("command") or []
+        command = command.split() if isinstance(command, str) else command
+        if [*service.get("entrypoint", image_entrypoint), *command][:2] == ["safehands", "serve"]:
+            served.add(name)
+    missing = sorted(set(APP_SERVICES) - set(services))
+    assert not missing, f"docker-compose.yml has no service for {', '.join(missing)}"
+    assert served == set(APP_SERVICES)
 
 
 def test_app_services_share_one_image_built_from_deploy_dockerfile(
@@ -335,7 +353,7 @@ def test_mongo_runs_as_an_initiated_replica_set(
     assert '"mongo:27017"' in script
 
 
-def test_prometheus_discovers_every_replica_of_all_five_services(
+def test_prometheus_discovers_every_replica_of_every_service(
     services: dict[str, dict[str, Any]],
 ) -> None:
     prometheus = services["prometheus"]
