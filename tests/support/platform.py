@@ -169,6 +169,11 @@ class Platform:
         self.running.clear()
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header that carries `token`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 def wait_until_ready(service: RunningService, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
