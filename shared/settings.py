@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # record arrives; Tansu waits this long every time, so it is each hop's latency there.
     kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, le=5000)
     kafka_batch_max_records: int = Field(default=500, ge=1, le=10_000)
+    # How long the group waits for a silent consumer before giving its partitions to another.
+    # Tansu also holds every group join for half of it, so it is each start's wait too.
+    kafka_session_timeout_ms: int = Field(default=6_000, ge=1_500, le=300_000)
 
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_database: str = "safehands"

@@ -11,11 +11,17 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from services.notify.domain.mail_planning import MailAddressing, PlannedMail, plan_event_mails
+from services.notify.domain.mail_planning import (
+    MailAddressing,
+    PlannedMail,
+    plan_event_mails,
+    plan_owed_colleague_mails,
+)
 from services.notify.domain.recipients import mail_routes_for
 from services.notify.read_model import load_facts
 from services.notify.storage import MAILS
 from shared.events import Event
+from shared.events.reports import VCPAppointed
 from shared.logs import get_logger
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -34,11 +40,15 @@ async def record_event_mails(event: Event, uow: UnitOfWork, addressing: MailAddr
         return
     volunteer_id = data.get("volunteer_id")
     facts = await load_facts(uow, {route.recipient for route in routes}, volunteer_id, addressing)
-    plan = plan_event_mails(event.type_name, data, facts)
+    occurred_at = uow.causation.time if uow.causation else None
+    plan = plan_event_mails(event.type_name, data, facts, occurred_at)
     for problem in plan.problems:
         # The problem names a mail kind and a missing fact, never a person or content.
         log.warning("mail not sent", problem=problem)
     await record_mails(uow, plan.mails, uow.causation_id or "", volunteer_id)
+    if isinstance(event, VCPAppointed):
+        for owed in plan_owed_colleague_mails(event.vcp_id, facts):
+            await record_mails(uow, [owed.mail], owed.cause_event_id, None)
 
 
 async def record_mails(

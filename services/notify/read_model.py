@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import UTC, datetime
 
 from services.notify.domain.mail_planning import (
     MailAddressing,
@@ -60,7 +61,12 @@ async def project(event: Event, uow: UnitOfWork) -> None:
                 {"$set": {"was_admitted": bool(before.get("admitted"))}},
             )
     elif isinstance(event, VCPAppointed):
-        person = {"email": event.email, "name": event.name}
+        person = {
+            "email": event.email,
+            "name": event.name,
+            **_when_and_which(uow, "appointed_at", "appointment_event_id"),
+            "appointed_with_fingerprint": event.fingerprint,
+        }
         await uow.collection(VCPS).update_one(
             {"vcp_id": event.vcp_id},
             # Keyless, never undo a key that VCPKeySet already recorded.
@@ -70,15 +76,30 @@ async def project(event: Event, uow: UnitOfWork) -> None:
             upsert=True,
         )
     elif isinstance(event, VCPKeySet):
-        await uow.collection(VCPS).update_one(
-            {"vcp_id": event.vcp_id}, {"$set": {"has_key": True}}, upsert=True
-        )
+        key = {
+            "has_key": True,
+            **_when_and_which(uow, "key_set_at", "key_set_event_id"),
+            "key_fingerprint": event.fingerprint,
+        }
+        await uow.collection(VCPS).update_one({"vcp_id": event.vcp_id}, {"$set": key}, upsert=True)
     elif isinstance(event, VCPDismissed):
         await uow.collection(VCPS).delete_one({"vcp_id": event.vcp_id})
     elif isinstance(event, VolunteerDataErased):
         # The mails about them hold their name and address too.
         await uow.collection(VOLUNTEERS).delete_one({"volunteer_id": event.volunteer_id})
         await uow.collection(MAILS).delete_many({"volunteer_id": event.volunteer_id})
+
+
+def _when_and_which(uow: UnitOfWork, time_field: str, id_field: str) -> dict[str, object]:
+    """The time and id of the event being handled, under the given names."""
+    if uow.causation is None:
+        return {}
+    return {time_field: uow.causation.time, id_field: uow.causation.id}
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # The database hands back naive UTC times.
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 async def load_facts(
@@ -106,7 +127,20 @@ async def load_facts(
     # Admins' mails need to know whether there is a VCP at all (the toolkit's VCP profile).
     if {Recipient.VCP, Recipient.ADMIN, Recipient.OTHER_VCPS} & set(recipients):
         rows = await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
-        vcps = [VcpColleague(r["vcp_id"], r.get("name") or "", r["email"]) for r in rows]
+        vcps = [
+            VcpColleague(
+                r["vcp_id"],
+                r.get("name") or "",
+                r["email"],
+                appointed_at=_aware(r.get("appointed_at")),
+                appointment_event_id=r.get("appointment_event_id") or "",
+                appointed_with_fingerprint=r.get("appointed_with_fingerprint") or "",
+                key_set_at=_aware(r.get("key_set_at")),
+                key_set_event_id=r.get("key_set_event_id") or "",
+                key_fingerprint=r.get("key_fingerprint") or "",
+            )
+            for r in rows
+        ]
         # Records from before `has_key` was kept were all appointed with a key.
         vcp_emails = [r["email"] for r in rows if r.get("has_key") is not False]
     contacts = (

@@ -47,6 +47,7 @@ def subscribe(
     group_prefix: str,
     max_records: int,
     fetch_max_wait_ms: int,
+    session_timeout_ms: int,
 ) -> None:
     """Feed fetched batches to the consumer.
 
@@ -60,6 +61,9 @@ def subscribe(
         batch=True,
         max_records=max_records,
         fetch_max_wait_ms=fetch_max_wait_ms,
+        session_timeout_ms=session_timeout_ms,
+        # Three heartbeats to a session, as Kafka's defaults have it.
+        heartbeat_interval_ms=session_timeout_ms // 3,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         title=f"{consumer.name}-events",

@@ -3,8 +3,6 @@ policy and reports, events through the real broker, notify mailing the test SMTP
 
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import uuid
 from collections import Counter
@@ -19,21 +17,12 @@ from cli.reporting_client import ApiError, ReportingApi
 from shared.crypto import PrivateKey, ReportBody
 from shared.domain.calendar import today
 from tests.support.admission import bearer
+from tests.support.mail import mails_to
 from tests.support.platform import Infrastructure, RunningService, eventually
 
 pytestmark = pytest.mark.e2e
 
 CODE = "Wij behandelen iedereen met respect.\n"
-
-
-def mails_to(infra: Infrastructure, *addresses: str) -> list[EmailMessage]:
-    found = []
-    for path in sorted(infra.maildir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        if str(message["To"]) in addresses:
-            found.append(message)
-    return found
 
 
 def kinds(messages: list[EmailMessage]) -> Counter[tuple[str, str]]:
@@ -148,7 +137,9 @@ def test_a_volunteers_path_and_a_new_report_mail_exactly_who_should_hear_of_them
         (coordinator, "vog_received"),
         (vcp, "new_report"),
     }
-    eventually(lambda: set(kinds(mails_to(infra, anna, coordinator, vcp))) >= expected, timeout=60)
+    eventually(
+        lambda: set(kinds(mails_to(infra.maildir, anna, coordinator, vcp))) >= expected, timeout=60
+    )
 
     def all_sent() -> bool:
         with MongoClient(infra.mongo_uri) as client:
@@ -157,7 +148,7 @@ def test_a_volunteers_path_and_a_new_report_mail_exactly_who_should_hear_of_them
         return bool(mails) and all(m["status"] == "sent" for m in mails)
 
     eventually(all_sent, timeout=30)
-    received = mails_to(infra, anna, coordinator, vcp)
+    received = mails_to(infra.maildir, anna, coordinator, vcp)
     assert max(kinds(received).values()) == 1, kinds(received)
     welcome = next(m for m in received if m["X-SafeHands-Kind"] == "admitted")
     assert welcome["Subject"] == "Welcome to Scouting De Bevers!"

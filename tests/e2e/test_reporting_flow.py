@@ -46,16 +46,12 @@ from shared.events.reports import (
     ReportStatusChanged,
 )
 from tests.support.kafka import read_topic
-from tests.support.platform import Infrastructure, RunningService, eventually
+from tests.support.platform import Infrastructure, RunningService, bearer, eventually
 
 pytestmark = pytest.mark.e2e
 
 # Key files in tests use light Argon2 parameters; the CLI's default is 64 MiB, t=3.
 LIGHT_KDF = KdfParams(memory_cost=1024, iterations=1, lanes=1)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def database(service: RunningService) -> str:

@@ -4,8 +4,6 @@ and SMTP sink; policy and notify as separate processes)."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 import uuid
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ import httpx
 import pytest
 
 from tests.support.admission import bearer
+from tests.support.mail import mails_to
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
 
 pytestmark = pytest.mark.e2e
@@ -64,16 +63,6 @@ class Org:
 @pytest.fixture
 def org(infra: Infrastructure, services: dict[str, RunningService]) -> Org:
     return Org(infra, services)
-
-
-def mails_to(infra: Infrastructure, *addresses: str) -> list[EmailMessage]:
-    found = []
-    for path in sorted(infra.maildir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        if str(message["To"]) in addresses:
-            found.append(message)
-    return found
 
 
 def assert_sentence(answer: httpx.Response, status: int) -> None:
@@ -303,7 +292,7 @@ def test_an_advice_request_round_trip_mails_both_sides_and_stays_in_its_organisa
     def received() -> list[EmailMessage] | None:
         mails = [
             m
-            for m in mails_to(infra, CENTRE, ADVISER, org.admin_email)
+            for m in mails_to(infra.maildir, CENTRE, ADVISER, org.admin_email)
             if org.name in m.get_content()
         ]
         got = {(str(m["To"]), str(m["X-SafeHands-Kind"])) for m in mails}

@@ -4,8 +4,6 @@ colleagues are told, and until then reports are accepted without being sealed to
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 import uuid
 from collections.abc import Iterator
@@ -23,10 +21,12 @@ from cli.reporting_client import ApiError, ReportingApi
 from cli.services import SERVICE_NAMES
 from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
 from tests.support.kafka import kafka_blobs
+from tests.support.mail import body_text, mails_to
 from tests.support.platform import (
     Infrastructure,
     Platform,
     RunningService,
+    bearer,
     eventually,
     wait_until_ready,
 )
@@ -64,36 +64,18 @@ def services(infra: Infrastructure) -> Iterator[dict[str, RunningService]]:
         platform.stop_all()
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def mails_to(infra: Infrastructure, address: str) -> list[EmailMessage]:
-    found = []
-    for path in sorted(infra.maildir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        if str(message["To"]).lower() == address.lower():
-            found.append(message)
-    return found
-
-
-def text_of(message: EmailMessage) -> str:
-    body = message.get_body(("plain",))
-    assert body is not None
-    return str(body.get_content())  # type: ignore[attr-defined]
-
-
 def mail_of_kind(infra: Infrastructure, address: str, kind: str) -> EmailMessage:
     def found() -> EmailMessage | None:
-        return next((m for m in mails_to(infra, address) if m["X-SafeHands-Kind"] == kind), None)
+        return next(
+            (m for m in mails_to(infra.maildir, address) if m["X-SafeHands-Kind"] == kind), None
+        )
 
     message: EmailMessage = eventually(found, timeout=120)
     return message
 
 
 def kinds_to(infra: Infrastructure, address: str) -> list[str]:
-    return sorted(str(m["X-SafeHands-Kind"]) for m in mails_to(infra, address))
+    return sorted(str(m["X-SafeHands-Kind"]) for m in mails_to(infra.maildir, address))
 
 
 class Org:
@@ -209,8 +191,8 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
     assert " ".join(str(invitation["Subject"]).split()) == (
         f"You are the confidential contact person of Club {org.id} on SafeHands"
     )
-    match = CODE_IN_LINK.search(text_of(invitation))
-    assert match, text_of(invitation)
+    match = CODE_IN_LINK.search(body_text(invitation))
+    assert match, body_text(invitation)
     SEEN_CODES.append(match[1])
     exchanged = identity.post("/v1/sign-in/exchange", json={"code": match[1]})
     assert exchanged.status_code == 200, exchanged.text
@@ -220,7 +202,7 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
 
     # Anna is told who was appointed: content-free, with a link to her workspace.
     told = mail_of_kind(org.infra, org.address("anna"), "vcp_colleague_invited")
-    assert "Bram Visser" in text_of(told) and f"{WEB}/vcp" in text_of(told)
+    assert "Bram Visser" in body_text(told) and f"{WEB}/vcp" in body_text(told)
 
     # Without a key Bram is no recipient: not among the keys, and intake does not want him.
     assert org.key_ids() == ["anna"]
@@ -281,7 +263,7 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
     assert org.key_ids() == ["anna", "bram"]
 
     told = mail_of_kind(org.infra, org.address("anna"), "vcp_colleague_key_set")
-    assert "Bram Visser" in text_of(told) and bram.fingerprint in text_of(told)
+    assert "Bram Visser" in body_text(told) and bram.fingerprint in body_text(told)
 
     # From now on a report must be sealed to Bram too: intake refuses one sealed to Anna alone.
     org.intake_knows(anna, bram)
@@ -309,7 +291,7 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
 
     # The report mails say only that something is new, and where to go.
     new_report = mail_of_kind(org.infra, org.address("bram"), "new_report")
-    assert f"{WEB}/vcp" in text_of(new_report)
+    assert f"{WEB}/vcp" in body_text(new_report)
     assert BODY.description not in new_report.as_string()
     eventually(lambda: kinds_to(org.infra, org.address("bram")) == ["new_report", "vcp_invitation"])
     # Nobody is mailed about themself; Anna heard of Bram twice and of two reports.
@@ -348,7 +330,7 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
     dirk = PrivateKey.generate()
     assert org.appoint("dirk", dirk).status_code == 201
     told = mail_of_kind(org.infra, org.address("carla"), "vcp_colleague_appointed")
-    assert "Dirk Visser" in text_of(told) and dirk.fingerprint in text_of(told)
+    assert "Dirk Visser" in body_text(told) and dirk.fingerprint in body_text(told)
     # Dirk gets no invitation: he came with a key.
     assert org.key_ids() == ["carla", "dirk"]
     assert "vcp_invitation" not in kinds_to(org.infra, org.address("dirk"))
@@ -364,7 +346,7 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
         "dirk": dirk.fingerprint,
     }
     told = mail_of_kind(org.infra, org.address("dirk"), "vcp_colleague_key_set")
-    assert "Carla Visser" in text_of(told) and renewed.fingerprint in text_of(told)
+    assert "Carla Visser" in body_text(told) and renewed.fingerprint in body_text(told)
     org.intake_knows(renewed, dirk)
 
     # A VCP who never set a key can be dismissed (a mistyped address); the last one with a

@@ -8,8 +8,6 @@ Waits are long: a new notify first reads every event earlier tests left on the s
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import uuid
 from collections.abc import Iterator
@@ -42,6 +40,7 @@ from shared.events.cloudevents import encode
 from shared.events.notifications import NotificationSent
 from shared.events.reports import IncidentReported, ReportDeadlineApproaching, VCPAppointed
 from tests.support.kafka import produce, read_topic
+from tests.support.mail import mails_to
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -60,16 +59,6 @@ async def publish(infra: Infrastructure, *events: Event, event_id: str | None = 
     for event in events:
         record = encode(event, "/tests", event_id=event_id)
         await produce(infra.kafka_bootstrap, record.topic, record.value, record.key, record.headers)
-
-
-def mails_to(maildir: Path, addresses: set[str]) -> list[EmailMessage]:
-    found = []
-    for path in sorted(maildir.glob("*.eml")):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        if str(message["To"]) in addresses:
-            found.append(message)
-    return found
 
 
 def mail_documents(platform: Platform, org: str) -> list[dict]:  # type: ignore[type-arg]
@@ -195,7 +184,7 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
     )
     eventually(lambda: all_sent(platform, org, len(expected)), timeout=180)
     # A mail is marked sent only after the SMTP server took it: the sink's files are final.
-    received = mails_to(infra.maildir, {anna, bob, coordinator, admin})
+    received = mails_to(infra.maildir, anna, bob, coordinator, admin)
     assert kinds(received) == expected
 
     def to_anna(kind: str) -> list[str]:
@@ -295,7 +284,7 @@ async def test_a_new_report_mails_every_vcp_the_report_id_and_nothing_of_the_rep
     )
     # Six about the report, and one to the VCP appointed first about the second.
     eventually(lambda: all_sent(platform, org, 7), timeout=180)
-    received = mails_to(infra.maildir, {vcp_one, vcp_two})
+    received = mails_to(infra.maildir, vcp_one, vcp_two)
     colleague = [m for m in received if m["X-SafeHands-Kind"] == "vcp_colleague_appointed"]
     assert len(colleague) == 1 and "f" * 32 in colleague[0].get_content()
     received = [m for m in received if m not in colleague]
@@ -368,6 +357,6 @@ async def test_mails_wait_out_an_smtp_outage_and_are_sent_when_it_ends(
         eventually(lambda: all_sent(platform, org, 1), timeout=180)
     finally:
         sink.stop()
-    (message,) = mails_to(tmp_path, {vcp})
+    (message,) = mails_to(tmp_path, vcp)
     assert message["X-SafeHands-Kind"] == "new_report"
     assert mail_documents(platform, org)[0]["attempts"] >= 3

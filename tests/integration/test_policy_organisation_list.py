@@ -6,11 +6,7 @@ from __future__ import annotations
 import uuid
 
 from tests.support.admission import Organisation
-from tests.support.platform import Platform
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.support.platform import Platform, bearer
 
 
 def test_the_operator_pages_through_organisations_with_their_pillars(platform: Platform) -> None:

@@ -6,11 +6,7 @@ from __future__ import annotations
 import uuid
 
 from shared.crypto import PrivateKey
-from tests.support.platform import Platform
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.support.platform import Platform, bearer
 
 
 def test_the_public_page_names_the_organisation_its_language_and_roles(

@@ -94,6 +94,8 @@ class Platform:
             "SAFEHANDS_OUTBOX_POLL_SECONDS": "0.2",
             "SAFEHANDS_HANDLER_RETRY_BASE_SECONDS": "0.05",
             "SAFEHANDS_LEASE_SECONDS": "3",
+            # Each start waits half of it for the group to form (on Tansu).
+            "SAFEHANDS_KAFKA_SESSION_TIMEOUT_MS": "4000",
             **extra,
         }
 
@@ -165,6 +167,11 @@ class Platform:
         for service in self.running:
             service.child.stop()
         self.running.clear()
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header that carries `token`."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 def wait_until_ready(service: RunningService, timeout: float = 60) -> None:

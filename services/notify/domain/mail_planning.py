@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from services.notify.domain.mail_kinds import MailKind
@@ -27,13 +28,36 @@ class Volunteer:
     was_admitted: bool = False
 
 
+# Records kept before notify remembered appointment times count as the earliest.
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class VcpColleague:
-    """A VCP of the organisation as notify knows them, with a key or not yet."""
+    """A VCP of the organisation as notify knows them, with a key or not yet.
+
+    The appointment and the latest key, each with its time and event id, let every VCP hear
+    of each colleague appointed after them whichever event notify reads first: two VCPs'
+    events travel on different partitions, so their order on arrival is not the order in
+    which reports appointed them."""
 
     vcp_id: str
     name: str
     email: str
+    appointed_at: datetime | None = None
+    appointment_event_id: str = ""
+    appointed_with_fingerprint: str = ""
+    key_set_at: datetime | None = None
+    key_set_event_id: str = ""
+    key_fingerprint: str = ""
+
+    @property
+    def seniority(self) -> tuple[datetime, str]:
+        """Who was appointed first; the id breaks a tie of equal times."""
+        return (self.appointed_at or _LONG_AGO, self.vcp_id)
+
+    def appointed_by(self, moment: datetime) -> bool:
+        return (self.appointed_at or _LONG_AGO) <= moment
 
 
 DEFAULT_WEB_URL = "http://127.0.0.1:8080"
@@ -108,7 +132,15 @@ class MailPlan:
     problems: tuple[str, ...] = ()
 
 
-def plan_event_mails(event_type: str, data: Mapping[str, Any], facts: MailFacts) -> MailPlan:
+def plan_event_mails(
+    event_type: str,
+    data: Mapping[str, Any],
+    facts: MailFacts,
+    occurred_at: datetime | None = None,
+) -> MailPlan:
+    """`occurred_at`, the event's time, limits a VCP's colleagues to those appointed before
+    it: the others hear of it from `plan_owed_colleague_mails` when their own appointment
+    arrives. Without it every other VCP is a colleague."""
     mails: list[PlannedMail] = []
     problems: list[str] = []
     for route in mail_routes_for(event_type, data):
@@ -119,7 +151,7 @@ def plan_event_mails(event_type: str, data: Mapping[str, Any], facts: MailFacts)
         if route.kind is MailKind.CODE_PUBLISHED_WITHOUT_VCP and (facts.vcp_emails or facts.vcps):
             continue
         if route.recipient is Recipient.OTHER_VCPS:
-            addresses = [v.email for v in facts.vcps if v.vcp_id != data.get("vcp_id")]
+            addresses = [v.email for v in _colleagues_to_tell(event_type, data, facts, occurred_at)]
             if not addresses:
                 continue  # The organisation's first VCP has no colleague to tell.
         else:
@@ -134,6 +166,75 @@ def plan_event_mails(event_type: str, data: Mapping[str, Any], facts: MailFacts)
             continue
         mails.extend(_render(route.kind, route.recipient, addresses, facts.language, fields))
     return MailPlan(tuple(mails), tuple(problems))
+
+
+def _colleagues_to_tell(
+    event_type: str, data: Mapping[str, Any], facts: MailFacts, occurred_at: datetime | None
+) -> list[VcpColleague]:
+    subject = data.get("vcp_id")
+    others = [v for v in facts.vcps if v.vcp_id != subject]
+    if occurred_at is None:
+        return others
+    if event_type == APPOINTED:
+        return [v for v in others if v.seniority < (occurred_at, str(subject))]
+    return [v for v in others if v.appointed_by(occurred_at)]
+
+
+APPOINTED = "nl.safehands.vcp.appointed.v1"
+
+
+@dataclass(frozen=True)
+class OwedMail:
+    """A mail about an earlier event that its recipient was not known for yet."""
+
+    cause_event_id: str
+    mail: PlannedMail
+
+
+def plan_owed_colleague_mails(newcomer_id: str, facts: MailFacts) -> tuple[OwedMail, ...]:
+    """What a VCP whose appointment notify reads only now is owed: the colleagues appointed
+    after them, and the keys set after it, which notify read first and told them nothing of.
+    Each is keyed by its own event, so the mail is the one the colleague's event would have
+    sent, never a second one."""
+    newcomer = next((v for v in facts.vcps if v.vcp_id == newcomer_id), None)
+    if newcomer is None or newcomer.appointed_at is None:
+        return ()
+    owed: list[OwedMail] = []
+    for later in facts.vcps:
+        if later.vcp_id == newcomer_id:
+            continue
+        if later.appointment_event_id and later.seniority > newcomer.seniority:
+            kind = (
+                MailKind.VCP_COLLEAGUE_APPOINTED
+                if later.appointed_with_fingerprint
+                else MailKind.VCP_COLLEAGUE_INVITED
+            )
+            data = {"vcp_id": later.vcp_id, "fingerprint": later.appointed_with_fingerprint}
+            owed.extend(_owed(later.appointment_event_id, kind, newcomer, data, facts))
+        if (
+            later.key_set_event_id
+            and later.key_set_at is not None
+            and later.key_set_at >= newcomer.appointed_at
+        ):
+            data = {"vcp_id": later.vcp_id, "fingerprint": later.key_fingerprint}
+            owed.extend(
+                _owed(later.key_set_event_id, MailKind.VCP_COLLEAGUE_KEY_SET, newcomer, data, facts)
+            )
+    return tuple(owed)
+
+
+def _owed(
+    cause_event_id: str,
+    kind: MailKind,
+    to: VcpColleague,
+    data: Mapping[str, Any],
+    facts: MailFacts,
+) -> tuple[OwedMail, ...]:
+    fields = mail_fields(kind, data, facts)
+    return tuple(
+        OwedMail(cause_event_id, mail)
+        for mail in _render(kind, Recipient.OTHER_VCPS, [to.email], facts.language, fields)
+    )
 
 
 def plan_mail(

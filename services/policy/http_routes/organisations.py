@@ -78,7 +78,9 @@ class PublicPage(BaseModel):
 
 
 @router.get(
-    "/{org}/public", summary="The organisation's public page: name, language, roles (anyone)."
+    "/{org}/public",
+    summary="The organisation's public page: name, language, roles (anyone).",
+    responses=errors(404),
 )
 async def read_public_page(org: str, runtime: Runtime = Depends(runtime_of)) -> PublicPage:
     organisation = await registered_organisation(runtime.db.tenant_collection(org, ORGANISATIONS))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.notify.domain.mail_kinds import MailKind
@@ -13,6 +13,7 @@ from services.notify.domain.mail_planning import (
     VcpColleague,
     Volunteer,
     plan_event_mails,
+    plan_owed_colleague_mails,
 )
 from services.notify.domain.recipients import Recipient
 
@@ -233,6 +234,86 @@ def test_the_first_vcp_has_nobody_to_tell_and_that_is_no_problem() -> None:
     )
     result = plan("vcp.key_set.v1", alone, vcp_id="anna", public_key={}, fingerprint=FINGERPRINT)
     assert result.mails == () and result.problems == ()
+
+
+NOON = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+def roster(*vcps: VcpColleague) -> MailFacts:
+    return MailFacts(organisation="Sportclub", language="en", vcps=vcps, addressing=CENTRE)
+
+
+def colleague(vcp_id: str, minutes: int, fingerprint: str = "", **key: Any) -> VcpColleague:
+    """A VCP appointed `minutes` after noon, by the event `<vcp_id>-appointed`."""
+    return VcpColleague(
+        vcp_id,
+        f"{vcp_id.title()} Visser",
+        f"{vcp_id}@example.org",
+        appointed_at=NOON + timedelta(minutes=minutes),
+        appointment_event_id=f"{vcp_id}-appointed",
+        appointed_with_fingerprint=fingerprint,
+        **key,
+    )
+
+
+def told(facts: MailFacts, event_type: str, vcp_id: str, at: datetime, **data: Any) -> Any:
+    result = plan_event_mails(
+        f"nl.safehands.{event_type}", {"org_id": "org-a", "vcp_id": vcp_id, **data}, facts, at
+    )
+    return [(m.to, m.kind) for m in result.mails]
+
+
+def owed(facts: MailFacts, vcp_id: str) -> list[tuple[str, str, MailKind]]:
+    return [
+        (o.cause_event_id, o.mail.to, o.mail.kind) for o in plan_owed_colleague_mails(vcp_id, facts)
+    ]
+
+
+def test_each_earlier_vcp_hears_of_a_later_one_once_in_whichever_order_notify_reads_them() -> None:
+    # Anna (with a key) is appointed first, Bram (without) a minute later; their events travel
+    # on different partitions.
+    anna, bram = colleague("anna", 0, FINGERPRINT), colleague("bram", 1)
+    appointed = {"public_key": {}, "fingerprint": ""}
+
+    # In order: Bram's appointment tells Anna; Anna's told nobody and is owed nothing.
+    assert told(roster(anna), "vcp.appointed.v1", "anna", NOON, **appointed) == []
+    assert told(roster(anna, bram), "vcp.appointed.v1", "bram", bram.appointed_at, **appointed) == [
+        ("anna@example.org", MailKind.VCP_COLLEAGUE_INVITED)
+    ]
+    assert owed(roster(anna, bram), "bram") == []
+
+    # Out of order: Bram first tells nobody, and Bram is not told of Anna, who came first.
+    assert told(roster(bram), "vcp.appointed.v1", "bram", bram.appointed_at, **appointed) == []
+    assert told(roster(anna, bram), "vcp.appointed.v1", "anna", NOON, **appointed) == []
+    # Anna is owed the mail Bram's appointment would have sent her, under its event id, so
+    # that a redelivery or the in-order path can never make it two.
+    assert owed(roster(anna, bram), "anna") == [
+        ("bram-appointed", "anna@example.org", MailKind.VCP_COLLEAGUE_INVITED)
+    ]
+
+
+def test_a_key_set_before_a_late_read_appointment_is_owed_and_one_set_before_is_not() -> None:
+    set_key = {"key_set_event_id": "bram-key", "key_fingerprint": FINGERPRINT}
+    # Bram (appointed first, keyless) sets his key at 12:05; Anna was appointed at 12:02,
+    # Carla at 12:10, after the key.
+    bram = colleague("bram", 0, key_set_at=NOON + timedelta(minutes=5), **set_key)
+    anna, carla = colleague("anna", 2), colleague("carla", 10)
+    facts = roster(anna, bram, carla)
+    # Read in order, Bram's key tells Anna only.
+    assert told(facts, "vcp.key_set.v1", "bram", bram.key_set_at, fingerprint=FINGERPRINT) == [
+        ("anna@example.org", MailKind.VCP_COLLEAGUE_KEY_SET)
+    ]
+    # Anna's appointment read after it: she is owed the key, and Carla's later appointment.
+    assert owed(facts, "anna") == [
+        ("bram-key", "anna@example.org", MailKind.VCP_COLLEAGUE_KEY_SET),
+        ("carla-appointed", "anna@example.org", MailKind.VCP_COLLEAGUE_INVITED),
+    ]
+    (key_mail,) = [
+        o.mail for o in plan_owed_colleague_mails("anna", facts) if o.cause_event_id == "bram-key"
+    ]
+    assert "Bram Visser" in key_mail.text and FINGERPRINT in key_mail.text
+    # Carla, appointed after the key and after everyone, is owed nothing.
+    assert owed(facts, "carla") == []
 
 
 def test_report_mails_go_to_vcps_with_a_key_and_link_to_their_workspace() -> None:
