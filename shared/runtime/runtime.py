@@ -90,6 +90,7 @@ class Runtime:
                 settings.consumer_group_prefix,
                 settings.kafka_batch_max_records,
                 settings.kafka_fetch_max_wait_ms,
+                settings.kafka_session_timeout_ms,
             )
         self.relay = OutboxRelay(
             self.db,

@@ -37,3 +37,19 @@ class InvalidSealing(DomainError):
 
 class NotInThisCase(DomainError):
     """A VCP or a message the request names is not part of the organisation or the case."""
+
+
+class NoSuchVCP(DomainError):
+    """The organisation has no VCP of that id (appointed, with a key or awaiting one)."""
+
+
+class AlreadyAppointed(DomainError):
+    """A VCP of that id is appointed already."""
+
+
+class KeyConflict(DomainError):
+    """A public key another VCP has, or of another suite than the organisation's keys."""
+
+
+class DismissalRefused(DomainError):
+    """Dismissing the VCP would leave reporters, or open cases, with nobody to read them."""

@@ -2,12 +2,16 @@
 where reports' domain errors become HTTP statuses."""
 
 from services.reports.domain.errors import (
+    AlreadyAppointed,
     AlreadyExists,
     CaseClosed,
     ChangedMeanwhile,
+    DismissalRefused,
     HandOverNotPossible,
     InvalidSealing,
+    KeyConflict,
     NoSuchReport,
+    NoSuchVCP,
     NotInThisCase,
 )
 from services.reports.domain.workflow import InvalidTransition
@@ -17,6 +21,10 @@ ROUTERS = [part.router for part in (vcps, cases, mailbox, case_settings, statist
 
 ERROR_STATUSES = {
     NoSuchReport: 404,
+    NoSuchVCP: 404,
+    AlreadyAppointed: 409,
+    KeyConflict: 409,
+    DismissalRefused: 409,
     CaseClosed: 409,
     InvalidTransition: 409,
     ChangedMeanwhile: 409,

@@ -11,12 +11,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.reports.bootstrap import DEFINITION
-from services.reports.domain.errors import AlreadyExists, CaseClosed, InvalidSealing, NoSuchReport
+from services.reports.domain.errors import (
+    AlreadyAppointed,
+    AlreadyExists,
+    CaseClosed,
+    DismissalRefused,
+    InvalidSealing,
+    KeyConflict,
+    NoSuchReport,
+    NoSuchVCP,
+)
 from services.reports.domain.workflow import InvalidTransition
 from services.reports.event_handlers import on_incident_reported
 from services.reports.storage import INDEXES, MESSAGES, REPORTS, VCPS
 from services.reports.use_cases.cases import NewMessage, StatusChange, change_status, post_message
 from services.reports.use_cases.mailbox import ReporterMessage, post_reporter_message
+from services.reports.use_cases.vcps import NewVCP, appoint_vcp, dismiss_vcp, set_public_key
 from shared.crypto import SUITE_HYBRID, PrivateKey, message_context, report_context, seal
 from shared.events.reports import (
     IncidentReported,
@@ -24,6 +34,8 @@ from shared.events.reports import (
     ReportClosed,
     ReportMessagePosted,
     ReportStatusChanged,
+    VCPAppointed,
+    VCPDismissed,
 )
 from tests.support.fake_unit_of_work import FakeUnitOfWork
 
@@ -169,3 +181,40 @@ async def test_a_mailbox_secret_that_opens_nothing_is_not_found(case: Case) -> N
     stranger = ReporterMessage(secret="00" * 32, message_id=message_id, envelope=envelope)
     with pytest.raises(NoSuchReport, match=r"^No report belongs to this mailbox secret\.$"):
         await post_reporter_message(case.uow, stranger, at=RECEIVED)
+
+
+async def test_vcps_are_appointed_once_and_keys_are_theirs_alone() -> None:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    anna_key = PrivateKey.generate(SUITE_HYBRID).public_key
+    anna = NewVCP(vcp_id="anna", name="Anna", email="anna@example.org", public_key=anna_key)
+    assert await appoint_vcp(uow, anna, appointed_at=RECEIVED) == anna_key.fingerprint()
+    with pytest.raises(AlreadyAppointed, match=r"^VCP anna is already appointed\.$"):
+        await appoint_vcp(uow, anna, appointed_at=RECEIVED)
+    # Bram is invited without a key, then tries Anna's: the unique index refuses it.
+    bram = NewVCP(vcp_id="bram", name="Bram", email="bram@example.org")
+    assert await appoint_vcp(uow, bram, appointed_at=RECEIVED) is None
+    with pytest.raises(KeyConflict, match=r"^Another VCP of this organisation already has"):
+        await set_public_key(uow, "bram", anna_key, set_at=RECEIVED)
+    with pytest.raises(NoSuchVCP, match=r"^There is no VCP carla\.$"):
+        await set_public_key(uow, "carla", anna_key, set_at=RECEIVED)
+    assert [type(event) for event in uow.published] == [VCPAppointed, VCPAppointed]
+
+
+async def test_the_last_vcp_with_a_key_is_not_dismissed(case: Case) -> None:
+    with pytest.raises(DismissalRefused, match="last VCP with a key"):
+        await dismiss_vcp(case.uow, "anna", dismissed_at=RECEIVED)
+    assert await case.uow.collection(VCPS).count() == 1
+    # A second VCP whom the open case is not sealed to does not make it readable.
+    bram = PrivateKey.generate(SUITE_HYBRID).public_key
+    await case.uow.collection(VCPS).insert_one(
+        {
+            "vcp_id": "bram",
+            "name": "Bram",
+            "fingerprint": bram.fingerprint(),
+            "public_key": bram.model_dump(),
+        }
+    )
+    with pytest.raises(DismissalRefused, match=f"^1 open case\\(s\\) .*: {case.report_id}\\.$"):
+        await dismiss_vcp(case.uow, "anna", dismissed_at=RECEIVED)
+    await dismiss_vcp(case.uow, "bram", dismissed_at=RECEIVED)
+    assert isinstance(case.uow.published[-1], VCPDismissed)
