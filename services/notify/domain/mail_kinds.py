@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shared.domain.case_deadlines import Deadline
+
+__all__ = ["DEFAULT_LANGUAGE", "AdviceTopic", "Deadline", "Language", "MailKind"]
+
 
 class MailKind(StrEnum):
     # To the applicant or volunteer.
@@ -51,10 +55,3 @@ class AdviceTopic(StrEnum):
     ADMISSION = "admission"
     INCIDENT = "incident"
     OTHER = "other"
-
-
-class Deadline(StrEnum):
-    """The two case deadlines a VCP works against (DESIGN.md, "Case deadlines")."""
-
-    ACKNOWLEDGE = "acknowledge"
-    FEEDBACK = "feedback"

@@ -20,18 +20,13 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Final
 
 from services.reports.domain.case_settings import CaseSettings
 from services.reports.domain.workflow import CaseStatus
+from shared.domain.case_deadlines import Deadline
 
 WARNING_AHEAD: Final = timedelta(days=2)
-
-
-class Deadline(StrEnum):
-    ACKNOWLEDGE = "acknowledge"
-    FEEDBACK = "feedback"
 
 
 def add_months(moment: datetime, months: int) -> datetime:
