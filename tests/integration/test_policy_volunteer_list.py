@@ -76,6 +76,16 @@ def test_the_coordinator_lists_volunteers_by_stage_role_and_name(platform: Platf
     assert [r["volunteer_id"] for r in listing(org, q="de")["items"]] == [anna, dirk]
     assert [r["volunteer_id"] for r in listing(org, q="DE boer")["items"]] == [dirk]
 
+    # A search is words, not a pattern: signs that mean something to a regex match nothing.
+    assert listing(org, q="de (")["total"] == 0
+    assert listing(org, q=".*")["total"] == 0
+
+    # Filters and paging together: the database counts and pages the filtered list.
+    bar_second = listing(org, role_id="bar", page=2, page_size=1)
+    assert (bar_second["total"], bar_second["pages"]) == (2, 2)
+    assert [r["volunteer_id"] for r in bar_second["items"]] == [dirk]
+    assert listing(org, state="rejected", role_id="coach")["total"] == 0
+
     second = listing(org, page=2, page_size=3)
     assert (second["total"], second["pages"], len(second["items"])) == (4, 2, 1)
     assert second["items"][0]["volunteer_id"] == dirk

@@ -59,21 +59,29 @@ async def wait_for_mail(
         await asyncio.sleep(0.2)
 
 
-async def wait_for_sign_in_code(
+async def wait_for_sign_in_link(
     maildir: Path, address: str, *, after: int, timeout: float = 30
 ) -> str:
-    """The code of the first sign-in link mailed to `address` after its first `after` mails.
-    Other mails to the same address (notify's, say) may arrive in between: they are passed
-    over, not mistaken for the link."""
+    """The first sign-in link (`…/sign-in/callback#code=…`) mailed to `address` after its
+    first `after` mails. Other mails to the same address (notify's, say) may arrive in
+    between: they are passed over, not mistaken for the link."""
     deadline = time.monotonic() + timeout
     while True:
         for message in mails_to(maildir, address)[after:]:
             for link in links_in(message):
                 if "#code=" in link:
-                    return link.split("#code=", 1)[1]
+                    return link
         if time.monotonic() > deadline:
             arrived = [(str(m["To"]), str(m["Subject"])) for m in read_mails(maildir)]
             raise AssertionError(
                 f"no sign-in link reached {address} within {timeout} s; the sink holds {arrived}"
             )
         await asyncio.sleep(0.2)
+
+
+async def wait_for_sign_in_code(
+    maildir: Path, address: str, *, after: int, timeout: float = 30
+) -> str:
+    """The code of the first sign-in link mailed to `address` after its first `after` mails."""
+    link = await wait_for_sign_in_link(maildir, address, after=after, timeout=timeout)
+    return link.split("#code=", 1)[1]
