@@ -59,6 +59,47 @@ async def until(page: Page, refresh: Callable[[], Awaitable[None]], check: Any) 
             await page.wait_for_timeout(500)
 
 
+async def register_organisation(operator: Person, org: str, name: str, admin_email: str) -> None:
+    """On /operator: the organisation and its first admin, who is invited by mail."""
+    page = operator.page
+    await page.get_by_test_id("register-name").fill(name)
+    await page.get_by_test_id("register-org-id").fill(org)
+    await page.get_by_test_id("register-admin-name").fill("Ada Admin")
+    await page.get_by_test_id("register-admin-email").fill(admin_email)
+    await page.get_by_test_id("register-submit").click()
+    await expect(page.get_by_test_id("register-done")).to_contain_text(admin_email)
+    await expect(page.locator(f'[data-testid="org-row"][data-org="{org}"]')).to_contain_text(name)
+
+
+async def operator_and_admin(
+    new_context: Any, web: WebPlatform, org: str, name: str
+) -> tuple[Person, Person]:
+    """The operator signs in from the mail and registers the organisation on /operator; its
+    admin, in a browser of their own, signs in from the invitation and opens /admin."""
+    admin_email = f"admin-{org}@example.org"
+    operator = await open_browser(new_context, web, BrowserRecording())
+    await sign_in_from_mail(operator, web, OPERATOR_EMAIL, "/operator")
+    await expect(operator.page.get_by_role("heading", level=1)).to_have_text("Platformbeheer")
+    await register_organisation(operator, org, name, admin_email)
+    admin = await open_browser(new_context, web, BrowserRecording())
+    await follow_sign_in_link(admin, web, admin_email, after=0)
+    await open_from_navigation(admin.page, "Beheer", "/admin")
+    await expect(admin.page.get_by_role("heading", level=1)).to_have_text("Beheer")
+    return operator, admin
+
+
+async def define_youth_coach(admin: Person) -> None:
+    """On /admin: a youth-coach role, which works with minors (so a VOG is needed)."""
+    page = admin.page
+    await page.get_by_test_id("role-id").fill("youth-coach")
+    await page.get_by_test_id("role-title").fill("Jeugdtrainer")
+    await page.get_by_test_id("role-minors").check()
+    await page.get_by_test_id("role-save").click()
+    await expect(page.get_by_test_id("role").filter(has_text="Jeugdtrainer")).to_contain_text(
+        "180 dagen"
+    )
+
+
 async def apply_on_the_page(volunteer: Person, org: str, name: str, email: str) -> None:
     page = volunteer.page
     await page.goto(f"/o/{org}/apply")
@@ -76,40 +117,17 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
 ) -> None:
     web = web_platform
     org = f"club-{uuid.uuid4().hex[:6]}"
-    admin_email = f"admin-{org}@example.org"
     coordinator_email = f"coord-{org}@example.org"
     volunteer_email = f"anna-{org}@example.org"
 
     # 1. The operator signs in from the mail and registers the organisation with its admin.
-    operator = await open_browser(new_context, web, BrowserRecording())
-    await sign_in_from_mail(operator, web, OPERATOR_EMAIL, "/operator")
-    await expect(operator.page.get_by_role("heading", level=1)).to_have_text("Platformbeheer")
-    await assert_navigation_shows(operator.page, {"Platformbeheer"}, {"Beheer", "Coördinatie"})
-    await operator.page.get_by_test_id("register-name").fill("Hockeyclub De Stick")
-    await operator.page.get_by_test_id("register-org-id").fill(org)
-    await operator.page.get_by_test_id("register-admin-name").fill("Ada Admin")
-    await operator.page.get_by_test_id("register-admin-email").fill(admin_email)
-    await operator.page.get_by_test_id("register-submit").click()
-    await expect(operator.page.get_by_test_id("register-done")).to_contain_text(admin_email)
-    await expect(
-        operator.page.locator(f'[data-testid="org-row"][data-org="{org}"]')
-    ).to_contain_text("Hockeyclub De Stick")
-    await check_page(operator.page)
-
     # 2. The admin signs in from the invitation, defines the role, publishes the code and
     #    invites the coordinator.
-    admin = await open_browser(new_context, web, BrowserRecording())
-    await follow_sign_in_link(admin, web, admin_email, after=0)
-    await open_from_navigation(admin.page, "Beheer", "/admin")
+    operator, admin = await operator_and_admin(new_context, web, org, "Hockeyclub De Stick")
+    await assert_navigation_shows(operator.page, {"Platformbeheer"}, {"Beheer", "Coördinatie"})
+    await check_page(operator.page)
     await assert_navigation_shows(admin.page, {"Beheer"}, {"Platformbeheer", "Coördinatie"})
-    await expect(admin.page.get_by_role("heading", level=1)).to_have_text("Beheer")
-    await admin.page.get_by_test_id("role-id").fill("youth-coach")
-    await admin.page.get_by_test_id("role-title").fill("Jeugdtrainer")
-    await admin.page.get_by_test_id("role-minors").check()
-    await admin.page.get_by_test_id("role-save").click()
-    await expect(admin.page.get_by_test_id("role").filter(has_text="Jeugdtrainer")).to_contain_text(
-        "180"
-    )
+    await define_youth_coach(admin)
     await admin.page.get_by_test_id("code-text").fill(CODE_V1)
     await admin.page.get_by_test_id("code-publish").click()
     await expect(admin.page.get_by_test_id("code-done")).to_have_text("Versie 1 is gepubliceerd.")
@@ -167,13 +185,13 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
     await expect(volunteer.page.get_by_test_id("volunteer-signed")).to_contain_text("Anna de Vries")
 
     # 6. The coordinator records the VOG (the signature reached policy first).
-    stage_signed = coordinator.page.get_by_test_id("coord-stage-signed")
+    signed = rows.filter(has_text="Code getekend")
     await until(
         coordinator.page,
-        stage_signed.click,
-        lambda: expect(rows).to_have_count(1, timeout=2000),
+        coordinator.page.get_by_test_id("coord-stage-signed").click,
+        lambda: expect(signed).to_have_count(1, timeout=2000),
     )
-    await rows.get_by_test_id("coord-open").click()
+    await signed.get_by_test_id("coord-open").click()
     issued_on = (date.today() - timedelta(days=5)).isoformat()
     await coordinator.page.get_by_test_id("coord-vog-issued-on").fill(issued_on)
     await coordinator.page.get_by_test_id("coord-vog-checked-by").fill("Cor Coach")
@@ -228,26 +246,11 @@ async def test_a_volunteer_who_types_the_coordinator_address_is_told_they_have_n
 ) -> None:
     web = web_platform
     org = f"koor-{uuid.uuid4().hex[:6]}"
-    admin_email = f"admin-{org}@example.org"
     volunteer_email = f"bram-{org}@example.org"
 
     # The organisation and its role, through the pages as well.
-    operator = await open_browser(new_context, web, BrowserRecording())
-    await sign_in_from_mail(operator, web, OPERATOR_EMAIL, "/operator")
-    await operator.page.get_by_test_id("register-name").fill("Koor Zangrijk")
-    await operator.page.get_by_test_id("register-org-id").fill(org)
-    await operator.page.get_by_test_id("register-admin-name").fill("Ada Admin")
-    await operator.page.get_by_test_id("register-admin-email").fill(admin_email)
-    await operator.page.get_by_test_id("register-submit").click()
-    await expect(operator.page.get_by_test_id("register-done")).to_contain_text(admin_email)
-    admin = await open_browser(new_context, web, BrowserRecording())
-    await follow_sign_in_link(admin, web, admin_email, after=0)
-    await open_from_navigation(admin.page, "Beheer", "/admin")
-    await admin.page.get_by_test_id("role-id").fill("youth-coach")
-    await admin.page.get_by_test_id("role-title").fill("Jeugdtrainer")
-    await admin.page.get_by_test_id("role-minors").check()
-    await admin.page.get_by_test_id("role-save").click()
-    await expect(admin.page.get_by_test_id("role")).to_contain_text("Jeugdtrainer")
+    operator, admin = await operator_and_admin(new_context, web, org, "Koor Zangrijk")
+    await define_youth_coach(admin)
 
     volunteer = await open_browser(new_context, web, BrowserRecording())
     await apply_on_the_page(volunteer, org, "Bram Bakker", volunteer_email)
