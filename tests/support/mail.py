@@ -10,6 +10,10 @@ import re
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.support.web_platform import WebPlatform
 
 _LINK = re.compile(r"https?://[^\s<>\"')]+")
 
@@ -85,3 +89,21 @@ async def wait_for_sign_in_code(
     """The code of the first sign-in link mailed to `address` after its first `after` mails."""
     link = await wait_for_sign_in_link(maildir, address, after=after, timeout=timeout)
     return link.split("#code=", 1)[1]
+
+
+async def sign_in_by_api(web: WebPlatform, address: str) -> str:
+    """An access token for `address` without an organisation (the operator's, say), signed in
+    through identity with the link from the mail, as a script would."""
+    before = len(mails_to(web.maildir, address))
+    with web.api("identity") as identity:
+        assert identity.post("/v1/sign-in", json={"email": address}).status_code == 202
+        code = await wait_for_sign_in_code(web.maildir, address, after=before)
+        exchanged = identity.post("/v1/sign-in/exchange", json={"code": code})
+        assert exchanged.status_code == 200, exchanged.text
+        tokens = identity.post(
+            "/v1/tokens",
+            json={"refresh_token": exchanged.json()["refresh_token"], "org_id": None},
+        )
+        assert tokens.status_code == 200, tokens.text
+        token: str = tokens.json()["access_token"]
+        return token
