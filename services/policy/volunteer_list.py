@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
 
 from services.policy.domain.admission import AdmissionStatus
 from services.policy.domain.admission_file import AdmissionFile
@@ -100,7 +99,5 @@ async def page_of_entries(
     """One page of entries in `order`, and how many match in all."""
     entries = uow.collection(VOLUNTEER_NAMES)
     total = await entries.count(query)
-    found: list[Any] = await entries.find(
-        query, sort=order, skip=(page - 1) * page_size, limit=page_size
-    )
+    found = await entries.find(query, sort=order, skip=(page - 1) * page_size, limit=page_size)
     return found, total

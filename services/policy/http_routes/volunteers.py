@@ -1,7 +1,8 @@
 """The coordinator's list of volunteers: stage, missing steps, code version and VOG dates.
 
 Filtered, sorted and paged by the database (services/policy/volunteer_list.py), so that a
-page stays quick however many volunteers an organisation has. A volunteer reads their own row through the single-volunteer route.
+page stays quick however many volunteers an organisation has. A volunteer reads their own
+row through the single-volunteer route.
 """
 
 from __future__ import annotations
