@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, NetworkError } from "./api";
-import { sendTyped } from "./reply";
+import { ReplyState, sendTyped } from "./reply.svelte";
 
 const TEXTS = {
   empty: "Write something first.",
@@ -43,5 +43,23 @@ describe("sendTyped", () => {
       throw new TypeError("x is undefined");
     };
     await expect(sendTyped("Hi", bug, TEXTS)).rejects.toThrow(TypeError);
+  });
+});
+
+describe("ReplyState", () => {
+  it("is sending while the reply is on its way, refuses a second one meanwhile, then is sent", async () => {
+    const state = new ReplyState("reply-text", () => TEXTS);
+    let release: () => void = () => undefined;
+    const sends: string[] = [];
+    const first = state.submit("One", (text) => {
+      sends.push(text);
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    expect(state.sending).toBe(true);
+    await state.submit("Two", async (text) => void sends.push(text));
+    release();
+    await first;
+    expect(sends).toEqual(["One"]);
+    expect([state.sending, state.sent, state.error]).toEqual([false, true, null]);
   });
 });

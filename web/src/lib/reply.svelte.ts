@@ -1,6 +1,6 @@
 // Sending a written reply, the VCP's in a case or the reporter's on the follow-up page: an
 // empty one is refused before any request, and a failure comes back as the sentence to show
-// beside the field (what was typed stays there to send again).
+// beside the field, which gets the focus back (what was typed stays there to send again).
 import { tick } from "svelte";
 import { ApiError, NetworkError } from "./api";
 
@@ -34,4 +34,31 @@ export async function sendTyped(
 export async function focusAfterUpdate(id: string): Promise<void> {
   await tick();
   document.getElementById(id)?.focus();
+}
+
+/** What a reply form shows while and after sending: the state of one reply field. */
+export class ReplyState {
+  sending = $state(false);
+  sent = $state(false);
+  error = $state<string | null>(null);
+
+  constructor(
+    private readonly fieldId: string,
+    private readonly texts: () => ReplyTexts,
+  ) {}
+
+  /** Send what was typed, unless a reply is already on its way. */
+  async submit(typed: string, send: (text: string) => Promise<void>): Promise<void> {
+    if (this.sending) return;
+    this.error = null;
+    this.sent = false;
+    this.sending = true;
+    try {
+      this.error = await sendTyped(typed, send, this.texts());
+    } finally {
+      this.sending = false;
+    }
+    this.sent = this.error === null;
+    if (this.error) await focusAfterUpdate(this.fieldId);
+  }
 }
