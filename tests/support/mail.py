@@ -1,5 +1,6 @@
 """The SMTP sink's mails for tests: it writes each message it receives to a `.eml` file in
-its maildir (`Infrastructure.maildir`)."""
+its maildir (`Infrastructure.maildir`). Also the sign-in links they carry, and signing in with
+one through identity's API as a script would (`sign_in_by_api`)."""
 
 from __future__ import annotations
 
