@@ -19,6 +19,7 @@ from services.policy.use_cases.admission import (
     load_file,
     reevaluate_matching,
 )
+from services.policy.volunteer_list import name_fields
 from shared.domain.calendar import today
 from shared.domain.vog import VOGFacts
 from shared.events.admission import (
@@ -42,7 +43,7 @@ async def on_volunteer_applied(event: VolunteerApplied, uow: UnitOfWork) -> None
         return
     await uow.collection(VOLUNTEER_NAMES).update_one(
         {"volunteer_id": event.volunteer_id},
-        {"$set": {"name": event.name, "applied_at": event.applied_at.isoformat()}},
+        {"$set": {**name_fields(event.name), "applied_at": event.applied_at.isoformat()}},
         upsert=True,
     )
     file = AdmissionFile(

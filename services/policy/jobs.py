@@ -1,4 +1,5 @@
-"""policy's time-driven work: VOG renewals and volunteer data retention.
+"""policy's time-driven work: VOG renewals, volunteer data retention, and completing the
+coordinator's list entries written before they carried the file's fields.
 
 The scheduler runs each job on one instance at a time (a lease in MongoDB). A lease can still
 change hands mid-run — a paused holder whose lease expired — so every step is also safe on
@@ -16,6 +17,7 @@ from services.policy.domain.retention import volunteer_data_expired
 from services.policy.organisation_settings import settings_of
 from services.policy.storage import ADMISSIONS, ORGANISATIONS, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
+from services.policy.volunteer_list import entry_fields, name_fields
 from shared.domain.calendar import today
 from shared.events.admission import VOGExpiring, VolunteerDataErased
 from shared.logs import get_logger
@@ -136,7 +138,44 @@ async def run_retention(runtime: Runtime) -> None:
         log.info("volunteer data erased after the retention period", volunteers=erased)
 
 
+async def complete_list_entries(runtime: Runtime) -> int:
+    """Give list entries stored before the list was filtered by the database (name and
+    application date only) the fields it filters and sorts on, from the admission file.
+    Returns how many were completed; once none are left, each run only asks."""
+    completed = 0
+    for org in await organisation_ids(runtime):
+        entries = runtime.db.tenant_collection(org, VOLUNTEER_NAMES)
+        for entry in await entries.find(
+            {"stage": {"$exists": False}}, projection={"volunteer_id": 1, "name": 1}
+        ):
+            async with runtime.unit_of_work(org) as uow:
+                doc = await uow.collection(ADMISSIONS).find_one(
+                    {"volunteer_id": entry["volunteer_id"]}
+                )
+                if doc is None:
+                    continue
+                name = entry.get("name")
+                await uow.collection(VOLUNTEER_NAMES).update_one(
+                    {"volunteer_id": entry["volunteer_id"], "stage": {"$exists": False}},
+                    {
+                        "$set": {
+                            **entry_fields(file_from(doc)),
+                            **(name_fields(name) if name else {}),
+                        }
+                    },
+                )
+                completed += 1
+    return completed
+
+
+async def run_list_completion(runtime: Runtime) -> None:
+    completed = await complete_list_entries(runtime)
+    if completed:
+        log.info("volunteer list entries completed", entries=completed)
+
+
 JOBS = (
     PeriodicJob("policy-vog-renewals", run_vog_renewals),
     PeriodicJob("policy-volunteer-retention", run_retention),
+    PeriodicJob("policy-volunteer-list-entries", run_list_completion),
 )

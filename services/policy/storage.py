@@ -16,8 +16,9 @@ CODE_DRAFTS = "code_drafts"
 # Per organisation, counts of what its volunteers' files no longer show once erased.
 POLICY_USAGE = "policy_usage"
 ADVICE_REQUESTS = "advice_requests"
-# A volunteer's name and application date, for the coordinator's list: kept beside the
-# admission file (which holds no personal data) and erased with it.
+# A volunteer's entry in the coordinator's list: name and application date, kept beside the
+# admission file (which holds no personal data) and erased with it, and a copy of the file's
+# fields the list filters and sorts on (services/policy/volunteer_list.py).
 VOLUNTEER_NAMES = "volunteer_names"
 
 INDEXES = (
@@ -31,6 +32,11 @@ INDEXES = (
     IndexSpec(ADMISSIONS, (("last_activity", 1),)),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
     IndexSpec(VOLUNTEER_NAMES, (("volunteer_id", 1),), unique=True),
+    # The list by name, alone or within one stage or role; the VOGs to renew by date.
+    IndexSpec(VOLUNTEER_NAMES, (("name_key", 1), ("volunteer_id", 1))),
+    IndexSpec(VOLUNTEER_NAMES, (("stage", 1), ("name_key", 1), ("volunteer_id", 1))),
+    IndexSpec(VOLUNTEER_NAMES, (("role_id", 1), ("name_key", 1), ("volunteer_id", 1))),
+    IndexSpec(VOLUNTEER_NAMES, (("vog_renewal_due", 1), ("name_key", 1))),
     IndexSpec(CODE_DRAFTS, (), unique=True),
     IndexSpec(POLICY_USAGE, (), unique=True),
     IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True),

@@ -63,11 +63,16 @@ class TenantCollection:
         query: Mapping[str, Any] | None = None,
         *,
         sort: Sequence[tuple[str, int]] | None = None,
+        skip: int = 0,
         limit: int = 0,
         projection: Mapping[str, Any] | None = None,
     ) -> list[Document]:
         cursor = self._collection.find(
-            self._filter(query), projection=projection, session=self._session, limit=limit
+            self._filter(query),
+            projection=projection,
+            session=self._session,
+            skip=skip,
+            limit=limit,
         )
         if sort:
             cursor = cursor.sort(list(sort))

@@ -22,7 +22,7 @@ import pytest
 from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
-from tests.support.mail import links_in, mails_to, wait_for_mail, wait_for_sign_in_code
+from tests.support.mail import links_in, mails_to, sign_in_by_api, wait_for_mail
 from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -64,23 +64,6 @@ async def assert_fits(page: Page) -> None:
 
 
 NARROW: ViewportSize = {"width": 320, "height": 720}
-
-
-async def operator_token(web: WebPlatform) -> str:
-    """The operator signs in through identity, as a script would."""
-    before = len(mails_to(web.maildir, OPERATOR_EMAIL))
-    with web.api("identity") as identity:
-        assert identity.post("/v1/sign-in", json={"email": OPERATOR_EMAIL}).status_code == 202
-        code = await wait_for_sign_in_code(web.maildir, OPERATOR_EMAIL, after=before)
-        exchanged = identity.post("/v1/sign-in/exchange", json={"code": code})
-        assert exchanged.status_code == 200, exchanged.text
-        tokens = identity.post(
-            "/v1/tokens",
-            json={"refresh_token": exchanged.json()["refresh_token"], "org_id": None},
-        )
-        assert tokens.status_code == 200, tokens.text
-        token: str = tokens.json()["access_token"]
-        return token
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +173,7 @@ async def test_the_admission_pillar_through_the_pages(
     await in_both_languages(page)
 
     # 2. The coordinator is invited and signs in from the invitation.
-    operator = bearer(await operator_token(web_platform))
+    operator = bearer(await sign_in_by_api(web_platform, OPERATOR_EMAIL))
     with web_platform.api("identity") as identity:
         invited = identity.post(
             f"/v1/orgs/{org}/members",
@@ -349,7 +332,7 @@ async def test_the_admission_pillar_through_the_pages(
     await page.evaluate(
         "history.pushState(null, '', '/coordinator'); dispatchEvent(new PopStateEvent('popstate'))"
     )
-    await expect(page.get_by_test_id("coord-no-access")).to_contain_text(
+    await expect(page.get_by_test_id("no-access")).to_contain_text(
         "Je hebt geen toegang tot deze pagina"
     )
     await in_both_languages(page)

@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
-from tests.support.mail import links_in, mails_to, wait_for_mail, wait_for_sign_in_code
+from tests.support.mail import links_in, mails_to, sign_in_by_api, wait_for_mail
 from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -31,23 +31,6 @@ def web_platform_env() -> dict[str, str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-async def sign_in_by_api(web: WebPlatform, address: str) -> str:
-    """An access token for `address` without an organisation, as a script signs in."""
-    before = len(mails_to(web.maildir, address))
-    with web.api("identity") as identity:
-        assert identity.post("/v1/sign-in", json={"email": address}).status_code == 202
-        code = await wait_for_sign_in_code(web.maildir, address, after=before)
-        exchanged = identity.post("/v1/sign-in/exchange", json={"code": code})
-        assert exchanged.status_code == 200, exchanged.text
-        tokens = identity.post(
-            "/v1/tokens",
-            json={"refresh_token": exchanged.json()["refresh_token"], "org_id": None},
-        )
-        assert tokens.status_code == 200, tokens.text
-        token: str = tokens.json()["access_token"]
-        return token
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from pymongo import MongoClient
 
+from services.policy.storage import VOLUNTEER_NAMES
 from shared.domain.calendar import today
 from tests.support.admission import Organisation, bearer
 from tests.support.platform import Platform, eventually
@@ -76,6 +78,16 @@ def test_the_coordinator_lists_volunteers_by_stage_role_and_name(platform: Platf
     assert [r["volunteer_id"] for r in listing(org, q="de")["items"]] == [anna, dirk]
     assert [r["volunteer_id"] for r in listing(org, q="DE boer")["items"]] == [dirk]
 
+    # A search is words, not a pattern: signs that mean something to a regex match nothing.
+    assert listing(org, q="de (")["total"] == 0
+    assert listing(org, q=".*")["total"] == 0
+
+    # Filters and paging together: the database counts and pages the filtered list.
+    bar_second = listing(org, role_id="bar", page=2, page_size=1)
+    assert (bar_second["total"], bar_second["pages"]) == (2, 2)
+    assert [r["volunteer_id"] for r in bar_second["items"]] == [dirk]
+    assert listing(org, state="rejected", role_id="coach")["total"] == 0
+
     second = listing(org, page=2, page_size=3)
     assert (second["total"], second["pages"], len(second["items"])) == (4, 2, 1)
     assert second["items"][0]["volunteer_id"] == dirk
@@ -127,3 +139,49 @@ def test_only_admins_and_coordinators_list_and_a_volunteer_reads_only_themself(
         f"/v1/orgs/{org.id}/volunteers", params={"page_size": 1000}, headers=org.coordinator
     )
     assert bad.status_code == 422
+
+
+def test_entries_stored_before_the_list_was_filtered_by_the_database_are_completed(
+    platform: Platform,
+) -> None:
+    org = Organisation(
+        platform.infra,
+        platform.start("intake"),
+        platform.start("policy", env={"SAFEHANDS_SCHEDULER_INTERVAL_SECONDS": "0.5"}),
+    )
+    assert org.register().status_code == 201
+    assert org.define_role("bar", BAR).status_code == 200
+    anna = apply_as(org, "bar", "Anna de Vries")
+    eventually(lambda: listing(org, state="applied")["total"] == 1)
+
+    # As policy stored an entry before: the name and the application date, nothing else.
+    with MongoClient(platform.infra.mongo_uri) as client:
+        entries = client[f"{platform.database}_policy"][VOLUNTEER_NAMES]
+        stripped = entries.update_one(
+            {"org_id": org.id, "volunteer_id": anna},
+            {
+                "$unset": {
+                    field: ""
+                    for field in (
+                        "stage",
+                        "status",
+                        "role_id",
+                        "signed_code_version",
+                        "vog_renewal_due",
+                        "name_key",
+                    )
+                }
+            },
+        )
+        assert stripped.modified_count == 1
+
+    # The job gives it the file's fields again: the filters and the search find her.
+    eventually(
+        lambda: (
+            [
+                row["volunteer_id"]
+                for row in listing(org, state="applied", role_id="bar", q="VRIES")["items"]
+            ]
+            == [anna]
+        )
+    )

@@ -132,8 +132,9 @@ class DeleteResult:
 
 
 class FakeCursor:
-    def __init__(self, documents: list[Document], limit: int) -> None:
+    def __init__(self, documents: list[Document], skip: int, limit: int) -> None:
         self._documents = documents
+        self._skip = skip
         self._limit = limit
 
     def sort(self, keys: Sequence[tuple[str, int]]) -> FakeCursor:
@@ -145,7 +146,9 @@ class FakeCursor:
         return self
 
     async def to_list(self, length: int | None = None) -> list[Document]:
-        documents = self._documents[: self._limit] if self._limit else self._documents
+        # As MongoDB: sorted first, then skipped, then limited.
+        documents = self._documents[self._skip :]
+        documents = documents[: self._limit] if self._limit else documents
         return documents[:length] if length else documents
 
 
@@ -181,9 +184,11 @@ class FakeCollection:
         *,
         projection: Mapping[str, Any] | None = None,
         session: Any = None,
+        skip: int = 0,
         limit: int = 0,
     ) -> FakeCursor:
-        return FakeCursor([_project(doc, projection) for doc in self._matching(query)], limit)
+        matching = [_project(doc, projection) for doc in self._matching(query)]
+        return FakeCursor(matching, skip, limit)
 
     async def count_documents(self, query: Mapping[str, Any], *, session: Any = None) -> int:
         return len(self._matching(query))

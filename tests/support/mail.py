@@ -1,5 +1,6 @@
 """The SMTP sink's mails for tests: it writes each message it receives to a `.eml` file in
-its maildir (`Infrastructure.maildir`)."""
+its maildir (`Infrastructure.maildir`). Also the sign-in links they carry, and signing in with
+one through identity's API as a script would (`sign_in_by_api`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ import re
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.support.web_platform import WebPlatform
 
 _LINK = re.compile(r"https?://[^\s<>\"')]+")
 
@@ -59,21 +64,47 @@ async def wait_for_mail(
         await asyncio.sleep(0.2)
 
 
-async def wait_for_sign_in_code(
+async def wait_for_sign_in_link(
     maildir: Path, address: str, *, after: int, timeout: float = 30
 ) -> str:
-    """The code of the first sign-in link mailed to `address` after its first `after` mails.
-    Other mails to the same address (notify's, say) may arrive in between: they are passed
-    over, not mistaken for the link."""
+    """The first sign-in link (`…/sign-in/callback#code=…`) mailed to `address` after its
+    first `after` mails. Other mails to the same address (notify's, say) may arrive in
+    between: they are passed over, not mistaken for the link."""
     deadline = time.monotonic() + timeout
     while True:
         for message in mails_to(maildir, address)[after:]:
             for link in links_in(message):
                 if "#code=" in link:
-                    return link.split("#code=", 1)[1]
+                    return link
         if time.monotonic() > deadline:
             arrived = [(str(m["To"]), str(m["Subject"])) for m in read_mails(maildir)]
             raise AssertionError(
                 f"no sign-in link reached {address} within {timeout} s; the sink holds {arrived}"
             )
         await asyncio.sleep(0.2)
+
+
+async def wait_for_sign_in_code(
+    maildir: Path, address: str, *, after: int, timeout: float = 30
+) -> str:
+    """The code of the first sign-in link mailed to `address` after its first `after` mails."""
+    link = await wait_for_sign_in_link(maildir, address, after=after, timeout=timeout)
+    return link.split("#code=", 1)[1]
+
+
+async def sign_in_by_api(web: WebPlatform, address: str) -> str:
+    """An access token for `address` without an organisation (the operator's, say), signed in
+    through identity with the link from the mail, as a script would."""
+    before = len(mails_to(web.maildir, address))
+    with web.api("identity") as identity:
+        assert identity.post("/v1/sign-in", json={"email": address}).status_code == 202
+        code = await wait_for_sign_in_code(web.maildir, address, after=before)
+        exchanged = identity.post("/v1/sign-in/exchange", json={"code": code})
+        assert exchanged.status_code == 200, exchanged.text
+        tokens = identity.post(
+            "/v1/tokens",
+            json={"refresh_token": exchanged.json()["refresh_token"], "org_id": None},
+        )
+        assert tokens.status_code == 200, tokens.text
+        token: str = tokens.json()["access_token"]
+        return token

@@ -10,7 +10,6 @@ coordinator works by stage. A pending volunteer's stage is the first thing still
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
 from services.policy.domain.admission import AdmissionStatus, AdmissionStep
@@ -49,13 +48,12 @@ def must_sign_again(file: AdmissionFile, current_code_version: int | None) -> bo
     )
 
 
-def vog_due_within(file: AdmissionFile, today: date, days: int) -> bool:
-    """A counting VOG whose renewal date falls within `days` from today (or has passed)."""
-    due = file.vog_renewal_due
-    return due is not None and (due - today).days <= days
+def search_words(query: str | None) -> list[str]:
+    """The words of a name search, folded as names are folded for the list
+    (`folded_name`): a volunteer matches when every word occurs in their name."""
+    return folded_name(query or "").split()
 
 
-def name_matches(name: str, query: str) -> bool:
-    """Every word of the query occurs in the name, ignoring case."""
-    folded = name.casefold()
-    return all(word in folded for word in query.casefold().split())
+def folded_name(name: str) -> str:
+    """A name as the coordinator's list sorts and searches it: case ignored."""
+    return name.casefold()

@@ -1,7 +1,8 @@
 """The coordinator's list of volunteers: stage, missing steps, code version and VOG dates.
 
-Filtered and paged here, on the server, so that a page with hundreds of volunteers stays
-quick. A volunteer reads their own row through the single-volunteer route.
+Filtered, sorted and paged by the database (services/policy/volunteer_list.py), so that a
+page stays quick however many volunteers an organisation has. A volunteer reads their own
+row through the single-volunteer route.
 """
 
 from __future__ import annotations
@@ -14,15 +15,10 @@ from pydantic import BaseModel
 
 from services.policy.domain.admission import AdmissionStatus, AdmissionStep
 from services.policy.domain.admission_file import AdmissionFile
-from services.policy.domain.pipeline import (
-    Stage,
-    must_sign_again,
-    name_matches,
-    pipeline_stage,
-    vog_due_within,
-)
+from services.policy.domain.pipeline import Stage, must_sign_again, pipeline_stage
 from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import current_code_version, file_from
+from services.policy.volunteer_list import BY_NAME, BY_RENEWAL, list_filter, page_of_entries
 from shared.auth.dependencies import require_org_role, require_self_or_org_role
 from shared.auth.tokens import Principal
 from shared.domain.calendar import today
@@ -123,35 +119,37 @@ async def list_volunteers(
     _reader: Principal = Depends(require_org_role("admin", "coordinator")),
     runtime: Runtime = Depends(runtime_of),
 ) -> VolunteerPage:
-    day = today()
     async with runtime.unit_of_work(org) as uow:
         roles = await _roles(uow)
         code_version = await current_code_version(uow)
-        query: dict[str, Any] = {"role_id": role_id} if role_id else {}
-        files = [file_from(doc) for doc in await uow.collection(ADMISSIONS).find(query)]
-        names = {doc["volunteer_id"]: doc for doc in await uow.collection(VOLUNTEER_NAMES).find()}
-    rows = [_row(file, names, roles, code_version) for file in files]
-    if state is not None:
-        rows = [row for row in rows if row.stage == state]
-    if q and q.strip():
-        rows = [row for row in rows if row.name and name_matches(row.name, q)]
-    if must_resign:
-        rows = [row for row in rows if row.must_sign_again]
-    if vog_due_within_days is not None:
-        by_id = {file.volunteer_id: file for file in files}
-        rows = [
-            row
-            for row in rows
-            if row.status != AdmissionStatus.REJECTED
-            and vog_due_within(by_id[row.volunteer_id], day, vog_due_within_days)
-        ]
-        rows.sort(key=lambda row: (row.vog_renewal_due or day, row.name or ""))
-    else:
-        rows.sort(key=lambda row: ((row.name or "").casefold(), row.volunteer_id))
-    total = len(rows)
-    start = (page - 1) * page_size
+        query = list_filter(
+            state=state,
+            role_id=role_id,
+            q=q,
+            must_resign=must_resign,
+            vog_due_within_days=vog_due_within_days,
+            current_code_version=code_version,
+            today=today(),
+        )
+        entries, total = (
+            ([], 0)
+            if query is None
+            else await page_of_entries(
+                uow,
+                query,
+                order=BY_NAME if vog_due_within_days is None else BY_RENEWAL,
+                page=page,
+                page_size=page_size,
+            )
+        )
+        ids = [entry["volunteer_id"] for entry in entries]
+        files = {
+            doc["volunteer_id"]: file_from(doc)
+            for doc in await uow.collection(ADMISSIONS).find({"volunteer_id": {"$in": ids}})
+        }
+    names = {entry["volunteer_id"]: entry for entry in entries}
     return VolunteerPage(
-        items=rows[start : start + page_size],
+        items=[_row(files[id_], names, roles, code_version) for id_ in ids if id_ in files],
         total=total,
         page=page,
         page_size=page_size,

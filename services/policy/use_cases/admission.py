@@ -18,6 +18,7 @@ from services.policy.domain.admission_file import (
     vog_screening_aspects,
 )
 from services.policy.storage import ADMISSIONS, CODES, ROLES
+from services.policy.volunteer_list import store_entry
 from shared.domain.vog import RoleRequirements
 from shared.events.admission import (
     AdmissionBlocked,
@@ -119,6 +120,7 @@ async def decide_and_store(
     )
     if written.matched_count == 0 and written.upserted_id is None:
         return None
+    await store_entry(uow, result.file)
     for event in announcements(uow.org_id, result, role, code_version):
         uow.publish(event)
     return result

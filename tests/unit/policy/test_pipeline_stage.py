@@ -1,4 +1,4 @@
-"""The coordinator's pipeline stage, re-signing and name search, decided from the file."""
+"""The coordinator's pipeline stage and re-signing, decided from the file; the name search's words."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from services.policy.domain.admission import (
 from services.policy.domain.admission_file import AdmissionFile
 from services.policy.domain.pipeline import (
     Stage,
+    folded_name,
     must_sign_again,
-    name_matches,
     pipeline_stage,
-    vog_due_within,
+    search_words,
 )
 
 TODAY = date(2026, 6, 15)
@@ -69,14 +69,9 @@ def test_only_those_who_signed_an_older_version_and_are_not_rejected_sign_again(
     assert not must_sign_again(rejected, 2)
 
 
-def test_a_vog_is_due_within_the_days_from_today_or_overdue() -> None:
-    due = file(AdmissionStatus.ADMITTED, vog_renewal_due=date(2026, 8, 14))
-    assert vog_due_within(due, TODAY, 60)
-    assert not vog_due_within(due, TODAY, 59)
-    assert not vog_due_within(file(AdmissionStatus.ADMITTED), TODAY, 60)
-
-
-def test_every_word_of_the_search_occurs_in_the_name_ignoring_case() -> None:
-    assert name_matches("Anna de Vries", "VRIES anna")
-    assert not name_matches("Anna de Vries", "anna bakker")
-    assert name_matches("Anna de Vries", "   ")
+def test_every_word_of_the_search_is_folded_as_the_names_are() -> None:
+    words = search_words("  VRIES  anna ")
+    assert words == ["vries", "anna"]
+    assert all(word in folded_name("Anna de Vries") for word in words)
+    assert not all(word in folded_name("Anna de Vries") for word in search_words("anna bakker"))
+    assert search_words("   ") == search_words(None) == []

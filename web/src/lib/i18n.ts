@@ -403,9 +403,6 @@ const nl = {
   signed_print: "Afdrukken",
   coord_title: "Coördinatie: vrijwilligers",
   coord_refresh: "Lijsten bijwerken",
-  coord_no_access_title: "Je hebt geen toegang tot deze pagina",
-  coord_no_access_text:
-    "Deze pagina is voor coördinatoren. Denk je dat je wel toegang moet hebben? Vraag het aan de beheerder van je organisatie.",
   coord_pipeline_heading: "Vrijwilligers per stap",
   coord_stage_label: "Toon vrijwilligers in stap",
   coord_stage_all: "Alle",
@@ -1024,9 +1021,6 @@ const en: Record<MessageKey, string> = {
   signed_print: "Print",
   coord_title: "Coordination: volunteers",
   coord_refresh: "Update the lists",
-  coord_no_access_title: "You have no access to this page",
-  coord_no_access_text:
-    "This page is for coordinators. Do you think you should have access? Ask the administrator of your organisation.",
   coord_pipeline_heading: "Volunteers by step",
   coord_stage_label: "Show volunteers in step",
   coord_stage_all: "All",
