@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from services.notify.domain.mail_planning import (
+from services.notify.domain.mail_facts import (
     MailAddressing,
     MailFacts,
+    Recipient,
     VcpColleague,
     Volunteer,
 )
-from services.notify.domain.recipients import Recipient
 from services.notify.storage import CONTACTS, MAILS, ORGANISATIONS, ROLES, VCPS, VOLUNTEERS
 from shared.events import Event
 from shared.events.admission import (

@@ -25,9 +25,9 @@ import httpx
 
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.cloudevent_body import STRUCTURED_CONTENT_TYPE
+from services.notify.domain.mail_facts import Recipient
 from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_planning import plan_mail
-from services.notify.domain.recipients import Recipient
 from services.notify.domain.retry_schedule import next_attempt_at, should_disable_subscription
 from services.notify.domain.webhook_signature import signature_headers
 from services.notify.mail_outbox import record_mails
