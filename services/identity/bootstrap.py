@@ -1,7 +1,7 @@
 """Composition root of identity: people, their memberships, sign-in by e-mail link, tokens."""
 
 from services.identity.event_handlers import HANDLERS
-from services.identity.extensions import identity_extensions
+from services.identity.extensions import identity_background, identity_extensions
 from services.identity.http_routes import ROUTERS
 from services.identity.jobs import JOBS
 from services.identity.storage import INDEXES
@@ -20,4 +20,5 @@ DEFINITION = ServiceDefinition(
     indexes=INDEXES,
     jobs=JOBS,
     extensions=identity_extensions,
+    background=identity_background,
 )

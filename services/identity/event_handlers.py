@@ -11,13 +11,12 @@ from shared.events.admission import OrganisationRegistered, VolunteerApplied, Vo
 from shared.events.identity import MemberAdded, MemberRemoved, MemberRole
 from shared.events.reports import VCPAppointed, VCPDismissed
 from shared.messaging.consumer import Handlers
+from shared.storage.projections import remember_organisation
 from shared.storage.unit_of_work import UnitOfWork
 
 
 async def on_organisation_registered(event: OrganisationRegistered, uow: UnitOfWork) -> None:
-    await uow.collection(ORGANISATIONS).update_one(
-        {}, {"$set": {"name": event.name, "language": event.language}}, upsert=True
-    )
+    await remember_organisation(uow.collection(ORGANISATIONS), event)
 
 
 async def _follow(

@@ -1,15 +1,19 @@
-"""What identity adds to the runtime: its signing key and its mail sender."""
+"""What identity adds to the runtime: its signing key, its mail sender (also a background
+task, which the runtime runs) and its sign-in rate limiter, all made once at start."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import HTTPException, status
 
 from services.identity.mail_sender import MailSender
+from services.identity.rate_limit import sign_in_limiter
 from services.identity.signing import Signer
 from shared.mail.smtp import SmtpMailer
+from shared.runtime.background import BackgroundTask
+from shared.runtime.rate_limit import RateLimiter
 from shared.runtime.runtime import Runtime
 
 
@@ -23,7 +27,12 @@ def identity_extensions(runtime: Runtime) -> Mapping[str, Any]:
         "mail_sender": MailSender(
             SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
         ),
+        "sign_in_limiter": sign_in_limiter(runtime),
     }
+
+
+def identity_background(runtime: Runtime) -> Sequence[BackgroundTask]:
+    return (mail_sender_of(runtime),)
 
 
 def _extension(runtime: Runtime, name: str) -> Any:
@@ -44,3 +53,8 @@ def signer_of(runtime: Runtime) -> Signer:
 def mail_sender_of(runtime: Runtime) -> MailSender:
     sender: MailSender = _extension(runtime, "mail_sender")
     return sender
+
+
+def limiter_of(runtime: Runtime) -> RateLimiter:
+    limiter: RateLimiter = _extension(runtime, "sign_in_limiter")
+    return limiter

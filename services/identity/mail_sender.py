@@ -4,12 +4,13 @@ A sign-in link is a credential, so it never travels on the bus and is never stor
 database keeps only the code's hash, and the mail waits in this process's memory until the
 SMTP server has taken it. Should the process stop before that, the person simply asks for
 a new link. The request that queued it answers at once, known address or not.
+
+The sender is a background task (shared/runtime/background.py): the runtime runs and stops it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 
 from shared.logs import get_logger
@@ -23,10 +24,11 @@ QUEUE_LIMIT = 10_000
 
 
 class MailSender:
+    name = "identity-mail-sender"
+
     def __init__(self, mailer: SmtpMailer) -> None:
         self._mailer = mailer
         self._queue: asyncio.Queue[OutgoingMail] = asyncio.Queue(QUEUE_LIMIT)
-        self._task = asyncio.create_task(self._run(), name="identity-mail-sender")
 
     def send_later(self, to: str, subject: str, text: str, kind: str) -> None:
         mail = OutgoingMail(mail_id=str(uuid.uuid4()), to=to, subject=subject, text=text, kind=kind)
@@ -35,7 +37,7 @@ class MailSender:
         except asyncio.QueueFull:
             log.error("mail queue full, a mail is dropped", kind=kind, mail_id=mail.mail_id)
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
         while True:
             mail = await self._queue.get()
             await self._deliver(mail)
@@ -62,7 +64,5 @@ class MailSender:
             delay *= 4
         log.error("mail given up", kind=mail.kind, mail_id=mail.mail_id)
 
-    async def aclose(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(BaseException):
-            await self._task
+    async def close(self) -> None:
+        """Mails still queued are dropped: their links are asked for again (see above)."""

@@ -22,29 +22,26 @@ TOO_MANY = "Too many sign-in requests; please wait a little and try again."
 SCOPE = "sign-in"
 
 
-def limiter_of(runtime: Runtime) -> RateLimiter:
-    """One limiter per process, with sign-in's limits, made on first use."""
-    limiter = runtime.extensions.get("sign_in_limiter")
-    if not isinstance(limiter, RateLimiter):
-        settings = runtime.settings
-        limiter = RateLimiter(
-            runtime.db.platform_collection(RATE_LIMITS),
-            Limits(
-                per_client=settings.sign_in_limit_per_client,
-                per_org=settings.sign_in_limit_per_client,
-                window_seconds=settings.sign_in_limit_window_seconds,
-                trusted_proxies=settings.trusted_proxy_networks,
-            ),
-            load_rate_limit_secret(settings),
-        )
-        runtime.extensions["sign_in_limiter"] = limiter
-    return limiter
+def sign_in_limiter(runtime: Runtime) -> RateLimiter:
+    """The process's limiter with sign-in's limits, made once at start (an extension)."""
+    settings = runtime.settings
+    return RateLimiter(
+        runtime.db.platform_collection(RATE_LIMITS),
+        Limits(
+            per_client=settings.sign_in_limit_per_client,
+            per_org=settings.sign_in_limit_per_client,
+            window_seconds=settings.sign_in_limit_window_seconds,
+            trusted_proxies=settings.trusted_proxy_networks,
+        ),
+        load_rate_limit_secret(settings),
+    )
 
 
-async def admit_sign_in(runtime: Runtime, request: Request, address: str) -> None:
+async def admit_sign_in(
+    runtime: Runtime, request: Request, address: str, limiter: RateLimiter
+) -> None:
     """Raise 429 with Retry-After when this address or this client asked too often. Both
     are always counted, so a known and an unknown address cost the same."""
-    limiter = limiter_of(runtime)
     window = Window.containing(time.time(), limiter.limits.window_seconds)
     by_address = await limiter.count(
         f"{SCOPE}:address:{limiter.client_key(address, window)}", window

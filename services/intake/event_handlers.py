@@ -18,13 +18,12 @@ from shared.events.admission import (
 )
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.messaging.consumer import Handlers
+from shared.storage.projections import remember_organisation, upsert_by_key
 from shared.storage.unit_of_work import UnitOfWork
 
 
 async def on_organisation_registered(event: OrganisationRegistered, uow: UnitOfWork) -> None:
-    await uow.collection(KNOWN_ORGANISATIONS).update_one(
-        {}, {"$set": {"name": event.name, "language": event.language}}, upsert=True
-    )
+    await remember_organisation(uow.collection(KNOWN_ORGANISATIONS), event)
 
 
 async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:
@@ -35,8 +34,8 @@ async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:
 
 async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> None:
     # Only what a signature is checked against; the text itself is policy's to serve.
-    await uow.collection(KNOWN_CODES).update_one(
-        {"version": event.version}, {"$set": {"sha256": event.sha256}}, upsert=True
+    await upsert_by_key(
+        uow.collection(KNOWN_CODES), {"version": event.version}, {"sha256": event.sha256}
     )
 
 

@@ -9,8 +9,6 @@ from shared.domain.vog import RoleRequirements
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import UnitOfWork
 
-ROLE_FIELDS = tuple(RoleRequirements.model_fields)
-
 
 async def load_volunteer(uow: UnitOfWork, volunteer_id: str) -> Document:
     """The volunteer's application; NoSuchVolunteer when the organisation has none."""
@@ -24,7 +22,7 @@ async def known_role(roles: TenantCollection, role_id: str) -> RoleRequirements 
     doc = await roles.find_one({"role_id": role_id})
     if doc is None:
         return None
-    return RoleRequirements(**{name: doc[name] for name in ROLE_FIELDS})
+    return RoleRequirements.from_document(doc)
 
 
 async def volunteer_role(uow: UnitOfWork, volunteer: Document) -> RoleRequirements:
@@ -37,8 +35,7 @@ async def volunteer_role(uow: UnitOfWork, volunteer: Document) -> RoleRequiremen
 
 async def current_code(uow: UnitOfWork) -> Document | None:
     # Versions may arrive out of order (one key per version): the highest is current.
-    latest = await uow.collection(KNOWN_CODES).find(sort=[("version", -1)], limit=1)
-    return latest[0] if latest else None
+    return await uow.collection(KNOWN_CODES).find_highest("version")
 
 
 async def current_vcp_keys(keys: TenantCollection) -> dict[str, str]:

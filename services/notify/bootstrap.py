@@ -3,7 +3,7 @@
 from services.notify.event_handlers import handlers
 from services.notify.http_routes import ROUTERS
 from services.notify.storage import INDEXES
-from services.notify.workers import start_workers
+from services.notify.workers import workers
 from shared.events.notifications import DeliveryFailed, NotificationSent, WebhookDelivered
 from shared.runtime.definition import ServiceDefinition
 
@@ -17,5 +17,5 @@ DEFINITION = ServiceDefinition(
     handlers_from_settings=handlers,
     publishes=[NotificationSent, WebhookDelivered, DeliveryFailed],
     indexes=INDEXES,
-    extensions=start_workers,
+    background=workers,
 )

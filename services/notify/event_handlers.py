@@ -5,7 +5,7 @@ the webhook deliveries."""
 
 from __future__ import annotations
 
-from services.notify.domain.mail_planning import MailAddressing
+from services.notify.domain.mail_facts import MailAddressing
 from services.notify.mail_outbox import record_event_mails
 from services.notify.read_model import project
 from services.notify.webhook_outbox import (

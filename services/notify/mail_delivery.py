@@ -1,13 +1,13 @@
 """The mail worker: claims due mails one at a time, sends them, marks them sent and
 publishes NotificationSent in one transaction. Every notify instance runs one; the claim
 makes sure each mail goes out once. SMTP trouble is retried with backoff, without end for
-temporary failures, so an outage loses no mail.
+temporary failures, so an outage loses no mail. A background task: the runtime runs and
+stops it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import UTC, datetime, timedelta
 
 from services.notify.claims import Claims, record_outcome
@@ -27,6 +27,8 @@ CLAIM_LEASE = timedelta(seconds=90)
 
 
 class MailWorker:
+    name = "mail-worker"
+
     def __init__(
         self,
         db: Database,
@@ -41,9 +43,8 @@ class MailWorker:
         self._claims = Claims(db.platform_collection(MAILS), PENDING, SENDING, holder, CLAIM_LEASE)
         self._poll_seconds = poll_seconds
         self._retry_scale = retry_scale
-        self._task = asyncio.create_task(self._run(), name="mail-worker")
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
         while True:
             try:
                 mail = await self._claims.claim_next()
@@ -117,8 +118,6 @@ class MailWorker:
             gives_up=permanent,
         )
 
-    async def aclose(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(BaseException):
-            await self._task
+    async def close(self) -> None:
+        """After `run()` ended: the mails this instance claimed go back to the others."""
         await self._claims.release_all()

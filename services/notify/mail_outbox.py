@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from services.notify.domain.mail_facts import MailAddressing
 from services.notify.domain.mail_planning import (
-    MailAddressing,
     PlannedMail,
     plan_event_mails,
     plan_owed_colleague_mails,
@@ -34,14 +34,14 @@ FAILED = "failed"
 
 
 async def record_event_mails(event: Event, uow: UnitOfWork, addressing: MailAddressing) -> None:
-    data = event.model_dump()
-    routes = mail_routes_for(event.type_name, data)
+    routes = mail_routes_for(event)
     if not routes:
         return
-    volunteer_id = data.get("volunteer_id")
+    # Not every event is about a volunteer; those that are name them in `volunteer_id`.
+    volunteer_id = getattr(event, "volunteer_id", None)
     facts = await load_facts(uow, {route.recipient for route in routes}, volunteer_id, addressing)
     occurred_at = uow.causation.time if uow.causation else None
-    plan = plan_event_mails(event.type_name, data, facts, occurred_at)
+    plan = plan_event_mails(event, facts, occurred_at)
     for problem in plan.problems:
         # The problem names a mail kind and a missing fact, never a person or content.
         log.warning("mail not sent", problem=problem)

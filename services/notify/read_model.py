@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from services.notify.domain.mail_planning import (
+from services.notify.domain.mail_facts import (
     MailAddressing,
     MailFacts,
+    Recipient,
     VcpColleague,
     Volunteer,
 )
-from services.notify.domain.recipients import Recipient
 from services.notify.storage import CONTACTS, MAILS, ORGANISATIONS, ROLES, VCPS, VOLUNTEERS
 from shared.events import Event
 from shared.events.admission import (
@@ -25,27 +25,26 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
+from shared.storage.projections import remember_organisation, upsert_by_key
 from shared.storage.unit_of_work import UnitOfWork
 
 
 async def project(event: Event, uow: UnitOfWork) -> None:
     if isinstance(event, OrganisationRegistered):
-        await uow.collection(ORGANISATIONS).update_one(
-            {}, {"$set": {"name": event.name, "language": event.language}}, upsert=True
-        )
+        await remember_organisation(uow.collection(ORGANISATIONS), event)
     elif isinstance(event, CodeOfConductPublished):
         await uow.collection(ORGANISATIONS).update_one(
             {}, {"$max": {"code_version": event.version}}, upsert=True
         )
     elif isinstance(event, RoleDefined):
-        await uow.collection(ROLES).update_one(
-            {"role_id": event.role_id}, {"$set": {"title": event.title}}, upsert=True
+        await upsert_by_key(
+            uow.collection(ROLES), {"role_id": event.role_id}, {"title": event.title}
         )
     elif isinstance(event, VolunteerApplied):
-        await uow.collection(VOLUNTEERS).update_one(
+        await upsert_by_key(
+            uow.collection(VOLUNTEERS),
             {"volunteer_id": event.volunteer_id},
-            {"$set": {"name": event.name, "email": event.email, "role_id": event.role_id}},
-            upsert=True,
+            {"name": event.name, "email": event.email, "role_id": event.role_id},
         )
     elif isinstance(event, VolunteerAdmitted):
         await uow.collection(VOLUNTEERS).update_one(
@@ -81,7 +80,7 @@ async def project(event: Event, uow: UnitOfWork) -> None:
             **_when_and_which(uow, "key_set_at", "key_set_event_id"),
             "key_fingerprint": event.fingerprint,
         }
-        await uow.collection(VCPS).update_one({"vcp_id": event.vcp_id}, {"$set": key}, upsert=True)
+        await upsert_by_key(uow.collection(VCPS), {"vcp_id": event.vcp_id}, key)
     elif isinstance(event, VCPDismissed):
         await uow.collection(VCPS).delete_one({"vcp_id": event.vcp_id})
     elif isinstance(event, VolunteerDataErased):

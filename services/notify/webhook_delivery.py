@@ -25,9 +25,9 @@ import httpx
 
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.cloudevent_body import STRUCTURED_CONTENT_TYPE
+from services.notify.domain.mail_facts import Recipient
 from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_planning import plan_mail
-from services.notify.domain.recipients import Recipient
 from services.notify.domain.retry_schedule import next_attempt_at, should_disable_subscription
 from services.notify.domain.webhook_signature import signature_headers
 from services.notify.mail_outbox import record_mails
@@ -58,6 +58,10 @@ CONCURRENT_DELIVERIES = 8
 
 
 class WebhookWorker:
+    """A background task: the runtime runs and stops it."""
+
+    name = "webhook-worker"
+
     def __init__(
         self,
         db: Database,
@@ -79,9 +83,8 @@ class WebhookWorker:
         self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
         self._busy: Counter[str] = Counter()
         self._in_flight: set[asyncio.Task[None]] = set()
-        self._task = asyncio.create_task(self._run(), name="webhook-worker")
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
         while True:
             try:
                 await self._slots.acquire()
@@ -261,10 +264,9 @@ class WebhookWorker:
         await record_mails(uow, mails, failed_event_id, None)
         log.warning("webhook subscription disabled", webhook_id=subscription["webhook_id"])
 
-    async def aclose(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(BaseException):
-            await self._task
+    async def close(self) -> None:
+        """After `run()` ended: the attempts under way stop, their claims go back to the
+        others, and the HTTP client closes."""
         for task in list(self._in_flight):
             task.cancel()
         with contextlib.suppress(BaseException):

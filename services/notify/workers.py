@@ -1,28 +1,29 @@
-"""The mail and webhook workers of one notify process, started with the runtime."""
+"""The mail and webhook workers of one notify process: background tasks that the runtime
+starts once it is connected and stops with the process."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Sequence
 
 from services.notify.mail_delivery import MailWorker
 from services.notify.webhook_delivery import WebhookWorker
 from services.notify.webhook_sender import WebhookSender
 from shared.mail.smtp import SmtpMailer
+from shared.runtime.background import BackgroundTask
 from shared.runtime.runtime import Runtime
 
 
-def start_workers(runtime: Runtime) -> Mapping[str, Any]:
+def workers(runtime: Runtime) -> Sequence[BackgroundTask]:
     settings = runtime.settings
-    return {
-        "mail_worker": MailWorker(
+    return (
+        MailWorker(
             runtime.db,
             SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender),
             runtime.instance_id,
             poll_seconds=settings.outbox_poll_seconds,
             retry_scale=settings.notify_retry_scale,
         ),
-        "webhook_worker": WebhookWorker(
+        WebhookWorker(
             runtime.db,
             runtime.instance_id,
             sender=WebhookSender(
@@ -33,4 +34,4 @@ def start_workers(runtime: Runtime) -> Mapping[str, Any]:
             retry_scale=settings.notify_retry_scale,
             deliveries_per_org=settings.webhook_deliveries_per_org,
         ),
-    }
+    )

@@ -8,7 +8,9 @@ admission, so both services agree on what an acceptable VOG is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -33,6 +35,11 @@ class RoleRequirements(BaseModel):
     # which is a misconfiguration rather than a policy.
     vog_max_age_days: int = Field(default=DEFAULT_VOG_MAX_AGE_DAYS, ge=1)
     vog_renewal_years: int = Field(default=DEFAULT_VOG_RENEWAL_YEARS, ge=1)
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> RoleRequirements:
+        """From a stored role, which holds more than the requirements (its title, its id)."""
+        return cls(**{name: document[name] for name in cls.model_fields})
 
     @property
     def vog_required(self) -> bool:

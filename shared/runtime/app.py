@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -21,6 +21,7 @@ from shared.http.http_errors import install_error_handlers
 from shared.http.metrics import metrics_response
 from shared.http.openapi import document_errors
 from shared.logs import configure_logging, get_logger
+from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
 from shared.runtime.runtime import Runtime
 from shared.runtime.scheduler import run_periodically
@@ -43,17 +44,20 @@ def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
 
 
 async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
-    """Connect, attach the service's extensions, start its jobs; then it is ready."""
+    """Connect, attach the service's extensions, start its jobs and background tasks; then
+    it is ready."""
     await runtime.connect()
     if definition.extensions:
         runtime.extensions.update(definition.extensions(runtime))
     for job in definition.jobs:
-        runtime.run_in_background(job.name, _run_job(job, runtime))
+        runtime.start_background(_job_task(job, runtime))
+    for task in definition.background(runtime) if definition.background else ():
+        runtime.start_background(task)
     runtime.ready = True
     log.info("service ready", instance=runtime.instance_id)
 
 
-def _run_job(job: PeriodicJob, runtime: Runtime) -> Coroutine[Any, Any, None]:
+def _job_task(job: PeriodicJob, runtime: Runtime) -> BackgroundWork:
     settings = runtime.settings
     interval = job.interval_seconds or settings.scheduler_interval_seconds
     lease = Lease(
@@ -62,7 +66,9 @@ def _run_job(job: PeriodicJob, runtime: Runtime) -> Coroutine[Any, Any, None]:
         runtime.instance_id,
         max(settings.lease_seconds, interval * 2),
     )
-    return run_periodically(job.name, lambda: job.run(runtime), lease, interval)
+    return BackgroundWork(
+        job.name, lambda: run_periodically(job.name, lambda: job.run(runtime), lease, interval)
+    )
 
 
 def _report_crash(task: asyncio.Task[None]) -> None:

@@ -1,5 +1,5 @@
 """What a service declares about itself in its `bootstrap.py`: name, port, routers, event
-handlers, the events it publishes, indexes, jobs. Plain data: shared/runtime/app.py turns it
+handlers, the events it publishes, indexes, jobs and background tasks. Plain data: shared/runtime/app.py turns it
 into a running process."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from shared.domain.errors import DomainError
 from shared.events import Event
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.messaging.consumer import Handlers
+from shared.runtime.background import BackgroundTask
 from shared.runtime.runtime import Runtime
 from shared.settings import Settings
 from shared.storage.database import IndexSpec
@@ -23,7 +24,7 @@ from shared.storage.database import IndexSpec
 @dataclass(frozen=True)
 class PeriodicJob:
     """Work that runs every `interval_seconds` on one instance at a time, whatever the number
-    of instances (see shared/runtime/scheduler.py)."""
+    of instances (see shared/runtime/scheduler.py): a background task under a lease."""
 
     name: str
     run: Callable[[Runtime], Awaitable[None]]
@@ -43,8 +44,12 @@ class ServiceDefinition:
     publishes: Sequence[type[Event]] = ()
     indexes: Sequence[IndexSpec] = ()
     jobs: Sequence[PeriodicJob] = ()
-    # Services that need more than the runtime (an SMTP client, an HTTP client) attach it here.
+    # What routes and jobs need beyond the runtime (identity's signing key), attached by name
+    # once the runtime is connected. Nothing here runs by itself: that is `background`.
     extensions: Callable[[Runtime], Mapping[str, Any]] | None = None
+    # Work that runs as long as the process (notify's mail and webhook workers), made once
+    # the runtime is connected and its extensions attached; the runtime starts and stops it.
+    background: Callable[[Runtime], Sequence[BackgroundTask]] | None = None
     # A service that owns a kind of membership refuses tokens of former members (see
     # shared/auth/dependencies.py) with this check, on every route.
     membership_check: MembershipCheck | None = None

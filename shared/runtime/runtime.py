@@ -1,5 +1,6 @@
 """The live parts of one service process: database, broker, consumer, outbox relay, token
-verifier, rate limiter and background tasks. It knows nothing of how a service describes
+verifier, rate limiter and background tasks (shared/runtime/background.py), which it starts
+and stops. It knows nothing of how a service describes
 itself (shared/runtime/definition.py) nor of FastAPI's app (shared/runtime/app.py): those
 two build on it, so imports point one way."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -26,6 +27,7 @@ from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import dead_letter_topic, ensure_topics
+from shared.runtime.background import BackgroundTask, BackgroundWork
 from shared.runtime.rate_limit import (
     RATE_LIMIT_INDEXES,
     RATE_LIMITS,
@@ -113,7 +115,7 @@ class Runtime:
         self._indexes = (*indexes, *(RATE_LIMIT_INDEXES if rate_limited else ()))
         self.extensions: dict[str, Any] = {}
         self.ready = False
-        self._tasks: list[asyncio.Task[None]] = []
+        self._background: list[tuple[BackgroundTask, asyncio.Task[None]]] = []
 
     def unit_of_work(self, org_id: str) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
         return self.db.unit_of_work(org_id)
@@ -156,11 +158,11 @@ class Runtime:
                     await self.broker.stop()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.settings.startup_retry_max_seconds)
-        self.run_in_background("outbox-relay", self.relay.run())
+        self.start_background(BackgroundWork("outbox-relay", self.relay.run, self.relay.release))
 
-    def run_in_background(self, name: str, work: Coroutine[Any, Any, None]) -> None:
-        """A task that runs until the service stops."""
-        self._tasks.append(asyncio.create_task(work, name=name))
+    def start_background(self, task: BackgroundTask) -> None:
+        """Run `task` until the service stops; `stop()` cancels it, then closes it."""
+        self._background.append((task, asyncio.create_task(_run(task), name=task.name)))
 
     async def is_ready(self) -> bool:
         if not self.ready:
@@ -173,20 +175,23 @@ class Runtime:
 
     async def stop(self) -> None:
         self.ready = False
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        for _, running in self._background:
+            running.cancel()
+        for _, running in self._background:
             with contextlib.suppress(BaseException):
-                await task
-        await self.relay.release()
+                await running
+        # After every task ended: a worker's claims and clients outlive its last attempt.
+        for task, _ in reversed(self._background):
+            with contextlib.suppress(Exception):
+                await task.close()
+        self._background.clear()
         with contextlib.suppress(Exception):
             await self.broker.stop()
-        for extension in self.extensions.values():
-            close = getattr(extension, "aclose", None)
-            if close is not None:
-                with contextlib.suppress(Exception):
-                    await close()
         await self.db.close()
+
+
+async def _run(task: BackgroundTask) -> None:
+    await task.run()
 
 
 def token_verifier_for(settings: Settings) -> TokenVerifier:

@@ -78,6 +78,13 @@ class TenantCollection:
             cursor = cursor.sort(list(sort))
         return await cursor.to_list()
 
+    async def find_highest(
+        self, field: str, *, projection: Mapping[str, Any] | None = None
+    ) -> Document | None:
+        """The document with the highest `field` (the current code: the highest version)."""
+        found = await self.find(sort=[(field, -1)], limit=1, projection=projection)
+        return found[0] if found else None
+
     async def count(self, query: Mapping[str, Any] | None = None) -> int:
         return await self._collection.count_documents(self._filter(query), session=self._session)
 

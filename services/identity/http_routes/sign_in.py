@@ -19,7 +19,7 @@ from services.identity.domain.sign_in import (
     normalise_address,
     sign_in_link,
 )
-from services.identity.extensions import mail_sender_of
+from services.identity.extensions import limiter_of, mail_sender_of
 from services.identity.people import current_memberships, membership_rows, organisation_facts
 from services.identity.rate_limit import admit_sign_in
 from services.identity.refresh_cookie import hand_out
@@ -66,7 +66,7 @@ async def request_sign_in(
     body: SignInRequest, request: Request, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
     address = normalise_address(body.email)
-    await admit_sign_in(runtime, request, address)
+    await admit_sign_in(runtime, request, address, limiter_of(runtime))
     # The same reads and writes for a known and an unknown address, so that neither the
     # answer nor its timing tells them apart; only the in-memory mail queue differs.
     rows = await membership_rows(runtime, address)

@@ -1,133 +1,317 @@
-"""Which event sends which mail to whom: one table to scan.
+"""Which event sends which mail to whom, with which fields: one table to scan.
 
-Event type names are those of docs/api.md ("Event types"); data field names are those of the
-event models in `shared/events`. A route with a condition applies only when the event's
-data matches it.
+Every entry is typed by its event class: `On(InterviewRecorded).mail(...)` hands its `when`
+and its `fields` the event itself, so mypy checks each attribute a mail reads. A renamed
+event field fails `make lint` instead of silently dropping a mail at run time. The names of
+a mail's template fields are checked when it is written (mail_templates.MAIL_FIELDS), and
+tests/unit/notify/test_notify_recipients.py writes every entry for an event of its class.
+
+`when` decides from the event alone (notify then loads only the facts the mails need);
+`provided` decides from what notify knows of the organisation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
+from services.notify.domain.mail_facts import (
+    ADVICE_ANSWERS_PAGE,
+    ADVICE_QUEUE_PAGE,
+    TOOLKIT_PAGE,
+    VCP_PAGE,
+    MailFacts,
+    Recipient,
+)
 from services.notify.domain.mail_kinds import MailKind
+from services.notify.domain.mail_templates import MailFieldError
+from shared.events import Event
+from shared.events.admission import (
+    AdmissionBlocked,
+    CodeOfConductPublished,
+    InterviewRecorded,
+    ResignRequired,
+    VOGExpiring,
+    VOGReceived,
+    VOGRequested,
+    VolunteerAdmitted,
+    VolunteerApplied,
+    VolunteerRejected,
+)
+from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.reports import (
+    IncidentReported,
+    ReportDeadlineApproaching,
+    VCPAppointed,
+    VCPKeySet,
+)
 
+__all__ = [
+    "MAIL_KINDS_SENT_WITHOUT_EVENT",
+    "MAIL_ROUTES",
+    "MailRoute",
+    "On",
+    "Recipient",
+    "mail_routes_for",
+    "vcp_colleague_fields",
+]
 
-class Recipient(StrEnum):
-    APPLICANT = "applicant"
-    COORDINATOR = "coordinator"
-    # The VCPs with a key: those who can read reports.
-    VCP = "vcp"
-    # Every VCP of the organisation but the one the event is about, with a key or not yet.
-    OTHER_VCPS = "other_vcps"
-    ADMIN = "admin"
-    # The regional centre that runs the platform: SAFEHANDS_OPERATOR_EMAILS.
-    OPERATOR = "operator"
-
-
-@dataclass(frozen=True)
-class FieldEquals:
-    """A route condition: the event data's `field` holds `value`."""
-
-    field: str
-    value: object
-
-    def __call__(self, data: Mapping[str, object]) -> bool:
-        return data.get(self.field) == self.value
-
-
-@dataclass(frozen=True)
-class FieldIsSet:
-    """A route condition: the event data's `field` holds a value (not None)."""
-
-    field: str
-
-    def __call__(self, data: Mapping[str, object]) -> bool:
-        return data.get(self.field) is not None
-
-
-@dataclass(frozen=True)
-class FieldIsFilled:
-    """A route condition: the event data's `field` holds a non-empty value."""
-
-    field: str
-
-    def __call__(self, data: Mapping[str, object]) -> bool:
-        return bool(data.get(self.field))
+E = TypeVar("E", bound=Event)
+# A mail's template fields (mail_templates.MAIL_FIELDS names them per kind).
+Fields = Mapping[str, object]
 
 
 @dataclass(frozen=True)
-class MailRoute:
+class MailRoute(Generic[E]):
+    """One mail an event of class `event` sends: to whom, which kind, with which fields."""
+
+    event: type[E]
     recipient: Recipient
     kind: MailKind
-    when: FieldEquals | FieldIsSet | FieldIsFilled | None = None
+    fields: Callable[[E, MailFacts], Fields]
+    when: Callable[[E], bool] | None = None
+    provided: Callable[[MailFacts], bool] | None = None
 
-    def applies_to(self, data: Mapping[str, object]) -> bool:
-        return self.when is None or self.when(data)
+    def applies_to(self, event: E) -> bool:
+        return self.when is None or self.when(event)
+
+    def wanted_with(self, facts: MailFacts) -> bool:
+        return self.provided is None or self.provided(facts)
 
 
-MAIL_ROUTES: Mapping[str, tuple[MailRoute, ...]] = {
-    "nl.safehands.volunteer.applied.v1": (
-        MailRoute(Recipient.APPLICANT, MailKind.APPLICATION_RECEIVED),
-        MailRoute(Recipient.COORDINATOR, MailKind.NEW_APPLICATION),
+@dataclass(frozen=True)
+class On(Generic[E]):
+    """The mails of one event class: `On(VolunteerApplied).mail(...).mail(...)`."""
+
+    event: type[E]
+    routes: tuple[MailRoute[E], ...] = ()
+
+    def mail(
+        self,
+        recipient: Recipient,
+        kind: MailKind,
+        *,
+        fields: Callable[[E, MailFacts], Fields],
+        when: Callable[[E], bool] | None = None,
+        provided: Callable[[MailFacts], bool] | None = None,
+    ) -> On[E]:
+        route = MailRoute(self.event, recipient, kind, fields, when, provided)
+        return On(self.event, (*self.routes, route))
+
+
+def _table(*entries: On[Any]) -> Mapping[type[Event], tuple[MailRoute[Any], ...]]:
+    table: dict[type[Event], tuple[MailRoute[Any], ...]] = {}
+    for entry in entries:
+        if entry.event in table:
+            raise ValueError(f"{entry.event.__name__} has two entries; give it one.")
+        table[entry.event] = entry.routes
+    return table
+
+
+# The fields mails share, from what notify knows rather than from the event.
+
+
+def _applicant(facts: MailFacts) -> dict[str, object]:
+    return {"name": facts.known_volunteer().name, "organisation": facts.organisation}
+
+
+def _applicant_in_role(facts: MailFacts, role_id: str | None = None) -> dict[str, object]:
+    """`role_id` from the event when it names one, else the role they applied for."""
+    role = role_id if role_id is not None else facts.known_volunteer().role_id
+    return {**_applicant(facts), "role_title": facts.role_title(role)}
+
+
+def _please_sign(facts: MailFacts, version: int | None) -> dict[str, object]:
+    applicant = _applicant(facts)
+    if version is None:
+        raise MailFieldError("no code of conduct has been published yet.")
+    return {**applicant, "version": version}
+
+
+def vcp_colleague_fields(facts: MailFacts, vcp_id: str, fingerprint: str | None) -> Fields:
+    """Who was appointed or set a key, and the key's fingerprint, not what they can read.
+    Also for the mails a VCP is owed (mail_planning.plan_owed_colleague_mails)."""
+    fields: dict[str, object] = {
+        "organisation": facts.organisation,
+        "vcp_name": facts.vcp_name(vcp_id),
+        "link": facts.addressing.link(VCP_PAGE),
+    }
+    if fingerprint is not None:
+        fields["fingerprint"] = fingerprint
+    return fields
+
+
+def _report_deadline(event: ReportDeadlineApproaching, facts: MailFacts) -> Fields:
+    return {
+        "report_id": event.report_id,
+        "deadline": event.deadline,
+        "due_on": event.due_at,
+        "link": facts.addressing.link(VCP_PAGE),
+    }
+
+
+def _advice_answered(event: AdviceAnswered, facts: MailFacts) -> dict[str, object]:
+    return {
+        "organisation": facts.organisation,
+        "advice_topic": event.advice_topic,
+        "link": facts.addressing.link(ADVICE_ANSWERS_PAGE),
+    }
+
+
+def _no_vcp_yet(facts: MailFacts) -> bool:
+    return not (facts.vcp_emails or facts.vcps)
+
+
+def _was_admitted(facts: MailFacts) -> bool:
+    return facts.volunteer is not None and facts.volunteer.was_admitted
+
+
+MAIL_ROUTES = _table(
+    On(VolunteerApplied)
+    .mail(
+        Recipient.APPLICANT,
+        MailKind.APPLICATION_RECEIVED,
+        fields=lambda e, facts: _applicant_in_role(facts, e.role_id),
+    )
+    .mail(
+        Recipient.COORDINATOR,
+        MailKind.NEW_APPLICATION,
+        fields=lambda e, facts: {
+            "volunteer_name": facts.known_volunteer().name,
+            "role_title": facts.role_title(facts.known_volunteer().role_id),
+        },
     ),
     # The first request to sign comes once the intake interview says "go ahead".
-    "nl.safehands.volunteer.interviewed.v1": (
-        MailRoute(
-            Recipient.APPLICANT, MailKind.PLEASE_SIGN_CODE, when=FieldEquals("outcome", "proceed")
-        ),
+    On(InterviewRecorded).mail(
+        Recipient.APPLICANT,
+        MailKind.PLEASE_SIGN_CODE,
+        when=lambda e: e.outcome == "proceed",
+        fields=lambda e, facts: _please_sign(facts, facts.code_version),
     ),
-    "nl.safehands.volunteer.resign_required.v1": (
-        MailRoute(Recipient.APPLICANT, MailKind.PLEASE_SIGN_CODE),
+    On(ResignRequired).mail(
+        Recipient.APPLICANT,
+        MailKind.PLEASE_SIGN_CODE,
+        fields=lambda e, facts: _please_sign(facts, e.version),
     ),
-    "nl.safehands.volunteer.vog_requested.v1": (
-        MailRoute(Recipient.APPLICANT, MailKind.VOG_NEEDED),
+    On(VOGRequested).mail(
+        Recipient.APPLICANT,
+        MailKind.VOG_NEEDED,
+        fields=lambda e, facts: {
+            **_applicant_in_role(facts, e.role_id),
+            "screening_aspects": list(e.screening_aspects),
+        },
     ),
-    "nl.safehands.volunteer.vog_received.v1": (
-        MailRoute(Recipient.COORDINATOR, MailKind.VOG_RECEIVED),
+    On(VOGReceived).mail(
+        Recipient.COORDINATOR,
+        MailKind.VOG_RECEIVED,
+        fields=lambda e, facts: {"volunteer_name": facts.known_volunteer().name},
     ),
-    "nl.safehands.volunteer.vog_expiring.v1": (
-        MailRoute(Recipient.APPLICANT, MailKind.VOG_RENEWAL_APPROACHING),
+    On(VOGExpiring).mail(
+        Recipient.APPLICANT,
+        MailKind.VOG_RENEWAL_APPROACHING,
+        fields=lambda e, facts: {**_applicant(facts), "renewal_date": e.renewal_due},
     ),
-    "nl.safehands.volunteer.admitted.v1": (MailRoute(Recipient.APPLICANT, MailKind.ADMITTED),),
-    "nl.safehands.volunteer.blocked.v1": (
-        MailRoute(Recipient.COORDINATOR, MailKind.VOLUNTEER_BACK_TO_PENDING),
+    On(VolunteerAdmitted).mail(
+        Recipient.APPLICANT,
+        MailKind.ADMITTED,
+        fields=lambda e, facts: _applicant_in_role(facts, e.role_id),
     ),
-    "nl.safehands.volunteer.rejected.v1": (MailRoute(Recipient.APPLICANT, MailKind.REJECTED),),
-    "nl.safehands.report.received.v1": (MailRoute(Recipient.VCP, MailKind.NEW_REPORT),),
+    # Policy also announces AdmissionBlocked when a pending volunteer's missing steps
+    # change: progress, not a volunteer back to pending, and no mail.
+    On(AdmissionBlocked).mail(
+        Recipient.COORDINATOR,
+        MailKind.VOLUNTEER_BACK_TO_PENDING,
+        provided=_was_admitted,
+        fields=lambda e, facts: {
+            "volunteer_name": facts.known_volunteer().name,
+            "missing": list(e.missing),
+        },
+    ),
+    On(VolunteerRejected).mail(
+        Recipient.APPLICANT,
+        MailKind.REJECTED,
+        fields=lambda e, facts: _applicant_in_role(facts),
+    ),
+    # Only the report id (and the link to the VCP's workspace): nothing else of a report
+    # event reaches a VCP's mail.
+    On(IncidentReported).mail(
+        Recipient.VCP,
+        MailKind.NEW_REPORT,
+        fields=lambda e, facts: {
+            "report_id": e.report_id,
+            "link": facts.addressing.link(VCP_PAGE),
+        },
+    ),
+    On(ReportDeadlineApproaching)
+    .mail(
+        Recipient.VCP,
+        MailKind.DEADLINE_APPROACHING,
+        when=lambda e: not e.missed,
+        fields=_report_deadline,
+    )
+    .mail(
+        Recipient.VCP,
+        MailKind.DEADLINE_MISSED,
+        when=lambda e: e.missed,
+        fields=_report_deadline,
+    ),
     # A VCP appointed without a key has an empty fingerprint until VCPKeySet.
-    "nl.safehands.vcp.appointed.v1": (
-        MailRoute(
-            Recipient.OTHER_VCPS,
-            MailKind.VCP_COLLEAGUE_APPOINTED,
-            when=FieldIsFilled("fingerprint"),
-        ),
-        MailRoute(
-            Recipient.OTHER_VCPS,
-            MailKind.VCP_COLLEAGUE_INVITED,
-            when=FieldEquals("fingerprint", ""),
-        ),
+    On(VCPAppointed)
+    .mail(
+        Recipient.OTHER_VCPS,
+        MailKind.VCP_COLLEAGUE_APPOINTED,
+        when=lambda e: bool(e.fingerprint),
+        fields=lambda e, facts: vcp_colleague_fields(facts, e.vcp_id, e.fingerprint),
+    )
+    .mail(
+        Recipient.OTHER_VCPS,
+        MailKind.VCP_COLLEAGUE_INVITED,
+        when=lambda e: e.fingerprint == "",
+        fields=lambda e, facts: vcp_colleague_fields(facts, e.vcp_id, None),
     ),
-    "nl.safehands.vcp.key_set.v1": (
-        MailRoute(Recipient.OTHER_VCPS, MailKind.VCP_COLLEAGUE_KEY_SET),
+    On(VCPKeySet).mail(
+        Recipient.OTHER_VCPS,
+        MailKind.VCP_COLLEAGUE_KEY_SET,
+        fields=lambda e, facts: vcp_colleague_fields(facts, e.vcp_id, e.fingerprint),
     ),
     # Only while notify knows no VCP of the organisation: the mail points to the VCP profile.
-    "nl.safehands.code.published.v1": (
-        MailRoute(Recipient.ADMIN, MailKind.CODE_PUBLISHED_WITHOUT_VCP),
+    On(CodeOfConductPublished).mail(
+        Recipient.ADMIN,
+        MailKind.CODE_PUBLISHED_WITHOUT_VCP,
+        provided=_no_vcp_yet,
+        fields=lambda e, facts: {
+            "organisation": facts.organisation,
+            "version": e.version,
+            "link": facts.addressing.link(TOOLKIT_PAGE),
+        },
     ),
-    "nl.safehands.advice.requested.v1": (MailRoute(Recipient.OPERATOR, MailKind.ADVICE_REQUESTED),),
-    "nl.safehands.advice.answered.v1": (
-        MailRoute(Recipient.ADMIN, MailKind.ADVICE_ANSWERED, when=FieldEquals("appointment", None)),
-        MailRoute(
-            Recipient.ADMIN, MailKind.ADVICE_APPOINTMENT_PROPOSED, when=FieldIsSet("appointment")
-        ),
+    # Advice mails say that there is a question or an answer, and where to read it: the
+    # events carry no text, and neither do the mails (an "incident" question may hold what
+    # belongs with a VCP).
+    On(AdviceRequested).mail(
+        Recipient.OPERATOR,
+        MailKind.ADVICE_REQUESTED,
+        fields=lambda e, facts: {
+            "organisation": facts.organisation,
+            "advice_topic": e.advice_topic,
+            "link": facts.addressing.link(ADVICE_QUEUE_PAGE),
+        },
     ),
-    "nl.safehands.report.deadline_approaching.v1": (
-        MailRoute(Recipient.VCP, MailKind.DEADLINE_APPROACHING, when=FieldEquals("missed", False)),
-        MailRoute(Recipient.VCP, MailKind.DEADLINE_MISSED, when=FieldEquals("missed", True)),
+    On(AdviceAnswered)
+    .mail(
+        Recipient.ADMIN,
+        MailKind.ADVICE_ANSWERED,
+        when=lambda e: e.appointment is None,
+        fields=_advice_answered,
+    )
+    .mail(
+        Recipient.ADMIN,
+        MailKind.ADVICE_APPOINTMENT_PROPOSED,
+        when=lambda e: e.appointment is not None,
+        fields=lambda e, facts: {**_advice_answered(e, facts), "appointment": e.appointment},
     ),
-}
+)
 
 # Mails notify decides on itself rather than in answer to another service's event.
 MAIL_KINDS_SENT_WITHOUT_EVENT: Mapping[MailKind, Recipient] = {
@@ -136,6 +320,6 @@ MAIL_KINDS_SENT_WITHOUT_EVENT: Mapping[MailKind, Recipient] = {
 }
 
 
-def mail_routes_for(event_type: str, data: Mapping[str, object]) -> tuple[MailRoute, ...]:
-    """The mails an event of `event_type` with `data` sends; none for events we do not mail."""
-    return tuple(route for route in MAIL_ROUTES.get(event_type, ()) if route.applies_to(data))
+def mail_routes_for(event: Event) -> tuple[MailRoute[Any], ...]:
+    """The mails `event` sends by itself; none for events we do not mail."""
+    return tuple(route for route in MAIL_ROUTES.get(type(event), ()) if route.applies_to(event))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
@@ -81,14 +80,11 @@ async def publish_code(
     responses=errors(404),
 )
 async def read_current_code(org: str, runtime: Runtime = Depends(runtime_of)) -> CurrentCode:
-    latest: list[dict[str, Any]] = await runtime.db.tenant_collection(org, CODES).find(
-        sort=[("version", -1)], limit=1
-    )
-    if not latest:
+    code = await runtime.db.tenant_collection(org, CODES).find_highest("version")
+    if code is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND, "This organisation has not published a code of conduct."
         )
-    code = latest[0]
     return CurrentCode(
         version=code["version"],
         sha256=code["sha256"],

@@ -6,16 +6,39 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from services.notify.domain.mail_kinds import MailKind
-from services.notify.domain.mail_planning import (
+from services.notify.domain.mail_facts import (
     MailAddressing,
     MailFacts,
+    Recipient,
     VcpColleague,
     Volunteer,
+)
+from services.notify.domain.mail_kinds import MailKind
+from services.notify.domain.mail_planning import (
+    MailPlan,
     plan_event_mails,
     plan_owed_colleague_mails,
 )
-from services.notify.domain.recipients import Recipient
+from shared.events import Event
+from shared.events.admission import (
+    AdmissionBlocked,
+    CodeOfConductPublished,
+    InterviewRecorded,
+    ResignRequired,
+    VOGExpiring,
+    VOGReceived,
+    VOGRequested,
+    VolunteerApplied,
+    VolunteerRejected,
+)
+from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.reports import (
+    IncidentReported,
+    ReportDeadlineApproaching,
+    VCPAppointed,
+    VCPKeySet,
+)
+from tests.support.sample_events import sample_event
 
 ANNA = Volunteer("Anna de Vries", "anna@example.org", "coach")
 FACTS = MailFacts(
@@ -29,52 +52,52 @@ FACTS = MailFacts(
 )
 
 
-def plan(event_type: str, facts: MailFacts = FACTS, **data: Any) -> Any:
-    return plan_event_mails(f"nl.safehands.{event_type}", {"org_id": "org-a", **data}, facts)
+def plan(event_class: type[Event], facts: MailFacts = FACTS, **fields: Any) -> MailPlan:
+    return plan_event_mails(sample_event(event_class, **fields), facts)
 
 
 def test_an_application_mails_applicant_and_coordinators_in_the_orgs_language() -> None:
-    result = plan("volunteer.applied.v1", volunteer_id="v", role_id="coach")
+    result = plan(VolunteerApplied, volunteer_id="v", role_id="coach")
     assert [(m.to, m.kind, m.recipient_role) for m in result.mails] == [
         ("anna@example.org", MailKind.APPLICATION_RECEIVED, Recipient.APPLICANT),
         ("c@example.org", MailKind.NEW_APPLICATION, Recipient.COORDINATOR),
     ]
     assert result.mails[0].subject == "We have received your application"
     assert "Youth coach" in result.mails[0].text and "Sportclub" in result.mails[0].text
-    dutch = plan("volunteer.applied.v1", MailFacts(**{**FACTS.__dict__, "language": "nl"}))
+    dutch = plan(VolunteerApplied, MailFacts(**{**FACTS.__dict__, "language": "nl"}))
     assert dutch.mails[0].subject == "We hebben je aanmelding ontvangen"
 
 
 def test_the_first_request_to_sign_names_the_current_code_and_a_resign_its_own_version() -> None:
-    (first,) = plan("volunteer.interviewed.v1", outcome="proceed").mails
+    (first,) = plan(InterviewRecorded, outcome="proceed").mails
     assert "(version 4)" in first.subject
-    (again,) = plan("volunteer.resign_required.v1", version=5).mails
+    (again,) = plan(ResignRequired, version=5).mails
     assert "(version 5)" in again.subject
-    assert plan("volunteer.interviewed.v1", outcome="doubt").mails == ()
+    assert plan(InterviewRecorded, outcome="doubt").mails == ()
 
 
 def test_a_mail_that_cannot_be_written_is_named_as_a_problem_not_raised() -> None:
     unknown_volunteer = MailFacts(organisation="S", language="nl", coordinator_emails=("c@x.org",))
-    result = plan("volunteer.vog_received.v1", unknown_volunteer)
+    result = plan(VOGReceived, unknown_volunteer)
     assert result.mails == ()
     assert "unknown" in result.problems[0]
     no_code = MailFacts(**{**FACTS.__dict__, "code_version": None})
-    result = plan("volunteer.interviewed.v1", no_code, outcome="proceed")
+    result = plan(InterviewRecorded, no_code, outcome="proceed")
     assert result.mails == () and "code of conduct" in result.problems[0]
     no_coordinators = MailFacts(**{**FACTS.__dict__, "coordinator_emails": ()})
-    result = plan("volunteer.vog_received.v1", no_coordinators)
+    result = plan(VOGReceived, no_coordinators)
     assert result.mails == () and "coordinator" in result.problems[0]
 
 
 def test_an_unknown_role_is_named_by_its_id() -> None:
-    (mail,) = plan("volunteer.vog_requested.v1", role_id="driver", screening_aspects=[84]).mails
+    (mail,) = plan(VOGRequested, role_id="driver", screening_aspects=[84]).mails
     assert "driver" in mail.subject and "84" in mail.text
 
 
 def test_vcp_mails_hold_the_report_id_and_deadline_and_nothing_else_of_the_event() -> None:
     report_id = str(uuid.uuid4())
     result = plan(
-        "report.received.v1",
+        IncidentReported,
         report_id=report_id,
         envelope={"ciphertext": "SECRET-CIPHERTEXT"},
         mailbox_lookup="SECRET-LOOKUP",
@@ -84,7 +107,7 @@ def test_vcp_mails_hold_the_report_id_and_deadline_and_nothing_else_of_the_event
     for mail in result.mails:
         assert report_id in mail.text and "SECRET" not in mail.subject + mail.text
     (missed_one, _) = plan(
-        "report.deadline_approaching.v1",
+        ReportDeadlineApproaching,
         report_id=report_id,
         deadline="feedback",
         due_at=datetime(2026, 4, 30, 23, 30, tzinfo=UTC),
@@ -96,25 +119,25 @@ def test_vcp_mails_hold_the_report_id_and_deadline_and_nothing_else_of_the_event
 
 
 def test_the_renewal_mail_names_the_date_and_a_rejection_the_role() -> None:
-    (renewal,) = plan("volunteer.vog_expiring.v1", renewal_due=date(2029, 2, 20)).mails
+    (renewal,) = plan(VOGExpiring, renewal_due=date(2029, 2, 20)).mails
     assert "20 February 2029" in renewal.text
-    (rejected,) = plan("volunteer.rejected.v1").mails
+    (rejected,) = plan(VolunteerRejected).mails
     assert rejected.kind is MailKind.REJECTED and "Youth coach" in rejected.text
 
 
 def test_the_same_address_twice_gets_one_mail() -> None:
     doubled = MailFacts(**{**FACTS.__dict__, "vcp_emails": ("v@example.org", "v@example.org")})
-    result = plan("report.received.v1", doubled, report_id=str(uuid.uuid4()))
+    result = plan(IncidentReported, doubled, report_id=str(uuid.uuid4()))
     assert [m.to for m in result.mails] == ["v@example.org"]
 
 
 def test_back_to_pending_is_mailed_only_for_a_volunteer_who_was_admitted() -> None:
-    progress = plan("volunteer.blocked.v1", missing=["code_signature", "vog"])
+    progress = plan(AdmissionBlocked, missing=["code_signature", "vog"])
     assert progress.mails == () and progress.problems == ()
     lapsed = MailFacts(
         **{**FACTS.__dict__, "volunteer": Volunteer("Anna", "a@x.org", "coach", True)}
     )
-    (mail,) = plan("volunteer.blocked.v1", lapsed, missing=["vog"]).mails
+    (mail,) = plan(AdmissionBlocked, lapsed, missing=["vog"]).mails
     assert mail.to == "c@example.org" and mail.kind is MailKind.VOLUNTEER_BACK_TO_PENDING
     assert "a valid VOG" in mail.text
 
@@ -131,9 +154,9 @@ ORGANISATION = MailFacts(
 def test_a_code_published_without_a_vcp_points_the_admins_to_the_vcp_profile() -> None:
     published = {"version": 1, "sha256": "0" * 64, "published_at": "2026-12-01T10:00:00Z"}
 
-    without_vcp = plan("code.published.v1", ORGANISATION, **published)
+    without_vcp = plan(CodeOfConductPublished, ORGANISATION, **published)
     with_vcp = plan(
-        "code.published.v1",
+        CodeOfConductPublished,
         MailFacts(**{**ORGANISATION.__dict__, "vcp_emails": ("v@example.org",)}),
         **published,
     )
@@ -147,7 +170,7 @@ def test_a_code_published_without_a_vcp_points_the_admins_to_the_vcp_profile() -
 
 def test_an_advice_request_mails_every_operator_address_and_no_question() -> None:
     result = plan(
-        "advice.requested.v1",
+        AdviceRequested,
         ORGANISATION,
         request_id=str(uuid.uuid4()),
         advice_topic="incident",
@@ -160,7 +183,7 @@ def test_an_advice_request_mails_every_operator_address_and_no_question() -> Non
     ]
     assert "https://safehands.example.org/operator#advice" in result.mails[0].text
     nobody = plan(
-        "advice.requested.v1",
+        AdviceRequested,
         MailFacts(organisation="Sportclub", language="en"),
         request_id=str(uuid.uuid4()),
         advice_topic="other",
@@ -177,10 +200,8 @@ def test_an_answer_with_an_appointment_says_when() -> None:
         "answered_at": "2026-12-01T10:00:00Z",
     }
 
-    plain = plan("advice.answered.v1", ORGANISATION, **base, appointment=None)
-    meeting = plan(
-        "advice.answered.v1", ORGANISATION, **base, appointment="2026-12-08T18:30:00+00:00"
-    )
+    plain = plan(AdviceAnswered, ORGANISATION, **base, appointment=None)
+    meeting = plan(AdviceAnswered, ORGANISATION, **base, appointment="2026-12-08T18:30:00+00:00")
 
     assert [m.kind for m in plain.mails] == [MailKind.ADVICE_ANSWERED]
     assert [m.kind for m in meeting.mails] == [MailKind.ADVICE_APPOINTMENT_PROPOSED]
@@ -204,7 +225,7 @@ FINGERPRINT = "0123456789abcdef0123456789abcdef"
 
 def test_every_other_vcp_hears_of_an_appointment_and_a_key_but_not_the_vcp_themself() -> None:
     person = {"vcp_id": "bram", "name": "Bram Visser", "email": "bram@example.org"}
-    invited = plan("vcp.appointed.v1", VCPS, **person, public_key={}, fingerprint="")
+    invited = plan(VCPAppointed, VCPS, **person, public_key={}, fingerprint="")
     assert [(m.to, m.kind, m.recipient_role) for m in invited.mails] == [
         ("anna@example.org", MailKind.VCP_COLLEAGUE_INVITED, Recipient.OTHER_VCPS),
         ("carla@example.org", MailKind.VCP_COLLEAGUE_INVITED, Recipient.OTHER_VCPS),
@@ -214,14 +235,12 @@ def test_every_other_vcp_hears_of_an_appointment_and_a_key_but_not_the_vcp_thems
 
     key = {"suite": "X25519", "key": "k"}
     (with_key, _) = plan(
-        "vcp.appointed.v1", VCPS, **person, public_key=key, fingerprint=FINGERPRINT
+        VCPAppointed, VCPS, **person, public_key=key, fingerprint=FINGERPRINT
     ).mails
     assert with_key.kind is MailKind.VCP_COLLEAGUE_APPOINTED and FINGERPRINT in with_key.text
 
     # VCPKeySet carries no name: notify knows it from the appointment.
-    key_set = plan(
-        "vcp.key_set.v1", VCPS, vcp_id="bram", public_key=key, fingerprint=FINGERPRINT
-    ).mails
+    key_set = plan(VCPKeySet, VCPS, vcp_id="bram", public_key=key, fingerprint=FINGERPRINT).mails
     assert [m.to for m in key_set] == ["anna@example.org", "carla@example.org"]
     assert "Bram Visser" in key_set[0].text and FINGERPRINT in key_set[0].text
 
@@ -232,7 +251,7 @@ def test_the_first_vcp_has_nobody_to_tell_and_that_is_no_problem() -> None:
         language="en",
         vcps=(VcpColleague("anna", "Anna Visser", "anna@example.org"),),
     )
-    result = plan("vcp.key_set.v1", alone, vcp_id="anna", public_key={}, fingerprint=FINGERPRINT)
+    result = plan(VCPKeySet, alone, vcp_id="anna", public_key={}, fingerprint=FINGERPRINT)
     assert result.mails == () and result.problems == ()
 
 
@@ -256,10 +275,10 @@ def colleague(vcp_id: str, minutes: int, fingerprint: str = "", **key: Any) -> V
     )
 
 
-def told(facts: MailFacts, event_type: str, vcp_id: str, at: datetime, **data: Any) -> Any:
-    result = plan_event_mails(
-        f"nl.safehands.{event_type}", {"org_id": "org-a", "vcp_id": vcp_id, **data}, facts, at
-    )
+def told(
+    facts: MailFacts, event_class: type[Event], vcp_id: str, at: datetime, **fields: Any
+) -> Any:
+    result = plan_event_mails(sample_event(event_class, vcp_id=vcp_id, **fields), facts, at)
     return [(m.to, m.kind) for m in result.mails]
 
 
@@ -276,15 +295,15 @@ def test_each_earlier_vcp_hears_of_a_later_one_once_in_whichever_order_notify_re
     appointed = {"public_key": {}, "fingerprint": ""}
 
     # In order: Bram's appointment tells Anna; Anna's told nobody and is owed nothing.
-    assert told(roster(anna), "vcp.appointed.v1", "anna", NOON, **appointed) == []
-    assert told(roster(anna, bram), "vcp.appointed.v1", "bram", bram.appointed_at, **appointed) == [
+    assert told(roster(anna), VCPAppointed, "anna", NOON, **appointed) == []
+    assert told(roster(anna, bram), VCPAppointed, "bram", bram.appointed_at, **appointed) == [
         ("anna@example.org", MailKind.VCP_COLLEAGUE_INVITED)
     ]
     assert owed(roster(anna, bram), "bram") == []
 
     # Out of order: Bram first tells nobody, and Bram is not told of Anna, who came first.
-    assert told(roster(bram), "vcp.appointed.v1", "bram", bram.appointed_at, **appointed) == []
-    assert told(roster(anna, bram), "vcp.appointed.v1", "anna", NOON, **appointed) == []
+    assert told(roster(bram), VCPAppointed, "bram", bram.appointed_at, **appointed) == []
+    assert told(roster(anna, bram), VCPAppointed, "anna", NOON, **appointed) == []
     # Anna is owed the mail Bram's appointment would have sent her, under its event id, so
     # that a redelivery or the in-order path can never make it two.
     assert owed(roster(anna, bram), "anna") == [
@@ -300,7 +319,7 @@ def test_a_key_set_before_a_late_read_appointment_is_owed_and_one_set_before_is_
     anna, carla = colleague("anna", 2), colleague("carla", 10)
     facts = roster(anna, bram, carla)
     # Read in order, Bram's key tells Anna only.
-    assert told(facts, "vcp.key_set.v1", "bram", bram.key_set_at, fingerprint=FINGERPRINT) == [
+    assert told(facts, VCPKeySet, "bram", bram.key_set_at, fingerprint=FINGERPRINT) == [
         ("anna@example.org", MailKind.VCP_COLLEAGUE_KEY_SET)
     ]
     # Anna's appointment read after it: she is owed the key, and Carla's later appointment.
@@ -317,6 +336,6 @@ def test_a_key_set_before_a_late_read_appointment_is_owed_and_one_set_before_is_
 
 
 def test_report_mails_go_to_vcps_with_a_key_and_link_to_their_workspace() -> None:
-    (mail,) = plan("report.received.v1", VCPS, report_id=str(uuid.uuid4())).mails
+    (mail,) = plan(IncidentReported, VCPS, report_id=str(uuid.uuid4())).mails
     assert mail.to == "anna@example.org"
     assert mail.text.count("https://safehands.example.org/vcp") == 1

@@ -1,0 +1,127 @@
+"""What notify knows when it writes a mail: who receives it, and what it remembers of the
+event's organisation (names, addresses, language, its VCPs) and of its own settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from services.notify.domain.mail_templates import MailFieldError
+
+
+class Recipient(StrEnum):
+    APPLICANT = "applicant"
+    COORDINATOR = "coordinator"
+    # The VCPs with a key: those who can read reports.
+    VCP = "vcp"
+    # Every VCP of the organisation but the one the event is about, with a key or not yet.
+    OTHER_VCPS = "other_vcps"
+    ADMIN = "admin"
+    # The regional centre that runs the platform: SAFEHANDS_OPERATOR_EMAILS.
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    name: str
+    email: str
+    role_id: str
+    # Whether they were admitted until the event being handled: policy also announces
+    # AdmissionBlocked when a pending volunteer's missing steps change, which is progress,
+    # not a volunteer "back to pending".
+    was_admitted: bool = False
+
+
+# Records kept before notify remembered appointment times count as the earliest.
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class VcpColleague:
+    """A VCP of the organisation as notify knows them, with a key or not yet.
+
+    The appointment and the latest key, each with its time and event id, let every VCP hear
+    of each colleague appointed after them whichever event notify reads first: two VCPs'
+    events travel on different partitions, so their order on arrival is not the order in
+    which reports appointed them."""
+
+    vcp_id: str
+    name: str
+    email: str
+    appointed_at: datetime | None = None
+    appointment_event_id: str = ""
+    appointed_with_fingerprint: str = ""
+    key_set_at: datetime | None = None
+    key_set_event_id: str = ""
+    key_fingerprint: str = ""
+
+    @property
+    def seniority(self) -> tuple[datetime, str]:
+        """Who was appointed first; the id breaks a tie of equal times."""
+        return (self.appointed_at or _LONG_AGO, self.vcp_id)
+
+    def appointed_by(self, moment: datetime) -> bool:
+        return (self.appointed_at or _LONG_AGO) <= moment
+
+
+DEFAULT_WEB_URL = "http://127.0.0.1:8080"
+
+# Where mails point to on the web app: the admin's toolkit and advice, the operator's queue.
+TOOLKIT_PAGE = "/admin#toolkit"
+ADVICE_ANSWERS_PAGE = "/admin#advice"
+ADVICE_QUEUE_PAGE = "/operator#advice"
+VCP_PAGE = "/vcp"
+
+
+@dataclass(frozen=True)
+class MailAddressing:
+    """What notify knows from its settings rather than from events."""
+
+    operator_emails: Sequence[str] = ()
+    web_url: str = DEFAULT_WEB_URL
+
+    def link(self, page: str) -> str:
+        return self.web_url.rstrip("/") + page
+
+
+@dataclass(frozen=True)
+class MailFacts:
+    """What notify knows of the event's organisation when the event arrives."""
+
+    organisation: str
+    language: str
+    code_version: int | None = None
+    volunteer: Volunteer | None = None
+    role_titles: Mapping[str, str] = field(default_factory=dict)
+    # The VCPs with a key, who can read reports; `vcps` are all of them.
+    vcp_emails: Sequence[str] = ()
+    vcps: Sequence[VcpColleague] = ()
+    coordinator_emails: Sequence[str] = ()
+    admin_emails: Sequence[str] = ()
+    addressing: MailAddressing = field(default_factory=MailAddressing)
+
+    def known_volunteer(self) -> Volunteer:
+        """The volunteer the event is about; MailFieldError when notify never saw them apply."""
+        if self.volunteer is None:
+            raise MailFieldError("the volunteer is unknown to notify (no application seen).")
+        return self.volunteer
+
+    def role_title(self, role_id: str) -> str:
+        # A role notify has not heard of yet is named by its id: a plain mail beats none.
+        return self.role_titles.get(role_id, role_id)
+
+    def vcp_name(self, vcp_id: str) -> str:
+        return next((v.name for v in self.vcps if v.vcp_id == vcp_id and v.name), vcp_id)
+
+    def addresses(self, recipient: Recipient) -> Sequence[str]:
+        if recipient is Recipient.APPLICANT:
+            return (self.volunteer.email,) if self.volunteer else ()
+        return {
+            Recipient.VCP: self.vcp_emails,
+            Recipient.COORDINATOR: self.coordinator_emails,
+            Recipient.ADMIN: self.admin_emails,
+            Recipient.OPERATOR: self.addressing.operator_emails,
+            Recipient.OTHER_VCPS: [v.email for v in self.vcps],
+        }[recipient]
