@@ -32,7 +32,7 @@ from shared.messaging.topics import dead_letter_topic, ensure_topics
 from shared.runtime.api_docs import install_api_docs
 from shared.runtime.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
 from shared.runtime.http_errors import install_error_handlers
-from shared.runtime.metrics import HttpMetrics, metrics_response
+from shared.runtime.metrics import DatabaseCommandMetrics, HttpMetrics, metrics_response
 from shared.runtime.openapi import document_errors
 from shared.runtime.rate_limit import (
     RATE_LIMIT_INDEXES,
@@ -90,6 +90,7 @@ class Runtime:
             self.source,
             settings.mongo_timeout_ms,
         )
+        DatabaseCommandMetrics(self.db.commands.by_name, self.metrics)
         self.broker: KafkaBroker = create_broker(
             settings.kafka_bootstrap_servers, definition.name, self.metrics
         )
