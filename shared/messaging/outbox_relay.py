@@ -93,7 +93,7 @@ class OutboxRelay:
             # then wakes the next round at once instead of waiting for the poll.
             self._db.outbox_written.clear()
             try:
-                published = await self.publish_pending() if await self._lease.acquire() else 0
+                published = await self.publish_pending() if await self._lease.hold() else 0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
