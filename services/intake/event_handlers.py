@@ -8,7 +8,8 @@ from services.intake.storage import (
     KNOWN_ROLES,
     VOLUNTEER_COLLECTIONS,
 )
-from services.intake.vcp_keys import on_vcp_appointed, on_vcp_dismissed, on_vcp_key_set
+from services.intake.vcp_keys import record_vcp_key
+from shared.events import Event
 from shared.events.admission import (
     CodeOfConductPublished,
     OrganisationRegistered,
@@ -16,41 +17,56 @@ from shared.events.admission import (
     VolunteerDataErased,
 )
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
+from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch
 from shared.messaging.consumer import Handlers
-from shared.storage.unit_of_work import UnitOfWork
 
 
-async def on_organisation_registered(event: OrganisationRegistered, uow: UnitOfWork) -> None:
-    await uow.collection(KNOWN_ORGANISATIONS).update_one(
-        {}, {"$set": {"name": event.name, "language": event.language}}, upsert=True
-    )
+def record(event: Event, outcome: BatchOutcome) -> None:
+    """What one of policy's or reports' events changes in intake's read model."""
+    org = event.org_id
+    if isinstance(event, OrganisationRegistered):
+        fields = {"name": event.name, "language": event.language}
+        outcome.update(KNOWN_ORGANISATIONS, org, {}, {"$set": fields}, upsert=True)
+    elif isinstance(event, RoleDefined):
+        outcome.replace(
+            KNOWN_ROLES, org, {"role_id": event.role_id}, event.model_dump(), upsert=True
+        )
+    elif isinstance(event, CodeOfConductPublished):
+        # Only what a signature is checked against; the text itself is policy's to serve.
+        outcome.update(
+            KNOWN_CODES,
+            org,
+            {"version": event.version},
+            {"$set": {"sha256": event.sha256}},
+            upsert=True,
+        )
+    elif isinstance(event, VolunteerDataErased):
+        # policy's retention period is over: the profile, interview, signatures and VOG go.
+        for name in VOLUNTEER_COLLECTIONS:
+            outcome.delete_many(name, org, {"volunteer_id": event.volunteer_id})
+    elif isinstance(event, VCPAppointed | VCPKeySet | VCPDismissed):
+        record_vcp_key(event, outcome)
 
 
-async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:
-    await uow.collection(KNOWN_ROLES).replace_one(
-        {"role_id": event.role_id}, event.model_dump(), upsert=True
-    )
+async def on_events(batch: EventBatch, _state: BatchState) -> BatchOutcome:
+    """Writes only, no reads: a batch costs one bulk write per collection it touches."""
+    outcome = BatchOutcome()
+    for event in batch.events:
+        record(event, outcome)
+    return outcome
 
 
-async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> None:
-    # Only what a signature is checked against; the text itself is policy's to serve.
-    await uow.collection(KNOWN_CODES).update_one(
-        {"version": event.version}, {"$set": {"sha256": event.sha256}}, upsert=True
-    )
-
-
-async def on_volunteer_data_erased(event: VolunteerDataErased, uow: UnitOfWork) -> None:
-    """policy's retention period is over: the profile, interview, signatures and VOG facts go."""
-    for name in VOLUNTEER_COLLECTIONS:
-        await uow.collection(name).delete_many({"volunteer_id": event.volunteer_id})
-
+IN_BATCHES = BatchHandler(on_events)
 
 HANDLERS: Handlers = {
-    OrganisationRegistered: on_organisation_registered,
-    RoleDefined: on_role_defined,
-    CodeOfConductPublished: on_code_published,
-    VolunteerDataErased: on_volunteer_data_erased,
-    VCPAppointed: on_vcp_appointed,
-    VCPKeySet: on_vcp_key_set,
-    VCPDismissed: on_vcp_dismissed,
+    event: IN_BATCHES
+    for event in (
+        OrganisationRegistered,
+        RoleDefined,
+        CodeOfConductPublished,
+        VolunteerDataErased,
+        VCPAppointed,
+        VCPKeySet,
+        VCPDismissed,
+    )
 }

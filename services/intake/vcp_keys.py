@@ -8,9 +8,9 @@ Only the fingerprint and suite are kept: intake never seals anything itself.
 from __future__ import annotations
 
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
+from shared.messaging.batches import BatchOutcome
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import TenantCollection
-from shared.storage.unit_of_work import UnitOfWork
 
 KNOWN_VCP_KEYS = "known_vcp_keys"
 # What intake has accepted: report ids and mailbox lookups are never reused.
@@ -23,29 +23,16 @@ REPORT_INDEXES = (
 )
 
 
-async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
-    if event.has_key:
-        await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
-
-
-async def on_vcp_key_set(event: VCPKeySet, uow: UnitOfWork) -> None:
-    # Replaces a previous key: reports are sealed to the new one only from now on.
-    await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
-
-
-async def _remember_key(
-    uow: UnitOfWork, vcp_id: str, fingerprint: str, public_key: dict[str, str]
-) -> None:
-    await uow.collection(KNOWN_VCP_KEYS).replace_one(
-        {"vcp_id": vcp_id},
-        {"vcp_id": vcp_id, "fingerprint": fingerprint, "suite": public_key.get("suite")},
-        upsert=True,
-    )
-
-
-async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:
-    # From now on a report must no longer be sealed to the key of someone who left.
-    await uow.collection(KNOWN_VCP_KEYS).delete_one({"vcp_id": event.vcp_id})
+def record_vcp_key(event: VCPAppointed | VCPKeySet | VCPDismissed, outcome: BatchOutcome) -> None:
+    """What a VCP event changes in the keys intake seals reports to."""
+    query = {"vcp_id": event.vcp_id}
+    if isinstance(event, VCPDismissed):
+        # From now on a report must no longer be sealed to the key of someone who left.
+        outcome.delete(KNOWN_VCP_KEYS, event.org_id, query)
+    elif isinstance(event, VCPKeySet) or event.has_key:
+        # A new key replaces a previous one: reports are sealed to it only from now on.
+        key = {"fingerprint": event.fingerprint, "suite": event.public_key.get("suite")}
+        outcome.replace(KNOWN_VCP_KEYS, event.org_id, query, {**query, **key}, upsert=True)
 
 
 async def current_vcp_keys(keys: TenantCollection) -> dict[str, str]:

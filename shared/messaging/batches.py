@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymongo import DeleteOne, ReplaceOne, UpdateOne
+from pymongo import DeleteMany, DeleteOne, ReplaceOne, UpdateOne
 
 from shared.events import Event
 from shared.messaging.cloudevents import ReceivedEvent
@@ -43,7 +43,7 @@ from shared.storage.unit_of_work import Transaction
 
 # (organisation, value of the field a collection is keyed on), e.g. (org, volunteer_id).
 StateKey = tuple[str, str]
-Write = ReplaceOne[Document] | UpdateOne | DeleteOne
+Write = ReplaceOne[Document] | UpdateOne | DeleteOne | DeleteMany
 
 
 class EventBatch:
@@ -96,6 +96,18 @@ class BatchState:
         cursor = self._tx.db[collection].find(query, session=self._tx.session)
         return {(doc["org_id"], doc[field_name]): doc async for doc in cursor}
 
+    async def load_organisations(
+        self, collection: str, organisations: Iterable[str]
+    ) -> list[Document]:
+        """Every document of `collection` of these organisations, in ONE query: for small
+        per-organisation collections (settings, subscriptions) that a batch reads whole.
+        Each document names its organisation: callers group by `org_id`."""
+        orgs = sorted(set(organisations))
+        if not orgs:
+            return []
+        cursor = self._tx.db[collection].find({"org_id": {"$in": orgs}}, session=self._tx.session)
+        return [doc async for doc in cursor]
+
     def collection(self, org_id: str, name: str) -> TenantCollection:
         """Any other read, scoped to one organisation, in the batch's transaction."""
         return TenantCollection(self._tx.db[name], org_id, self._tx.session)
@@ -145,6 +157,11 @@ class BatchOutcome:
     def delete(self, collection: str, org_id: str, query: Mapping[str, Any]) -> None:
         self.writes.setdefault(collection, []).append(
             DeleteOne(scoped_filter(collection, org_id, query))
+        )
+
+    def delete_many(self, collection: str, org_id: str, query: Mapping[str, Any]) -> None:
+        self.writes.setdefault(collection, []).append(
+            DeleteMany(scoped_filter(collection, org_id, query))
         )
 
     def publish(self, event: Event) -> None:

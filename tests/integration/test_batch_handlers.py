@@ -1,7 +1,8 @@
 """A fetched batch through a batch handler (policy's volunteer events), on the real broker and
 database: several events for one volunteer build on each other in order, at the cost of one
 read and one write of the admission files for the whole batch; a poison event in the middle
-of a batch is dead-lettered alone and its neighbours are applied exactly once."""
+of a batch is dead-lettered alone and its neighbours are applied exactly once. And notify: the
+read model, contacts and subscriptions read once for a whole batch."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import pytest
 from aiokafka import ConsumerRecord
 from prometheus_client import CollectorRegistry
 
+from services.notify.event_handlers import handlers as notify_handlers
+from services.notify.storage import CONTACTS, DELIVERIES, MAILS, WEBHOOKS
+from services.notify.storage import INDEXES as NOTIFY_INDEXES
 from services.policy.event_handlers import HANDLERS
 from services.policy.storage import ADMISSIONS, CODES, INDEXES, POLICY_USAGE, ROLES
 from shared.domain.calendar import today
@@ -32,6 +36,7 @@ from shared.messaging.cloudevents import encode
 from shared.messaging.consumer import EventConsumer
 from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.topics import dead_letter_topic, ensure_topics
+from shared.settings import load_settings
 from shared.storage.database import Database
 from shared.storage.unit_of_work import INBOX, OUTBOX
 from tests.support.kafka import produce, read_topic
@@ -203,3 +208,57 @@ async def test_a_poison_event_mid_batch_is_dead_lettered_alone_and_its_neighbour
     assert [dict(r.headers)["ce_id"].decode() for r in ours] == [bad_id]
     reason = dict(ours[0].headers)[dead_letters.REASON].decode()
     assert "no-such-role" in reason and dict(ours[0].headers)[dead_letters.CONSUMER] == b"policy"
+
+
+async def test_notify_reads_once_per_batch_and_an_applicant_s_own_mail_finds_their_address(
+    infra: Infrastructure,
+) -> None:
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    db = Database(infra.mongo_uri, f"batches_{uuid.uuid4().hex[:8]}", "/safehands/notify")
+    await db.ensure_indexes(NOTIFY_INDEXES)
+    await db.tenant_collection(org, CONTACTS).insert_one(
+        {"coordinators": ["jan@example.org"], "admins": []}
+    )
+    await db.tenant_collection(org, WEBHOOKS).insert_one(
+        {"webhook_id": "hook", "status": "active", "event_types": [VolunteerApplied.type_name]}
+    )
+    consumer = EventConsumer(
+        "notify", notify_handlers(load_settings()), db, NoDeadLetters(), REGISTRY
+    )
+    volunteers = [str(uuid.uuid4()) for _ in range(5)]
+    # Each applicant's own mail needs the address their own VolunteerApplied brings along,
+    # in the same batch.
+    applications = [
+        volunteer_events(org, volunteer)[0].model_copy(update={"email": f"{i}@example.org"})
+        for i, volunteer in enumerate(volunteers)
+    ]
+    records = await fetched(infra, applications)
+    try:
+        before = dict(db.commands.by_name)
+        await consumer.process(records)
+        used = {name: count - before.get(name, 0) for name, count in db.commands.by_name.items()}
+
+        mails = await db.db[MAILS].find({"org_id": org}).to_list()
+        to_applicants = sorted(m["to"] for m in mails if m["recipient_role"] == "applicant")
+        assert to_applicants == [f"{i}@example.org" for i in range(5)]
+        assert (
+            sorted(m["to"] for m in mails if m["recipient_role"] == "coordinator")
+            == ["jan@example.org"] * 5
+        )
+        deliveries = await db.db[DELIVERIES].find({"org_id": org}).to_list()
+        assert len(deliveries) == 5
+        # Five events, one read per collection: inbox, volunteers, organisation, roles,
+        # contacts, subscriptions; one bulk write each for volunteers, mails, deliveries.
+        assert used["find"] <= 6, used
+        assert used["update"] == 3, used
+        assert used["commitTransaction"] == 1, used
+    finally:
+        await db.client.drop_database(db.db.name)
+        await db.close()
+
+
+class NoDeadLetters:
+    """This test has no poison: a dead letter would be a failure."""
+
+    async def send(self, record: ConsumerRecord[Any, Any], reason: str, consumer: str) -> None:
+        raise AssertionError(f"dead-lettered: {reason}")
