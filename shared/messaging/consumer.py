@@ -112,8 +112,8 @@ class EventConsumer:
     async def _apply(self, items: Sequence[Decoded]) -> None:
         async with self._db.transaction() as tx:
             done = await tx.already_consumed(self.name, [received.id for _, received in items])
-            pending: list[ReceivedEvent] = []
-            pending_handler: BatchHandler | None = None
+            # Consecutive events of one batch handler, not yet handed to it.
+            pending: tuple[BatchHandler, list[ReceivedEvent]] | None = None
             for _, received in items:
                 if received.id in done:
                     continue
@@ -121,29 +121,29 @@ class EventConsumer:
                 event = received.event
                 handler = self.handlers[type(event)]
                 if isinstance(handler, BatchHandler):
-                    if pending and handler is not pending_handler:
-                        await self._apply_batch(tx, pending_handler, pending)
-                        pending = []
-                    pending.append(received)
-                    pending_handler = handler
+                    if pending is not None and pending[0] is not handler:
+                        await self._apply_batch(tx, *pending)
+                        pending = None
+                    if pending is None:
+                        pending = (handler, [])
+                    pending[1].append(received)
                 else:
                     # Per key, what came before is decided and written before this runs.
-                    if pending:
-                        await self._apply_batch(tx, pending_handler, pending)
-                        pending = []
+                    if pending is not None:
+                        await self._apply_batch(tx, *pending)
+                        pending = None
                     with structlog.contextvars.bound_contextvars(
                         org_id=event.org_id, event_id=received.id, event_type=received.type
                     ):
                         await handler(event, tx.scope(event.org_id, received))
                 tx.record_consumed(self.name, received.id, event.org_id)
-            if pending:
-                await self._apply_batch(tx, pending_handler, pending)
+            if pending is not None:
+                await self._apply_batch(tx, *pending)
 
     @staticmethod
     async def _apply_batch(
-        tx: Transaction, handler: BatchHandler | None, received: list[ReceivedEvent]
+        tx: Transaction, handler: BatchHandler, received: list[ReceivedEvent]
     ) -> None:
-        assert handler is not None, "a pending batch always has its handler"
         batch = EventBatch(received)
         # One event alone (the retry after a failed batch) is worth naming in the logs.
         context = (
