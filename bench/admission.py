@@ -9,11 +9,19 @@ and policy services on free ports, then measures in one run:
 2. throughput through policy — a backlog of B volunteers' events (4 each) is put on the
    topic while policy is stopped; policy is started and its rate is read from the inbox
    timestamps of the first and last event it consumed;
-3. the baseline — the same backlog consumed by a plain aiokafka consumer with PyMongo doing
-   the same reads and writes on equally indexed collections (per event the admission file,
-   outbox and inbox rows; role and
-   current code once per batch; one transaction per fetched batch, like ours) with a
-   hand-written decision and no framework, timed the same way; and the ratio.
+3. the baselines — the same backlog consumed by a plain aiokafka consumer with PyMongo and a
+   hand-written decision, no framework, on equally indexed collections, timed the same way:
+   - per-event: the admission file read and written per event, outbox and inbox rows; role
+     and current code once per batch; one transaction per fetched batch;
+   - batch-native: per batch one `$in` read of the admission files, the decisions made in
+     memory in per-key order, one `bulk_write`, one `insert_many` each for outbox and inbox,
+     in one transaction;
+   and policy's ratio to each;
+4. database commands per admitted volunteer — a further C volunteers go through the chain
+   (no polling by the bench), and the commands intake and policy sent meanwhile are read
+   from their `safehands_db_commands_total` metric (PyMongo command monitoring), by name.
+
+The load average is printed with the figures: the machine may be shared.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -35,7 +44,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from bson import ObjectId
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, ReplaceOne
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -348,11 +357,15 @@ async def inbox_rate(
 
 
 class Baseline:
-    """No framework: aiokafka fetches, PyMongo writes, a decision written by hand."""
+    """No framework: aiokafka fetches, PyMongo writes, a decision written by hand; the
+    admission file read and written per event."""
+
+    database = "bench_baseline"
+    consumer_name = "baseline"
 
     def __init__(self, mongo_uri: str, org: str, source_db: str) -> None:
         self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_uri, tz_aware=True)
-        self.db = self.client["bench_baseline"]
+        self.db = self.client[self.database]
         self.source = self.client[source_db]
         self.org = org
 
@@ -369,7 +382,9 @@ class Baseline:
 
     async def run(self, bootstrap: str, start: dict[TopicPartition, int], expected: int) -> None:
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, enable_auto_commit=False, group_id="bench-baseline"
+            bootstrap_servers=bootstrap,
+            enable_auto_commit=False,
+            group_id=f"bench-{self.consumer_name}",
         )
         await consumer.start()
         try:
@@ -399,7 +414,7 @@ class Baseline:
             seen = {
                 doc["event_id"]
                 async for doc in self.db["inbox"].find(
-                    {"consumer": "baseline", "event_id": {"$in": ids}}, session=session
+                    {"consumer": self.consumer_name, "event_id": {"$in": ids}}, session=session
                 )
             }
             outbox, inbox = [], []
@@ -424,7 +439,7 @@ class Baseline:
                 ]
                 inbox.append(
                     {
-                        "consumer": "baseline",
+                        "consumer": self.consumer_name,
                         "event_id": event_id,
                         "org_id": data["org_id"],
                         "recorded_at": datetime.now(UTC),
@@ -441,46 +456,239 @@ class Baseline:
         org, volunteer = data["org_id"], data["volunteer_id"]
         admissions = self.db["admissions"]
         doc = await admissions.find_one({"org_id": org, "volunteer_id": volunteer}, session=session)
+        role, code = await self.org_facts(org, kind, data, doc, session, batch_reads)
+        doc, announced = decide_by_hand(kind, data, doc, role, code)
         if doc is None:
-            if kind != VolunteerApplied.type_name:
-                return []
-            doc = {"org_id": org, "volunteer_id": volunteer, "role_id": data["role_id"]}
-        elif kind == InterviewRecorded.type_name:
-            doc["interview"] = data["outcome"]
-        elif kind == CodeSigned.type_name:
-            doc["signed"] = data["version"]
-        elif kind == VOGReceived.type_name:
-            doc["vog"] = {k: data[k] for k in ("issued_on", "screening_aspects", "checked_by")}
-        role_key, code_key = f"role:{org}:{doc['role_id']}", f"code:{org}"
+            return []
+        await admissions.replace_one(
+            {"org_id": org, "volunteer_id": volunteer}, doc, upsert=True, session=session
+        )
+        return announced
+
+    async def org_facts(
+        self,
+        org: str,
+        kind: str,
+        data: dict[str, Any],
+        doc: dict[str, Any] | None,
+        session: Any,
+        batch_reads: dict[str, Any],
+    ) -> tuple[Any, Any]:
+        """The role and the current code, read once per batch."""
+        role_id = doc["role_id"] if doc else data.get("role_id")
+        role_key, code_key = f"role:{org}:{role_id}", f"code:{org}"
         if role_key not in batch_reads:
             batch_reads[role_key] = await self.db["roles"].find_one(
-                {"org_id": org, "role_id": doc["role_id"]}, session=session
+                {"org_id": org, "role_id": role_id}, session=session
             )
         if code_key not in batch_reads:
             batch_reads[code_key] = await self.db["codes"].find_one(
                 {"org_id": org}, sort=[("version", -1)], session=session
             )
-        role, code = batch_reads[role_key], batch_reads[code_key]
-        missing = []
-        if doc.get("interview") != "proceed":
-            missing.append("interview")
-        if code and doc.get("signed") != code["version"]:
-            missing.append("code_signature")
-        if role and role["vog_required"] and not doc.get("vog"):
-            missing.append("vog")
-        status = "rejected" if doc.get("interview") in ("reject", "doubt") else None
-        status = status or ("pending" if missing else "admitted")
-        before = (doc.get("status"), doc.get("missing"))
-        doc.update(status=status, missing=missing)
-        await admissions.replace_one(
-            {"org_id": org, "volunteer_id": volunteer}, doc, upsert=True, session=session
-        )
-        if before == (status, missing):
-            return []
-        return [{"volunteer_id": volunteer, "status": status, "missing": missing}]
+        return batch_reads[role_key], batch_reads[code_key]
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def decide_by_hand(
+    kind: str, data: dict[str, Any], doc: dict[str, Any] | None, role: Any, code: Any
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The baselines' decision: the file after the event (None if there is none) and what
+    to announce."""
+    org, volunteer = data["org_id"], data["volunteer_id"]
+    if doc is None:
+        if kind != VolunteerApplied.type_name:
+            return None, []
+        doc = {"org_id": org, "volunteer_id": volunteer, "role_id": data["role_id"]}
+    else:
+        doc = dict(doc)
+    if kind == InterviewRecorded.type_name:
+        doc["interview"] = data["outcome"]
+    elif kind == CodeSigned.type_name:
+        doc["signed"] = data["version"]
+    elif kind == VOGReceived.type_name:
+        doc["vog"] = {k: data[k] for k in ("issued_on", "screening_aspects", "checked_by")}
+    missing = []
+    if doc.get("interview") != "proceed":
+        missing.append("interview")
+    if code and doc.get("signed") != code["version"]:
+        missing.append("code_signature")
+    if role and role["vog_required"] and not doc.get("vog"):
+        missing.append("vog")
+    status = "rejected" if doc.get("interview") in ("reject", "doubt") else None
+    status = status or ("pending" if missing else "admitted")
+    before = (doc.get("status"), doc.get("missing"))
+    doc.update(status=status, missing=missing)
+    if before == (status, missing):
+        return doc, []
+    return doc, [{"volunteer_id": volunteer, "status": status, "missing": missing}]
+
+
+class BatchNativeBaseline(Baseline):
+    """The same decision, batch-native: one `$in` read of the batch's admission files, the
+    events applied in order to them in memory, one `bulk_write`, one `insert_many` each for
+    outbox and inbox, in one transaction."""
+
+    database = "bench_batch_baseline"
+    consumer_name = "batch-baseline"
+
+    async def apply(self, records: list[Any]) -> None:
+        async with self.client.start_session() as session, await session.start_transaction():
+            ids = [dict(r.headers)["ce_id"].decode() for r in records]
+            seen = {
+                doc["event_id"]
+                async for doc in self.db["inbox"].find(
+                    {"consumer": self.consumer_name, "event_id": {"$in": ids}}, session=session
+                )
+            }
+            fresh = [
+                (record, event_id, json.loads(record.value))
+                for record, event_id in zip(records, ids, strict=True)
+                if event_id not in seen
+            ]
+            keys = sorted({(data["org_id"], data["volunteer_id"]) for _, _, data in fresh})
+            files: dict[tuple[str, str], dict[str, Any] | None] = dict.fromkeys(keys)
+            for org in {org for org, _ in keys}:
+                volunteers = [volunteer for o, volunteer in keys if o == org]
+                async for doc in self.db["admissions"].find(
+                    {"org_id": org, "volunteer_id": {"$in": volunteers}}, session=session
+                ):
+                    files[(org, doc["volunteer_id"])] = doc
+            batch_reads: dict[str, Any] = {}
+            changed: set[tuple[str, str]] = set()
+            outbox, inbox = [], []
+            for record, event_id, data in fresh:
+                kind = dict(record.headers)["ce_type"].decode()
+                key = (data["org_id"], data["volunteer_id"])
+                role, code = await self.org_facts(
+                    key[0], kind, data, files[key], session, batch_reads
+                )
+                doc, announced = decide_by_hand(kind, data, files[key], role, code)
+                if doc is not None:
+                    files[key] = doc
+                    changed.add(key)
+                outbox += [
+                    {
+                        "_id": ObjectId(),
+                        "org_id": data["org_id"],
+                        "topic": TOPIC,
+                        "key": record.key,
+                        "value": json.dumps(event).encode(),
+                        "created_at": datetime.now(UTC),
+                    }
+                    for event in announced
+                ]
+                inbox.append(
+                    {
+                        "consumer": self.consumer_name,
+                        "event_id": event_id,
+                        "org_id": data["org_id"],
+                        "recorded_at": datetime.now(UTC),
+                    }
+                )
+            writes = [
+                ReplaceOne({"org_id": org, "volunteer_id": volunteer}, doc, upsert=True)
+                for (org, volunteer), doc in files.items()
+                if (org, volunteer) in changed and doc is not None
+            ]
+            if writes:
+                await self.db["admissions"].bulk_write(writes, ordered=True, session=session)
+            if outbox:
+                await self.db["outbox"].insert_many(outbox, session=session)
+            if inbox:
+                await self.db["inbox"].insert_many(inbox, session=session)
+
+
+COMMAND_SAMPLE = re.compile(r'^safehands_db_commands_total\{command="([^"]+)"\} ([0-9.e+]+)$')
+
+
+async def database_commands(url: str) -> dict[str, int]:
+    """A service's database commands so far, by name, from its metrics."""
+    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        text = (await client.get("/metrics")).text
+    counts = {}
+    for line in text.splitlines():
+        match = COMMAND_SAMPLE.match(line)
+        if match:
+            counts[match[1]] = int(float(match[2]))
+    return counts
+
+
+def difference(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {name: count - before.get(name, 0) for name, count in after.items()}
+
+
+async def count_commands(
+    platform: Platform, urls: dict[str, str], volunteers: int, rate: float
+) -> tuple[dict[str, dict[str, int]], float]:
+    """Commands each service sent while `volunteers` went through the chain and policy's
+    decisions were published; and the idle commands per second of all of them (outbox relay
+    polls, leases, jobs), measured just before, which the total includes for its duration."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.mongo_uri, tz_aware=True)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    try:
+        async with (
+            httpx.AsyncClient(base_url=urls["intake"], timeout=30, limits=limits) as intake,
+            httpx.AsyncClient(base_url=urls["policy"], timeout=30, limits=limits) as policy,
+        ):
+            org = await set_up_organisation(platform, intake, policy)
+            await asyncio.sleep(1)
+            idle_from = {name: await database_commands(url) for name, url in urls.items()}
+            await asyncio.sleep(2)
+            before = {name: await database_commands(url) for name, url in urls.items()}
+            idle = sum(sum(difference(before[name], idle_from[name]).values()) for name in urls) / 2
+            started = time.perf_counter()
+            tasks = []
+            for i in range(volunteers):
+                await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+                tasks.append(asyncio.create_task(walk_without_polling(platform, intake, org)))
+            walked = await asyncio.gather(*tasks)
+        admissions = client[f"{DATABASE}_policy"]["admissions"]
+
+        async def all_admitted() -> bool:
+            query = {"org_id": org, "volunteer_id": {"$in": walked}, "decision.status": "admitted"}
+            return await admissions.count_documents(query) == len(walked)
+
+        async def outboxes_empty() -> bool:
+            for name in urls:
+                if await client[f"{DATABASE}_{name}"]["outbox"].count_documents({}) > 0:
+                    return False
+            return True
+
+        await until(all_admitted, seconds=300, interval=0.1)
+        await until(outboxes_empty, seconds=60, interval=0.1)
+        after = {name: await database_commands(url) for name, url in urls.items()}
+    finally:
+        await client.close()
+    return {name: difference(after[name], before[name]) for name in urls}, idle
+
+
+async def walk_without_polling(platform: Platform, intake: httpx.AsyncClient, org: str) -> str:
+    """Application, interview, signature and VOG, as in `one_volunteer`, without the wait."""
+    coordinator = platform.token("coordinator", org)
+    volunteer = await _apply(intake, org)
+    path = f"/v1/orgs/{org}/volunteers/{volunteer}"
+    for answer in (
+        await intake.post(f"{path}/interview", json={"outcome": "proceed"}, headers=coordinator),
+        await _sign(intake, org, volunteer, platform.token("volunteer", org, volunteer)),
+        await intake.post(
+            f"{path}/vog",
+            json={
+                "issued_on": (today() - timedelta(days=20)).isoformat(),
+                "screening_aspects": [84],
+                "checked_by": "Coordinator",
+            },
+            headers=coordinator,
+        ),
+    ):
+        assert answer.status_code == 201, answer.text
+    return volunteer
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -488,9 +696,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def main(volunteers: int, rate: float, backlog: int) -> None:
+async def main(volunteers: int, rate: float, backlog: int, counted: int) -> None:
     root = Path(tempfile.mkdtemp(prefix="safehands-bench-"))
     platform = Platform(root)
+    loads: dict[str, str] = {}
     try:
         platform.start_infrastructure()
         intake_url = platform.start_service("intake")
@@ -499,6 +708,11 @@ async def main(volunteers: int, rate: float, backlog: int) -> None:
         latencies, offered = await measure_latency(
             platform, intake_url, policy_url, volunteers, rate
         )
+        loads["latency"] = load_average()
+        commands, idle = await count_commands(
+            platform, {"intake": intake_url, "policy": policy_url}, counted, rate
+        )
+        loads["commands"] = load_average()
 
         async with (
             httpx.AsyncClient(base_url=intake_url, timeout=30) as intake,
@@ -513,19 +727,24 @@ async def main(volunteers: int, rate: float, backlog: int) -> None:
         ours = await inbox_rate(
             platform.mongo_uri, f"{DATABASE}_policy", "policy", event_ids, last_ids
         )
+        loads["policy"] = load_average()
 
-        baseline = Baseline(platform.mongo_uri, org, f"{DATABASE}_policy")
-        try:
-            await baseline.prepare()
-            await baseline.run(platform.bootstrap, start, len(events))
-            theirs = await inbox_rate(
-                platform.mongo_uri, "bench_baseline", "baseline", event_ids, last_ids
-            )
-        finally:
-            await baseline.close()
+        rates = {}
+        for kind in (Baseline, BatchNativeBaseline):
+            baseline = kind(platform.mongo_uri, org, f"{DATABASE}_policy")
+            try:
+                await baseline.prepare()
+                await baseline.run(platform.bootstrap, start, len(events))
+                rates[kind] = await inbox_rate(
+                    platform.mongo_uri, kind.database, kind.consumer_name, event_ids, last_ids
+                )
+            finally:
+                await baseline.close()
+            loads[kind.consumer_name] = load_average()
     finally:
         platform.stop()
 
+    per_event, batch_native = rates[Baseline], rates[BatchNativeBaseline]
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; logs in {root}")
     print(
         f"latency: {volunteers} volunteers at {offered:.1f} applications/s offered "
@@ -533,10 +752,35 @@ async def main(volunteers: int, rate: float, backlog: int) -> None:
         f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
         f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
         f"max {max(latencies) * 1000:.0f} ms, mean {statistics.fmean(latencies) * 1000:.0f} ms"
+        f" [{loads['latency']}]"
     )
-    print(f"throughput through policy: {ours:.0f} events/s ({len(events)} events backlog)")
-    print(f"baseline (aiokafka + PyMongo, no framework): {theirs:.0f} events/s")
-    print(f"ratio ours / baseline: {ours / theirs:.2f}")
+    print(
+        f"throughput through policy: {ours:.0f} events/s ({len(events)} events backlog)"
+        f" [{loads['policy']}]"
+    )
+    print(
+        f"baseline, per-event reads (aiokafka + PyMongo, no framework): {per_event:.0f} events/s"
+        f" [{loads[Baseline.consumer_name]}]"
+    )
+    print(
+        f"baseline, batch-native (one $in read, one bulk_write, outbox and inbox insert_many"
+        f" per batch): {batch_native:.0f} events/s [{loads[BatchNativeBaseline.consumer_name]}]"
+    )
+    print(f"ratio ours / per-event baseline: {ours / per_event:.2f}")
+    print(f"ratio ours / batch-native baseline: {ours / batch_native:.2f}")
+    total = sum(sum(by_name.values()) for by_name in commands.values())
+    parts = ", ".join(
+        f"{name} {sum(by_name.values()) / counted:.1f}" for name, by_name in commands.items()
+    )
+    print(
+        f"database commands per admitted volunteer: {total / counted:.1f} ({parts}; "
+        f"{counted} volunteers; idle background {idle:.1f} commands/s included)"
+        f" [{loads['commands']}]"
+    )
+    for name, by_name in commands.items():
+        ranked = sorted(by_name.items(), key=lambda item: -item[1])
+        listed = ", ".join(f"{command} {count / counted:.1f}" for command, count in ranked if count)
+        print(f"  {name}: {listed}")
 
 
 if __name__ == "__main__":
@@ -544,5 +788,8 @@ if __name__ == "__main__":
     parser.add_argument("--volunteers", type=int, default=300, help="volunteers in the latency run")
     parser.add_argument("--rate", type=float, default=50, help="applications per second offered")
     parser.add_argument("--backlog", type=int, default=1000, help="volunteers in the backlog")
+    parser.add_argument(
+        "--counted", type=int, default=50, help="volunteers whose database commands are counted"
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.volunteers, arguments.rate, arguments.backlog))
+    asyncio.run(main(arguments.volunteers, arguments.rate, arguments.backlog, arguments.counted))

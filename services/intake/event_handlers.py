@@ -1,5 +1,6 @@
 """intake's event handlers: its read model of policy's facts and of reports' VCP keys, and
-erasure on policy's word."""
+erasure on policy's word. Writes only, no reads: a batch costs one bulk write per collection
+it touches."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from services.intake.storage import (
     KNOWN_VCP_KEYS,
     VOLUNTEER_COLLECTIONS,
 )
+from shared.events import Event
 from shared.events.admission import (
     CodeOfConductPublished,
     OrganisationRegistered,
@@ -17,65 +19,67 @@ from shared.events.admission import (
     VolunteerDataErased,
 )
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
+from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch
 from shared.messaging.consumer import Handlers
-from shared.storage.projections import remember_organisation, upsert_by_key
-from shared.storage.unit_of_work import UnitOfWork
 
 
-async def on_organisation_registered(event: OrganisationRegistered, uow: UnitOfWork) -> None:
-    await remember_organisation(uow.collection(KNOWN_ORGANISATIONS), event)
+def record(event: Event, outcome: BatchOutcome) -> None:
+    """What one of policy's or reports' events changes in intake's read model."""
+    org = event.org_id
+    if isinstance(event, OrganisationRegistered):
+        fields = {"name": event.name, "language": event.language}
+        outcome.update(KNOWN_ORGANISATIONS, org, {}, {"$set": fields}, upsert=True)
+    elif isinstance(event, RoleDefined):
+        outcome.replace(
+            KNOWN_ROLES, org, {"role_id": event.role_id}, event.model_dump(), upsert=True
+        )
+    elif isinstance(event, CodeOfConductPublished):
+        # Only what a signature is checked against; the text itself is policy's to serve.
+        outcome.update(
+            KNOWN_CODES,
+            org,
+            {"version": event.version},
+            {"$set": {"sha256": event.sha256}},
+            upsert=True,
+        )
+    elif isinstance(event, VolunteerDataErased):
+        # policy's retention period is over: the profile, interview, signatures and VOG go.
+        for name in VOLUNTEER_COLLECTIONS:
+            outcome.delete_many(name, org, {"volunteer_id": event.volunteer_id})
+    elif isinstance(event, VCPAppointed | VCPKeySet | VCPDismissed):
+        record_vcp_key(event, outcome)
 
 
-async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:
-    await uow.collection(KNOWN_ROLES).replace_one(
-        {"role_id": event.role_id}, event.model_dump(), upsert=True
-    )
+def record_vcp_key(event: VCPAppointed | VCPKeySet | VCPDismissed, outcome: BatchOutcome) -> None:
+    """What a VCP event changes in the keys intake seals reports to."""
+    query = {"vcp_id": event.vcp_id}
+    if isinstance(event, VCPDismissed):
+        # From now on a report must no longer be sealed to the key of someone who left.
+        outcome.delete(KNOWN_VCP_KEYS, event.org_id, query)
+    elif isinstance(event, VCPKeySet) or event.has_key:
+        # A new key replaces a previous one: reports are sealed to it only from now on.
+        key = {"fingerprint": event.fingerprint, "suite": event.public_key.get("suite")}
+        outcome.replace(KNOWN_VCP_KEYS, event.org_id, query, {**query, **key}, upsert=True)
 
 
-async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> None:
-    # Only what a signature is checked against; the text itself is policy's to serve.
-    await upsert_by_key(
-        uow.collection(KNOWN_CODES), {"version": event.version}, {"sha256": event.sha256}
-    )
+async def on_events(batch: EventBatch, _state: BatchState) -> BatchOutcome:
+    outcome = BatchOutcome()
+    for event in batch.events:
+        record(event, outcome)
+    return outcome
 
 
-async def on_volunteer_data_erased(event: VolunteerDataErased, uow: UnitOfWork) -> None:
-    """policy's retention period is over: the profile, interview, signatures and VOG facts go."""
-    for name in VOLUNTEER_COLLECTIONS:
-        await uow.collection(name).delete_many({"volunteer_id": event.volunteer_id})
-
-
-async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
-    if event.has_key:
-        await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
-
-
-async def on_vcp_key_set(event: VCPKeySet, uow: UnitOfWork) -> None:
-    # Replaces a previous key: reports are sealed to the new one only from now on.
-    await _remember_key(uow, event.vcp_id, event.fingerprint, event.public_key)
-
-
-async def _remember_key(
-    uow: UnitOfWork, vcp_id: str, fingerprint: str, public_key: dict[str, str]
-) -> None:
-    await uow.collection(KNOWN_VCP_KEYS).replace_one(
-        {"vcp_id": vcp_id},
-        {"vcp_id": vcp_id, "fingerprint": fingerprint, "suite": public_key.get("suite")},
-        upsert=True,
-    )
-
-
-async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:
-    # From now on a report must no longer be sealed to the key of someone who left.
-    await uow.collection(KNOWN_VCP_KEYS).delete_one({"vcp_id": event.vcp_id})
-
+IN_BATCHES = BatchHandler(on_events)
 
 HANDLERS: Handlers = {
-    OrganisationRegistered: on_organisation_registered,
-    RoleDefined: on_role_defined,
-    CodeOfConductPublished: on_code_published,
-    VolunteerDataErased: on_volunteer_data_erased,
-    VCPAppointed: on_vcp_appointed,
-    VCPKeySet: on_vcp_key_set,
-    VCPDismissed: on_vcp_dismissed,
+    event: IN_BATCHES
+    for event in (
+        OrganisationRegistered,
+        RoleDefined,
+        CodeOfConductPublished,
+        VolunteerDataErased,
+        VCPAppointed,
+        VCPKeySet,
+        VCPDismissed,
+    )
 }

@@ -23,6 +23,7 @@ from services.notify.storage import MAILS
 from shared.events import Event
 from shared.events.reports import VCPAppointed
 from shared.logs import get_logger
+from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
@@ -54,9 +55,17 @@ async def record_event_mails(event: Event, uow: UnitOfWork, addressing: MailAddr
 async def record_mails(
     uow: UnitOfWork, mails: Iterable[PlannedMail], event_id: str, volunteer_id: str | None
 ) -> None:
+    for query, update in mail_upserts(mails, event_id, volunteer_id):
+        await uow.collection(MAILS).update_one(query, update, upsert=True)
+
+
+def mail_upserts(
+    mails: Iterable[PlannedMail], event_id: str, volunteer_id: str | None
+) -> list[tuple[Document, Document]]:
+    """(filter, update) of each mail's upsert: recorded once per (event, recipient, kind)."""
     now = datetime.now(UTC)
-    for mail in mails:
-        await uow.collection(MAILS).update_one(
+    return [
+        (
             {"event_id": event_id, "to": mail.to, "kind": str(mail.kind)},
             {
                 "$setOnInsert": {
@@ -71,5 +80,6 @@ async def record_mails(
                     "created_at": now,
                 }
             },
-            upsert=True,
         )
+        for mail in mails
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
 from services.notify.domain.mail_facts import (
@@ -26,6 +26,7 @@ from shared.events.admission import (
 )
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.projections import remember_organisation, upsert_by_key
+from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 
@@ -108,55 +109,78 @@ async def load_facts(
     addressing: MailAddressing | None = None,
 ) -> MailFacts:
     """What mails to `recipients` need to know, read in the caller's transaction."""
-    organisation = await uow.collection(ORGANISATIONS).find_one({}) or {}
+    organisation = await uow.collection(ORGANISATIONS).find_one({})
     volunteer = None
-    role_titles: dict[str, str] = {}
+    roles: list[Document] = []
     if volunteer_id is not None:
-        row = await uow.collection(VOLUNTEERS).find_one({"volunteer_id": volunteer_id})
-        if row is not None:
-            volunteer = Volunteer(
-                row["name"], row["email"], row["role_id"], bool(row.get("was_admitted"))
-            )
-        role_titles = {
-            role["role_id"]: role["title"]
-            for role in await uow.collection(ROLES).find({}, projection={"role_id": 1, "title": 1})
-        }
-    vcps: list[VcpColleague] = []
-    vcp_emails: list[str] = []
+        volunteer = await uow.collection(VOLUNTEERS).find_one({"volunteer_id": volunteer_id})
+        roles = await uow.collection(ROLES).find({}, projection={"role_id": 1, "title": 1})
+    vcps: list[Document] = []
     # Admins' mails need to know whether there is a VCP at all (the toolkit's VCP profile).
-    if {Recipient.VCP, Recipient.ADMIN, Recipient.OTHER_VCPS} & set(recipients):
-        rows = await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
-        vcps = [
-            VcpColleague(
-                r["vcp_id"],
-                r.get("name") or "",
-                r["email"],
-                appointed_at=_aware(r.get("appointed_at")),
-                appointment_event_id=r.get("appointment_event_id") or "",
-                appointed_with_fingerprint=r.get("appointed_with_fingerprint") or "",
-                key_set_at=_aware(r.get("key_set_at")),
-                key_set_event_id=r.get("key_set_event_id") or "",
-                key_fingerprint=r.get("key_fingerprint") or "",
-            )
-            for r in rows
-        ]
-        # Records from before `has_key` was kept were all appointed with a key.
-        vcp_emails = [r["email"] for r in rows if r.get("has_key") is not False]
-    contacts = (
-        await load_contacts(uow)
-        if {Recipient.COORDINATOR, Recipient.ADMIN} & set(recipients)
-        else {}
+    if needs_vcps(recipients):
+        vcps = await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
+    contacts = await uow.collection(CONTACTS).find_one({}) if needs_contacts(recipients) else None
+    return facts_from(
+        uow.org_id, organisation, volunteer, roles, vcps, contacts, addressing=addressing
     )
+
+
+def colleague_from(row: Document) -> VcpColleague:
+    return VcpColleague(
+        row["vcp_id"],
+        row.get("name") or "",
+        row["email"],
+        appointed_at=_aware(row.get("appointed_at")),
+        appointment_event_id=row.get("appointment_event_id") or "",
+        appointed_with_fingerprint=row.get("appointed_with_fingerprint") or "",
+        key_set_at=_aware(row.get("key_set_at")),
+        key_set_event_id=row.get("key_set_event_id") or "",
+        key_fingerprint=row.get("key_fingerprint") or "",
+    )
+
+
+def needs_vcps(recipients: Collection[Recipient]) -> bool:
+    return bool({Recipient.VCP, Recipient.ADMIN, Recipient.OTHER_VCPS} & set(recipients))
+
+
+def needs_contacts(recipients: Collection[Recipient]) -> bool:
+    return bool({Recipient.COORDINATOR, Recipient.ADMIN} & set(recipients))
+
+
+def facts_from(
+    org_id: str,
+    organisation: Document | None,
+    volunteer: Document | None,
+    roles: Iterable[Document],
+    vcps: Iterable[Document],
+    contacts: Document | None,
+    *,
+    addressing: MailAddressing | None = None,
+) -> MailFacts:
+    """MailFacts from the read model's documents, however they were read (per event, or once
+    for a whole batch). `vcps` in vcp_id order."""
+    organisation = organisation or {}
+    vcp_rows = list(vcps)
     return MailFacts(
-        organisation=organisation.get("name") or uow.org_id,
+        organisation=organisation.get("name") or org_id,
         language=organisation.get("language") or "nl",
         code_version=organisation.get("code_version"),
-        volunteer=volunteer,
-        role_titles=role_titles,
-        vcp_emails=vcp_emails,
-        vcps=vcps,
-        coordinator_emails=contacts.get("coordinators", []),
-        admin_emails=contacts.get("admins", []),
+        volunteer=(
+            Volunteer(
+                volunteer["name"],
+                volunteer["email"],
+                volunteer["role_id"],
+                bool(volunteer.get("was_admitted")),
+            )
+            if volunteer is not None
+            else None
+        ),
+        role_titles={role["role_id"]: role["title"] for role in roles},
+        # Records from before `has_key` was kept were all appointed with a key.
+        vcp_emails=[r["email"] for r in vcp_rows if r.get("has_key") is not False],
+        vcps=[colleague_from(r) for r in vcp_rows],
+        coordinator_emails=(contacts or {}).get("coordinators", []),
+        admin_emails=(contacts or {}).get("admins", []),
         addressing=addressing or MailAddressing(),
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from services.notify.domain.cloudevent_body import structured_event
@@ -21,6 +22,8 @@ from services.notify.domain.webhook_forwarding import forwards_to_subscription, 
 from services.notify.storage import DELIVERIES, WEBHOOKS
 from shared.events import Event
 from shared.events.admission import VolunteerDataErased
+from shared.events.cloudevents import ReceivedEvent
+from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 PENDING = "pending"
@@ -40,6 +43,21 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
     subscriptions = await uow.collection(WEBHOOKS).find(
         {"status": ACTIVE, "event_types": event.type_name}, projection={"webhook_id": 1}
     )
+    for query, update in delivery_upserts(event, causation, subscriptions):
+        await uow.collection(DELIVERIES).update_one(query, update, upsert=True)
+
+
+def wants(subscription: Document, event: Event) -> bool:
+    """An active subscription that names the event's type (as the per-event query asks)."""
+    return subscription.get("status") == ACTIVE and event.type_name in subscription.get(
+        "event_types", ()
+    )
+
+
+def delivery_upserts(
+    event: Event, causation: ReceivedEvent, subscriptions: Iterable[Document]
+) -> list[tuple[Document, Document]]:
+    """(filter, update) of each delivery of `event` to the subscriptions that want it."""
     data = event.model_dump(mode="json")
     targets = [
         sub["webhook_id"]
@@ -47,7 +65,7 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
         if forwards_to_subscription(event.type_name, data, sub["webhook_id"])
     ]
     if not targets:
-        return
+        return []
     body = structured_event(
         event_id=causation.id,
         event_type=event.type_name,
@@ -58,8 +76,8 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
     )
     now = datetime.now(UTC)
     volunteer_id = data.get("volunteer_id")
-    for webhook_id in targets:
-        await uow.collection(DELIVERIES).update_one(
+    return [
+        (
             {"webhook_id": webhook_id, "event_id": causation.id},
             {
                 "$setOnInsert": {
@@ -73,8 +91,9 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
                     "created_at": now,
                 }
             },
-            upsert=True,
         )
+        for webhook_id in targets
+    ]
 
 
 async def erase_volunteer_from_deliveries(event: VolunteerDataErased, uow: UnitOfWork) -> None:

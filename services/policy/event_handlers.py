@@ -1,6 +1,8 @@
 """policy's event handlers: load the facts, decide with the pure rules, store, announce.
 
-Volunteer events change one file. A new code version or a changed role changes the world
+Volunteer events change one file each; a fetched batch of them is decided at once, with one
+read and one write per collection for the whole batch (see shared/messaging/batches.py).
+A new code version or a changed role changes the world
 for many files: their handlers re-evaluate every file it touches. policy consumes its own
 RoleDefined and CodeOfConductPublished for that, so the route that publishes a code answers
 at once, however many volunteers an organisation has.
@@ -11,15 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from services.policy.domain.admission import AdmissionStatus, InterviewOutcome
-from services.policy.domain.admission_file import AdmissionFile
-from services.policy.storage import POLICY_USAGE, VCPS, VOLUNTEER_NAMES
+from services.policy.domain.admission_file import AdmissionFile, reevaluate
+from services.policy.storage import ADMISSIONS, CODES, POLICY_USAGE, ROLES, VCPS, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import (
-    PolicyFacts,
-    decide_and_store,
-    load_file,
+    announcements,
+    current_code_version_in,
+    file_document,
+    file_from,
     reevaluate_matching,
+    role_requirements,
 )
-from services.policy.volunteer_list import name_fields
+from services.policy.volunteer_list import entry_fields, name_fields
 from shared.domain.calendar import today
 from shared.domain.vog import VOGFacts
 from shared.events.admission import (
@@ -30,60 +34,121 @@ from shared.events.admission import (
     VOGReceived,
     VolunteerApplied,
 )
+from shared.events.base import Event
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.logs import get_logger
+from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch, StateKey
 from shared.messaging.consumer import Handlers
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 
 
-async def on_volunteer_applied(event: VolunteerApplied, uow: UnitOfWork) -> None:
-    if await load_file(uow, event.volunteer_id) is not None:
-        return
-    await uow.collection(VOLUNTEER_NAMES).update_one(
-        {"volunteer_id": event.volunteer_id},
-        {"$set": {**name_fields(event.name), "applied_at": event.applied_at.isoformat()}},
-        upsert=True,
-    )
-    file = AdmissionFile(
-        volunteer_id=event.volunteer_id, role_id=event.role_id, last_activity=today()
-    )
-    await decide_and_store(uow, PolicyFacts(uow), file, today(), stored=None)
+async def on_volunteer_events(batch: EventBatch, state: BatchState) -> BatchOutcome:
+    """A batch's volunteer events: each file read once, every event applied to it in order
+    in memory with the same rules as the per-event path, each changed file written once.
 
-
-async def _record_fact(uow: UnitOfWork, volunteer_id: str, fact: dict[str, Any]) -> None:
-    stored = await load_file(uow, volunteer_id)
-    if stored is None:
-        # Erased after the retention period, or never applied: nothing to decide about.
-        log.warning("event for an unknown volunteer ignored", volunteer_id=volunteer_id)
-        return
+    One query each for the files, the roles they need and (per organisation) the current
+    code; one bulk write each for files, list entries and the interview tally.
+    """
+    events = [item.event for item in batch.received]
+    keys = {(event.org_id, _volunteer_of(event)) for event in events}
+    loaded = await state.load(ADMISSIONS, "volunteer_id", keys)
+    files: dict[StateKey, AdmissionFile | None] = {
+        key: file_from(loaded[key]) if key in loaded else None for key in keys
+    }
+    role_keys = {(org, file.role_id) for (org, _), file in files.items() if file is not None}
+    role_keys |= {(e.org_id, e.role_id) for e in events if isinstance(e, VolunteerApplied)}
+    roles = {
+        key: role_requirements(doc)
+        for key, doc in (await state.load(ROLES, "role_id", role_keys)).items()
+    }
+    code_versions = {
+        org: await current_code_version_in(state.collection(org, CODES))
+        for org in {org for org, _ in keys}
+    }
+    outcome = BatchOutcome()
+    interviews: dict[str, int] = {}
     day = today()
-    file = stored.model_copy(update={**fact, "last_activity": day})
-    await decide_and_store(uow, PolicyFacts(uow), file, day, stored=stored)
+    # The files this batch changed, in their final state: each is written once.
+    decided: dict[StateKey, AdmissionFile] = {}
+    for received in batch.received:
+        event = received.event
+        key = (event.org_id, _volunteer_of(event))
+        stored = files[key]
+        if isinstance(event, VolunteerApplied):
+            if stored is not None:
+                continue
+            outcome.update(
+                VOLUNTEER_NAMES,
+                event.org_id,
+                {"volunteer_id": event.volunteer_id},
+                {"$set": {**name_fields(event.name), "applied_at": event.applied_at.isoformat()}},
+                upsert=True,
+            )
+            file = AdmissionFile(
+                volunteer_id=event.volunteer_id, role_id=event.role_id, last_activity=day
+            )
+        else:
+            if isinstance(event, InterviewRecorded):
+                interviews[event.org_id] = interviews.get(event.org_id, 0) + 1
+            if stored is None:
+                log.warning("event for an unknown volunteer ignored", volunteer_id=key[1])
+                continue
+            file = stored.model_copy(update={**_fact(event), "last_activity": day})
+        role = roles.get((event.org_id, file.role_id))
+        if role is None:
+            # As in PolicyFacts.role: a missing role is a broken invariant, not a decision.
+            raise LookupError(f"role {file.role_id!r} is not defined")
+        code_version = code_versions[event.org_id]
+        result = reevaluate(file, role, code_version, day)
+        if result.file == stored:
+            continue
+        files[key] = decided[key] = result.file
+        for announced in announcements(event.org_id, result, role, code_version):
+            outcome.publish(announced)
+    for (org, volunteer), file in decided.items():
+        outcome.replace(
+            ADMISSIONS, org, {"volunteer_id": volunteer}, file_document(file), upsert=True
+        )
+        # The coordinator's list filters on the file's stage, status and dates: its entry
+        # is written with the file.
+        outcome.update(
+            VOLUNTEER_NAMES,
+            org,
+            {"volunteer_id": volunteer},
+            {"$set": entry_fields(file)},
+            upsert=True,
+        )
+    for org, count in interviews.items():
+        outcome.update(POLICY_USAGE, org, {}, {"$inc": {"interviews_recorded": count}}, upsert=True)
+    return outcome
 
 
-async def on_interview_recorded(event: InterviewRecorded, uow: UnitOfWork) -> None:
-    # That the interview step is in use is part of the admission-policy pillar; the tally
-    # outlives the volunteer's file, which is erased after the retention period.
-    await uow.collection(POLICY_USAGE).update_one(
-        {}, {"$inc": {"interviews_recorded": 1}}, upsert=True
-    )
-    await _record_fact(uow, event.volunteer_id, {"interview": InterviewOutcome(event.outcome)})
+def _volunteer_of(event: Event) -> str:
+    # A volunteer event's aggregate is the volunteer (its Kafka key).
+    return event.aggregate_id()
 
 
-async def on_code_signed(event: CodeSigned, uow: UnitOfWork) -> None:
-    await _record_fact(uow, event.volunteer_id, {"signed_code_version": event.version})
+def _fact(event: Event) -> dict[str, Any]:
+    """What a volunteer event adds to the file."""
+    if isinstance(event, InterviewRecorded):
+        return {"interview": InterviewOutcome(event.outcome)}
+    if isinstance(event, CodeSigned):
+        return {"signed_code_version": event.version}
+    if isinstance(event, VOGReceived):
+        return {
+            "vog": VOGFacts(
+                issued_on=event.issued_on,
+                screening_aspects=tuple(event.screening_aspects),
+                checked_by=event.checked_by,
+                recorded_on=event.recorded_on,
+            )
+        }
+    raise TypeError(f"{type(event).__name__} is not a fact about a volunteer")
 
 
-async def on_vog_received(event: VOGReceived, uow: UnitOfWork) -> None:
-    vog = VOGFacts(
-        issued_on=event.issued_on,
-        screening_aspects=tuple(event.screening_aspects),
-        checked_by=event.checked_by,
-        recorded_on=event.recorded_on,
-    )
-    await _record_fact(uow, event.volunteer_id, {"vog": vog})
+VOLUNTEER_EVENTS = BatchHandler(on_volunteer_events)
 
 
 async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:
@@ -120,10 +185,10 @@ async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:
 
 
 HANDLERS: Handlers = {
-    VolunteerApplied: on_volunteer_applied,
-    InterviewRecorded: on_interview_recorded,
-    CodeSigned: on_code_signed,
-    VOGReceived: on_vog_received,
+    VolunteerApplied: VOLUNTEER_EVENTS,
+    InterviewRecorded: VOLUNTEER_EVENTS,
+    CodeSigned: VOLUNTEER_EVENTS,
+    VOGReceived: VOLUNTEER_EVENTS,
     RoleDefined: on_role_defined,
     CodeOfConductPublished: on_code_published,
     VCPAppointed: on_vcp_appointed,

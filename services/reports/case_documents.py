@@ -64,8 +64,13 @@ def message_view(message: Mapping[str, Any], *, with_author: bool = False) -> di
 
 async def load_case_settings(settings: TenantCollection) -> CaseSettings:
     """The organisation's periods; the defaults until an admin set them."""
-    stored = await settings.find_one({}, projection={"_id": 0, "org_id": 0})
-    return CaseSettings.model_validate(stored or {})
+    return case_settings_from(await settings.find_one({}))
+
+
+def case_settings_from(stored: Mapping[str, Any] | None) -> CaseSettings:
+    """CaseSettings from the organisation's stored document (None: the defaults)."""
+    fields = {k: v for k, v in (stored or {}).items() if k not in ("_id", "org_id")}
+    return CaseSettings.model_validate(fields)
 
 
 async def vcp_fingerprints(vcps: TenantCollection) -> set[str]:

@@ -1,18 +1,45 @@
-"""reports' event handlers: store what intake received, still encrypted, as a new case."""
+"""reports' event handlers: store what intake received, still encrypted, as a new case.
+
+A batch of reports reads the organisations' case settings with one query and stores every
+new case with one bulk write."""
 
 from __future__ import annotations
 
-from services.reports.case_documents import load_case_settings, with_next_check
+from collections.abc import Mapping
+from typing import Any
+
+from services.reports.case_documents import case_settings_from, with_next_check
+from services.reports.domain.case_settings import CaseSettings
 from services.reports.domain.deadlines import Deadline, deadlines_for
 from services.reports.domain.workflow import CaseStatus
 from services.reports.storage import CASE_SETTINGS, REPORTS
 from shared.events.reports import IncidentReported
+from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch
 from shared.messaging.consumer import Handlers
-from shared.storage.unit_of_work import UnitOfWork
 
 
-async def on_incident_reported(event: IncidentReported, uow: UnitOfWork) -> None:
-    settings = await load_case_settings(uow.collection(CASE_SETTINGS))
+async def on_incidents_reported(batch: EventBatch, state: BatchState) -> BatchOutcome:
+    organisations = {event.org_id for event in batch.events}
+    stored = {
+        doc["org_id"]: doc for doc in await state.load_organisations(CASE_SETTINGS, organisations)
+    }
+    outcome = BatchOutcome()
+    for event in batch.events:
+        assert isinstance(event, IncidentReported), "registered for IncidentReported only"
+        settings = case_settings_from(stored.get(event.org_id))
+        # $setOnInsert: a second event for the same report_id (only possible from outside
+        # intake, which refuses reused ids) never overwrites the case.
+        outcome.update(
+            REPORTS,
+            event.org_id,
+            {"report_id": event.report_id},
+            {"$setOnInsert": new_case(event, settings)},
+            upsert=True,
+        )
+    return outcome
+
+
+def new_case(event: IncidentReported, settings: CaseSettings) -> Mapping[str, Any]:
     deadlines = deadlines_for(event.received_at, settings)
     case = {
         "report_id": event.report_id,
@@ -26,13 +53,7 @@ async def on_incident_reported(event: IncidentReported, uow: UnitOfWork) -> None
         "feedback_given": False,
         "announced": [],
     }
-    # $setOnInsert: a second event for the same report_id (only possible from outside
-    # intake, which refuses reused ids) never overwrites the case.
-    await uow.collection(REPORTS).update_one(
-        {"report_id": event.report_id},
-        {"$setOnInsert": with_next_check(case, case)},
-        upsert=True,
-    )
+    return with_next_check(case, case)
 
 
-HANDLERS: Handlers = {IncidentReported: on_incident_reported}
+HANDLERS: Handlers = {IncidentReported: BatchHandler(on_incidents_reported)}

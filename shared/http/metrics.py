@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 
 from fastapi import Request, Response
 from prometheus_client import (
@@ -13,6 +13,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 
 class HttpMetrics:
@@ -40,6 +42,23 @@ class HttpMetrics:
         self.requests.labels(request.method, route, str(response.status_code)).inc()
         self.latency.labels(request.method, route).observe(time.perf_counter() - started)
         return response
+
+
+class DatabaseCommandMetrics(Collector):
+    """`safehands_db_commands_total` by command name, read from the database client's
+    command counter when scraped (the counter itself is plain: it runs on every command)."""
+
+    def __init__(self, by_name: Mapping[str, int], registry: CollectorRegistry) -> None:
+        self._by_name = by_name
+        registry.register(self)
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(
+            "safehands_db_commands", "Database commands sent, by command name.", labels=["command"]
+        )
+        for name, count in sorted(self._by_name.items()):
+            family.add_metric([name], count)
+        yield family
 
 
 def metrics_response(registry: CollectorRegistry) -> Response:

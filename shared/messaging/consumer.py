@@ -3,7 +3,10 @@
 The path of a batch:
 1. records that can never be processed (bad JSON, unknown type, invalid fields) go to the
    dead-letter topic at once;
-2. the rest are applied in order in ONE transaction with the inbox rows that mark them done;
+2. the rest are applied in order in ONE transaction with the inbox rows that mark them done:
+   consecutive events for a batch handler (see shared/messaging/batches.py) reach it
+   together and cost one query and one bulk write per collection; an event for a per-event
+   handler first has what the batch handler decided before it written, then runs alone;
 3. if a handler fails, the batch is rolled back and each event is retried alone with backoff;
    one that keeps failing is dead-lettered and the partition moves on;
 4. only then does the caller let FastStream commit the offsets. A crash before that commit
@@ -26,14 +29,16 @@ from shared.events import Event, EventRegistry
 from shared.events.cloudevents import MalformedEvent, ReceivedEvent, decode
 from shared.failpoints import failpoint
 from shared.logs import get_logger
+from shared.messaging.batches import BatchHandler, BatchState, EventBatch, apply_outcome
 from shared.messaging.dead_letters import DeadLetterSink, replay_addressee
 from shared.storage.database import Database
-from shared.storage.unit_of_work import UnitOfWork
+from shared.storage.unit_of_work import Transaction, UnitOfWork
 
 log = get_logger(__name__)
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
-Handlers: TypeAlias = Mapping[type[Event], Handler]
+# Per event type, a per-event handler or a batch handler: services move one at a time.
+Handlers: TypeAlias = Mapping[type[Event], Handler | BatchHandler]
 Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
 Decoded: TypeAlias = tuple[Record, ReceivedEvent]
 
@@ -107,16 +112,48 @@ class EventConsumer:
     async def _apply(self, items: Sequence[Decoded]) -> None:
         async with self._db.transaction() as tx:
             done = await tx.already_consumed(self.name, [received.id for _, received in items])
+            # Consecutive events of one batch handler, not yet handed to it.
+            pending: tuple[BatchHandler, list[ReceivedEvent]] | None = None
             for _, received in items:
                 if received.id in done:
                     continue
                 done.add(received.id)
                 event = received.event
-                with structlog.contextvars.bound_contextvars(
-                    org_id=event.org_id, event_id=received.id, event_type=received.type
-                ):
-                    await self.handlers[type(event)](event, tx.scope(event.org_id, received))
+                handler = self.handlers[type(event)]
+                if isinstance(handler, BatchHandler):
+                    if pending is not None and pending[0] is not handler:
+                        await self._apply_batch(tx, *pending)
+                        pending = None
+                    if pending is None:
+                        pending = (handler, [])
+                    pending[1].append(received)
+                else:
+                    # Per key, what came before is decided and written before this runs.
+                    if pending is not None:
+                        await self._apply_batch(tx, *pending)
+                        pending = None
+                    with structlog.contextvars.bound_contextvars(
+                        org_id=event.org_id, event_id=received.id, event_type=received.type
+                    ):
+                        await handler(event, tx.scope(event.org_id, received))
                 tx.record_consumed(self.name, received.id, event.org_id)
+            if pending is not None:
+                await self._apply_batch(tx, *pending)
+
+    @staticmethod
+    async def _apply_batch(
+        tx: Transaction, handler: BatchHandler, received: list[ReceivedEvent]
+    ) -> None:
+        batch = EventBatch(received)
+        # One event alone (the retry after a failed batch) is worth naming in the logs.
+        context = (
+            {"org_id": received[0].event.org_id, "event_id": received[0].id}
+            if len(received) == 1
+            else {"batch_size": len(received)}
+        )
+        with structlog.contextvars.bound_contextvars(**context):
+            outcome = await handler.handle(batch, BatchState(tx))
+        await apply_outcome(tx, batch, outcome)
 
     async def _apply_alone(self, item: Decoded) -> None:
         record, received = item

@@ -8,6 +8,16 @@ client only.
 Fixed windows: one counter document per (scope, organisation or client, window), incremented
 atomically, so several instances count together. The counters expire by themselves (TTL).
 
+No database round trip on most requests: an instance claims its share of a limit a block at
+a time (a tenth of the limit, at least one request) with one atomic `$inc`, and admits
+requests from that block in memory until it is used up. Claimed blocks never add up to more
+than the limit, so across any number of instances no more than the limit is admitted. The
+price is the other way round: a block claimed but not yet used by one instance counts as
+used for the others, so with N instances a client or organisation may be refused after
+`limit - (N - 1) * (block - 1)` requests at worst. Limits below 20 have blocks of one, so
+they count exactly, with a round trip per request, as before. Once the database says a
+counter is used up, the instance refuses from memory until the window ends.
+
 The client's address is needed only to tell clients apart. It is never stored or logged:
 the counter's key is an HMAC of it under a key derived per window from a secret setting
 that the instances share (`SAFEHANDS_RATE_LIMIT_SECRET`) and that is never written to the
@@ -44,6 +54,8 @@ RATE_LIMIT_INDEXES = (
     IndexSpec(RATE_LIMITS, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
 )
 MIN_SECRET_LENGTH = 32
+# An instance claims a limit in blocks of this share of it (see the module's docstring).
+BLOCKS_PER_LIMIT = 10
 
 
 def create_rate_limit_secret(path: Path) -> None:
@@ -108,11 +120,26 @@ class Limits:
         )
 
 
+@dataclass
+class Quota:
+    """What this instance may still admit of one counter in one window, without asking."""
+
+    remaining: int
+    ends_at: float
+    # The database's count reached the limit: refuse from memory until the window ends.
+    used_up: bool
+
+
+def block_size(limit: int) -> int:
+    return max(1, limit // BLOCKS_PER_LIMIT)
+
+
 class RateLimiter:
     def __init__(self, counters: AsyncCollection[Document], limits: Limits, secret: bytes) -> None:
         self._counters = counters
         self.limits = limits
         self._secret = secret
+        self._quotas: dict[str, Quota] = {}
 
     def _window_key(self, window: Window) -> bytes:
         """The window's HMAC key, the same on every instance, never stored: once the
@@ -124,14 +151,17 @@ class RateLimiter:
         """The pseudonym a value (a client, an e-mail address) is counted under."""
         return hmac.new(self._window_key(window), identity.encode(), hashlib.sha256).hexdigest()
 
-    async def count(self, counter: str, window: Window) -> int:
-        """Add one to `counter` in `window` and return the new count."""
+    async def count(self, counter: str, window: Window, amount: int = 1) -> int:
+        """Add `amount` to `counter` in `window` and return the new count."""
         doc_id = f"{counter}:{window.index}"
         for _attempt in range(3):
             try:
                 doc = await self._counters.find_one_and_update(
                     {"_id": doc_id},
-                    {"$inc": {"count": 1}, "$setOnInsert": {"expires_at": _at(window.ends_at)}},
+                    {
+                        "$inc": {"count": amount},
+                        "$setOnInsert": {"expires_at": _at(window.ends_at)},
+                    },
                     upsert=True,
                     return_document=ReturnDocument.AFTER,
                 )
@@ -145,14 +175,39 @@ class RateLimiter:
                 return int(doc["count"])
         raise RuntimeError("rate-limit counter could not be created")
 
+    async def within(self, counter: str, window: Window, limit: int) -> bool:
+        """Count one request on `counter` in `window`: True while at most `limit` are, from
+        this instance's block of the limit when it has one left (see the module docstring)."""
+        doc_id = f"{counter}:{window.index}"
+        quota = self._quotas.get(doc_id)
+        if quota is None or (quota.remaining == 0 and not quota.used_up):
+            block = block_size(limit)
+            total = await self.count(counter, window, block)
+            # The claimed block covers counts total - block + 1 … total; those up to the limit
+            # may be admitted. A block cut short reached the limit: nothing more to claim.
+            usable = max(0, min(block, limit - (total - block)))
+            self._forget_ended(time.time())
+            quota = Quota(remaining=usable, ends_at=window.ends_at, used_up=usable < block)
+            self._quotas[doc_id] = quota
+        if quota.remaining == 0:
+            return False
+        quota.remaining -= 1
+        return True
+
+    def _forget_ended(self, now: float) -> None:
+        for doc_id in [k for k, q in self._quotas.items() if q.ends_at <= now]:
+            del self._quotas[doc_id]
+
     async def admit(self, scope: str, org: str | None, identity: str) -> float | None:
         """None when the request may go ahead, else the seconds until it may be retried.
         Without an organisation (a route outside `/v1/orgs/{org}`) only the client counts."""
         window = Window.containing(time.time(), self.limits.window_seconds)
         client = self.client_key(identity, window)
-        if await self.count(f"{scope}:client:{client}", window) > self.limits.per_client:
+        if not await self.within(f"{scope}:client:{client}", window, self.limits.per_client):
             return window.ends_at - time.time()
-        if org is not None and await self.count(f"{scope}:org:{org}", window) > self.limits.per_org:
+        if org is not None and not await self.within(
+            f"{scope}:org:{org}", window, self.limits.per_org
+        ):
             return window.ends_at - time.time()
         return None
 

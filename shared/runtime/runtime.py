@@ -20,7 +20,7 @@ from shared.auth.dependencies import MembershipCheck
 from shared.auth.tokens import load_public_key
 from shared.auth.verifier import TokenVerifier
 from shared.events import REGISTRY, Event
-from shared.http.metrics import HttpMetrics
+from shared.http.metrics import DatabaseCommandMetrics, HttpMetrics
 from shared.logs import get_logger
 from shared.messaging.broker import create_broker, subscribe
 from shared.messaging.consumer import EventConsumer, Handlers
@@ -72,6 +72,7 @@ class Runtime:
             settings.mongo_timeout_ms,
             publishes=self.publishes,
         )
+        DatabaseCommandMetrics(self.db.commands.by_name, self.metrics)
         self.broker: KafkaBroker = create_broker(
             settings.kafka_bootstrap_servers, name, self.metrics
         )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pymongo
-from pymongo import AsyncMongoClient, IndexModel
+from pymongo import AsyncMongoClient, IndexModel, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
@@ -70,6 +70,25 @@ DEFAULT_OPERATION_TIMEOUT_MS = 10_000
 INDEX_BUILD_TIMEOUT_SECONDS = 600
 
 
+class CommandCounter(monitoring.CommandListener):
+    """Counts the commands this process sends to the database, by command name (PyMongo's
+    command monitoring): every one is a round trip, and on the embedded database the round
+    trips are what a request or a batch of events costs. Exported as a metric, read by
+    bench/admission.py."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, int] = {}
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.by_name[event.command_name] = self.by_name.get(event.command_name, 0) + 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        return None
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        return None
+
+
 class Database:
     def __init__(
         self,
@@ -79,12 +98,14 @@ class Database:
         operation_timeout_ms: int = DEFAULT_OPERATION_TIMEOUT_MS,
         publishes: Collection[type[Event]] | None = None,
     ) -> None:
+        self.commands = CommandCounter()
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
             uri,
             tz_aware=True,
             serverSelectionTimeoutMS=3000,
             connectTimeoutMS=3000,
             timeoutMS=operation_timeout_ms,
+            event_listeners=[self.commands],
         )
         self.db = self.client[name]
         self.source = source

@@ -20,6 +20,30 @@ class TenancyViolation(RuntimeError):
     """Code tried to read or write outside its organisation: a bug, never user input."""
 
 
+def scoped_filter(collection: str, org_id: str, query: Mapping[str, Any] | None) -> Document:
+    """`query` limited to `org_id`; one that names another organisation is refused."""
+    scoped = dict(query or {})
+    if scoped.get("org_id", org_id) != org_id:
+        raise TenancyViolation(f"query on {collection} names another organisation")
+    scoped["org_id"] = org_id
+    return scoped
+
+
+def scoped_document(collection: str, org_id: str, document: Mapping[str, Any]) -> Document:
+    """`document` stamped with `org_id`; one for another organisation is refused."""
+    if document.get("org_id", org_id) != org_id:
+        raise TenancyViolation(f"document for {collection} belongs to another organisation")
+    return {**document, "org_id": org_id}
+
+
+def checked_update(collection: str, update: Mapping[str, Any]) -> Document:
+    """`update` as is, unless it would move a document to another organisation."""
+    for operator, fields in update.items():
+        if isinstance(fields, Mapping) and "org_id" in fields and operator != "$setOnInsert":
+            raise TenancyViolation(f"update on {collection} changes org_id")
+    return dict(update)
+
+
 class TenantCollection:
     def __init__(
         self,
@@ -36,22 +60,13 @@ class TenantCollection:
         return self._collection.name
 
     def _filter(self, query: Mapping[str, Any] | None) -> Document:
-        query = dict(query or {})
-        if query.get("org_id", self.org_id) != self.org_id:
-            raise TenancyViolation(f"query on {self.name} names another organisation")
-        query["org_id"] = self.org_id
-        return query
+        return scoped_filter(self.name, self.org_id, query)
 
     def _document(self, document: Mapping[str, Any]) -> Document:
-        if document.get("org_id", self.org_id) != self.org_id:
-            raise TenancyViolation(f"document for {self.name} belongs to another organisation")
-        return {**document, "org_id": self.org_id}
+        return scoped_document(self.name, self.org_id, document)
 
     def _update(self, update: Mapping[str, Any]) -> Document:
-        for operator, fields in update.items():
-            if isinstance(fields, Mapping) and "org_id" in fields and operator != "$setOnInsert":
-                raise TenancyViolation(f"update on {self.name} changes org_id")
-        return dict(update)
+        return checked_update(self.name, update)
 
     async def find_one(
         self, query: Mapping[str, Any] | None = None, **kwargs: Any

@@ -14,11 +14,13 @@ import pytest
 
 from services.reports.case_documents import with_next_check
 from services.reports.domain.deadlines import add_months
-from services.reports.event_handlers import on_incident_reported
+from services.reports.event_handlers import on_incidents_reported
 from services.reports.jobs import announce_deadlines, delete_expired_reports
 from services.reports.storage import INDEXES, MESSAGES, REPORTS
 from shared.crypto import PrivateKey, report_context, seal
+from shared.events.cloudevents import ReceivedEvent
 from shared.events.reports import IncidentReported, ReportDeadlineApproaching
+from shared.messaging.batches import BatchState, EventBatch, apply_outcome
 from shared.storage.database import Database
 from shared.storage.unit_of_work import OUTBOX
 from tests.support.platform import Infrastructure
@@ -50,8 +52,13 @@ async def receive(db: Database, org: str, received_at: datetime = RECEIVED) -> s
         reply_key=key.public_key.model_dump(),
         received_at=received_at,
     )
-    async with db.unit_of_work(org) as uow:
-        await on_incident_reported(event, uow)
+    # Stored as reports' consumer stores it: through its batch handler, a batch of one.
+    received = ReceivedEvent(
+        id=str(uuid.uuid4()), type=event.type_name, source="/tests", time=received_at, event=event
+    )
+    async with db.transaction() as tx:
+        batch = EventBatch([received])
+        await apply_outcome(tx, batch, await on_incidents_reported(batch, BatchState(tx)))
     return report_id
 
 

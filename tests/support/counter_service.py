@@ -1,7 +1,7 @@
 """A minimal service built only from `shared/`, to test the delivery guarantees themselves.
 
-Its handler has a deliberately NON-idempotent effect (`$inc`), so a duplicate application
-shows; it fails on demand, so retries and dead-lettering show; its route publishes through
+Its handler is a batch handler (shared/messaging/batches.py), like the services' own, with
+a deliberately NON-idempotent effect (`$inc`), so a duplicate application shows; it fails on demand, so retries and dead-lettering show; its route publishes through
 the outbox, so the relay's crash-safety shows. Run as `python -m tests.support.counter_service`.
 """
 
@@ -13,12 +13,12 @@ from fastapi import APIRouter, Depends
 
 from cli.services import serve_definition
 from shared.events.admission import VolunteerApplied, VolunteerDataErased
+from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch
 from shared.messaging.consumer import Handlers
 from shared.runtime.definition import ServiceDefinition
 from shared.runtime.runtime import Runtime, runtime_of
 from shared.settings import load_settings
 from shared.storage.database import IndexSpec
-from shared.storage.unit_of_work import UnitOfWork
 
 COUNTERS = "counters"
 FAIL_ALWAYS = "fail-always"
@@ -26,12 +26,22 @@ FAIL_ALWAYS = "fail-always"
 router = APIRouter()
 
 
-async def count_application(event: VolunteerApplied, uow: UnitOfWork) -> None:
-    if event.name == FAIL_ALWAYS:
-        raise RuntimeError("this handler fails for this applicant, every time")
-    await uow.collection(COUNTERS).update_one(
-        {"volunteer_id": event.volunteer_id}, {"$inc": {"applied": 1}}, upsert=True
-    )
+async def count_applications(batch: EventBatch, state: BatchState) -> BatchOutcome:
+    """One `$inc` per application, all in one bulk write; one failing applicant fails the
+    batch, and then only itself when the consumer retries event by event."""
+    outcome = BatchOutcome()
+    for event in batch.events:
+        assert isinstance(event, VolunteerApplied)
+        if event.name == FAIL_ALWAYS:
+            raise RuntimeError("this handler fails for this applicant, every time")
+        outcome.update(
+            COUNTERS,
+            event.org_id,
+            {"volunteer_id": event.volunteer_id},
+            {"$inc": {"applied": 1}},
+            upsert=True,
+        )
+    return outcome
 
 
 @router.post("/v1/orgs/{org}/erase/{volunteer_id}", status_code=202)
@@ -48,7 +58,7 @@ async def erase(
     return {"event_id": event_id}
 
 
-HANDLERS: Handlers = {VolunteerApplied: count_application}
+HANDLERS: Handlers = {VolunteerApplied: BatchHandler(count_applications)}
 
 DEFINITION = ServiceDefinition(
     name="counter",

@@ -29,7 +29,7 @@ from shared.events.admission import (
 )
 from shared.events.base import Event
 from shared.logs import get_logger
-from shared.storage.tenancy import Document
+from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
@@ -72,9 +72,11 @@ def role_requirements(doc: Mapping[str, Any]) -> RoleRequirements:
 
 
 async def current_code_version(uow: UnitOfWork) -> int | None:
-    latest = await uow.collection(CODES).find(
-        sort=[("version", -1)], limit=1, projection={"version": 1}
-    )
+    return await current_code_version_in(uow.collection(CODES))
+
+
+async def current_code_version_in(codes: TenantCollection) -> int | None:
+    latest = await codes.find(sort=[("version", -1)], limit=1, projection={"version": 1})
     return int(latest[0]["version"]) if latest else None
 
 
@@ -86,11 +88,6 @@ def file_from(doc: Document) -> AdmissionFile:
 
 def file_document(file: AdmissionFile) -> Document:
     return file.model_dump(mode="json")
-
-
-async def load_file(uow: UnitOfWork, volunteer_id: str) -> AdmissionFile | None:
-    doc = await uow.collection(ADMISSIONS).find_one({"volunteer_id": volunteer_id})
-    return file_from(doc) if doc else None
 
 
 async def decide_and_store(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.reports.bootstrap import DEFINITION
+from services.reports.case_documents import case_settings_from
 from services.reports.domain.errors import (
     AlreadyAppointed,
     AlreadyExists,
@@ -22,7 +23,7 @@ from services.reports.domain.errors import (
     NoSuchVCP,
 )
 from services.reports.domain.workflow import InvalidTransition
-from services.reports.event_handlers import on_incident_reported
+from services.reports.event_handlers import new_case
 from services.reports.storage import INDEXES, MESSAGES, REPORTS, VCPS
 from services.reports.use_cases.cases import NewMessage, StatusChange, change_status, post_message
 from services.reports.use_cases.mailbox import ReporterMessage, post_reporter_message
@@ -62,17 +63,16 @@ class Case:
             [self.vcp.public_key],
             report_context(ORG, self.report_id),
         )
-        await on_incident_reported(
-            IncidentReported(
-                org_id=ORG,
-                report_id=self.report_id,
-                envelope=envelope.model_dump(),
-                mailbox_lookup=hashlib.sha256(bytes.fromhex(SECRET)).hexdigest(),
-                reply_key=self.reporter.public_key.model_dump(),
-                received_at=RECEIVED,
-            ),
-            self.uow,
+        # As reports' batch handler stores a case that intake received.
+        received = IncidentReported(
+            org_id=ORG,
+            report_id=self.report_id,
+            envelope=envelope.model_dump(),
+            mailbox_lookup=hashlib.sha256(bytes.fromhex(SECRET)).hexdigest(),
+            reply_key=self.reporter.public_key.model_dump(),
+            received_at=RECEIVED,
         )
+        await self.uow.collection(REPORTS).insert_one(new_case(received, case_settings_from(None)))
 
     def message(self, *keys: PrivateKey) -> tuple[uuid.UUID, object]:
         message_id = uuid.uuid4()

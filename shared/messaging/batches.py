@@ -1,0 +1,193 @@
+"""The batch handler contract: a service decides about a whole fetched batch at once.
+
+A per-event handler reads and writes for every event: on the embedded database every one of
+those is a round trip, and the round trips are what a batch costs. A batch handler instead
+
+1. receives the batch's fresh events (the inbox already dropped redeliveries), grouped by
+   key in fetch order (`EventBatch.by_key`) and by type (`EventBatch.by_type`);
+2. loads the state it needs with one query per collection, `$in` on the batch's keys
+   (`BatchState.load`);
+3. decides with the pure domain functions, event after event per key, on that state in
+   memory — several events for one volunteer in one batch build on each other in order;
+4. returns the writes and the events to announce (`BatchOutcome`).
+
+The consumer applies the outcome in the batch's transaction: one ordered `bulk_write` per
+collection, then the outbox and inbox rows with one `insert_many` each (at commit, see
+`Transaction.flush`). If anything fails, the transaction is rolled back and the consumer
+retries each event alone — a batch of one through the same handler — so a poison event is
+dead-lettered alone and its neighbours are applied once.
+
+Tenancy holds as for `TenantCollection`: every query and every write names its organisation,
+checked by the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo import DeleteMany, DeleteOne, ReplaceOne, UpdateOne
+
+from shared.events import Event
+from shared.events.cloudevents import ReceivedEvent
+from shared.storage.tenancy import (
+    Document,
+    TenancyViolation,
+    TenantCollection,
+    checked_update,
+    scoped_document,
+    scoped_filter,
+)
+from shared.storage.unit_of_work import Transaction
+
+# (organisation, value of the field a collection is keyed on), e.g. (org, volunteer_id).
+StateKey = tuple[str, str]
+Write = ReplaceOne[Document] | UpdateOne | DeleteOne | DeleteMany
+
+
+class EventBatch:
+    """The fresh events of one fetched batch for one batch handler, in fetch order."""
+
+    def __init__(self, received: Sequence[ReceivedEvent]) -> None:
+        self.received = tuple(received)
+
+    @property
+    def events(self) -> list[Event]:
+        return [item.event for item in self.received]
+
+    def by_key(self) -> dict[str, list[ReceivedEvent]]:
+        """Per Kafka key (one aggregate), its events in the order they were published."""
+        grouped: dict[str, list[ReceivedEvent]] = {}
+        for item in self.received:
+            grouped.setdefault(item.event.key(), []).append(item)
+        return grouped
+
+    def by_type(self) -> dict[type[Event], dict[str, list[ReceivedEvent]]]:
+        """Per event type, per key, in order: what a handler loads for each kind of event."""
+        grouped: dict[type[Event], dict[str, list[ReceivedEvent]]] = {}
+        for item in self.received:
+            of_type = grouped.setdefault(type(item.event), {})
+            of_type.setdefault(item.event.key(), []).append(item)
+        return grouped
+
+
+class BatchState:
+    """Reads for a batch handler, in the batch's transaction."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    async def load(
+        self, collection: str, field_name: str, keys: Iterable[StateKey]
+    ) -> dict[StateKey, Document]:
+        """The documents of `collection` whose `field_name` is one of `keys`, in ONE query
+        (`$in` per organisation), by key; keys without a document are absent."""
+        by_org: dict[str, set[str]] = {}
+        for org_id, value in keys:
+            by_org.setdefault(org_id, set()).add(value)
+        if not by_org:
+            return {}
+        branches = [
+            scoped_filter(collection, org_id, {field_name: {"$in": sorted(values)}})
+            for org_id, values in sorted(by_org.items())
+        ]
+        query = branches[0] if len(branches) == 1 else {"$or": branches}
+        cursor = self._tx.db[collection].find(query, session=self._tx.session)
+        return {(doc["org_id"], doc[field_name]): doc async for doc in cursor}
+
+    async def load_organisations(
+        self, collection: str, organisations: Iterable[str]
+    ) -> list[Document]:
+        """Every document of `collection` of these organisations, in ONE query: for small
+        per-organisation collections (settings, subscriptions) that a batch reads whole.
+        Each document names its organisation: callers group by `org_id`."""
+        orgs = sorted(set(organisations))
+        if not orgs:
+            return []
+        cursor = self._tx.db[collection].find({"org_id": {"$in": orgs}}, session=self._tx.session)
+        return [doc async for doc in cursor]
+
+    def collection(self, org_id: str, name: str) -> TenantCollection:
+        """Any other read, scoped to one organisation, in the batch's transaction."""
+        return TenantCollection(self._tx.db[name], org_id, self._tx.session)
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch handler decided: writes per collection, in order, and events to announce."""
+
+    writes: dict[str, list[Write]] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    def replace(
+        self,
+        collection: str,
+        org_id: str,
+        query: Mapping[str, Any],
+        document: Mapping[str, Any],
+        *,
+        upsert: bool = False,
+    ) -> None:
+        self.writes.setdefault(collection, []).append(
+            ReplaceOne(
+                scoped_filter(collection, org_id, query),
+                scoped_document(collection, org_id, document),
+                upsert=upsert,
+            )
+        )
+
+    def update(
+        self,
+        collection: str,
+        org_id: str,
+        query: Mapping[str, Any],
+        update: Mapping[str, Any],
+        *,
+        upsert: bool = False,
+    ) -> None:
+        self.writes.setdefault(collection, []).append(
+            UpdateOne(
+                scoped_filter(collection, org_id, query),
+                checked_update(collection, update),
+                upsert=upsert,
+            )
+        )
+
+    def delete(self, collection: str, org_id: str, query: Mapping[str, Any]) -> None:
+        self.writes.setdefault(collection, []).append(
+            DeleteOne(scoped_filter(collection, org_id, query))
+        )
+
+    def delete_many(self, collection: str, org_id: str, query: Mapping[str, Any]) -> None:
+        self.writes.setdefault(collection, []).append(
+            DeleteMany(scoped_filter(collection, org_id, query))
+        )
+
+    def publish(self, event: Event) -> None:
+        self.events.append(event)
+
+
+BatchFunction = Callable[[EventBatch, BatchState], Awaitable[BatchOutcome]]
+
+
+@dataclass(frozen=True)
+class BatchHandler:
+    """Registered in a service's handler mapping for each event type it takes, beside
+    per-event handlers: consecutive events of its types in a batch reach it together."""
+
+    handle: BatchFunction
+
+
+async def apply_outcome(tx: Transaction, batch: EventBatch, outcome: BatchOutcome) -> None:
+    """One ordered bulk_write per collection; the events join the transaction's outbox. An
+    event may only be announced for an organisation whose events were in the batch."""
+    organisations = {event.org_id for event in batch.events}
+    for event in outcome.events:
+        if event.org_id not in organisations:
+            raise TenancyViolation(f"{type(event).__name__} for another organisation")
+    for collection, writes in outcome.writes.items():
+        if writes:
+            await tx.db[collection].bulk_write(writes, ordered=True, session=tx.session)
+    for event in outcome.events:
+        tx.add_to_outbox(event)
