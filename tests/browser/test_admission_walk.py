@@ -214,6 +214,9 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
     await expect(admin.page.get_by_test_id("code-current")).to_have_text(
         "Versie 1 is gepubliceerd."
     )
+    # The published text fills the field when the page has loaded it: typing starts after
+    # that, as a person's would (a fill racing the load would type at the end of it).
+    await expect(admin.page.get_by_test_id("code-text")).to_have_value(CODE_V1)
     await admin.page.get_by_test_id("code-text").fill(CODE_V2)
     await expect(admin.page.get_by_test_id("code-diff")).to_contain_text(
         "+ We delen geen foto's van kinderen."
