@@ -21,11 +21,10 @@ from services.policy.use_cases.admission import (
     file_document,
     file_from,
     reevaluate_matching,
-    role_requirements,
 )
 from services.policy.volunteer_list import entry_fields, name_fields
 from shared.domain.calendar import today
-from shared.domain.vog import VOGFacts
+from shared.domain.vog import RoleRequirements, VOGFacts
 from shared.events.admission import (
     CodeOfConductPublished,
     CodeSigned,
@@ -60,7 +59,7 @@ async def on_volunteer_events(batch: EventBatch, state: BatchState) -> BatchOutc
     role_keys = {(org, file.role_id) for (org, _), file in files.items() if file is not None}
     role_keys |= {(e.org_id, e.role_id) for e in events if isinstance(e, VolunteerApplied)}
     roles = {
-        key: role_requirements(doc)
+        key: RoleRequirements.from_document(doc)
         for key, doc in (await state.load(ROLES, "role_id", role_keys)).items()
     }
     code_versions = {

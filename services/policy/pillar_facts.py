@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from services.policy.domain.pillars import PillarFacts
 from services.policy.storage import ADMISSIONS, CODE_DRAFTS, CODES, POLICY_USAGE, ROLES, VCPS
-from services.policy.use_cases.admission import role_requirements
+from shared.domain.vog import RoleRequirements
 from shared.storage.database import Database
 
 
 async def load_pillar_facts(db: Database, org_id: str) -> PillarFacts:
-    roles = [role_requirements(doc) for doc in await db.tenant_collection(org_id, ROLES).find()]
+    roles = [
+        RoleRequirements.from_document(doc)
+        for doc in await db.tenant_collection(org_id, ROLES).find()
+    ]
     usage = await db.tenant_collection(org_id, POLICY_USAGE).find_one() or {}
     # The tally counts every interview since it was introduced; files still held show the
     # interviews of before, so the larger of the two is the truth.

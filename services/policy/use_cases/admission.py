@@ -34,8 +34,6 @@ from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 
-ROLE_FIELDS = tuple(RoleRequirements.model_fields)
-
 
 class PolicyFacts:
     """The organisation-wide facts a decision needs, read once per transaction.
@@ -56,7 +54,7 @@ class PolicyFacts:
                 # Intake accepts applications only for roles it learnt from policy, and policy
                 # stores a role before announcing it: a missing role is a broken invariant.
                 raise LookupError(f"role {role_id!r} is not defined")
-            self._memo[key] = role_requirements(doc)
+            self._memo[key] = RoleRequirements.from_document(doc)
         role: RoleRequirements = self._memo[key]
         return role
 
@@ -67,17 +65,13 @@ class PolicyFacts:
         return version
 
 
-def role_requirements(doc: Mapping[str, Any]) -> RoleRequirements:
-    return RoleRequirements(**{name: doc[name] for name in ROLE_FIELDS})
-
-
 async def current_code_version(uow: UnitOfWork) -> int | None:
     return await current_code_version_in(uow.collection(CODES))
 
 
 async def current_code_version_in(codes: TenantCollection) -> int | None:
-    latest = await codes.find(sort=[("version", -1)], limit=1, projection={"version": 1})
-    return int(latest[0]["version"]) if latest else None
+    latest = await codes.find_highest("version", projection={"version": 1})
+    return int(latest["version"]) if latest else None
 
 
 def file_from(doc: Document) -> AdmissionFile:
