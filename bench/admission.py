@@ -75,6 +75,36 @@ CODE = "Wij behandelen iedereen met respect.\n"
 CODE_SHA = hashlib.sha256(CODE.encode()).hexdigest()
 ROLE = {"title": "Jeugdleider", "works_with_minors": True, "works_with_vulnerable": False}
 TOPIC = VolunteerApplied.topic()
+
+
+def outbox_rows(
+    org_id: str, key: bytes | None, announced: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The baselines' outbox rows: what the platform's unit of work writes per event."""
+    now = datetime.now(UTC)
+    return [
+        {
+            "_id": ObjectId(),
+            "org_id": org_id,
+            "topic": TOPIC,
+            "key": key,
+            "value": json.dumps(event).encode(),
+            "created_at": now,
+        }
+        for event in announced
+    ]
+
+
+def inbox_row(consumer: str, event_id: str, org_id: str) -> dict[str, Any]:
+    """The baselines' inbox row: the consumed event id, as the platform's consumer writes."""
+    return {
+        "consumer": consumer,
+        "event_id": event_id,
+        "org_id": org_id,
+        "recorded_at": datetime.now(UTC),
+    }
+
+
 HANDLED = {e.type_name for e in (VolunteerApplied, InterviewRecorded, CodeSigned, VOGReceived)}
 
 
@@ -426,25 +456,8 @@ class Baseline:
                 kind = dict(record.headers)["ce_type"].decode()
                 data = json.loads(record.value)
                 announced = await self.handle(kind, data, session, batch_reads)
-                outbox += [
-                    {
-                        "_id": ObjectId(),
-                        "org_id": data["org_id"],
-                        "topic": TOPIC,
-                        "key": record.key,
-                        "value": json.dumps(event).encode(),
-                        "created_at": datetime.now(UTC),
-                    }
-                    for event in announced
-                ]
-                inbox.append(
-                    {
-                        "consumer": self.consumer_name,
-                        "event_id": event_id,
-                        "org_id": data["org_id"],
-                        "recorded_at": datetime.now(UTC),
-                    }
-                )
+                outbox += outbox_rows(data["org_id"], record.key, announced)
+                inbox.append(inbox_row(self.consumer_name, event_id, data["org_id"]))
             if outbox:
                 await self.db["outbox"].insert_many(outbox, session=session)
             if inbox:
@@ -564,29 +577,12 @@ class BatchNativeBaseline(Baseline):
                 role, code = await self.org_facts(
                     key[0], kind, data, files[key], session, batch_reads
                 )
-                doc, announced = decide_by_hand(kind, data, files[key], role, code)
-                if doc is not None:
-                    files[key] = doc
+                decided, announced = decide_by_hand(kind, data, files[key], role, code)
+                if decided is not None:
+                    files[key] = decided
                     changed.add(key)
-                outbox += [
-                    {
-                        "_id": ObjectId(),
-                        "org_id": data["org_id"],
-                        "topic": TOPIC,
-                        "key": record.key,
-                        "value": json.dumps(event).encode(),
-                        "created_at": datetime.now(UTC),
-                    }
-                    for event in announced
-                ]
-                inbox.append(
-                    {
-                        "consumer": self.consumer_name,
-                        "event_id": event_id,
-                        "org_id": data["org_id"],
-                        "recorded_at": datetime.now(UTC),
-                    }
-                )
+                outbox += outbox_rows(data["org_id"], record.key, announced)
+                inbox.append(inbox_row(self.consumer_name, event_id, data["org_id"]))
             writes = [
                 ReplaceOne({"org_id": org, "volunteer_id": volunteer}, doc, upsert=True)
                 for (org, volunteer), doc in files.items()
