@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
 
 from services.notify.domain.mail_facts import (
     MailAddressing,
@@ -97,11 +96,6 @@ def _when_and_which(uow: UnitOfWork, time_field: str, id_field: str) -> dict[str
     return {time_field: uow.causation.time, id_field: uow.causation.id}
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # The database hands back naive UTC times.
-    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
 async def load_facts(
     uow: UnitOfWork,
     recipients: Collection[Recipient],
@@ -130,10 +124,10 @@ def colleague_from(row: Document) -> VcpColleague:
         row["vcp_id"],
         row.get("name") or "",
         row["email"],
-        appointed_at=_aware(row.get("appointed_at")),
+        appointed_at=row.get("appointed_at"),
         appointment_event_id=row.get("appointment_event_id") or "",
         appointed_with_fingerprint=row.get("appointed_with_fingerprint") or "",
-        key_set_at=_aware(row.get("key_set_at")),
+        key_set_at=row.get("key_set_at"),
         key_set_event_id=row.get("key_set_event_id") or "",
         key_fingerprint=row.get("key_fingerprint") or "",
     )
