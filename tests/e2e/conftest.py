@@ -9,8 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cli.services import SERVICE_NAMES
-from tests.support.platform import Infrastructure, Platform, RunningService, wait_until_ready
+from tests.support.platform import Infrastructure, Platform, RunningService
 
 OPERATOR_EMAIL = "operator@example.org"
 IDENTITY_ENV = {
@@ -27,15 +26,6 @@ IDENTITY_ENV = {
 def services(infra: Infrastructure) -> Iterator[dict[str, RunningService]]:
     platform = Platform(infra)
     try:
-        identity = platform.start("identity", env=IDENTITY_ENV)
-        jwks = {"SAFEHANDS_JWKS_URL": f"{identity.url}/.well-known/jwks.json"}
-        others = {
-            name: platform.start(name, env=jwks, wait=False)
-            for name in SERVICE_NAMES
-            if name != "identity"
-        }
-        for service in others.values():
-            wait_until_ready(service)
-        yield {"identity": identity, **others}
+        yield platform.start_services(identity_env=IDENTITY_ENV)
     finally:
         platform.stop_all()

@@ -18,7 +18,6 @@ from pymongo import MongoClient
 from cli import report as reporter
 from cli import vcp as vcp_cli
 from cli.reporting_client import ApiError, ReportingApi
-from cli.services import SERVICE_NAMES
 from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
 from tests.support.kafka import kafka_blobs
 from tests.support.mail import body_text, mails_to
@@ -28,7 +27,6 @@ from tests.support.platform import (
     RunningService,
     bearer,
     eventually,
-    wait_until_ready,
 )
 
 pytestmark = pytest.mark.e2e
@@ -44,22 +42,10 @@ def services(infra: Infrastructure) -> Iterator[dict[str, RunningService]]:
     """The five services, all with the web address (identity's links, notify's /vcp link)."""
     platform = Platform(infra)
     try:
-        identity = platform.start(
-            "identity",
-            env={"SAFEHANDS_WEB_URL": WEB, "SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "10000"},
+        yield platform.start_services(
+            identity_env={"SAFEHANDS_WEB_URL": WEB, "SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "10000"},
+            env={"SAFEHANDS_WEB_URL": WEB},
         )
-        env = {
-            "SAFEHANDS_JWKS_URL": f"{identity.url}/.well-known/jwks.json",
-            "SAFEHANDS_WEB_URL": WEB,
-        }
-        others = {
-            name: platform.start(name, env=env, wait=False)
-            for name in SERVICE_NAMES
-            if name != "identity"
-        }
-        for service in others.values():
-            wait_until_ready(service)
-        yield {"identity": identity, **others}
     finally:
         platform.stop_all()
 

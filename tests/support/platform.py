@@ -15,6 +15,7 @@ import httpx
 
 from cli.embedded import ChildProcess, free_port, service_process, wait_for_port
 from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
+from cli.services import SERVICE_NAMES
 from shared.auth.tokens import Role, create_key_pair, mint_token
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 
@@ -123,6 +124,22 @@ class Platform:
         if wait:
             wait_until_ready(running)
         return running
+
+    def start_services(
+        self, *, identity_env: dict[str, str] | None = None, env: dict[str, str] | None = None
+    ) -> dict[str, RunningService]:
+        """Every service, as under `safehands up`: identity first, then the others at once,
+        verifying tokens with its JWKS; returned when all are ready."""
+        identity = self.start("identity", env=identity_env)
+        jwks = {**(env or {}), "SAFEHANDS_JWKS_URL": f"{identity.url}/.well-known/jwks.json"}
+        others = {
+            name: self.start(name, env=jwks, wait=False)
+            for name in SERVICE_NAMES
+            if name != "identity"
+        }
+        for service in others.values():
+            wait_until_ready(service)
+        return {"identity": identity, **others}
 
     def start_gateway(
         self,
