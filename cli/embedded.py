@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -112,11 +113,28 @@ class ChildProcess:
                 os.kill(self.process.pid, signal.SIGKILL)
 
 
+# Ports handed out by this process, so two children started in a row never get the same one.
+_handed_out: set[int] = set()
+# Below the kernel's ephemeral range (32768–60999 on Linux): a port the kernel chose (bind to
+# 0) is free only until it picks the same one as the local end of some outgoing connection,
+# and the fixtures open many to the broker and database before a child binds its port.
+_QUIET_PORTS = range(20000, 32768)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
+    """A port on 127.0.0.1 that nothing listens on now and this process has not handed out."""
+    candidates = random.sample(_QUIET_PORTS, 64)
+    for port in candidates:
+        if port in _handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
         return port
+    raise RuntimeError("no free port found between 20000 and 32767")
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
