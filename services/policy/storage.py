@@ -27,8 +27,9 @@ INDEXES = (
     IndexSpec(CODES, (("version", -1),), unique=True),
     IndexSpec(ADMISSIONS, (("volunteer_id", 1),), unique=True),
     IndexSpec(ADMISSIONS, (("role_id", 1),)),
-    IndexSpec(ADMISSIONS, (("vog_notice_on", 1),)),
-    IndexSpec(ADMISSIONS, (("vog_lapses_on", 1),)),
+    # The VOG sweeps look across organisations (shared/runtime/sweeps.py).
+    IndexSpec(ADMISSIONS, (("vog_notice_on", 1),), tenant=False),
+    IndexSpec(ADMISSIONS, (("vog_lapses_on", 1),), tenant=False),
     IndexSpec(ADMISSIONS, (("last_activity", 1),)),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
     IndexSpec(VOLUNTEER_NAMES, (("volunteer_id", 1),), unique=True),
@@ -37,6 +38,8 @@ INDEXES = (
     IndexSpec(VOLUNTEER_NAMES, (("stage", 1), ("name_key", 1), ("volunteer_id", 1))),
     IndexSpec(VOLUNTEER_NAMES, (("role_id", 1), ("name_key", 1), ("volunteer_id", 1))),
     IndexSpec(VOLUNTEER_NAMES, (("vog_renewal_due", 1), ("name_key", 1))),
+    # Entries the list-completion sweep still has to complete, across organisations.
+    IndexSpec(VOLUNTEER_NAMES, (("stage", 1),), tenant=False),
     IndexSpec(CODE_DRAFTS, (), unique=True),
     IndexSpec(POLICY_USAGE, (), unique=True),
     IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True),
