@@ -3,7 +3,6 @@ them on one address, serving the built web app (tests/browser/conftest.py's `web
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,16 +16,10 @@ from tests.support.platform import (
     Platform,
     RunningGateway,
     RunningService,
-    wait_until_ready,
 )
 
-BASE_SERVICES = ("intake", "policy", "reports", "notify")
 # The operator's address when identity runs (SAFEHANDS_OPERATOR_EMAILS).
 OPERATOR_EMAIL = "operator@example.org"
-
-
-def identity_exists() -> bool:
-    return importlib.util.find_spec("services.identity") is not None
 
 
 @dataclass
@@ -79,7 +72,7 @@ class WebPlatform:
 
 
 def start_web_platform(infra: Infrastructure, extra_env: dict[str, str]) -> WebPlatform:
-    """Start the services (identity too when its package exists) and the gateway.
+    """Start every service and the gateway.
 
     identity starts first and the others verify tokens with its JWKS, as under
     `safehands up`; mails (identity's sign-in links, notify's) link to the gateway's address.
@@ -96,17 +89,7 @@ def start_web_platform(infra: Infrastructure, extra_env: dict[str, str]) -> WebP
         **extra_env,
     }
     try:
-        services: dict[str, RunningService] = {}
-        if identity_exists():
-            services["identity"] = platform.start("identity", env=env)
-            env = {
-                "SAFEHANDS_JWKS_URL": f"{services['identity'].url}/.well-known/jwks.json",
-                **env,
-            }
-        for name in BASE_SERVICES:
-            services[name] = platform.start(name, env=env, wait=False)
-        for name in BASE_SERVICES:
-            wait_until_ready(services[name])
+        services = platform.start_services(identity_env=env, env=env)
         # The services' body limit is the gateway's, as under `safehands up`.
         limit = env.get("SAFEHANDS_HTTP_MAX_BODY_BYTES")
         gateway = platform.start_gateway(
