@@ -23,6 +23,7 @@ from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.mail import links_in, mails_to, sign_in_by_api, wait_for_mail
+from tests.support.pages import assert_fits
 from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -53,14 +54,6 @@ async def in_both_languages(page: Page) -> None:
         )
         await expect(page.locator("html")).to_have_attribute("lang", LANG_OF[name])
         await assert_accessible(page)
-
-
-async def assert_fits(page: Page) -> None:
-    """Nothing sticks out sideways: the page reads at its width (320 px here) unscrolled."""
-    overflow = await page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{overflow} px wider than the window"
 
 
 NARROW: ViewportSize = {"width": 320, "height": 720}

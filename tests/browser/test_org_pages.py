@@ -20,6 +20,7 @@ from playwright.async_api import Page, expect
 
 from tests.support.browser import axe_violations, describe_violations
 from tests.support.mail import body_text, links_in, mails_to, wait_for_mail
+from tests.support.pages import assert_fits_320_pixels
 from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -32,20 +33,6 @@ async def assert_accessible_in_both_languages(page: Page) -> None:
         assert violations == [], describe_violations(violations)
         await page.get_by_role("link", name=name, exact=True).click()
         await page.wait_for_url(re.compile(f"lang={'en' if name == 'English' else 'nl'}"))
-
-
-async def assert_fits_320_pixels(page: Page) -> None:
-    """At 320 CSS pixels wide nothing scrolls sideways, and axe still finds nothing."""
-    size = page.viewport_size
-    await page.set_viewport_size({"width": 320, "height": 900})
-    try:
-        width = await page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 320, f"the page is {width} px wide at 320 px"
-        violations = await axe_violations(page)
-        assert violations == [], describe_violations(violations)
-    finally:
-        if size:
-            await page.set_viewport_size(size)
 
 
 async def sign_in_from_mail(page: Page, web: WebPlatform, address: str, next_page: str) -> None:

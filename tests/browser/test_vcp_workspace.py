@@ -36,6 +36,7 @@ from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.mail import links_in, mails_to, wait_for_mail
+from tests.support.pages import assert_fits_320_pixels
 from tests.support.platform import eventually
 from tests.support.web_platform import WebPlatform
 
@@ -317,6 +318,7 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     await expect(page.get_by_test_id("vcp-report-location")).to_have_text(location)
     await expect(page.get_by_test_id("vcp-report-category")).to_have_text("Pesten")
     await assert_accessible(page, "open report")
+    await assert_fits_320_pixels(page)
 
     # She answers; the network drops while she sends: the draft stays and goes later.
     answer = "Dank je voor je melding. Ik neem dit serieus. Wanneer gebeurde het?"
@@ -359,6 +361,10 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     await expect(page.get_by_test_id("vcp-message-author")).to_contain_text(
         ["Jij", "Melder", "Jij"]
     )
+    await assert_fits_320_pixels(page)  # the case with its whole conversation
+    await page.get_by_test_id("vcp-back").click()
+    await assert_fits_320_pixels(page)  # the inbox with the case listed
+    await open_report_in_page(page, report_id)
 
     # Bram: appointed by e-mail; his key file made by the command line, registered by him.
     org.appoint("bram", "Bram Bakker")
@@ -494,6 +500,29 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
     await expect(page.get_by_test_id("vcp-stored-file")).to_be_visible()
     await assert_accessible(page, "locked with a kept key file")
+    await page.get_by_test_id("vcp-passphrase").fill(ANNA_PASSPHRASE)
+    await page.get_by_test_id("vcp-unlock").click()
+    await expect(page.get_by_test_id("vcp-inbox")).to_be_visible(timeout=SLOW)
+
+    # On a shared computer Anna removes the kept file; the page asks first, and afterwards
+    # she unlocks with the file she downloaded.
+    await page.get_by_test_id("sign-out").click()
+    await page.wait_for_url(re.compile(r"/sign-in"))
+    await sign_in_again(page, org, "anna")
+    await page.get_by_test_id("vcp-remove-stored").click()
+    await expect(page.get_by_test_id("vcp-remove-stored-confirm")).to_be_focused()
+    await assert_accessible(page, "asked before removing the kept key file")
+    await page.keyboard.press("Tab")
+    await page.keyboard.press("Enter")  # "Keep it"
+    await expect(page.get_by_test_id("vcp-remove-stored")).to_be_focused()
+    assert len(await indexed_db_values(page)) == 1, "cancelled: the file is still kept"
+    await page.get_by_test_id("vcp-remove-stored").click()
+    await page.get_by_test_id("vcp-remove-stored-confirm").click()
+    await expect(page.get_by_test_id("vcp-removed-stored")).to_be_visible()
+    await expect(page.get_by_test_id("vcp-stored-file")).to_have_count(0)
+    await expect(page.get_by_test_id("vcp-remove-stored")).to_have_count(0)
+    assert await indexed_db_values(page) == [], "the kept file is gone"
+    await page.get_by_test_id("vcp-key-file").set_input_files(str(anna_file))
     await page.get_by_test_id("vcp-passphrase").fill(ANNA_PASSPHRASE)
     await page.get_by_test_id("vcp-unlock").click()
     await expect(page.get_by_test_id("vcp-inbox")).to_be_visible(timeout=SLOW)

@@ -53,6 +53,19 @@ async def assert_fits(page: Page) -> None:
     assert overflow <= 0, f"{overflow} px wider than the window"
 
 
+async def assert_fits_320_pixels(page: Page) -> None:
+    """At 320 CSS pixels wide nothing scrolls sideways, and axe still finds nothing; the
+    page gets its window size back after."""
+    size = page.viewport_size
+    await page.set_viewport_size({"width": 320, "height": 900})
+    try:
+        await assert_fits(page)
+        await assert_accessible(page)
+    finally:
+        if size:
+            await page.set_viewport_size(size)
+
+
 async def check_page(page: Page) -> None:
     """axe finds nothing in English and in Dutch (the switch keeps the page and the session),
     and the page fits its width; it ends in Dutch."""
