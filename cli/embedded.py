@@ -115,7 +115,7 @@ class ChildProcess:
 
 # Ports handed out by this process, so two children started in a row never get the same one.
 _handed_out: set[int] = set()
-# Below the kernel's ephemeral range (32768–60999 on Linux): a port the kernel chose (bind to
+# Below the kernel's ephemeral range (32768 to 60999 on Linux): a port the kernel chose (bind to
 # 0) is free only until it picks the same one as the local end of some outgoing connection,
 # and the fixtures open many to the broker and database before a child binds its port.
 _QUIET_PORTS = range(20000, 32768)
