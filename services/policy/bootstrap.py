@@ -1,7 +1,7 @@
 """Composition root of policy: organisations, roles, codes of conduct, admission."""
 
 from services.policy.event_handlers import HANDLERS
-from services.policy.http_routes import ROUTERS
+from services.policy.http_routes import ERROR_STATUSES, ROUTERS
 from services.policy.jobs import JOBS
 from services.policy.storage import INDEXES
 from shared.events.admission import (
@@ -42,5 +42,6 @@ DEFINITION = ServiceDefinition(
         AdviceAnswered,
     ],
     indexes=INDEXES,
+    error_statuses=ERROR_STATUSES,
     jobs=JOBS,
 )

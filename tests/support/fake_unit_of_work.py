@@ -5,9 +5,10 @@ It is the real `UnitOfWork` over the real `Transaction`: tenancy (`TenantCollect
 outbox and its check of declared events all run as in production. Only the database below
 is kept in memory, with the part of MongoDB's query language the use cases speak: equality
 on (dotted) fields, `$in`, `$ne`, `$exists`, `$size`, `$lt`/`$lte`/`$gt`/`$gte`; updates with
-`$set`, `$setOnInsert`, `$unset` and `$inc`, upserts; sort, limit and projection; and the
-service's unique indexes, which raise `DuplicateKeyError` as MongoDB does. Anything else
-raises `NotImplementedError`, so a test never passes on a query the fake misunderstood.
+`$set`, `$setOnInsert`, `$unset` and `$inc`, upserts and `find_one_and_update`; sort, limit
+and projection; and the service's unique indexes, which raise `DuplicateKeyError` as MongoDB
+does. Anything else raises `NotImplementedError`, so a test never passes on a query the fake
+misunderstood.
 """
 
 from __future__ import annotations
@@ -250,6 +251,27 @@ class FakeCollection:
         self._check_unique(created)
         self.documents.append(created)
         return UpdateResult(0, 0, created["_id"])
+
+    async def find_one_and_update(
+        self,
+        query: Mapping[str, Any],
+        update: Mapping[str, Any],
+        *,
+        upsert: bool = False,
+        return_document: bool = False,
+        session: Any = None,
+    ) -> Document | None:
+        """As MongoDB: the document before the update (or None when the update inserted it),
+        or after it with `return_document=ReturnDocument.AFTER` (which is True)."""
+        found = self._matching(query)
+        before = copy.deepcopy(found[0]) if found else None
+        result = await self.update_one(query, update, upsert=upsert)
+        if not return_document:
+            return before
+        changed_id = before["_id"] if before else result.upserted_id
+        if changed_id is None:
+            return None
+        return copy.deepcopy(self._matching({"_id": changed_id})[0])
 
     async def update_many(
         self, query: Mapping[str, Any], update: Mapping[str, Any], *, session: Any = None

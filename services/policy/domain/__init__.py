@@ -1,4 +1,6 @@
-"""Pure rules of the policy service: admission, gratis VOG, retention, code versions.
+"""Pure rules of the policy service: admission, gratis VOG, retention, code versions, and
+what it refuses (errors.py).
 
-No database, broker or clock in here; handlers gather the facts and pass "today" in.
+No database, broker or clock in here; use cases and handlers gather the facts and pass
+"today" in.
 """

@@ -1,5 +1,19 @@
-"""policy's HTTP API (docs/api.md, "policy"), one module per resource."""
+"""policy's HTTP API (docs/api.md, "policy"), one module per resource, and the one place
+where policy's domain errors become HTTP statuses."""
 
+from services.policy.domain.errors import (
+    AlreadyAnswered,
+    DraftExists,
+    NoCodePublished,
+    NoSuchAdviceRequest,
+    NoSuchDraft,
+    NoSuchTemplate,
+    NoSuchVolunteer,
+    NotAModelCode,
+    OrganisationExists,
+    PublishedMeanwhile,
+    UnregisteredOrganisation,
+)
 from services.policy.http_routes import (
     admission,
     advice,
@@ -29,3 +43,17 @@ ROUTERS = [
         advice,
     )
 ]
+
+ERROR_STATUSES = {
+    UnregisteredOrganisation: 404,
+    NoSuchVolunteer: 404,
+    NoCodePublished: 404,
+    NoSuchDraft: 404,
+    NoSuchTemplate: 404,
+    NoSuchAdviceRequest: 404,
+    OrganisationExists: 409,
+    PublishedMeanwhile: 409,
+    DraftExists: 409,
+    AlreadyAnswered: 409,
+    NotAModelCode: 422,
+}

@@ -1,13 +1,12 @@
-"""A volunteer's admission state."""
+"""A volunteer's admission state (services/policy/use_cases/volunteers.py finds it)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from services.policy.domain.admission import AdmissionStatus, AdmissionStep
-from services.policy.storage import ADMISSIONS
-from services.policy.use_cases.admission import file_from
+from services.policy.use_cases.volunteers import decided_file
 from shared.auth.dependencies import require_self_or_org_role
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
@@ -30,10 +29,5 @@ async def read_admission(
     _reader: Principal = Depends(require_self_or_org_role("admin", "coordinator")),
     runtime: Runtime = Depends(runtime_of),
 ) -> AdmissionState:
-    doc = await runtime.db.tenant_collection(org, ADMISSIONS).find_one(
-        {"volunteer_id": volunteer_id}
-    )
-    decision = file_from(doc).decision if doc else None
-    if decision is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "There is no such volunteer.")
+    _file, decision = await runtime.transact(org, lambda uow: decided_file(uow, volunteer_id))
     return AdmissionState(status=decision.status, missing=list(decision.missing))

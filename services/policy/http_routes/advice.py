@@ -1,68 +1,34 @@
-"""Advice on request: an organisation's admin asks the regional centre, the operator answers.
-
-The question and answer stay here; the events say only that there is something to read.
-"""
+"""Advice on request: an organisation's admin asks the regional centre, the operator answers
+(services/policy/use_cases/advice.py decides); both read what was asked and answered."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel
 
-from services.policy.domain.advice import (
-    ANSWERED,
-    MAX_ANSWER_LENGTH,
-    MAX_PREFERRED_TIMES_LENGTH,
-    MAX_QUESTION_LENGTH,
-    OPEN,
-    warning_for,
+from services.policy.domain.advice import OPEN, warning_for
+from services.policy.storage import ADVICE_REQUESTS
+from services.policy.use_cases import advice
+from services.policy.use_cases.advice import (
+    AdviceRequestCreated,
+    Answer,
+    AnswerBody,
+    NewAdviceRequest,
 )
-from services.policy.http_routes.organisations import registered_organisation
-from services.policy.storage import ADVICE_REQUESTS, ORGANISATIONS
 from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
-from shared.events.advice import AdviceAnswered, AdviceRequested, AdviceTopic
+from shared.events.advice import AdviceTopic
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
 from shared.storage.tenancy import Document
-from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(tags=["advice on request"])
 
 # The operator's queue is read in pages of this size, oldest first.
 QUEUE_LIMIT = 500
-
-
-class NewAdviceRequest(BaseModel):
-    topic: AdviceTopic
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_LENGTH)
-    preferred_times: str | None = Field(
-        default=None,
-        max_length=MAX_PREFERRED_TIMES_LENGTH,
-        description="When an appointment would suit, in the asker's words.",
-    )
-
-
-class AdviceRequestCreated(BaseModel):
-    request_id: str
-    # For an "incident" request: the reminder that report details belong with the VCP.
-    warning: str | None
-
-
-class AnswerBody(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_ANSWER_LENGTH)
-    appointment: AwareDatetime | None = Field(
-        default=None, description="A proposed appointment, ISO 8601 with a time zone."
-    )
-
-
-class Answer(BaseModel):
-    text: str
-    appointment: datetime | None
-    answered_at: datetime
 
 
 class AdviceRequestView(BaseModel):
@@ -118,29 +84,9 @@ async def request_advice(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> AdviceRequestCreated:
-    request_id = str(uuid.uuid4())
     now = datetime.now(UTC)
     async with runtime.unit_of_work(org) as uow:
-        organisation = await registered_organisation(uow.collection(ORGANISATIONS))
-        await uow.collection(ADVICE_REQUESTS).insert_one(
-            {
-                "request_id": request_id,
-                # Kept with the request so that the operator's queue needs no other lookup.
-                "organisation": organisation["name"],
-                "topic": body.topic,
-                "question": body.question,
-                "preferred_times": body.preferred_times,
-                "requested_at": now,
-                "status": OPEN,
-                "answer": None,
-            }
-        )
-        uow.publish(
-            AdviceRequested(
-                org_id=org, request_id=request_id, advice_topic=body.topic, requested_at=now
-            )
-        )
-    return AdviceRequestCreated(request_id=request_id, warning=warning_for(body.topic))
+        return await advice.request_advice(uow, body, requested_at=now)
 
 
 @router.get(
@@ -201,36 +147,13 @@ async def answer_advice_request(
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
 ) -> AnswerRecorded:
-    found = await runtime.db.platform_collection(ADVICE_REQUESTS).find_one(
-        {"request_id": request_id}, projection={"org_id": 1}
+    org_id = await advice.organisation_asking(
+        runtime.db.platform_collection(ADVICE_REQUESTS), request_id
     )
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "There is no such advice request.")
-    org_id: str = found["org_id"]
-    answer = Answer(text=body.text, appointment=body.appointment, answered_at=datetime.now(UTC))
-
-    async def record(uow: UnitOfWork) -> Document | None:
-        # Only an open request takes an answer: of two operators answering at once, one wins.
-        request = await uow.collection(ADVICE_REQUESTS).find_one_and_update(
-            {"request_id": request_id, "status": OPEN},
-            {"$set": {"status": ANSWERED, "answer": answer.model_dump()}},
-        )
-        if request is not None:
-            uow.publish(
-                AdviceAnswered(
-                    org_id=org_id,
-                    request_id=request_id,
-                    advice_topic=request["topic"],
-                    answered_at=answer.answered_at,
-                    appointment=answer.appointment,
-                )
-            )
-        return request
-
-    if await runtime.transact(org_id, record) is None:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "This advice request has been answered already."
-        )
+    now = datetime.now(UTC)
+    answer = await runtime.transact(
+        org_id, lambda uow: advice.answer_advice_request(uow, request_id, body, answered_at=now)
+    )
     return AnswerRecorded(
         request_id=request_id, answered_at=answer.answered_at, appointment=answer.appointment
     )

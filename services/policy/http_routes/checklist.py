@@ -1,35 +1,29 @@
-"""An organisation's three pillars: what is done and where to do the rest."""
+"""An organisation's three pillars: what is done and where to do the rest
+(services/policy/use_cases/checklist.py); the operator's list of every organisation's."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from services.policy.domain.gratis_vog import GratisVogAssessment, assess_gratis_vog
 from services.policy.domain.pillars import (
     ChecklistCounts,
     ChecklistPillars,
     checklist_counts,
     checklist_pillars,
 )
-from services.policy.http_routes.organisations import registered_organisation
 from services.policy.pillar_facts import load_pillar_facts
 from services.policy.storage import ORGANISATIONS
+from services.policy.use_cases import checklist
+from services.policy.use_cases.checklist import Checklist
 from shared.auth.dependencies import require_operator, require_org_role_or_operator
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs", tags=["checklist"])
-
-
-class Checklist(BaseModel):
-    org_id: str
-    pillars: ChecklistPillars
-    counts: ChecklistCounts
-    # The same facts as the checklist, counted the free-VOG scheme's way.
-    gratis_vog: GratisVogAssessment
 
 
 @router.get(
@@ -42,14 +36,7 @@ async def read_checklist(
     _reader: Principal = Depends(require_org_role_or_operator("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> Checklist:
-    await registered_organisation(runtime.db.tenant_collection(org, ORGANISATIONS))
-    facts = await load_pillar_facts(runtime.db, org)
-    return Checklist(
-        org_id=org,
-        pillars=checklist_pillars(facts),
-        counts=checklist_counts(facts),
-        gratis_vog=assess_gratis_vog(facts),
-    )
+    return await runtime.transact(org, checklist.checklist)
 
 
 class OrganisationPillars(BaseModel):
@@ -80,7 +67,8 @@ async def list_organisations(
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
 ) -> OrganisationPage:
-    # Across organisations on purpose, read-only: the operator serves every one of them.
+    # Across organisations on purpose, read-only: the operator serves every one of them. A
+    # read with no decision, so it stays here rather than in a unit of work per organisation.
     organisations = runtime.db.platform_collection(ORGANISATIONS)
     total = await organisations.count_documents({})
     docs: list[dict[str, Any]] = await (
@@ -92,7 +80,7 @@ async def list_organisations(
     )
     items = []
     for doc in docs:
-        facts = await load_pillar_facts(runtime.db, doc["org_id"])
+        facts = await load_pillar_facts(partial(runtime.db.tenant_collection, doc["org_id"]))
         items.append(
             OrganisationPillars(
                 org_id=doc["org_id"],

@@ -1,13 +1,12 @@
-"""Whether the organisation qualifies for the free VOG scheme."""
+"""Whether the organisation qualifies for the free VOG scheme
+(services/policy/use_cases/checklist.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from services.policy.domain.gratis_vog import GratisVogAssessment, assess_gratis_vog
-from services.policy.http_routes.organisations import registered_organisation
-from services.policy.pillar_facts import load_pillar_facts
-from services.policy.storage import ORGANISATIONS
+from services.policy.domain.gratis_vog import GratisVogAssessment
+from services.policy.use_cases import checklist
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
@@ -24,5 +23,4 @@ async def read_gratis_vog(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> GratisVogAssessment:
-    await registered_organisation(runtime.db.tenant_collection(org, ORGANISATIONS))
-    return assess_gratis_vog(await load_pillar_facts(runtime.db, org))
+    return await runtime.transact(org, checklist.gratis_vog)

@@ -1,16 +1,16 @@
-"""The regional centre's starter documents, as models and filled in for one organisation."""
+"""The regional centre's starter documents, as models and filled in for one organisation
+(services/policy/use_cases/templates.py)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from services.policy.domain.starter_documents import StarterDocument, TemplateSummary
-from services.policy.http_routes.organisations import registered_organisation
-from services.policy.starter_library import starter_document, starter_documents
-from services.policy.storage import ORGANISATIONS
+from services.policy.starter_library import starter_documents
+from services.policy.use_cases.templates import filled_in_document, known_document
 from shared.auth.dependencies import require_org_role, require_role
 from shared.auth.tokens import Principal
 from shared.http.openapi import errors
@@ -22,13 +22,6 @@ router = APIRouter(tags=["starter documents"])
 class DownloadFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "md"
-
-
-def known_document(template_id: str) -> StarterDocument:
-    document = starter_document(template_id)
-    if document is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"There is no template {template_id}.")
-    return document
 
 
 @router.get("/v1/templates", summary="The starter documents, in Dutch and English (admin).")
@@ -63,10 +56,10 @@ async def read_filled_in_template(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> StarterDocument | Response:
-    organisation = await registered_organisation(runtime.db.tenant_collection(org, ORGANISATIONS))
-    document = known_document(template_id).filled_in(organisation["name"])
+    document = await runtime.transact(org, lambda uow: filled_in_document(uow, template_id))
     if format is DownloadFormat.JSON:
         return document
+    # The Markdown download is a file of its own: how it is served is this route's concern.
     return Response(
         document.text,
         media_type="text/markdown; charset=utf-8",

@@ -1,0 +1,90 @@
+"""What policy refuses, by kind; http_routes/__init__.py gives each its HTTP status."""
+
+from __future__ import annotations
+
+from shared.domain.errors import DomainError
+
+
+class UnregisteredOrganisation(DomainError):
+    """The organisation was never registered (the operator registers organisations)."""
+
+    def __init__(self, org_id: str) -> None:
+        super().__init__(f"Organisation {org_id} is not registered.")
+
+
+class OrganisationExists(DomainError):
+    """An organisation of that id is registered already."""
+
+    def __init__(self, org_id: str) -> None:
+        super().__init__(f"Organisation {org_id} already exists.")
+
+
+class NoSuchVolunteer(DomainError):
+    """The organisation has no volunteer of that id, or none with a decision yet."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such volunteer.")
+
+
+class NoCodePublished(DomainError):
+    """The organisation has not published a code of conduct yet."""
+
+    def __init__(self) -> None:
+        super().__init__("This organisation has not published a code of conduct.")
+
+
+class PublishedMeanwhile(DomainError):
+    """Another version of the code was published by a concurrent request; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Another version was published at the same moment; check the current code and"
+            " try again."
+        )
+
+
+class NoSuchDraft(DomainError):
+    """The organisation has no draft code of conduct."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no draft code of conduct.")
+
+
+class DraftExists(DomainError):
+    """A model is adopted only as the first draft: the one there is must go first."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "There is a draft already: edit it, publish it, or delete it before adopting a model."
+        )
+
+
+class NoSuchTemplate(DomainError):
+    """The regional centre ships no starter document of that id."""
+
+    def __init__(self, template_id: str) -> None:
+        super().__init__(f"There is no template {template_id}.")
+
+
+class NotAModelCode(DomainError):
+    """Only a model code of conduct can become the draft of the organisation's code."""
+
+    def __init__(self, template_id: str) -> None:
+        super().__init__(
+            f"Template {template_id} is not a code of conduct; only a model code can"
+            " become the draft of your code."
+        )
+
+
+class NoSuchAdviceRequest(DomainError):
+    """No organisation has an advice request of that id."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such advice request.")
+
+
+class AlreadyAnswered(DomainError):
+    """An advice request takes one answer: of two operators answering at once, one wins."""
+
+    def __init__(self) -> None:
+        super().__init__("This advice request has been answered already.")

@@ -1,0 +1,83 @@
+"""Registering organisations, their settings and their public page."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from pymongo.errors import DuplicateKeyError
+
+from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
+from services.policy.organisation_settings import OrganisationSettings, settings_of
+from services.policy.storage import ORGANISATIONS, ROLES
+from shared.events.admission import OrganisationRegistered
+from shared.events.base import ORG_ID_PATTERN
+from shared.storage.tenancy import Document
+from shared.storage.unit_of_work import UnitOfWork
+
+
+class NewOrganisation(BaseModel):
+    org_id: str = Field(
+        pattern=ORG_ID_PATTERN, description="A slug: lower-case letters, digits, dashes."
+    )
+    name: str = Field(min_length=1, max_length=200)
+    language: str = Field(default="nl", pattern="^(nl|en)$")
+
+
+class PublicRole(BaseModel):
+    role_id: str
+    title: str
+    works_with_minors: bool
+    works_with_vulnerable: bool
+    vog_required: bool
+
+
+class PublicPage(BaseModel):
+    """What the organisation's public web page shows: nothing that is not already public."""
+
+    org_id: str
+    name: str
+    language: str
+    roles: list[PublicRole]
+
+
+async def registered_organisation(uow: UnitOfWork) -> Document:
+    """The organisation's record; UnregisteredOrganisation when it was never registered."""
+    found = await uow.collection(ORGANISATIONS).find_one()
+    if found is None:
+        raise UnregisteredOrganisation(uow.org_id)
+    return found
+
+
+async def register_organisation(uow: UnitOfWork, organisation: NewOrganisation) -> None:
+    """Register an organisation (the unit of work is the new organisation's own)."""
+    try:
+        await uow.collection(ORGANISATIONS).insert_one(organisation.model_dump())
+    except DuplicateKeyError:
+        raise OrganisationExists(organisation.org_id) from None
+    uow.publish(
+        OrganisationRegistered(
+            org_id=organisation.org_id, name=organisation.name, language=organisation.language
+        )
+    )
+
+
+async def public_page(uow: UnitOfWork) -> PublicPage:
+    organisation = await registered_organisation(uow)
+    roles = await uow.collection(ROLES).find({}, sort=[("title", 1)])
+    return PublicPage(
+        org_id=uow.org_id,
+        name=organisation["name"],
+        # Organisations registered before the language setting existed speak Dutch.
+        language=organisation.get("language", "nl"),
+        roles=[PublicRole.model_validate(role) for role in roles],
+    )
+
+
+async def read_settings(uow: UnitOfWork) -> OrganisationSettings:
+    return settings_of(await registered_organisation(uow))
+
+
+async def change_settings(uow: UnitOfWork, settings: OrganisationSettings) -> None:
+    await registered_organisation(uow)
+    await uow.collection(ORGANISATIONS).update_one(
+        {}, {"$set": {"settings": settings.model_dump()}}
+    )
