@@ -2,7 +2,7 @@
 
 from services.identity.event_handlers import HANDLERS
 from services.identity.extensions import identity_background, identity_extensions
-from services.identity.http_routes import ROUTERS
+from services.identity.http_routes import ERROR_STATUSES, ROUTERS
 from services.identity.jobs import JOBS
 from services.identity.storage import INDEXES
 from shared.events.identity import MemberAdded, MemberRemoved
@@ -18,6 +18,7 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     publishes=[MemberAdded, MemberRemoved],
     indexes=INDEXES,
+    error_statuses=ERROR_STATUSES,
     jobs=JOBS,
     extensions=identity_extensions,
     background=identity_background,

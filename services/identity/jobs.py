@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from services.identity.domain.mails import vcp_invitation_mail
-from services.identity.domain.sign_in import INVITATION_LINK_LIFETIME, new_code, sign_in_link
+from services.identity.domain.sign_in import INVITATION_LINK_LIFETIME, sign_in_link
 from services.identity.extensions import mail_sender_of
 from services.identity.people import organisation_facts
-from services.identity.storage import SIGN_IN_CODES, VCP_INVITATIONS
+from services.identity.storage import VCP_INVITATIONS
+from services.identity.use_cases.sign_in import store_code
 from shared.logs import get_logger
 from shared.runtime.definition import PeriodicJob
 from shared.runtime.runtime import Runtime
@@ -33,17 +34,13 @@ async def send_vcp_invitations(runtime: Runtime) -> None:
     pending = invitations.find({"sent_at": None}, limit=BATCH)
     for invitation in [row async for row in pending]:
         now = datetime.now(UTC)
-        code = new_code()
-        await runtime.db.platform_collection(SIGN_IN_CODES).insert_one(
-            {
-                "code_hash": code.code_hash,
-                "email": invitation["email"],
-                "next": VCP_PAGE,
-                "purpose": "vcp_invitation",
-                "created_at": now,
-                "expires_at": now + INVITATION_LINK_LIFETIME,
-                "used_at": None,
-            }
+        code = await store_code(
+            runtime.db,
+            invitation["email"],
+            purpose="vcp_invitation",
+            next_page=VCP_PAGE,
+            lifetime=INVITATION_LINK_LIFETIME,
+            now=now,
         )
         # A code of an invitation claimed meanwhile by someone else is never mailed: unusable.
         claimed = await invitations.update_one(
@@ -51,7 +48,7 @@ async def send_vcp_invitations(runtime: Runtime) -> None:
         )
         if claimed.modified_count != 1:
             continue
-        organisation, language = await organisation_facts(runtime, invitation["org_id"])
+        organisation, language = await organisation_facts(runtime.db, invitation["org_id"])
         web = runtime.settings.web_url.rstrip("/")
         mail = vcp_invitation_mail(
             language,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from services.identity.domain.mails import Mail
 from shared.logs import get_logger
 from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused
 
@@ -29,6 +30,10 @@ class MailSender:
     def __init__(self, mailer: SmtpMailer) -> None:
         self._mailer = mailer
         self._queue: asyncio.Queue[OutgoingMail] = asyncio.Queue(QUEUE_LIMIT)
+
+    def queue(self, mail: Mail) -> None:
+        """Send a mail a use case decided on, once the work that decided it is committed."""
+        self.send_later(mail.to, mail.content.subject, mail.content.text, mail.kind)
 
     def send_later(self, to: str, subject: str, text: str, kind: str) -> None:
         mail = OutgoingMail(mail_id=str(uuid.uuid4()), to=to, subject=subject, text=text, kind=kind)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from services.identity.domain.mails import Language, language_of
+from services.identity.domain.mails import Language, organisation_for_mail
 from services.identity.domain.memberships import Membership, memberships_of
-from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PEOPLE
-from shared.runtime.runtime import Runtime
+from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PEOPLE, PlatformStore
 from shared.storage.tenancy import Document
 
 
@@ -21,18 +19,18 @@ def membership_from(row: Document) -> Membership:
     )
 
 
-async def membership_rows(runtime: Runtime, address: str) -> list[Document]:
+async def membership_rows(store: PlatformStore, address: str) -> list[Document]:
     """Every organisation's memberships of one address: the one read across organisations,
     because signing in starts from the address alone."""
-    cursor = runtime.db.platform_collection(MEMBERSHIPS).find(
+    cursor = store.platform_collection(MEMBERSHIPS).find(
         {"email": address}, projection={"_id": 0, "org_id": 1, "roles": 1, "sub": 1, "kind": 1}
     )
-    return [row async for row in cursor]
+    return await cursor.to_list()
 
 
-async def person_id_of(runtime: Runtime, address: str) -> str:
+async def person_id_of(store: PlatformStore, address: str) -> str:
     """A stable pseudonymous id for an address (the operator's `sub`), made on first use."""
-    people = runtime.db.platform_collection(PEOPLE)
+    people = store.platform_collection(PEOPLE)
     # A concurrent first sign-in may make it first: then theirs is used.
     with contextlib.suppress(DuplicateKeyError):
         await people.update_one(
@@ -45,22 +43,21 @@ async def person_id_of(runtime: Runtime, address: str) -> str:
     return str(person["person_id"])
 
 
-async def current_memberships(runtime: Runtime, address: str) -> list[Membership]:
-    rows = [membership_from(row) for row in await membership_rows(runtime, address)]
-    operators = runtime.settings.operators
+async def current_memberships(
+    store: PlatformStore, address: str, operators: frozenset[str]
+) -> list[Membership]:
+    rows = [membership_from(row) for row in await membership_rows(store, address)]
     # Only an operator gets a person id (their `sub`): nobody else's address is kept beyond
     # their memberships, so erasing a volunteer's membership erases their address.
-    person_id = await person_id_of(runtime, address) if address in operators else ""
+    person_id = await person_id_of(store, address) if address in operators else ""
     return memberships_of(address, operators, person_id, rows)
 
 
-async def organisation_facts(runtime: Runtime, org_id: str | None) -> tuple[str, Language]:
+async def organisation_facts(store: PlatformStore, org_id: str | None) -> tuple[str, Language]:
     """The organisation's name and language for a mail: Dutch when it is not known (yet).
     One query whatever the answer, also for no organisation, so that a sign-in request for
     an unknown address does the same database work as one for a known address."""
-    found: Any = await runtime.db.platform_collection(ORGANISATIONS).find_one(
+    found = await store.platform_collection(ORGANISATIONS).find_one(
         {"org_id": {"$in": [org_id] if org_id else []}}, projection={"name": 1, "language": 1}
     )
-    if found is None:
-        return org_id or "SafeHands", language_of(None)
-    return str(found.get("name") or org_id), language_of(found.get("language"))
+    return organisation_for_mail(found, org_id)

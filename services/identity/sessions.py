@@ -14,19 +14,18 @@ from services.identity.domain.sessions import (
     new_refresh_token,
     refresh_verdict,
 )
-from services.identity.storage import REFRESH_TOKENS
+from services.identity.storage import REFRESH_TOKENS, PlatformStore
 from shared.logs import get_logger
-from shared.runtime.runtime import Runtime
 from shared.storage.tenancy import Document
 
 log = get_logger(__name__)
 
 
 async def _issue(
-    runtime: Runtime, email: str, chain_id: str, expires_at: datetime, now: datetime
+    store: PlatformStore, email: str, chain_id: str, expires_at: datetime, now: datetime
 ) -> str:
     token, token_hash = new_refresh_token()
-    await runtime.db.platform_collection(REFRESH_TOKENS).insert_one(
+    await store.platform_collection(REFRESH_TOKENS).insert_one(
         {
             "token_hash": token_hash,
             "chain_id": chain_id,
@@ -40,14 +39,14 @@ async def _issue(
     return token
 
 
-async def start_session(runtime: Runtime, email: str, now: datetime) -> str:
-    return await _issue(runtime, email, uuid.uuid4().hex, now + SESSION_LIFETIME, now)
+async def start_session(store: PlatformStore, email: str, now: datetime) -> str:
+    return await _issue(store, email, uuid.uuid4().hex, now + SESSION_LIFETIME, now)
 
 
 async def find_session(
-    runtime: Runtime, token: str, now: datetime
+    store: PlatformStore, token: str, now: datetime
 ) -> tuple[RefreshVerdict, Document | None]:
-    stored = await runtime.db.platform_collection(REFRESH_TOKENS).find_one(
+    stored = await store.platform_collection(REFRESH_TOKENS).find_one(
         {"token_hash": hash_refresh_token(token)}
     )
     verdict = refresh_verdict(
@@ -58,26 +57,26 @@ async def find_session(
         now=now,
     )
     if verdict is RefreshVerdict.REUSED and stored is not None:
-        await revoke_chain(runtime, stored["chain_id"], now)
+        await revoke_chain(store, stored["chain_id"], now)
         log.warning("a rotated refresh token was used again; its session is revoked")
     return verdict, stored
 
 
-async def rotate(runtime: Runtime, stored: Document, now: datetime) -> str | None:
+async def rotate(store: PlatformStore, stored: Document, now: datetime) -> str | None:
     """The next token of the chain, or None when the token was used meanwhile (then it was
     presented twice at once: treated as reuse, the chain is revoked)."""
-    retired = await runtime.db.platform_collection(REFRESH_TOKENS).find_one_and_update(
+    retired = await store.platform_collection(REFRESH_TOKENS).find_one_and_update(
         {"token_hash": stored["token_hash"], "used_at": None, "revoked_at": None},
         {"$set": {"used_at": now}},
         return_document=ReturnDocument.AFTER,
     )
     if retired is None:
-        await revoke_chain(runtime, stored["chain_id"], now)
+        await revoke_chain(store, stored["chain_id"], now)
         return None
-    return await _issue(runtime, stored["email"], stored["chain_id"], stored["expires_at"], now)
+    return await _issue(store, stored["email"], stored["chain_id"], stored["expires_at"], now)
 
 
-async def revoke_chain(runtime: Runtime, chain_id: str, now: datetime) -> None:
-    await runtime.db.platform_collection(REFRESH_TOKENS).update_many(
+async def revoke_chain(store: PlatformStore, chain_id: str, now: datetime) -> None:
+    await store.platform_collection(REFRESH_TOKENS).update_many(
         {"chain_id": chain_id, "revoked_at": None}, {"$set": {"revoked_at": now}}
     )

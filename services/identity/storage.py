@@ -6,10 +6,15 @@ identity's purpose, and the only cross-organisation read (see `memberships_by_ad
 Codes and refresh tokens belong to a person, not to an organisation.
 """
 
-__all__ = ["RATE_LIMITS"]
+from typing import Protocol
+
+from pymongo.asynchronous.collection import AsyncCollection
 
 from shared.runtime.rate_limit import RATE_LIMIT_INDEXES, RATE_LIMITS
 from shared.storage.database import IndexSpec
+from shared.storage.tenancy import Document
+
+__all__ = ["RATE_LIMITS"]
 
 ORGANISATIONS = "organisations"
 MEMBERSHIPS = "memberships"
@@ -57,3 +62,13 @@ INDEXES = (
         expire_after_seconds=SENT_INVITATIONS_KEPT_SECONDS,
     ),
 )
+
+
+class PlatformStore(Protocol):
+    """Where identity keeps what belongs to a person rather than to one organisation (codes,
+    refresh tokens, people) and reads memberships by address: the service's database
+    (`runtime.db`), or the fake one of the unit tests. Its writes are single atomic steps,
+    not a transaction: a sign-in or a token request must never roll back what it decided,
+    such as revoking a session whose token was used twice."""
+
+    def platform_collection(self, name: str) -> AsyncCollection[Document]: ...

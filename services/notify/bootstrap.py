@@ -1,7 +1,7 @@
 """Composition root of notify: mail, webhooks and reminders."""
 
 from services.notify.event_handlers import handlers
-from services.notify.http_routes import ROUTERS
+from services.notify.http_routes import ERROR_STATUSES, ROUTERS
 from services.notify.storage import INDEXES
 from services.notify.workers import workers
 from shared.events.notifications import DeliveryFailed, NotificationSent, WebhookDelivered
@@ -17,5 +17,6 @@ DEFINITION = ServiceDefinition(
     handlers_from_settings=handlers,
     publishes=[NotificationSent, WebhookDelivered, DeliveryFailed],
     indexes=INDEXES,
+    error_statuses=ERROR_STATUSES,
     background=workers,
 )

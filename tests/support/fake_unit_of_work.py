@@ -4,11 +4,12 @@
 It is the real `UnitOfWork` over the real `Transaction`: tenancy (`TenantCollection`), the
 outbox and its check of declared events all run as in production. Only the database below
 is kept in memory, with the part of MongoDB's query language the use cases speak: equality
-on (dotted) fields, `$in`, `$ne`, `$exists`, `$size`, `$lt`/`$lte`/`$gt`/`$gte`; updates with
-`$set`, `$setOnInsert`, `$unset` and `$inc`, upserts and `find_one_and_update`; sort, limit
-and projection; and the service's unique indexes, which raise `DuplicateKeyError` as MongoDB
-does. Anything else raises `NotImplementedError`, so a test never passes on a query the fake
-misunderstood.
+on (dotted) fields (an array field equals a value it holds, as in MongoDB), `$in`, `$ne`,
+`$exists`, `$size`, `$lt`/`$lte`/`$gt`/`$gte`; updates with `$set`, `$setOnInsert`, `$unset`
+and `$inc`, upserts, `find_one_and_update`; sort, limit and projection; and the service's
+unique indexes, which raise `DuplicateKeyError` as MongoDB does.
+`FakeDatabase.platform_collection` stands for the collections no organisation owns. Anything
+else raises `NotImplementedError`, so a test never passes on a query the fake misunderstood.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bson import ObjectId
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from shared.events import REGISTRY, Event
@@ -88,9 +90,16 @@ def matches(document: Mapping[str, Any], query: Mapping[str, Any]) -> bool:
         if isinstance(condition, Mapping) and any(key.startswith("$") for key in condition):
             if not _compare(value, condition):
                 return False
-        elif value is _MISSING or value != condition:
+        elif value is _MISSING or not _equals(value, condition):
             return False
     return True
+
+
+def _equals(value: Any, condition: Any) -> bool:
+    """MongoDB's equality: an array field also matches a value among its elements."""
+    if value == condition:
+        return True
+    return isinstance(value, list) and not isinstance(condition, list) and condition in value
 
 
 def _project(document: Document, projection: Mapping[str, Any] | None) -> Document:
@@ -258,20 +267,24 @@ class FakeCollection:
         update: Mapping[str, Any],
         *,
         upsert: bool = False,
-        return_document: bool = False,
+        return_document: bool = ReturnDocument.BEFORE,
+        projection: Mapping[str, Any] | None = None,
         session: Any = None,
     ) -> Document | None:
-        """As MongoDB: the document before the update (or None when the update inserted it),
-        or after it with `return_document=ReturnDocument.AFTER` (which is True)."""
         found = self._matching(query)
-        before = copy.deepcopy(found[0]) if found else None
-        result = await self.update_one(query, update, upsert=upsert)
-        if not return_document:
-            return before
-        changed_id = before["_id"] if before else result.upserted_id
-        if changed_id is None:
+        if found:
+            before = found[0]
+            changed = self._apply(before, update, inserting=False)
+            self._check_unique(changed, replacing=before)
+            self.documents[self.documents.index(before)] = changed
+            answer = changed if return_document == ReturnDocument.AFTER else before
+            return _project(answer, projection)
+        if not upsert:
             return None
-        return copy.deepcopy(self._matching({"_id": changed_id})[0])
+        created = self._apply(self._upserted(query), update, inserting=True)
+        self._check_unique(created)
+        self.documents.append(created)
+        return _project(created, projection) if return_document == ReturnDocument.AFTER else None
 
     async def update_many(
         self, query: Mapping[str, Any], update: Mapping[str, Any], *, session: Any = None
@@ -334,6 +347,10 @@ class FakeDatabase:
         if name not in self._collections:
             self._collections[name] = FakeCollection(name, self._unique.get(name, []))
         return self._collections[name]
+
+    def platform_collection(self, name: str) -> FakeCollection:
+        """As `Database.platform_collection`: the same collections, seen by no organisation."""
+        return self[name]
 
 
 class FakeUnitOfWork(UnitOfWork):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Language = Literal["nl", "en"]
 DEFAULT_LANGUAGE: Language = "nl"
@@ -15,8 +16,28 @@ class MailText:
     text: str
 
 
+@dataclass(frozen=True)
+class Mail:
+    """A mail a use case decided to send, queued by the caller once its work is committed;
+    `kind` names it in the logs, which never hold its text (it may carry a sign-in link)."""
+
+    to: str
+    kind: str
+    content: MailText
+
+
 def language_of(value: object) -> Language:
     return "en" if value == "en" else DEFAULT_LANGUAGE
+
+
+def organisation_for_mail(
+    found: Mapping[str, Any] | None, org_id: str | None
+) -> tuple[str, Language]:
+    """The organisation's name and language as a mail names it, from its stored document:
+    its id and Dutch when the document or a field is missing."""
+    if found is None:
+        return org_id or "SafeHands", language_of(None)
+    return str(found.get("name") or org_id), language_of(found.get("language"))
 
 
 def sign_in_mail(language: Language, link: str, minutes: int) -> MailText:

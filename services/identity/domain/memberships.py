@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from services.identity.domain.errors import LastAdmin
 from shared.auth.tokens import Role
 
 Kind = Literal["staff", "vcp", "volunteer"]
@@ -67,11 +68,11 @@ def merged_roles(held: Iterable[Role], added: Iterable[Role]) -> tuple[Role, ...
     return tuple(role for role in STAFF_ROLES if role in every)
 
 
-class LastAdmin(Exception):
-    """Removing this member would leave the organisation without an admin."""
+LAST_ADMIN = "This is the organisation's last admin: invite another admin first."
 
 
 def check_removal(admin_ids: Iterable[str], member_id: str) -> None:
+    """LastAdmin when `member_id` is the only admin among `admin_ids`."""
     remaining = set(admin_ids) - {member_id}
     if member_id in set(admin_ids) and not remaining:
-        raise LastAdmin(member_id)
+        raise LastAdmin(LAST_ADMIN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 
+from services.notify.domain.errors import SubscriptionRefused
 from services.notify.domain.webhook_signature import parse_secret
 from services.notify.domain.webhook_targets import (
     Resolver,
@@ -11,10 +12,6 @@ from services.notify.domain.webhook_targets import (
     check_target_url,
     resolve_host_addresses,
 )
-
-
-class SubscriptionRefused(ValueError):
-    """The subscription cannot be made; the message says why in one sentence."""
 
 
 def vet_subscription(

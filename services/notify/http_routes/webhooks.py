@@ -1,35 +1,27 @@
-"""Webhook subscriptions of an organisation, managed by its admin (docs/api.md, notify)."""
+"""Webhook subscriptions of an organisation, managed by its admin (docs/api.md, notify;
+services/notify/use_cases/webhooks.py decides)."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel
 
 from services.notify.domain.attempt_outcomes import shown_error
-from services.notify.domain.webhook_subscriptions import SubscriptionRefused, vet_subscription
+from services.notify.domain.errors import NoSuchWebhook
 from services.notify.storage import DELIVERIES, WEBHOOKS
-from services.notify.webhook_outbox import ACTIVE
+from services.notify.use_cases import webhooks
+from services.notify.use_cases.webhooks import NewSubscription
 from shared.auth.dependencies import NOT_FOUND, require_org_role
-from shared.events import REGISTRY
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/webhooks", tags=["webhooks"])
 admin = Depends(require_org_role("admin"))
 
 DELIVERIES_SHOWN = 100
-
-
-class NewSubscription(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: str = Field(min_length=1, max_length=2048)
-    event_types: list[str] = Field(min_length=1, max_length=100)
-    secret: str = Field(min_length=1, max_length=200)
 
 
 class Created(BaseModel):
@@ -41,32 +33,15 @@ async def subscribe(
     org: str, body: NewSubscription, runtime: Runtime = Depends(runtime_of)
 ) -> Created:
     """Deliver the organisation's events of `event_types` to `url`, signed with `secret`."""
-    try:
-        # The target check resolves the host name: off the event loop.
-        event_types = await asyncio.to_thread(
-            vet_subscription,
-            body.url,
-            body.event_types,
-            body.secret,
-            known_types=REGISTRY,
-            allow_private_networks=runtime.settings.webhooks_allow_private_networks,
-        )
-    except SubscriptionRefused as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    vetted = await webhooks.vet(
+        body, allow_private_networks=runtime.settings.webhooks_allow_private_networks
+    )
     webhook_id = str(uuid.uuid4())
-    async with runtime.unit_of_work(org) as uow:
-        await uow.collection(WEBHOOKS).insert_one(
-            {
-                "_id": webhook_id,
-                "webhook_id": webhook_id,
-                "url": body.url,
-                "event_types": event_types,
-                "secret": body.secret,
-                "status": ACTIVE,
-                "consecutive_failed_deliveries": 0,
-                "created_at": datetime.now(UTC),
-            }
-        )
+    created_at = datetime.now(UTC)
+    await runtime.transact(
+        org,
+        lambda uow: webhooks.subscribe(uow, vetted, webhook_id=webhook_id, created_at=created_at),
+    )
     return Created(webhook_id=webhook_id)
 
 
@@ -98,11 +73,7 @@ async def unsubscribe(
     org: str, webhook_id: str, runtime: Runtime = Depends(runtime_of)
 ) -> Response:
     """Remove a subscription with its deliveries; pending ones are not sent."""
-    async with runtime.unit_of_work(org) as uow:
-        removed = await uow.collection(WEBHOOKS).delete_one({"webhook_id": webhook_id})
-        if not removed.deleted_count:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
-        await uow.collection(DELIVERIES).delete_many({"webhook_id": webhook_id})
+    await runtime.transact(org, lambda uow: webhooks.unsubscribe(uow, webhook_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -112,7 +83,7 @@ async def deliveries(
 ) -> list[dict[str, Any]]:
     """The latest deliveries, newest first, each with its attempts' status codes and times."""
     if await runtime.db.tenant_collection(org, WEBHOOKS).count({"webhook_id": webhook_id}) == 0:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+        raise NoSuchWebhook(NOT_FOUND)
     found = await runtime.db.tenant_collection(org, DELIVERIES).find(
         {"webhook_id": webhook_id},
         sort=[("created_at", -1)],

@@ -1,0 +1,113 @@
+"""Sign-in by e-mail link: a link is asked for, and its code exchanged for a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pymongo import ReturnDocument
+
+from services.identity.domain.errors import UnusableCode
+from services.identity.domain.mails import Mail, sign_in_mail
+from services.identity.domain.memberships import Membership
+from services.identity.domain.sign_in import (
+    SIGN_IN_LINK_LIFETIME,
+    SignInCode,
+    hash_code,
+    new_code,
+    sign_in_link,
+)
+from services.identity.people import current_memberships, membership_rows, organisation_facts
+from services.identity.sessions import start_session
+from services.identity.storage import SIGN_IN_CODES, PlatformStore
+
+UNUSABLE_CODE = (
+    "This sign-in link is unknown, already used or expired: ask for a new link on the sign-in page."
+)
+
+Purpose = Literal["sign-in", "invitation", "vcp_invitation"]
+
+
+async def store_code(
+    store: PlatformStore,
+    email: str | None,
+    *,
+    purpose: Purpose,
+    next_page: str | None,
+    lifetime: timedelta,
+    now: datetime,
+) -> SignInCode:
+    """A new code, of which only the hash is stored; the code itself goes into one mail."""
+    code = new_code()
+    await store.platform_collection(SIGN_IN_CODES).insert_one(
+        {
+            "code_hash": code.code_hash,
+            "email": email,
+            "next": next_page,
+            "purpose": purpose,
+            "created_at": now,
+            "expires_at": now + lifetime,
+            "used_at": None,
+        }
+    )
+    return code
+
+
+async def request_sign_in(
+    store: PlatformStore,
+    address: str,
+    *,
+    next_page: str | None,
+    operators: frozenset[str],
+    web_url: str,
+    now: datetime,
+) -> Mail | None:
+    """The sign-in mail to send to a member's (normalised) address; None for an address of
+    nobody. The same reads and writes for a known and an unknown address, so that neither
+    the answer nor its timing tells them apart; only the mail differs."""
+    rows = await membership_rows(store, address)
+    known = bool(rows) or address in operators
+    _name, language = await organisation_facts(store, rows[0]["org_id"] if rows else None)
+    code = await store_code(
+        store,
+        # An unknown address is not kept: its code is stored (the same write) but can never
+        # be exchanged, and nobody was sent it anyway.
+        address if known else None,
+        purpose="sign-in",
+        next_page=next_page,
+        lifetime=SIGN_IN_LINK_LIFETIME,
+        now=now,
+    )
+    if not known:
+        return None
+    minutes = int(SIGN_IN_LINK_LIFETIME.total_seconds() // 60)
+    return Mail(
+        address, "sign_in_link", sign_in_mail(language, sign_in_link(web_url, code.code), minutes)
+    )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    refresh_token: str
+    memberships: list[Membership]
+    next_page: str | None
+
+
+async def exchange_code(
+    store: PlatformStore, code: str, *, operators: frozenset[str], now: datetime
+) -> SignedIn:
+    """Use up a sign-in link's code and start a session; UnusableCode otherwise."""
+    # Used up in one atomic step: of two concurrent exchanges only one finds it unused.
+    used = await store.platform_collection(SIGN_IN_CODES).find_one_and_update(
+        {"code_hash": hash_code(code), "used_at": None, "expires_at": {"$gt": now}},
+        {"$set": {"used_at": now}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if used is None or used["email"] is None:
+        raise UnusableCode(UNUSABLE_CODE)
+    memberships = await current_memberships(store, used["email"], operators)
+    if not memberships:
+        raise UnusableCode(UNUSABLE_CODE)
+    refresh_token = await start_session(store, used["email"], now)
+    return SignedIn(refresh_token, memberships, used.get("next"))

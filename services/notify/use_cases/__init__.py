@@ -1,0 +1,1 @@
+"""notify's use cases: what the admin's requests do, and what they refuse (domain/errors.py)."""

@@ -1,0 +1,313 @@
+"""identity's use cases on a fake unit of work and its database as the platform store: an
+invited admin signs in with the link of their mail and gets tokens, a reused refresh token
+ends the session, and each refusal is the domain error that http_routes/ turns into its
+status (tests/support/fake_unit_of_work.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from services.identity.bootstrap import DEFINITION
+from services.identity.domain.errors import (
+    LastAdmin,
+    NoSuchMember,
+    NoSuchOrganisation,
+    NotAMemberThere,
+    NotRemovableHere,
+    SessionEnded,
+    UnusableCode,
+)
+from services.identity.domain.mails import Mail
+from services.identity.domain.memberships import Membership
+from services.identity.signing import Signer
+from services.identity.storage import (
+    INDEXES,
+    MEMBERSHIPS,
+    ORGANISATIONS,
+    REFRESH_TOKENS,
+    SIGN_IN_CODES,
+)
+from services.identity.use_cases.members import (
+    Invitation,
+    invite_member,
+    remove_member,
+    store_invitation_code,
+)
+from services.identity.use_cases.sign_in import exchange_code, request_sign_in
+from services.identity.use_cases.tokens import Issued, issue_tokens, sign_out
+from shared.auth.tokens import verify_token
+from shared.events.identity import MemberAdded, MemberRemoved
+from tests.support.fake_unit_of_work import FakeUnitOfWork
+
+ORG = "club"
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+WEB = "https://safehands.example/"
+NO_OPERATORS: frozenset[str] = frozenset()
+
+
+@pytest.fixture
+async def uow() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    # As identity's handler remembers an organisation policy registered.
+    await uow.collection(ORGANISATIONS).insert_one({"name": "De Club", "language": "en"})
+    return uow
+
+
+async def invite(
+    uow: FakeUnitOfWork, email: str, *roles: Literal["admin", "coordinator"], at: datetime = NOW
+) -> tuple[str, Mail]:
+    invitation = Invitation(email=email, name="Anna", roles=list(roles))
+    code = await store_invitation_code(uow.database, invitation, now=at)
+    invited = await invite_member(uow, invitation, code=code, web_url=WEB, now=at)
+    return invited.member_id, invited.mail
+
+
+def code_in(mail: Mail) -> str:
+    found = re.search(
+        r"https://safehands\.example/sign-in/callback#code=([\w-]+)", mail.content.text
+    )
+    assert found, mail.content.text
+    return found.group(1)
+
+
+async def test_an_invited_admin_signs_in_with_the_link_of_their_mail(uow: FakeUnitOfWork) -> None:
+    member_id, mail = await invite(uow, "Anna@Example.org", "admin")
+    assert (mail.to, mail.kind) == ("anna@example.org", "invitation")
+    assert mail.content.subject == "You are invited to De Club on SafeHands"
+    assert "as administrator" in mail.content.text
+    assert uow.published == [
+        MemberAdded(org_id=ORG, member_id=member_id, sub=member_id, roles=["admin"], added_at=NOW)
+    ]
+    code = code_in(mail)
+    # Only the code's hash is stored; the link lives in the mail alone.
+    [stored] = await uow.database.platform_collection(SIGN_IN_CODES).find({}).to_list()
+    assert code not in str(stored)
+    assert (stored["email"], stored["purpose"]) == ("anna@example.org", "invitation")
+
+    signed_in = await exchange_code(
+        uow.database, code, operators=NO_OPERATORS, now=NOW + timedelta(days=2)
+    )
+    assert signed_in.memberships == [
+        Membership(org_id=ORG, roles=("admin",), sub=member_id, kind="staff")
+    ]
+    assert signed_in.next_page is None
+    # A link works once, and an invitation's for three days.
+    with pytest.raises(UnusableCode, match=r"^This sign-in link is unknown, already used or"):
+        await exchange_code(uow.database, code, operators=NO_OPERATORS, now=NOW)
+    _, late = await invite(uow, "bram@example.org", "coordinator")
+    with pytest.raises(UnusableCode):
+        await exchange_code(
+            uow.database, code_in(late), operators=NO_OPERATORS, now=NOW + timedelta(days=3)
+        )
+
+
+async def test_inviting_a_member_again_adds_the_roles_to_their_membership(
+    uow: FakeUnitOfWork,
+) -> None:
+    member_id, _ = await invite(uow, "anna@example.org", "coordinator")
+    again, _ = await invite(uow, "ANNA@example.org", "admin")
+    assert again == member_id
+    [member] = await uow.collection(MEMBERSHIPS).find({})
+    assert member["roles"] == ["admin", "coordinator"]
+    assert uow.published[-1] == MemberAdded(
+        org_id=ORG, member_id=member_id, sub=member_id, roles=["admin", "coordinator"], added_at=NOW
+    )
+
+
+async def test_nobody_is_invited_to_an_organisation_identity_does_not_know() -> None:
+    uow = FakeUnitOfWork("nowhere", indexes=INDEXES, publishes=DEFINITION.publishes)
+    with pytest.raises(NoSuchOrganisation, match=r"^There is no organisation nowhere\.$"):
+        await invite(uow, "anna@example.org", "admin")
+    assert await uow.collection(MEMBERSHIPS).count() == 0
+    assert uow.published == []
+
+
+async def test_staff_are_removed_but_never_the_last_admin(uow: FakeUnitOfWork) -> None:
+    anna, _ = await invite(uow, "anna@example.org", "admin", "coordinator")
+    with pytest.raises(
+        LastAdmin, match=r"^This is the organisation's last admin: invite another admin first\.$"
+    ):
+        await remove_member(uow, anna, now=NOW)
+    bram, _ = await invite(uow, "bram@example.org", "admin")
+    await remove_member(uow, anna, now=NOW)
+    assert [m["member_id"] for m in await uow.collection(MEMBERSHIPS).find({})] == [bram]
+    assert uow.published[-1] == MemberRemoved(org_id=ORG, member_id=anna, sub=anna, removed_at=NOW)
+    with pytest.raises(NoSuchMember, match=r"^There is no member nope\.$"):
+        await remove_member(uow, "nope", now=NOW)
+    # Another organisation's unit of work does not see this one's members.
+    with pytest.raises(NoSuchMember):
+        await remove_member(uow.for_org("other"), bram, now=NOW)
+
+
+async def test_a_vcps_membership_is_not_removed_here(uow: FakeUnitOfWork) -> None:
+    # As identity's handler mirrors reports' appointment.
+    await uow.collection(MEMBERSHIPS).insert_one(
+        {"member_id": "vcp:carla", "sub": "carla", "kind": "vcp", "roles": ["vcp"]}
+    )
+    with pytest.raises(NotRemovableHere, match=r"^A VCP leaves when dismissed in reports"):
+        await remove_member(uow, "vcp:carla", now=NOW)
+    assert await uow.collection(MEMBERSHIPS).count() == 1
+
+
+async def test_a_sign_in_link_is_mailed_to_members_and_operators_only(uow: FakeUnitOfWork) -> None:
+    await invite(uow, "anna@example.org", "admin")
+    codes = uow.database.platform_collection(SIGN_IN_CODES)
+    await codes.delete_many({})
+
+    mail = await request_sign_in(
+        uow.database,
+        "anna@example.org",
+        next_page="/admin",
+        operators=NO_OPERATORS,
+        web_url=WEB,
+        now=NOW,
+    )
+    assert mail is not None
+    assert (mail.to, mail.kind) == ("anna@example.org", "sign_in_link")
+    # In the organisation's language, and valid for 15 minutes.
+    assert mail.content.subject == "Your SafeHands sign-in link"
+    assert "within 15 minutes" in mail.content.text
+
+    # An unknown address: no mail, but the same write, of a code that can never be used.
+    assert (
+        await request_sign_in(
+            uow.database,
+            "eve@example.org",
+            next_page=None,
+            operators=NO_OPERATORS,
+            web_url=WEB,
+            now=NOW,
+        )
+        is None
+    )
+    assert [row["email"] for row in await codes.find({}).to_list()] == ["anna@example.org", None]
+
+    signed_in = await exchange_code(
+        uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW + timedelta(minutes=14)
+    )
+    assert signed_in.next_page == "/admin"
+    with pytest.raises(UnusableCode):
+        await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+
+    # The operator is no member anywhere, but is mailed and signs in as the operator.
+    operators = frozenset({"op@example.org"})
+    mail = await request_sign_in(
+        uow.database, "op@example.org", next_page=None, operators=operators, web_url=WEB, now=NOW
+    )
+    assert mail is not None and mail.content.subject == "Je inloglink voor SafeHands"
+    operator = await exchange_code(uow.database, code_in(mail), operators=operators, now=NOW)
+    [membership] = operator.memberships
+    assert (membership.org_id, membership.roles, membership.kind) == (
+        None,
+        ("operator",),
+        "operator",
+    )
+    assert membership.sub.startswith("person-")
+
+
+async def test_a_sign_in_link_of_a_member_who_left_meanwhile_does_not_sign_in(
+    uow: FakeUnitOfWork,
+) -> None:
+    anna, _ = await invite(uow, "anna@example.org", "coordinator")
+    await invite(uow, "bram@example.org", "admin")
+    mail = await request_sign_in(
+        uow.database,
+        "anna@example.org",
+        next_page=None,
+        operators=NO_OPERATORS,
+        web_url=WEB,
+        now=NOW,
+    )
+    assert mail is not None
+    await remove_member(uow, anna, now=NOW)
+    with pytest.raises(UnusableCode):
+        await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+    assert await uow.database.platform_collection(REFRESH_TOKENS).count_documents({}) == 0
+
+
+async def test_tokens_rotate_and_a_reused_refresh_token_ends_the_session(
+    uow: FakeUnitOfWork,
+) -> None:
+    anna, mail = await invite(uow, "anna@example.org", "admin")
+    signed_in = await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+    key = Ed25519PrivateKey.generate()
+    signer = Signer(key, "safehands")
+
+    async def tokens_for(refresh_token: str, org_id: str | None, at: datetime) -> Issued:
+        return await issue_tokens(
+            uow.database,
+            signer,
+            refresh_token,
+            org_id=org_id,
+            sub=None,
+            operators=NO_OPERATORS,
+            now=at,
+        )
+
+    # An organisation one is no member of is refused, and the token stays usable.
+    with pytest.raises(
+        NotAMemberThere, match=r"^You hold no membership in this organisation \(any more\)\.$"
+    ):
+        await tokens_for(signed_in.refresh_token, "other", NOW)
+    at = NOW + timedelta(hours=1)
+    first = await tokens_for(signed_in.refresh_token, ORG, at)
+    claims = verify_token(first.access_token, key.public_key(), now=at)
+    assert (claims.sub, claims.org, claims.roles) == (anna, ORG, frozenset({"admin"}))
+    # The next token lives as long as the session: 12 hours from signing in.
+    assert first.session_ends_at == NOW + timedelta(hours=12)
+    assert first.refresh_token != signed_in.refresh_token
+
+    second = await tokens_for(first.refresh_token, ORG, at)
+    # The first token again: copied, so the whole session ends, its newest token too.
+    with pytest.raises(
+        SessionEnded, match=r"^This session has ended or is not valid: please sign in again\.$"
+    ):
+        await tokens_for(first.refresh_token, ORG, at)
+    with pytest.raises(SessionEnded):
+        await tokens_for(second.refresh_token, ORG, at)
+    with pytest.raises(SessionEnded):
+        await tokens_for("never-issued", ORG, at)
+
+
+async def test_signing_out_ends_every_token_of_the_session(uow: FakeUnitOfWork) -> None:
+    _, mail = await invite(uow, "anna@example.org", "admin")
+    signer = Signer(Ed25519PrivateKey.generate(), "safehands")
+    first = await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+    _, mail = await invite(uow, "anna@example.org", "admin")
+    other = await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+    issued = await issue_tokens(
+        uow.database,
+        signer,
+        first.refresh_token,
+        org_id=ORG,
+        sub=None,
+        operators=NO_OPERATORS,
+        now=NOW,
+    )
+    await sign_out(uow.database, first.refresh_token, now=NOW)
+    await sign_out(uow.database, "never-issued", now=NOW)
+    with pytest.raises(SessionEnded):
+        await issue_tokens(
+            uow.database,
+            signer,
+            issued.refresh_token,
+            org_id=ORG,
+            sub=None,
+            operators=NO_OPERATORS,
+            now=NOW,
+        )
+    # Another sign-in's session goes on.
+    await issue_tokens(
+        uow.database,
+        signer,
+        other.refresh_token,
+        org_id=ORG,
+        sub=None,
+        operators=NO_OPERATORS,
+        now=NOW,
+    )
