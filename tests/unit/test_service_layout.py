@@ -17,7 +17,14 @@ SERVICES = Path(__file__).resolve().parents[2] / "services"
 @pytest.mark.parametrize("name", SERVICE_NAMES)
 def test_each_service_has_the_common_files(name: str) -> None:
     folder = SERVICES / name
-    for part in ("bootstrap.py", "storage.py", "event_handlers.py", "http_routes/__init__.py"):
+    for part in (
+        "bootstrap.py",
+        "storage.py",
+        "event_handlers.py",
+        "http_routes/__init__.py",
+        "use_cases/__init__.py",
+        "domain/errors.py",
+    ):
         assert (folder / part).is_file(), f"services/{name}/{part} is missing"
     # Routes live in http_routes/, nowhere else.
     stray = sorted(path.name for path in folder.glob("*_routes.py"))
@@ -51,3 +58,17 @@ def test_each_domain_error_of_a_service_has_its_http_status(name: str) -> None:
         f"services/{name}/http_routes/__init__.py's ERROR_STATUSES must map exactly the "
         f"service's domain errors"
     )
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_use_cases_and_domain_know_nothing_of_http(name: str) -> None:
+    """Refusals below the routes are domain errors; only http_routes/ (and the request
+    dependencies beside it) speak HTTP, so a use case reads the same from a handler or a test."""
+    folder = SERVICES / name
+    speaking_http = sorted(
+        str(path.relative_to(SERVICES))
+        for part in ("use_cases", "domain")
+        for path in (folder / part).rglob("*.py")
+        if "fastapi" in path.read_text() or "starlette" in path.read_text()
+    )
+    assert speaking_http == [], f"these import FastAPI or Starlette: {speaking_http}"
