@@ -2,6 +2,7 @@
 
 from services.notify.event_handlers import handlers
 from services.notify.http_routes import ERROR_STATUSES, ROUTERS
+from services.notify.jobs import JOBS
 from services.notify.storage import INDEXES
 from services.notify.workers import workers
 from shared.events.notifications import DeliveryFailed, NotificationSent, WebhookDelivered
@@ -17,6 +18,7 @@ DEFINITION = ServiceDefinition(
     handlers_from_settings=handlers,
     publishes=[NotificationSent, WebhookDelivered, DeliveryFailed],
     indexes=INDEXES,
+    jobs=JOBS,
     error_statuses=ERROR_STATUSES,
     background=workers,
 )

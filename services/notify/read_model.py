@@ -28,6 +28,10 @@ from shared.storage.projections import remember_organisation, upsert_by_key
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
+# A VCP appointed, or whose key was set, since jobs.py last made sure that every colleague
+# was told: two appointments handled at once by two notify instances do not see each other.
+UNSETTLED: dict[str, object] = {"colleagues_settled": False}
+
 
 async def project(event: Event, uow: UnitOfWork) -> None:
     if isinstance(event, OrganisationRegistered):
@@ -65,6 +69,7 @@ async def project(event: Event, uow: UnitOfWork) -> None:
             "name": event.name,
             **_when_and_which(uow, "appointed_at", "appointment_event_id"),
             "appointed_with_fingerprint": event.fingerprint,
+            **UNSETTLED,
         }
         await uow.collection(VCPS).update_one(
             {"vcp_id": event.vcp_id},
@@ -79,6 +84,7 @@ async def project(event: Event, uow: UnitOfWork) -> None:
             "has_key": True,
             **_when_and_which(uow, "key_set_at", "key_set_event_id"),
             "key_fingerprint": event.fingerprint,
+            **UNSETTLED,
         }
         await upsert_by_key(uow.collection(VCPS), {"vcp_id": event.vcp_id}, key)
     elif isinstance(event, VCPDismissed):

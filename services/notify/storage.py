@@ -28,6 +28,8 @@ INDEXES = (
     IndexSpec(ROLES, (("role_id", 1),), unique=True),
     IndexSpec(VOLUNTEERS, (("volunteer_id", 1),), unique=True),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
+    # VCPs whose colleagues the sweep has not checked yet, across organisations (jobs.py).
+    IndexSpec(VCPS, (("colleagues_settled", 1),), tenant=False),
     # A redelivered event or a second notify instance can never record a mail twice.
     IndexSpec(MAILS, (("event_id", 1), ("to", 1), ("kind", 1)), unique=True),
     IndexSpec(MAILS, (("volunteer_id", 1),)),
