@@ -32,13 +32,8 @@ START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def db(infra: Infrastructure) -> AsyncIterator[Database]:
-    database = Database(infra.mongo_uri, f"t{uuid.uuid4().hex[:8]}_notify", "/tests")
-    await database.ensure_indexes(INDEXES)
-    try:
+    async with infra.scratch_database("notify", INDEXES) as database:
         yield database
-    finally:
-        await database.client.drop_database(database.db.name)
-        await database.close()
 
 
 def received(event: Event, at: datetime) -> ReceivedEvent:

@@ -31,13 +31,8 @@ DAY = timedelta(days=1)
 
 @pytest.fixture
 async def db(infra: Infrastructure) -> AsyncIterator[Database]:
-    database = Database(infra.mongo_uri, f"t{uuid.uuid4().hex[:8]}_reports", "/tests")
-    await database.ensure_indexes(INDEXES)
-    try:
+    async with infra.scratch_database("reports", INDEXES) as database:
         yield database
-    finally:
-        await database.client.drop_database(database.db.name)
-        await database.close()
 
 
 async def receive(db: Database, org: str, received_at: datetime = RECEIVED) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -35,12 +35,11 @@ async def contended_increments(db: Database, writers: int) -> list[BaseException
 
 
 @pytest.fixture
-async def db(infra: Infrastructure):  # type: ignore[no-untyped-def]
-    database = Database(infra.mongo_uri, f"tx_{uuid.uuid4().hex[:8]}", "/tests")
-    await database.ensure_indexes([])
-    await database.tenant_collection("org-a", "counters").insert_one({"name": "shared", "value": 0})
-    yield database
-    await database.client.drop_database(database.db.name)
+async def db(infra: Infrastructure) -> AsyncIterator[Database]:
+    async with infra.scratch_database("tx") as database:
+        counters = database.tenant_collection("org-a", "counters")
+        await counters.insert_one({"name": "shared", "value": 0})
+        yield database
     await database.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -13,10 +14,9 @@ from tests.support.platform import Infrastructure, Platform
 
 
 @pytest.fixture
-async def db(infra: Infrastructure):  # type: ignore[no-untyped-def]
-    database = Database(infra.mongo_uri, f"tenancy_{uuid.uuid4().hex[:8]}", "/tests")
-    yield database
-    await database.client.drop_database(database.db.name)
+async def db(infra: Infrastructure) -> AsyncIterator[Database]:
+    async with infra.scratch_database("tenancy") as database:
+        yield database
     await database.close()
 
 

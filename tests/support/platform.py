@@ -4,10 +4,11 @@ separate processes and the gateway (Caddy) in front of them, started exactly as
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
 from cli.services import SERVICE_NAMES
 from shared.auth.tokens import Role, create_key_pair, mint_token
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.storage.database import Database, IndexSpec
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,6 +40,20 @@ class Infrastructure:
     def token(self, role: Role, org: str | None = None, sub: str | None = None) -> str:
         create_key_pair(self.jwt_private_key, self.data_dir / "keys" / "jwt_public.pem")
         return mint_token(self.jwt_private_key, roles=[role], org=org, sub=sub or f"test-{role}")
+
+    @contextlib.asynccontextmanager
+    async def scratch_database(
+        self, prefix: str, indexes: Sequence[IndexSpec] = ()
+    ) -> AsyncIterator[Database]:
+        """A database of its own on the test SecantusDB, with `indexes`, dropped afterwards:
+        for tests of storage, handlers and sweeps without a service process."""
+        database = Database(self.mongo_uri, f"{prefix}_{uuid.uuid4().hex[:8]}", "/tests")
+        try:
+            await database.ensure_indexes(indexes)
+            yield database
+        finally:
+            await database.client.drop_database(database.db.name)
+            await database.close()
 
 
 @dataclass
