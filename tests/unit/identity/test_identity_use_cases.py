@@ -31,6 +31,7 @@ from services.identity.storage import (
     ORGANISATIONS,
     REFRESH_TOKENS,
     SIGN_IN_CODES,
+    VCP_INVITATIONS,
 )
 from services.identity.use_cases.members import (
     Invitation,
@@ -40,6 +41,7 @@ from services.identity.use_cases.members import (
 )
 from services.identity.use_cases.sign_in import exchange_code, request_sign_in
 from services.identity.use_cases.tokens import Issued, issue_tokens, sign_out
+from services.identity.use_cases.vcp_invitations import invite_vcp, pending_invitations
 from shared.auth.tokens import verify_token
 from shared.events.identity import MemberAdded, MemberRemoved
 from tests.support.fake_unit_of_work import FakeUnitOfWork
@@ -311,3 +313,23 @@ async def test_signing_out_ends_every_token_of_the_session(uow: FakeUnitOfWork) 
         operators=NO_OPERATORS,
         now=NOW,
     )
+
+
+async def test_a_vcp_appointed_without_a_key_is_invited_to_the_vcp_page_once(
+    uow: FakeUnitOfWork,
+) -> None:
+    await uow.collection(VCP_INVITATIONS).insert_one(
+        {"vcp_id": "anna", "email": "anna@example.org", "name": "Anna", "sent_at": None}
+    )
+    [pending] = await pending_invitations(uow.database, limit=10)
+    mail = await invite_vcp(uow.database, pending, web_url=WEB, now=NOW)
+    assert mail is not None
+    assert (mail.to, mail.kind) == ("anna@example.org", "vcp_invitation")
+    assert "De Club" in mail.content.text
+    code = code_in(mail)
+    stored = await uow.database.platform_collection(SIGN_IN_CODES).find_one({})
+    assert stored is not None and stored["next"] == "/vcp"
+    assert code not in str(stored), "only the code's hash is kept"
+    # Claimed: the job finds nothing more, and a second instance with the same row mails nothing.
+    assert await pending_invitations(uow.database, limit=10) == []
+    assert await invite_vcp(uow.database, pending, web_url=WEB, now=NOW) is None
