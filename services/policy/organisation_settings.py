@@ -17,6 +17,11 @@ class OrganisationSettings(BaseModel):
         le=MAX_RETENTION_DAYS,
         description="How long data of rejected and inactive volunteers is kept, in days.",
     )
+    listed: bool = Field(
+        default=True,
+        description="Whether the home page's search finds the organisation by its name; its"
+        " own page stays reachable at its address either way.",
+    )
 
 
 def settings_of(organisation: Document) -> OrganisationSettings:

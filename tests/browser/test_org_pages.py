@@ -203,6 +203,21 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await admin.get_by_test_id("contacts-save").click()
     await expect(admin.get_by_test_id("contacts-done")).to_be_visible()
 
+    # Settings: a club that should not be found on the home page says so; its page stays.
+    def listed_on_home_page() -> bool:
+        with web_platform.api("policy") as policy:
+            found = policy.get("/v1/directory", params={"name": "voetbalclub de bal"})
+            assert found.status_code == 200, found.text
+            return org in {o["org_id"] for o in found.json()}
+
+    assert listed_on_home_page(), "listed until the admin says otherwise"
+    await expect(admin.get_by_test_id("settings-listed")).to_be_checked()
+    await expect(admin.get_by_test_id("settings-retention")).to_have_value("730")
+    await admin.get_by_test_id("settings-listed").uncheck()
+    await admin.get_by_test_id("settings-save").click()
+    await expect(admin.get_by_test_id("settings-done")).to_be_visible()
+    assert not listed_on_home_page()
+
     # A webhook for an event type that does not exist: the API's sentence, the address kept.
     await admin.get_by_test_id("webhook-url").fill("https://hooks.example.org/safehands")
     await admin.get_by_test_id("webhook-events").fill("nl.safehands.no.such.event.v1")

@@ -377,6 +377,46 @@ async def test_the_pages_work_320_pixels_wide_with_the_keyboard_alone(
     await expect(page.get_by_role("heading", level=1)).to_be_focused()
 
 
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_the_home_page_finds_the_organisation_by_part_of_its_name_by_keyboard(
+    page: Page, recording: BrowserRecording, org: ReporterOrg, lang: str
+) -> None:
+    """A parent knows the club's name, not its address: a few letters on the home page find
+    it, at 320 px and by keyboard alone."""
+    await page.set_viewport_size({"width": 320, "height": 640})
+    await page.goto(f"/?lang={lang}")
+    search = page.get_by_test_id("home-search")
+    await search.focus()
+    await page.keyboard.type("r")
+    await page.keyboard.press("Enter")
+    # One letter: a sentence at the field, and no request.
+    await expect(search).to_have_attribute("aria-invalid", "true")
+    await expect(search).to_be_focused()
+    await assert_accessible(page, "home page, search too short")
+    await page.keyboard.type("OEIVERENIGING hav")
+    await page.keyboard.press("Enter")
+    # The result's heading takes the focus, so a screen reader reads what was found.
+    await expect(page.get_by_role("heading", level=2)).to_be_focused()
+    found = page.locator(f'[data-testid="home-organisation"][href*="/o/{org.id}"]')
+    await expect(found).to_have_text(org.name)
+    await assert_accessible(page, "home page with a result")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 320
+    await found.focus()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(org.name)
+    assert page.url.split("?")[0].endswith(f"/o/{org.id}")
+
+    # Nothing found: a sentence that says what to try.
+    await page.goto(f"/?lang={lang}")
+    await search.fill(f"zq{uuid.uuid4().hex[:8]}")
+    await search.press("Enter")
+    await expect(page.get_by_test_id("home-none")).to_be_visible()
+    await assert_accessible(page, "home page, nothing found")
+    await recording.settle()
+    asked = [r.url for r in recording.requests if "/api/policy/v1/directory" in r.url]
+    assert len(asked) == 2, asked
+
+
 # --- Bad input ---------------------------------------------------------------------------
 
 

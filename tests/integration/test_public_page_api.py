@@ -90,3 +90,48 @@ def test_the_vcp_keys_carry_the_vcps_names(platform: Platform) -> None:
     ]
     # The address is not public: it stays with reports and notify.
     assert "vera@example.org" not in keys.text
+
+
+def test_the_home_page_finds_listed_organisations_by_a_few_letters_of_their_name(
+    platform: Platform,
+) -> None:
+    policy = platform.start("policy")
+    # A word no other test's organisation carries, so that other modules' data do not match.
+    unique = f"Zq{uuid.uuid4().hex[:6]}"
+    operator = bearer(platform.infra.token("operator"))
+    orgs = {
+        "rowing": f"Harbour Rowing {unique}",
+        "cafe": f"Café {unique} de Hoek",
+        "shelter": f"Shelter {unique}",
+    }
+    ids = {key: f"{key}-{uuid.uuid4().hex[:6]}" for key in orgs}
+    with policy.client() as http:
+        for key, name in orgs.items():
+            created = http.post(
+                "/v1/orgs", json={"org_id": ids[key], "name": name}, headers=operator
+            )
+            assert created.status_code == 201, created.text
+        # The shelter's admin chooses not to be found; its page stays at its address.
+        shelter_admin = bearer(platform.infra.token("admin", ids["shelter"]))
+        unlisted = http.put(
+            f"/v1/orgs/{ids['shelter']}/settings",
+            json={"volunteer_retention_days": 730, "listed": False},
+            headers=shelter_admin,
+        )
+        assert unlisted.status_code == 200, unlisted.text
+        assert unlisted.json()["listed"] is False
+
+        def found(name: str) -> list[tuple[str, str]]:
+            answer = http.get("/v1/directory", params={"name": name})
+            assert answer.status_code == 200, answer.text
+            return [(o["org_id"], o["name"]) for o in answer.json()]
+
+        everyone = [(ids["cafe"], orgs["cafe"]), (ids["rowing"], orgs["rowing"])]
+        assert found(unique[:5].upper()) == everyone, "case ignored, by name, shelter unlisted"
+        assert found(f"cafe {unique}") == [(ids["cafe"], orgs["cafe"])], "accents ignored"
+        assert found(f"row {unique}") == [(ids["rowing"], orgs["rowing"])]
+        assert found(f"owing {unique}") == [], "words are matched from their start"
+        assert http.get(f"/v1/orgs/{ids['shelter']}/public").status_code == 200
+        for bad in ("", "x", "y" * 101):
+            refused = http.get("/v1/directory", params={"name": bad})
+            assert refused.status_code == 422, (bad, refused.text)

@@ -20,6 +20,7 @@ from services.policy.http_routes import (
     checklist,
     code_drafts,
     codes,
+    directory,
     gratis_vog,
     organisations,
     roles,
@@ -31,6 +32,7 @@ ROUTERS = [
     part.router
     for part in (
         organisations,
+        directory,
         roles,
         # Before codes: `/codes/draft` is a path of its own, not a code.
         code_drafts,

@@ -24,7 +24,15 @@ const nl = {
   footer_privacy: "SafeHands bewaart je IP-adres niet en gebruikt geen cookies.",
   home_title: "SafeHands",
   home_text:
-    "SafeHands helpt vrijwilligersorganisaties om veilig te werken. Wil je iets melden? Ga dan naar de pagina van je organisatie.",
+    "SafeHands helpt vrijwilligersorganisaties om veilig te werken. Wil je iets melden, of vrijwilliger worden? Zoek je organisatie en ga naar haar pagina.",
+  home_search_label: "Naam van de organisatie",
+  home_search_hint: "Een deel van de naam is genoeg, bijvoorbeeld „voetbal”.",
+  home_search_submit: "Zoeken",
+  home_search_too_short: "Typ minstens 2 letters van de naam.",
+  home_search_results: "Gevonden",
+  home_search_none:
+    "We vinden geen organisatie met „{name}”. Probeer een ander deel van de naam. Staat je organisatie er niet bij? Vraag haar dan om het adres van haar pagina.",
+  home_search_searching: "Even zoeken…",
   sign_in_link: "Inloggen",
 
   org_report_heading: "Is er iets gebeurd dat niet goed voelde?",
@@ -574,6 +582,14 @@ const nl = {
   adm_contacts_coordinators: "Adressen van coördinatoren",
   adm_contacts_admins: "Adressen van beheerders",
   adm_contacts_saved: "De adressen zijn bewaard.",
+  adm_h_settings: "Instellingen",
+  adm_settings_listed: "Vindbaar op de startpagina van SafeHands",
+  adm_settings_listed_hint:
+    "Wie de naam van je organisatie zoekt, vindt dan jullie pagina. Zet dit uit als je organisatie niet gevonden wil worden, bijvoorbeeld een opvang op een geheim adres. Jullie pagina blijft bereikbaar voor wie het adres heeft.",
+  adm_settings_retention: "Gegevens van vrijwilligers bewaren (dagen)",
+  adm_settings_retention_hint:
+    "Zo lang bewaren we de gegevens van afgewezen en niet-actieve vrijwilligers. Daarna wissen we ze.",
+  adm_settings_saved: "De instellingen zijn bewaard.",
   adm_save: "Bewaren",
   adm_webhook_new: "Een webhook toevoegen",
   adm_webhook_url: "Adres (URL)",
@@ -649,7 +665,15 @@ const en: Record<MessageKey, string> = {
   footer_privacy: "SafeHands does not keep your IP address and uses no cookies.",
   home_title: "SafeHands",
   home_text:
-    "SafeHands helps volunteer organisations to work safely. Do you want to report something? Go to your organisation's page.",
+    "SafeHands helps volunteer organisations to work safely. Do you want to report something, or become a volunteer? Find your organisation and go to its page.",
+  home_search_label: "Name of the organisation",
+  home_search_hint: "Part of the name is enough, for example “football”.",
+  home_search_submit: "Search",
+  home_search_too_short: "Type at least 2 letters of the name.",
+  home_search_results: "Found",
+  home_search_none:
+    "We find no organisation with “{name}”. Try another part of the name. Is your organisation not there? Then ask it for the address of its page.",
+  home_search_searching: "Searching…",
   sign_in_link: "Sign in",
 
   org_report_heading: "Did something happen that did not feel right?",
@@ -1198,6 +1222,14 @@ const en: Record<MessageKey, string> = {
   adm_contacts_coordinators: "Coordinators' addresses",
   adm_contacts_admins: "Admins' addresses",
   adm_contacts_saved: "The addresses are saved.",
+  adm_h_settings: "Settings",
+  adm_settings_listed: "Findable on the SafeHands home page",
+  adm_settings_listed_hint:
+    "Whoever searches for your organisation's name then finds your page. Turn this off if your organisation should not be found, for example a shelter at a secret address. Your page stays reachable for whoever has its address.",
+  adm_settings_retention: "Keep volunteers' data (days)",
+  adm_settings_retention_hint:
+    "This is how long we keep the data of rejected and inactive volunteers. After that we erase it.",
+  adm_settings_saved: "The settings are saved.",
   adm_save: "Save",
   adm_webhook_new: "Add a webhook",
   adm_webhook_url: "Address (URL)",

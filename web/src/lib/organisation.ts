@@ -19,3 +19,15 @@ export interface PublicOrganisation {
 
 export const loadOrganisation = (org: string) =>
   getJson<PublicOrganisation>("policy", `/v1/orgs/${encodeURIComponent(org)}/public`);
+
+/** An organisation the home page's search found (policy's `GET /v1/directory`). */
+export interface FoundOrganisation {
+  org_id: string;
+  name: string;
+}
+
+/** The fewest characters the search takes: fewer would list nearly every organisation. */
+export const MIN_SEARCH_LENGTH = 2;
+
+export const findOrganisations = (name: string) =>
+  getJson<FoundOrganisation[]>("policy", `/v1/directory?name=${encodeURIComponent(name)}`);
