@@ -120,6 +120,13 @@ def test_the_home_page_finds_listed_organisations_by_a_few_letters_of_their_name
         )
         assert unlisted.status_code == 200, unlisted.text
         assert unlisted.json()["listed"] is False
+        # A script that knows only the retention period does not list the shelter again.
+        retention = http.put(
+            f"/v1/orgs/{ids['shelter']}/settings",
+            json={"volunteer_retention_days": 365},
+            headers=shelter_admin,
+        )
+        assert retention.json() == {"volunteer_retention_days": 365, "listed": False}
 
         def found(name: str) -> list[tuple[str, str]]:
             answer = http.get("/v1/directory", params={"name": name})

@@ -50,7 +50,10 @@ async def read_settings(
     return await runtime.transact(org, organisations.read_settings)
 
 
-@router.put("/{org}/settings", summary="Change the organisation's settings (admin).")
+@router.put(
+    "/{org}/settings",
+    summary="Change the organisation's settings (admin); a setting left out keeps its value.",
+)
 async def change_settings(
     org: str,
     body: OrganisationSettings,
@@ -58,5 +61,5 @@ async def change_settings(
     runtime: Runtime = Depends(runtime_of),
 ) -> OrganisationSettings:
     async with runtime.unit_of_work(org) as uow:
-        await organisations.change_settings(uow, body)
-    return body
+        changed = await organisations.change_settings(uow, body)
+    return changed

@@ -76,8 +76,10 @@ async def read_settings(uow: UnitOfWork) -> OrganisationSettings:
     return settings_of(await registered_organisation(uow))
 
 
-async def change_settings(uow: UnitOfWork, settings: OrganisationSettings) -> None:
-    await registered_organisation(uow)
-    await uow.collection(ORGANISATIONS).update_one(
-        {}, {"$set": {"settings": settings.model_dump()}}
-    )
+async def change_settings(uow: UnitOfWork, settings: OrganisationSettings) -> OrganisationSettings:
+    """Change the settings the request names; one it leaves out keeps its value, so that a
+    script that knows only the retention period does not list an unlisted organisation."""
+    organisation = await registered_organisation(uow)
+    changed = settings_of(organisation).model_copy(update=settings.model_dump(exclude_unset=True))
+    await uow.collection(ORGANISATIONS).update_one({}, {"$set": {"settings": changed.model_dump()}})
+    return changed
