@@ -202,10 +202,16 @@ async def test_gratis_vog_and_retention_settings(
     eventually(lambda: org.policy.get(gratis, headers=org.admin).json()["missing_pillars"] == [])
 
     settings = f"/v1/orgs/{org.id}/settings"
-    assert org.policy.get(settings, headers=org.admin).json() == {"volunteer_retention_days": 730}
+    assert org.policy.get(settings, headers=org.admin).json() == {
+        "volunteer_retention_days": 730,
+        "listed": True,
+    }
     changed = org.policy.put(settings, json={"volunteer_retention_days": 365}, headers=org.admin)
     assert changed.status_code == 200
-    assert org.policy.get(settings, headers=org.admin).json() == {"volunteer_retention_days": 365}
+    assert org.policy.get(settings, headers=org.admin).json() == {
+        "volunteer_retention_days": 365,
+        "listed": True,
+    }
     assert (
         org.policy.put(
             settings, json={"volunteer_retention_days": 0}, headers=org.admin
