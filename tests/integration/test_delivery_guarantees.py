@@ -3,16 +3,19 @@ service processes that are killed at the worst moment (see `shared/failpoints.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from pymongo import MongoClient
 
 from shared.events.admission import VolunteerApplied, VolunteerDataErased
 from shared.events.cloudevents import encode
 from shared.messaging import dead_letters
+from shared.storage.unit_of_work import OUTBOX
 from tests.support.counter_service import COUNTERS, FAIL_ALWAYS
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Platform, eventually, wait_for_exit
@@ -89,15 +92,26 @@ async def test_consumer_killed_before_offset_commit_applies_effect_exactly_once(
     assert (counted[event.volunteer_id], counted[follower.volunteer_id]) == (1, 1)
 
 
+def erase_until_the_relay_dies(platform: Platform, failpoint: str, org: str, volunteer: str) -> str:
+    """Erase a volunteer on a counter service whose relay dies at `failpoint`; the event's id.
+
+    The relay wakes at the commit, so it may kill the process before the answer is sent: the
+    id is read from the outbox, where the event waits, committed with the state change."""
+    doomed = platform.start("counter", module=COUNTER, failpoints=[failpoint])
+    with doomed.client() as http, contextlib.suppress(httpx.RemoteProtocolError):
+        answer = http.post(f"/v1/orgs/{org}/erase/{volunteer}")
+        assert answer.status_code == 202
+    assert wait_for_exit(doomed) != 0
+    with MongoClient(platform.infra.mongo_uri) as client:
+        [row] = client[f"{platform.database}_counter"][OUTBOX].find({"org_id": org})
+    event_id: str = row["event_id"]
+    return event_id
+
+
 async def test_relay_killed_between_commit_and_publish_loses_no_event(platform: Platform) -> None:
     org = f"org-{uuid.uuid4().hex[:6]}"
     volunteer = str(uuid.uuid4())
-    doomed = platform.start("counter", module=COUNTER, failpoints=["relay.before_publish"])
-    with doomed.client() as http:
-        answer = http.post(f"/v1/orgs/{org}/erase/{volunteer}")
-    assert answer.status_code == 202
-    event_id = answer.json()["event_id"]
-    assert wait_for_exit(doomed) != 0
+    event_id = erase_until_the_relay_dies(platform, "relay.before_publish", org, volunteer)
 
     topic = VolunteerDataErased.topic()
 
@@ -124,10 +138,7 @@ async def test_relay_killed_after_publish_republishes_with_the_same_event_id(
     """At least once: a crash after the publish but before the outbox row is removed sends
     the event again — with the same ce_id, which is what consumers dedupe on."""
     org = f"org-{uuid.uuid4().hex[:6]}"
-    doomed = platform.start("counter", module=COUNTER, failpoints=["relay.after_publish"])
-    with doomed.client() as http:
-        event_id = http.post(f"/v1/orgs/{org}/erase/v-1").json()["event_id"]
-    wait_for_exit(doomed)
+    event_id = erase_until_the_relay_dies(platform, "relay.after_publish", org, "v-1")
     platform.stop_all()
     platform.start("counter", module=COUNTER)
     topic = VolunteerDataErased.topic()
