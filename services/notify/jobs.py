@@ -16,9 +16,8 @@ from __future__ import annotations
 import functools
 
 from services.notify.domain.mail_facts import MailAddressing, Recipient
-from services.notify.domain.mail_planning import plan_owed_colleague_mails
 from services.notify.event_handlers import mail_addressing
-from services.notify.mail_outbox import record_mails
+from services.notify.mail_outbox import record_owed_colleague_mails
 from services.notify.read_model import UNSETTLED, load_facts
 from services.notify.storage import VCPS
 from shared.logs import get_logger
@@ -45,8 +44,7 @@ async def _settle(uow: UnitOfWork, _candidate: Document, *, addressing: MailAddr
         return 0  # Settled with an earlier candidate of the same organisation.
     facts = await load_facts(uow, {Recipient.OTHER_VCPS}, None, addressing)
     for vcp in facts.vcps:
-        for owed in plan_owed_colleague_mails(vcp.vcp_id, facts):
-            await record_mails(uow, [owed.mail], owed.cause_event_id, None)
+        await record_owed_colleague_mails(uow, vcp.vcp_id, facts)
     # A VCP changed meanwhile by a handler makes this transaction lose a write conflict; the
     # sweep's next run settles it.
     await vcps.update_many(UNSETTLED, {"$set": {"colleagues_settled": True}})

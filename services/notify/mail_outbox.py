@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from services.notify.domain.mail_facts import MailAddressing
+from services.notify.domain.mail_facts import MailAddressing, MailFacts
 from services.notify.domain.mail_planning import (
     PlannedMail,
     plan_event_mails,
@@ -48,8 +48,14 @@ async def record_event_mails(event: Event, uow: UnitOfWork, addressing: MailAddr
         log.warning("mail not sent", problem=problem)
     await record_mails(uow, plan.mails, uow.causation_id or "", volunteer_id)
     if isinstance(event, VCPAppointed):
-        for owed in plan_owed_colleague_mails(event.vcp_id, facts):
-            await record_mails(uow, [owed.mail], owed.cause_event_id, None)
+        await record_owed_colleague_mails(uow, event.vcp_id, facts)
+
+
+async def record_owed_colleague_mails(uow: UnitOfWork, vcp_id: str, facts: MailFacts) -> None:
+    """The mails about colleagues that the VCP did not get when their events were read
+    (domain/mail_planning.py), each under its cause's event id, so never a second copy."""
+    for owed in plan_owed_colleague_mails(vcp_id, facts):
+        await record_mails(uow, [owed.mail], owed.cause_event_id, None)
 
 
 async def record_mails(
