@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from shared.runtime.rate_limit import RATE_LIMITS, Limits, RateLimiter, Window
-from shared.storage.database import Database
 from tests.support.platform import Infrastructure
 
 
 async def test_concurrent_first_requests_are_all_counted(infra: Infrastructure) -> None:
-    db = Database(infra.mongo_uri, f"ratelimit_{uuid.uuid4().hex[:8]}", "/tests")
-    try:
+    async with infra.scratch_database("ratelimit") as db:
         limits = Limits(per_client=1, per_org=1, window_seconds=3600, trusted_proxies=())
         limiter = RateLimiter(db.platform_collection(RATE_LIMITS), limits, b"s" * 32)
         window = Window.containing(1_000_000.0, 3600)
@@ -21,6 +18,3 @@ async def test_concurrent_first_requests_are_all_counted(infra: Infrastructure) 
         assert max(counts) >= 40
         stored = await db.platform_collection(RATE_LIMITS).find_one({"_id": f"c:{window.index}"})
         assert stored is not None and stored["count"] >= 40
-    finally:
-        await db.client.drop_database(db.db.name)
-        await db.close()
