@@ -91,7 +91,10 @@ async def sweep_retention(db: Database, day: date) -> int:
 
     The period is each organisation's own, so this sweep asks one organisation at a time."""
     erased = 0
-    for organisation in await db.platform_collection(ORGANISATIONS).find().to_list():
+    organisations = db.platform_collection(ORGANISATIONS)
+    for organisation in await organisations.find(
+        {}, projection={"org_id": 1, "settings": 1}
+    ).to_list():
         retention_days = settings_of(organisation).volunteer_retention_days
         cutoff = day - timedelta(days=retention_days)
         erased += await sweep(

@@ -1,6 +1,7 @@
-"""The one idiom of the periodic sweeps (policy's VOG renewals and retention, reports'
-deadlines and retention): find what is due across organisations with one indexed query,
-then change each candidate in its own organisation's unit of work.
+"""The one idiom of the periodic sweeps (policy's VOG renewals, retention and list entries,
+reports' deadlines and retention, notify's VCP colleagues): find what is due across
+organisations with one indexed query, then change each candidate in its own
+organisation's unit of work.
 
 The scheduler runs a job on one instance at a time, but a lease can change hands mid-run
 (a paused holder whose lease expired), and a candidate can change between the query and
