@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
+from cli.memberships import MembershipNotRecorded, record_membership_at
 from cli.services import SERVICE_NAMES, PortInUse, serve
 from shared.auth.tokens import ROLES, Role, create_key_pair, mint_token
 from shared.settings import SettingsError, load_settings
@@ -72,7 +73,8 @@ def token_command(
         str | None, typer.Option(help="Subject: a volunteer's volunteer_id, a VCP's vcp_id.")
     ] = None,
 ) -> None:
-    """Print an access token that the locally running platform accepts."""
+    """Print an access token that the locally running platform accepts, and record on it
+    the membership the token is for (the operator's needs none)."""
     if role not in ROLES:
         raise fail(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.")
     if role != "operator" and not org:
@@ -83,12 +85,25 @@ def token_command(
         raise fail(str(exc)) from None
     create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
     roles: list[Role] = [role]
+    subject = sub or f"local-{role}"
+    if org is not None and role != "operator":
+        # Every service checks that a token's holder is a member with its role there.
+        try:
+            record_membership_at(
+                settings.mongo_uri, settings.mongo_database, org=org, sub=subject, role=role
+            )
+        except MembershipNotRecorded:
+            raise fail(
+                f"The local database ({settings.mongo_uri}) does not answer, so the membership "
+                "this token is for cannot be recorded and every service would refuse it: "
+                "start the platform (safehands up) first."
+            ) from None
     typer.echo(
         mint_token(
             settings.jwt_private_key_path,
             roles=roles,
             org=org,
-            sub=sub or f"local-{role}",
+            sub=subject,
             issuer=settings.token_issuer,
         )
     )

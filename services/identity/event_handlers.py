@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from services.identity.domain.sign_in import normalise_address
 from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, VCP_INVITATIONS
+from shared.auth.membership import announce_membership
 from shared.events.admission import OrganisationRegistered, VolunteerApplied, VolunteerDataErased
 from shared.events.identity import MemberAdded, MemberRemoved, MemberRole
 from shared.events.reports import VCPAppointed, VCPDismissed
@@ -40,10 +41,11 @@ async def _follow(
         upsert=True,
     )
     if result.upserted_id is not None:
-        uow.publish(
+        await announce_membership(
+            uow,
             MemberAdded(
                 org_id=uow.org_id, member_id=member_id, sub=sub, roles=[role], added_at=since
-            )
+            ),
         )
         return True
     return False
@@ -52,7 +54,9 @@ async def _follow(
 async def _end(uow: UnitOfWork, member_id: str, sub: str, at: datetime) -> None:
     result = await uow.collection(MEMBERSHIPS).delete_one({"member_id": member_id})
     if result.deleted_count:
-        uow.publish(MemberRemoved(org_id=uow.org_id, member_id=member_id, sub=sub, removed_at=at))
+        await announce_membership(
+            uow, MemberRemoved(org_id=uow.org_id, member_id=member_id, sub=sub, removed_at=at)
+        )
 
 
 def vcp_member_id(vcp_id: str) -> str:

@@ -44,6 +44,7 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
+from shared.events.identity import MemberAdded, MemberRemoved
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.logs import get_logger
 from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch, StateKey
@@ -59,7 +60,8 @@ def mail_addressing(settings: Settings) -> MailAddressing:
     return MailAddressing(operator_emails=sorted(settings.operators), web_url=settings.web_url)
 
 
-# Events that change what the batch handler reads once per batch, or delete across it.
+# Events that change what the batch handler reads once per batch, or delete across it, and
+# the membership events.
 PER_EVENT: frozenset[type[Event]] = frozenset(
     {
         OrganisationRegistered,
@@ -69,6 +71,10 @@ PER_EVENT: frozenset[type[Event]] = frozenset(
         VCPKeySet,
         VCPDismissed,
         VolunteerDataErased,
+        # Every service's projection of the current members (shared/auth/membership.py)
+        # takes these per event, before notify's own steps.
+        MemberAdded,
+        MemberRemoved,
     }
 )
 

@@ -4,9 +4,9 @@ Route handlers declare who may call them; the organisation in the path is checke
 the token here, once, so no handler can forget it. Another organisation's data answers
 404, not 403, so that its existence is not confirmed.
 
-A service that owns the state of a membership (reports owns VCP appointments) gives its
-`ServiceDefinition` a `membership_check`: a token whose holder is no longer a member is then
-refused with 403 on every route of that service, the moment the change is stored.
+Every service's runtime has a `membership_check` (shared/auth/membership.py, plus the
+service's own, reports' VCP appointments): a token whose holder is no longer a member with
+its roles is refused with 403 on every route, the moment the change reaches the service.
 """
 
 from __future__ import annotations

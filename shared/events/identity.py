@@ -2,6 +2,8 @@
 
 No secret ever travels here: sign-in links, codes and tokens stay inside identity (a link
 is mailed by identity itself). Addresses do not travel either; `sub` is what tokens carry.
+Every service keeps the current members from these events and checks each request against
+them (shared/auth/membership.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ class MemberAdded(Event):
     sub: str
     roles: list[MemberRole]
     added_at: datetime
+    # An admin's or coordinator's name, for the mail that announces them to the
+    # organisation's admins and VCPs (notify); None for VCPs and volunteers, whose own
+    # events named them already, and in events from before it was sent.
+    name: str | None = None
 
 
 class MemberRemoved(Event):

@@ -7,26 +7,32 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
-from shared.auth.dependencies import refuse_former_members
+from shared.auth import membership
+from shared.auth.dependencies import MembershipCheck, refuse_former_members
+from shared.auth.tokens import Principal
 from shared.catalogue.http import router as catalogue_router
+from shared.events.identity import MemberAdded
 from shared.http.api_docs import install_api_docs
 from shared.http.body_limit import BodyLimitMiddleware
 from shared.http.http_errors import install_error_handlers
 from shared.http.metrics import metrics_response
 from shared.http.openapi import document_errors
 from shared.logs import configure_logging, get_logger
+from shared.messaging.batches import BatchHandler
+from shared.messaging.consumer import Handler, Handlers
 from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
 from shared.runtime.runtime import Runtime
 from shared.runtime.scheduler import run_periodically
 from shared.settings import Settings
 from shared.storage.leases import LEASES, Lease
+from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -35,12 +41,58 @@ def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
     return Runtime(
         definition.name,
         settings,
-        handlers=definition.handlers_for(settings),
+        handlers=handlers_with_membership(definition, settings),
         publishes=definition.publishes,
-        indexes=definition.indexes,
-        membership_check=definition.membership_check,
+        indexes=(*definition.indexes, *membership.INDEXES),
+        membership_check=membership_check_of(definition),
         rate_limited=definition.rate_limited,
     )
+
+
+def handlers_with_membership(definition: ServiceDefinition, settings: Settings) -> Handlers:
+    """The service's handlers, and the projection of identity's membership events that every
+    request is checked against (shared/auth/membership.py), in every service: no service can
+    forget it. identity, which announces those events, applies them as it publishes them."""
+    handlers = dict(definition.handlers_for(settings))
+    if MemberAdded in definition.publishes:
+        return handlers
+    for event_type, project in membership.HANDLERS.items():
+        own = handlers.get(event_type)
+        if own is None:
+            handlers[event_type] = project
+        elif isinstance(own, BatchHandler):
+            # A batch handler's writes are made after the batch: the projection would then
+            # not be in the same order as the service's own reading of the event.
+            raise TypeError(
+                f"{definition.name} handles {event_type.__name__} in batches; "
+                "membership events need a per-event handler"
+            )
+        else:
+            handlers[event_type] = _both(project, own)
+    return handlers
+
+
+def _both(first: Handler, then: Handler) -> Handler:
+    async def handler(event: Any, uow: UnitOfWork) -> None:
+        await first(event, uow)
+        await then(event, uow)
+
+    return handler
+
+
+def membership_check_of(definition: ServiceDefinition) -> MembershipCheck:
+    """Every service checks that a token's holder is a current member with its roles; a
+    service that owns a kind of membership (reports: VCP appointments) adds its own check."""
+    own = definition.membership_check
+    if own is None:
+        return membership.is_current_member
+
+    async def check(runtime: Any, principal: Principal) -> bool:
+        return await membership.is_current_member(runtime, principal) and await own(
+            runtime, principal
+        )
+
+    return check
 
 
 async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
@@ -104,7 +156,8 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         description=definition.description,
         version="1",
         lifespan=lifespan,
-        dependencies=[Depends(refuse_former_members)] if definition.membership_check else [],
+        # Every route, those open to anyone included, refuses a former member's token.
+        dependencies=[Depends(refuse_former_members)],
         # Served by install_api_docs instead: FastAPI's pages load Swagger UI and ReDoc
         # from a CDN with an inline script.
         docs_url=None,

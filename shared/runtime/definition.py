@@ -50,8 +50,9 @@ class ServiceDefinition:
     # Work that runs as long as the process (notify's mail and webhook workers), made once
     # the runtime is connected and its extensions attached; the runtime starts and stops it.
     background: Callable[[Runtime], Sequence[BackgroundTask]] | None = None
-    # A service that owns a kind of membership refuses tokens of former members (see
-    # shared/auth/dependencies.py) with this check, on every route.
+    # Every service refuses, on every route, a token whose holder is no longer a member with
+    # its roles (shared/auth/membership.py). A service that owns a kind of membership
+    # (reports: VCP appointments) adds this check of its own (see shared/runtime/app.py).
     membership_check: MembershipCheck | None = None
     # Anonymous routes use `rate_limited(scope)`: the runtime then keeps the shared limiter.
     rate_limited: bool = False

@@ -36,7 +36,7 @@ from shared.runtime.rate_limit import (
     load_rate_limit_secret,
 )
 from shared.settings import Settings
-from shared.storage.database import Database, IndexSpec
+from shared.storage.database import Database, IndexSpec, service_database_name
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
@@ -67,7 +67,7 @@ class Runtime:
         self.http_metrics = HttpMetrics(self.metrics)
         self.db = Database(
             settings.mongo_uri,
-            f"{settings.mongo_database}_{name}",
+            service_database_name(settings.mongo_database, name),
             self.source,
             settings.mongo_timeout_ms,
             publishes=self.publishes,

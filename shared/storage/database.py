@@ -89,6 +89,11 @@ class CommandCounter(monitoring.CommandListener):
         return None
 
 
+def service_database_name(prefix: str, service: str) -> str:
+    """The database of one service: `<SAFEHANDS_MONGO_DATABASE>_<service>`."""
+    return f"{prefix}_{service}"
+
+
 class Database:
     def __init__(
         self,

@@ -13,15 +13,53 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from pymongo import MongoClient
 
 from cli.embedded import ChildProcess, free_port, service_process, wait_for_port
 from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
+from cli.memberships import record_membership
 from cli.services import SERVICE_NAMES
 from shared.auth.tokens import Role, create_key_pair, mint_token
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.storage.database import Database, IndexSpec
+from shared.storage.tenancy import Document
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+class MintedMemberships:
+    """The memberships `Infrastructure.token` minted tokens for, recorded as `safehands
+    token` records them (cli/memberships.py) in every platform of the infrastructure: those
+    running when the token is minted, and those started later. Every service refuses a token
+    of someone who is not a member with its role, and tests mint tokens before and after
+    starting their platform."""
+
+    def __init__(self) -> None:
+        self._minted: list[tuple[str, str, Role]] = []
+        # (database URI, database prefix) of each running platform.
+        self._platforms: set[tuple[str, str]] = set()
+        self._clients: dict[str, MongoClient[Document]] = {}
+
+    def _record(self, uri: str, prefix: str, org: str, sub: str, role: Role) -> None:
+        if uri not in self._clients:
+            self._clients[uri] = MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+        record_membership(self._clients[uri], prefix, org=org, sub=sub, role=role)
+
+    def mint(self, org: str, sub: str, role: Role) -> None:
+        if (org, sub, role) not in self._minted:
+            self._minted.append((org, sub, role))
+        for uri, prefix in sorted(self._platforms):
+            self._record(uri, prefix, org, sub, role)
+
+    def attach(self, uri: str, prefix: str) -> None:
+        if (uri, prefix) in self._platforms:
+            return
+        self._platforms.add((uri, prefix))
+        for org, sub, role in self._minted:
+            self._record(uri, prefix, org, sub, role)
+
+    def detach(self, uri: str, prefix: str) -> None:
+        self._platforms.discard((uri, prefix))
 
 
 @dataclass(frozen=True)
@@ -32,14 +70,21 @@ class Infrastructure:
     maildir: Path
     data_dir: Path
     log_dir: Path
+    # Shared by copies (dataclasses.replace with another database keeps the same record).
+    memberships: MintedMemberships = field(default_factory=MintedMemberships, compare=False)
 
     @property
     def jwt_private_key(self) -> Path:
         return self.data_dir / "keys" / "jwt_private.pem"
 
     def token(self, role: Role, org: str | None = None, sub: str | None = None) -> str:
+        """A token as `safehands token` mints it, its membership recorded on every platform
+        of this infrastructure (the operator needs none)."""
         create_key_pair(self.jwt_private_key, self.data_dir / "keys" / "jwt_public.pem")
-        return mint_token(self.jwt_private_key, roles=[role], org=org, sub=sub or f"test-{role}")
+        subject = sub or f"test-{role}"
+        if org is not None and role != "operator":
+            self.memberships.mint(org, subject, role)
+        return mint_token(self.jwt_private_key, roles=[role], org=org, sub=subject)
 
     @contextlib.asynccontextmanager
     async def scratch_database(
@@ -126,6 +171,7 @@ class Platform:
         wait: bool = True,
     ) -> RunningService:
         extra = dict(env or {})
+        self.infra.memberships.attach(self.infra.mongo_uri, self.database)
         if failpoints:
             extra["SAFEHANDS_TEST_FAILPOINTS"] = ",".join(failpoints)
         port = free_port()
@@ -194,6 +240,7 @@ class Platform:
         return gateway
 
     def stop_all(self) -> None:
+        self.infra.memberships.detach(self.infra.mongo_uri, self.database)
         for gateway in self.gateways:
             gateway.child.stop()
         self.gateways.clear()

@@ -21,6 +21,7 @@ from services.identity.domain.sign_in import (
 )
 from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PlatformStore
 from services.identity.use_cases.sign_in import store_code
+from shared.auth.membership import announce_membership
 from shared.events.identity import MemberAdded, MemberRemoved
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -94,10 +95,16 @@ async def invite_member(
             }
         )
     await _touch_organisation(uow)
-    uow.publish(
+    await announce_membership(
+        uow,
         MemberAdded(
-            org_id=uow.org_id, member_id=member_id, sub=member_id, roles=list(roles), added_at=now
-        )
+            org_id=uow.org_id,
+            member_id=member_id,
+            sub=member_id,
+            roles=list(roles),
+            added_at=now,
+            name=invitation.name if existing is None else str(existing.get("name") or ""),
+        ),
     )
     name, language = organisation_for_mail(organisation, uow.org_id)
     web = web_url.rstrip("/")
@@ -128,6 +135,7 @@ async def remove_member(uow: UnitOfWork, member_id: str, *, now: datetime) -> No
     check_removal([a["member_id"] for a in admins], member_id)
     await members.delete_one({"member_id": member_id})
     await _touch_organisation(uow)
-    uow.publish(
-        MemberRemoved(org_id=uow.org_id, member_id=member_id, sub=leaving["sub"], removed_at=now)
+    await announce_membership(
+        uow,
+        MemberRemoved(org_id=uow.org_id, member_id=member_id, sub=leaving["sub"], removed_at=now),
     )

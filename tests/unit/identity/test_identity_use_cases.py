@@ -42,6 +42,7 @@ from services.identity.use_cases.members import (
 from services.identity.use_cases.sign_in import exchange_code, request_sign_in
 from services.identity.use_cases.tokens import Issued, issue_tokens, sign_out
 from services.identity.use_cases.vcp_invitations import invite_vcp, pending_invitations
+from shared.auth.membership import CURRENT_MEMBERS
 from shared.auth.tokens import verify_token
 from shared.events.identity import MemberAdded, MemberRemoved
 from tests.support.fake_unit_of_work import FakeUnitOfWork
@@ -83,7 +84,14 @@ async def test_an_invited_admin_signs_in_with_the_link_of_their_mail(uow: FakeUn
     assert mail.content.subject == "You are invited to De Club on SafeHands"
     assert "as administrator" in mail.content.text
     assert uow.published == [
-        MemberAdded(org_id=ORG, member_id=member_id, sub=member_id, roles=["admin"], added_at=NOW)
+        MemberAdded(
+            org_id=ORG,
+            member_id=member_id,
+            sub=member_id,
+            roles=["admin"],
+            added_at=NOW,
+            name="Anna",
+        )
     ]
     code = code_in(mail)
     # Only the code's hash is stored; the link lives in the mail alone.
@@ -117,7 +125,19 @@ async def test_inviting_a_member_again_adds_the_roles_to_their_membership(
     [member] = await uow.collection(MEMBERSHIPS).find({})
     assert member["roles"] == ["admin", "coordinator"]
     assert uow.published[-1] == MemberAdded(
-        org_id=ORG, member_id=member_id, sub=member_id, roles=["admin", "coordinator"], added_at=NOW
+        org_id=ORG,
+        member_id=member_id,
+        sub=member_id,
+        roles=["admin", "coordinator"],
+        added_at=NOW,
+        name="Anna",
+    )
+    # identity's own check reads the new role at once, in the invitation's transaction.
+    [current] = await uow.collection(CURRENT_MEMBERS).find({})
+    assert (current["sub"], current["roles"], current["removed"]) == (
+        member_id,
+        ["admin", "coordinator"],
+        False,
     )
 
 
@@ -139,6 +159,9 @@ async def test_staff_are_removed_but_never_the_last_admin(uow: FakeUnitOfWork) -
     await remove_member(uow, anna, now=NOW)
     assert [m["member_id"] for m in await uow.collection(MEMBERSHIPS).find({})] == [bram]
     assert uow.published[-1] == MemberRemoved(org_id=ORG, member_id=anna, sub=anna, removed_at=NOW)
+    # identity refuses Anna's tokens from this transaction on, before the event travels.
+    current = {m["sub"]: m["removed"] for m in await uow.collection(CURRENT_MEMBERS).find({})}
+    assert current == {anna: True, bram: False}
     with pytest.raises(NoSuchMember, match=r"^There is no member nope\.$"):
         await remove_member(uow, "nope", now=NOW)
     # Another organisation's unit of work does not see this one's members.

@@ -1,0 +1,109 @@
+"""Who is a member, with which roles, in each organisation: the projection of identity's
+membership events that every service keeps, and the check of every request against it.
+
+identity owns memberships and announces each change (MemberAdded with every role the member
+holds now, MemberRemoved). Each service keeps the current members in its own collection
+`CURRENT_MEMBERS`, one document per `member_id`: its consumer applies the events (the
+runtime wires `HANDLERS` in, see shared/runtime/app.py), identity applies them in the very
+transaction that announces them. `is_current_member` then refuses, on every request of
+every service, a token whose `sub` does not hold the token's roles there any more: a removed
+admin is out as soon as the removal reaches the service, not when their token expires.
+
+A removed member's document stays as a tombstone (`removed`), and every document remembers
+the time of the change it reflects (`as_of`): an older event that arrives late (a dead
+letter replayed after the removal) changes nothing, so a removal cannot be undone by replay.
+
+`safehands token` and the tests' token helper record the membership they mint for with
+`minted_update` (see cli/memberships.py), straight into each service's collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from shared.auth.tokens import Principal, Role
+from shared.events import Event
+from shared.events.identity import MemberAdded, MemberRemoved
+from shared.storage.database import IndexSpec
+from shared.storage.tenancy import Document, TenantCollection
+from shared.storage.unit_of_work import UnitOfWork
+
+CURRENT_MEMBERS = "current_members"
+
+INDEXES = (
+    IndexSpec(CURRENT_MEMBERS, (("member_id", 1),), unique=True),
+    IndexSpec(CURRENT_MEMBERS, (("sub", 1),)),
+)
+
+# Operators are the platform's, not an organisation's: identity issues their tokens from
+# SAFEHANDS_OPERATOR_EMAILS, which no event carries, so no service can check them here.
+PLATFORM_ROLES: frozenset[Role] = frozenset({"operator"})
+
+
+def change_of(event: MemberAdded | MemberRemoved) -> tuple[datetime, Document]:
+    """The time of a membership event and the fields it sets on the member's document."""
+    if isinstance(event, MemberAdded):
+        return event.added_at, {"sub": event.sub, "roles": sorted(event.roles), "removed": False}
+    return event.removed_at, {"sub": event.sub, "roles": [], "removed": True}
+
+
+def applies(current: Mapping[str, Any] | None, at: datetime) -> bool:
+    """Whether a change at `at` is newer than what the document reflects (or as new: a
+    redelivered event sets the same fields again)."""
+    if current is None or current.get("as_of") is None:
+        return True
+    return bool(at >= current["as_of"])
+
+
+def holds(document: Mapping[str, Any] | None, principal: Principal) -> bool:
+    """Whether a member's document grants every organisation role the token carries."""
+    if document is None or document.get("removed"):
+        return False
+    return set(principal.roles - PLATFORM_ROLES) <= set(document.get("roles", []))
+
+
+async def project_membership(event: Event, uow: UnitOfWork) -> None:
+    """Apply one membership event to the organisation's current members: the consumers'
+    handler, and what identity calls beside publishing one."""
+    if not isinstance(event, MemberAdded | MemberRemoved):
+        return
+    members = uow.collection(CURRENT_MEMBERS)
+    key = {"member_id": event.member_id}
+    at, fields = change_of(event)
+    if applies(await members.find_one(key), at):
+        await members.update_one(key, {"$set": {**fields, "as_of": at}}, upsert=True)
+
+
+async def announce_membership(uow: UnitOfWork, event: MemberAdded | MemberRemoved) -> None:
+    """identity's one way to publish a membership event: its own check then reads the change
+    at once, in the transaction that makes it (a removed admin cannot re-invite themselves
+    while the event travels)."""
+    uow.publish(event)
+    await project_membership(event, uow)
+
+
+Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
+HANDLERS: Mapping[type[Event], Handler] = {
+    MemberAdded: project_membership,
+    MemberRemoved: project_membership,
+}
+
+
+async def is_current_member(runtime: Any, principal: Principal) -> bool:
+    """True when the token's `sub` is a current member of the token's organisation with
+    every role the token carries; operator tokens are identity's to judge (see above)."""
+    if principal.roles & PLATFORM_ROLES:
+        return True
+    if principal.org is None:
+        return False
+    members: TenantCollection = runtime.db.tenant_collection(principal.org, CURRENT_MEMBERS)
+    found = await members.find({"sub": principal.sub, "removed": False})
+    return any(holds(document, principal) for document in found)
+
+
+def minted_update(sub: str, roles: list[Role], at: datetime) -> Document:
+    """The update that records a membership `safehands token` mints a token for: the member
+    holds `roles` from `at` on, until identity announces otherwise."""
+    return {"$set": {"sub": sub, "roles": sorted(roles), "removed": False, "as_of": at}}
