@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from cli.memberships import MembershipNotRecorded, record_membership_at
+from cli.memberships import MembershipNotRecorded, local_database, record_membership_at
 from cli.services import SERVICE_NAMES, PortInUse, serve
 from shared.auth.tokens import ROLES, Role, create_key_pair, mint_token
 from shared.settings import SettingsError, load_settings
@@ -88,13 +88,12 @@ def token_command(
     subject = sub or f"local-{role}"
     if org is not None and role != "operator":
         # Every service checks that a token's holder is a member with its role there.
+        uri, prefix = local_database(settings)
         try:
-            record_membership_at(
-                settings.mongo_uri, settings.mongo_database, org=org, sub=subject, role=role
-            )
+            record_membership_at(uri, prefix, org=org, sub=subject, role=role)
         except MembershipNotRecorded:
             raise fail(
-                f"The local database ({settings.mongo_uri}) does not answer, so the membership "
+                f"The local database ({uri}) does not answer, so the membership "
                 "this token is for cannot be recorded and every service would refuse it: "
                 "start the platform (safehands up) first."
             ) from None

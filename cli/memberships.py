@@ -11,7 +11,9 @@ refused like any other former member.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -23,12 +25,42 @@ from services.identity.event_handlers import vcp_member_id, volunteer_member_id
 from services.identity.storage import MEMBERSHIPS
 from shared.auth.membership import CURRENT_MEMBERS, minted_update
 from shared.auth.tokens import Role
+from shared.settings import Settings
 from shared.storage.database import service_database_name
 from shared.storage.tenancy import Document
 
 # A minted admin or coordinator has no address: one that can never receive mail
 # (RFC 2606 reserves .invalid), so that nothing is ever sent in their name.
 MINTED_ADDRESS_DOMAIN = "token.invalid"
+
+
+# Where `safehands up` notes its database, in its data directory: `safehands token` records
+# memberships there also when `up` runs on other ports than the defaults.
+LOCAL_PLATFORM_FILE = "local-platform.json"
+
+
+def remember_local_platform(data_dir: Path, mongo_uri: str, database_prefix: str) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / LOCAL_PLATFORM_FILE).write_text(
+        json.dumps({"mongo_uri": mongo_uri, "mongo_database": database_prefix})
+    )
+
+
+def local_database(settings: Settings) -> tuple[str, str]:
+    """The database URI and prefix of the local platform: SAFEHANDS_MONGO_URI and
+    SAFEHANDS_MONGO_DATABASE when set, else what `safehands up` noted, else the defaults."""
+    noted = settings.data_dir / LOCAL_PLATFORM_FILE
+    if "mongo_uri" not in settings.model_fields_set and noted.exists():
+        try:
+            found = json.loads(noted.read_text())
+            uri, prefix = str(found["mongo_uri"]), str(found["mongo_database"])
+        except (ValueError, KeyError, TypeError):
+            pass
+        else:
+            if "mongo_database" in settings.model_fields_set:
+                prefix = settings.mongo_database
+            return uri, prefix
+    return settings.mongo_uri, settings.mongo_database
 
 
 class MembershipNotRecorded(Exception):

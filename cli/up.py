@@ -24,6 +24,7 @@ from cli.embedded import (
     wait_for_port,
 )
 from cli.gateway import WEB_DIST, gateway_process
+from cli.memberships import remember_local_platform
 from cli.services import SERVICES, definition_of, port_is_free
 from shared.auth.tokens import create_key_pair
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
@@ -193,6 +194,8 @@ def up(
             else f"http://127.0.0.1:{gateway_port}"
         ),
     }
+    # So that `safehands token` records the memberships it mints for in this database.
+    remember_local_platform(data_dir, env["SAFEHANDS_MONGO_URI"], settings.mongo_database)
     infrastructure = [
         broker_process(kafka_port, log_dir),
         database_process(mongo_port, data_dir / "db", log_dir),

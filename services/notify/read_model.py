@@ -140,7 +140,10 @@ def colleague_from(row: Document) -> VcpColleague:
 
 
 def needs_vcps(recipients: Collection[Recipient]) -> bool:
-    return bool({Recipient.VCP, Recipient.ADMIN, Recipient.OTHER_VCPS} & set(recipients))
+    return bool(
+        {Recipient.VCP, Recipient.ADMIN, Recipient.OTHER_VCPS, Recipient.EVERY_VCP}
+        & set(recipients)
+    )
 
 
 def needs_contacts(recipients: Collection[Recipient]) -> bool:

@@ -491,6 +491,9 @@ def test_broken_tokens_get_401_from_every_service(
     }
     assert set(routes) == set(services)
     private = load_private_key(infra.jwt_private_key)
+    # Someone who is a member with both roles, as `safehands token` records them.
+    infra.memberships.mint(org, "someone", "admin")
+    infra.memberships.mint(org, "someone", "coordinator")
     good = sign_token(
         private,
         roles=["admin", "coordinator"],

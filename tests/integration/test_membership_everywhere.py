@@ -16,8 +16,10 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable
+from email.message import EmailMessage
 
 import httpx
+from pymongo import MongoClient
 
 from shared.auth.tokens import mint_token
 from tests.support.mail import body_text, mails_to
@@ -188,3 +190,80 @@ def test_a_minted_token_of_a_member_removed_through_the_api_is_refused(
         nobody = mint_token(infra.jwt_private_key, roles=["coordinator"], org=org, sub="nobody")
         stranger = policy.get(f"/v1/orgs/{org}/volunteers", headers=bearer(nobody))
         assert refused(stranger), stranger.text
+
+
+def test_a_new_admin_or_coordinator_is_announced_to_the_admins_and_the_vcps(
+    platform: Platform, infra: Infrastructure
+) -> None:
+    """identity's MemberAdded now names the new admin or coordinator, and notify mails the
+    organisation's admins and every VCP who and which roles: nothing else, no link."""
+    services = platform.start_services()
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    ada_address, vera_address = f"ada-{org}@example.org", f"vera-{org}@example.org"
+    bram_address = f"bram-{org}@example.org"
+    operator = bearer(infra.token("operator"))
+    ada = bearer(infra.token("admin", org, "ada"))
+    with (
+        services["policy"].client() as policy,
+        services["notify"].client() as notify,
+        services["reports"].client() as reports,
+        services["identity"].client() as identity,
+    ):
+        registered = policy.post(
+            "/v1/orgs",
+            json={"org_id": org, "name": "De Bevers", "language": "en"},
+            headers=operator,
+        )
+        assert registered.status_code == 201, registered.text
+        contacts = notify.put(
+            f"/v1/orgs/{org}/contacts", json={"admins": [ada_address]}, headers=ada
+        )
+        assert contacts.status_code == 200, contacts.text
+        appointed = reports.post(
+            f"/v1/orgs/{org}/vcps",
+            json={"vcp_id": "vera", "name": "Vera", "email": vera_address},
+            headers=ada,
+        )
+        assert appointed.status_code == 201, appointed.text
+        # notify knows the VCP (another topic than identity's) before Bram arrives.
+        with MongoClient(infra.mongo_uri) as mongo:
+            eventually(
+                lambda: mongo[f"{platform.database}_notify"]["vcps"].count_documents(
+                    {"org_id": org, "vcp_id": "vera"}
+                ),
+                timeout=30,
+            )
+        invited = eventually(
+            lambda: (
+                (
+                    a := identity.post(
+                        f"/v1/orgs/{org}/members",
+                        json={
+                            "email": bram_address,
+                            "name": "Bram Bakker",
+                            "roles": ["coordinator"],
+                        },
+                        headers=ada,
+                    )
+                ).status_code
+                == 201
+                and a
+            ),
+            timeout=30,
+        )
+        assert invited.status_code == 201
+
+    def announcements() -> list[EmailMessage]:
+        return [
+            m
+            for m in mails_to(infra.maildir, ada_address, vera_address, bram_address)
+            if str(m["X-SafeHands-Kind"]) == "staff_member_added"
+        ]
+
+    eventually(lambda: len(announcements()) == 2, timeout=30)
+    mails = announcements()
+    assert sorted(str(m["To"]) for m in mails) == sorted([ada_address, vera_address])
+    for mail in mails:
+        assert str(mail["Subject"]) == "Bram Bakker is now coordinator of De Bevers"
+        text = body_text(mail)
+        assert "Bram Bakker" in text and "http" not in text and "code" not in text

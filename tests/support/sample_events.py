@@ -50,6 +50,8 @@ SAMPLE_VALUES: dict[str, Any] = {
     "missed": False,
     "request_id": "request-1",
     "advice_topic": "vcp",
+    "sub": "member-1",
+    "roles": ["admin"],
 }
 
 

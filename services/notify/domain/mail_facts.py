@@ -18,6 +18,8 @@ class Recipient(StrEnum):
     VCP = "vcp"
     # Every VCP of the organisation but the one the event is about, with a key or not yet.
     OTHER_VCPS = "other_vcps"
+    # Every VCP of the organisation, with a key or not yet (a new admin's announcement).
+    EVERY_VCP = "every_vcp"
     ADMIN = "admin"
     # The regional centre that runs the platform: SAFEHANDS_OPERATOR_EMAILS.
     OPERATOR = "operator"
@@ -124,4 +126,5 @@ class MailFacts:
             Recipient.ADMIN: self.admin_emails,
             Recipient.OPERATOR: self.addressing.operator_emails,
             Recipient.OTHER_VCPS: [v.email for v in self.vcps],
+            Recipient.EVERY_VCP: [v.email for v in self.vcps],
         }[recipient]

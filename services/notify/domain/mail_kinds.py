@@ -30,6 +30,9 @@ class MailKind(StrEnum):
     VCP_COLLEAGUE_APPOINTED = "vcp_colleague_appointed"
     VCP_COLLEAGUE_INVITED = "vcp_colleague_invited"
     VCP_COLLEAGUE_KEY_SET = "vcp_colleague_key_set"
+    # To the organisation's admins and every VCP, so that nobody gains an admin's or a
+    # coordinator's powers unseen: who, and which roles; no link, nothing else.
+    STAFF_MEMBER_ADDED = "staff_member_added"
     # To the organisation's admin.
     WEBHOOK_SUBSCRIPTION_DISABLED = "webhook_subscription_disabled"
     CODE_PUBLISHED_WITHOUT_VCP = "code_published_without_vcp"

@@ -65,6 +65,7 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.VCP_COLLEAGUE_APPOINTED: _VCP_COLLEAGUE | {"fingerprint"},
     MailKind.VCP_COLLEAGUE_INVITED: _VCP_COLLEAGUE,
     MailKind.VCP_COLLEAGUE_KEY_SET: _VCP_COLLEAGUE | {"fingerprint"},
+    MailKind.STAFF_MEMBER_ADDED: frozenset({"organisation", "member_name", "staff_roles"}),
     MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: frozenset({"webhook_id", "url_host"}),
     MailKind.CODE_PUBLISHED_WITHOUT_VCP: frozenset({"organisation", "version", "link"}),
     MailKind.ADVICE_REQUESTED: _ADVICE,
@@ -243,6 +244,12 @@ def _admission_steps(value: object, pack: LanguagePack) -> str:
     return _join(pack, [pack.admission_step_names.get(step, step) for step in steps])
 
 
+def _staff_roles(value: object, pack: LanguagePack) -> str:
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise ValueError(f"expected a non-empty list of roles, got {value!r}.")
+    return _join(pack, [pack.staff_role_names[str(role)] for role in value])
+
+
 def _join(pack: LanguagePack, items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
@@ -255,6 +262,8 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "role_title": _single_line_text,
     "volunteer_name": _single_line_text,
     "vcp_name": _single_line_text,
+    "member_name": _single_line_text,
+    "staff_roles": _staff_roles,
     "fingerprint": _fingerprint,
     "webhook_id": _single_line_text,
     "url_host": _single_line_text,

@@ -40,6 +40,7 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.identity import MemberAdded
 from shared.events.reports import (
     IncidentReported,
     ReportDeadlineApproaching,
@@ -159,6 +160,24 @@ def _advice_answered(event: AdviceAnswered, facts: MailFacts) -> dict[str, objec
     }
 
 
+STAFF_ROLES = ("admin", "coordinator")
+
+
+def _new_staff(event: MemberAdded) -> bool:
+    """An admin or coordinator invited (or given another role) in identity; VCPs and
+    volunteers are announced by their own events, and events from before `name` travelled
+    cannot be written."""
+    return event.name is not None and any(role in STAFF_ROLES for role in event.roles)
+
+
+def _staff_fields(event: MemberAdded, facts: MailFacts) -> Fields:
+    return {
+        "organisation": facts.organisation,
+        "member_name": event.name,
+        "staff_roles": [role for role in STAFF_ROLES if role in event.roles],
+    }
+
+
 def _no_vcp_yet(facts: MailFacts) -> bool:
     return not (facts.vcp_emails or facts.vcps)
 
@@ -275,6 +294,11 @@ MAIL_ROUTES = _table(
         MailKind.VCP_COLLEAGUE_KEY_SET,
         fields=lambda e, facts: vcp_colleague_fields(facts, e.vcp_id, e.fingerprint),
     ),
+    # A new admin or coordinator, to the admins (notify's contacts: no event carries their
+    # addresses) and every VCP: who and which roles, nothing more.
+    On(MemberAdded)
+    .mail(Recipient.ADMIN, MailKind.STAFF_MEMBER_ADDED, when=_new_staff, fields=_staff_fields)
+    .mail(Recipient.EVERY_VCP, MailKind.STAFF_MEMBER_ADDED, when=_new_staff, fields=_staff_fields),
     # Only while notify knows no VCP of the organisation: the mail points to the VCP profile.
     On(CodeOfConductPublished).mail(
         Recipient.ADMIN,

@@ -23,6 +23,11 @@ VCP_PAGE = "https://safehands.example.org/vcp"
 FINGERPRINT = "0123456789abcdef0123456789abcdef"
 
 SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
+    MailKind.STAFF_MEMBER_ADDED: {
+        "organisation": "Scouting De Esch",
+        "member_name": "Bram Bakker",
+        "staff_roles": ["admin", "coordinator"],
+    },
     MailKind.APPLICATION_RECEIVED: {
         "name": "Sanne de Vries",
         "organisation": "Scouting De Esch",

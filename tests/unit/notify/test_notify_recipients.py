@@ -1,3 +1,4 @@
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from services.notify.domain.mail_facts import (
     Volunteer,
 )
 from services.notify.domain.mail_kinds import MailKind
+from services.notify.domain.mail_planning import plan_event_mails
 from services.notify.domain.mail_templates import VCP_MAIL_KINDS, render_mail
 from services.notify.domain.recipients import (
     MAIL_KINDS_SENT_WITHOUT_EVENT,
@@ -23,6 +25,7 @@ from services.notify.domain.recipients import (
 from shared.events import REGISTRY, Event
 from shared.events.admission import InterviewRecorded, VolunteerApplied
 from shared.events.advice import AdviceAnswered
+from shared.events.identity import MemberAdded
 from shared.events.reports import (
     ReportDeadlineApproaching,
     ReportMessagePosted,
@@ -83,6 +86,7 @@ VARIANTS: dict[type[Event], list[dict[str, Any]]] = {
     AdviceAnswered: [{"appointment": SAMPLE_TIME}],
     ReportDeadlineApproaching: [{"missed": True}],
     VCPAppointed: [{"fingerprint": ""}],
+    MemberAdded: [{"name": "Bram Bakker", "roles": ["admin", "coordinator"]}],
 }
 
 
@@ -164,3 +168,32 @@ def test_a_deadline_event_mails_approaching_or_missed(missed: bool, kind: MailKi
 
 def test_events_without_mails_route_nowhere() -> None:
     assert mail_routes_for(sample_event(ReportMessagePosted, sender="vcp")) == ()
+
+
+def test_a_new_admin_or_coordinator_is_announced_to_the_admins_and_every_vcp() -> None:
+    """Every VCP, keyless ones too, and the admins notify knows: who and which roles, with
+    no link; a VCP's or a volunteer's membership (no name, their own events) sends none."""
+    facts = dataclasses.replace(
+        EVERYTHING_KNOWN,
+        vcps=(
+            VcpColleague("vcp-1", "Vera Visser", "v@example.org"),
+            VcpColleague("vcp-2", "Karel Keyless", "k@example.org"),
+        ),
+    )
+    event = sample_event(MemberAdded, name="Bram Bakker", roles=["admin", "coordinator"])
+    plan = plan_event_mails(event, facts)
+    assert sorted((m.to, m.kind) for m in plan.mails) == [
+        ("admin@example.org", MailKind.STAFF_MEMBER_ADDED),
+        ("k@example.org", MailKind.STAFF_MEMBER_ADDED),
+        ("v@example.org", MailKind.STAFF_MEMBER_ADDED),
+    ]
+    mail = plan.mails[0]
+    assert mail.subject == "Bram Bakker is now administrator and coordinator of Sportclub"
+    assert "http" not in mail.text
+    for other in (
+        sample_event(MemberAdded, sub="vera", roles=["vcp"]),
+        sample_event(MemberAdded, sub="v-1", roles=["volunteer"]),
+        # From before the name travelled: nothing to write.
+        sample_event(MemberAdded, roles=["admin"]),
+    ):
+        assert plan_event_mails(other, facts).mails == ()

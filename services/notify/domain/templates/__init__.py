@@ -23,6 +23,8 @@ class LanguagePack:
     # Keyed by the admission API's `missing` values: "interview", "code_signature", "vog".
     admission_step_names: Mapping[str, str]
     advice_topic_names: Mapping[AdviceTopic, str]
+    # Keyed by identity's staff roles: "admin", "coordinator".
+    staff_role_names: Mapping[str, str]
     month_names: tuple[str, ...]
     # The word before the last item of a list: "a, b and c".
     final_conjunction: str

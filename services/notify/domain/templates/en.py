@@ -161,6 +161,17 @@ ENGLISH = LanguagePack(
                 " regional centre. Your workspace:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.STAFF_MEMBER_ADDED: MailTemplate(
+            subject="{member_name} is now {staff_roles} of {organisation}",
+            text=(
+                "Hello,\n\n"
+                "{member_name} has become {staff_roles} of {organisation} on SafeHands.\n\n"
+                "You receive this mail as an administrator or a confidential contact person of"
+                " {organisation}, so that nobody gains an administrator's or a coordinator's"
+                " powers without you knowing. If you do not recognise this, raise it with the"
+                " board or the regional centre." + _FROM_PLATFORM
+            ),
+        ),
         MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: MailTemplate(
             subject="Webhook disabled: {url_host}",
             text=(
@@ -225,6 +236,7 @@ ENGLISH = LanguagePack(
         AdviceTopic.INCIDENT: "an incident",
         AdviceTopic.OTHER: "another subject",
     },
+    staff_role_names={"admin": "administrator", "coordinator": "coordinator"},
     month_names=(
         "January",
         "February",

@@ -163,6 +163,17 @@ DUTCH = LanguagePack(
                 " steunpunt. Je werkplek:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.STAFF_MEMBER_ADDED: MailTemplate(
+            subject="{member_name} is nu {staff_roles} van {organisation}",
+            text=(
+                "Hallo,\n\n"
+                "{member_name} is op SafeHands {staff_roles} van {organisation} geworden.\n\n"
+                "Je krijgt deze e-mail als beheerder of vertrouwenscontactpersoon van"
+                " {organisation}, zodat niemand zonder dat jullie het weten de rechten van een"
+                " beheerder of coördinator krijgt. Herken je dit niet, bespreek het dan met het"
+                " bestuur of het steunpunt." + _FROM_PLATFORM
+            ),
+        ),
         MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: MailTemplate(
             subject="Webhook uitgeschakeld: {url_host}",
             text=(
@@ -227,6 +238,7 @@ DUTCH = LanguagePack(
         "code_signature": "een handtekening onder de huidige gedragscode",
         "vog": "een geldige VOG",
     },
+    staff_role_names={"admin": "beheerder", "coordinator": "coördinator"},
     month_names=(
         "januari",
         "februari",
