@@ -27,6 +27,7 @@ from shared.crypto import KdfParams, PrivateKey, load_private_key
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.platform import eventually
+from tests.support.vcps import appoint_vcp
 from tests.support.web_platform import WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -96,17 +97,18 @@ def org(web_platform: WebPlatform, tmp_path_factory: pytest.TempPathFactory) -> 
         defined = policy.put(f"/v1/orgs/{created.id}/roles/coach", json=role, headers=admin)
         assert defined.status_code == 200, defined.text
     with web_platform.api("reports") as reports:
-        appointed = reports.post(
-            f"/v1/orgs/{created.id}/vcps",
-            json={
-                "vcp_id": created.vcp_id,
-                "name": VCP_NAME,
-                "email": "vera@example.org",
-                "public_key": created.key.public_key.model_dump(),
+        appoint_vcp(
+            reports,
+            created.id,
+            created.vcp_id,
+            created.key,
+            admin=admin,
+            vcp={
+                "Authorization": f"Bearer {web_platform.token('vcp', created.id, created.vcp_id)}"
             },
-            headers=admin,
+            name=VCP_NAME,
+            email="vera@example.org",
         )
-        assert appointed.status_code == 201, appointed.text
     # intake learns the VCP's key from VCPAppointed: eventually, not at once.
     with MongoClient(web_platform.infra.mongo_uri) as mongo:
         known = mongo[f"{web_platform.database}_intake"]["known_vcp_keys"]
