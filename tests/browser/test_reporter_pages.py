@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,20 @@ pytestmark = pytest.mark.e2e
 PASSPHRASE = "geheim genoeg"
 # Key files in tests use light Argon2 parameters; the CLI's default is 64 MiB, t=3.
 LIGHT_KDF = KdfParams(memory_cost=1024, iterations=1, lanes=1)
+DUTCH_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 VCP_NAME = f"Vera Vertrouwd {uuid.uuid4().hex[:6]}"
 NEUTRAL_SITE = "https://www.google.com/"
 
@@ -301,6 +316,13 @@ async def test_every_reporter_page_has_no_wcag_21_a_or_aa_violation(
     await page.goto(f"/o/{org.id}/report?lang={lang}")
     await expect(page.get_by_test_id("report-submit")).to_be_visible()
     assert VCP_NAME in await page.locator("main").inner_text(), "the introduction names the VCP"
+    # ... and says since when the VCP's key is in use (set today, when the org was made).
+    since = page.get_by_test_id("recipient-since")
+    await expect(since).to_have_count(1)
+    today = datetime.now(UTC)
+    month = today.strftime("%B") if lang == "en" else DUTCH_MONTHS[today.month - 1]
+    await expect(since).to_contain_text(f"{today.day} {month} {today.year}")
+    await expect(since).to_contain_text(VCP_NAME)
     await assert_accessible(page, "report form")
     await page.get_by_test_id("report-submit").click()
     await expect(page.get_by_test_id("report-category")).to_be_focused()
