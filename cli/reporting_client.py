@@ -115,6 +115,18 @@ class ReportingApi:
 
     # --- a VCP ------------------------------------------------------------------------
 
+    def register_public_key(
+        self, org: str, vcp_id: str, public_key: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Register one's own key (the token must be that VCP's own)."""
+        answer: dict[str, Any] = self._call(
+            "PUT",
+            self._reports(org, f"/vcps/{vcp_id}/public-key"),
+            body={"public_key": public_key},
+            authenticated=True,
+        )
+        return answer
+
     def list_reports(self, org: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = self._call(
             "GET", self._reports(org, "/reports"), authenticated=True

@@ -40,6 +40,7 @@ from shared.crypto import (
     DecryptionError,
     Envelope,
     KdfParams,
+    KeyFileError,
     MessageBody,
     PrivateKey,
     PublicKey,
@@ -49,6 +50,7 @@ from shared.crypto import (
     load_private_key,
     message_context,
     open_envelope,
+    read_key_file,
     report_context,
     reseal_content_key,
     rewrap,
@@ -80,6 +82,13 @@ def keygen(
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     private_key, recovery_code = create_key_file(path, passphrase, suite=suite, params=params)
     return NewKey(path, private_key.public_key, recovery_code)
+
+
+def register_key(api: ReportingApi, org: str, vcp_id: str, public_key: PublicKey) -> str:
+    """Register one's own public key with reports; returns its fingerprint. Only the VCP
+    themself can: the token must be theirs (an admin's gets 403)."""
+    answer = api.register_public_key(org, vcp_id, public_key.model_dump())
+    return str(answer["fingerprint"])
 
 
 def recover(path: Path, recovery_code: str, new_passphrase: str) -> None:
@@ -260,16 +269,66 @@ def _unlock(key_file: Path) -> PrivateKey:
         raise _fail(str(exc)) from None
 
 
+RegisterOption = Annotated[
+    bool,
+    typer.Option(
+        "--register",
+        help="Also register the new public key as yours with reports (needs your own token).",
+    ),
+]
+
+
+def _register(key: PublicKey, token: str | None, org: str | None, reports_url: str) -> None:
+    """PUT the key as the token's VCP's own, and say so; fail with the server's sentence."""
+    api, org = _session(token, org, reports_url)
+    vcp_id = _claims(api.token or "").get("sub")
+    if not vcp_id:
+        raise _fail("Your token names no VCP (no `sub`): sign in as the VCP and try again.")
+    try:
+        with api:
+            fingerprint = register_key(api, org, vcp_id, key)
+    except ApiError as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"Registered as VCP {vcp_id}'s key of {org} (fingerprint {fingerprint}): reports can "
+        "be sealed to you from now on, and your colleagues are told."
+    )
+
+
+@app.command("register-key")
+def register_key_command(
+    key_file: KeyFileOption = DEFAULT_KEY_FILE,
+    token: TokenOption = None,
+    org: OrgOption = None,
+    reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+) -> None:
+    """Register the public key of your key file as yours (no passphrase needed)."""
+    try:
+        key = read_key_file(key_file).public_key
+    except FileNotFoundError:
+        raise _fail(f"There is no key file at {key_file}: run `safehands vcp keygen`.") from None
+    except KeyFileError as exc:
+        raise _fail(str(exc)) from None
+    _register(key, token, org, reports_url)
+
+
 @app.command("keygen")
 def keygen_command(
     key_file: KeyFileOption = DEFAULT_KEY_FILE,
     suite: Annotated[
         str, typer.Option(help=f"One of {', '.join(SUITES)}; the hybrid resists quantum attacks.")
     ] = DEFAULT_SUITE,
+    register: RegisterOption = False,
+    token: TokenOption = None,
+    org: OrgOption = None,
+    reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
 ) -> None:
-    """Create your key pair; print the public key (for your admin) and the recovery code."""
+    """Create your key pair and print the recovery code; `--register` registers the key."""
     if suite not in SUITES:
         raise _fail(f"Unknown suite {suite!r}: choose one of {', '.join(SUITES)}.")
+    if register and not token:
+        # Before the passphrase is asked: a key made for nothing would only confuse.
+        raise _fail("--register needs your own VCP token: pass --token or set SH_TOKEN.")
     # Checked before the passphrase is asked: nobody should type one twice for nothing.
     if key_file.exists():
         raise _fail(_key_file_exists(key_file))
@@ -282,7 +341,9 @@ def keygen_command(
         raise _fail(str(exc)) from None
     console.print(f"Key file written to {new.path} (readable by you only).")
     console.print(f"Fingerprint: [bold]{new.public_key.fingerprint()}[/bold]")
-    console.print("Public key — give this to your organisation's admin to appoint you:")
+    console.print(
+        "Public key (register it with `safehands vcp register-key`, or on the /vcp page):"
+    )
     console.print_json(new.public_key.model_dump_json())
     console.print(
         Panel(
@@ -295,6 +356,8 @@ def keygen_command(
             title_align="left",
         )
     )
+    if register:
+        _register(new.public_key, token, org, reports_url)
 
 
 def _key_file_exists(key_file: Path) -> str:

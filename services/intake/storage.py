@@ -3,8 +3,8 @@ and reporters hand in.
 
 The read model (organisations, roles, code versions) is built from policy's events, so intake
 checks applications, signatures and VOGs without calling policy. Likewise the VCP keys, from
-reports' events: a report must be sealed to exactly these keys, and intake checks that
-without calling reports.
+reports' events: a report must be sealed to some of these keys and to no other, and intake
+checks that without calling reports.
 """
 
 from shared.storage.database import IndexSpec

@@ -78,5 +78,20 @@ async def vcp_fingerprints(vcps: TenantCollection) -> set[str]:
     return {v["fingerprint"] for v in await vcps.find({}, projection={"fingerprint": 1})}
 
 
+async def keys_held_by(vcp_id: str, history: TenantCollection, vcps: TenantCollection) -> set[str]:
+    """The fingerprints of every key `vcp_id` ever held (a VCP who replaced a lost key still
+    sees the cases sealed to the old one, to ask a colleague to share them anew)."""
+    held = {h["fingerprint"] for h in await history.find({"vcp_id": vcp_id})}
+    # A key set before the history was kept is in VCPS alone.
+    current = await vcps.find_one({"vcp_id": vcp_id}, projection={"fingerprint": 1})
+    return held | ({current["fingerprint"]} if current else set())
+
+
+def sealed_to_any(fingerprints: set[str]) -> Document:
+    """The query for the reports sealed to one of `fingerprints`: only the VCPs the reporter
+    chose (or whom a case was handed to, ReportKeyShared) list and open a case."""
+    return {"envelope.recipients.key_id": {"$in": sorted(fingerprints)}}
+
+
 def recipient_ids(envelope: Mapping[str, Any]) -> set[str]:
     return {r["key_id"] for r in envelope["recipients"]}

@@ -11,6 +11,13 @@ VCPS_AWAITING_KEY = "vcps_awaiting_key"
 # One document per organisation, written by every change of its VCPs, so that concurrent
 # appointments and key changes conflict (one is retried) instead of both passing their checks.
 VCP_ROSTER = "vcp_roster"
+# Every key the organisation ever published, with who set it and when, and until when it was
+# in use: VCPs and admins can see that no key slipped in. Never deleted, never rewritten
+# except to close a key's period (`until`).
+VCP_KEY_HISTORY = "vcp_key_history"
+# The ids of dismissed VCPs: an id is never used again, so an appointment under a dismissed
+# VCP's id and name cannot pass for that person.
+DISMISSED_VCP_IDS = "dismissed_vcp_ids"
 REPORTS = "reports"
 MESSAGES = "report_messages"
 CASE_SETTINGS = "case_settings"
@@ -22,6 +29,8 @@ INDEXES = (
     IndexSpec(VCPS, (("fingerprint", 1),), unique=True),
     IndexSpec(VCPS_AWAITING_KEY, (("vcp_id", 1),), unique=True),
     IndexSpec(VCP_ROSTER, (), unique=True),
+    IndexSpec(VCP_KEY_HISTORY, (("vcp_id", 1), ("set_at", 1))),
+    IndexSpec(DISMISSED_VCP_IDS, (("vcp_id", 1),), unique=True),
     IndexSpec(REPORTS, (("report_id", 1),), unique=True),
     # The reporter finds their report by the hash of the mailbox secret alone.
     IndexSpec(REPORTS, (("mailbox_lookup", 1),), unique=True),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from shared.crypto import KdfParams, PrivateKey, load_private_key
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.platform import eventually
+from tests.support.vcps import appoint_vcp
 from tests.support.web_platform import WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -34,6 +36,20 @@ pytestmark = pytest.mark.e2e
 PASSPHRASE = "geheim genoeg"
 # Key files in tests use light Argon2 parameters; the CLI's default is 64 MiB, t=3.
 LIGHT_KDF = KdfParams(memory_cost=1024, iterations=1, lanes=1)
+DUTCH_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 VCP_NAME = f"Vera Vertrouwd {uuid.uuid4().hex[:6]}"
 NEUTRAL_SITE = "https://www.google.com/"
 
@@ -96,17 +112,18 @@ def org(web_platform: WebPlatform, tmp_path_factory: pytest.TempPathFactory) -> 
         defined = policy.put(f"/v1/orgs/{created.id}/roles/coach", json=role, headers=admin)
         assert defined.status_code == 200, defined.text
     with web_platform.api("reports") as reports:
-        appointed = reports.post(
-            f"/v1/orgs/{created.id}/vcps",
-            json={
-                "vcp_id": created.vcp_id,
-                "name": VCP_NAME,
-                "email": "vera@example.org",
-                "public_key": created.key.public_key.model_dump(),
+        appoint_vcp(
+            reports,
+            created.id,
+            created.vcp_id,
+            created.key,
+            admin=admin,
+            vcp={
+                "Authorization": f"Bearer {web_platform.token('vcp', created.id, created.vcp_id)}"
             },
-            headers=admin,
+            name=VCP_NAME,
+            email="vera@example.org",
         )
-        assert appointed.status_code == 201, appointed.text
     # intake learns the VCP's key from VCPAppointed: eventually, not at once.
     with MongoClient(web_platform.infra.mongo_uri) as mongo:
         known = mongo[f"{web_platform.database}_intake"]["known_vcp_keys"]
@@ -299,6 +316,13 @@ async def test_every_reporter_page_has_no_wcag_21_a_or_aa_violation(
     await page.goto(f"/o/{org.id}/report?lang={lang}")
     await expect(page.get_by_test_id("report-submit")).to_be_visible()
     assert VCP_NAME in await page.locator("main").inner_text(), "the introduction names the VCP"
+    # ... and says since when the VCP's key is in use (set today, when the org was made).
+    since = page.get_by_test_id("recipient-since")
+    await expect(since).to_have_count(1)
+    today = datetime.now(UTC)
+    month = today.strftime("%B") if lang == "en" else DUTCH_MONTHS[today.month - 1]
+    await expect(since).to_contain_text(f"{today.day} {month} {today.year}")
+    await expect(since).to_contain_text(VCP_NAME)
     await assert_accessible(page, "report form")
     await page.get_by_test_id("report-submit").click()
     await expect(page.get_by_test_id("report-category")).to_be_focused()

@@ -387,12 +387,14 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     await bram_page.get_by_test_id("vcp-passphrase").fill(BRAM_PASSPHRASE)
     await bram_page.get_by_test_id("vcp-unlock").click()
     await expect(bram_page.get_by_test_id("vcp-inbox")).to_be_visible(timeout=SLOW)
-    # Not handed over yet: a sentence, not an error.
-    await open_report_in_page(bram_page, report_id)
-    await expect(bram_page.get_by_test_id("vcp-not-readable")).to_contain_text(
-        "niet leesbaar met jouw sleutel"
-    )
-    await assert_accessible(bram_page, "a report sealed to other keys")
+    # Not handed over yet: the report is not sealed to him, so it is not in his inbox.
+    await expect(bram_page.get_by_test_id("vcp-report")).to_have_count(0)
+    # He sees every key ever published, who set it and since when: his own and Anna's.
+    history = bram_page.get_by_test_id("vcp-key-history-entry")
+    await expect(history).to_have_count(2)
+    await expect(history.filter(has_text="Anna de Vries")).to_contain_text("ingesteld door anna")
+    await expect(history.filter(has_text="Bram Bakker")).to_contain_text(bram_key.fingerprint)
+    await assert_accessible(bram_page, "an inbox without the report sealed to others")
 
     # Anna hands the case over: the content keys are re-sealed in her browser.
     await page.get_by_test_id("vcp-back").click()
@@ -402,7 +404,6 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     await expect(page.get_by_test_id("vcp-shared")).to_contain_text("Bram Bakker")
 
     # Bram reads the whole conversation, authors labelled.
-    await bram_page.get_by_test_id("vcp-back").click()
     await open_report_in_page(bram_page, report_id)
     await expect(bram_page.get_by_test_id("vcp-report-description")).to_have_text(description)
     await expect(bram_page.get_by_test_id("vcp-message-text")).to_have_text(

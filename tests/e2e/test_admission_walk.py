@@ -15,6 +15,7 @@ from shared.events.admission import ResignRequired, VOGRequested, VolunteerAdmit
 from tests.support.admission import Organisation, bearer
 from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, RunningService, eventually
+from tests.support.vcps import appoint_vcp
 
 pytestmark = pytest.mark.e2e
 
@@ -173,19 +174,18 @@ async def test_gratis_vog_and_retention_settings(
     assert answer["works_with_vulnerable_groups"] is True
 
     # A VCP appointed in reports reaches policy as VCPAppointed: all three pillars stand.
-    key = PrivateKey.generate("X25519").public_key.model_dump()
+    key = PrivateKey.generate("X25519")
     with services["reports"].client() as reports:
-        appointed = reports.post(
-            f"/v1/orgs/{org.id}/vcps",
-            json={
-                "vcp_id": "vcp-1",
-                "name": "Vera",
-                "email": "vera@example.org",
-                "public_key": key,
-            },
-            headers=org.admin,
+        appoint_vcp(
+            reports,
+            org.id,
+            "vcp-1",
+            key,
+            admin=org.admin,
+            vcp={"Authorization": f"Bearer {infra.token('vcp', org.id, 'vcp-1')}"},
+            name="Vera",
+            email="vera@example.org",
         )
-    assert appointed.status_code == 201
     eventually(
         lambda: (
             org.policy.get(gratis, headers=org.admin).json()

@@ -32,6 +32,7 @@ from tests.e2e.conftest import IDENTITY_ENV, OPERATOR_EMAIL
 from tests.support.kafka import kafka_blobs, read_topic
 from tests.support.mail import body_text, mails_to
 from tests.support.platform import Infrastructure, RunningService, bearer, eventually
+from tests.support.vcps import appoint_vcp
 
 pytestmark = pytest.mark.e2e
 
@@ -360,17 +361,16 @@ def test_a_dismissed_vcps_token_gets_403_on_every_reports_route_at_once(
     admin = bearer(infra.token("admin", org))
     reports = services["reports"].client()
     for vcp_id in ("vera", "bram"):
-        appointed = reports.post(
-            f"/v1/orgs/{org}/vcps",
-            json={
-                "vcp_id": vcp_id,
-                "name": vcp_id.title(),
-                "email": f"{vcp_id}-{org}@example.org",
-                "public_key": PrivateKey.generate().public_key.model_dump(),
-            },
-            headers=admin,
+        appoint_vcp(
+            reports,
+            org,
+            vcp_id,
+            PrivateKey.generate(),
+            admin=admin,
+            vcp=bearer(infra.token("vcp", org, vcp_id)),
+            name=vcp_id.title(),
+            email=f"{vcp_id}-{org}@example.org",
         )
-        assert appointed.status_code == 201, appointed.text
     vera = bearer(infra.token("vcp", org, "vera"))
     assert reports.get(f"/v1/orgs/{org}/reports", headers=vera).status_code == 200
     never = bearer(infra.token("vcp", org, "never-appointed"))

@@ -19,6 +19,7 @@ from shared.domain.calendar import today
 from tests.support.admission import bearer
 from tests.support.mail import mails_to
 from tests.support.platform import Infrastructure, RunningService, eventually
+from tests.support.vcps import appoint_vcp
 
 pytestmark = pytest.mark.e2e
 
@@ -103,21 +104,16 @@ def test_a_volunteers_path_and_a_new_report_mail_exactly_who_should_hear_of_them
 
     # A report: the VCP hears that there is one, and nothing of what it says.
     key = PrivateKey.generate()
-    appointed = (
-        services["reports"]
-        .client()
-        .post(
-            f"/v1/orgs/{org}/vcps",
-            json={
-                "vcp_id": "vcp-1",
-                "name": "Vera",
-                "email": vcp,
-                "public_key": key.public_key.model_dump(),
-            },
-            headers=admin,
-        )
+    appoint_vcp(
+        services["reports"].client(),
+        org,
+        "vcp-1",
+        key,
+        admin=admin,
+        vcp={"Authorization": f"Bearer {infra.token('vcp', org, 'vcp-1')}"},
+        name="Vera",
+        email=vcp,
     )
-    assert appointed.status_code == 201, appointed.text
     body = ReportBody(
         category="bullying",
         description="Tijdens het kamp werd Sam steeds uitgelachen door de leiding.",

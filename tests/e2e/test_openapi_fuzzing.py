@@ -29,6 +29,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 from cli.services import SERVICE_NAMES
 from shared.crypto import PrivateKey
 from tests.support.platform import Infrastructure, RunningService, eventually
+from tests.support.vcps import appoint_vcp
 
 pytestmark = pytest.mark.e2e
 
@@ -119,18 +120,15 @@ def organisation(
         )
         ok(policy.post(f"/v1/orgs/{org_id}/codes", json={"text": "Respect."}, headers=admin), 201)
         key = PrivateKey.generate()
-        ok(
-            reports.post(
-                f"/v1/orgs/{org_id}/vcps",
-                json={
-                    "vcp_id": "vcp-1",
-                    "name": "Vera",
-                    "email": "vera@example.org",
-                    "public_key": key.public_key.model_dump(),
-                },
-                headers=admin,
-            ),
-            201,
+        appoint_vcp(
+            reports,
+            org_id,
+            "vcp-1",
+            key,
+            admin=admin,
+            vcp={"Authorization": f"Bearer {infra.token('vcp', org_id, 'vcp-1')}"},
+            name="Vera",
+            email="vera@example.org",
         )
         # intake learns the role from RoleDefined: an application works once it has.
         applied = eventually(

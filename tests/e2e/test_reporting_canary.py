@@ -37,6 +37,7 @@ from tests.support.platform import (
     eventually,
     wait_until_ready,
 )
+from tests.support.vcps import appoint_vcp
 
 pytestmark = pytest.mark.e2e
 
@@ -110,17 +111,16 @@ async def test_no_canary_reaches_the_platform_while_the_vcp_reads_every_one(
     services = on_disk.services
     key = PrivateKey.generate()
     with services["reports"].client() as http:
-        appointed = http.post(
-            f"/v1/orgs/{org}/vcps",
-            json={
-                "vcp_id": "vera",
-                "name": CONTROL,
-                "email": "vera@example.org",
-                "public_key": key.public_key.model_dump(),
-            },
-            headers={"Authorization": f"Bearer {infra.token('admin', org)}"},
+        appoint_vcp(
+            http,
+            org,
+            "vera",
+            key,
+            admin={"Authorization": f"Bearer {infra.token('admin', org)}"},
+            vcp={"Authorization": f"Bearer {infra.token('vcp', org, 'vera')}"},
+            name=CONTROL,
+            email="vera@example.org",
         )
-    assert appointed.status_code == 201, appointed.text
     intake_db = f"{on_disk.platform.database}_intake"
     with MongoClient(on_disk.platform.infra.mongo_uri) as mongo:
         eventually(lambda: mongo[intake_db]["known_vcp_keys"].find_one({"org_id": org}), 30)

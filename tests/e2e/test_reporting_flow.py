@@ -47,6 +47,7 @@ from shared.events.reports import (
 )
 from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, RunningService, bearer, eventually
+from tests.support.vcps import appoint_vcp
 
 pytestmark = pytest.mark.e2e
 
@@ -74,18 +75,9 @@ class Org:
         return ReportingApi(self.services["intake"].url, self.services["reports"].url, token)
 
     def appoint(self, vcp_id: str, key: PrivateKey) -> None:
-        answer = self.reports.post(
-            f"/v1/orgs/{self.id}/vcps",
-            json={
-                "vcp_id": vcp_id,
-                "name": f"VCP {vcp_id}",
-                "email": f"{vcp_id}@example.org",
-                "public_key": key.public_key.model_dump(),
-            },
-            headers=self.admin,
-        )
-        assert answer.status_code == 201, answer.text
-        assert answer.json()["fingerprint"] == key.fingerprint
+        """The admin appoints by name and address; the VCP registers their key themself."""
+        vcp = bearer(self.infra.token("vcp", self.id, vcp_id))
+        appoint_vcp(self.reports, self.id, vcp_id, key, admin=self.admin, vcp=vcp)
 
     def wait_until_intake_knows(self, *keys: PrivateKey) -> None:
         """intake learns VCP keys from VCPAppointed: eventually, not at once."""
@@ -181,13 +173,15 @@ async def test_report_conversation_and_hand_over(org: Org, tmp_path: Path) -> No
         # The reporter's own message is sealed to the VCPs only.
         assert [(m.sender, m.text) for m in view.messages][1] == ("reporter", None)
 
-    # A second VCP joins after the conversation started: nothing is readable yet ...
+    # A second VCP joins after the conversation started: the case is not sealed to him, so
+    # for him it does not exist yet ...
     bram = PrivateKey.generate()
     org.appoint("bram", bram)
     with org.api("bram") as api:
-        before = vcp_cli.read_case(api, org.id, report_id, bram)
-    assert before.report is None
-    assert [m.text for m in before.messages] == [None, None]
+        assert api.list_reports(org.id) == []
+        with pytest.raises(ApiError) as before:
+            vcp_cli.read_case(api, org.id, report_id, bram)
+    assert before.value.status_code == 404
 
     # ... until Anna hands the case over: all of it, to Bram's key.
     with org.api("anna") as api:
@@ -243,8 +237,13 @@ def test_a_receipt_derived_from_api_md_alone_finds_the_mailbox(org: Org) -> None
     org.appoint("vera", key)
     # One envelope names one suite, so an organisation's VCPs share theirs.
     hybrid = PrivateKey.generate().public_key.model_dump()
-    mixed = {"vcp_id": "max", "name": "Max", "email": "max@example.org", "public_key": hybrid}
-    answer = org.reports.post(f"/v1/orgs/{org.id}/vcps", json=mixed, headers=org.admin)
+    max_ = {"vcp_id": "max", "name": "Max", "email": "max@example.org"}
+    assert org.reports.post(f"/v1/orgs/{org.id}/vcps", json=max_, headers=org.admin).is_success
+    answer = org.reports.put(
+        f"/v1/orgs/{org.id}/vcps/max/public-key",
+        json={"public_key": hybrid},
+        headers=bearer(org.infra.token("vcp", org.id, "max")),
+    )
     assert answer.status_code == 409 and "X25519" in answer.json()["detail"]
     org.wait_until_intake_knows(key)
     receipt = generate_receipt()
@@ -400,9 +399,10 @@ def test_intake_checks_the_envelope_without_reading_it(org: Org) -> None:
     answer = org.intake.post(path, json=bad_nonce)
     assert answer.status_code == 422 and "nonce" in answer.json()["detail"]
 
-    missing_vcp = org.intake.post(path, json=submission(keys[:1]))
-    assert missing_vcp.status_code == 422
-    assert "exactly the organisation's current VCP keys" in missing_vcp.json()["detail"]
+    # Some of the current keys would do, but never a key from outside.
+    stranger = org.intake.post(path, json=submission([keys[0], PrivateKey.generate()]))
+    assert stranger.status_code == 422
+    assert "none of the organisation's current VCP keys" in stranger.json()["detail"]
 
     x25519_reply = submission(keys)
     x25519_reply["mailbox"]["reply_key"] = PrivateKey.generate("X25519").public_key.model_dump()

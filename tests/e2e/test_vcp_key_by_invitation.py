@@ -1,12 +1,14 @@
 """A VCP appointed by e-mail alone, end to end on the real broker, database and SMTP sink:
-identity invites them with a sign-in link to /vcp, they register their own key, their
-colleagues are told, and until then reports are accepted without being sealed to them."""
+identity invites them with a sign-in link to /vcp, they register their own key (nobody else
+can), their colleagues are told, every key stays in the key history, and a report is opened
+only by the VCPs it is sealed to."""
 
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -83,6 +85,8 @@ class Org:
         return f"{vcp_id}-{self.id}@example.org"
 
     def appoint(self, vcp_id: str, key: PrivateKey | None = None) -> httpx.Response:
+        """The appointment as an admin sends it; with `key`, as an old client (or an admin
+        trying to slip in a key of their own) would."""
         body: dict[str, Any] = {
             "vcp_id": vcp_id,
             "name": f"{vcp_id.title()} Visser",
@@ -91,6 +95,12 @@ class Org:
         if key is not None:
             body["public_key"] = key.public_key.model_dump()
         return self.reports.post(f"/v1/orgs/{self.id}/vcps", json=body, headers=self.admin)
+
+    def key_history(self, token: dict[str, str]) -> list[dict[str, Any]]:
+        answer = self.reports.get(f"/v1/orgs/{self.id}/vcp-key-history", headers=token)
+        assert answer.status_code == 200, answer.text
+        history: list[dict[str, Any]] = answer.json()
+        return history
 
     def vcp(self, vcp_id: str) -> dict[str, str]:
         return bearer(self.infra.token("vcp", self.id, vcp_id))
@@ -134,10 +144,24 @@ class Org:
 
 
 class AnnasKeyOnly(ReportingApi):
-    """A reporter's page that fetched the keys before Bram set his."""
+    """A reporter who leaves Bram out (or whose page fetched the keys before he set his)."""
 
     def vcp_keys(self, org: str) -> list[dict[str, Any]]:
         return [k for k in super().vcp_keys(org) if k["vcp_id"] == "anna"]
+
+
+class WithAStranger(ReportingApi):
+    """A reporter's page that was made to seal to one key more: someone outside."""
+
+    stranger = PrivateKey.generate()
+
+    def vcp_keys(self, org: str) -> list[dict[str, Any]]:
+        extra = {
+            "vcp_id": "mallory",
+            "public_key": self.stranger.public_key.model_dump(),
+            "fingerprint": self.stranger.fingerprint,
+        }
+        return [*super().vcp_keys(org), extra]
 
 
 @pytest.fixture
@@ -158,12 +182,18 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
     org: Org, services: dict[str, RunningService], tmp_path: Path
 ) -> None:
     identity = services["identity"].client()
-    # The command-line flow still works: Anna makes her key file, the admin appoints it.
+    # The command-line flow: the admin appoints Anna, who makes her key file and registers
+    # it with her own token. An appointment that brings a key is refused, with the reason.
     anna_file = vcp_cli.keygen(tmp_path / "anna.json", "correct horse battery", params=LIGHT_KDF)
     anna = load_private_key(anna_file.path, "correct horse battery")
-    appointed = org.appoint("anna", anna)
+    with_key = org.appoint("anna", anna)
+    assert with_key.status_code == 422, with_key.text
+    assert "registers it themself" in with_key.json()["detail"]
+    appointed = org.appoint("anna")
     assert appointed.status_code == 201, appointed.text
-    assert appointed.json() == {"vcp_id": "anna", "fingerprint": anna.fingerprint}
+    assert appointed.json() == {"vcp_id": "anna", "fingerprint": None}
+    with org.api("anna") as api:
+        assert vcp_cli.register_key(api, org.id, "anna", anna_file.public_key) == anna.fingerprint
 
     # Bram is appointed by name and address alone.
     appointed = org.appoint("bram")
@@ -251,12 +281,26 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
     told = mail_of_kind(org.infra, org.address("anna"), "vcp_colleague_key_set")
     assert "Bram Visser" in body_text(told) and bram.fingerprint in body_text(told)
 
-    # From now on a report must be sealed to Bram too: intake refuses one sealed to Anna alone.
+    # A reporter may seal to some of the VCPs: Anna alone, say. Not to a stranger's key.
     org.intake_knows(anna, bram)
-    outdated = AnnasKeyOnly(org.services["intake"].url, org.services["reports"].url)
-    with outdated, pytest.raises(ApiError) as stale:
-        reporter.submit_report(outdated, org.id, BODY)
-    assert stale.value.status_code == 422
+    urls = (org.services["intake"].url, org.services["reports"].url)
+    with WithAStranger(*urls) as tampered, pytest.raises(ApiError) as stranger:
+        reporter.submit_report(tampered, org.id, BODY)
+    assert stranger.value.status_code == 422
+    assert WithAStranger.stranger.fingerprint in str(stranger.value)
+    with AnnasKeyOnly(*urls) as annas_only:
+        for_anna = reporter.submit_report(annas_only, org.id, BODY)
+    sealed = org.wait_for_report("anna", for_anna.report_id)
+    assert [r["key_id"] for r in sealed["envelope"]["recipients"]] == [anna.fingerprint]
+    # Bram is not among its recipients: it is not in his list, and he cannot open or move it.
+    case = f"/v1/orgs/{org.id}/reports/{for_anna.report_id}"
+    assert org.reports.get(case, headers=org.vcp("bram")).status_code == 404
+    for path, body in (
+        ("/status", {"status": "acknowledged"}),
+        ("/messages", {"message_id": str(uuid.uuid4()), "envelope": sealed["envelope"]}),
+    ):
+        refused = org.reports.post(case + path, json=body, headers=org.vcp("bram"))
+        assert refused.status_code == 404, (path, refused.text)
     with org.api() as anonymous:
         submitted = reporter.submit_report(anonymous, org.id, BODY)
     stored = org.wait_for_report("bram", submitted.report_id)
@@ -264,11 +308,21 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
         anna.fingerprint,
         bram.fingerprint,
     }
-    assert org.reports.get(f"/v1/orgs/{org.id}/reports", headers=org.vcp("bram")).status_code == 200
+    listed = org.reports.get(f"/v1/orgs/{org.id}/reports", headers=org.vcp("bram"))
+    assert listed.status_code == 200
+    assert [r["report_id"] for r in listed.json()] == [submitted.report_id]
+    anna_sees = org.reports.get(f"/v1/orgs/{org.id}/reports", headers=org.vcp("anna")).json()
+    assert {r["report_id"] for r in anna_sees} == {
+        early.report_id,
+        for_anna.report_id,
+        submitted.report_id,
+    }
     with org.api("bram") as api:
         assert vcp_cli.read_case(api, org.id, submitted.report_id, bram).report == BODY
-        # The early report is not his to read until Anna hands it over.
-        assert vcp_cli.read_case(api, org.id, early.report_id, bram).report is None
+        # The early report is not his to open until Anna hands it over.
+        with pytest.raises(ApiError) as not_his:
+            vcp_cli.read_case(api, org.id, early.report_id, bram)
+        assert not_his.value.status_code == 404
     with org.api("anna") as api:
         shared = vcp_cli.share(api, org.id, early.report_id, anna, "bram")
     assert shared["report_shared"]
@@ -280,11 +334,22 @@ def test_a_vcp_appointed_by_mail_signs_in_sets_their_key_and_receives_from_then_
     assert f"{WEB}/vcp" in body_text(new_report)
     assert BODY.description not in new_report.as_string()
     eventually(lambda: kinds_to(org.infra, org.address("bram")) == ["new_report", "vcp_invitation"])
-    # Nobody is mailed about themself; Anna heard of Bram twice and of two reports.
+    # ... that one about the report sealed to him: the one sealed to Anna alone is not his news.
+    assert submitted.report_id in body_text(new_report)
+    for mail in mails_to(org.infra.maildir, org.address("bram")):
+        assert for_anna.report_id not in body_text(mail)
+    # Nobody is mailed about themself; Anna heard of Bram twice and of three reports.
     eventually(
         lambda: (
             kinds_to(org.infra, org.address("anna"))
-            == ["new_report", "new_report", "vcp_colleague_invited", "vcp_colleague_key_set"]
+            == [
+                "new_report",
+                "new_report",
+                "new_report",
+                "vcp_colleague_invited",
+                "vcp_colleague_key_set",
+                "vcp_invitation",
+            ]
         ),
         timeout=120,
     )
@@ -312,14 +377,21 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
     assert org.set_key("carla", carla, org.vcp("carla")).status_code == 200
     eventually(vcp_pillar, timeout=120)
 
-    # A board member appointing themself with their own key is seen by the VCP already there.
+    # A board member cannot appoint themself with a key of their own: the key is refused.
     dirk = PrivateKey.generate()
-    assert org.appoint("dirk", dirk).status_code == 201
-    told = mail_of_kind(org.infra, org.address("carla"), "vcp_colleague_appointed")
+    brought = org.appoint("dirk", dirk)
+    assert brought.status_code == 422 and "public_key" in brought.json()["detail"]
+    assert org.key_ids() == ["carla"]
+    # Appointed by name and address, Dirk is invited, Carla is told, and he sets his key.
+    assert org.appoint("dirk").status_code == 201
+    mail_of_kind(org.infra, org.address("dirk"), "vcp_invitation")
+    told = mail_of_kind(org.infra, org.address("carla"), "vcp_colleague_invited")
+    assert "Dirk Visser" in body_text(told)
+    assert org.set_key("dirk", dirk, org.admin).status_code == 403
+    assert org.set_key("dirk", dirk, org.vcp("dirk")).status_code == 200
+    told = mail_of_kind(org.infra, org.address("carla"), "vcp_colleague_key_set")
     assert "Dirk Visser" in body_text(told) and dirk.fingerprint in body_text(told)
-    # Dirk gets no invitation: he came with a key.
     assert org.key_ids() == ["carla", "dirk"]
-    assert "vcp_invitation" not in kinds_to(org.infra, org.address("dirk"))
 
     # Carla lost her key file and makes a new key: it replaces the old one, and Dirk is told.
     renewed = PrivateKey.generate()
@@ -331,6 +403,9 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
         "carla": renewed.fingerprint,
         "dirk": dirk.fingerprint,
     }
+    # Each key says since when it is in use (the day it was set).
+    today = datetime.now(UTC).date().isoformat()
+    assert [k["since"] for k in keys] == [today, today]
     told = mail_of_kind(org.infra, org.address("dirk"), "vcp_colleague_key_set")
     assert "Carla Visser" in body_text(told) and renewed.fingerprint in body_text(told)
     org.intake_knows(renewed, dirk)
@@ -342,6 +417,31 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
     assert org.reports.delete(f"/v1/orgs/{org.id}/vcps/dirk", headers=org.admin).status_code == 204
     last = org.reports.delete(f"/v1/orgs/{org.id}/vcps/carla", headers=org.admin)
     assert last.status_code == 409, last.text
+
+    # A dismissed VCP's id is never used again: re-appointing "dirk" (with whoever's address
+    # the admin gives) is refused, and a new id is the way to appoint him again.
+    reused = org.appoint("dirk")
+    assert reused.status_code == 409, reused.text
+    assert "never used again" in reused.json()["detail"]
+    assert org.appoint("erik").status_code == 409
+    assert org.appoint("dirk-2").status_code == 201
+
+    # Every key ever published stays listed, with who set it and when; VCPs and admins see it.
+    history = org.key_history(org.admin)
+    assert org.key_history(org.vcp("carla")) == history
+    assert [(h["vcp_id"], h["fingerprint"], h["set_by"], h["in_use"]) for h in history] == [
+        ("carla", carla.fingerprint, "carla", False),
+        ("dirk", dirk.fingerprint, "dirk", False),
+        ("carla", renewed.fingerprint, "carla", True),
+    ]
+    assert all(h["set_at"].startswith(today) for h in history)
+    assert history[0]["until"] is not None and history[1]["until"] is not None
+    assert history[2]["until"] is None
+    # Not for the public, and not for a coordinator.
+    assert org.reports.get(f"/v1/orgs/{org.id}/vcp-key-history").status_code == 401
+    coordinator = bearer(org.infra.token("coordinator", org.id))
+    refused = org.reports.get(f"/v1/orgs/{org.id}/vcp-key-history", headers=coordinator)
+    assert refused.status_code == 403
 
 
 def test_bad_key_registrations_get_a_sentence(org: Org) -> None:

@@ -4,9 +4,11 @@ public page from policy (name, language, roles) and the VCPs' names beside their
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from shared.crypto import PrivateKey
 from tests.support.platform import Platform, bearer
+from tests.support.vcps import appoint_vcp
 
 
 def test_the_public_page_names_the_organisation_its_language_and_roles(
@@ -67,17 +69,15 @@ def test_the_vcp_keys_carry_the_vcps_names(platform: Platform) -> None:
     org = f"org-{uuid.uuid4().hex[:6]}"
     key = PrivateKey.generate()
     with reports.client() as http:
-        appointed = http.post(
-            f"/v1/orgs/{org}/vcps",
-            json={
-                "vcp_id": "vera",
-                "name": "Vera de Wit",
-                "email": "vera@example.org",
-                "public_key": key.public_key.model_dump(),
-            },
-            headers=bearer(platform.infra.token("admin", org)),
+        appoint_vcp(
+            http,
+            org,
+            "vera",
+            key,
+            admin=bearer(platform.infra.token("admin", org)),
+            vcp=bearer(platform.infra.token("vcp", org, "vera")),
+            name="Vera de Wit",
         )
-        assert appointed.status_code == 201, appointed.text
         keys = http.get(f"/v1/orgs/{org}/vcp-keys")
     assert keys.status_code == 200
     assert keys.json() == [
@@ -86,6 +86,7 @@ def test_the_vcp_keys_carry_the_vcps_names(platform: Platform) -> None:
             "name": "Vera de Wit",
             "public_key": key.public_key.model_dump(),
             "fingerprint": key.fingerprint,
+            "since": datetime.now(UTC).date().isoformat(),
         }
     ]
     # The address is not public: it stays with reports and notify.

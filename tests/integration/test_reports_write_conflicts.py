@@ -17,6 +17,7 @@ from shared.events.cloudevents import encode
 from shared.events.reports import IncidentReported
 from tests.support.kafka import produce
 from tests.support.platform import Platform, eventually
+from tests.support.vcps import appoint_vcp
 
 ROUNDS = 3
 EACH = 4  # requests of each kind per round, all at once
@@ -34,17 +35,7 @@ async def test_concurrent_status_changes_and_messages_never_answer_500(
     admin = {"Authorization": f"Bearer {platform.infra.token('admin', org)}"}
     vcp = {"Authorization": f"Bearer {platform.infra.token('vcp', org, 'vera')}"}
     with reports.client() as http:
-        appointed = http.post(
-            f"/v1/orgs/{org}/vcps",
-            headers=admin,
-            json={
-                "vcp_id": "vera",
-                "name": "Vera",
-                "email": "vera@example.org",
-                "public_key": vcp_key.public_key.model_dump(),
-            },
-        )
-        assert appointed.status_code == 201, appointed.text
+        appoint_vcp(http, org, "vera", vcp_key, admin=admin, vcp=vcp)
 
     report_id, secret = str(uuid.uuid4()), os.urandom(32)
     incident = encode(

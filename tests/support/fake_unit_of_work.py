@@ -4,7 +4,7 @@
 It is the real `UnitOfWork` over the real `Transaction`: tenancy (`TenantCollection`), the
 outbox and its check of declared events all run as in production. Only the database below
 is kept in memory, with the part of MongoDB's query language the use cases speak: equality
-on (dotted) fields (an array field equals a value it holds, as in MongoDB), `$in`, `$ne`,
+on (dotted) fields, through arrays (an array field equals a value it holds, as in MongoDB), `$in`, `$ne`,
 `$exists`, `$size`, `$lt`/`$lte`/`$gt`/`$gte`; updates with `$set`, `$setOnInsert`, `$unset`
 and `$inc`, upserts, `find_one_and_update`; sort, limit and projection; and the service's
 unique indexes, which raise `DuplicateKeyError` as MongoDB does.
@@ -35,6 +35,10 @@ _MISSING = object()
 def _get(document: Mapping[str, Any], path: str) -> Any:
     value: Any = document
     for part in path.split("."):
+        if isinstance(value, list | tuple):
+            # As in MongoDB, a path through an array reaches the field in each element.
+            value = [v[part] for v in value if isinstance(v, Mapping) and part in v]
+            continue
         if not isinstance(value, Mapping) or part not in value:
             return _MISSING
         value = value[part]
@@ -58,7 +62,10 @@ def _unset(document: Document, path: str) -> None:
 def _compare(value: Any, condition: Mapping[str, Any]) -> bool:
     for operator, operand in condition.items():
         if operator == "$in":
-            ok = value is not _MISSING and value in operand
+            ok = value is not _MISSING and (
+                value in operand
+                or (isinstance(value, list | tuple) and any(v in operand for v in value))
+            )
         elif operator == "$ne":
             ok = value != operand
         elif operator == "$exists":

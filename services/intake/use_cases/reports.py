@@ -1,7 +1,7 @@
 """Accepting an anonymous, encrypted report.
 
 intake checks what it can without a key — the envelope's shape, its suite, that it is sealed
-to exactly the organisation's current VCP keys, that the report id and mailbox are new — and
+to some of the organisation's current VCP keys and to nothing else, that the report id and mailbox are new — and
 passes the ciphertext on in IncidentReported.
 """
 
@@ -59,11 +59,18 @@ async def submit_report(
             f"The envelope must use the suite of the organisation's VCP keys "
             f"({', '.join(sorted(suites))})."
         )
-    if {r.key_id for r in envelope.recipients} != set(keys):
+    # The reporter may leave a VCP out (one they write about, say), but every recipient must
+    # be a current VCP key: a stranger's key would let someone outside the organisation read.
+    chosen = [r.key_id for r in envelope.recipients]
+    strangers = sorted(set(chosen) - set(keys))
+    if strangers:
         raise InvalidSubmission(
-            "The report must be sealed to exactly the organisation's current VCP keys "
-            f"(GET /v1/orgs/{org}/vcp-keys on reports); fetch them again and re-seal."
+            f"The report is sealed to {strangers[0]}, which is none of the organisation's "
+            f"current VCP keys (GET /v1/orgs/{org}/vcp-keys on reports); fetch them again "
+            "and re-seal to some or all of them."
         )
+    if len(set(chosen)) != len(chosen):
+        raise InvalidSubmission("The report names the same VCP key twice among its recipients.")
     if submission.mailbox.reply_key.suite != envelope.suite:
         raise InvalidSubmission("The reply key must use the same suite as the envelope.")
     received = uow.collection(RECEIVED_REPORTS)

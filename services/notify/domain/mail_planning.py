@@ -16,7 +16,7 @@ from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_templates import MailFieldError, render_mail
 from services.notify.domain.recipients import mail_routes_for, vcp_colleague_fields
 from shared.events import Event
-from shared.events.reports import VCPAppointed, VCPKeySet
+from shared.events.reports import IncidentReported, VCPAppointed, VCPKeySet
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ def plan_event_mails(
             addresses = [v.email for v in _colleagues_to_tell(event, facts, occurred_at)]
             if not addresses:
                 continue  # The organisation's first VCP has no colleague to tell.
+        elif route.recipient is Recipient.VCP and isinstance(event, IncidentReported):
+            addresses = _vcps_sealed_to(event, facts) or list(facts.addresses(route.recipient))
         else:
             addresses = list(facts.addresses(route.recipient))
         if not addresses:
@@ -63,6 +65,17 @@ def plan_event_mails(
             continue
         mails.extend(_render(route.kind, route.recipient, addresses, facts.language, fields))
     return MailPlan(tuple(mails), tuple(problems))
+
+
+def _vcps_sealed_to(event: IncidentReported, facts: MailFacts) -> list[str]:
+    """The VCPs the report is sealed to: one the reporter left out is not told of a report
+    they cannot open. Empty while notify knows none of the keys (its read model lags behind),
+    and then every VCP with a key is told, as before keys were chosen."""
+    recipients = event.envelope.get("recipients", ())
+    sealed = {r.get("key_id") for r in recipients if isinstance(r, Mapping)}
+    return [
+        v.email for v in facts.vcps if (v.key_fingerprint or v.appointed_with_fingerprint) in sealed
+    ]
 
 
 def _colleagues_to_tell(

@@ -47,6 +47,10 @@ class AlreadyAppointed(DomainError):
     """A VCP of that id is appointed already."""
 
 
+class IdNotReusable(DomainError):
+    """The id belonged to a dismissed VCP: ids are never used again."""
+
+
 class KeyConflict(DomainError):
     """A public key another VCP has, or of another suite than the organisation's keys."""
 

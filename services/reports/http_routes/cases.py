@@ -9,8 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, status
 
 from services.reports.appointments import require_vcp_with_key
-from services.reports.case_documents import case_summary, message_view
-from services.reports.storage import MESSAGES, REPORTS
+from services.reports.case_documents import (
+    case_summary,
+    keys_held_by,
+    message_view,
+    sealed_to_any,
+)
+from services.reports.storage import MESSAGES, REPORTS, VCP_KEY_HISTORY, VCPS
 from services.reports.use_cases import cases
 from services.reports.use_cases.cases import KeyShare, NewMessage, StatusChange, no_such_report
 from shared.auth.tokens import Principal
@@ -21,15 +26,26 @@ router = APIRouter(prefix="/v1/orgs/{org}/reports", tags=["cases (VCP)"])
 vcp_only = require_vcp_with_key()
 
 
-@router.get("", summary="The organisation's reports, overdue ones first (vcp).")
+async def _readable_by(runtime: Runtime, org: str, vcp_id: str) -> dict[str, Any]:
+    """Only the VCPs a report is sealed to see it; to the others it does not exist (404)."""
+    held = await keys_held_by(
+        vcp_id,
+        runtime.db.tenant_collection(org, VCP_KEY_HISTORY),
+        runtime.db.tenant_collection(org, VCPS),
+    )
+    return sealed_to_any(held)
+
+
+@router.get("", summary="The reports sealed to the VCP, overdue ones first (vcp).")
 async def list_reports(
     org: str,
-    _vcp: Principal = Depends(vcp_only),
+    vcp: Principal = Depends(vcp_only),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     reports = await runtime.db.tenant_collection(org, REPORTS).find(
-        {}, projection={"envelope": 0, "reply_key": 0, "mailbox_lookup": 0}
+        await _readable_by(runtime, org, vcp.sub),
+        projection={"envelope": 0, "reply_key": 0, "mailbox_lookup": 0},
     )
     rows = [case_summary(report, now) for report in reports]
     far_future = datetime.max.replace(tzinfo=UTC)
@@ -41,10 +57,11 @@ async def list_reports(
 async def get_report(
     org: str,
     report_id: str,
-    _vcp: Principal = Depends(vcp_only),
+    vcp: Principal = Depends(vcp_only),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
-    report = await runtime.db.tenant_collection(org, REPORTS).find_one({"report_id": report_id})
+    query = {**await _readable_by(runtime, org, vcp.sub), "report_id": report_id}
+    report = await runtime.db.tenant_collection(org, REPORTS).find_one(query)
     if report is None:
         raise no_such_report(report_id)
     messages = await runtime.db.tenant_collection(org, MESSAGES).find(

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 
-from services.reports.storage import VCPS, VCPS_AWAITING_KEY
+from services.reports.storage import VCP_KEY_HISTORY, VCPS, VCPS_AWAITING_KEY
 from services.reports.use_cases import vcps
 from services.reports.use_cases.vcps import NewPublicKey, NewVCP
 from shared.auth.dependencies import require_org_role, require_that_vcp
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1/orgs/{org}", tags=["VCPs"])
 @router.post(
     "/vcps",
     status_code=status.HTTP_201_CREATED,
-    summary="Appoint a VCP, with their public key or inviting them to make one (admin).",
+    summary="Appoint a VCP by name and address; they make and register their key (admin).",
     responses=errors(409),
 )
 async def appoint_vcp(
@@ -32,10 +32,9 @@ async def appoint_vcp(
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, str | None]:
     now = datetime.now(UTC)
-    fingerprint = await runtime.transact(
-        org, lambda uow: vcps.appoint_vcp(uow, body, appointed_at=now)
-    )
-    return {"vcp_id": body.vcp_id, "fingerprint": fingerprint}
+    await runtime.transact(org, lambda uow: vcps.appoint_vcp(uow, body, appointed_at=now))
+    # No key yet: the VCP registers their own (PUT …/vcps/{vcp_id}/public-key).
+    return {"vcp_id": body.vcp_id, "fingerprint": None}
 
 
 @router.put(
@@ -47,12 +46,14 @@ async def set_public_key(
     org: str,
     vcp_id: str,
     body: NewPublicKey,
-    _vcp: Principal = Depends(require_that_vcp()),
+    vcp: Principal = Depends(require_that_vcp()),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, str]:
     fingerprint = await runtime.transact(
         org,
-        lambda uow: vcps.set_public_key(uow, vcp_id, body.public_key, set_at=datetime.now(UTC)),
+        lambda uow: vcps.set_public_key(
+            uow, vcp_id, body.public_key, set_at=datetime.now(UTC), set_by=vcp.sub
+        ),
     )
     return {"fingerprint": fingerprint}
 
@@ -76,6 +77,22 @@ async def list_vcps(
         ({**row, "has_key": row["fingerprint"] is not None} for row in rows),
         key=lambda row: str(row["vcp_id"]),
     )
+
+
+@router.get(
+    "/vcp-key-history",
+    summary="Every key the organisation ever published, who set it and when (admin, vcp).",
+)
+async def vcp_key_history(
+    org: str,
+    _reader: Principal = Depends(require_org_role("admin", "vcp")),
+    runtime: Runtime = Depends(runtime_of),
+) -> list[dict[str, Any]]:
+    history = await runtime.db.tenant_collection(org, VCP_KEY_HISTORY).find(
+        {}, sort=[("set_at", 1), ("vcp_id", 1)]
+    )
+    current = await runtime.db.tenant_collection(org, VCPS).find({})
+    return vcps.key_history(history, current)
 
 
 @router.delete(
@@ -107,6 +124,8 @@ async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dic
             "name": v["name"],
             "public_key": v["public_key"],
             "fingerprint": v["fingerprint"],
+            # The day the key was set: a key that is new since yesterday is worth a question.
+            "since": vcps.day_of(v.get("key_set_at")),
         }
         for v in keyed
     ]

@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.reports.case_documents import (
     case_summary,
+    keys_held_by,
     load_case_settings,
     recipient_ids,
+    sealed_to_any,
     vcp_fingerprints,
     with_next_check,
 )
@@ -24,7 +26,14 @@ from services.reports.domain.errors import (
 )
 from services.reports.domain.retention import delete_after
 from services.reports.domain.workflow import CaseStatus, check_transition
-from services.reports.storage import CASE_SETTINGS, MESSAGES, REPORTS, VCPS, VCPS_AWAITING_KEY
+from services.reports.storage import (
+    CASE_SETTINGS,
+    MESSAGES,
+    REPORTS,
+    VCP_KEY_HISTORY,
+    VCPS,
+    VCPS_AWAITING_KEY,
+)
 from services.reports.use_cases.conversation import (
     add_message,
     check_message_envelope,
@@ -70,8 +79,16 @@ def no_such_report(report_id: str) -> NoSuchReport:
     return NoSuchReport(f"There is no report {report_id}.")
 
 
-async def load_report(uow: UnitOfWork, report_id: str) -> Document:
-    report = await uow.collection(REPORTS).find_one({"report_id": report_id})
+async def readable_by(uow: UnitOfWork, vcp_id: str) -> Document:
+    """The query for the reports `vcp_id` may see: those sealed to a key of theirs."""
+    held = await keys_held_by(vcp_id, uow.collection(VCP_KEY_HISTORY), uow.collection(VCPS))
+    return sealed_to_any(held)
+
+
+async def load_report(uow: UnitOfWork, report_id: str, vcp_id: str) -> Document:
+    """The report, if it is sealed to a key of `vcp_id`; to anyone else it does not exist."""
+    query = {**await readable_by(uow, vcp_id), "report_id": report_id}
+    report = await uow.collection(REPORTS).find_one(query)
     if report is None:
         raise no_such_report(report_id)
     return report
@@ -82,7 +99,7 @@ async def post_message(
 ) -> str:
     """A VCP's reply, sealed to the reporter's reply key and every VCP key; returns its id."""
     message_id = str(message.message_id)
-    report = await load_report(uow, report_id)
+    report = await load_report(uow, report_id, vcp_id)
     check_open(report)
     reply_key = PublicKey.model_validate(report["reply_key"])
     expected = await vcp_fingerprints(uow.collection(VCPS)) | {reply_key.fingerprint()}
@@ -106,7 +123,7 @@ async def change_status(
 ) -> dict[str, Any]:
     """Move the case to its next step; returns its summary as it is now."""
     target = CaseStatus(change.status)
-    report = await load_report(uow, report_id)
+    report = await load_report(uow, report_id, vcp_id)
     current = CaseStatus(report["status"])
     check_transition(current, target)
     fields: Document = {"status": target.value}
@@ -154,7 +171,7 @@ async def share_keys(
 ) -> dict[str, Any]:
     """Hand the case to another VCP: add their sealed content keys to the report and to
     every message not yet sealed to them."""
-    report = await load_report(uow, report_id)
+    report = await load_report(uow, report_id, shared_by)
     target = await uow.collection(VCPS).find_one({"vcp_id": share.vcp_id})
     if target is None and await uow.collection(VCPS_AWAITING_KEY).find_one(
         {"vcp_id": share.vcp_id}

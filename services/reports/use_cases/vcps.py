@@ -1,32 +1,53 @@
-"""Appointing VCPs, their public keys (set by the admin with the appointment, or later by the
-VCP themself), and dismissing them.
+"""Appointing VCPs, their public keys (set by each VCP themself, never with the
+appointment), and dismissing them.
 
-A VCP appointed without a key waits in VCPS_AWAITING_KEY: appointed, so they can sign in
-and set their key, but not yet a recipient (VCPS holds only VCPs with a key).
+An appointment names a person only. The VCP waits in VCPS_AWAITING_KEY (appointed, so they
+can sign in and set their key, but not yet a recipient) until they register the key they
+made on their own device; VCPS holds only VCPs with a key. Every key set is kept in
+VCP_KEY_HISTORY with who set it and when, and a dismissed VCP's id is never used again: an
+admin cannot slip a key of their own in, neither by appointing with it nor by re-appointing
+a colleague's id.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic_core import PydanticCustomError
 from pymongo.errors import DuplicateKeyError
 
 from services.reports.case_documents import recipient_ids
 from services.reports.domain.errors import (
     AlreadyAppointed,
     DismissalRefused,
+    IdNotReusable,
     KeyConflict,
     NoSuchVCP,
 )
 from services.reports.domain.vcp_keys import suite_conflict
-from services.reports.storage import MESSAGES, REPORTS, VCP_ROSTER, VCPS, VCPS_AWAITING_KEY
+from services.reports.storage import (
+    DISMISSED_VCP_IDS,
+    MESSAGES,
+    REPORTS,
+    VCP_KEY_HISTORY,
+    VCP_ROSTER,
+    VCPS,
+    VCPS_AWAITING_KEY,
+)
 from shared.crypto import PublicKey
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 KEY_IN_USE = "Another VCP of this organisation already has this public key."
+KEY_FROM_THE_VCP = (
+    "An appointment takes no public_key any more: the VCP makes their key on their own "
+    "device and registers it themself after signing in (on the /vcp page, or with "
+    "`safehands vcp register-key` and their own token, which does "
+    "PUT /v1/orgs/ORG/vcps/VCP_ID/public-key). Appoint with vcp_id, name and email only"
+)
 
 
 class NewVCP(BaseModel):
@@ -35,10 +56,14 @@ class NewVCP(BaseModel):
     vcp_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
-    public_key: PublicKey | None = Field(
-        default=None,
-        description="Left out, the VCP is invited by mail to make their key in the browser.",
-    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_key_from_the_admin(cls, data: Any) -> Any:
+        # Read for one release after the field went, so an old client learns why.
+        if isinstance(data, dict) and "public_key" in data:
+            raise PydanticCustomError("public_key_refused", KEY_FROM_THE_VCP)
+        return data
 
 
 class NewPublicKey(BaseModel):
@@ -72,53 +97,46 @@ async def _appointed(uow: UnitOfWork, vcp_id: str) -> tuple[Document | None, Doc
     return None, await uow.collection(VCPS_AWAITING_KEY).find_one({"vcp_id": vcp_id})
 
 
-async def appoint_vcp(uow: UnitOfWork, vcp: NewVCP, *, appointed_at: datetime) -> str | None:
-    """Appoint a VCP, with their key or awaiting it; returns the key's fingerprint, if any."""
+async def appoint_vcp(uow: UnitOfWork, vcp: NewVCP, *, appointed_at: datetime) -> None:
+    """Appoint a VCP, who then sets their own key (until then they receive nothing)."""
     try:
-        return await _appoint(uow, vcp, appointed_at)
+        await _appoint(uow, vcp, appointed_at)
     except DuplicateKeyError:
-        # A concurrent appointment of the same id, or a key another VCP has.
-        raise KeyConflict(
-            f"VCP {vcp.vcp_id} is already appointed, or another VCP has this public key."
-        ) from None
+        # A concurrent appointment of the same id.
+        raise AlreadyAppointed(f"VCP {vcp.vcp_id} is already appointed.") from None
 
 
-async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> str | None:
-    key = vcp.public_key
-    fingerprint = key.fingerprint() if key else None
+async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> None:
     await _touch_roster(uow)
     if any(await _appointed(uow, vcp.vcp_id)):
         raise AlreadyAppointed(f"VCP {vcp.vcp_id} is already appointed.")
+    if await uow.collection(DISMISSED_VCP_IDS).find_one({"vcp_id": vcp.vcp_id}) is not None:
+        raise IdNotReusable(
+            f"VCP id {vcp.vcp_id} belonged to a VCP who was dismissed, and an id is never "
+            "used again (reporters and colleagues would take a new key under it for the old "
+            "person's): appoint them under a new vcp_id."
+        )
     person = {"vcp_id": vcp.vcp_id, "name": vcp.name, "email": vcp.email}
-    if key is None:
-        await uow.collection(VCPS_AWAITING_KEY).insert_one({**person, "appointed_at": appointed_at})
-    else:
-        await _check_suite(uow, key.suite, vcp.vcp_id)
-        await uow.collection(VCPS).insert_one(
-            {**person, "public_key": key.model_dump(), "fingerprint": fingerprint}
-        )
-    uow.publish(
-        VCPAppointed(
-            org_id=uow.org_id,
-            **person,
-            public_key=key.model_dump() if key else {},
-            fingerprint=fingerprint or "",
-        )
-    )
-    return fingerprint
+    await uow.collection(VCPS_AWAITING_KEY).insert_one({**person, "appointed_at": appointed_at})
+    uow.publish(VCPAppointed(org_id=uow.org_id, **person, public_key={}, fingerprint=""))
 
 
-async def set_public_key(uow: UnitOfWork, vcp_id: str, key: PublicKey, *, set_at: datetime) -> str:
+async def set_public_key(
+    uow: UnitOfWork, vcp_id: str, key: PublicKey, *, set_at: datetime, set_by: str
+) -> str:
     """A VCP registers their own key: from now on reports are sealed to it. Returns its
-    fingerprint. The same key again changes nothing, so nobody is mailed twice."""
+    fingerprint. The same key again changes nothing, so nobody is mailed twice. `set_by` is
+    the token's subject, kept in the key history."""
     try:
-        await _set_key(uow, vcp_id, key, set_at)
+        await _set_key(uow, vcp_id, key, set_at, set_by)
     except DuplicateKeyError:
         raise KeyConflict(KEY_IN_USE) from None
     return key.fingerprint()
 
 
-async def _set_key(uow: UnitOfWork, vcp_id: str, key: PublicKey, set_at: datetime) -> None:
+async def _set_key(
+    uow: UnitOfWork, vcp_id: str, key: PublicKey, set_at: datetime, set_by: str
+) -> None:
     fingerprint = key.fingerprint()
     await _touch_roster(uow)
     keyed, awaiting = await _appointed(uow, vcp_id)
@@ -132,7 +150,13 @@ async def _set_key(uow: UnitOfWork, vcp_id: str, key: PublicKey, set_at: datetim
         # a colleague shares them anew (POST …/reports/{id}/keys).
         await uow.collection(VCPS).update_one(
             {"vcp_id": vcp_id},
-            {"$set": {"public_key": key.model_dump(), "fingerprint": fingerprint}},
+            {
+                "$set": {
+                    "public_key": key.model_dump(),
+                    "fingerprint": fingerprint,
+                    "key_set_at": set_at,
+                }
+            },
         )
     else:
         assert awaiting is not None
@@ -144,8 +168,22 @@ async def _set_key(uow: UnitOfWork, vcp_id: str, key: PublicKey, set_at: datetim
                 "email": awaiting["email"],
                 "public_key": key.model_dump(),
                 "fingerprint": fingerprint,
+                "key_set_at": set_at,
             }
         )
+    history = uow.collection(VCP_KEY_HISTORY)
+    await history.update_many({"vcp_id": vcp_id, "until": None}, {"$set": {"until": set_at}})
+    await history.insert_one(
+        {
+            "vcp_id": vcp_id,
+            "name": (keyed or awaiting or {}).get("name"),
+            "public_key": key.model_dump(),
+            "fingerprint": fingerprint,
+            "set_at": set_at,
+            "set_by": set_by,
+            "until": None,
+        }
+    )
     uow.publish(
         VCPKeySet(
             org_id=uow.org_id,
@@ -166,6 +204,7 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
     if awaiting is not None:
         # Never a recipient, so no case depends on them (a mistyped address, say).
         await uow.collection(VCPS_AWAITING_KEY).delete_one({"vcp_id": vcp_id})
+        await _retire_id(uow, vcp_id, dismissed_at)
         uow.publish(
             VCPDismissed(
                 org_id=uow.org_id, vcp_id=vcp_id, fingerprint="", dismissed_at=dismissed_at
@@ -190,6 +229,7 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
             f"{', '.join(sorted(orphaned)[:10])}."
         )
     await vcps.delete_one({"vcp_id": vcp_id})
+    await _retire_id(uow, vcp_id, dismissed_at)
     uow.publish(
         VCPDismissed(
             org_id=uow.org_id,
@@ -197,6 +237,16 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
             fingerprint=leaving["fingerprint"],
             dismissed_at=dismissed_at,
         )
+    )
+
+
+async def _retire_id(uow: UnitOfWork, vcp_id: str, dismissed_at: datetime) -> None:
+    """The id is never appointed again, and the leaving VCP's key is in use no longer."""
+    await uow.collection(DISMISSED_VCP_IDS).insert_one(
+        {"vcp_id": vcp_id, "dismissed_at": dismissed_at}
+    )
+    await uow.collection(VCP_KEY_HISTORY).update_many(
+        {"vcp_id": vcp_id, "until": None}, {"$set": {"until": dismissed_at}}
     )
 
 
@@ -213,3 +263,41 @@ async def cases_only_readable_by_the_leaving(uow: UnitOfWork, staying: set[str])
     )
     orphaned |= {m["report_id"] for m in messages if not recipient_ids(m["envelope"]) & staying}
     return orphaned
+
+
+def day_of(moment: datetime | None) -> str | None:
+    """YYYY-MM-DD of `moment`; None for a key set before the day was kept."""
+    return moment.date().isoformat() if moment is not None else None
+
+
+def key_history(history: list[Document], current: list[Document]) -> list[dict[str, Any]]:
+    """Every key, oldest first: whose, who set it, from when and until when (None while in
+    use). A current key set before the history was kept is listed with an unknown setter."""
+    in_use = {v["fingerprint"] for v in current}
+    recorded = {(h["vcp_id"], h["fingerprint"]) for h in history}
+    earlier = [
+        {
+            "vcp_id": v["vcp_id"],
+            "name": v.get("name"),
+            "public_key": v["public_key"],
+            "fingerprint": v["fingerprint"],
+            "set_at": v.get("key_set_at"),
+            "set_by": None,
+            "until": None,
+        }
+        for v in current
+        if (v["vcp_id"], v["fingerprint"]) not in recorded
+    ]
+    return [
+        {
+            "vcp_id": h["vcp_id"],
+            "name": h.get("name"),
+            "public_key": h["public_key"],
+            "fingerprint": h["fingerprint"],
+            "set_at": h.get("set_at"),
+            "set_by": h.get("set_by"),
+            "until": h.get("until"),
+            "in_use": h.get("until") is None and h["fingerprint"] in in_use,
+        }
+        for h in [*earlier, *history]
+    ]

@@ -82,3 +82,27 @@ def test_recovery_code_sets_a_new_passphrase(tmp_path: Path) -> None:
     assert load_private_key(path, "nieuw").public_key == public_key
     with pytest.raises(WrongPassphraseError):
         load_private_key(path, "vergeten")
+
+
+def test_keygen_register_needs_the_vcps_own_token_before_anything_is_made(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "vcp.json"
+    result = runner.invoke(
+        app,
+        ["vcp", "keygen", "--key-file", str(path), "--register"],
+        env={"SH_VCP_PASSPHRASE": "x", "SH_TOKEN": "", "COLUMNS": "200"},
+    )
+    assert result.exit_code == 1
+    assert "needs your own VCP token" in result.output
+    assert not path.exists()
+
+
+def test_register_key_without_a_key_file_says_how_to_make_one(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["vcp", "register-key", "--key-file", str(tmp_path / "none.json"), "--token", "t"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 1
+    assert "safehands vcp keygen" in result.output

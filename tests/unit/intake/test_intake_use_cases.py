@@ -215,9 +215,15 @@ async def test_a_report_nobody_could_open_is_refused(uow: FakeUnitOfWork) -> Non
         await submit_report(uow, submission([anna]), received_at=NOW)
     await known_vcp(uow, "anna", anna)
     await known_vcp(uow, "bram", bram)
-    with pytest.raises(InvalidSubmission, match="exactly the organisation's current VCP keys"):
-        await submit_report(uow, submission([anna]), received_at=NOW)
+    stranger = PrivateKey.generate(SUITE_HYBRID)
+    with pytest.raises(InvalidSubmission, match="none of the organisation's current VCP keys"):
+        await submit_report(uow, submission([anna, stranger]), received_at=NOW)
     assert uow.published == []
+    # Some of the current keys are enough: the reporter may leave a VCP out.
+    await submit_report(uow, submission([anna]), received_at=NOW)
+    [event] = uow.published
+    assert isinstance(event, IncidentReported)
+    assert [r["key_id"] for r in event.envelope["recipients"]] == [anna.fingerprint]
 
 
 async def test_another_organisations_vcp_keys_do_not_count(uow: FakeUnitOfWork) -> None:

@@ -339,3 +339,24 @@ def test_report_mails_go_to_vcps_with_a_key_and_link_to_their_workspace() -> Non
     (mail,) = plan(IncidentReported, VCPS, report_id=str(uuid.uuid4())).mails
     assert mail.to == "anna@example.org"
     assert mail.text.count("https://safehands.example.org/vcp") == 1
+
+
+def test_a_report_is_announced_only_to_the_vcps_it_is_sealed_to() -> None:
+    sealed_to_anna = {"recipients": [{"key_id": "a" * 32, "sealed_key": "x"}]}
+    facts = roster(
+        colleague("anna", 0, key_fingerprint="a" * 32),
+        colleague("bram", 1, key_fingerprint="b" * 32),
+    )
+    facts = MailFacts(
+        organisation="Sportclub",
+        language="en",
+        vcps=facts.vcps,
+        vcp_emails=("anna@example.org", "bram@example.org"),
+        addressing=CENTRE,
+    )
+    mails = plan(IncidentReported, facts, report_id=str(uuid.uuid4()), envelope=sealed_to_anna)
+    assert [m.to for m in mails.mails] == ["anna@example.org"]
+    # While notify knows none of the keys sealed to, every VCP with a key hears of it.
+    unknown = {"recipients": [{"key_id": "c" * 32, "sealed_key": "x"}]}
+    mails = plan(IncidentReported, facts, report_id=str(uuid.uuid4()), envelope=unknown)
+    assert [m.to for m in mails.mails] == ["anna@example.org", "bram@example.org"]

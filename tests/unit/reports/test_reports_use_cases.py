@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from services.reports.bootstrap import DEFINITION
 from services.reports.case_documents import case_settings_from
@@ -17,6 +18,7 @@ from services.reports.domain.errors import (
     AlreadyExists,
     CaseClosed,
     DismissalRefused,
+    IdNotReusable,
     InvalidSealing,
     KeyConflict,
     NoSuchReport,
@@ -24,10 +26,24 @@ from services.reports.domain.errors import (
 )
 from services.reports.domain.workflow import InvalidTransition
 from services.reports.event_handlers import new_case
-from services.reports.storage import INDEXES, MESSAGES, REPORTS, VCPS
+from services.reports.storage import (
+    INDEXES,
+    MESSAGES,
+    REPORTS,
+    VCP_KEY_HISTORY,
+    VCPS,
+    VCPS_AWAITING_KEY,
+)
 from services.reports.use_cases.cases import NewMessage, StatusChange, change_status, post_message
 from services.reports.use_cases.mailbox import ReporterMessage, post_reporter_message
-from services.reports.use_cases.vcps import NewVCP, appoint_vcp, dismiss_vcp, set_public_key
+from services.reports.use_cases.vcps import (
+    NewVCP,
+    appoint_vcp,
+    day_of,
+    dismiss_vcp,
+    key_history,
+    set_public_key,
+)
 from shared.crypto import SUITE_HYBRID, PrivateKey, message_context, report_context, seal
 from shared.events.reports import (
     IncidentReported,
@@ -37,6 +53,7 @@ from shared.events.reports import (
     ReportStatusChanged,
     VCPAppointed,
     VCPDismissed,
+    VCPKeySet,
 )
 from tests.support.fake_unit_of_work import FakeUnitOfWork
 
@@ -186,18 +203,71 @@ async def test_a_mailbox_secret_that_opens_nothing_is_not_found(case: Case) -> N
 async def test_vcps_are_appointed_once_and_keys_are_theirs_alone() -> None:
     uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
     anna_key = PrivateKey.generate(SUITE_HYBRID).public_key
-    anna = NewVCP(vcp_id="anna", name="Anna", email="anna@example.org", public_key=anna_key)
-    assert await appoint_vcp(uow, anna, appointed_at=RECEIVED) == anna_key.fingerprint()
+    anna = NewVCP(vcp_id="anna", name="Anna", email="anna@example.org")
+    await appoint_vcp(uow, anna, appointed_at=RECEIVED)
     with pytest.raises(AlreadyAppointed, match=r"^VCP anna is already appointed\.$"):
         await appoint_vcp(uow, anna, appointed_at=RECEIVED)
-    # Bram is invited without a key, then tries Anna's: the unique index refuses it.
+    assert (
+        await set_public_key(uow, "anna", anna_key, set_at=RECEIVED, set_by="anna")
+        == anna_key.fingerprint()
+    )
+    # Bram is appointed too, then tries Anna's key: the unique index refuses it.
     bram = NewVCP(vcp_id="bram", name="Bram", email="bram@example.org")
-    assert await appoint_vcp(uow, bram, appointed_at=RECEIVED) is None
+    await appoint_vcp(uow, bram, appointed_at=RECEIVED)
     with pytest.raises(KeyConflict, match=r"^Another VCP of this organisation already has"):
-        await set_public_key(uow, "bram", anna_key, set_at=RECEIVED)
+        await set_public_key(uow, "bram", anna_key, set_at=RECEIVED, set_by="bram")
     with pytest.raises(NoSuchVCP, match=r"^There is no VCP carla\.$"):
-        await set_public_key(uow, "carla", anna_key, set_at=RECEIVED)
-    assert [type(event) for event in uow.published] == [VCPAppointed, VCPAppointed]
+        await set_public_key(uow, "carla", anna_key, set_at=RECEIVED, set_by="carla")
+    assert [type(event) for event in uow.published] == [VCPAppointed, VCPKeySet, VCPAppointed]
+
+
+def test_an_appointment_with_a_public_key_is_refused_with_a_reason() -> None:
+    key = PrivateKey.generate(SUITE_HYBRID).public_key.model_dump()
+    with pytest.raises(ValidationError) as refused:
+        NewVCP.model_validate(
+            {"vcp_id": "anna", "name": "Anna", "email": "anna@example.org", "public_key": key}
+        )
+    [error] = refused.value.errors()
+    assert error["type"] == "public_key_refused"
+    assert "registers it themself" in error["msg"]
+
+
+async def test_a_dismissed_vcps_id_is_never_appointed_again() -> None:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    for vcp_id in ("anna", "bram"):
+        await appoint_vcp(
+            uow,
+            NewVCP(vcp_id=vcp_id, name=vcp_id, email=f"{vcp_id}@example.org"),
+            appointed_at=RECEIVED,
+        )
+    await dismiss_vcp(uow, "bram", dismissed_at=RECEIVED)
+    again = NewVCP(vcp_id="bram", name="Bram", email="admin@example.org")
+    with pytest.raises(IdNotReusable, match=r"^VCP id bram belonged to a VCP who was dismissed"):
+        await appoint_vcp(uow, again, appointed_at=RECEIVED)
+    assert await uow.collection(VCPS_AWAITING_KEY).count() == 1
+
+
+async def test_every_key_stays_in_the_history_with_who_set_it_and_when() -> None:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    first, second = (PrivateKey.generate(SUITE_HYBRID).public_key for _ in range(2))
+    later = RECEIVED + timedelta(days=3)
+    await appoint_vcp(
+        uow, NewVCP(vcp_id="anna", name="Anna", email="a@example.org"), appointed_at=RECEIVED
+    )
+    await set_public_key(uow, "anna", first, set_at=RECEIVED, set_by="anna")
+    await set_public_key(uow, "anna", second, set_at=later, set_by="anna")
+    history = key_history(
+        await uow.collection(VCP_KEY_HISTORY).find({}, sort=[("set_at", 1)]),
+        await uow.collection(VCPS).find({}),
+    )
+    assert [
+        (h["fingerprint"], h["set_by"], h["set_at"], h["until"], h["in_use"]) for h in history
+    ] == [
+        (first.fingerprint(), "anna", RECEIVED, later, False),
+        (second.fingerprint(), "anna", later, None, True),
+    ]
+    [current] = await uow.collection(VCPS).find({})
+    assert day_of(current["key_set_at"]) == later.date().isoformat()
 
 
 async def test_the_last_vcp_with_a_key_is_not_dismissed(case: Case) -> None:
@@ -218,3 +288,23 @@ async def test_the_last_vcp_with_a_key_is_not_dismissed(case: Case) -> None:
         await dismiss_vcp(case.uow, "anna", dismissed_at=RECEIVED)
     await dismiss_vcp(case.uow, "bram", dismissed_at=RECEIVED)
     assert isinstance(case.uow.published[-1], VCPDismissed)
+
+
+async def test_a_vcp_the_report_is_not_sealed_to_cannot_open_or_move_it(case: Case) -> None:
+    bram = PrivateKey.generate(SUITE_HYBRID)
+    await case.uow.collection(VCPS).insert_one(
+        {"vcp_id": "bram", "fingerprint": bram.fingerprint, "public_key": {}}
+    )
+    with pytest.raises(NoSuchReport):
+        await change_status(
+            case.uow,
+            case.report_id,
+            StatusChange(status="acknowledged"),
+            vcp_id="bram",
+            now=RECEIVED,
+        )
+    message_id, envelope = case.message(case.reporter, case.vcp, bram)
+    reply = NewMessage(message_id=message_id, envelope=envelope)
+    with pytest.raises(NoSuchReport):
+        await post_message(case.uow, case.report_id, reply, vcp_id="bram", at=RECEIVED)
+    assert case.uow.published == []

@@ -53,6 +53,7 @@ const nl = {
   report_what_happens: "Wat gebeurt er met je melding?",
   report_goes_to_one: "Je melding gaat naar de vertrouwenspersoon van {name}: {vcps}.",
   report_goes_to_many: "Je melding gaat naar de vertrouwenspersonen van {name}: {vcps}.",
+  report_key_since: "De sleutel van {vcp} is in gebruik sinds {date}.",
   report_locked:
     "Je melding gaat op slot op je eigen telefoon of computer, voordat hij wordt verstuurd. Alleen de vertrouwenspersoon heeft de sleutel. SafeHands en {name} kunnen je melding niet lezen.",
   report_anonymous: "Je hoeft je naam niet te geven.",
@@ -328,6 +329,11 @@ const nl = {
   vcp_shared: "{name} kan deze melding nu lezen.",
   vcp_error_share: "De melding is niet overgedragen. {detail}",
   vcp_error_share_not_yours: "Je kunt deze melding niet overdragen, want je kunt hem zelf niet lezen.",
+  vcp_key_history_title: "Alle sleutels van de vertrouwenspersonen",
+  vcp_key_history_intro:
+    "Elke sleutel waarmee meldingen ooit op slot gingen, met wie hem instelde en wanneer. Ken je een sleutel niet, of is hij niet door de vertrouwenspersoon zelf ingesteld? Vraag het na voordat je verder gaat.",
+  vcp_key_history_since: "In gebruik sinds {from}, ingesteld door {by}.",
+  vcp_key_history_period: "In gebruik van {from} tot {until}, ingesteld door {by}.",
   vcp_stats_title: "Cijfers per kwartaal",
   vcp_stats_intro:
     "Het bestuur ziet alleen hoeveel meldingen er per onderwerp waren. De cijfers worden hier geteld, uit de meldingen die jij kunt lezen. Je ziet ze eerst zelf.",
@@ -694,6 +700,7 @@ const en: Record<MessageKey, string> = {
   report_what_happens: "What happens to your report?",
   report_goes_to_one: "Your report goes to the confidential contact person of {name}: {vcps}.",
   report_goes_to_many: "Your report goes to the confidential contact persons of {name}: {vcps}.",
+  report_key_since: "{vcp}'s key has been in use since {date}.",
   report_locked:
     "Your report is locked on your own phone or computer before it is sent. Only the confidential contact person has the key. SafeHands and {name} cannot read your report.",
   report_anonymous: "You do not have to give your name.",
@@ -968,6 +975,11 @@ const en: Record<MessageKey, string> = {
   vcp_shared: "{name} can now read this report.",
   vcp_error_share: "The report was not handed over. {detail}",
   vcp_error_share_not_yours: "You cannot hand over this report, because you cannot read it yourself.",
+  vcp_key_history_title: "Every key of the confidential contact persons",
+  vcp_key_history_intro:
+    "Every key reports were ever locked with, who set it and when. Do you not know a key, or was it not set by the contact person themself? Ask before you go on.",
+  vcp_key_history_since: "In use since {from}, set by {by}.",
+  vcp_key_history_period: "In use from {from} until {until}, set by {by}.",
   vcp_stats_title: "Numbers per quarter",
   vcp_stats_intro:
     "The board only sees how many reports there were per subject. The numbers are counted here, from the reports you can read. You see them first.",

@@ -32,6 +32,8 @@ export interface VcpKey {
   name?: string;
   public_key: PublicKeyJson;
   fingerprint: string;
+  /** The day (YYYY-MM-DD) the VCP set this key; null for a key older than the record. */
+  since?: string | null;
 }
 
 export const loadVcpKeys = (org: string) =>

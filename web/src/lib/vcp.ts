@@ -81,6 +81,20 @@ export const listReports = (org: string, token: string) =>
 export const fetchCase = (org: string, reportId: string, token: string) =>
   getJson<RawCase>("reports", `${orgPath(org)}/reports/${encodeURIComponent(reportId)}`, token);
 
+/** One key in the organisation's key history (GET …/vcp-key-history). */
+export interface KeyHistoryEntry {
+  vcp_id: string;
+  name: string | null;
+  fingerprint: string;
+  set_at: string | null;
+  set_by: string | null;
+  until: string | null;
+  in_use: boolean;
+}
+
+export const loadKeyHistory = (org: string, token: string) =>
+  getJson<KeyHistoryEntry[]>("reports", `${orgPath(org)}/vcp-key-history`, token);
+
 /** Overdue first, then the next deadline, then the oldest (as the service and the CLI). */
 export function sortInbox(rows: CaseSummary[]): CaseSummary[] {
   const next = (row: CaseSummary) =>
