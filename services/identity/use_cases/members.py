@@ -21,6 +21,7 @@ from services.identity.domain.sign_in import (
 )
 from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PlatformStore
 from services.identity.use_cases.sign_in import store_code
+from shared.domain.names import Name
 from shared.events.identity import MemberAdded, MemberRemoved
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -29,7 +30,7 @@ class Invitation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     roles: list[Literal["admin", "coordinator"]] = Field(min_length=1, max_length=2)
 
 

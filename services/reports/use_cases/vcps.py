@@ -22,6 +22,7 @@ from services.reports.domain.errors import (
 from services.reports.domain.vcp_keys import suite_conflict
 from services.reports.storage import MESSAGES, REPORTS, VCP_ROSTER, VCPS, VCPS_AWAITING_KEY
 from shared.crypto import PublicKey
+from shared.domain.names import Name
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -33,7 +34,7 @@ class NewVCP(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     vcp_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     email: EmailStr
     public_key: PublicKey | None = Field(
         default=None,
