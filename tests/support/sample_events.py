@@ -48,6 +48,12 @@ SAMPLE_VALUES: dict[str, Any] = {
     "reply_key": {"suite": "X25519", "key": "r"},
     "deadline": "acknowledge",
     "missed": False,
+    "shared_by": "vcp-2",
+    "sender": "reporter",
+    "status": "acknowledged",
+    "previous_status": "received",
+    "forward": True,
+    "set_by": "vcp-1",
     "request_id": "request-1",
     "advice_topic": "vcp",
 }
