@@ -33,7 +33,7 @@ class UnsendableMail(Exception):
     The sentence names no part of the mail."""
 
 
-UNSENDABLE = (
+CANNOT_BE_WRITTEN = (
     "the mail cannot be written: a header holds a line break or another character that mail "
     "does not allow"
 )
@@ -64,7 +64,7 @@ class SmtpMailer:
         try:
             return self._message(mail)
         except (ValueError, TypeError, LookupError, MessageError):
-            raise UnsendableMail(UNSENDABLE) from None
+            raise UnsendableMail(CANNOT_BE_WRITTEN) from None
 
     def _message(self, mail: OutgoingMail) -> EmailMessage:
         message = EmailMessage()
