@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     sign_in_limit_per_address: int = Field(default=5, ge=1)
     sign_in_limit_per_client: int = Field(default=30, ge=1)
     sign_in_limit_window_seconds: int = Field(default=900, ge=1)
+    # Sign-in mails to one address per UTC day, whoever asks: past it (or past the per-address
+    # limit above) a request is answered 202 and mails nothing, so nobody is locked out by 429.
+    sign_in_mails_per_address_per_day: int = Field(default=10, ge=1)
 
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     webhooks_allow_private_networks: bool = False

@@ -11,6 +11,7 @@ from fastapi import HTTPException, status
 from services.identity.mail_sender import MailSender
 from services.identity.rate_limit import sign_in_limiter
 from services.identity.signing import Signer
+from shared.mail.set_aside import SetAsideMails
 from shared.mail.smtp import SmtpMailer
 from shared.runtime.background import BackgroundTask
 from shared.runtime.rate_limit import RateLimiter
@@ -25,7 +26,8 @@ def identity_extensions(runtime: Runtime) -> Mapping[str, Any]:
     return {
         "signer": signer,
         "mail_sender": MailSender(
-            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender),
+            SetAsideMails(runtime.metrics),
         ),
         "sign_in_limiter": sign_in_limiter(runtime),
     }

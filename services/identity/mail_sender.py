@@ -6,30 +6,49 @@ SMTP server has taken it. Should the process stop before that, the person simply
 a new link. The request that queued it answers at once, known address or not.
 
 The sender is a background task (shared/runtime/background.py): the runtime runs and stops it.
+No single mail stops it: a mail that cannot be sent (one that cannot even be written, say,
+or one the SMTP server keeps refusing) is set aside, with its reason but without its text,
+counted in `safehands_mails_set_aside_total` and logged, and the next mail goes out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from services.identity.domain.mails import Mail
 from shared.logs import get_logger
-from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused
+from shared.mail.set_aside import SetAsideMails
+from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused, UnsendableMail
 
 log = get_logger(__name__)
 
 ATTEMPTS = 5
 FIRST_RETRY_SECONDS = 1.0
 QUEUE_LIMIT = 10_000
+# The latest mails set aside, for a look from a debugger or a test; never their text.
+SET_ASIDE_KEPT = 1_000
+
+
+@dataclass(frozen=True)
+class SetAside:
+    mail_id: str
+    kind: str
+    reason: str
+    at: datetime
 
 
 class MailSender:
     name = "identity-mail-sender"
 
-    def __init__(self, mailer: SmtpMailer) -> None:
+    def __init__(self, mailer: SmtpMailer, set_aside_mails: SetAsideMails | None = None) -> None:
         self._mailer = mailer
         self._queue: asyncio.Queue[OutgoingMail] = asyncio.Queue(QUEUE_LIMIT)
+        self._set_aside_mails = set_aside_mails or SetAsideMails()
+        self.set_aside: deque[SetAside] = deque(maxlen=SET_ASIDE_KEPT)
 
     def queue(self, mail: Mail) -> None:
         """Send a mail a use case decided on, once the work that decided it is committed."""
@@ -45,16 +64,31 @@ class MailSender:
     async def run(self) -> None:
         while True:
             mail = await self._queue.get()
-            await self._deliver(mail)
+            try:
+                await self._deliver(mail)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._set_aside(mail, exc)
+
+    def _set_aside(self, mail: OutgoingMail, error: BaseException) -> None:
+        reason = self._set_aside_mails.record(mail_id=mail.mail_id, kind=mail.kind, error=error)
+        self.set_aside.append(SetAside(mail.mail_id, mail.kind, reason, datetime.now(UTC)))
 
     async def _deliver(self, mail: OutgoingMail) -> None:
+        """Send with retries; raise what made the mail be given up."""
         delay = FIRST_RETRY_SECONDS
+        refusal: SmtpRefused | None = None
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 await self._mailer.send(mail)
                 log.info("mail sent", kind=mail.kind, mail_id=mail.mail_id)
                 return
+            except UnsendableMail:
+                # Written the same way again it fails again: no retry.
+                raise
             except SmtpRefused as exc:
+                refusal = exc
                 log.warning(
                     "mail not sent",
                     kind=mail.kind,
@@ -64,10 +98,12 @@ class MailSender:
                     smtp_code=exc.code,
                 )
                 if exc.code is not None and 500 <= exc.code < 600:
-                    return
-            await asyncio.sleep(delay)
-            delay *= 4
-        log.error("mail given up", kind=mail.kind, mail_id=mail.mail_id)
+                    raise
+            if attempt < ATTEMPTS:
+                await asyncio.sleep(delay)
+                delay *= 4
+        assert refusal is not None, "only a refusal leads here"
+        raise refusal
 
     async def close(self) -> None:
         """Mails still queued are dropped: their links are asked for again (see above)."""

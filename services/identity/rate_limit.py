@@ -4,12 +4,19 @@ under keys that are HMACs of the address and of the client, never the values the
 
 Sign-in has limits of its own (SAFEHANDS_SIGN_IN_LIMIT_*): a person asks for a link a few
 times at most, while one client (a school's shared connection) may serve many people.
+
+Only a client is refused (429). An address past its limits (SIGN_IN_LIMIT_PER_ADDRESS in the
+window, SIGN_IN_MAILS_PER_ADDRESS_PER_DAY per day) is answered like any other request and
+simply mailed nothing more: anyone can type someone's address, so a 429 for the address
+would let them lock that person out of their own sign-in. The links already mailed stay
+valid (a new request revokes none), so the person signs in with one of those.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from enum import Enum
 
 from fastapi import HTTPException, Request, status
 
@@ -20,6 +27,15 @@ from shared.runtime.runtime import Runtime
 
 TOO_MANY = "Too many sign-in requests; please wait a little and try again."
 SCOPE = "sign-in"
+DAY_SECONDS = 24 * 60 * 60
+
+
+class SignInAdmission(Enum):
+    """What a sign-in request that a client may make leads to."""
+
+    MAIL = "mail"
+    # The address had its mails for now: the same answer, no code and no mail.
+    NOTHING_MORE = "nothing more"
 
 
 def sign_in_limiter(runtime: Runtime) -> RateLimiter:
@@ -39,13 +55,10 @@ def sign_in_limiter(runtime: Runtime) -> RateLimiter:
 
 async def admit_sign_in(
     runtime: Runtime, request: Request, address: str, limiter: RateLimiter
-) -> None:
-    """Raise 429 with Retry-After when this address or this client asked too often. Both
-    are always counted, so a known and an unknown address cost the same."""
-    window = Window.containing(time.time(), limiter.limits.window_seconds)
-    by_address = await limiter.count(
-        f"{SCOPE}:address:{limiter.client_key(address, window)}", window
-    )
+) -> SignInAdmission:
+    """Raise 429 with Retry-After when this client asked too often; otherwise say whether
+    this address may be mailed. The address is counted whether or not it is known, so a
+    known and an unknown address cost the same; a client refused is not counted for it."""
     client = client_identity(
         client_address(
             request.client.host if request.client else None,
@@ -54,8 +67,23 @@ async def admit_sign_in(
         )
     )
     client_wait = await limiter.admit(SCOPE, None, client)
-    if by_address > runtime.settings.sign_in_limit_per_address or client_wait is not None:
-        retry_after = max(1, math.ceil(window.ends_at - time.time()))
+    if client_wait is not None:
         raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, TOO_MANY, headers={"Retry-After": str(retry_after)}
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            TOO_MANY,
+            headers={"Retry-After": str(max(1, math.ceil(client_wait)))},
         )
+    settings = runtime.settings
+    now = time.time()
+    window = Window.containing(now, limiter.limits.window_seconds)
+    by_address = await limiter.count(
+        f"{SCOPE}:address:{limiter.client_key(address, window)}", window
+    )
+    if by_address > settings.sign_in_limit_per_address:
+        return SignInAdmission.NOTHING_MORE
+    # Counted only for requests within the window's limit: the mails this address got today.
+    day = Window.containing(now, DAY_SECONDS)
+    mailed_today = await limiter.count(f"{SCOPE}:day:{limiter.client_key(address, day)}", day)
+    if mailed_today > settings.sign_in_mails_per_address_per_day:
+        return SignInAdmission.NOTHING_MORE
+    return SignInAdmission.MAIL

@@ -31,6 +31,7 @@ from services.notify.webhook_outbox import (
     delivery_upserts,
     erase_volunteer_from_deliveries,
     record_webhook_deliveries,
+    report_events_forwarded,
     wants,
 )
 from shared.events import REGISTRY, Event
@@ -45,7 +46,7 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.identity import MemberAdded, MemberRemoved
-from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
+from shared.events.reports import ReportWebhooksSet, VCPAppointed, VCPDismissed, VCPKeySet
 from shared.logs import get_logger
 from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch, StateKey
 from shared.messaging.consumer import Handlers
@@ -75,6 +76,8 @@ PER_EVENT: frozenset[type[Event]] = frozenset(
         # takes these per event, before notify's own steps.
         MemberAdded,
         MemberRemoved,
+        # Whether report events reach webhooks: read once per batch, so changed alone.
+        ReportWebhooksSet,
     }
 )
 
@@ -159,7 +162,14 @@ async def handle_batch(
             for query, update in mail_upserts(plan.mails, received.id, volunteer_id):
                 outcome.update(MAILS, org, query, update, upsert=True)
         subscriptions = [sub for sub in await reads.of(WEBHOOKS, org) if wants(sub, event)]
-        for query, update in delivery_upserts(event, received, subscriptions):
+        if not subscriptions:
+            continue
+        forwarded = event.tells_of_a_report() and report_events_forwarded(
+            await reads.one(ORGANISATIONS, org)
+        )
+        for query, update in delivery_upserts(
+            event, received, subscriptions, report_events_forwarded=forwarded
+        ):
             outcome.update(DELIVERIES, org, query, update, upsert=True)
     return outcome
 

@@ -2,7 +2,9 @@
 publishes NotificationSent in one transaction. Every notify instance runs one; the claim
 makes sure each mail goes out once. SMTP trouble is retried with backoff, without end for
 temporary failures, so an outage loses no mail. A background task: the runtime runs and
-stops it.
+stops it. No single mail stops it: one that can never go out (the server refuses it for good,
+or it cannot even be written) is set aside as `failed` with its reason, never its text,
+counted in `safehands_mails_set_aside_total` and logged, and the next mail goes out.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from services.notify.mail_outbox import FAILED, PENDING, SENDING, SENT
 from services.notify.storage import MAILS
 from shared.events.notifications import NotificationSent
 from shared.logs import get_logger
+from shared.mail.set_aside import SetAsideMails
 from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
@@ -37,8 +40,10 @@ class MailWorker:
         *,
         poll_seconds: float,
         retry_scale: float,
+        set_aside_mails: SetAsideMails | None = None,
     ) -> None:
         self._db = db
+        self._set_aside_mails = set_aside_mails or SetAsideMails()
         self._mailer = mailer
         self._claims = Claims(db.platform_collection(MAILS), PENDING, SENDING, holder, CLAIM_LEASE)
         self._poll_seconds = poll_seconds
@@ -66,6 +71,13 @@ class MailWorker:
             )
         except SmtpRefused as exc:
             await self._failed(mail, attempts, exc)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # Not the server's answer: the mail itself (a subject it cannot carry, a broken
+            # record). Sent again it would fail again, and hold its claim each time.
+            await self._set_aside(mail, attempts, exc)
             return
         await record_outcome(lambda: self._mark_sent(mail, attempts))
         log.info("mail sent", notification_id=mail["_id"], kind=mail["kind"], attempts=attempts)
@@ -97,25 +109,36 @@ class MailWorker:
                     )
                 )
 
+    async def _set_aside(self, mail: Document, attempts: int, error: BaseException) -> None:
+        reason = self._set_aside_mails.record(
+            mail_id=str(mail.get("_id")), kind=str(mail.get("kind")), error=error
+        )
+        await self._db.tenant_collection(mail["org_id"], MAILS).update_one(
+            self._claims.mine(mail),
+            {
+                "$set": {"status": FAILED, "attempts": attempts, "last_error": reason},
+                "$unset": {"lease_until": ""},
+            },
+        )
+
     async def _failed(self, mail: Document, attempts: int, exc: SmtpRefused) -> None:
-        permanent = is_permanent_smtp_refusal(exc.code)
-        update: dict[str, object] = {"attempts": attempts, "last_error": str(exc)}
-        if permanent:
-            update["status"] = FAILED
-        else:
-            update["status"] = PENDING
-            update["next_attempt_at"] = datetime.now(UTC) + mail_retry_delay(
-                attempts, self._retry_scale
-            )
+        if is_permanent_smtp_refusal(exc.code):
+            await self._set_aside(mail, attempts, exc)
+            return
+        update: dict[str, object] = {
+            "attempts": attempts,
+            "last_error": str(exc),
+            "status": PENDING,
+            "next_attempt_at": datetime.now(UTC) + mail_retry_delay(attempts, self._retry_scale),
+        }
         await self._db.tenant_collection(mail["org_id"], MAILS).update_one(
             self._claims.mine(mail), {"$set": update, "$unset": {"lease_until": ""}}
         )
         log.warning(
-            "mail not taken by the SMTP server",
+            "mail not taken by the SMTP server, will retry",
             notification_id=mail["_id"],
             attempts=attempts,
             error=str(exc),
-            gives_up=permanent,
         )
 
     async def close(self) -> None:

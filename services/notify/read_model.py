@@ -11,7 +11,15 @@ from services.notify.domain.mail_facts import (
     VcpColleague,
     Volunteer,
 )
-from services.notify.storage import CONTACTS, MAILS, ORGANISATIONS, ROLES, VCPS, VOLUNTEERS
+from services.notify.storage import (
+    CONTACTS,
+    MAILS,
+    ORGANISATIONS,
+    REPORT_WEBHOOKS_FIELD,
+    ROLES,
+    VCPS,
+    VOLUNTEERS,
+)
 from shared.events import Event
 from shared.events.admission import (
     AdmissionBlocked,
@@ -23,7 +31,7 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
-from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
+from shared.events.reports import ReportWebhooksSet, VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.projections import remember_organisation, upsert_by_key
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -36,6 +44,10 @@ UNSETTLED: dict[str, object] = {"colleagues_settled": False}
 async def project(event: Event, uow: UnitOfWork) -> None:
     if isinstance(event, OrganisationRegistered):
         await remember_organisation(uow.collection(ORGANISATIONS), event)
+    elif isinstance(event, ReportWebhooksSet):
+        await uow.collection(ORGANISATIONS).update_one(
+            {}, {"$set": {REPORT_WEBHOOKS_FIELD: event.forward}}, upsert=True
+        )
     elif isinstance(event, CodeOfConductPublished):
         await uow.collection(ORGANISATIONS).update_one(
             {}, {"$max": {"code_version": event.version}}, upsert=True

@@ -12,6 +12,9 @@ DELIVERY_RECORDS_KEPT = RETRY_WINDOW + timedelta(days=30)
 
 # Read model, one document per organisation / role / volunteer / VCP.
 ORGANISATIONS = "organisations"
+# In the organisation's document: whether its VCPs let report events reach webhooks
+# (ReportWebhooksSet); missing means off.
+REPORT_WEBHOOKS_FIELD = "report_webhooks"
 ROLES = "roles"
 VOLUNTEERS = "volunteers"
 VCPS = "vcps"

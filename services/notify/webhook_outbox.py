@@ -18,8 +18,12 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from services.notify.domain.cloudevent_body import structured_event
-from services.notify.domain.webhook_forwarding import forwards_to_subscription, webhook_data
-from services.notify.storage import DELIVERIES, WEBHOOKS
+from services.notify.domain.webhook_forwarding import (
+    forwards_to_organisation,
+    forwards_to_subscription,
+    webhook_data,
+)
+from services.notify.storage import DELIVERIES, ORGANISATIONS, REPORT_WEBHOOKS_FIELD, WEBHOOKS
 from shared.events import Event
 from shared.events.admission import VolunteerDataErased
 from shared.events.cloudevents import ReceivedEvent
@@ -43,8 +47,21 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
     subscriptions = await uow.collection(WEBHOOKS).find(
         {"status": ACTIVE, "event_types": event.type_name}, projection={"webhook_id": 1}
     )
-    for query, update in delivery_upserts(event, causation, subscriptions):
+    if not subscriptions:
+        return
+    forwarded = event.tells_of_a_report() and report_events_forwarded(
+        await uow.collection(ORGANISATIONS).find_one()
+    )
+    for query, update in delivery_upserts(
+        event, causation, subscriptions, report_events_forwarded=forwarded
+    ):
         await uow.collection(DELIVERIES).update_one(query, update, upsert=True)
+
+
+def report_events_forwarded(organisation: Document | None) -> bool:
+    """The organisation's VCPs' choice (ReportWebhooksSet, read_model.project): off unless
+    they turned it on."""
+    return bool(organisation and organisation.get(REPORT_WEBHOOKS_FIELD))
 
 
 def wants(subscription: Document, event: Event) -> bool:
@@ -55,9 +72,17 @@ def wants(subscription: Document, event: Event) -> bool:
 
 
 def delivery_upserts(
-    event: Event, causation: ReceivedEvent, subscriptions: Iterable[Document]
+    event: Event,
+    causation: ReceivedEvent,
+    subscriptions: Iterable[Document],
+    *,
+    report_events_forwarded: bool,
 ) -> list[tuple[Document, Document]]:
-    """(filter, update) of each delivery of `event` to the subscriptions that want it."""
+    """(filter, update) of each delivery of `event` to the subscriptions that want it; none
+    of an event that tells of a report unless the organisation's VCPs let those through."""
+    about_a_report = event.tells_of_a_report()
+    if not forwards_to_organisation(about_a_report, report_events_forwarded):
+        return []
     data = event.model_dump(mode="json")
     targets = [
         sub["webhook_id"]
@@ -84,6 +109,8 @@ def delivery_upserts(
                     "_id": str(uuid.uuid4()),
                     "event_type": event.type_name,
                     **({"volunteer_id": volunteer_id} if volunteer_id else {}),
+                    # Its times are shown to the day (http_routes/webhooks.py, deliveries).
+                    **({"about_a_report": True} if about_a_report else {}),
                     "body": body.decode(),
                     "status": PENDING,
                     "attempts": [],

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from services.notify.mail_delivery import MailWorker
 from services.notify.webhook_delivery import WebhookWorker
 from services.notify.webhook_sender import WebhookSender
+from shared.mail.set_aside import SetAsideMails
 from shared.mail.smtp import SmtpMailer
 from shared.runtime.background import BackgroundTask
 from shared.runtime.runtime import Runtime
@@ -22,6 +23,7 @@ def workers(runtime: Runtime) -> Sequence[BackgroundTask]:
             runtime.instance_id,
             poll_seconds=settings.outbox_poll_seconds,
             retry_scale=settings.notify_retry_scale,
+            set_aside_mails=SetAsideMails(runtime.metrics),
         ),
         WebhookWorker(
             runtime.db,

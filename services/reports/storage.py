@@ -22,6 +22,8 @@ REPORTS = "reports"
 MESSAGES = "report_messages"
 CASE_SETTINGS = "case_settings"
 STATISTICS = "released_statistics"
+# One document per organisation: whether its VCPs let report events reach its webhooks.
+REPORT_WEBHOOKS = "report_webhooks"
 
 INDEXES = (
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
@@ -41,4 +43,5 @@ INDEXES = (
     IndexSpec(MESSAGES, (("message_id", 1),), unique=True),
     IndexSpec(CASE_SETTINGS, (), unique=True),
     IndexSpec(STATISTICS, (("quarter", 1),), unique=True),
+    IndexSpec(REPORT_WEBHOOKS, (), unique=True),
 )

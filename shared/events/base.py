@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 ORG_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 TYPE_NAME = re.compile(
     r"^nl\.safehands\.(?P<aggregate>[a-z_]+)\.(?P<event>[a-z_]+)\.v(?P<version>\d+)$"
 )
+REPORT_EVENT_PREFIX = "nl.safehands.report."
+
+
+def to_the_day(moment: datetime) -> datetime:
+    """Midnight UTC of the moment's UTC day. Report times leave reports no finer than this:
+    matched against who was where and when, an exact time points to the reporter (issue 19).
+    A naive moment is taken as UTC."""
+    utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return utc.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+Day = Annotated[datetime, AfterValidator(to_the_day)]
+"""A report's or message's time as events carry it: a date-time at T00:00:00Z, whatever
+moment the publisher gives (the JSON Schema stays `date-time`, so v1 readers read it)."""
 
 
 class Event(BaseModel):
@@ -55,3 +70,10 @@ class Event(BaseModel):
     def key(self) -> str:
         """Kafka key: one aggregate's events share a partition and so stay in order."""
         return f"{self.org_id}:{self.aggregate_id()}"
+
+    def tells_of_a_report(self) -> bool:
+        """Whether the event's moment is a report's or a message's moment: then its CloudEvents
+        time is given to the day (cloudevents.encode), and notify forwards it to webhooks only
+        when the organisation's VCPs turned that on. Every report event; other events say so
+        themselves (a mail about a new report, the delivery of a report event)."""
+        return self.type_name.startswith(REPORT_EVENT_PREFIX)

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.events import Event, EventRegistry, UnknownEventType
+from shared.events.base import to_the_day
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -48,12 +49,17 @@ class ReceivedEvent:
 def encode(
     event: Event, source: str, *, event_id: str | None = None, time: datetime | None = None
 ) -> KafkaRecord:
+    """The event as a Kafka record; its `ce_time` is now (or `time`), to the day for an event
+    whose moment is a report's (`Event.tells_of_a_report`)."""
+    moment = time or datetime.now(UTC)
+    if event.tells_of_a_report():
+        moment = to_the_day(moment)
     attributes = {
         "ce_id": event_id or str(uuid.uuid4()),
         "ce_type": event.type_name,
         "ce_source": source,
         "ce_specversion": SPEC_VERSION,
-        "ce_time": (time or datetime.now(UTC)).isoformat().replace("+00:00", "Z"),
+        "ce_time": moment.isoformat().replace("+00:00", "Z"),
         "ce_tenantid": event.org_id,
         "content-type": CONTENT_TYPE,
     }

@@ -1,7 +1,9 @@
 """Events of the confidential-reporting pillar.
 
 Only ciphertext ever travels: IncidentReported carries the sealed envelope, never content,
-and no event says what a report is about.
+and no event says what a report is about. Nor exactly when: every time of a report event
+(`Day`) and its CloudEvents time are given to the day (issue 19); the exact moments stay in
+reports, for the VCPs' own routes and deadlines.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from shared.events.base import Event
+from shared.events.base import Day, Event
 
 ReportStatus = Literal["received", "acknowledged", "in_progress", "closed"]
 Deadline = Literal["acknowledge", "feedback"]
@@ -63,7 +65,7 @@ class IncidentReported(Event):
     envelope: dict[str, Any]
     mailbox_lookup: str
     reply_key: dict[str, str]
-    received_at: datetime
+    received_at: Day
 
 
 class ReportAcknowledged(Event):
@@ -71,7 +73,7 @@ class ReportAcknowledged(Event):
     key_field: ClassVar[str] = "report_id"
     report_id: str
     vcp_id: str
-    acknowledged_at: datetime
+    acknowledged_at: Day
 
 
 class ReportMessagePosted(Event):
@@ -80,7 +82,7 @@ class ReportMessagePosted(Event):
     report_id: str
     message_id: str
     sender: Literal["vcp", "reporter"]
-    posted_at: datetime
+    posted_at: Day
 
 
 class ReportStatusChanged(Event):
@@ -89,14 +91,14 @@ class ReportStatusChanged(Event):
     report_id: str
     status: ReportStatus
     previous_status: ReportStatus
-    changed_at: datetime
+    changed_at: Day
 
 
 class ReportClosed(Event):
     type_name: ClassVar[str] = "nl.safehands.report.closed.v1"
     key_field: ClassVar[str] = "report_id"
     report_id: str
-    closed_at: datetime
+    closed_at: Day
 
 
 class ReportKeyShared(Event):
@@ -112,8 +114,22 @@ class ReportDeadlineApproaching(Event):
     key_field: ClassVar[str] = "report_id"
     report_id: str
     deadline: Deadline
-    due_at: datetime
+    due_at: Day
     missed: bool
+
+
+class ReportWebhooksSet(Event):
+    """The organisation's VCPs turned the forwarding of report events to its webhooks on or
+    off (`forward`). Off by default: the organisation's admins subscribe webhooks, and a
+    report event delivered the moment it happens tells them when a reporter acted. notify
+    forwards report events (and the events that tell of one, `Event.tells_of_a_report`)
+    only while the latest of these for the organisation says `forward`."""
+
+    type_name: ClassVar[str] = "nl.safehands.report_webhooks.set.v1"
+    key_field: ClassVar[str] = "org_id"
+    forward: bool
+    set_by: str
+    set_at: datetime
 
 
 EVENTS: tuple[type[Event], ...] = (
@@ -127,4 +143,5 @@ EVENTS: tuple[type[Event], ...] = (
     ReportClosed,
     ReportKeyShared,
     ReportDeadlineApproaching,
+    ReportWebhooksSet,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -24,6 +25,18 @@ class OutgoingMail:
     subject: str
     text: str
     kind: str
+
+
+class UnsendableMail(Exception):
+    """The mail cannot be written at all (a header Python's `email` refuses, such as a
+    subject with a line break): sending it again would fail the same way, so it is set aside.
+    The sentence names no part of the mail."""
+
+
+CANNOT_BE_WRITTEN = (
+    "the mail cannot be written: a header holds a line break or another character that mail "
+    "does not allow"
+)
 
 
 class SmtpRefused(Exception):
@@ -48,6 +61,12 @@ class SmtpMailer:
         self._deadline_seconds = deadline_seconds
 
     def message(self, mail: OutgoingMail) -> EmailMessage:
+        try:
+            return self._message(mail)
+        except (ValueError, TypeError, LookupError, MessageError):
+            raise UnsendableMail(CANNOT_BE_WRITTEN) from None
+
+    def _message(self, mail: OutgoingMail) -> EmailMessage:
         message = EmailMessage()
         message["From"] = self._sender
         message["To"] = mail.to

@@ -61,6 +61,22 @@ REFUSED_FOR_GOOD: tuple[type[Exception], ...] = (
 )
 
 
+def record_timestamp_ms(headers: dict[str, str]) -> int | None:
+    """The Kafka record's timestamp: the event's CloudEvents time. Left to the producer's
+    clock, every reader of the topic would see when a report event was published, which its
+    `ce_time` gives only to the day (issue 19). None (the producer's clock) without one."""
+    raw = headers.get("ce_time")
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp() * 1000)
+
+
 def _headers(record: Document) -> dict[str, str]:
     return {name: bytes(value).decode() for name, value in record["headers"]}
 
@@ -116,7 +132,12 @@ class OutboxRelay:
         if not TOPIC_NAME.match(topic):
             raise InvalidTopicError(f"{topic!r} is not a valid topic name")
         future: asyncio.Future[Any] = await self._broker.publish(
-            value, topic=topic, key=key, headers=headers, no_confirm=True
+            value,
+            topic=topic,
+            key=key,
+            headers=headers,
+            timestamp_ms=record_timestamp_ms(headers),
+            no_confirm=True,
         )
         return future
 

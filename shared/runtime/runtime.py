@@ -165,8 +165,14 @@ class Runtime:
         """Run `task` until the service stops; `stop()` cancels it, then closes it."""
         self._background.append((task, asyncio.create_task(_run(task), name=task.name)))
 
+    def stopped_background(self) -> list[str]:
+        """The tasks that ended while the service runs: each was to run until stop, so the
+        work it does (sending mail, relaying the outbox) has stopped, and the service says
+        so at /readyz rather than answering as if nothing were wrong."""
+        return [task.name for task, running in self._background if running.done()]
+
     async def is_ready(self) -> bool:
-        if not self.ready:
+        if not self.ready or self.stopped_background():
             return False
         try:
             await asyncio.wait_for(self.db.ping(), 2)
@@ -192,7 +198,20 @@ class Runtime:
 
 
 async def _run(task: BackgroundTask) -> None:
-    await task.run()
+    """Run a task; should it end before stop, say so in the log (readiness says it too, see
+    `Runtime.stopped_background`). Only the error's type: its message may quote the work."""
+    try:
+        await task.run()
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:
+        log.error(
+            "background task died; the service is not ready any more",
+            task=task.name,
+            error=type(exc).__name__,
+        )
+        raise
+    log.error("background task ended; the service is not ready any more", task=task.name)
 
 
 def token_verifier_for(settings: Settings) -> TokenVerifier:

@@ -4,7 +4,7 @@ A person who is admin of one organisation and coordinator of another signs in wi
 from their mail: the code leaves the URL at once, a chooser offers both memberships, /me lists
 them with their roles, the navigation shows only what the chosen roles open, and nothing is
 left in browser storage. Signing out ends it; the same link a second time offers a new one.
-An unknown address gets the same confirmation; too many requests get a sentence with the wait.
+An unknown address gets the same confirmation, and so does an address past its limit.
 """
 
 from __future__ import annotations
@@ -155,23 +155,19 @@ async def test_an_unknown_address_gets_the_same_confirmation_and_no_mail(
     assert mails_to(web_platform.maildir, unknown) == []
 
 
-async def test_too_many_requests_get_a_sentence_with_the_wait(page: Page) -> None:
+async def test_past_the_address_limit_the_page_confirms_the_same(page: Page) -> None:
+    # Anyone can type an address: past its limit the answer is the same confirmation (and no
+    # mail), never a refusal that would lock its owner out (issue 19). A client flooding
+    # still gets 429, which the page words with the wait (SignIn.svelte).
     address = f"ongeduldig-{uuid.uuid4().hex[:6]}@example.org"
     await page.goto("/sign-in")
-    for _ in range(2):
+    for attempt in range(3):
+        if attempt:
+            await page.get_by_role("button", name="Een nieuwe link vragen").click()
         await page.get_by_test_id("sign-in-email").fill(address)
         await page.get_by_test_id("sign-in-submit").click()
         await expect(page.get_by_test_id("sign-in-sent")).to_be_visible()
-        await page.get_by_role("button", name="Een nieuwe link vragen").click()
-    await page.get_by_test_id("sign-in-email").fill(address)
-    await page.get_by_test_id("sign-in-submit").click()
-    error = page.locator("#sign-in-error")
-    await expect(error).to_have_text(
-        re.compile(r"^Je hebt te vaak een link gevraagd\. Wacht \d+ minuten")
-    )
-    await expect(page.get_by_test_id("sign-in-email")).to_have_attribute(
-        "aria-describedby", "sign-in-error"
-    )
+    await expect(page.locator("#sign-in-error")).to_have_count(0)
 
 
 async def test_a_malformed_address_is_refused_in_the_page(page: Page) -> None:

@@ -19,7 +19,7 @@ from pymongo import MongoClient
 from shared.events import REGISTRY, Event
 from shared.events.admission import VolunteerApplied
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
-from shared.events.reports import IncidentReported
+from shared.events.reports import IncidentReported, ReportWebhooksSet
 from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
 from tests.support.webhooks import (
@@ -81,6 +81,21 @@ async def test_a_signed_delivery_is_retried_across_a_restart_and_never_reaches_a
     platform.stop_all()
     notify = platform.start("notify", env=env)
     event_b_id = await publish(infra, application(org_b))
+    # org_b's VCPs let report events reach its webhooks (off by default, see
+    # tests/e2e/test_report_times_outside_reports.py): notify learns it first.
+    await publish(
+        infra,
+        ReportWebhooksSet(org_id=org_b, forward=True, set_by="vera", set_at=datetime.now(UTC)),
+    )
+
+    def forwarding_known() -> bool:
+        with MongoClient(infra.mongo_uri) as client:
+            found = client[f"{platform.database}_notify"]["organisations"].find_one(
+                {"org_id": org_b}
+            )
+        return bool(found and found.get("report_webhooks"))
+
+    eventually(forwarding_known, timeout=120)
     report_id = str(uuid.uuid4())
     await publish(
         infra,
@@ -122,12 +137,15 @@ async def test_a_signed_delivery_is_retried_across_a_restart_and_never_reaches_a
             verify_standard_webhook(secret_a, request.headers, request.body)
     bodies = {json.loads(r.body)["type"]: json.loads(r.body) for r in at_b}
     assert bodies[APPLIED]["id"] == event_b_id and bodies[APPLIED]["tenantid"] == org_b
-    # The org's admin may not read reports: the sealed report and the mailbox stay behind.
+    # The org's admin may not read reports: the sealed report and the mailbox stay behind,
+    # and the time is the day's (issue 19).
     assert bodies[REPORTED]["data"] == {
         "org_id": org_b,
         "report_id": report_id,
         "received_at": bodies[REPORTED]["data"]["received_at"],
     }
+    assert bodies[REPORTED]["data"]["received_at"].endswith("T00:00:00Z")
+    assert bodies[REPORTED]["time"].endswith("T00:00:00Z")
     assert all(json.loads(r.body)["tenantid"] == org_a for r in receiver.at("/a"))
 
     with notify.client() as http:

@@ -33,6 +33,11 @@ API_MD_TYPES = {
     "nl.safehands.advice.answered.v1",
 }
 
-# Beyond API.md (additions are allowed; changes are not): dismissing a VCP who leaves, and
-# a VCP registering their own key (PUT …/vcps/{vcp_id}/public-key).
-ADDITIONS = {"nl.safehands.vcp.dismissed.v1", "nl.safehands.vcp.key_set.v1"}
+# Beyond API.md (additions are allowed; changes are not): dismissing a VCP who leaves, a VCP
+# registering their own key (PUT …/vcps/{vcp_id}/public-key), and the VCPs letting report
+# events reach webhooks (PUT …/report-webhooks).
+ADDITIONS = {
+    "nl.safehands.vcp.dismissed.v1",
+    "nl.safehands.vcp.key_set.v1",
+    "nl.safehands.report_webhooks.set.v1",
+}

@@ -7,6 +7,8 @@ the outbox, so the relay's crash-safety shows. Run as `python -m tests.support.c
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends
@@ -15,6 +17,7 @@ from cli.services import serve_definition
 from shared.events.admission import VolunteerApplied, VolunteerDataErased
 from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch
 from shared.messaging.consumer import Handlers
+from shared.runtime.background import BackgroundTask, BackgroundWork
 from shared.runtime.definition import ServiceDefinition
 from shared.runtime.runtime import Runtime, runtime_of
 from shared.settings import load_settings
@@ -58,6 +61,31 @@ async def erase(
     return {"event_id": event_id}
 
 
+class Doomed:
+    """A background task that dies when told to (POST /v1/test/background-dies): a service
+    whose task died must say so at /readyz."""
+
+    def __init__(self) -> None:
+        self.told = asyncio.Event()
+
+    async def run(self) -> None:
+        await self.told.wait()
+        raise RuntimeError("this background task dies on demand")
+
+
+DOOMED = Doomed()
+
+
+@router.post("/v1/test/background-dies", status_code=202)
+async def background_dies() -> dict[str, str]:
+    DOOMED.told.set()
+    return {}
+
+
+def background(_runtime: Runtime) -> Sequence[BackgroundTask]:
+    return (BackgroundWork("doomed", DOOMED.run),)
+
+
 HANDLERS: Handlers = {VolunteerApplied: BatchHandler(count_applications)}
 
 DEFINITION = ServiceDefinition(
@@ -67,6 +95,7 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     publishes=[VolunteerDataErased],
     indexes=[IndexSpec(COUNTERS, (("volunteer_id", 1),), unique=True)],
+    background=background,
 )
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from services.identity.domain.sessions import SESSION_LIFETIME
 from services.identity.domain.sign_in import is_page_path, normalise_address
 from services.identity.extensions import limiter_of, mail_sender_of
-from services.identity.rate_limit import admit_sign_in
+from services.identity.rate_limit import SignInAdmission, admit_sign_in
 from services.identity.refresh_cookie import hand_out
 from services.identity.use_cases import sign_in
 from shared.http.openapi import errors
@@ -46,13 +46,20 @@ class Exchange(BaseModel):
     status_code=status.HTTP_202_ACCEPTED,
     summary="Mail a sign-in link to a member's address (anyone).",
     responses=errors(429),
-    description="The answer is the same whether or not the address belongs to a member.",
+    description=(
+        "The answer is the same whether or not the address belongs to a member, and whether"
+        " or not the address had its mails for now (SIGN_IN_LIMIT_PER_ADDRESS,"
+        " SIGN_IN_MAILS_PER_ADDRESS_PER_DAY): past those it is mailed nothing more, and the"
+        " links it was sent keep working. Only a client asking too often gets 429."
+    ),
 )
 async def request_sign_in(
     body: SignInRequest, request: Request, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
     address = normalise_address(body.email)
-    await admit_sign_in(runtime, request, address, limiter_of(runtime))
+    admission = await admit_sign_in(runtime, request, address, limiter_of(runtime))
+    if admission is SignInAdmission.NOTHING_MORE:
+        return {}
     mail = await sign_in.request_sign_in(
         runtime.db,
         address,

@@ -22,6 +22,7 @@ from services.identity.domain.sign_in import (
 from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PlatformStore
 from services.identity.use_cases.sign_in import store_code
 from shared.auth.membership import announce_membership
+from shared.domain.names import Name
 from shared.events.identity import MemberAdded, MemberRemoved
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -30,7 +31,7 @@ class Invitation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     roles: list[Literal["admin", "coordinator"]] = Field(min_length=1, max_length=2)
 
 

@@ -9,13 +9,14 @@ from pydantic import BaseModel, EmailStr, Field
 from services.intake.domain.errors import UnknownOrganisation, UnknownRole
 from services.intake.read_model import known_role
 from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
+from shared.domain.names import Name
 from shared.events.admission import VolunteerApplied
 from shared.storage.unit_of_work import UnitOfWork
 
 
 class Application(BaseModel):
     role_id: str = Field(min_length=1, max_length=100)
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     email: EmailStr
     motivation: str | None = Field(default=None, max_length=5000)
 

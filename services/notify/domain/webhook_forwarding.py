@@ -10,6 +10,12 @@ and integrators may subscribe to them. Two rules keep that from looping:
    deliveries to each other for ever.
 
 So a chain stops after one step: event → its delivery report → (not forwarded).
+
+And the organisation's board never learns when a reporter acted (issue 19): an event that
+tells of a report (`Event.tells_of_a_report`: every report event, a mail about a report, a
+delivery of a report event) reaches webhooks only while the organisation's VCPs have turned
+that on (ReportWebhooksSet); its times are given to the day, and who wrote a message is
+left out.
 """
 
 from __future__ import annotations
@@ -23,7 +29,16 @@ WEBHOOK_EVENT_PREFIX = "nl.safehands.webhook."
 # report and the reporter's mailbox travel on Kafka for the reports service, not to them.
 WITHHELD_FROM_WEBHOOKS: Mapping[str, frozenset[str]] = {
     "nl.safehands.report.received.v1": frozenset({"envelope", "mailbox_lookup", "reply_key"}),
+    # Whether the reporter or a VCP wrote: with the day, it says on which days the reporter
+    # was active, which no subscriber needs (the VCPs read it in reports).
+    "nl.safehands.report.message_posted.v1": frozenset({"sender"}),
 }
+
+
+def forwards_to_organisation(tells_of_a_report: bool, report_events_forwarded: bool) -> bool:
+    """Whether an event may reach the organisation's webhooks at all: one that tells of a
+    report only while its VCPs let report events through (off by default)."""
+    return report_events_forwarded or not tells_of_a_report
 
 
 def forwards_to_subscription(event_type: str, data: Mapping[str, Any], webhook_id: str) -> bool:

@@ -16,6 +16,7 @@ from services.notify.storage import DELIVERIES, WEBHOOKS
 from services.notify.use_cases import webhooks
 from services.notify.use_cases.webhooks import NewSubscription
 from shared.auth.dependencies import NOT_FOUND, require_org_role
+from shared.events.base import to_the_day
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/webhooks", tags=["webhooks"])
@@ -90,24 +91,36 @@ async def deliveries(
         limit=DELIVERIES_SHOWN,
         projection={"body": 0},
     )
-    return [
-        {
-            "delivery_id": delivery["_id"],
-            "event_id": delivery["event_id"],
-            "event_type": delivery["event_type"],
-            "status": delivery["status"],
-            "created_at": delivery["created_at"],
-            "next_attempt_at": delivery.get("next_attempt_at"),
-            "attempts": [
-                {
-                    "attempt": attempt["attempt"],
-                    "at": attempt["at"],
-                    "status_code": attempt["status_code"],
-                    "error": shown_error(attempt["error"]),
-                    "duration_ms": attempt["duration_ms"],
-                }
-                for attempt in delivery.get("attempts", [])
-            ],
-        }
-        for delivery in found
-    ]
+    return [_delivery_view(delivery) for delivery in found]
+
+
+def _delivery_view(delivery: dict[str, Any]) -> dict[str, Any]:
+    # A delivery of a report event happens the moment the report does: its times are shown
+    # to the day, as the event gives them (issue 19).
+    when = _to_the_day if delivery.get("about_a_report") else _as_is
+    return {
+        "delivery_id": delivery["_id"],
+        "event_id": delivery["event_id"],
+        "event_type": delivery["event_type"],
+        "status": delivery["status"],
+        "created_at": when(delivery["created_at"]),
+        "next_attempt_at": when(delivery.get("next_attempt_at")),
+        "attempts": [
+            {
+                "attempt": attempt["attempt"],
+                "at": when(attempt["at"]),
+                "status_code": attempt["status_code"],
+                "error": shown_error(attempt["error"]),
+                "duration_ms": attempt["duration_ms"],
+            }
+            for attempt in delivery.get("attempts", [])
+        ],
+    }
+
+
+def _as_is(moment: datetime | None) -> datetime | None:
+    return moment
+
+
+def _to_the_day(moment: datetime | None) -> datetime | None:
+    return None if moment is None else to_the_day(moment)

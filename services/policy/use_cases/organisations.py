@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
 from services.policy.organisation_settings import OrganisationSettings, settings_of
 from services.policy.storage import ORGANISATIONS, ROLES
+from shared.domain.names import Name
 from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
 from shared.storage.tenancy import Document
@@ -18,7 +19,7 @@ class NewOrganisation(BaseModel):
     org_id: str = Field(
         pattern=ORG_ID_PATTERN, description="A slug: lower-case letters, digits, dashes."
     )
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     language: str = Field(default="nl", pattern="^(nl|en)$")
 
 

@@ -8,13 +8,14 @@ from pydantic import BaseModel, Field
 
 from services.policy.storage import ROLES
 from services.policy.use_cases.organisations import registered_organisation
+from shared.domain.names import Name
 from shared.domain.vog import DEFAULT_VOG_MAX_AGE_DAYS, DEFAULT_VOG_RENEWAL_YEARS
 from shared.events.admission import RoleDefined
 from shared.storage.unit_of_work import UnitOfWork
 
 
 class RoleDefinition(BaseModel):
-    title: str = Field(min_length=1, max_length=200)
+    title: Name
     works_with_minors: bool
     works_with_vulnerable: bool
     vog_max_age_days: int = Field(default=DEFAULT_VOG_MAX_AGE_DAYS, ge=1, le=3650)

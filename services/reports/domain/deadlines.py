@@ -38,6 +38,17 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
+def moment_of_receipt(day_of_receipt: datetime, now: datetime) -> datetime:
+    """When a report arrived, as reports keeps it. intake's IncidentReported gives only the
+    day (report times leave reports no finer, issue 19); reports reads the event moments
+    after intake accepted the report, so its own clock is the moment, for the VCP's inbox
+    and deadlines. Read on another day (a replay, a long outage), the start of the given day:
+    a deadline rather early than late."""
+    if day_of_receipt <= now < day_of_receipt + timedelta(days=1):
+        return now
+    return day_of_receipt
+
+
 def deadlines_for(received_at: datetime, settings: CaseSettings) -> dict[Deadline, datetime]:
     return {
         Deadline.ACKNOWLEDGE: received_at + timedelta(days=settings.acknowledge_days),

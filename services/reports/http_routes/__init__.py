@@ -16,9 +16,18 @@ from services.reports.domain.errors import (
     NotInThisCase,
 )
 from services.reports.domain.workflow import InvalidTransition
-from services.reports.http_routes import case_settings, cases, mailbox, statistics, vcps
+from services.reports.http_routes import (
+    case_settings,
+    cases,
+    mailbox,
+    report_webhooks,
+    statistics,
+    vcps,
+)
 
-ROUTERS = [part.router for part in (vcps, cases, mailbox, case_settings, statistics)]
+ROUTERS = [
+    part.router for part in (vcps, cases, mailbox, case_settings, statistics, report_webhooks)
+]
 
 ERROR_STATUSES = {
     NoSuchReport: 404,

@@ -37,6 +37,7 @@ from services.reports.storage import (
     VCPS_AWAITING_KEY,
 )
 from shared.crypto import PublicKey
+from shared.domain.names import Name
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -54,7 +55,7 @@ class NewVCP(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     vcp_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     email: EmailStr
 
     @model_validator(mode="before")

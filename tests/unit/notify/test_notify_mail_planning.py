@@ -114,8 +114,17 @@ def test_vcp_mails_hold_the_report_id_and_deadline_and_nothing_else_of_the_event
         missed=True,
     ).mails
     assert missed_one.kind is MailKind.DEADLINE_MISSED
-    # 23:30 UTC on 30 April is 1 May in the Netherlands, where the VCP reads it.
-    assert "1 May 2026" in missed_one.text
+    # Report events give their times to the day (issue 19): 23:30 UTC on 30 April becomes
+    # 30 April, which the mail names (rather a day early than late for a deadline).
+    assert "30 April 2026" in missed_one.text
+    (in_may, _) = plan(
+        ReportDeadlineApproaching,
+        report_id=report_id,
+        deadline="feedback",
+        due_at=datetime(2026, 5, 1, 0, 0, tzinfo=UTC),
+        missed=True,
+    ).mails
+    assert "1 May 2026" in in_may.text
 
 
 def test_the_renewal_mail_names_the_date_and_a_rejection_the_role() -> None:

@@ -89,7 +89,9 @@ class Case:
             reply_key=self.reporter.public_key.model_dump(),
             received_at=RECEIVED,
         )
-        await self.uow.collection(REPORTS).insert_one(new_case(received, case_settings_from(None)))
+        await self.uow.collection(REPORTS).insert_one(
+            new_case(received, case_settings_from(None), RECEIVED)
+        )
 
     def message(self, *keys: PrivateKey) -> tuple[uuid.UUID, object]:
         message_id = uuid.uuid4()
