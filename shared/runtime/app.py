@@ -13,14 +13,17 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
+from shared.audit.log import AUDIT_INDEXES
 from shared.auth.dependencies import refuse_former_members
 from shared.catalogue.http import router as catalogue_router
+from shared.events.audit import AuditHeadPublished
 from shared.http.api_docs import install_api_docs
 from shared.http.body_limit import BodyLimitMiddleware
 from shared.http.http_errors import install_error_handlers
 from shared.http.metrics import metrics_response
 from shared.http.openapi import document_errors
 from shared.logs import configure_logging, get_logger
+from shared.runtime import audit
 from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
 from shared.runtime.runtime import Runtime
@@ -36,8 +39,9 @@ def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
         definition.name,
         settings,
         handlers=definition.handlers_for(settings),
-        publishes=definition.publishes,
-        indexes=definition.indexes,
+        # Every service keeps its own audit chains and publishes their heads.
+        publishes=(*definition.publishes, AuditHeadPublished),
+        indexes=(*definition.indexes, *AUDIT_INDEXES),
         membership_check=definition.membership_check,
         rate_limited=definition.rate_limited,
     )
@@ -49,7 +53,7 @@ async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
     await runtime.connect()
     if definition.extensions:
         runtime.extensions.update(definition.extensions(runtime))
-    for job in definition.jobs:
+    for job in (*definition.jobs, audit.HEAD_JOB):
         runtime.start_background(_job_task(job, runtime))
     for task in definition.background(runtime) if definition.background else ():
         runtime.start_background(task)
@@ -148,6 +152,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         return metrics_response(runtime.metrics)
 
     app.include_router(catalogue_router)
+    app.include_router(audit.router)
     for router in definition.routers:
         app.include_router(router)
     return app

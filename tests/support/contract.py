@@ -34,5 +34,9 @@ API_MD_TYPES = {
 }
 
 # Beyond API.md (additions are allowed; changes are not): dismissing a VCP who leaves, and
-# a VCP registering their own key (PUT …/vcps/{vcp_id}/public-key).
-ADDITIONS = {"nl.safehands.vcp.dismissed.v1", "nl.safehands.vcp.key_set.v1"}
+# a VCP registering their own key (PUT …/vcps/{vcp_id}/public-key); the audit chain's head.
+ADDITIONS = {
+    "nl.safehands.vcp.dismissed.v1",
+    "nl.safehands.vcp.key_set.v1",
+    "nl.safehands.audit.head.v1",
+}

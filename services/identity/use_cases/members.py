@@ -21,6 +21,7 @@ from services.identity.domain.sign_in import (
 )
 from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PlatformStore
 from services.identity.use_cases.sign_in import store_code
+from shared import audit
 from shared.events.identity import MemberAdded, MemberRemoved
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -94,6 +95,9 @@ async def invite_member(
             }
         )
     await _touch_organisation(uow)
+    await audit.record(
+        uow, "member.roles_changed" if existing else "member.added", "member", member_id
+    )
     uow.publish(
         MemberAdded(
             org_id=uow.org_id, member_id=member_id, sub=member_id, roles=list(roles), added_at=now
@@ -128,6 +132,7 @@ async def remove_member(uow: UnitOfWork, member_id: str, *, now: datetime) -> No
     check_removal([a["member_id"] for a in admins], member_id)
     await members.delete_one({"member_id": member_id})
     await _touch_organisation(uow)
+    await audit.record(uow, "member.removed", "member", member_id)
     uow.publish(
         MemberRemoved(org_id=uow.org_id, member_id=member_id, sub=leaving["sub"], removed_at=now)
     )

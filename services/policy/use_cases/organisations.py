@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
 from services.policy.organisation_settings import OrganisationSettings, settings_of
 from services.policy.storage import ORGANISATIONS, ROLES
+from shared import audit
 from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
 from shared.storage.tenancy import Document
@@ -82,4 +83,5 @@ async def change_settings(uow: UnitOfWork, settings: OrganisationSettings) -> Or
     organisation = await registered_organisation(uow)
     changed = settings_of(organisation).model_copy(update=settings.model_dump(exclude_unset=True))
     await uow.collection(ORGANISATIONS).update_one({}, {"$set": {"settings": changed.model_dump()}})
+    await audit.record(uow, "settings.changed", "organisation", uow.org_id)
     return changed

@@ -21,6 +21,7 @@ from services.reports.domain.errors import (
 )
 from services.reports.domain.vcp_keys import suite_conflict
 from services.reports.storage import MESSAGES, REPORTS, VCP_ROSTER, VCPS, VCPS_AWAITING_KEY
+from shared import audit
 from shared.crypto import PublicKey
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.tenancy import Document
@@ -97,6 +98,7 @@ async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> str 
         await uow.collection(VCPS).insert_one(
             {**person, "public_key": key.model_dump(), "fingerprint": fingerprint}
         )
+    await audit.record(uow, "vcp.appointed", "vcp", vcp.vcp_id)
     uow.publish(
         VCPAppointed(
             org_id=uow.org_id,
@@ -146,6 +148,7 @@ async def _set_key(uow: UnitOfWork, vcp_id: str, key: PublicKey, set_at: datetim
                 "fingerprint": fingerprint,
             }
         )
+    await audit.record(uow, "vcp.key_set", "vcp", vcp_id)
     uow.publish(
         VCPKeySet(
             org_id=uow.org_id,
@@ -166,6 +169,7 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
     if awaiting is not None:
         # Never a recipient, so no case depends on them (a mistyped address, say).
         await uow.collection(VCPS_AWAITING_KEY).delete_one({"vcp_id": vcp_id})
+        await audit.record(uow, "vcp.dismissed", "vcp", vcp_id)
         uow.publish(
             VCPDismissed(
                 org_id=uow.org_id, vcp_id=vcp_id, fingerprint="", dismissed_at=dismissed_at
@@ -190,6 +194,7 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
             f"{', '.join(sorted(orphaned)[:10])}."
         )
     await vcps.delete_one({"vcp_id": vcp_id})
+    await audit.record(uow, "vcp.dismissed", "vcp", vcp_id)
     uow.publish(
         VCPDismissed(
             org_id=uow.org_id,
