@@ -1,0 +1,113 @@
+"""The audit log on the real database: policy's actions chain up in its transactions, the
+log is read and exported, the head is published, and `safehands audit verify` holds until
+one entry is edited in the database, which it then names. The chain is also recomputed here
+from the rule in docs/api.md, without the project's hash function."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import json
+import uuid
+from typing import Any
+
+from pymongo import MongoClient
+from typer.testing import CliRunner, Result
+
+from cli.main import app
+from tests.support.kafka import read_topic
+from tests.support.platform import Infrastructure, Platform, bearer
+
+
+def documented_hash(entry: dict[str, Any]) -> str:
+    body = {key: value for key, value in entry.items() if key != "hash"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def verify(platform: Platform, org: str, monkeypatch: Any) -> Result:
+    monkeypatch.setenv("SAFEHANDS_MONGO_URI", platform.infra.mongo_uri)
+    monkeypatch.setenv("SAFEHANDS_MONGO_DATABASE", platform.database)
+    return CliRunner().invoke(app, ["audit", "verify", "--org", org])
+
+
+def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entry(
+    platform: Platform, infra: Infrastructure, monkeypatch: Any
+) -> None:
+    policy = platform.start("policy")
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    admin = bearer(infra.token("admin", org, sub="ada"))
+    coordinator = bearer(infra.token("coordinator", org, sub="cor"))
+    with policy.client() as http:
+        operator = bearer(infra.token("operator"))
+        created = http.post("/v1/orgs", json={"org_id": org, "name": "De Bevers"}, headers=operator)
+        assert created.status_code == 201, created.text
+        role = {"title": "Trainer", "works_with_minors": True, "works_with_vulnerable": False}
+        assert http.put(f"/v1/orgs/{org}/roles/coach", json=role, headers=admin).status_code == 200
+        code = http.post(f"/v1/orgs/{org}/codes", json={"text": "Respect."}, headers=admin)
+        assert code.status_code == 201, code.text
+        exported = http.get(
+            f"/v1/orgs/{org}/volunteers",
+            params={"state": "admitted", "export": "true"},
+            headers=coordinator,
+        )
+        assert exported.status_code == 200, exported.text
+
+        log = http.get(f"/v1/orgs/{org}/audit", headers=admin)
+        assert log.status_code == 200, log.text
+        entries = log.json()
+        assert [(e["action"], e["actor"], e["object"]) for e in entries] == [
+            ("role.defined", {"sub": "ada", "role": "admin"}, {"type": "role", "id": "coach"}),
+            ("code.published", {"sub": "ada", "role": "admin"}, {"type": "code", "id": "1"}),
+            (
+                "volunteers.exported",
+                {"sub": "cor", "role": "coordinator"},
+                {"type": "volunteer_list", "id": "admitted"},
+            ),
+        ]
+        previous = "0" * 64
+        for seq, entry in enumerate(entries, start=1):
+            assert (entry["seq"], entry["service"], entry["org_id"]) == (seq, "policy", org)
+            assert entry["prev_hash"] == previous
+            assert entry["hash"] == documented_hash(entry)
+            previous = entry["hash"]
+
+        # Filters; a coordinator sees only what concerns them; CSV.
+        only_code = http.get(f"/v1/orgs/{org}/audit", params={"action": "code"}, headers=admin)
+        assert [e["seq"] for e in only_code.json()] == [2]
+        theirs = http.get(f"/v1/orgs/{org}/audit", headers=coordinator).json()
+        assert [e["action"] for e in theirs] == ["volunteers.exported"]
+        exported_csv = http.get(f"/v1/orgs/{org}/audit", params={"format": "csv"}, headers=admin)
+        assert exported_csv.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(exported_csv.text)))
+        assert [row["hash"] for row in rows] == [e["hash"] for e in entries]
+        # No route changes or deletes an entry.
+        assert http.delete(f"/v1/orgs/{org}/audit", headers=admin).status_code == 405
+
+        head = http.post(f"/v1/orgs/{org}/audit/head", headers=admin)
+        assert head.status_code == 200, head.text
+        assert (head.json()["seq"], head.json()["hash"]) == (3, entries[-1]["hash"])
+        assert http.post(f"/v1/orgs/{org}/audit/head", headers=coordinator).status_code == 403
+
+    def heads(records: list[Any]) -> list[dict[str, Any]]:
+        return [json.loads(r.value) for r in records if r.key == f"{org}:policy".encode()]
+
+    records = asyncio.run(
+        read_topic(infra.kafka_bootstrap, "safehands.audit", until=lambda rs: bool(heads(rs)))
+    )
+    [event] = heads(records)
+    assert (event["seq"], event["hash"], event["anchor_seq"]) == (3, entries[-1]["hash"], 1)
+    assert event["anchor_prev_hash"] == "0" * 64
+
+    database = MongoClient(infra.mongo_uri)[f"{platform.database}_policy"]
+
+    whole = verify(platform, org, monkeypatch)
+    assert whole.exit_code == 0, whole.output
+    assert "policy: whole (3 entries)" in whole.output
+
+    database["audit_log"].update_one({"org_id": org, "seq": 2}, {"$set": {"object.id": "7"}})
+    broken = verify(platform, org, monkeypatch)
+    assert broken.exit_code == 1, broken.output
+    assert "policy: broken at entry 2" in broken.output
