@@ -11,12 +11,16 @@ import hashlib
 import io
 import json
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 from pymongo import MongoClient
 from typer.testing import CliRunner, Result
 
 from cli.main import app
+from shared import audit
+from shared.audit.log import AUDIT_INDEXES
+from shared.runtime.audit import publish_changed_heads
 from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, Platform, bearer
 
@@ -59,6 +63,11 @@ def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entr
         assert log.status_code == 200, log.text
         entries = log.json()
         assert [(e["action"], e["actor"], e["object"]) for e in entries] == [
+            (
+                "organisation.registered",
+                {"sub": "test-operator", "role": "operator"},
+                {"type": "organisation", "id": org},
+            ),
             ("role.defined", {"sub": "ada", "role": "admin"}, {"type": "role", "id": "coach"}),
             ("code.published", {"sub": "ada", "role": "admin"}, {"type": "code", "id": "1"}),
             (
@@ -76,7 +85,7 @@ def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entr
 
         # Filters; a coordinator sees only what concerns them; CSV.
         only_code = http.get(f"/v1/orgs/{org}/audit", params={"action": "code"}, headers=admin)
-        assert [e["seq"] for e in only_code.json()] == [2]
+        assert [e["seq"] for e in only_code.json()] == [3]
         theirs = http.get(f"/v1/orgs/{org}/audit", headers=coordinator).json()
         assert [e["action"] for e in theirs] == ["volunteers.exported"]
         exported_csv = http.get(f"/v1/orgs/{org}/audit", params={"format": "csv"}, headers=admin)
@@ -88,7 +97,7 @@ def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entr
 
         head = http.post(f"/v1/orgs/{org}/audit/head", headers=admin)
         assert head.status_code == 200, head.text
-        assert (head.json()["seq"], head.json()["hash"]) == (3, entries[-1]["hash"])
+        assert (head.json()["seq"], head.json()["hash"]) == (4, entries[-1]["hash"])
         assert http.post(f"/v1/orgs/{org}/audit/head", headers=coordinator).status_code == 403
 
     def heads(records: list[Any]) -> list[dict[str, Any]]:
@@ -98,16 +107,42 @@ def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entr
         read_topic(infra.kafka_bootstrap, "safehands.audit", until=lambda rs: bool(heads(rs)))
     )
     [event] = heads(records)
-    assert (event["seq"], event["hash"], event["anchor_seq"]) == (3, entries[-1]["hash"], 1)
+    assert (event["seq"], event["hash"], event["anchor_seq"]) == (4, entries[-1]["hash"], 1)
     assert event["anchor_prev_hash"] == "0" * 64
 
     database = MongoClient(infra.mongo_uri)[f"{platform.database}_policy"]
 
     whole = verify(platform, org, monkeypatch)
     assert whole.exit_code == 0, whole.output
-    assert "policy: whole (3 entries)" in whole.output
+    assert "policy: whole (4 entries)" in whole.output
 
-    database["audit_log"].update_one({"org_id": org, "seq": 2}, {"$set": {"object.id": "7"}})
+    database["audit_log"].update_one({"org_id": org, "seq": 3}, {"$set": {"object.id": "7"}})
     broken = verify(platform, org, monkeypatch)
     assert broken.exit_code == 1, broken.output
-    assert "policy: broken at entry 2" in broken.output
+    assert "policy: broken at entry 3" in broken.output
+
+
+async def test_the_hourly_sweep_publishes_each_head_that_moved_once(infra: Infrastructure) -> None:
+    async with infra.scratch_database("audit", AUDIT_INDEXES) as database:
+        for org in ("org-a", "org-b"):
+            await database.transact(org, lambda uow: audit.record(uow, "role.defined", "role", "r"))
+        runtime = SimpleNamespace(db=database)
+
+        async def heads() -> list[dict[str, Any]]:
+            rows = await database.platform_collection("outbox").find({}).to_list()
+            return [json.loads(row["value"]) for row in rows]
+
+        await publish_changed_heads(runtime)  # type: ignore[arg-type]
+        assert sorted((h["org_id"], h["seq"]) for h in await heads()) == [
+            ("org-a", 1),
+            ("org-b", 1),
+        ]
+        await publish_changed_heads(runtime)  # type: ignore[arg-type]
+        assert len(await heads()) == 2
+        await database.transact("org-a", lambda uow: audit.record(uow, "role.defined", "role", "r"))
+        await publish_changed_heads(runtime)  # type: ignore[arg-type]
+        assert sorted((h["org_id"], h["seq"]) for h in await heads())[-2:] == [
+            ("org-a", 2),
+            ("org-b", 1),
+        ]
+        assert len(await heads()) == 3

@@ -54,6 +54,7 @@ async def register_organisation(uow: UnitOfWork, organisation: NewOrganisation) 
         await uow.collection(ORGANISATIONS).insert_one(organisation.model_dump())
     except DuplicateKeyError:
         raise OrganisationExists(organisation.org_id) from None
+    await audit.record(uow, "organisation.registered", "organisation", organisation.org_id)
     uow.publish(
         OrganisationRegistered(
             org_id=organisation.org_id, name=organisation.name, language=organisation.language
