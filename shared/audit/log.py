@@ -166,8 +166,15 @@ async def drop_before(uow: UnitOfWork, day: datetime) -> int:
     first = kept[0]
     removed = await log.delete_many({"seq": {"$lt": first["seq"]}})
     if removed.deleted_count:
+        # Marked unpublished too: the next head event carries the new anchor.
         await heads.update_one(
             {"seq": head["seq"]},
-            {"$set": {"anchor_seq": first["seq"], "anchor_prev_hash": first["prev_hash"]}},
+            {
+                "$set": {
+                    "anchor_seq": first["seq"],
+                    "anchor_prev_hash": first["prev_hash"],
+                    "unpublished": True,
+                }
+            },
         )
     return removed.deleted_count

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from shared.audit.chain import Anchor
-from shared.audit.log import AUDIT_HEADS, AUDIT_LOG, anchor_of, public
+from shared.audit.log import AUDIT_HEADS, AUDIT_LOG, anchor_of, drop_before, public
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.events.audit import AuditHeadPublished
@@ -179,4 +179,25 @@ async def publish_changed_heads(runtime: Runtime) -> None:
     )
 
 
-HEAD_JOB = PeriodicJob("audit-heads", publish_changed_heads, interval_seconds=3600)
+async def drop_expired_days(runtime: Runtime, now: datetime) -> int:
+    """Retention: the whole days older than SAFEHANDS_AUDIT_RETENTION_DAYS, per chain."""
+    days = runtime.settings.audit_retention_days
+    if not days:
+        return 0
+    cutoff = now - timedelta(days=days)
+    return await sweep(
+        runtime.db,
+        AUDIT_HEADS,
+        {},
+        lambda uow, _candidate: drop_before(uow, cutoff),
+        fields=["seq"],
+    )
+
+
+async def hourly(runtime: Runtime) -> None:
+    """Drop expired days first, so that the heads published after say where chains start."""
+    await drop_expired_days(runtime, datetime.now(UTC))
+    await publish_changed_heads(runtime)
+
+
+HEAD_JOB = PeriodicJob("audit-heads", hourly, interval_seconds=3600)

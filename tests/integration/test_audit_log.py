@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,8 +20,8 @@ from typer.testing import CliRunner, Result
 
 from cli.main import app
 from shared import audit
-from shared.audit.log import AUDIT_INDEXES
-from shared.runtime.audit import publish_changed_heads
+from shared.audit.log import AUDIT_INDEXES, check_chain
+from shared.runtime.audit import drop_expired_days, publish_changed_heads
 from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, Platform, bearer
 
@@ -146,3 +147,30 @@ async def test_the_hourly_sweep_publishes_each_head_that_moved_once(infra: Infra
             ("org-b", 1),
         ]
         assert len(await heads()) == 3
+
+
+async def test_retention_drops_whole_old_days_and_the_next_head_names_the_anchor(
+    infra: Infrastructure,
+) -> None:
+    now = datetime.now(UTC)
+    async with infra.scratch_database("audit", AUDIT_INDEXES) as database:
+        for days_ago in (40, 40, 10):
+
+            async def append(uow: Any, days_ago: int = days_ago) -> Any:
+                return await audit.record(
+                    uow, "role.defined", "role", "r", at=now - timedelta(days=days_ago)
+                )
+
+            await database.transact("org-r", append)
+        keep_all = SimpleNamespace(db=database, settings=SimpleNamespace(audit_retention_days=0))
+        assert await drop_expired_days(keep_all, now) == 0  # type: ignore[arg-type]
+        runtime = SimpleNamespace(db=database, settings=SimpleNamespace(audit_retention_days=30))
+        assert await drop_expired_days(runtime, now) == 2  # type: ignore[arg-type]
+        log = database.tenant_collection("org-r", "audit_log")
+        heads = database.tenant_collection("org-r", "audit_heads")
+        assert await check_chain(log, heads) is None
+        await publish_changed_heads(runtime)  # type: ignore[arg-type]
+        [row] = await database.platform_collection("outbox").find({}).to_list()
+        head = json.loads(row["value"])
+        [kept] = await log.find({})
+        assert (head["anchor_seq"], head["anchor_prev_hash"]) == (3, kept["prev_hash"])
