@@ -15,15 +15,19 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 from pymongo import MongoClient
 from typer.testing import CliRunner, Result
 
 from cli.main import app
 from shared import audit
 from shared.audit.log import AUDIT_INDEXES, check_chain
+from shared.events.admission import OrganisationRegistered
+from shared.events.cloudevents import encode
 from shared.runtime.audit import drop_expired_days, publish_changed_heads
-from tests.support.kafka import read_topic
-from tests.support.platform import Infrastructure, Platform, bearer
+from tests.integration.test_identity_memberships import code_mailed_to
+from tests.support.kafka import produce, read_topic
+from tests.support.platform import Infrastructure, Platform, bearer, eventually
 
 
 def documented_hash(entry: dict[str, Any]) -> str:
@@ -174,3 +178,33 @@ async def test_retention_drops_whole_old_days_and_the_next_head_names_the_anchor
         head = json.loads(row["value"])
         [kept] = await log.find({})
         assert (head["anchor_seq"], head["anchor_prev_hash"]) == (3, kept["prev_hash"])
+
+
+async def test_identity_logs_members_invited_signed_in_and_removed_without_addresses(
+    platform: Platform, infra: Infrastructure
+) -> None:
+    identity = platform.start("identity")
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    cora = f"cora-{org}@example.org"
+    record = encode(OrganisationRegistered(org_id=org, name="De Bevers", language="en"), "/t")
+    await produce(infra.kafka_bootstrap, record.topic, record.value, record.key, record.headers)
+    operator = bearer(infra.token("operator"))
+    admin = bearer(infra.token("admin", org, sub="ada"))
+    with identity.client() as http:
+
+        def invited() -> httpx.Response | None:
+            body = {"email": cora, "name": "Cora", "roles": ["coordinator"]}
+            answer = http.post(f"/v1/orgs/{org}/members", json=body, headers=operator)
+            return answer if answer.status_code == 201 else None
+
+        member_id = eventually(invited).json()["member_id"]
+        code = code_mailed_to(infra, cora)
+        assert http.post("/v1/sign-in/exchange", json={"code": code}).status_code == 200
+        assert http.delete(f"/v1/orgs/{org}/members/{member_id}", headers=admin).status_code == 204
+        entries = http.get(f"/v1/orgs/{org}/audit", headers=admin).json()
+    assert [(e["action"], e["actor"], e["object"]["id"]) for e in entries] == [
+        ("member.added", {"sub": "test-operator", "role": "operator"}, member_id),
+        ("member.signed_in", {"sub": member_id, "role": "coordinator"}, member_id),
+        ("member.removed", {"sub": "ada", "role": "admin"}, member_id),
+    ]
+    assert cora not in json.dumps(entries) and "cora" not in json.dumps(entries).lower()

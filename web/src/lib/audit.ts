@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   "member.added",
   "member.roles_changed",
   "member.removed",
+  "member.signed_in",
   "vcp.appointed",
   "vcp.key_set",
   "vcp.case_handed_over",
