@@ -44,9 +44,12 @@ CSV_COLUMNS = (
 
 
 def visible_to(principal: Principal, entry: Mapping[str, Any]) -> bool:
-    """Admins see the whole log; VCPs the entries about VCPs and their keys; any other member
-    the entries about themselves (as actor or as object)."""
-    if "admin" in principal.roles:
+    """Admins see the whole log; VCPs the entries about VCPs and their keys; the operator the
+    platform's actions (`organisation.*`, and their own); any other member the entries about
+    themselves (as actor or as object)."""
+    if "admin" in principal.roles and principal.org == entry.get("org_id"):
+        return True
+    if "operator" in principal.roles and str(entry.get("action", "")).startswith("organisation."):
         return True
     if "vcp" in principal.roles and str(entry.get("action", "")).startswith("vcp."):
         return True
@@ -81,7 +84,8 @@ def _csv(entries: list[dict[str, Any]]) -> str:
     "",
     summary=(
         "This service's audit entries of the organisation, oldest first (admin: all; VCP:"
-        " about VCPs and keys; any member: about themselves); filtered; JSON or CSV."
+        " about VCPs and keys; operator: organisation.*; any member: about themselves);"
+        " filtered; JSON or CSV."
     ),
 )
 async def read_log(
@@ -91,7 +95,9 @@ async def read_log(
     since: date | None = Query(default=None, alias="from", description="From this day (UTC)."),
     until: date | None = Query(default=None, alias="to", description="Up to this day (UTC)."),
     format: str = Query(default="json", pattern="^(json|csv)$"),
-    principal: Principal = Depends(require_org_role("admin", "vcp", "coordinator", "volunteer")),
+    principal: Principal = Depends(
+        require_org_role("admin", "vcp", "coordinator", "volunteer", operator=True)
+    ),
     runtime: Runtime = Depends(runtime_of),
 ) -> Any:
     query: dict[str, Any] = {}

@@ -93,6 +93,8 @@ def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entr
         assert [e["seq"] for e in only_code.json()] == [3]
         theirs = http.get(f"/v1/orgs/{org}/audit", headers=coordinator).json()
         assert [e["action"] for e in theirs] == ["volunteers.exported"]
+        platform_actions = http.get(f"/v1/orgs/{org}/audit", headers=operator).json()
+        assert [e["action"] for e in platform_actions] == ["organisation.registered"]
         exported_csv = http.get(f"/v1/orgs/{org}/audit", params={"format": "csv"}, headers=admin)
         assert exported_csv.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(exported_csv.text)))

@@ -110,7 +110,7 @@ async def test_retention_drops_whole_days_and_the_chain_starts_at_its_anchor() -
 
 def test_admins_see_all_vcps_what_concerns_vcps_members_what_concerns_themselves() -> None:
     def entry(action: str, actor: str, obj: str) -> dict[str, Any]:
-        return {"action": action, "actor": {"sub": actor}, "object": {"id": obj}}
+        return {"org_id": "o", "action": action, "actor": {"sub": actor}, "object": {"id": obj}}
 
     admin = Principal(sub="a", org="o", roles=frozenset({"admin"}))
     vcp = Principal(sub="v", org="o", roles=frozenset({"vcp"}))
@@ -121,3 +121,6 @@ def test_admins_see_all_vcps_what_concerns_vcps_members_what_concerns_themselves
     assert all(visible_to(admin, e) for e in (key_set, code, removed))
     assert [visible_to(vcp, e) for e in (key_set, code, removed)] == [True, False, False]
     assert [visible_to(coordinator, e) for e in (key_set, code, removed)] == [False, False, True]
+    operator = Principal(sub="op", org=None, roles=frozenset({"operator"}))
+    registered = entry("organisation.registered", "op", "o")
+    assert [visible_to(operator, e) for e in (registered, code, removed)] == [True, False, False]
