@@ -109,6 +109,7 @@ def token_command(
 
 
 def _register_subcommands() -> None:
+    from cli.audit import app as audit_app
     from cli.dlq import dlq_app
     from cli.mail import mail_app
     from cli.report import app as report_app
@@ -120,6 +121,7 @@ def _register_subcommands() -> None:
     app.add_typer(report_app, name="report")
     app.add_typer(mail_app, name="mail")
     app.add_typer(dlq_app, name="dlq")
+    app.add_typer(audit_app, name="audit")
 
 
 _register_subcommands()

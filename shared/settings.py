@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
     startup_retry_max_seconds: float = Field(default=10.0, gt=0, le=300)
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    # How many days of audit log each service keeps (0: all). Older whole days are dropped
+    # hourly; the chain then starts at its anchor (shared/audit/log.py).
+    audit_retention_days: int = Field(default=0, ge=0, le=36_500)
     lease_seconds: float = Field(default=15.0, gt=0)
 
     rate_limit_per_client: int = Field(default=20, ge=1)

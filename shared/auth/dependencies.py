@@ -12,6 +12,7 @@ its roles is refused with 403 on every route, the moment the change reaches the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -25,6 +26,11 @@ bearer = HTTPBearer(auto_error=False, description="A SafeHands access token (JWT
 
 NOT_FOUND = "Not found."
 NOT_A_MEMBER = "The holder of this token is no longer a member with this role here."
+
+# Who acts in this request, once their token is verified: the audit log (shared/audit) records
+# them, so that a use case writes its entry in one line without every route passing the
+# principal down. Unset (an event handler, a sweep): the platform itself acts.
+ACTING: ContextVar[Principal | None] = ContextVar("safehands_acting", default=None)
 
 # (the service's runtime, the verified principal) → is the principal still a member?
 MembershipCheck = Callable[[Any, Principal], Awaitable[bool]]
@@ -75,6 +81,7 @@ async def current_principal(
     except InvalidToken:
         raise _unauthorized("The bearer token is invalid or has expired.") from None
     await _check_membership(request, principal)
+    ACTING.set(principal)
     return principal
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from shared.events import admission, advice, identity, notifications, reports
+from shared.events import admission, advice, audit, identity, notifications, reports
 from shared.events.base import Event
 
 # An upcaster turns the data of an old type into (newer type name, newer data).
@@ -71,6 +71,7 @@ REGISTRY = EventRegistry(
         *notifications.EVENTS,
         *identity.EVENTS,
         *advice.EVENTS,
+        *audit.EVENTS,
     ),
     upcasters=UPCASTERS,
 )

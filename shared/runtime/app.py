@@ -13,10 +13,12 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
+from shared.audit.log import AUDIT_INDEXES
 from shared.auth import membership
 from shared.auth.dependencies import MembershipCheck, refuse_former_members
 from shared.auth.tokens import Principal
 from shared.catalogue.http import router as catalogue_router
+from shared.events.audit import AuditHeadPublished
 from shared.events.identity import MemberAdded
 from shared.http.api_docs import install_api_docs
 from shared.http.body_limit import BodyLimitMiddleware
@@ -26,6 +28,7 @@ from shared.http.openapi import document_errors
 from shared.logs import configure_logging, get_logger
 from shared.messaging.batches import BatchHandler
 from shared.messaging.consumer import Handler, Handlers
+from shared.runtime import audit
 from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
 from shared.runtime.runtime import Runtime
@@ -42,8 +45,9 @@ def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
         definition.name,
         settings,
         handlers=handlers_with_membership(definition, settings),
-        publishes=definition.publishes,
-        indexes=(*definition.indexes, *membership.INDEXES),
+        # Every service keeps its own audit chains and publishes their heads.
+        publishes=(*definition.publishes, AuditHeadPublished),
+        indexes=(*definition.indexes, *membership.INDEXES, *AUDIT_INDEXES),
         membership_check=membership_check_of(definition),
         rate_limited=definition.rate_limited,
     )
@@ -101,7 +105,7 @@ async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
     await runtime.connect()
     if definition.extensions:
         runtime.extensions.update(definition.extensions(runtime))
-    for job in definition.jobs:
+    for job in (*definition.jobs, audit.HEAD_JOB):
         runtime.start_background(_job_task(job, runtime))
     for task in definition.background(runtime) if definition.background else ():
         runtime.start_background(task)
@@ -201,6 +205,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         return metrics_response(runtime.metrics)
 
     app.include_router(catalogue_router)
+    app.include_router(audit.router)
     for router in definition.routers:
         app.include_router(router)
     return app

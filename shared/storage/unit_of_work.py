@@ -113,6 +113,11 @@ class UnitOfWork:
         self.causation = causation
 
     @property
+    def service(self) -> str:
+        """The service whose transaction this is (its audit entries name it)."""
+        return self._tx.source.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
     def causation_id(self) -> str | None:
         return self.causation.id if self.causation else None
 

@@ -28,6 +28,7 @@ PAGE_PATHS = (
     "/vcp",
     "/coordinator",
     "/admin",
+    "/admin/log",
     "/operator",
 )
 

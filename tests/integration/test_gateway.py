@@ -43,6 +43,7 @@ PAGE_PATHS = (
     "/vcp",
     "/coordinator",
     "/admin",
+    "/admin/log",
     "/operator",
 )
 

@@ -34,10 +34,11 @@ API_MD_TYPES = {
 }
 
 # Beyond API.md (additions are allowed; changes are not): dismissing a VCP who leaves, a VCP
-# registering their own key (PUT …/vcps/{vcp_id}/public-key), and the VCPs letting report
-# events reach webhooks (PUT …/report-webhooks).
+# registering their own key (PUT …/vcps/{vcp_id}/public-key), the VCPs letting report
+# events reach webhooks (PUT …/report-webhooks), and the audit chain's head.
 ADDITIONS = {
     "nl.safehands.vcp.dismissed.v1",
     "nl.safehands.vcp.key_set.v1",
     "nl.safehands.report_webhooks.set.v1",
+    "nl.safehands.audit.head.v1",
 }

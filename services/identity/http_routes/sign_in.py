@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -88,6 +89,9 @@ async def exchange(
     signed_in = await sign_in.exchange_code(
         runtime.db, body.code, operators=runtime.settings.operators, now=datetime.now(UTC)
     )
+    for membership in signed_in.memberships:
+        if membership.org_id:  # the operator's sign-in belongs to no organisation's log
+            await runtime.transact(membership.org_id, partial(sign_in.log_sign_in, m=membership))
     return {
         "refresh_token": hand_out(
             request, response, signed_in.refresh_token, SESSION_LIFETIME, runtime.settings.web_url

@@ -21,6 +21,7 @@ from services.identity.domain.sign_in import (
 )
 from services.identity.storage import MEMBERSHIPS, ORGANISATIONS, PlatformStore
 from services.identity.use_cases.sign_in import store_code
+from shared import audit
 from shared.auth.membership import announce_membership
 from shared.domain.names import Name
 from shared.events.identity import MemberAdded, MemberRemoved
@@ -96,6 +97,9 @@ async def invite_member(
             }
         )
     await _touch_organisation(uow)
+    await audit.record(
+        uow, "member.roles_changed" if existing else "member.added", "member", member_id
+    )
     await announce_membership(
         uow,
         MemberAdded(
@@ -136,6 +140,7 @@ async def remove_member(uow: UnitOfWork, member_id: str, *, now: datetime) -> No
     check_removal([a["member_id"] for a in admins], member_id)
     await members.delete_one({"member_id": member_id})
     await _touch_organisation(uow)
+    await audit.record(uow, "member.removed", "member", member_id)
     await announce_membership(
         uow,
         MemberRemoved(org_id=uow.org_id, member_id=member_id, sub=leaving["sub"], removed_at=now),

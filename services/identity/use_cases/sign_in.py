@@ -21,6 +21,9 @@ from services.identity.domain.sign_in import (
 from services.identity.people import current_memberships, membership_rows, organisation_facts
 from services.identity.sessions import start_session
 from services.identity.storage import SIGN_IN_CODES, PlatformStore
+from shared import audit
+from shared.audit.chain import principal_role
+from shared.storage.unit_of_work import UnitOfWork
 
 UNUSABLE_CODE = (
     "This sign-in link is unknown, already used or expired: ask for a new link on the sign-in page."
@@ -111,3 +114,10 @@ async def exchange_code(
         raise UnusableCode(UNUSABLE_CODE)
     refresh_token = await start_session(store, used["email"], now)
     return SignedIn(refresh_token, memberships, used.get("next"))
+
+
+async def log_sign_in(uow: UnitOfWork, m: Membership) -> None:
+    """The sign-in in the organisation's audit log: who and with which roles, never the
+    address the link went to."""
+    actor = {"sub": m.sub, "role": principal_role(m.roles)}
+    await audit.record(uow, "member.signed_in", "member", m.sub, actor=actor)

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NotTheCurrentCode
 from services.intake.read_model import current_code, load_volunteer, volunteer_role
 from services.intake.storage import INTERVIEWS, SIGNATURES, VOG_RECORDS
+from shared import audit
 from shared.domain.code_of_conduct import signature_matches
 from shared.domain.vog import VOGFacts, check_vog_handed_in
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived
@@ -60,6 +61,7 @@ async def record_interview(
     except DuplicateKeyError:
         # One interview decides: "if in doubt, don't admit" must not be undone by a retry.
         raise AlreadyRecorded("This volunteer's interview outcome is already recorded.") from None
+    await audit.record(uow, "volunteer.interview_recorded", "volunteer", volunteer_id)
     uow.publish(
         InterviewRecorded(
             org_id=uow.org_id,
@@ -155,6 +157,7 @@ async def record_vog(
             "recorded_at": recorded_at,
         }
     )
+    await audit.record(uow, "volunteer.vog_recorded", "volunteer", volunteer_id)
     uow.publish(
         VOGReceived(
             org_id=uow.org_id,

@@ -14,6 +14,7 @@ from services.notify.domain.webhook_subscriptions import vet_subscription
 from services.notify.domain.webhook_targets import Resolver, resolve_host_addresses
 from services.notify.storage import DELIVERIES, WEBHOOKS
 from services.notify.webhook_outbox import ACTIVE
+from shared import audit
 from shared.auth.dependencies import NOT_FOUND
 from shared.events import REGISTRY
 from shared.storage.unit_of_work import UnitOfWork
@@ -73,6 +74,7 @@ async def subscribe(
             "created_at": created_at,
         }
     )
+    await audit.record(uow, "webhook.subscribed", "webhook", webhook_id)
 
 
 async def unsubscribe(uow: UnitOfWork, webhook_id: str) -> None:
@@ -81,3 +83,4 @@ async def unsubscribe(uow: UnitOfWork, webhook_id: str) -> None:
     if not removed.deleted_count:
         raise NoSuchWebhook(NOT_FOUND)
     await uow.collection(DELIVERIES).delete_many({"webhook_id": webhook_id})
+    await audit.record(uow, "webhook.removed", "webhook", webhook_id)

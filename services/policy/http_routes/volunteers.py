@@ -34,6 +34,7 @@ async def list_volunteers(
     ),
     page: int = Query(default=1, ge=1),
     page_size: int = Query(default=50, ge=1, le=MAX_PAGE_SIZE),
+    export: bool = Query(default=False, description="For the board's list: audit-logged."),
     _reader: Principal = Depends(require_org_role("admin", "coordinator")),
     runtime: Runtime = Depends(runtime_of),
 ) -> VolunteerPage:
@@ -46,7 +47,7 @@ async def list_volunteers(
     )
     async with runtime.unit_of_work(org) as uow:
         return await volunteers.volunteer_page(
-            uow, wanted, page=page, page_size=page_size, today=today()
+            uow, wanted, page=page, page_size=page_size, today=today(), exported=export
         )
 
 

@@ -22,6 +22,7 @@ from services.policy.domain.advice import (
 from services.policy.domain.errors import AlreadyAnswered, NoSuchAdviceRequest
 from services.policy.storage import ADVICE_REQUESTS
 from services.policy.use_cases.organisations import registered_organisation
+from shared import audit
 from shared.events.advice import AdviceAnswered, AdviceRequested, AdviceTopic
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -74,6 +75,7 @@ async def request_advice(
             "answer": None,
         }
     )
+    await audit.record(uow, "advice.requested", "advice_request", request_id)
     uow.publish(
         AdviceRequested(
             org_id=uow.org_id,
@@ -107,6 +109,7 @@ async def answer_advice_request(
     )
     if request is None:
         raise AlreadyAnswered
+    await audit.record(uow, "advice.answered", "advice_request", request_id)
     uow.publish(
         AdviceAnswered(
             org_id=uow.org_id,

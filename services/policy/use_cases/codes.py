@@ -11,6 +11,7 @@ from services.policy.domain.errors import NoCodePublished, PublishedMeanwhile
 from services.policy.storage import CODE_DRAFTS, CODES
 from services.policy.use_cases.admission import current_code_version
 from services.policy.use_cases.organisations import registered_organisation
+from shared import audit
 from shared.domain.code_of_conduct import code_sha256, next_version
 from shared.events.admission import CodeOfConductPublished
 from shared.storage.unit_of_work import UnitOfWork
@@ -46,6 +47,7 @@ async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime
         raise PublishedMeanwhile from None
     # Publishing is what the draft was for: the next draft starts from this version.
     await uow.collection(CODE_DRAFTS).delete_one({})
+    await audit.record(uow, "code.published", "code", str(version))
     uow.publish(
         CodeOfConductPublished(
             org_id=uow.org_id, version=version, sha256=sha256, published_at=published_at

@@ -8,6 +8,7 @@ from pymongo.errors import DuplicateKeyError
 from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
 from services.policy.organisation_settings import OrganisationSettings, settings_of
 from services.policy.storage import ORGANISATIONS, ROLES
+from shared import audit
 from shared.domain.names import Name
 from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
@@ -54,6 +55,7 @@ async def register_organisation(uow: UnitOfWork, organisation: NewOrganisation) 
         await uow.collection(ORGANISATIONS).insert_one(organisation.model_dump())
     except DuplicateKeyError:
         raise OrganisationExists(organisation.org_id) from None
+    await audit.record(uow, "organisation.registered", "organisation", organisation.org_id)
     uow.publish(
         OrganisationRegistered(
             org_id=organisation.org_id, name=organisation.name, language=organisation.language
@@ -83,4 +85,5 @@ async def change_settings(uow: UnitOfWork, settings: OrganisationSettings) -> Or
     organisation = await registered_organisation(uow)
     changed = settings_of(organisation).model_copy(update=settings.model_dump(exclude_unset=True))
     await uow.collection(ORGANISATIONS).update_one({}, {"$set": {"settings": changed.model_dump()}})
+    await audit.record(uow, "settings.changed", "organisation", uow.org_id)
     return changed

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from services.policy.storage import ROLES
 from services.policy.use_cases.organisations import registered_organisation
+from shared import audit
 from shared.domain.names import Name
 from shared.domain.vog import DEFAULT_VOG_MAX_AGE_DAYS, DEFAULT_VOG_RENEWAL_YEARS
 from shared.events.admission import RoleDefined
@@ -33,6 +34,7 @@ async def define_role(uow: UnitOfWork, role_id: str, definition: RoleDefinition)
     await uow.collection(ROLES).replace_one({"role_id": role_id}, role, upsert=True)
     # Announced on every PUT, even an unchanged one: consumers treat it as "the role is now
     # this", and policy's own handler re-evaluates the role's volunteers.
+    await audit.record(uow, "role.defined", "role", role_id)
     uow.publish(RoleDefined(org_id=uow.org_id, **role))
     return role
 

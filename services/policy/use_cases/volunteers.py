@@ -20,6 +20,7 @@ from services.policy.domain.pipeline import Stage, must_sign_again, pipeline_sta
 from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import current_code_version, file_from
 from services.policy.volunteer_list import BY_NAME, BY_RENEWAL, list_filter, page_of_entries
+from shared import audit
 from shared.storage.unit_of_work import UnitOfWork
 
 
@@ -105,10 +106,18 @@ def _row(
 
 
 async def volunteer_page(
-    uow: UnitOfWork, wanted: VolunteerFilter, *, page: int, page_size: int, today: date
+    uow: UnitOfWork,
+    wanted: VolunteerFilter,
+    *,
+    page: int,
+    page_size: int,
+    today: date,
+    exported: bool = False,
 ) -> VolunteerPage:
     """One page of the volunteers `wanted`, by name (by VOG renewal date when asked for the
     VOGs to renew), with the organisation's roles."""
+    if exported and page == 1:  # the board's list: one entry per export, not per page
+        await audit.record(uow, "volunteers.exported", "volunteer_list", wanted.state or "all")
     roles = await _roles(uow)
     code_version = await current_code_version(uow)
     query = list_filter(
@@ -162,6 +171,7 @@ async def decided_file(
 async def volunteer_row(uow: UnitOfWork, volunteer_id: str) -> VolunteerRow:
     """One volunteer's row: stage, code version, VOG dates."""
     file, _decision = await decided_file(uow, volunteer_id)
+    await audit.record_unless_self(uow, "volunteer.file_opened", "volunteer", volunteer_id)
     roles = await _roles(uow)
     code_version = await current_code_version(uow)
     name = await uow.collection(VOLUNTEER_NAMES).find_one({"volunteer_id": volunteer_id})

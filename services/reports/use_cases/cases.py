@@ -39,6 +39,7 @@ from services.reports.use_cases.conversation import (
     check_message_envelope,
     check_open,
 )
+from shared import audit
 from shared.crypto import Envelope, PublicKey, Recipient
 from shared.events.reports import (
     ReportAcknowledged,
@@ -221,6 +222,8 @@ async def share_keys(
         if updated.matched_count != 1:
             raise ChangedMeanwhile()
     if updates:
+        # Names the VCP who received the case, not the report: admins read this log.
+        await audit.record(uow, "vcp.case_handed_over", "vcp", share.vcp_id)
         uow.publish(
             ReportKeyShared(
                 org_id=uow.org_id, report_id=report_id, vcp_id=share.vcp_id, shared_by=shared_by

@@ -36,6 +36,7 @@ from services.reports.storage import (
     VCPS,
     VCPS_AWAITING_KEY,
 )
+from shared import audit
 from shared.crypto import PublicKey
 from shared.domain.names import Name
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
@@ -119,6 +120,7 @@ async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> None
         )
     person = {"vcp_id": vcp.vcp_id, "name": vcp.name, "email": vcp.email}
     await uow.collection(VCPS_AWAITING_KEY).insert_one({**person, "appointed_at": appointed_at})
+    await audit.record(uow, "vcp.appointed", "vcp", vcp.vcp_id)
     uow.publish(VCPAppointed(org_id=uow.org_id, **person, public_key={}, fingerprint=""))
 
 
@@ -185,6 +187,7 @@ async def _set_key(
             "until": None,
         }
     )
+    await audit.record(uow, "vcp.key_set", "vcp", vcp_id)
     uow.publish(
         VCPKeySet(
             org_id=uow.org_id,
@@ -206,6 +209,7 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
         # Never a recipient, so no case depends on them (a mistyped address, say).
         await uow.collection(VCPS_AWAITING_KEY).delete_one({"vcp_id": vcp_id})
         await _retire_id(uow, vcp_id, dismissed_at)
+        await audit.record(uow, "vcp.dismissed", "vcp", vcp_id)
         uow.publish(
             VCPDismissed(
                 org_id=uow.org_id, vcp_id=vcp_id, fingerprint="", dismissed_at=dismissed_at
@@ -231,6 +235,7 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
         )
     await vcps.delete_one({"vcp_id": vcp_id})
     await _retire_id(uow, vcp_id, dismissed_at)
+    await audit.record(uow, "vcp.dismissed", "vcp", vcp_id)
     uow.publish(
         VCPDismissed(
             org_id=uow.org_id,

@@ -127,6 +127,8 @@ export interface ListQuery {
   vog_due_within_days?: number;
   page?: number;
   page_size?: number;
+  /** The board's list: policy writes the export to the audit log. */
+  export?: boolean;
 }
 
 export function listQueryString(query: ListQuery): string {
@@ -135,6 +137,7 @@ export function listQueryString(query: ListQuery): string {
   if (query.role_id) params.set("role_id", query.role_id);
   if (query.q?.trim()) params.set("q", query.q.trim());
   if (query.must_resign) params.set("must_resign", "true");
+  if (query.export) params.set("export", "true");
   if (query.vog_due_within_days !== undefined) {
     params.set("vog_due_within_days", String(query.vog_due_within_days));
   }

@@ -11,6 +11,8 @@ describe("matchRoute", () => {
     expect(matchRoute("/sign-in/callback")).toEqual({ name: "sign-in-callback" });
     expect(matchRoute("/me")).toEqual({ name: "me" });
     expect(matchRoute("/admin")).toEqual({ name: "admin" });
+    expect(matchRoute("/admin/log")).toEqual({ name: "admin-log" });
+    expect(matchRoute("/admin/log/")).toEqual({ name: "admin-log" });
     expect(matchRoute("/operator/")).toEqual({ name: "operator" });
     expect(matchRoute("/o/demo/apply")).toEqual({ name: "apply", org: "demo" });
     expect(matchRoute("/coordinator")).toEqual({ name: "coordinator" });

@@ -13,6 +13,7 @@ export type Route =
   | { name: "me" }
   | { name: "vcp" }
   | { name: "admin" }
+  | { name: "admin-log" }
   | { name: "operator" }
   | { name: "not-found" };
 
@@ -31,6 +32,7 @@ const PATTERNS: [RegExp, (org: string) => Route][] = [
   [/^\/me$/, () => ({ name: "me" })],
   [/^\/vcp$/, () => ({ name: "vcp" })],
   [/^\/admin$/, () => ({ name: "admin" })],
+  [/^\/admin\/log$/, () => ({ name: "admin-log" })],
   [/^\/operator$/, () => ({ name: "operator" })],
 ];
 

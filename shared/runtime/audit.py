@@ -1,0 +1,209 @@
+"""The audit log's routes and hourly job, which every service gets from shared/runtime/app.py:
+its own chains (shared/audit/log.py) read, exported as CSV, and their heads published.
+
+No route here (nor anywhere) changes or deletes an entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from shared.audit.chain import Anchor
+from shared.audit.log import AUDIT_HEADS, AUDIT_LOG, anchor_of, drop_before, public
+from shared.auth.dependencies import require_org_role
+from shared.auth.tokens import Principal
+from shared.events.audit import AuditHeadPublished
+from shared.runtime.definition import PeriodicJob
+from shared.runtime.runtime import Runtime, runtime_of
+from shared.runtime.sweeps import sweep
+from shared.storage.tenancy import Document
+from shared.storage.unit_of_work import UnitOfWork
+
+router = APIRouter(prefix="/v1/orgs/{org}/audit", tags=["audit"])
+
+MAX_ENTRIES = 5000
+CSV_COLUMNS = (
+    "service",
+    "seq",
+    "at",
+    "actor_sub",
+    "actor_role",
+    "action",
+    "object_type",
+    "object_id",
+    "prev_hash",
+    "hash",
+)
+
+
+def visible_to(principal: Principal, entry: Mapping[str, Any]) -> bool:
+    """Admins see the whole log; VCPs the entries about VCPs and their keys; the operator the
+    platform's actions (`organisation.*`, and their own); any other member the entries about
+    themselves (as actor or as object)."""
+    if "admin" in principal.roles and principal.org == entry.get("org_id"):
+        return True
+    if "operator" in principal.roles and str(entry.get("action", "")).startswith("organisation."):
+        return True
+    if "vcp" in principal.roles and str(entry.get("action", "")).startswith("vcp."):
+        return True
+    return principal.sub in (entry["actor"].get("sub"), entry["object"].get("id"))
+
+
+def _csv(entries: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        row = [
+            e["service"],
+            e["seq"],
+            e["at"],
+            e["actor"]["sub"],
+            e["actor"]["role"],
+            e["action"],
+            e["object"]["type"],
+            e["object"]["id"],
+            e["prev_hash"],
+            e["hash"],
+        ]
+        # A leading = + - @ would be read as a formula by spreadsheets.
+        writer.writerow(
+            [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+        )
+    return out.getvalue()
+
+
+@router.get(
+    "",
+    summary=(
+        "This service's audit entries of the organisation, oldest first (admin: all; VCP:"
+        " about VCPs and keys; operator: organisation.*; any member: about themselves);"
+        " filtered; JSON or CSV."
+    ),
+)
+async def read_log(
+    org: str,
+    person: str | None = Query(default=None, max_length=200, description="actor or object id"),
+    action: str | None = Query(default=None, max_length=100, description="exact, or a prefix."),
+    since: date | None = Query(default=None, alias="from", description="From this day (UTC)."),
+    until: date | None = Query(default=None, alias="to", description="Up to this day (UTC)."),
+    format: str = Query(default="json", pattern="^(json|csv)$"),
+    principal: Principal = Depends(
+        require_org_role("admin", "vcp", "coordinator", "volunteer", operator=True)
+    ),
+    runtime: Runtime = Depends(runtime_of),
+) -> Any:
+    query: dict[str, Any] = {}
+    if since or until:
+        query["at"] = {
+            **({"$gte": f"{since.isoformat()}T00:00Z"} if since else {}),
+            **({"$lt": f"{(until + timedelta(days=1)).isoformat()}T00:00Z"} if until else {}),
+        }
+    rows = await runtime.db.tenant_collection(org, AUDIT_LOG).find(
+        query, sort=[("seq", 1)], projection={"_id": 0}
+    )
+    entries = [
+        public(row)
+        for row in rows
+        if visible_to(principal, row)
+        and (person is None or person in (row["actor"]["sub"], row["object"]["id"]))
+        and (action is None or row["action"] == action or row["action"].startswith(f"{action}."))
+    ][-MAX_ENTRIES:]
+    if format == "csv":
+        return Response(
+            _csv(entries),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="audit-{org}-{runtime.name}.csv"'
+            },
+        )
+    return entries
+
+
+def _head_event(uow: UnitOfWork, head: Mapping[str, Any], now: datetime) -> AuditHeadPublished:
+    anchor = anchor_of(head) if head else Anchor()
+    return AuditHeadPublished(
+        org_id=uow.org_id,
+        service=uow.service,
+        seq=int(head.get("seq", 0)),
+        hash=str(head.get("hash", anchor.prev_hash)),
+        anchor_seq=anchor.seq,
+        anchor_prev_hash=anchor.prev_hash,
+        published_at=now,
+    )
+
+
+async def publish_head(uow: UnitOfWork, now: datetime) -> AuditHeadPublished:
+    """Publish this organisation's head in this service (audit.head.v1), and remember it."""
+    heads = uow.collection(AUDIT_HEADS)
+    head = await heads.find_one({}) or {}
+    event = _head_event(uow, head, now)
+    uow.publish(event)
+    if head:
+        await heads.update_one({"seq": head["seq"]}, {"$set": {"unpublished": False}})
+    return event
+
+
+@router.post(
+    "/head",
+    summary="Publish this service's chain head of the organisation now (admin); answers it.",
+)
+async def publish_head_now(
+    org: str,
+    _admin: Principal = Depends(require_org_role("admin")),
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    event = await runtime.transact(org, lambda uow: publish_head(uow, now))
+    return event.model_dump(mode="json")
+
+
+async def publish_changed_heads(runtime: Runtime) -> None:
+    """The hourly sweep: every head that moved since it was last published (an append
+    marks its head `unpublished`)."""
+
+    async def step(uow: UnitOfWork, candidate: Document) -> int:
+        head = await uow.collection(AUDIT_HEADS).find_one({"unpublished": True})
+        if head is None:
+            return 0
+        await publish_head(uow, datetime.now(UTC))
+        return 1
+
+    await sweep(
+        runtime.db,
+        AUDIT_HEADS,
+        {"unpublished": True},
+        step,
+        fields=["seq"],
+    )
+
+
+async def drop_expired_days(runtime: Runtime, now: datetime) -> int:
+    """Retention: the whole days older than SAFEHANDS_AUDIT_RETENTION_DAYS, per chain."""
+    days = runtime.settings.audit_retention_days
+    if not days:
+        return 0
+    cutoff = now - timedelta(days=days)
+    return await sweep(
+        runtime.db,
+        AUDIT_HEADS,
+        {},
+        lambda uow, _candidate: drop_before(uow, cutoff),
+        fields=["seq"],
+    )
+
+
+async def hourly(runtime: Runtime) -> None:
+    """Drop expired days first, so that the heads published after say where chains start."""
+    await drop_expired_days(runtime, datetime.now(UTC))
+    await publish_changed_heads(runtime)
+
+
+HEAD_JOB = PeriodicJob("audit-heads", hourly, interval_seconds=3600)

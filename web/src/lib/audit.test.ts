@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { auditCsv, auditQuery, mergeEntries, type AuditEntry } from "./audit";
+
+const entry = (service: string, seq: number, at: string, id = "x"): AuditEntry => ({
+  org_id: "demo",
+  service,
+  seq,
+  at,
+  actor: { sub: "ada", role: "admin" },
+  action: "code.published",
+  object: { type: "code", id },
+  prev_hash: "0".repeat(64),
+  hash: "a".repeat(64),
+});
+
+describe("audit log", () => {
+  it("asks only for the filters given", () => {
+    expect(auditQuery({})).toBe("");
+    expect(auditQuery({ person: " ada ", action: "member", from: "2026-12-01" })).toBe(
+      "?person=ada&action=member&from=2026-12-01",
+    );
+  });
+
+  it("merges the services' chains newest first", () => {
+    const merged = mergeEntries([
+      [entry("policy", 1, "2026-12-05T10:00Z"), entry("policy", 2, "2026-12-05T14:00Z")],
+      [entry("identity", 1, "2026-12-05T12:00Z")],
+    ]);
+    expect(merged.map((e) => `${e.service}/${e.seq}`)).toEqual(["policy/2", "identity/1", "policy/1"]);
+  });
+
+  it("writes CSV with the hashes and no formulas", () => {
+    const csv = auditCsv([entry("policy", 1, "2026-12-05T10:00Z", "=SUM(A1)")], () => "Published");
+    const [header, row] = csv.trim().split("\r\n");
+    expect(header).toContain("prev_hash,hash");
+    expect(row).toContain("'=SUM(A1)");
+    expect(row).toContain("Published");
+  });
+});

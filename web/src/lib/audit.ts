@@ -1,0 +1,118 @@
+// The organisation's audit log (docs/api.md "Audit log"): every service keeps its own chain,
+// so the page asks all five and shows their entries merged by the hour they record.
+import type { Service } from "./api";
+import { call } from "./workspace";
+
+export const AUDIT_SERVICES: readonly Service[] = ["identity", "policy", "reports", "intake", "notify"];
+
+/** The actions the services log, in the order the filter offers them. */
+export const AUDIT_ACTIONS = [
+  "organisation.registered",
+  "member.added",
+  "member.roles_changed",
+  "member.removed",
+  "member.signed_in",
+  "vcp.appointed",
+  "vcp.key_set",
+  "vcp.case_handed_over",
+  "vcp.dismissed",
+  "code.published",
+  "role.defined",
+  "settings.changed",
+  "volunteer.interview_recorded",
+  "volunteer.vog_recorded",
+  "volunteer.file_opened",
+  "volunteers.exported",
+  "webhook.subscribed",
+  "webhook.removed",
+  "advice.requested",
+  "advice.answered",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  org_id: string;
+  service: string;
+  seq: number;
+  at: string;
+  actor: { sub: string; role: string };
+  action: string;
+  object: { type: string; id: string };
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  person?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+export function auditQuery(filter: AuditFilter): string {
+  const params = new URLSearchParams();
+  if (filter.person?.trim()) params.set("person", filter.person.trim());
+  if (filter.action) params.set("action", filter.action);
+  if (filter.from) params.set("from", filter.from);
+  if (filter.to) params.set("to", filter.to);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+/** Entries merged from every service, newest first (by hour, then service and seq). */
+export function mergeEntries(lists: AuditEntry[][]): AuditEntry[] {
+  return lists
+    .flat()
+    .sort(
+      (a, b) =>
+        b.at.localeCompare(a.at) || a.service.localeCompare(b.service) || b.seq - a.seq,
+    );
+}
+
+/** The log of the organisation as this person may see it, from every service's chain. */
+export async function loadAuditLog(org: string, filter: AuditFilter): Promise<AuditEntry[]> {
+  const path = `/v1/orgs/${encodeURIComponent(org)}/audit${auditQuery(filter)}`;
+  const lists = await Promise.all(AUDIT_SERVICES.map((service) => call<AuditEntry[]>(service, path)));
+  return mergeEntries(lists);
+}
+
+function csvCell(value: string): string {
+  // A leading = + - @ would be read as a formula by spreadsheets: quote it away.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The entries as CSV, with their hashes, so that the chain can be checked from the file. */
+export function auditCsv(entries: AuditEntry[], actionName: (action: string) => string): string {
+  const header = [
+    "at",
+    "service",
+    "seq",
+    "actor_sub",
+    "actor_role",
+    "action",
+    "action_text",
+    "object_type",
+    "object_id",
+    "prev_hash",
+    "hash",
+  ];
+  const rows = entries.map((e) =>
+    [
+      e.at,
+      e.service,
+      String(e.seq),
+      e.actor.sub,
+      e.actor.role,
+      e.action,
+      actionName(e.action),
+      e.object.type,
+      e.object.id,
+      e.prev_hash,
+      e.hash,
+    ]
+      .map(csvCell)
+      .join(","),
+  );
+  return [header.join(","), ...rows].join("\r\n") + "\r\n";
+}
