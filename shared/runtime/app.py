@@ -65,8 +65,8 @@ def handlers_with_membership(definition: ServiceDefinition, settings: Settings) 
         if own is None:
             handlers[event_type] = project
         elif isinstance(own, BatchHandler):
-            # A batch handler's writes are made after the batch: the projection would then
-            # not be in the same order as the service's own reading of the event.
+            # A batch handler takes consecutive events together, so the per-event projection
+            # cannot run just before it: such a service handles these per event (notify).
             raise TypeError(
                 f"{definition.name} handles {event_type.__name__} in batches; "
                 "membership events need a per-event handler"
