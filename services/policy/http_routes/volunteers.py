@@ -45,10 +45,15 @@ async def list_volunteers(
         must_resign=must_resign,
         vog_due_within_days=vog_due_within_days,
     )
-    async with runtime.unit_of_work(org) as uow:
-        return await volunteers.volunteer_page(
-            uow, wanted, page=page, page_size=page_size, today=today(), exported=export
-        )
+    # transact, not unit_of_work: an export appends to the audit log, whose head a concurrent
+    # append may take first; the read is then run again instead of answering 409.
+    day = today()
+    return await runtime.transact(
+        org,
+        lambda uow: volunteers.volunteer_page(
+            uow, wanted, page=page, page_size=page_size, today=day, exported=export
+        ),
+    )
 
 
 @router.get(
@@ -62,5 +67,5 @@ async def read_volunteer(
     _reader: Principal = Depends(require_self_or_org_role("admin", "coordinator")),
     runtime: Runtime = Depends(runtime_of),
 ) -> VolunteerRow:
-    async with runtime.unit_of_work(org) as uow:
-        return await volunteers.volunteer_row(uow, volunteer_id)
+    # Opening a file is audit-logged: retried like a write when a concurrent append wins.
+    return await runtime.transact(org, lambda uow: volunteers.volunteer_row(uow, volunteer_id))
