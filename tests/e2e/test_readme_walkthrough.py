@@ -64,7 +64,7 @@ def _receipt(transcript: str) -> str:
 
 # What the terminal asks, in order, and what the person types.
 ANSWERS: list[tuple[str, Answer]] = [
-    # Vera's vcp keygen: passphrase and repeat.
+    # Vera's vcp keygen --register: passphrase and repeat.
     ("Passphrase of your key file: ", _typed(PASSPHRASE)),
     ("Repeat for confirmation: ", _typed(PASSPHRASE)),
     # report submit's four questions.
@@ -78,7 +78,7 @@ ANSWERS: list[tuple[str, Answer]] = [
     ("Your receipt: ", _receipt),
     ("Your receipt: ", _receipt),
     ("Your message", _typed(REPORTER_ANSWER)),
-    # Bram's vcp keygen --key-file, then Vera's vcp share, then Bram's vcp read.
+    # Bram's vcp keygen --key-file --register, then Vera's vcp share, then Bram's vcp read.
     ("Passphrase of your key file: ", _typed(PASSPHRASE)),
     ("Repeat for confirmation: ", _typed(PASSPHRASE)),
     ("Passphrase of your key file: ", _typed(PASSPHRASE)),
@@ -223,15 +223,17 @@ def test_the_walkthrough_runs_as_pasted(
         '"text":"…the edited text…"',
         "demo-vcp_profile.en.md",
         '"answered_at"',
-        "Key file written to",  # Vera's
-        '"vcp_id":"vcp-1"',
+        '"vcp_id":"vcp-1"',  # Vera appointed by name and address
+        "Key file written to",  # Vera's, then registered by her with her own token
+        "Registered as VCP vcp-1's key",
         "Your report was received",
         DESCRIPTION,  # Vera's read
         "is now acknowledged",
         "Which team was it?",  # the reporter's check shows the reply
         "Your message was sent",
-        "Key file written to",  # Bram's
         '"vcp_id":"vcp-2"',
+        "Key file written to",  # Bram's
+        "Registered as VCP vcp-2's key",
         "Shared with vcp-2: 3 envelope(s)",  # the report, the reply and the answer
     ]
     sign_in_milestones = [
