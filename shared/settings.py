@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.failpoints import FAILPOINTS_ENV
 from shared.http.client_address import IPNetwork, parse_networks
+from shared.private_files import next_key_path
 
 ENV_PREFIX = "SAFEHANDS_"
 
@@ -64,6 +65,11 @@ class Settings(BaseSettings):
     token_issuer: str = Field(default="safehands", min_length=1)
     # identity's signing key (Ed25519, PEM); by default the local pair `safehands token` uses.
     jwt_private_key_file: Path | None = None
+    # identity's next signing key, published in the JWKS before it signs anything; by
+    # default beside the signing key (`<name>.next.pem`), where `safehands keys rotate` keeps it.
+    jwt_next_private_key_file: Path | None = None
+    # Services refuse a token whose lifetime (exp - iat) is longer than this.
+    token_max_lifetime_seconds: int = Field(default=3600, ge=60, le=86_400)
 
     # identity: the operators' addresses (comma-separated), and the web app that sign-in
     # links point to (`<web_url>/sign-in/callback#code=…`).
@@ -100,8 +106,11 @@ class Settings(BaseSettings):
     # <DATA_DIR>/keys/rate_limit_secret (`safehands up` creates it).
     rate_limit_secret: SecretStr | None = None
     rate_limit_secret_file: Path | None = None
-    # Peers whose X-Forwarded-For names the client: the gateway (Caddy, on loopback).
-    trusted_proxies: str = "127.0.0.1/32,::1/128"
+    # Peers whose X-Forwarded-For names the client: none by default, so that a request sent
+    # to a service's port directly, from loopback too, cannot claim another address. Where
+    # the gateway runs, it is set to the gateway's address (`safehands up`: loopback;
+    # docker-compose.yml: the caddy service's fixed address).
+    trusted_proxies: str = ""
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -124,6 +133,10 @@ class Settings(BaseSettings):
     @property
     def jwt_private_key_path(self) -> Path:
         return self.jwt_private_key_file or self.data_dir / "keys" / "jwt_private.pem"
+
+    @property
+    def jwt_next_private_key_path(self) -> Path:
+        return self.jwt_next_private_key_file or next_key_path(self.jwt_private_key_path)
 
     @property
     def operators(self) -> frozenset[str]:

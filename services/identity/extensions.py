@@ -19,9 +19,8 @@ from shared.runtime.runtime import Runtime
 
 def identity_extensions(runtime: Runtime) -> Mapping[str, Any]:
     settings = runtime.settings
-    signer = Signer.from_settings(settings)
-    # identity trusts its own key without fetching its own JWKS.
-    runtime.token_verifier.add_key(signer.public_key)
+    # identity trusts its own keys (current and next) without fetching its own JWKS.
+    signer = Signer.from_settings(settings, trust=runtime.token_verifier.add_key)
     return {
         "signer": signer,
         "mail_sender": MailSender(

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -201,7 +202,12 @@ def token_verifier_for(settings: Settings) -> TokenVerifier:
     static = []
     if settings.jwt_public_key_file is not None or settings.jwks_url is None:
         static.append(load_public_key(settings.jwt_public_key_path))
-    return TokenVerifier(static, jwks_url=settings.jwks_url, issuer=settings.token_issuer)
+    return TokenVerifier(
+        static,
+        jwks_url=settings.jwks_url,
+        issuer=settings.token_issuer,
+        max_lifetime=timedelta(seconds=settings.token_max_lifetime_seconds),
+    )
 
 
 def runtime_of(request: Request) -> Runtime:

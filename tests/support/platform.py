@@ -17,7 +17,7 @@ import httpx
 from cli.embedded import ChildProcess, free_port, service_process, wait_for_port
 from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
 from cli.services import SERVICE_NAMES
-from shared.auth.tokens import Role, create_key_pair, mint_token
+from shared.auth.tokens import MAX_TOKEN_LIFETIME, Role, create_key_pair, mint_token
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.storage.database import Database, IndexSpec
 
@@ -39,7 +39,14 @@ class Infrastructure:
 
     def token(self, role: Role, org: str | None = None, sub: str | None = None) -> str:
         create_key_pair(self.jwt_private_key, self.data_dir / "keys" / "jwt_public.pem")
-        return mint_token(self.jwt_private_key, roles=[role], org=org, sub=sub or f"test-{role}")
+        # The longest the services accept: a test module may run for many minutes.
+        return mint_token(
+            self.jwt_private_key,
+            roles=[role],
+            org=org,
+            sub=sub or f"test-{role}",
+            lifetime=MAX_TOKEN_LIFETIME,
+        )
 
     @contextlib.asynccontextmanager
     async def scratch_database(
