@@ -23,9 +23,7 @@ def identity_extensions(runtime: Runtime) -> Mapping[str, Any]:
     signer = Signer.from_settings(settings, trust=runtime.token_verifier.add_key)
     return {
         "signer": signer,
-        "mail_sender": MailSender(
-            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
-        ),
+        "mail_sender": MailSender(SmtpMailer.from_settings(settings)),
         "sign_in_limiter": sign_in_limiter(runtime),
     }
 
