@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
@@ -9,7 +10,7 @@ import typer.core
 
 from cli.memberships import MembershipNotRecorded, local_database, record_membership_at
 from cli.services import SERVICE_NAMES, PortInUse, serve
-from shared.auth.tokens import ROLES, Role, create_key_pair, mint_token
+from shared.auth.tokens import DEFAULT_MINTED_LIFETIME, ROLES, Role, create_key_pair, mint_token
 from shared.settings import SettingsError, load_settings
 
 
@@ -72,6 +73,14 @@ def token_command(
     sub: Annotated[
         str | None, typer.Option(help="Subject: a volunteer's volunteer_id, a VCP's vcp_id.")
     ] = None,
+    minutes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="How long the token lives; at most SAFEHANDS_TOKEN_MAX_LIFETIME_SECONDS"
+            " (an hour by default), which the services enforce.",
+        ),
+    ] = int(DEFAULT_MINTED_LIFETIME.total_seconds() // 60),
 ) -> None:
     """Print an access token that the locally running platform accepts, and record on it
     the membership the token is for (the operator's needs none)."""
@@ -83,7 +92,16 @@ def token_command(
         settings = load_settings()
     except SettingsError as exc:
         raise fail(str(exc)) from None
-    create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
+    if minutes * 60 > settings.token_max_lifetime_seconds:
+        raise fail(
+            f"A token may live at most {settings.token_max_lifetime_seconds // 60} minutes"
+            " (SAFEHANDS_TOKEN_MAX_LIFETIME_SECONDS): the services refuse longer ones."
+        )
+    create_key_pair(
+        settings.jwt_private_key_path,
+        settings.jwt_public_key_path,
+        settings.jwt_next_private_key_path,
+    )
     roles: list[Role] = [role]
     subject = sub or f"local-{role}"
     if org is not None and role != "operator":
@@ -104,6 +122,7 @@ def token_command(
             org=org,
             sub=subject,
             issuer=settings.token_issuer,
+            lifetime=timedelta(minutes=minutes),
         )
     )
 
@@ -111,6 +130,7 @@ def token_command(
 def _register_subcommands() -> None:
     from cli.audit import app as audit_app
     from cli.dlq import dlq_app
+    from cli.keys import keys_app
     from cli.mail import mail_app
     from cli.report import app as report_app
     from cli.up import up
@@ -122,6 +142,7 @@ def _register_subcommands() -> None:
     app.add_typer(mail_app, name="mail")
     app.add_typer(dlq_app, name="dlq")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(keys_app, name="keys")
 
 
 _register_subcommands()

@@ -172,7 +172,11 @@ def up(
             )
             raise typer.Exit(2)
 
-    create_key_pair(settings.jwt_private_key_path, settings.jwt_public_key_path)
+    create_key_pair(
+        settings.jwt_private_key_path,
+        settings.jwt_public_key_path,
+        settings.jwt_next_private_key_path,
+    )
     if settings.rate_limit_secret is None:
         create_rate_limit_secret(settings.rate_limit_secret_path)
     env = {
@@ -181,6 +185,11 @@ def up(
         "SAFEHANDS_SMTP_PORT": str(smtp_port),
         "SAFEHANDS_DATA_DIR": str(data_dir),
         "SAFEHANDS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
+        # The gateway reaches the services from loopback: its X-Forwarded-For (the client it
+        # determined) is believed from there, as nobody else's is by default.
+        "SAFEHANDS_TRUSTED_PROXIES": os.environ.get(
+            "SAFEHANDS_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"
+        ),
         # Every service verifies tokens with identity's keys; identity signs with the local
         # key pair, the one `safehands token` uses, so both kinds of token are accepted.
         "SAFEHANDS_JWKS_URL": (

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.failpoints import FAILPOINTS_ENV
 from shared.http.client_address import IPNetwork, parse_networks
+from shared.private_files import next_key_path
 
 ENV_PREFIX = "SAFEHANDS_"
 
@@ -53,6 +55,20 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)
     smtp_sender: str = "SafeHands <no-reply@safehands.local>"
+    # A relay in production: STARTTLS required (a server that does not offer it gets no
+    # mail), and a login whose password is read from a file (a compose secret).
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password_file: Path | None = None
+
+    # Credentials (SCRAM), each service its own user; the passwords are read from files
+    # (compose secrets), never from the environment. Unset: no authentication (the
+    # embedded broker and database of `safehands up`).
+    mongo_username: str | None = None
+    mongo_password_file: Path | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password_file: Path | None = None
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
 
     data_dir: Path = Path(".safehands")
     # Access tokens are verified with this key file, with identity's JWKS, or both: the key
@@ -64,6 +80,11 @@ class Settings(BaseSettings):
     token_issuer: str = Field(default="safehands", min_length=1)
     # identity's signing key (Ed25519, PEM); by default the local pair `safehands token` uses.
     jwt_private_key_file: Path | None = None
+    # identity's next signing key, published in the JWKS before it signs anything; by
+    # default beside the signing key (`<name>.next.pem`), where `safehands keys rotate` keeps it.
+    jwt_next_private_key_file: Path | None = None
+    # Services refuse a token whose lifetime (exp - iat) is longer than this.
+    token_max_lifetime_seconds: int = Field(default=3600, ge=60, le=86_400)
 
     # identity: the operators' addresses (comma-separated), and the web app that sign-in
     # links point to (`<web_url>/sign-in/callback#code=…`).
@@ -106,8 +127,11 @@ class Settings(BaseSettings):
     # <DATA_DIR>/keys/rate_limit_secret (`safehands up` creates it).
     rate_limit_secret: SecretStr | None = None
     rate_limit_secret_file: Path | None = None
-    # Peers whose X-Forwarded-For names the client: the gateway (Caddy, on loopback).
-    trusted_proxies: str = "127.0.0.1/32,::1/128"
+    # Peers whose X-Forwarded-For names the client: none by default, so that a request sent
+    # to a service's port directly, from loopback too, cannot claim another address. Where
+    # the gateway runs, it is set to the gateway's address (`safehands up`: loopback;
+    # docker-compose.yml: the caddy service's fixed address).
+    trusted_proxies: str = ""
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -132,6 +156,22 @@ class Settings(BaseSettings):
         return self.jwt_private_key_file or self.data_dir / "keys" / "jwt_private.pem"
 
     @property
+    def smtp_login(self) -> tuple[str, str] | None:
+        return _login("SMTP", self.smtp_username, self.smtp_password_file)
+
+    @property
+    def mongo_login(self) -> tuple[str, str] | None:
+        return _login("MONGO", self.mongo_username, self.mongo_password_file)
+
+    @property
+    def kafka_login(self) -> tuple[str, str] | None:
+        return _login("KAFKA_SASL", self.kafka_sasl_username, self.kafka_sasl_password_file)
+
+    @property
+    def jwt_next_private_key_path(self) -> Path:
+        return self.jwt_next_private_key_file or next_key_path(self.jwt_private_key_path)
+
+    @property
     def operators(self) -> frozenset[str]:
         return frozenset(
             address.strip().lower()
@@ -144,6 +184,25 @@ def _unknown_settings(environ: dict[str, str]) -> list[str]:
     known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
     known.add(ENV_PREFIX + FAILPOINTS_ENV)
     return sorted(k for k in environ if k.startswith(ENV_PREFIX) and k not in known)
+
+
+def _login(kind: str, username: str | None, password_file: Path | None) -> tuple[str, str] | None:
+    """A user name and the password its file holds, or None when neither is set."""
+    if username is None and password_file is None:
+        return None
+    if username is None or password_file is None:
+        raise SettingsError(
+            f"Set both {ENV_PREFIX}{kind}_USERNAME and {ENV_PREFIX}{kind}_PASSWORD_FILE, or neither."
+        )
+    try:
+        password = password_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(
+            f"{ENV_PREFIX}{kind}_PASSWORD_FILE cannot be read ({exc.strerror})."
+        ) from None
+    if not password:
+        raise SettingsError(f"{ENV_PREFIX}{kind}_PASSWORD_FILE is empty.")
+    return username, password
 
 
 def load_settings(**overrides: object) -> Settings:

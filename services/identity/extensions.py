@@ -20,14 +20,12 @@ from shared.runtime.runtime import Runtime
 
 def identity_extensions(runtime: Runtime) -> Mapping[str, Any]:
     settings = runtime.settings
-    signer = Signer.from_settings(settings)
-    # identity trusts its own key without fetching its own JWKS.
-    runtime.token_verifier.add_key(signer.public_key)
+    # identity trusts its own keys (current and next) without fetching its own JWKS.
+    signer = Signer.from_settings(settings, trust=runtime.token_verifier.add_key)
     return {
         "signer": signer,
         "mail_sender": MailSender(
-            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender),
-            SetAsideMails(runtime.metrics),
+            SmtpMailer.from_settings(settings), SetAsideMails(runtime.metrics)
         ),
         "sign_in_limiter": sign_in_limiter(runtime),
     }

@@ -19,7 +19,7 @@ def workers(runtime: Runtime) -> Sequence[BackgroundTask]:
     return (
         MailWorker(
             runtime.db,
-            SmtpMailer(settings.smtp_host, settings.smtp_port, settings.smtp_sender),
+            SmtpMailer.from_settings(settings),
             runtime.instance_id,
             poll_seconds=settings.outbox_poll_seconds,
             retry_scale=settings.notify_retry_scale,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict
 
+from shared.private_files import next_key_path, write_private_file
+
 Role = Literal["operator", "admin", "coordinator", "vcp", "volunteer"]
 ROLES: tuple[Role, ...] = ("operator", "admin", "coordinator", "vcp", "volunteer")
 ALGORITHM = "EdDSA"
@@ -28,6 +31,11 @@ ISSUER = "safehands"
 AUDIENCE = "safehands"
 # The leeway for clocks that differ a little between the signer and a service.
 CLOCK_SKEW = timedelta(seconds=30)
+# The longest a token may live (exp - iat) unless SAFEHANDS_TOKEN_MAX_LIFETIME_SECONDS says
+# otherwise: a leaked token is worth little for long. identity's live 10 minutes.
+MAX_TOKEN_LIFETIME = timedelta(hours=1)
+# What `safehands token` mints unless asked for longer (up to the maximum).
+DEFAULT_MINTED_LIFETIME = timedelta(minutes=15)
 
 
 class InvalidToken(Exception):
@@ -77,25 +85,47 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> Ed25519PublicKey | None:
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
-def create_key_pair(private_path: Path, public_path: Path) -> None:
-    """Create the local signing key pair once; an existing pair is kept."""
-    if private_path.exists() and public_path.exists():
-        return
-    private_path.parent.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    private_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+def private_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    private_path.chmod(0o600)
-    public_path.write_bytes(
-        key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+
+
+def public_pem(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+
+
+def create_key_pair(private_path: Path, public_path: Path, next_path: Path | None = None) -> None:
+    """Create the local signing key pair once, and the next key (by default beside it,
+    `next_key_path`); what exists is kept. Private keys are 0600 from their creation."""
+    if not (private_path.exists() and public_path.exists()):
+        key = Ed25519PrivateKey.generate()
+        write_private_file(private_path, private_pem(key))
+        public_path.write_bytes(public_pem(key.public_key()))
+    next_path = next_path or next_key_path(private_path)
+    if not next_path.exists():
+        write_private_file(next_path, private_pem(Ed25519PrivateKey.generate()), overwrite=False)
+
+
+def rotate_keys(
+    private_path: Path, public_path: Path, next_path: Path | None = None
+) -> tuple[str, str]:
+    """Make the next key the current one and a new next key; returns their `kid`s.
+
+    Each file is replaced by a rename, so a reader sees the old key or the new one, never
+    half of one; a crash between the renames leaves two keys that both verify."""
+    next_path = next_path or next_key_path(private_path)
+    create_key_pair(private_path, public_path, next_path)
+    promoted = load_private_key(next_path)
+    write_private_file(private_path, private_pem(promoted))
+    public_tmp = public_path.with_name(f".{public_path.name}.tmp")
+    public_tmp.write_bytes(public_pem(promoted.public_key()))
+    os.replace(public_tmp, public_path)
+    upcoming = Ed25519PrivateKey.generate()
+    write_private_file(next_path, private_pem(upcoming))
+    return key_id(promoted.public_key()), key_id(upcoming.public_key())
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
@@ -142,7 +172,7 @@ def mint_token(
     roles: list[Role],
     org: str | None,
     sub: str,
-    lifetime: timedelta = timedelta(hours=12),
+    lifetime: timedelta = DEFAULT_MINTED_LIFETIME,
     issuer: str = ISSUER,
 ) -> str:
     """A token for scripts and tests (`safehands token`), signed with the local key file."""
@@ -175,10 +205,16 @@ def verify_token(
     *,
     issuer: str = ISSUER,
     now: datetime | None = None,
+    kid: str | None = None,
+    max_lifetime: timedelta = MAX_TOKEN_LIFETIME,
 ) -> Principal:
-    """The token's principal, if `public_key` signed it for SafeHands and it has not expired
-    at `now` (the clock is a parameter so that expiry can be tested without waiting)."""
-    if token_key_id(token) != key_id(public_key):
+    """The token's principal, if `public_key` signed it for SafeHands, it lives no longer
+    than `max_lifetime` and has not expired at `now` (the clock is a parameter so that
+    expiry can be tested without waiting).
+
+    `kid` is the id the key was published under: a JWKS of another OpenID Connect provider
+    names its keys as it likes, not by thumbprint; without one, the thumbprint."""
+    if token_key_id(token) != (kid or key_id(public_key)):
         raise InvalidToken("the token was signed with another key")
     try:
         claims = jwt.decode(
@@ -190,6 +226,10 @@ def verify_token(
             options={"require": ["iss", "aud", "sub", "exp", "iat"], "verify_exp": False},
         )
         expires = datetime.fromtimestamp(int(claims["exp"]), UTC)
+        issued = datetime.fromtimestamp(int(claims["iat"]), UTC)
+        # A token minted to live for days would outlast any removal or key rotation.
+        if expires - issued > max_lifetime:
+            raise InvalidToken("the token lives longer than this platform allows")
         if (now or datetime.now(UTC)) >= expires + CLOCK_SKEW:
             raise InvalidToken("the token has expired")
         org = claims.get("org")

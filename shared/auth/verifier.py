@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from shared.auth.tokens import (
+    CLOCK_SKEW,
     ISSUER,
+    MAX_TOKEN_LIFETIME,
     InvalidToken,
     Principal,
     key_id,
@@ -46,11 +48,15 @@ class TokenVerifier:
         issuer: str = ISSUER,
         refetch_interval: float = 10.0,
         max_age: float = 3600.0,
+        max_lifetime: timedelta = MAX_TOKEN_LIFETIME,
     ) -> None:
         self.issuer = issuer
         self.jwks_url = jwks_url
+        self.max_lifetime = max_lifetime
         self._static = {key_id(key): key for key in static_keys}
         self._fetched: dict[str, Ed25519PublicKey] = {}
+        # Keys that left the JWKS, until (monotonic) no token they signed can still be valid.
+        self._retired: dict[str, tuple[Ed25519PublicKey, float]] = {}
         self._fetched_at: float | None = None
         self._last_fetch_failed = False
         self._refetch_interval = refetch_interval
@@ -66,7 +72,9 @@ class TokenVerifier:
         key = await self.key_for(kid)
         if key is None:
             raise InvalidToken("the token names a key this service does not know")
-        return verify_token(token, key, issuer=self.issuer, now=now)
+        return verify_token(
+            token, key, issuer=self.issuer, now=now, kid=kid, max_lifetime=self.max_lifetime
+        )
 
     async def key_for(self, kid: str) -> Ed25519PublicKey | None:
         if kid in self._static:
@@ -85,9 +93,14 @@ class TokenVerifier:
             may_refetch = age is None or age >= interval
             if stale or (kid not in self._fetched and may_refetch):
                 await self._fetch()
-            if kid not in self._fetched and self._last_fetch_failed:
+            if kid in self._fetched:
+                return self._fetched[kid]
+            retired = self._retired.get(kid)
+            if retired is not None and retired[1] > time.monotonic():
+                return retired[0]
+            if self._last_fetch_failed:
                 raise KeysUnavailable("the JWKS could not be fetched")
-            return self._fetched.get(kid)
+            return None
 
     async def _fetch(self) -> None:
         assert self.jwks_url is not None
@@ -109,7 +122,13 @@ class TokenVerifier:
             key = public_key_from_jwk(jwk)
             if key is not None:
                 keys[str(jwk.get("kid") or key_id(key))] = key
+        now = time.monotonic()
+        grace = (self.max_lifetime + CLOCK_SKEW).total_seconds()
+        self._retired = {kid: retired for kid, retired in self._retired.items() if retired[1] > now}
+        for kid, key in self._fetched.items():
+            if kid not in keys:
+                self._retired[kid] = (key, now + grace)
         self._fetched = keys
-        self._fetched_at = time.monotonic()
+        self._fetched_at = now
         self._last_fetch_failed = False
         log.info("token keys fetched", keys=len(keys))

@@ -6,9 +6,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pymongo.errors import PyMongoError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from shared.domain.errors import DomainError
 from shared.logs import get_logger
@@ -53,6 +56,21 @@ def status_of(error: DomainError, statuses: Mapping[type[DomainError], int]) -> 
     return None
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the app's OpenAPI document lists for `path`, and HEAD with GET.
+
+    Read from the document rather than the routers: it is the one flat list of what each
+    path answers, the same one a client reads."""
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        pattern, _, _ = compile_path(template)
+        if pattern.match(path):
+            methods.update(method.upper() for method in operations)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install_error_handlers(
     app: FastAPI, domain_error_statuses: Mapping[type[DomainError], int] | None = None
 ) -> None:
@@ -66,6 +84,15 @@ def install_error_handlers(
             # it as any unexpected error.
             raise exc
         return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Starlette answers a 405 from the first route whose path matched, so `Allow` named
+        # only that route's methods (`OPTIONS /v1/orgs` said `POST`, leaving out `GET`);
+        # a client reading `Allow` must see every method the path has.
+        if exc.status_code == 405 and (allowed := allowed_methods(app, request.scope["path"])):
+            exc.headers = {**(exc.headers or {}), "Allow": ", ".join(allowed)}
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(_request: Request, exc: RequestValidationError) -> JSONResponse:

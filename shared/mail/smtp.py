@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Any
 
 import aiosmtplib
+
+from shared.settings import Settings
 
 # aiosmtplib's timeout bounds each read and write, not the exchange: a server that answers
 # a byte at a time would hold a send (and its mail claim) for as long as it likes. The
@@ -54,11 +57,30 @@ class SmtpMailer:
         port: int,
         sender: str,
         deadline_seconds: float = SMTP_SEND_DEADLINE_SECONDS,
+        *,
+        starttls: bool = False,
+        login: tuple[str, str] | None = None,
     ) -> None:
         self._host = host
         self._port = port
         self._sender = sender
         self._deadline_seconds = deadline_seconds
+        # A relay: STARTTLS required (a server that does not offer it, or whose certificate
+        # does not verify, gets no mail: links and names never cross the network in the
+        # clear), then the login. Without it, the local sink: STARTTLS only if offered.
+        self._tls: dict[str, Any] = {"start_tls": True} if starttls else {}
+        if login is not None:
+            self._tls.update(username=login[0], password=login[1])
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpMailer:
+        return cls(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_sender,
+            starttls=settings.smtp_starttls,
+            login=settings.smtp_login,
+        )
 
     def message(self, mail: OutgoingMail) -> EmailMessage:
         try:
@@ -95,6 +117,7 @@ class SmtpMailer:
                 hostname=self._host,
                 port=self._port,
                 timeout=SMTP_TIMEOUT_SECONDS,
+                **self._tls,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refusal.code for refusal in exc.recipients]

@@ -13,6 +13,7 @@ from faststream.message import StreamMessage
 from prometheus_client import CollectorRegistry
 
 from shared.messaging.consumer import EventConsumer
+from shared.messaging.topics import KafkaLogin
 
 # The producer's limit on one record (aiokafka's max_request_size), which is also what a
 # default Kafka broker takes (message.max.bytes). Every event must fit: the largest one, a
@@ -22,9 +23,15 @@ from shared.messaging.consumer import EventConsumer
 MAX_RECORD_BYTES = 1 << 20
 
 
-def create_broker(bootstrap_servers: str, service: str, metrics: CollectorRegistry) -> KafkaBroker:
+def create_broker(
+    bootstrap_servers: str,
+    service: str,
+    metrics: CollectorRegistry,
+    login: KafkaLogin | None = None,
+) -> KafkaBroker:
     return KafkaBroker(
         bootstrap_servers,
+        security=login.faststream() if login else None,
         client_id=f"safehands-{service}",
         acks="all",
         max_request_size=MAX_RECORD_BYTES,

@@ -43,6 +43,7 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.http.client_address import IPNetwork, client_address, client_identity
 from shared.http.openapi import answers
+from shared.private_files import write_private_file
 from shared.settings import Settings, SettingsError
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import Document
@@ -62,9 +63,7 @@ def create_rate_limit_secret(path: Path) -> None:
     """Create the local secret once (as `safehands up` does for the JWT keys); kept after."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600)
-    path.write_text(secrets.token_hex(32) + "\n")
+    write_private_file(path, (secrets.token_hex(32) + "\n").encode(), overwrite=False)
 
 
 def load_rate_limit_secret(settings: Settings) -> bytes:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -26,7 +27,7 @@ from shared.messaging.broker import create_broker, subscribe
 from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
-from shared.messaging.topics import dead_letter_topic, ensure_topics
+from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork
 from shared.runtime.rate_limit import (
     RATE_LIMIT_INDEXES,
@@ -71,10 +72,17 @@ class Runtime:
             self.source,
             settings.mongo_timeout_ms,
             publishes=self.publishes,
+            login=settings.mongo_login,
         )
         DatabaseCommandMetrics(self.db.commands.by_name, self.metrics)
+        kafka_login = settings.kafka_login
+        self.kafka_login = (
+            KafkaLogin(*kafka_login, mechanism=settings.kafka_sasl_mechanism)
+            if kafka_login
+            else None
+        )
         self.broker: KafkaBroker = create_broker(
-            settings.kafka_bootstrap_servers, name, self.metrics
+            settings.kafka_bootstrap_servers, name, self.metrics, self.kafka_login
         )
         self.consumer: EventConsumer | None = None
         if handlers:
@@ -144,6 +152,7 @@ class Runtime:
                     self.settings.kafka_bootstrap_servers,
                     self.topics(),
                     self.settings.kafka_topic_partitions,
+                    self.kafka_login,
                 )
                 await self.broker.start()
                 break
@@ -220,7 +229,12 @@ def token_verifier_for(settings: Settings) -> TokenVerifier:
     static = []
     if settings.jwt_public_key_file is not None or settings.jwks_url is None:
         static.append(load_public_key(settings.jwt_public_key_path))
-    return TokenVerifier(static, jwks_url=settings.jwks_url, issuer=settings.token_issuer)
+    return TokenVerifier(
+        static,
+        jwks_url=settings.jwks_url,
+        issuer=settings.token_issuer,
+        max_lifetime=timedelta(seconds=settings.token_max_lifetime_seconds),
+    )
 
 
 def runtime_of(request: Request) -> Runtime:

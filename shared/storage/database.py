@@ -102,10 +102,17 @@ class Database:
         source: str,
         operation_timeout_ms: int = DEFAULT_OPERATION_TIMEOUT_MS,
         publishes: Collection[type[Event]] | None = None,
+        login: tuple[str, str] | None = None,
     ) -> None:
         self.commands = CommandCounter()
+        # Each service its own user (SCRAM), created in `admin` with rights on its own
+        # database only (deploy/mongo/init-replica-set.js).
+        credentials: dict[str, Any] = (
+            {"username": login[0], "password": login[1], "authSource": "admin"} if login else {}
+        )
         self.client: AsyncMongoClient[Document] = AsyncMongoClient(
             uri,
+            **credentials,
             tz_aware=True,
             serverSelectionTimeoutMS=3000,
             connectTimeoutMS=3000,

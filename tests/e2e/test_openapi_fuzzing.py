@@ -1,7 +1,9 @@
 """Fuzzing: schemathesis generates requests from every service's own OpenAPI document and
 sends them over TCP to the services as separate processes, with a token of each role of a
-real organisation (and none), the organisation's id in every path. Every answer must be
-documented: no 5xx, no status the document does not list, bodies and headers as
+real organisation (and none), the organisation's id in every path, with every check of
+`schemathesis run --checks all` and, beside the generated requests, its coverage phase
+(every parameter's boundaries, wrong types, methods the path does not have, so that a 405's
+`Allow` is checked too). Every answer must be documented: no 5xx, no status the document does not list, bodies and headers as
 described, schema-invalid input refused, and schema-valid input accepted, apart from the
 commented allow-list below of what JSON Schema cannot say.
 
@@ -25,17 +27,25 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.generation.drivers import CoverageGenerator
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.generation.overrides import Override
 
 from cli.services import SERVICE_NAMES
 from shared.crypto import PrivateKey
 from tests.support.platform import Infrastructure, RunningService, eventually
 from tests.support.vcps import appoint_vcp
 
-pytestmark = pytest.mark.e2e
+# The coverage phase adds a few hundred requests per service, and its generation is slow on
+# a busy machine: more than the suite's default 300 s per test. The CPU guard below still
+# bounds it.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 # Generated requests per operation and generation mode (positive, negative), each with a
 # role drawn from the pool: about 500 requests over the five services.
 EXAMPLES = 4
+# The coverage phase's cases per operation, at most (most operations have fewer).
+COVERAGE_CASES = 1000
 # A guard, not the bound: a service whose fuzzing takes more of this process's CPU time
 # (CPU, not wall-clock time, so that a machine busy with other work does not fail the run)
 # fails rather than stretching `make test`; the operations not reached are named.
@@ -64,6 +74,7 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     ("POST /v1/orgs/{org}/reports/{report_id}/keys", "positive_data_acceptance", 422): CRYPTO,
     ("POST /v1/orgs/{org}/vcps", "positive_data_acceptance", 422): f"{CRYPTO}; {EMAIL}",
     ("PUT /v1/orgs/{org}/contacts", "positive_data_acceptance", 422): EMAIL,
+    ("POST /v1/orgs/{org}/members", "positive_data_acceptance", 422): EMAIL,
     ("POST /v1/orgs/{org}/volunteers/{volunteer_id}/vog", "positive_data_acceptance", 422): (
         "the VOG's date against today and the role's maximum age, the screening aspects the"
         " role needs"
@@ -79,6 +90,14 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     ("POST /v1/orgs/{org}/webhooks", "positive_data_acceptance", 422): (
         "a target that resolves to an address that may be reached, a secret of 24 to 64 bytes"
     ),
+}
+
+# (check, status) → why it is allowed on every operation.
+ALLOWED_EVERYWHERE: dict[tuple[str, int], str] = {
+    # The negative phase's longest strings make bodies over the service's limit: those are
+    # refused by their size (413, documented on every route) before their shape is read.
+    # Refused all the same; the check only lists the statuses it expects by name.
+    ("negative_data_rejection", 413): "a body over the limit is refused by its size",
 }
 
 
@@ -176,6 +195,7 @@ def fuzz(service: RunningService, organisation: Organisation, *, shared_routes: 
         if time.process_time() > deadline:
             problems.append(f"{label}: not reached within {BUDGET_CPU_SECONDS} s of CPU")
             continue
+        cover_operation(service, organisation, operation, problems, deadline)
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
             try:
                 fuzz_operation(service, organisation, operation, mode, problems)
@@ -183,6 +203,79 @@ def fuzz(service: RunningService, organisation: Organisation, *, shared_routes: 
                 # No input can break an operation without parameters or body (GET /healthz).
                 assert mode is schemathesis.GenerationMode.NEGATIVE, label
     return problems
+
+
+def cover_operation(
+    service: RunningService,
+    organisation: Organisation,
+    operation: schemathesis.APIOperation,
+    problems: list[str],
+    deadline: float,
+) -> None:
+    """The coverage phase of `schemathesis run`: the boundaries of every parameter and
+    property (a page number past any integer), each kind of wrong value, missing required
+    headers and the methods the path does not have; the roles taken in turn."""
+    label = f"{operation.method.upper()} {operation.path}"
+    path_names = {p.name for p in operation.path_parameters}
+    generator = CoverageGenerator(
+        operation=operation,
+        generation_modes=list(schemathesis.GenerationMode),
+        generation_config=operation.schema.config.generation_for(
+            operation=operation, phase="coverage"
+        ),
+        auth_storage=None,
+        override=Override(
+            path_parameters={"org": organisation.org_id} if "org" in path_names else {}
+        ),
+        feedback=FeedbackSources(),
+    )
+    roles = sorted(organisation.tokens)
+    checks = every_check()
+    for number, case in enumerate(generator):
+        if number >= COVERAGE_CASES or time.process_time() > deadline:
+            break
+        role = roles[number % len(roles)]
+        check_case(service, organisation, case, role, "coverage", label, checks, problems)
+
+
+def check_case(
+    service: RunningService,
+    organisation: Organisation,
+    case: schemathesis.Case,
+    role: str,
+    mode: str,
+    label: str,
+    checks: list[Any],
+    problems: list[str],
+) -> None:
+    token = organisation.tokens[role]
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    response = case.call(base_url=service.url, headers=headers, timeout=10)
+    try:
+        case.validate_response(
+            response,
+            checks=checks,
+            headers=headers,
+            transport_kwargs={"base_url": service.url, "timeout": 10},
+        )
+    except FailureGroup as group:
+        failures = list(group.exceptions)
+    except Failure as single:
+        failures = [single]
+    else:
+        return
+    for failure in failures:
+        for check in check_names(failure):
+            if (label, check, response.status_code) in ALLOWED or (
+                check,
+                response.status_code,
+            ) in ALLOWED_EVERYWHERE:
+                continue
+            problems.append(
+                f"{label} as {role} ({mode}): {check} — "
+                f"{response.status_code} {response.text[:200]!r} — "
+                f"{failure.title}: {failure.message[:300]}"
+            )
 
 
 def fuzz_operation(
@@ -211,31 +304,7 @@ def fuzz_operation(
         role=st.sampled_from(sorted(organisation.tokens)),
     )
     def run(case: schemathesis.Case, role: str) -> None:
-        token = organisation.tokens[role]
-        headers = {"Authorization": f"Bearer {token}"} if token else None
-        response = case.call(base_url=service.url, headers=headers, timeout=10)
-        try:
-            case.validate_response(
-                response,
-                checks=checks,
-                headers=headers,
-                transport_kwargs={"base_url": service.url, "timeout": 10},
-            )
-        except FailureGroup as group:
-            failures = list(group.exceptions)
-        except Failure as single:
-            failures = [single]
-        else:
-            return
-        for failure in failures:
-            for check in check_names(failure):
-                if (label, check, response.status_code) in ALLOWED:
-                    continue
-                problems.append(
-                    f"{label} as {role} ({mode.value}): {check} — "
-                    f"{response.status_code} {response.text[:200]!r} — "
-                    f"{failure.title}: {failure.message[:300]}"
-                )
+        check_case(service, organisation, case, role, mode.value, label, checks, problems)
 
     run()
 
@@ -247,3 +316,31 @@ def test_every_answer_is_documented(
     problems = fuzz(services[name], organisation, shared_routes=name == SERVICE_NAMES[0])
     unique = sorted(set(problems))
     assert not unique, f"{len(unique)} undocumented answer(s):\n" + "\n".join(unique[:60])
+
+
+def test_the_inputs_that_found_faults_are_refused(
+    services: dict[str, RunningService], organisation: Organisation
+) -> None:
+    """What `schemathesis --checks all` found, sent again the same way."""
+    org = organisation.org_id
+    admin = {"Authorization": f"Bearer {organisation.tokens['admin']}"}
+    with services["policy"].client() as policy:
+        page = policy.get(f"/v1/orgs/{org}/volunteers?page=1000000000000000000", headers=admin)
+        assert page.status_code == 422, page.text
+        assert page.json()["detail"].startswith("Invalid input")
+        assert (
+            policy.put(
+                f"/v1/orgs/{org}/settings", json={"volunteer_retention_days": True}, headers=admin
+            ).status_code
+            == 422
+        )
+        role = {"title": "Coach", "works_with_minors": True, "works_with_vulnerable": 0}
+        refused = policy.put(f"/v1/orgs/{org}/roles/strict", json=role, headers=admin)
+        assert refused.status_code == 422, refused.text
+        roles = policy.get(f"/v1/orgs/{org}/roles", headers=admin).json()
+        assert "strict" not in {role["role_id"] for role in roles}
+        options = policy.options("/v1/orgs")
+        assert options.status_code == 405
+        assert options.headers["allow"] == "GET, HEAD, POST"
+        draft = policy.patch(f"/v1/orgs/{org}/codes/draft", headers=admin)
+        assert draft.headers["allow"] == "DELETE, GET, HEAD, POST, PUT"

@@ -265,6 +265,33 @@ def test_services_see_the_real_client_in_x_forwarded_for_never_a_spoofed_one(
     assert_security_headers(answer)
 
 
+def test_behind_a_trusted_proxy_the_services_see_the_client_it_names(platform: Platform) -> None:
+    ensure_web_built()
+    _Echo.seen.clear()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        # The test is the TLS terminator, on loopback: it appends its client's address.
+        gateway = platform.start_gateway(
+            {"notify": f"127.0.0.1:{server.server_address[1]}"},
+            env={"GATEWAY_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"},
+        )
+        answer = httpx.get(
+            f"{gateway.url}/api/notify/v1/something",
+            headers={"X-Forwarded-For": f"{SPOOFED_CLIENT}, 203.0.113.9, 10.1.2.3"},
+            timeout=10,
+        )
+    finally:
+        server.shutdown()
+        thread.join(5)
+    assert answer.status_code == 200
+    [seen] = _Echo.seen
+    headers = {key.lower(): value for key, value in seen["headers"].items()}
+    # From the right, the first address that is no trusted proxy; never what lies left of it.
+    assert headers["x-forwarded-for"] == "203.0.113.9"
+
+
 # --- HTTPS --------------------------------------------------------------------------------------
 
 

@@ -8,10 +8,12 @@ import email.policy
 import re
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 from pymongo import MongoClient
 
+from shared.auth.tokens import create_key_pair, rotate_keys
 from shared.events import Event
 from shared.events.admission import OrganisationRegistered, VolunteerApplied, VolunteerDataErased
 from shared.events.cloudevents import encode
@@ -122,8 +124,31 @@ async def test_vcp_and_volunteer_memberships_follow_their_events(
             assert mongo[database][collection].count_documents({"email": anna.lower()}) == 0
 
 
-def test_the_jwks_publishes_the_signing_key(platform: Platform) -> None:
+def test_the_jwks_publishes_the_signing_key_and_the_next_one(platform: Platform) -> None:
     identity = platform.start("identity")
     keys = httpx.get(f"{identity.url}/.well-known/jwks.json").json()["keys"]
-    assert [(k["kty"], k["crv"], k["alg"]) for k in keys] == [("OKP", "Ed25519", "EdDSA")]
-    assert len(keys[0]["kid"]) == 43
+    assert [(k["kty"], k["crv"], k["alg"]) for k in keys] == [("OKP", "Ed25519", "EdDSA")] * 2
+    assert all(len(key["kid"]) == 43 for key in keys)
+
+
+def test_a_rotation_reaches_the_running_identity(platform: Platform, tmp_path: Path) -> None:
+    private, public = tmp_path / "jwt_private.pem", tmp_path / "jwt_public.pem"
+    create_key_pair(private, public)
+    identity = platform.start(
+        "identity",
+        env={
+            "SAFEHANDS_JWT_PRIVATE_KEY_FILE": str(private),
+            "SAFEHANDS_JWT_PUBLIC_KEY_FILE": str(public),
+        },
+    )
+
+    def kids() -> list[str]:
+        keys = httpx.get(f"{identity.url}/.well-known/jwks.json").json()["keys"]
+        return [key["kid"] for key in keys]
+
+    current, upcoming = kids()
+    became_current, new_next = rotate_keys(private, public)
+    assert became_current == upcoming
+    # No restart: identity notices the replaced key files.
+    assert kids() == [upcoming, new_next]
+    assert current not in kids()

@@ -10,12 +10,17 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 from pymongo import MongoClient
 
 from tests.support.platform import Platform
+from tests.support.web import ensure_web_built
 
 BODY = {"role_id": "coach", "name": "Anna", "email": "anna@example.org"}
 REPORTER = "203.0.113.57"
+# Where the gateway runs, the services trust it (`safehands up`: loopback); these tests
+# stand where it does. By default a service trusts no one.
+BEHIND_THE_GATEWAY = {"SAFEHANDS_TRUSTED_PROXIES": "127.0.0.1/32,::1/128"}
 
 
 def _values(value: Any) -> Iterator[Any]:
@@ -31,7 +36,7 @@ def _values(value: Any) -> Iterator[Any]:
 
 
 def test_the_database_alone_does_not_lead_back_to_an_address(platform: Platform) -> None:
-    intake = platform.start("intake")
+    intake = platform.start("intake", env=BEHIND_THE_GATEWAY)
     org = f"org-{uuid.uuid4().hex[:6]}"
     with intake.client() as http:
         for _ in range(3):
@@ -80,7 +85,7 @@ def _recoverable(platform: Platform, service: str, candidates: list[str]) -> set
 def test_sign_in_counters_do_not_lead_back_to_an_address_or_a_client(
     platform: Platform,
 ) -> None:
-    identity = platform.start("identity")
+    identity = platform.start("identity", env=BEHIND_THE_GATEWAY)
     emails = [f"member-{n}@example.org" for n in range(50)]
     with identity.client() as http:
         answer = http.post(
@@ -92,7 +97,9 @@ def test_sign_in_counters_do_not_lead_back_to_an_address_or_a_client(
 
 
 def test_sign_in_counts_clients_behind_the_gateway_apart(platform: Platform) -> None:
-    identity = platform.start("identity", env={"SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "2"})
+    identity = platform.start(
+        "identity", env={"SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "2", **BEHIND_THE_GATEWAY}
+    )
 
     def sign_in(client: str) -> int:
         email = f"someone-{uuid.uuid4().hex[:8]}@example.org"
@@ -114,7 +121,9 @@ def _apply(platform_intake: Any, org: str, forwarded_for: str | None) -> int:
 def test_clients_behind_the_gateway_are_counted_apart_and_ipv6_per_64(
     platform: Platform,
 ) -> None:
-    intake = platform.start("intake", env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "2"})
+    intake = platform.start(
+        "intake", env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "2", **BEHIND_THE_GATEWAY}
+    )
     org = f"org-{uuid.uuid4().hex[:6]}"
     # The test talks to intake over loopback, as the gateway does: its header is believed.
     assert [_apply(intake, org, "198.51.100.1") for _ in range(3)] == [404, 404, 429]
@@ -135,3 +144,42 @@ def test_forwarded_for_from_an_untrusted_peer_is_ignored(platform: Platform) -> 
     assert _apply(intake, org, "198.51.100.8") == 404
     assert _apply(intake, org, "198.51.100.9") == 429
     assert _apply(intake, org, None) == 429
+
+
+def test_forwarded_for_sent_to_a_service_port_directly_is_ignored_by_default(
+    platform: Platform,
+) -> None:
+    intake = platform.start("intake", env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "2"})
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    # From loopback, but not configured to trust it: each made-up address is the same peer.
+    assert _apply(intake, org, "198.51.100.11") == 404
+    assert _apply(intake, org, "198.51.100.12") == 404
+    assert _apply(intake, org, "198.51.100.13") == 429
+
+
+def test_behind_the_gateway_the_client_is_the_one_the_gateway_names(
+    platform: Platform,
+) -> None:
+    ensure_web_built()
+    platform.start("intake", env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "2", **BEHIND_THE_GATEWAY})
+    org = f"org-{uuid.uuid4().hex[:6]}"
+
+    def apply(gateway: str, forwarded_for: str) -> int:
+        answer = httpx.post(
+            f"{gateway}/api/intake/v1/orgs/{org}/applications",
+            json=BODY,
+            headers={"X-Forwarded-For": forwarded_for},
+            timeout=10,
+        )
+        return answer.status_code
+
+    # This test stands in for a TLS terminator in front of the gateway, on loopback: it
+    # appends the address its client connected from to what that client claimed.
+    behind = platform.start_gateway(env={"GATEWAY_TRUSTED_PROXIES": "127.0.0.1/32"}).url
+    assert [apply(behind, "192.0.2.66, 198.51.100.21") for _ in range(3)] == [404, 404, 429]
+    assert apply(behind, "198.51.100.21, 198.51.100.22") == 404, "another client of the proxy"
+
+    # A gateway at the edge (the default) believes no client's header: every claim is the
+    # same client, the peer.
+    edge = platform.start_gateway().url
+    assert [apply(edge, f"198.51.100.{n}") for n in range(30, 33)] == [404, 404, 429]

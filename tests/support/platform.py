@@ -19,7 +19,7 @@ from cli.embedded import ChildProcess, free_port, service_process, wait_for_port
 from cli.gateway import ROUTED_SERVICES, WEB_DIST, gateway_process
 from cli.memberships import record_membership
 from cli.services import SERVICE_NAMES
-from shared.auth.tokens import Role, create_key_pair, mint_token
+from shared.auth.tokens import MAX_TOKEN_LIFETIME, Role, create_key_pair, mint_token
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.storage.database import Database, IndexSpec
 from shared.storage.tenancy import Document
@@ -84,7 +84,10 @@ class Infrastructure:
         subject = sub or f"test-{role}"
         if org is not None and role != "operator":
             self.memberships.mint(org, subject, role)
-        return mint_token(self.jwt_private_key, roles=[role], org=org, sub=subject)
+        # The longest the services accept: a test module may run for many minutes.
+        return mint_token(
+            self.jwt_private_key, roles=[role], org=org, sub=subject, lifetime=MAX_TOKEN_LIFETIME
+        )
 
     @contextlib.asynccontextmanager
     async def scratch_database(

@@ -27,6 +27,9 @@ from cli.services import SERVICE_NAMES
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 PORTS_OVERRIDE = ROOT / "deploy" / "compose.ports.yml"
+PRODUCTION_OVERRIDE = ROOT / "deploy" / "compose.production.yml"
+KAFKA_ACLS = ROOT / "deploy" / "kafka" / "acls.txt"
+KAFKA_INIT_SCRIPT = ROOT / "deploy" / "kafka" / "init.sh"
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 PROMETHEUS_FILE = ROOT / "deploy" / "prometheus.yml"
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
@@ -114,7 +117,9 @@ def dockerfile_instruction(name: str) -> str:
 # --- schema -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [COMPOSE_FILE, PORTS_OVERRIDE], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [COMPOSE_FILE, PORTS_OVERRIDE, PRODUCTION_OVERRIDE], ids=lambda p: p.name
+)
 def test_compose_files_match_the_compose_specification(path: Path) -> None:
     result = subprocess.run(
         [
@@ -321,7 +326,7 @@ def test_kafka_is_a_single_kraft_node_with_a_healthcheck_and_a_named_volume(
     assert kafka["image"].startswith("apache/kafka:")
     env = environment(kafka)
     assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
-    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka:9092"
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == "SASL_PLAINTEXT://kafka:9092"
     assert env["CLUSTER_ID"]
     assert kafka["healthcheck"]["test"][1].startswith("/opt/kafka/bin/")
     assert "kafka-data:/var/lib/kafka/data" in kafka["volumes"]
@@ -351,6 +356,119 @@ def test_mongo_runs_as_an_initiated_replica_set(
     assert "NotYetInitialized" in script  # initiate only once
     assert '_id: "rs0"' in script
     assert '"mongo:27017"' in script
+
+
+def secret_targets(service: dict[str, Any]) -> dict[str, str]:
+    """Where each compose secret is mounted: target name → secret (short or long syntax)."""
+    targets = {}
+    for entry in service.get("secrets", []):
+        if isinstance(entry, str):
+            targets[entry] = entry
+        else:
+            targets[entry.get("target", entry["source"])] = entry["source"]
+    return targets
+
+
+def test_mongo_and_kafka_require_each_service_to_sign_in_as_itself(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    for name in APP_SERVICES:
+        env = environment(services[name])
+        # Its own user, with the password of its own secret; none in the environment.
+        assert env["SAFEHANDS_MONGO_USERNAME"] == name
+        assert env["SAFEHANDS_KAFKA_SASL_USERNAME"] == name
+        assert env["SAFEHANDS_MONGO_PASSWORD_FILE"] == "/run/secrets/mongo_password"
+        assert env["SAFEHANDS_KAFKA_SASL_PASSWORD_FILE"] == "/run/secrets/kafka_password"
+        assert env["SAFEHANDS_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+        assert urlsplit(env["SAFEHANDS_MONGO_URI"]).password is None, name
+        targets = secret_targets(services[name])
+        assert targets["mongo_password"] == f"mongo_{name}_password"
+        assert targets["kafka_password"] == f"kafka_{name}_password"
+        # No other service's password is mounted.
+        others = {
+            f"{kind}_{other}_password" for kind in ("mongo", "kafka") for other in APP_SERVICES
+        }
+        assert set(targets.values()) & others == {
+            f"mongo_{name}_password",
+            f"kafka_{name}_password",
+        }
+        depends_on = services[name]["depends_on"]
+        assert depends_on["kafka-init"]["condition"] == "service_completed_successfully"
+        for kind in ("mongo", "kafka"):
+            secret = compose["secrets"][f"{kind}_{name}_password"]
+            assert secret["file"] == f"./deploy/secrets/{kind}_{name}_password"
+
+    mongo = services["mongo"]
+    assert (
+        mongo["environment"]["MONGO_INITDB_ROOT_PASSWORD_FILE"]
+        == "/run/secrets/mongo_root_password"
+    )
+    assert "--keyFile" in mongo["command"]
+    assert {"mongo_root_password", "mongo_keyfile"} <= set(secret_targets(mongo))
+    init = services["mongo-init"]
+    assert set(secret_targets(init)) == {"mongo_root_password"} | {
+        f"mongo_{name}_password" for name in APP_SERVICES
+    }
+    script = MONGO_INIT_SCRIPT.read_text(encoding="utf-8")
+    assert f"const SERVICES = {json.dumps(list(APP_SERVICES))};" in script
+    assert 'role: "readWrite", db: `${DATABASE}_${service}`' in script
+    assert "admin.auth(" in script
+
+    kafka = environment(services["kafka"])
+    assert kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].count("SASL_PLAINTEXT") == 2
+    assert "PLAINTEXT://" not in kafka["KAFKA_LISTENERS"].replace("SASL_PLAINTEXT://", "")
+    assert "SCRAM-SHA-512" in kafka["KAFKA_SASL_ENABLED_MECHANISMS"].split(",")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    # The controller listener is not reachable from the network.
+    assert "CONTROLLER://localhost:" in kafka["KAFKA_LISTENERS"]
+    # The admin's password is read from its secret, never written into the environment.
+    assert "${file:/run/secrets/kafka_admin:password}" in kafka[
+        "KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG"
+    ].replace("$$", "$")
+    kafka_init = services["kafka-init"]
+    assert kafka_init["restart"] == "no"
+    assert set(secret_targets(kafka_init)) == {"kafka_admin"} | {
+        f"kafka_{name}_password" for name in APP_SERVICES
+    }
+    init_script = KAFKA_INIT_SCRIPT.read_text(encoding="utf-8")
+    assert f"for service in {' '.join(APP_SERVICES)}; do" in init_script
+    assert "SCRAM-SHA-512=[" in init_script and "acls.txt" in init_script
+
+
+def test_kafka_acls_are_what_the_services_declare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli.kafka_acls import render
+    from shared.auth.tokens import create_key_pair
+
+    create_key_pair(tmp_path / "keys" / "jwt_private.pem", tmp_path / "keys" / "jwt_public.pem")
+    monkeypatch.setenv("SAFEHANDS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SAFEHANDS_RATE_LIMIT_SECRET", "s" * 32)
+    assert KAFKA_ACLS.read_text(encoding="utf-8") == render(), (
+        "deploy/kafka/acls.txt is stale: run `python -m cli.kafka_acls > deploy/kafka/acls.txt`"
+    )
+    rules = [line.split() for line in render().splitlines() if not line.startswith("#")]
+    # Only literal rights: nobody may read everything, nor write a topic it does not own.
+    assert {rule[1] for rule in rules} == {"Read", "Write", "Create"}
+    assert ["identity", "Write", "topic", "safehands.member"] in rules
+    assert ["intake", "Write", "topic", "safehands.member"] not in rules
+
+
+def test_the_production_profile_mails_through_a_relay_with_starttls(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    production = load_yaml(PRODUCTION_OVERRIDE)
+    # Mailpit is not started, and nothing needs it.
+    assert production["services"]["mailpit"]["profiles"] == ["mailpit"]
+    for mailer in ("identity", "notify"):
+        assert services[mailer]["depends_on"]["mailpit"]["required"] is False
+        env = production["services"][mailer]["environment"]
+        assert env["SAFEHANDS_SMTP_STARTTLS"] == "true"
+        assert env["SAFEHANDS_SMTP_HOST"].startswith("${SMTP_RELAY_HOST:?")
+        assert env["SAFEHANDS_SMTP_PASSWORD_FILE"] == "/run/secrets/smtp_password"
+        assert "smtp_password" in production["services"][mailer]["secrets"]
+    assert production["secrets"]["smtp_password"]["file"] == "./deploy/secrets/smtp_password"
 
 
 def test_prometheus_discovers_every_replica_of_every_service(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from pymongo.errors import DuplicateKeyError
 
 from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NotTheCurrentCode
@@ -28,14 +28,15 @@ class Interview(BaseModel):
 
 
 class Signature(BaseModel):
-    version: int = Field(ge=1)
+    # Strict: `true` is no version 1; inputs are taken as written.
+    version: StrictInt = Field(ge=1)
     sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
     full_name: str = Field(min_length=1, max_length=200)
 
 
 class VOGRecord(BaseModel):
     issued_on: date
-    screening_aspects: list[int] = Field(max_length=20)
+    screening_aspects: list[StrictInt] = Field(max_length=20)
     checked_by: str = Field(min_length=1, max_length=200)
 
 

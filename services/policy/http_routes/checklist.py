@@ -56,13 +56,18 @@ class OrganisationPage(BaseModel):
     items: list[OrganisationPillars]
 
 
+MAX_OFFSET = 1_000_000
+
+
 @router.get(
     "",
     summary="Every organisation with its three pillars, a page at a time, in slug order"
     " (operator).",
 )
 async def list_organisations(
-    offset: int = Query(default=0, ge=0),
+    # Bounded like every numeric parameter: an offset past any integer the database takes
+    # would be a 500, not a 422.
+    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
     limit: int = Query(default=25, ge=1, le=100),
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),

@@ -17,6 +17,9 @@ from shared.runtime.runtime import Runtime, runtime_of
 router = APIRouter(prefix="/v1/orgs", tags=["volunteers"])
 
 MAX_PAGE_SIZE = 200
+# Far past any organisation's volunteers, and page times page size stays well inside the
+# database's 64-bit skip: `page=1000000000000000000` was a 500 (OverflowError), now a 422.
+MAX_PAGE = 100_000
 
 
 @router.get(
@@ -32,7 +35,7 @@ async def list_volunteers(
     vog_due_within_days: int | None = Query(
         default=None, ge=0, le=3650, description="Only VOGs to renew within this many days."
     ),
-    page: int = Query(default=1, ge=1),
+    page: int = Query(default=1, ge=1, le=MAX_PAGE),
     page_size: int = Query(default=50, ge=1, le=MAX_PAGE_SIZE),
     export: bool = Query(default=False, description="For the board's list: audit-logged."),
     _reader: Principal = Depends(require_org_role("admin", "coordinator")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from services.policy.storage import ROLES
 from services.policy.use_cases.organisations import registered_organisation
@@ -17,10 +17,11 @@ from shared.storage.unit_of_work import UnitOfWork
 
 class RoleDefinition(BaseModel):
     title: Name
-    works_with_minors: bool
-    works_with_vulnerable: bool
-    vog_max_age_days: int = Field(default=DEFAULT_VOG_MAX_AGE_DAYS, ge=1, le=3650)
-    vog_renewal_years: int = Field(default=DEFAULT_VOG_RENEWAL_YEARS, ge=1, le=20)
+    # Strict: JSON `0` is no false and `true` no 1 day; inputs are taken as written.
+    works_with_minors: StrictBool
+    works_with_vulnerable: StrictBool
+    vog_max_age_days: StrictInt = Field(default=DEFAULT_VOG_MAX_AGE_DAYS, ge=1, le=3650)
+    vog_renewal_years: StrictInt = Field(default=DEFAULT_VOG_RENEWAL_YEARS, ge=1, le=20)
 
 
 async def define_role(uow: UnitOfWork, role_id: str, definition: RoleDefinition) -> dict[str, Any]:

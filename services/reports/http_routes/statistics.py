@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.reports.appointments import require_vcp_with_key
 from services.reports.domain.statistics import QUARTER_PATTERN, has_started
@@ -23,7 +23,7 @@ class Release(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quarter: str = Field(pattern=QUARTER_PATTERN, examples=["2026Q4"])
-    counts: dict[Category, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
+    counts: dict[Category, Annotated[StrictInt, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
 
 
 @router.post(
