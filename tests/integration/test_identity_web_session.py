@@ -97,5 +97,13 @@ def test_https_cookie_and_foreign_origins(platform: Platform) -> None:
         assert name == COOKIE and value in ("", '""')
         assert {"max-age=0", "path=/", "secure", "httponly", "samesite=strict"} <= attrs
         assert call("/v1/tokens", second, org_id=None).status_code == 401
+        # A page that asks with the dead cookie is told so, and the cookie goes; a browser
+        # without any is simply signed in nowhere (no error for every visitor).
+        dead = call("/v1/session", second)
+        assert dead.status_code == 401
+        assert "max-age=0" in attributes(dead.headers["set-cookie"])[2]
+        nobody = client.post("/v1/session", json={}, headers=BROWSER)
+        assert nobody.status_code == 200
+        assert nobody.json() == {"memberships": [], "preferred": None}
         # A script (no Origin, token in the body) is not a browser: no Origin to check.
         assert client.post("/v1/tokens", json={"refresh_token": "x"}).status_code == 401

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.identity.domain.errors import SessionEnded
 from services.identity.domain.sessions import ACCESS_TOKEN_LIFETIME
 from services.identity.extensions import signer_of
 from services.identity.refresh_cookie import check_origin, forget, hand_out, presented
@@ -92,23 +94,34 @@ async def issue_tokens(
     description=(
         "Beyond the contract: what a reloaded page or a new tab needs to carry on with the "
         "session in its cookie. `preferred` is the membership used last (null when none was "
-        "used and there are several)."
+        "used and there are several). Without any token, `memberships` is empty: nobody is "
+        "signed in there. A token that cannot be used gets 401 (and its cookie is removed)."
     ),
 )
 async def read_session(
     body: SessionRequest, request: Request, runtime: Runtime = Depends(runtime_of)
-) -> dict[str, Any]:
+) -> Response:
     check_origin(request, runtime.settings.web_url)
-    view = await tokens.session_of(
-        runtime.db,
-        presented(request, body.refresh_token, runtime.settings.web_url),
-        operators=runtime.settings.operators,
-        now=datetime.now(UTC),
+    token = presented(request, body.refresh_token, runtime.settings.web_url)
+    if not token:
+        # Nobody is signed in in this browser: an answer, not an error, as every page that
+        # may have a session asks this first (and a 401 would be a console error).
+        return JSONResponse({"memberships": [], "preferred": None})
+    try:
+        view = await tokens.session_of(
+            runtime.db, token, operators=runtime.settings.operators, now=datetime.now(UTC)
+        )
+    except SessionEnded as ended:
+        # A cookie whose session is over is of no use any more: it goes.
+        refused = JSONResponse({"detail": str(ended)}, status_code=status.HTTP_401_UNAUTHORIZED)
+        forget(request, refused, runtime.settings.web_url)
+        return refused
+    return JSONResponse(
+        {
+            "memberships": [m.view() for m in view.memberships],
+            "preferred": view.preferred.view() if view.preferred else None,
+        }
     )
-    return {
-        "memberships": [m.view() for m in view.memberships],
-        "preferred": view.preferred.view() if view.preferred else None,
-    }
 
 
 @router.post(
