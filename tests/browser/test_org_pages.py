@@ -57,7 +57,7 @@ async def follow_invitation(page: Page, web: WebPlatform, address: str) -> None:
 
 
 async def open_from_navigation(page: Page, name: str, path: str) -> None:
-    # Through the app's own links: a reload would end the in-memory session.
+    # Through the app's own links, as a person clicks them.
     await page.get_by_test_id("session-nav").get_by_role("link", name=name, exact=True).click()
     await page.wait_for_url(re.compile(f"{path}(\\?.*)?$"))
 

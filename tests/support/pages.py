@@ -120,7 +120,7 @@ async def sign_in_from_mail(
 
 
 async def open_from_navigation(page: Page, name: str, path: str) -> None:
-    """Through the app's own links: a full page load would end the in-memory session."""
+    """Through the app's own links, as a person clicks them."""
     await page.get_by_test_id("session-nav").get_by_role("link", name=name, exact=True).click()
     await page.wait_for_url(re.compile(f"{re.escape(path)}(\\?.*)?$"))
 
