@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
@@ -61,3 +62,39 @@ async def organisation_facts(store: PlatformStore, org_id: str | None) -> tuple[
         {"org_id": {"$in": [org_id] if org_id else []}}, projection={"name": 1, "language": 1}
     )
     return organisation_for_mail(found, org_id)
+
+
+async def last_used(
+    store: PlatformStore, address: str, operators: frozenset[str]
+) -> dict[tuple[str | None, str], datetime]:
+    """When each of the person's memberships last got an access token, as `(org_id, sub)`:
+    kept on the membership itself (so it goes when the membership goes) and, for the
+    operator, on their person record."""
+    found = store.platform_collection(MEMBERSHIPS).find(
+        {"email": address}, projection={"_id": 0, "org_id": 1, "sub": 1, "last_used_at": 1}
+    )
+    used: dict[tuple[str | None, str], datetime] = {
+        (row["org_id"], row["sub"]): row["last_used_at"]
+        for row in await found.to_list()
+        if row.get("last_used_at") is not None
+    }
+    if address in operators:
+        person = await store.platform_collection(PEOPLE).find_one({"email": address})
+        if person is not None and person.get("last_used_at") is not None:
+            used[(None, str(person["person_id"]))] = person["last_used_at"]
+    return used
+
+
+async def record_use(
+    store: PlatformStore, address: str, membership: Membership, now: datetime
+) -> None:
+    """Remember that this membership was used now, so the next sign-in starts there."""
+    if membership.kind == "operator":
+        await store.platform_collection(PEOPLE).update_one(
+            {"email": address}, {"$set": {"last_used_at": now}}
+        )
+        return
+    await store.platform_collection(MEMBERSHIPS).update_one(
+        {"org_id": membership.org_id, "sub": membership.sub, "email": address},
+        {"$set": {"last_used_at": now}},
+    )

@@ -55,6 +55,7 @@ async def find_session(
         revoked_at=stored.get("revoked_at") if stored else None,
         expires_at=stored.get("expires_at") if stored else None,
         now=now,
+        issued_at=stored.get("issued_at") if stored else None,
     )
     if verdict is RefreshVerdict.REUSED and stored is not None:
         await revoke_chain(store, stored["chain_id"], now)
@@ -79,4 +80,11 @@ async def rotate(store: PlatformStore, stored: Document, now: datetime) -> str |
 async def revoke_chain(store: PlatformStore, chain_id: str, now: datetime) -> None:
     await store.platform_collection(REFRESH_TOKENS).update_many(
         {"chain_id": chain_id, "revoked_at": None}, {"$set": {"revoked_at": now}}
+    )
+
+
+async def revoke_every_chain(store: PlatformStore, email: str, now: datetime) -> None:
+    """ "Sign out everywhere": every session of this person, on every device, ends."""
+    await store.platform_collection(REFRESH_TOKENS).update_many(
+        {"email": email, "revoked_at": None}, {"$set": {"revoked_at": now}}
     )

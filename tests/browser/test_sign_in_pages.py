@@ -3,8 +3,10 @@
 A person who is admin of one organisation and coordinator of another signs in with the link
 from their mail: the code leaves the URL at once, a chooser offers both memberships, /me lists
 them with their roles, the navigation shows only what the chosen roles open, and nothing is
-left in browser storage. Signing out ends it; the same link a second time offers a new one.
-An unknown address gets the same confirmation, and so does an address past its limit.
+in browser storage but identity's HttpOnly sign-in cookie. Signing out ends it and removes
+the cookie; the next sign-in starts in the membership used last; the same link a second
+time offers a new one.
+An unknown address gets the same confirmation; so does an address past its limit.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from playwright.async_api import BrowserContext, Page, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.mail import links_in, mails_to, sign_in_by_api, wait_for_mail
+from tests.support.pages import assert_only_the_sign_in_cookie
 from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
@@ -93,10 +96,13 @@ async def test_a_member_of_two_organisations_signs_in_chooses_and_signs_out(
     violations = await axe_violations(page)
     assert violations == [], describe_violations(violations)
 
+    # The chosen membership opens its own page; the chooser stays one click away.
     await memberships.filter(has_text="Voetbalclub De Bal").get_by_role("button").click()
+    await page.wait_for_url(re.compile(r"/admin$"))
+    navigation = page.get_by_test_id("session-nav")
+    await navigation.get_by_role("link", name="Mijn organisaties").click()
     await page.wait_for_url(re.compile(r"/me$"))
     await expect(page.get_by_role("heading", level=1)).to_have_text("Jouw organisaties")
-    navigation = page.get_by_test_id("session-nav")
     await expect(navigation.get_by_role("link", name="Beheer")).to_be_visible()
     await expect(navigation.get_by_role("link", name="Coördinatie")).to_have_count(0)
     await expect(page.get_by_test_id("membership")).to_have_count(2)
@@ -113,10 +119,13 @@ async def test_a_member_of_two_organisations_signs_in_chooses_and_signs_out(
     await expect(navigation.get_by_role("link", name="Coördinatie")).to_be_visible()
     await expect(navigation.get_by_role("link", name="Beheer")).to_have_count(0)
 
-    # Tokens live in memory only: nothing in cookies, localStorage, sessionStorage, IndexedDB.
+    # The access token lives in memory only; the refresh token in identity's HttpOnly cookie,
+    # nothing in localStorage, sessionStorage or IndexedDB.
     state = await context.storage_state(indexed_db=True)
-    assert state["cookies"] == [] and state["origins"] == [], state
+    assert state["origins"] == [], state
+    assert_only_the_sign_in_cookie(state["cookies"])
     assert await page.evaluate("sessionStorage.length + localStorage.length") == 0
+    assert await page.evaluate("document.cookie") == ""
     await recording.settle()
     assert not [r.url for r in recording.requests if re.search(r"[?#&](code|token)", r.url)]
 
@@ -124,8 +133,23 @@ async def test_a_member_of_two_organisations_signs_in_chooses_and_signs_out(
     await page.wait_for_url(re.compile(r"/sign-in$"))
     await expect(page.get_by_test_id("signed-out")).to_have_text("Je bent uitgelogd.")
     assert any(r.url.endswith("/api/identity/v1/sign-out") for r in recording.requests)
+    # Signing out removed the cookie: a reload finds no session.
+    assert await context.cookies() == []
     await page.goto("/me")
     await expect(page.get_by_text("Je bent niet ingelogd.")).to_be_visible()
+
+    # The next sign-in starts in the membership used last (the choir's), with no chooser.
+    before = len(mails_to(web_platform.maildir, person))
+    await page.goto("/sign-in")
+    await page.get_by_test_id("sign-in-email").fill(person)
+    await page.get_by_test_id("sign-in-submit").click()
+    mail = (await wait_for_mail(web_platform.maildir, person, count=before + 1))[-1]
+    [again] = [url for url in links_in(mail) if "/sign-in/callback#code=" in url]
+    await page.goto(again)
+    await page.wait_for_url(re.compile(r"/coordinator$"))
+    await expect(navigation.get_by_role("link", name="Coördinatie")).to_be_visible()
+    await page.get_by_test_id("sign-out").click()
+    await page.wait_for_url(re.compile(r"/sign-in$"))
 
     # The same link again: it was used, so the page offers a new one.
     await page.goto(link)

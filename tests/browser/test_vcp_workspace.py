@@ -6,7 +6,8 @@ key on /vcp. A report made on the reporter's page is read and answered on /vcp; 
 reporter's follow-up page shows the answer. Anna hands the case to Bram, whose key file was
 made by the command line, and Bram reads the whole conversation in his own browser.
 Leaks: no request carries a private key, a passphrase, the recovery code or report text;
-nothing in cookies or web storage; IndexedDB holds only the encrypted key file.
+no cookie but the HttpOnly sign-in one, nothing in web storage; IndexedDB holds only the
+encrypted key file.
 Interop: the page's key file opens in Python, the command line's in the page; an envelope
 sealed in the page opens with `safehands vcp read` and the other way round.
 Accessibility: axe-core on the setup, locked, inbox and case states, in Dutch and English.
@@ -36,7 +37,7 @@ from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.mail import links_in, mails_to, wait_for_mail
-from tests.support.pages import assert_fits_320_pixels
+from tests.support.pages import assert_fits_320_pixels, assert_only_the_sign_in_cookie
 from tests.support.platform import eventually
 from tests.support.web_platform import WebPlatform
 
@@ -477,10 +478,12 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
         assert not [doc[:120] for doc in documents if canary.encode() in doc], canary[:12]
         assert web_platform.logs_containing(canary) == [], canary[:12]
 
-    # Storage: no cookie, no web storage; IndexedDB holds only Anna's encrypted key file.
+    # Storage: only the HttpOnly sign-in cookie, no web storage; IndexedDB holds only Anna's
+    # encrypted key file.
     for browser_page in (page, bram_page):
         state = await browser_page.context.storage_state()
-        assert state["cookies"] == [], state["cookies"]
+        assert_only_the_sign_in_cookie(state["cookies"])
+        assert await browser_page.evaluate("document.cookie") == ""
         assert await browser_page.evaluate("sessionStorage.length + localStorage.length") == 0
     stored = await indexed_db_values(page)
     assert [(s["db"], s["store"]) for s in stored] == [("safehands-vcp", "key-files")]

@@ -45,6 +45,12 @@ PAGE_PATHS = (
     "/admin",
     "/admin/log",
     "/operator",
+    # Every place of a workspace has its own address (web/src/lib/router.ts).
+    "/vcp/cases/3f1c2a8e-7b6d-4e5f-9a0b-1c2d3e4f5a6b",
+    "/coordinator/volunteers/v-123",
+    "/admin/roles",
+    "/admin/codes",
+    "/operator/orgs/demo",
 )
 
 
@@ -290,6 +296,36 @@ def test_behind_a_trusted_proxy_the_services_see_the_client_it_names(platform: P
     headers = {key.lower(): value for key, value in seen["headers"].items()}
     # From the right, the first address that is no trusted proxy; never what lies left of it.
     assert headers["x-forwarded-for"] == "203.0.113.9"
+
+
+def test_only_identity_receives_the_sign_in_cookie(platform: Platform) -> None:
+    """On HTTPS the `__Host-` cookie has Path=/ (services/identity/refresh_cookie.py), so the
+    browser sends it everywhere: the gateway passes it to identity alone."""
+    ensure_web_built()
+    _Echo.seen.clear()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    echo = f"127.0.0.1:{server.server_address[1]}"
+    try:
+        gateway = platform.start_gateway({"notify": echo, "identity": echo, "reports": echo})
+        for service in ("notify", "identity", "reports"):
+            answer = httpx.get(
+                f"{gateway.url}/api/{service}/v1/{service}",
+                headers={"Cookie": "__Host-safehands_refresh=secret-token"},
+                timeout=10,
+            )
+            assert answer.status_code == 200, (service, answer.text)
+    finally:
+        server.shutdown()
+        thread.join(5)
+    seen = {
+        entry["path"]: {key.lower(): value for key, value in entry["headers"].items()}
+        for entry in _Echo.seen
+    }
+    assert set(seen) == {"/v1/notify", "/v1/identity", "/v1/reports"}
+    assert seen["/v1/identity"]["cookie"] == "__Host-safehands_refresh=secret-token"
+    assert "cookie" not in seen["/v1/notify"] and "cookie" not in seen["/v1/reports"]
 
 
 # --- HTTPS --------------------------------------------------------------------------------------

@@ -18,6 +18,23 @@ LANGUAGES = (("English", "en"), ("Nederlands", "nl"))
 NARROW = 320
 # A request URL that carries a secret: a sign-in code, a token (JWTs start with "eyJ").
 SECRET_IN_URL = re.compile(r"[?#&;](code|token|access_token|refresh_token)=|eyJ", re.IGNORECASE)
+# The one cookie there is: identity's sign-in cookie, on the gateway's plain HTTP (on HTTPS
+# it is `__Host-safehands_refresh` with Path=/; services/identity/refresh_cookie.py).
+SIGN_IN_COOKIE = "safehands_refresh"
+SIGN_IN_COOKIE_PATH = "/api/identity/v1/"
+
+
+def assert_only_the_sign_in_cookie(cookies: list[Any]) -> str:
+    """The browser holds exactly the sign-in cookie, as identity sets it: HttpOnly (no script
+    reads it), SameSite=Strict, scoped to identity's path. Returns its value."""
+    assert [c["name"] for c in cookies] == [SIGN_IN_COOKIE], cookies
+    [cookie] = cookies
+    assert cookie["httpOnly"] is True, cookie
+    assert cookie["sameSite"] == "Strict", cookie
+    assert cookie["path"] == SIGN_IN_COOKIE_PATH, cookie
+    assert cookie["domain"] == "127.0.0.1", cookie
+    assert len(cookie["value"]) >= 43, "a refresh token of 256 random bits"
+    return str(cookie["value"])
 
 
 @dataclass
@@ -103,7 +120,7 @@ async def sign_in_from_mail(
 
 
 async def open_from_navigation(page: Page, name: str, path: str) -> None:
-    """Through the app's own links: a full page load would end the in-memory session."""
+    """Through the app's own links, as a person clicks them."""
     await page.get_by_test_id("session-nav").get_by_role("link", name=name, exact=True).click()
     await page.wait_for_url(re.compile(f"{re.escape(path)}(\\?.*)?$"))
 
@@ -119,7 +136,8 @@ async def assert_navigation_shows(page: Page, shown: set[str], hidden: set[str])
 async def assert_nothing_leaked(person: Person, web: WebPlatform) -> None:
     """No CSP violation or script error; nothing left this origin; no request URL held a
     code or token; each sign-in code went out once, in the body of the exchange; and the
-    browser keeps nothing (no cookies, local or session storage, IndexedDB)."""
+    browser keeps nothing but the HttpOnly sign-in cookie (no other cookie, no local or
+    session storage, no IndexedDB), which went to identity alone."""
     recording = person.recording
     await recording.settle()
     assert recording.csp_violations == [], recording.csp_violations
@@ -132,5 +150,9 @@ async def assert_nothing_leaked(person: Person, web: WebPlatform) -> None:
             ("POST", "identity/v1/sign-in/exchange")
         ]
     state = await person.context.storage_state(indexed_db=True)
-    assert state["cookies"] == [] and state["origins"] == [], state
+    assert state["origins"] == [], state
+    refresh_token = assert_only_the_sign_in_cookie(state["cookies"])
+    carrying = [r.url for r in recording.requests_containing(refresh_token)]
+    assert all("/api/identity/v1/" in url for url in carrying), carrying
     assert await person.page.evaluate("sessionStorage.length + localStorage.length") == 0
+    assert await person.page.evaluate("document.cookie") == ""

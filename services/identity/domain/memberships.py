@@ -6,8 +6,9 @@ mirrors reports' appointments, a volunteer's the application; those are read-onl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from services.identity.domain.errors import LastAdmin
@@ -60,6 +61,26 @@ def membership_for_token(
         if membership.org_id == org_id and (sub is None or membership.sub == sub):
             return membership
     return None
+
+
+def preferred_membership(
+    memberships: Sequence[Membership],
+    *,
+    link_for: tuple[str | None, str] | None,
+    last_used: Mapping[tuple[str | None, str], datetime],
+) -> Membership | None:
+    """The membership a person starts in after signing in: the one an invitation was sent
+    for (`link_for`: its organisation and kind), else the one they used last (`last_used`:
+    when each `(org_id, sub)` last got an access token), else their only one. None leaves
+    the choice to the person."""
+    if link_for is not None:
+        for membership in memberships:
+            if (membership.org_id, membership.kind) == link_for:
+                return membership
+    used = [m for m in memberships if (m.org_id, m.sub) in last_used]
+    if used:
+        return max(used, key=lambda m: last_used[(m.org_id, m.sub)])
+    return memberships[0] if len(memberships) == 1 else None
 
 
 def merged_roles(held: Iterable[Role], added: Iterable[Role]) -> tuple[Role, ...]:

@@ -3,6 +3,13 @@
 A chain is valid for 12 hours from the sign-in. Each use gives a new token of the chain and
 retires the old one; presenting a retired token again means it was copied, so the whole
 chain is revoked (RFC 9700, refresh token rotation with reuse detection).
+
+A chain not used for SESSION_IDLE_LIMIT has ended too. The web app signs a person out after
+30 minutes without activity; since its refresh token now lives in a cookie that outlasts a
+closed tab, the server keeps the same limit, so a browser left behind on a shared computer
+does not bring the session back hours later. An active page renews at least every ten
+minutes, and at the latest within one check (15 s) of activity after a quiet spell shorter
+than 30 minutes: the minute of margin covers that and clock skew.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from enum import Enum
 
 SESSION_LIFETIME = timedelta(hours=12)
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=10)
+SESSION_IDLE_LIMIT = timedelta(minutes=31)
 
 
 class RefreshVerdict(Enum):
@@ -41,6 +49,7 @@ def refresh_verdict(
     revoked_at: datetime | None,
     expires_at: datetime | None,
     now: datetime,
+    issued_at: datetime | None = None,
 ) -> RefreshVerdict:
     if not found or expires_at is None:
         return RefreshVerdict.UNKNOWN
@@ -49,6 +58,8 @@ def refresh_verdict(
     if used_at is not None:
         return RefreshVerdict.REUSED
     if now >= expires_at:
+        return RefreshVerdict.EXPIRED
+    if issued_at is not None and now - issued_at >= SESSION_IDLE_LIMIT:
         return RefreshVerdict.EXPIRED
     return RefreshVerdict.USABLE
 

@@ -34,7 +34,7 @@ async def invite_member(
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, str]:
     now = datetime.now(UTC)
-    code = await members.store_invitation_code(runtime.db, body, now=now)
+    code = await members.store_invitation_code(runtime.db, body, org_id=org, now=now)
     invited = await runtime.transact(
         org,
         lambda uow: members.invite_member(

@@ -14,7 +14,7 @@ from services.identity.domain.sessions import SESSION_LIFETIME
 from services.identity.domain.sign_in import is_page_path, normalise_address
 from services.identity.extensions import limiter_of, mail_sender_of
 from services.identity.rate_limit import SignInAdmission, admit_sign_in
-from services.identity.refresh_cookie import hand_out
+from services.identity.refresh_cookie import check_origin, hand_out
 from services.identity.use_cases import sign_in
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
@@ -78,7 +78,12 @@ async def request_sign_in(
 @router.post(
     "/exchange",
     summary="Exchange a sign-in link's code for a refresh token and the memberships.",
-    responses=errors(400),
+    responses=errors(400, 403),
+    description=(
+        "Beyond the contract: `next`, the page the link was sent for, and `preferred`, the "
+        "membership to start in (the one an invitation was sent for, else the one used last, "
+        "else the only one; null leaves the choice to the person)."
+    ),
 )
 async def exchange(
     body: Exchange,
@@ -86,6 +91,7 @@ async def exchange(
     response: Response,
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
+    check_origin(request, runtime.settings.web_url)
     signed_in = await sign_in.exchange_code(
         runtime.db, body.code, operators=runtime.settings.operators, now=datetime.now(UTC)
     )
@@ -98,4 +104,5 @@ async def exchange(
         ),
         "memberships": [m.view() for m in signed_in.memberships],
         "next": signed_in.next_page,
+        "preferred": signed_in.preferred.view() if signed_in.preferred else None,
     }

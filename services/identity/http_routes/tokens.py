@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.identity.domain.errors import SessionEnded
 from services.identity.domain.sessions import ACCESS_TOKEN_LIFETIME
 from services.identity.extensions import signer_of
-from services.identity.refresh_cookie import forget, hand_out, presented
+from services.identity.refresh_cookie import check_origin, forget, hand_out, presented
 from services.identity.use_cases import tokens
 from shared.events.base import ORG_ID_PATTERN
 from shared.http.openapi import errors
@@ -35,12 +37,21 @@ class SignOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(default="", max_length=200)
+    # Beyond the contract: end every session of the person, on every device.
+    everywhere: bool = False
+
+
+class SessionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Empty (or left out) only by a browser whose token is in the HttpOnly cookie.
+    refresh_token: str = Field(default="", max_length=200)
 
 
 @router.post(
     "/v1/tokens",
     summary="An access token for one organisation (10 minutes) and the next refresh token.",
-    responses=errors(401),
+    responses=errors(401, 403),
 )
 async def issue_tokens(
     body: TokenRequest,
@@ -48,11 +59,12 @@ async def issue_tokens(
     response: Response,
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
+    check_origin(request, runtime.settings.web_url)
     now = datetime.now(UTC)
     issued = await tokens.issue_tokens(
         runtime.db,
         signer_of(runtime),
-        presented(request, body.refresh_token),
+        presented(request, body.refresh_token, runtime.settings.web_url),
         org_id=body.org_id,
         sub=body.sub,
         operators=runtime.settings.operators,
@@ -76,14 +88,62 @@ async def issue_tokens(
 
 
 @router.post(
+    "/v1/session",
+    summary="The memberships of a session and the one used last (the token is not rotated).",
+    responses=errors(401, 403),
+    description=(
+        "Beyond the contract: what a reloaded page or a new tab needs to carry on with the "
+        "session in its cookie. `preferred` is the membership used last (null when none was "
+        "used and there are several). Without any token, `memberships` is empty: nobody is "
+        "signed in there. A token that cannot be used gets 401 (and its cookie is removed)."
+    ),
+)
+async def read_session(
+    body: SessionRequest, request: Request, runtime: Runtime = Depends(runtime_of)
+) -> Response:
+    check_origin(request, runtime.settings.web_url)
+    token = presented(request, body.refresh_token, runtime.settings.web_url)
+    if not token:
+        # Nobody is signed in in this browser: an answer, not an error, as every page that
+        # may have a session asks this first (and a 401 would be a console error).
+        return JSONResponse({"memberships": [], "preferred": None})
+    try:
+        view = await tokens.session_of(
+            runtime.db, token, operators=runtime.settings.operators, now=datetime.now(UTC)
+        )
+    except SessionEnded as ended:
+        # A cookie whose session is over is of no use any more: it goes.
+        refused = JSONResponse({"detail": str(ended)}, status_code=status.HTTP_401_UNAUTHORIZED)
+        forget(request, refused, runtime.settings.web_url)
+        return refused
+    return JSONResponse(
+        {
+            "memberships": [m.view() for m in view.memberships],
+            "preferred": view.preferred.view() if view.preferred else None,
+        }
+    )
+
+
+@router.post(
     "/v1/sign-out",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="End the session: every refresh token of this sign-in stops working.",
+    responses=errors(403),
+    description=(
+        'With `"everywhere": true` (beyond the contract) every session of the person ends, '
+        "on every device. A browser's cookie is removed (`Max-Age=0`)."
+    ),
 )
 async def sign_out(
     body: SignOut, request: Request, runtime: Runtime = Depends(runtime_of)
 ) -> Response:
-    await tokens.sign_out(runtime.db, presented(request, body.refresh_token), now=datetime.now(UTC))
+    check_origin(request, runtime.settings.web_url)
+    await tokens.sign_out(
+        runtime.db,
+        presented(request, body.refresh_token, runtime.settings.web_url),
+        everywhere=body.everywhere,
+        now=datetime.now(UTC),
+    )
     answer = Response(status_code=status.HTTP_204_NO_CONTENT)
     forget(request, answer, runtime.settings.web_url)
     return answer

@@ -52,7 +52,7 @@ async def _touch_organisation(uow: UnitOfWork) -> None:
 
 
 async def store_invitation_code(
-    store: PlatformStore, invitation: Invitation, *, now: datetime
+    store: PlatformStore, invitation: Invitation, *, org_id: str, now: datetime
 ) -> SignInCode:
     """The invitation's sign-in code, stored before the membership (`invite_member`), so
     that no member is left without their invitation; should the membership not be stored,
@@ -61,7 +61,9 @@ async def store_invitation_code(
         store,
         normalise_address(invitation.email),
         purpose="invitation",
-        next_page=None,
+        # The link lands on the workspace of the role it was sent for, in that organisation.
+        next_page="/admin" if "admin" in invitation.roles else "/coordinator",
+        link_for=(org_id, "staff"),
         lifetime=INVITATION_LINK_LIFETIME,
         now=now,
     )

@@ -10,7 +10,7 @@ from pymongo import ReturnDocument
 
 from services.identity.domain.errors import UnusableCode
 from services.identity.domain.mails import Mail, sign_in_mail
-from services.identity.domain.memberships import Membership
+from services.identity.domain.memberships import Membership, preferred_membership
 from services.identity.domain.sign_in import (
     SIGN_IN_LINK_LIFETIME,
     SignInCode,
@@ -18,7 +18,12 @@ from services.identity.domain.sign_in import (
     new_code,
     sign_in_link,
 )
-from services.identity.people import current_memberships, membership_rows, organisation_facts
+from services.identity.people import (
+    current_memberships,
+    last_used,
+    membership_rows,
+    organisation_facts,
+)
 from services.identity.sessions import start_session
 from services.identity.storage import SIGN_IN_CODES, PlatformStore
 from shared import audit
@@ -40,8 +45,11 @@ async def store_code(
     next_page: str | None,
     lifetime: timedelta,
     now: datetime,
+    link_for: tuple[str, str] | None = None,
 ) -> SignInCode:
-    """A new code, of which only the hash is stored; the code itself goes into one mail."""
+    """A new code, of which only the hash is stored; the code itself goes into one mail.
+    An invitation's code also names the membership it was sent for (`link_for`: the
+    organisation and the kind, staff or vcp), which the person starts in."""
     code = new_code()
     await store.platform_collection(SIGN_IN_CODES).insert_one(
         {
@@ -49,6 +57,8 @@ async def store_code(
             "email": email,
             "next": next_page,
             "purpose": purpose,
+            "for_org": link_for[0] if link_for else None,
+            "for_kind": link_for[1] if link_for else None,
             "created_at": now,
             "expires_at": now + lifetime,
             "used_at": None,
@@ -95,6 +105,8 @@ class SignedIn:
     refresh_token: str
     memberships: list[Membership]
     next_page: str | None
+    # The membership to start in (docs/api.md, "The web session"); None: the person chooses.
+    preferred: Membership | None
 
 
 async def exchange_code(
@@ -113,7 +125,13 @@ async def exchange_code(
     if not memberships:
         raise UnusableCode(UNUSABLE_CODE)
     refresh_token = await start_session(store, used["email"], now)
-    return SignedIn(refresh_token, memberships, used.get("next"))
+    link_for = (used["for_org"], used["for_kind"]) if used.get("for_kind") else None
+    preferred = preferred_membership(
+        memberships,
+        link_for=link_for,
+        last_used=await last_used(store, used["email"], operators),
+    )
+    return SignedIn(refresh_token, memberships, used.get("next"), preferred)
 
 
 async def log_sign_in(uow: UnitOfWork, m: Membership) -> None:

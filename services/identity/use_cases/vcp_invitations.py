@@ -37,6 +37,7 @@ async def invite_vcp(
         invitation["email"],
         purpose="vcp_invitation",
         next_page=VCP_PAGE,
+        link_for=(invitation["org_id"], "vcp"),
         lifetime=INVITATION_LINK_LIFETIME,
         now=now,
     )

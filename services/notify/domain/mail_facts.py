@@ -70,11 +70,18 @@ class VcpColleague:
 
 DEFAULT_WEB_URL = "http://127.0.0.1:8080"
 
-# Where mails point to on the web app: the admin's toolkit and advice, the operator's queue.
-TOOLKIT_PAGE = "/admin#toolkit"
-ADVICE_ANSWERS_PAGE = "/admin#advice"
+# Where mails point to on the web app: straight to the page of what the mail asks to do
+# (web/src/lib/router.ts gives each its own address): the admin's toolkit and advice, the
+# operator's queue, the VCP's workspace and one case.
+TOOLKIT_PAGE = "/admin/toolkit"
+ADVICE_ANSWERS_PAGE = "/admin/advice"
 ADVICE_QUEUE_PAGE = "/operator#advice"
 VCP_PAGE = "/vcp"
+
+
+def case_page(report_id: str) -> str:
+    """A VCP's case: only its id, which the mail names anyway, never anything of the report."""
+    return f"{VCP_PAGE}/cases/{report_id}"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from services.notify.domain.mail_facts import (
     VCP_PAGE,
     MailFacts,
     Recipient,
+    case_page,
 )
 from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_templates import MailFieldError
@@ -148,7 +149,7 @@ def _report_deadline(event: ReportDeadlineApproaching, facts: MailFacts) -> Fiel
         "report_id": event.report_id,
         "deadline": event.deadline,
         "due_on": event.due_at,
-        "link": facts.addressing.link(VCP_PAGE),
+        "link": facts.addressing.link(case_page(event.report_id)),
     }
 
 
@@ -259,7 +260,7 @@ MAIL_ROUTES = _table(
         MailKind.NEW_REPORT,
         fields=lambda e, facts: {
             "report_id": e.report_id,
-            "link": facts.addressing.link(VCP_PAGE),
+            "link": facts.addressing.link(case_page(e.report_id)),
         },
     ),
     On(ReportDeadlineApproaching)

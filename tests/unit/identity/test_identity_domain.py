@@ -24,6 +24,7 @@ from services.identity.domain.memberships import (
 )
 from services.identity.domain.sessions import (
     ACCESS_TOKEN_LIFETIME,
+    SESSION_IDLE_LIMIT,
     SESSION_LIFETIME,
     RefreshVerdict,
     hash_refresh_token,
@@ -94,6 +95,18 @@ def test_refresh_verdicts() -> None:
         is RefreshVerdict.UNKNOWN
     )
     assert timedelta(hours=12) == SESSION_LIFETIME
+
+
+def test_a_session_left_idle_for_half_an_hour_has_ended() -> None:
+    """The web app signs out after 30 idle minutes; a cookie outliving a closed tab must not
+    bring the session back later (the server's limit has a minute of margin)."""
+    expires = T0 + SESSION_LIFETIME
+    issued = {"found": True, "used_at": None, "revoked_at": None, "expires_at": expires}
+    just_in = T0 + timedelta(minutes=30, seconds=15)
+    assert refresh_verdict(**issued, issued_at=T0, now=just_in) is RefreshVerdict.USABLE  # type: ignore[arg-type]
+    too_late = T0 + SESSION_IDLE_LIMIT
+    assert refresh_verdict(**issued, issued_at=T0, now=too_late) is RefreshVerdict.EXPIRED  # type: ignore[arg-type]
+    assert timedelta(minutes=30) < SESSION_IDLE_LIMIT <= timedelta(minutes=31)
 
 
 def test_refresh_tokens_are_random_and_stored_hashed() -> None:

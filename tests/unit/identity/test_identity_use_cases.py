@@ -40,7 +40,7 @@ from services.identity.use_cases.members import (
     store_invitation_code,
 )
 from services.identity.use_cases.sign_in import exchange_code, request_sign_in
-from services.identity.use_cases.tokens import Issued, issue_tokens, sign_out
+from services.identity.use_cases.tokens import Issued, issue_tokens, session_of, sign_out
 from services.identity.use_cases.vcp_invitations import invite_vcp, pending_invitations
 from shared.auth.membership import CURRENT_MEMBERS
 from shared.auth.tokens import verify_token
@@ -65,7 +65,7 @@ async def invite(
     uow: FakeUnitOfWork, email: str, *roles: Literal["admin", "coordinator"], at: datetime = NOW
 ) -> tuple[str, Mail]:
     invitation = Invitation(email=email, name="Anna", roles=list(roles))
-    code = await store_invitation_code(uow.database, invitation, now=at)
+    code = await store_invitation_code(uow.database, invitation, org_id=ORG, now=at)
     invited = await invite_member(uow, invitation, code=code, web_url=WEB, now=at)
     return invited.member_id, invited.mail
 
@@ -105,7 +105,9 @@ async def test_an_invited_admin_signs_in_with_the_link_of_their_mail(uow: FakeUn
     assert signed_in.memberships == [
         Membership(org_id=ORG, roles=("admin",), sub=member_id, kind="staff")
     ]
-    assert signed_in.next_page is None
+    # The invitation lands on the page of the role it was sent for, in its organisation.
+    assert signed_in.next_page == "/admin"
+    assert signed_in.preferred == signed_in.memberships[0]
     # A link works once, and an invitation's for three days.
     with pytest.raises(UnusableCode, match=r"^This sign-in link is unknown, already used or"):
         await exchange_code(uow.database, code, operators=NO_OPERATORS, now=NOW)
@@ -279,7 +281,7 @@ async def test_tokens_rotate_and_a_reused_refresh_token_ends_the_session(
         NotAMemberThere, match=r"^You hold no membership in this organisation \(any more\)\.$"
     ):
         await tokens_for(signed_in.refresh_token, "other", NOW)
-    at = NOW + timedelta(hours=1)
+    at = NOW + timedelta(minutes=20)
     first = await tokens_for(signed_in.refresh_token, ORG, at)
     claims = verify_token(first.access_token, key.public_key(), now=at)
     assert (claims.sub, claims.org, claims.roles) == (anna, ORG, frozenset({"admin"}))
@@ -336,6 +338,96 @@ async def test_signing_out_ends_every_token_of_the_session(uow: FakeUnitOfWork) 
         operators=NO_OPERATORS,
         now=NOW,
     )
+
+
+async def test_signing_out_everywhere_ends_every_session_of_the_person(
+    uow: FakeUnitOfWork,
+) -> None:
+    signer = Signer(Ed25519PrivateKey.generate(), "safehands")
+    _, mail = await invite(uow, "anna@example.org", "admin")
+    here = await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+    _, mail = await invite(uow, "anna@example.org", "admin")
+    phone = await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+    _, mail = await invite(uow, "bram@example.org", "coordinator")
+    bram = await exchange_code(uow.database, code_in(mail), operators=NO_OPERATORS, now=NOW)
+    await sign_out(uow.database, here.refresh_token, everywhere=True, now=NOW)
+    for ended in (here, phone):
+        with pytest.raises(SessionEnded):
+            await issue_tokens(
+                uow.database,
+                signer,
+                ended.refresh_token,
+                org_id=ORG,
+                sub=None,
+                operators=NO_OPERATORS,
+                now=NOW,
+            )
+    # Another person's session goes on.
+    await issue_tokens(
+        uow.database,
+        signer,
+        bram.refresh_token,
+        org_id=ORG,
+        sub=None,
+        operators=NO_OPERATORS,
+        now=NOW,
+    )
+
+
+async def test_a_reloaded_page_learns_the_memberships_and_the_last_one_used(
+    uow: FakeUnitOfWork,
+) -> None:
+    """`session_of` (POST /v1/session) reads without rotating; the membership last given an
+    access token is the preferred one, here and at the next sign-in."""
+    signer = Signer(Ed25519PrivateKey.generate(), "safehands")
+    operators = frozenset({"anna@example.org"})
+    anna, mail = await invite(uow, "anna@example.org", "admin")
+    signed_in = await exchange_code(uow.database, code_in(mail), operators=operators, now=NOW)
+    assert [m.org_id for m in signed_in.memberships] == [None, ORG]
+    assert signed_in.preferred is not None and signed_in.preferred.org_id == ORG
+    view = await session_of(uow.database, signed_in.refresh_token, operators=operators, now=NOW)
+    # Nothing used yet, two memberships: the person chooses.
+    assert view.memberships == signed_in.memberships and view.preferred is None
+    issued = await issue_tokens(
+        uow.database,
+        signer,
+        signed_in.refresh_token,
+        org_id=None,
+        sub=None,
+        operators=operators,
+        now=NOW,
+    )
+    view = await session_of(uow.database, issued.refresh_token, operators=operators, now=NOW)
+    assert view.preferred is not None and view.preferred.roles == ("operator",)
+    later = NOW + timedelta(minutes=5)
+    issued = await issue_tokens(
+        uow.database,
+        signer,
+        issued.refresh_token,
+        org_id=ORG,
+        sub=None,
+        operators=operators,
+        now=later,
+    )
+    view = await session_of(uow.database, issued.refresh_token, operators=operators, now=later)
+    assert view.preferred is not None and view.preferred.sub == anna
+    # The next sign-in by link starts there too.
+    mail = await request_sign_in(
+        uow.database,
+        "anna@example.org",
+        next_page=None,
+        operators=operators,
+        web_url=WEB,
+        now=later,
+    )
+    assert mail is not None
+    again = await exchange_code(uow.database, code_in(mail), operators=operators, now=later)
+    assert again.preferred is not None and again.preferred.sub == anna
+    # A used (rotated) token is not read: it ends the session, as for a refresh.
+    with pytest.raises(SessionEnded):
+        await session_of(uow.database, signed_in.refresh_token, operators=operators, now=later)
+    with pytest.raises(SessionEnded):
+        await session_of(uow.database, issued.refresh_token, operators=operators, now=later)
 
 
 async def test_a_vcp_appointed_without_a_key_is_invited_to_the_vcp_page_once(

@@ -173,7 +173,7 @@ def test_a_code_published_without_a_vcp_points_the_admins_to_the_vcp_profile() -
     assert [(m.to, m.kind) for m in without_vcp.mails] == [
         ("admin@example.org", MailKind.CODE_PUBLISHED_WITHOUT_VCP)
     ]
-    assert "https://safehands.example.org/admin#toolkit" in without_vcp.mails[0].text
+    assert "https://safehands.example.org/admin/toolkit" in without_vcp.mails[0].text
     assert with_vcp.mails == () and with_vcp.problems == ()
 
 
@@ -345,9 +345,12 @@ def test_a_key_set_before_a_late_read_appointment_is_owed_and_one_set_before_is_
 
 
 def test_report_mails_go_to_vcps_with_a_key_and_link_to_their_workspace() -> None:
-    (mail,) = plan(IncidentReported, VCPS, report_id=str(uuid.uuid4())).mails
+    report_id = str(uuid.uuid4())
+    (mail,) = plan(IncidentReported, VCPS, report_id=report_id).mails
     assert mail.to == "anna@example.org"
     assert mail.text.count("https://safehands.example.org/vcp") == 1
+    # Straight to the case (its own address in the web app), by its id alone.
+    assert f"https://safehands.example.org/vcp/cases/{report_id}\n" in mail.text
 
 
 def test_a_report_is_announced_only_to_the_vcps_it_is_sealed_to() -> None:

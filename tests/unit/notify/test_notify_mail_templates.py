@@ -102,7 +102,7 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
     MailKind.CODE_PUBLISHED_WITHOUT_VCP: {
         "organisation": "Scouting De Esch",
         "version": 1,
-        "link": "https://safehands.example.org/admin#toolkit",
+        "link": "https://safehands.example.org/admin/toolkit",
     },
     MailKind.ADVICE_REQUESTED: {
         "organisation": "Scouting De Esch",

@@ -60,9 +60,14 @@ function parseJson(text: string): unknown {
 export async function request<T>(
   service: Service,
   path: string,
-  init: { method?: string; body?: unknown; token?: string | null } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    token?: string | null;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { ...init.headers, accept: "application/json" };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   let response: Response;

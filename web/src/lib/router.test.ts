@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { handledByRouter, isReporterRoute, matchRoute } from "./router";
+import { handledByRouter, isReporterRoute, isSignedInRoute, matchRoute } from "./router";
 
 describe("matchRoute", () => {
   it("finds every page of the app", () => {
@@ -10,12 +10,35 @@ describe("matchRoute", () => {
     expect(matchRoute("/sign-in")).toEqual({ name: "sign-in" });
     expect(matchRoute("/sign-in/callback")).toEqual({ name: "sign-in-callback" });
     expect(matchRoute("/me")).toEqual({ name: "me" });
-    expect(matchRoute("/admin")).toEqual({ name: "admin" });
+    expect(matchRoute("/admin")).toEqual({ name: "admin", rest: [] });
+    expect(matchRoute("/operator/")).toEqual({ name: "operator", rest: [] });
     expect(matchRoute("/admin/log")).toEqual({ name: "admin-log" });
     expect(matchRoute("/admin/log/")).toEqual({ name: "admin-log" });
-    expect(matchRoute("/operator/")).toEqual({ name: "operator" });
     expect(matchRoute("/o/demo/apply")).toEqual({ name: "apply", org: "demo" });
-    expect(matchRoute("/coordinator")).toEqual({ name: "coordinator" });
+    expect(matchRoute("/coordinator")).toEqual({ name: "coordinator", rest: [] });
+  });
+
+  it("gives each place in a workspace its own address", () => {
+    const id = "3f1c2a8e-7b6d-4e5f-9a0b-1c2d3e4f5a6b";
+    expect(matchRoute(`/vcp/cases/${id}`)).toEqual({ name: "vcp", rest: ["cases", id] });
+    expect(matchRoute("/coordinator/volunteers/v1")).toEqual({
+      name: "coordinator",
+      rest: ["volunteers", "v1"],
+    });
+    expect(matchRoute("/admin/roles")).toEqual({ name: "admin", rest: ["roles"] });
+    expect(matchRoute("/admin/log/")).toEqual({ name: "admin", rest: ["log"] });
+    expect(matchRoute("/operator/orgs/demo")).toEqual({ name: "operator", rest: ["orgs", "demo"] });
+    expect(matchRoute("/vcp/cases/a%20b")).toEqual({ name: "not-found" });
+    expect(matchRoute("/vcp//x")).toEqual({ name: "not-found" });
+    expect(matchRoute("/vcpx")).toEqual({ name: "not-found" });
+  });
+
+  it("knows the signed-in pages, which carry on with the browser's session", () => {
+    expect(isSignedInRoute(matchRoute("/vcp/cases/x"))).toBe(true);
+    expect(isSignedInRoute(matchRoute("/me"))).toBe(true);
+    for (const path of ["/", "/o/demo", "/o/demo/report", "/sign-in", "/sign-in/callback"]) {
+      expect(isSignedInRoute(matchRoute(path)), path).toBe(false);
+    }
   });
 
   it("forgives a trailing slash", () => {

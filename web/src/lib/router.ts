@@ -1,49 +1,70 @@
 // A tiny History-API router: one page per path, links that change the page without a reload.
 import { writable } from "svelte/store";
 
+/** The signed-in workspaces. Each owns every path under its own (`/vcp/cases/<id>`,
+ * `/admin/roles`, `/operator/orgs/<slug>`, …): the router hands the page the segments after
+ * the prefix in `rest`, and the page decides what they mean, so a new place in a workspace
+ * needs no change here. */
+export const WORKSPACES = ["coordinator", "vcp", "admin", "operator"] as const;
+export type WorkspaceName = (typeof WORKSPACES)[number];
+
 export type Route =
   | { name: "home" }
   | { name: "org"; org: string }
   | { name: "report"; org: string }
   | { name: "follow-up"; org: string }
   | { name: "apply"; org: string }
-  | { name: "coordinator" }
   | { name: "sign-in" }
   | { name: "sign-in-callback" }
   | { name: "me" }
-  | { name: "vcp" }
-  | { name: "admin" }
   | { name: "admin-log" }
-  | { name: "operator" }
+  | { name: WorkspaceName; rest: string[] }
   | { name: "not-found" };
 
 // The organisation slug as policy accepts it (shared/events/base.py ORG_ID_PATTERN).
 const ORG = "([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)";
+// One segment of a place in a workspace: an id or a section name (uuids, slugs, hex ids).
+const SEGMENT = /^[A-Za-z0-9._~-]{1,200}$/;
 
-const PATTERNS: [RegExp, (org: string) => Route][] = [
+const PATTERNS: [RegExp, (found: RegExpExecArray) => Route][] = [
   [/^\/$/, () => ({ name: "home" })],
-  [new RegExp(`^/o/${ORG}$`), (org) => ({ name: "org", org })],
-  [new RegExp(`^/o/${ORG}/report$`), (org) => ({ name: "report", org })],
-  [new RegExp(`^/o/${ORG}/follow-up$`), (org) => ({ name: "follow-up", org })],
-  [new RegExp(`^/o/${ORG}/apply$`), (org) => ({ name: "apply", org })],
-  [/^\/coordinator$/, () => ({ name: "coordinator" })],
+  [new RegExp(`^/o/${ORG}$`), (found) => ({ name: "org", org: found[1]! })],
+  [new RegExp(`^/o/${ORG}/report$`), (found) => ({ name: "report", org: found[1]! })],
+  [new RegExp(`^/o/${ORG}/follow-up$`), (found) => ({ name: "follow-up", org: found[1]! })],
+  [new RegExp(`^/o/${ORG}/apply$`), (found) => ({ name: "apply", org: found[1]! })],
   [/^\/sign-in$/, () => ({ name: "sign-in" })],
   [/^\/sign-in\/callback$/, () => ({ name: "sign-in-callback" })],
   [/^\/me$/, () => ({ name: "me" })],
-  [/^\/vcp$/, () => ({ name: "vcp" })],
-  [/^\/admin$/, () => ({ name: "admin" })],
+  // The audit log is a page of its own (pages/AdminLog.svelte), not a section of /admin.
   [/^\/admin\/log$/, () => ({ name: "admin-log" })],
-  [/^\/operator$/, () => ({ name: "operator" })],
 ];
+
+function workspaceRoute(path: string): Route | null {
+  const [first, ...rest] = path.slice(1).split("/");
+  const name = WORKSPACES.find((workspace) => workspace === first);
+  if (!name) return null;
+  if (!rest.every((segment) => SEGMENT.test(segment))) return { name: "not-found" };
+  return { name, rest };
+}
 
 /** The page for a path; a trailing slash is forgiven, anything unknown is `not-found`. */
 export function matchRoute(pathname: string): Route {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
   for (const [pattern, route] of PATTERNS) {
     const found = pattern.exec(path);
-    if (found) return route(found[1] ?? "");
+    if (found) return route(found);
   }
-  return { name: "not-found" };
+  return workspaceRoute(path) ?? { name: "not-found" };
+}
+
+/** Whether a route is one of the signed-in pages, which carry on with a session this
+ * browser holds (lib/session.ts `resume`); public and reporter pages never ask. */
+export function isSignedInRoute(route: Route): boolean {
+  return (
+    route.name === "me" ||
+    route.name === "admin-log" ||
+    (WORKSPACES as readonly string[]).includes(route.name)
+  );
 }
 
 /** Whether a route is a reporter page: those carry the "leave quickly" button. The

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { IDLE_LIMIT_MS, RENEW_AHEAD_MS, nextStep, workspacesFor } from "./session";
+import {
+  IDLE_LIMIT_MS,
+  RENEW_AHEAD_MS,
+  membershipFor,
+  nextStep,
+  pageOf,
+  roleOfPage,
+  workspacesFor,
+} from "./session";
 import { codeOfFragment, consumeCode, takeCodeFromUrl } from "./signInCode";
 
 const MINUTE = 60_000;
@@ -69,24 +77,32 @@ describe("refresh tokens are rotated one at a time", () => {
   it("never sends one refresh token twice, however many renewals overlap", async () => {
     const { vi } = await import("vitest");
     const { exchangeCode, useMembership, signOut } = await import("./session");
-    // A fake identity: every refresh token works once; a second use ends the session.
+    // A fake identity and the browser's cookie jar: every refresh token works once (a second
+    // use ends the session); the page itself never sees one, it only opts in to the cookie.
     const used = new Set<string>();
+    let jar: string | null = null;
     let issued = 0;
-    const fake = async (_url: string, init: { body?: string }) => {
-      const body = JSON.parse(init.body ?? "{}") as { refresh_token?: string };
+    const bodies: string[] = [];
+    const fake = async (_url: string, init: { body?: string; headers?: Record<string, string> }) => {
+      bodies.push(init.body ?? "");
+      expect(init.headers?.["x-safehands-session"]).toBe("cookie");
       const answer = (status: number, value: unknown) =>
         new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
       if (_url.endsWith("/v1/sign-in/exchange")) {
-        return answer(200, { refresh_token: "r0", memberships: [{ org_id: "demo", roles: ["admin"], sub: "m1" }] });
+        jar = "r0";
+        return answer(200, { refresh_token: "", memberships: [{ org_id: "demo", roles: ["admin"], sub: "m1" }] });
       }
-      if (_url.endsWith("/v1/sign-out")) return new Response(null, { status: 204 });
+      if (_url.endsWith("/v1/sign-out")) {
+        jar = null;
+        return new Response(null, { status: 204 });
+      }
+      const presented = jar;
       await new Promise((resolve) => setTimeout(resolve, 5));
-      if (!body.refresh_token || used.has(body.refresh_token)) {
-        return answer(401, { detail: "This session has ended." });
-      }
-      used.add(body.refresh_token);
+      if (!presented || used.has(presented)) return answer(401, { detail: "This session has ended." });
+      used.add(presented);
       issued += 1;
-      return answer(200, { access_token: `a${issued}`, expires_in: 600, refresh_token: `r${issued}` });
+      jar = `r${issued}`;
+      return answer(200, { access_token: `a${issued}`, expires_in: 600, refresh_token: "" });
     };
     vi.stubGlobal("fetch", vi.fn(fake));
     vi.stubGlobal("window", { addEventListener: () => {}, removeEventListener: () => {} });
@@ -95,9 +111,44 @@ describe("refresh tokens are rotated one at a time", () => {
       const membership = { org_id: "demo", roles: ["admin"], sub: "m1" };
       await Promise.all([useMembership(membership), useMembership(membership), useMembership(membership)]);
       expect([...used]).toEqual(["r0", "r1", "r2"]);
+      expect(bodies.filter((body) => body.includes("refresh_token"))).toEqual([]);
     } finally {
       await signOut();
       vi.unstubAllGlobals();
     }
+    expect(jar).toBeNull();
+  });
+});
+
+describe("the page a session opens", () => {
+  const admin = { org_id: "demo", roles: ["admin", "coordinator"], sub: "m1" };
+  const vcp = { org_id: "demo", roles: ["vcp"], sub: "v1" };
+  const volunteer = { org_id: "club", roles: ["volunteer"], sub: "x1" };
+  const operator = { org_id: null, roles: ["operator"], sub: "p1" };
+
+  it("names the role of each workspace path, and each membership's own page", () => {
+    expect(roleOfPage("/vcp/cases/abc")).toBe("vcp");
+    expect(roleOfPage("/admin")).toBe("admin");
+    expect(roleOfPage("/administrator")).toBeNull();
+    expect(roleOfPage("/me")).toBeNull();
+    expect(pageOf(admin)).toBe("/admin");
+    expect(pageOf(vcp)).toBe("/vcp");
+    expect(pageOf(volunteer)).toBe("/me");
+    expect(pageOf(operator)).toBe("/operator");
+  });
+
+  it("opens a page with the preferred membership when it may, else one that may", () => {
+    const all = [operator, admin, vcp, volunteer];
+    expect(membershipFor(all, vcp, "/vcp/cases/abc")).toBe(vcp);
+    expect(membershipFor(all, operator, "/vcp/cases/abc")).toBe(vcp);
+    expect(membershipFor(all, vcp, "/coordinator/volunteers/x")).toBe(admin);
+    expect(membershipFor(all, vcp, "/me")).toBe(vcp);
+    expect(membershipFor(all, { org_id: "demo", sub: "v1" }, null)).toBe(vcp);
+    // No preference and several memberships: the person chooses, unless the page decides.
+    expect(membershipFor(all, null, "/me")).toBeNull();
+    expect(membershipFor(all, null, "/operator")).toBe(operator);
+    expect(membershipFor([volunteer], null, "/me")).toBe(volunteer);
+    // A page no membership opens: the preferred one (the page then says so).
+    expect(membershipFor([vcp, volunteer], volunteer, "/admin")).toBe(volunteer);
   });
 });

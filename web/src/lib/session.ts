@@ -1,11 +1,16 @@
-// A signed-in person's session, held in memory only: the refresh and access tokens live in
-// this module's variables, never in browser storage, a cookie or a URL. A reload therefore
-// ends the session; that is the price of leaving nothing behind on a shared computer.
+// A signed-in person's session. The access token lives in this module's memory only, never
+// in browser storage or a URL. The refresh token lives in identity's HttpOnly cookie
+// (`X-SafeHands-Session: cookie` on every identity request; services/identity/
+// refresh_cookie.py): no script, this one included, can read it, and it travels only to
+// identity, from this origin. So a reload, a new tab or a typed address carries on with the
+// session (`resume`), and an injected script has no long-lived token to steal (README,
+// "The web session").
 //
 // Access tokens last 10 minutes; while the person is active they are renewed shortly before
-// they end. After 30 minutes without any activity the session is ended, on the server too.
+// they end. After 30 minutes without any activity, in any of this browser's tabs, the
+// session ends, on the server too, and the cookie is removed.
 import { get, writable } from "svelte/store";
-import { ApiError, NetworkError, postJson } from "./api";
+import { ApiError, NetworkError, request } from "./api";
 
 export interface Membership {
   org_id: string | null;
@@ -53,23 +58,80 @@ export function workspacesFor(roles: readonly string[]): string[] {
   return order.filter((role) => roles.includes(role)).map((role) => `/${role}`);
 }
 
+/** A membership's own page: its first workspace, or /me (a volunteer's). */
+export function pageOf(membership: Membership): string {
+  return workspacesFor(membership.roles)[0] ?? "/me";
+}
+
+/** The role a page is for (`/vcp/cases/…` → "vcp"); null for pages every member has. */
+export function roleOfPage(path: string): string | null {
+  const found = /^\/(admin|coordinator|vcp|operator)(?:\/|$)/.exec(path);
+  return found ? found[1]! : null;
+}
+
+const same = (a: { org_id: string | null; sub: string }, b: { org_id: string | null; sub: string }) =>
+  a.org_id === b.org_id && a.sub === b.sub;
+
+/** The membership to open `path` with: the preferred one (the invitation's or the last
+ * used, as identity says) when its roles open the page, else the first whose roles do,
+ * else the preferred one or the only one. null: the person chooses. */
+export function membershipFor(
+  memberships: readonly Membership[],
+  preferred: { org_id: string | null; sub: string } | null,
+  path: string | null,
+): Membership | null {
+  const favourite = preferred ? (memberships.find((m) => same(m, preferred)) ?? null) : null;
+  const role = path ? roleOfPage(path) : null;
+  if (role) {
+    if (favourite?.roles.includes(role)) return favourite;
+    const opens = memberships.find((m) => m.roles.includes(role));
+    if (opens) return opens;
+  }
+  return favourite ?? (memberships.length === 1 ? memberships[0]! : null);
+}
+
 export type SignOutReason = "asked" | "idle" | "ended";
 
-/** The session the pages show (in memory); null when nobody is signed in. The refresh
- * token is not in it: only this module's functions use that one. */
+/** The session the pages show (in memory); null when nobody is signed in. No refresh token
+ * is in it, nor anywhere in this page: it is in identity's HttpOnly cookie. */
 export const session = writable<Session | null>(null);
 /** Why the last session ended, for the sign-in page to say so. */
 export const lastSignOut = writable<SignOutReason | null>(null);
+/** True while a freshly loaded page asks identity whether this browser has a session. */
+export const resuming = writable<boolean>(false);
 
-// The secrets themselves: module variables, not in any store a component could persist.
-let refreshToken: string | null = null;
+// Every identity request opts in to the cookie; the browser adds it (same origin only).
+const COOKIE_MODE = { "x-safehands-session": "cookie" };
+const identity = <T>(path: string, body: unknown) =>
+  request<T>("identity", path, { body, headers: COOKIE_MODE });
+
 let lastActivity = Date.now();
 let lastRenewal = 0;
 let timer: ReturnType<typeof setInterval> | null = null;
 let stopWatching: (() => void) | null = null;
 
+// The tabs of one browser share the cookie, so they share activity and sign-out: a person
+// working in one tab is not signed out by another left idle, and signing out in one ends
+// them all. A BroadcastChannel carries only these two words, never a token.
+type TabMessage = "active" | `signed-out:${SignOutReason}`;
+const channel: BroadcastChannel | null =
+  typeof BroadcastChannel === "undefined" ? null : new BroadcastChannel("safehands-session");
+let lastTold = 0;
+
+channel?.addEventListener("message", (event: MessageEvent<TabMessage>) => {
+  if (event.data === "active") lastActivity = Date.now();
+  else if (event.data.startsWith("signed-out:") && get(session)) {
+    const reason = event.data.slice("signed-out:".length);
+    end(reason === "idle" || reason === "ended" ? reason : "asked");
+  }
+});
+
 function markActive() {
   lastActivity = Date.now();
+  if (lastActivity - lastTold > CHECK_EVERY_MS) {
+    lastTold = lastActivity;
+    channel?.postMessage("active" satisfies TabMessage);
+  }
 }
 
 function startWatching() {
@@ -109,32 +171,75 @@ async function tick() {
 }
 
 function end(reason: SignOutReason) {
-  refreshToken = null;
   stopAll();
   session.set(null);
   lastSignOut.set(reason);
 }
 
+function begin(memberships: Membership[]) {
+  lastActivity = Date.now();
+  lastSignOut.set(null);
+  session.set({ memberships, active: null });
+  startWatching();
+}
+
 /** Ask for a sign-in link. The answer is the same whether or not the address is known. */
 export async function requestSignIn(email: string, next?: string): Promise<void> {
-  await postJson("identity", "/v1/sign-in", next ? { email, next } : { email });
+  await request("identity", "/v1/sign-in", { body: next ? { email, next } : { email } });
+}
+
+interface MembershipRef {
+  org_id: string | null;
+  sub: string;
 }
 
 interface ExchangeAnswer {
   refresh_token: string;
   memberships: Membership[];
   next?: string | null;
+  preferred?: MembershipRef | null;
 }
 
-/** Trade a link's code for a session (not yet for one organisation). */
-export async function exchangeCode(code: string): Promise<{ next: string | null }> {
-  const answer = await postJson<ExchangeAnswer>("identity", "/v1/sign-in/exchange", { code });
-  refreshToken = answer.refresh_token;
-  lastActivity = Date.now();
-  lastSignOut.set(null);
-  session.set({ memberships: answer.memberships, active: null });
-  startWatching();
-  return { next: answer.next ?? null };
+/** Trade a link's code for a session (not yet for one organisation); identity puts the
+ * refresh token in its cookie. */
+export async function exchangeCode(
+  code: string,
+): Promise<{ next: string | null; preferred: MembershipRef | null }> {
+  const answer = await identity<ExchangeAnswer>("/v1/sign-in/exchange", { code });
+  begin(answer.memberships);
+  return { next: answer.next ?? null, preferred: answer.preferred ?? null };
+}
+
+interface SessionAnswer {
+  memberships: Membership[];
+  preferred: MembershipRef | null;
+}
+
+let resumed: Promise<void> | null = null;
+
+/** On a page that was loaded afresh (a reload, a new tab, a typed address): carry on with
+ * the session in identity's cookie, in the membership that opens `path`. Quietly nothing
+ * when this browser holds no session. */
+export function resume(path: string): Promise<void> {
+  if (get(session)) return Promise.resolve();
+  resumed ??= (async () => {
+    resuming.set(true);
+    try {
+      const answer = await identity<SessionAnswer>("/v1/session", {});
+      if (answer.memberships.length === 0 || get(session)) return;
+      begin(answer.memberships);
+      const membership = membershipFor(answer.memberships, answer.preferred, path);
+      if (membership) await useMembership(membership);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        if (get(session)) end("ended");
+      } else if (!(error instanceof NetworkError)) throw error;
+    } finally {
+      resuming.set(false);
+      resumed = null;
+    }
+  })();
+  return resumed;
 }
 
 interface TokenAnswer {
@@ -145,16 +250,23 @@ interface TokenAnswer {
 }
 
 // Identity rotates the refresh token on every use and treats a second use of the same one as
-// theft (the whole session ends). So at most one rotation is in flight: the renewal timer,
-// a request that needs a fresh token and a click on a membership all wait for the same one.
+// theft (the whole session ends). So at most one rotation is in flight: within this page
+// (the renewal timer, a request that needs a fresh token, a click on a membership) through
+// one promise chain, and across this browser's tabs, which share the cookie, through a Web
+// Lock: the next tab's rotation starts only once the cookie holds the new token.
 let rotation: Promise<void> | null = null;
+
+function acrossTabs(work: () => Promise<void>): Promise<void> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks ? locks.request("safehands-refresh", work) : work();
+}
 
 /** An access token for one membership; the refresh token is rotated on the way. */
 export function useMembership(membership: Membership): Promise<void> {
   const pending = rotation ?? Promise.resolve();
   const next = pending
     .catch(() => undefined)
-    .then(() => rotate(membership))
+    .then(() => acrossTabs(() => rotate(membership)))
     .finally(() => {
       if (rotation === next) rotation = null;
     });
@@ -164,13 +276,11 @@ export function useMembership(membership: Membership): Promise<void> {
 
 async function rotate(membership: Membership): Promise<void> {
   const current = get(session);
-  if (!refreshToken || !current) throw new ApiError(401, "Not signed in.");
-  const answer = await postJson<TokenAnswer>("identity", "/v1/tokens", {
-    refresh_token: refreshToken,
+  if (!current) throw new ApiError(401, "Not signed in.");
+  const answer = await identity<TokenAnswer>("/v1/tokens", {
     org_id: membership.org_id,
     sub: membership.sub,
   });
-  refreshToken = answer.refresh_token;
   lastRenewal = Date.now();
   session.set({
     memberships: current.memberships,
@@ -186,6 +296,7 @@ async function rotate(membership: Membership): Promise<void> {
 
 /** The access token for a request now, renewed first when it has ended. */
 export async function accessToken(): Promise<string | null> {
+  if (resumed) await resumed;
   const current = get(session);
   if (!current?.active) return null;
   if (current.active.expiresAt <= Date.now() + 5_000) {
@@ -198,15 +309,17 @@ export async function accessToken(): Promise<string | null> {
   return get(session)?.active?.accessToken ?? null;
 }
 
-/** End the session here and on the server (every refresh token of this sign-in). */
-export async function signOut(reason: SignOutReason = "asked"): Promise<void> {
-  const token = refreshToken;
+/** End the session here, in this browser's other tabs and on the server (every refresh
+ * token of this sign-in; with `everywhere`, of every sign-in of the person, on every
+ * device). identity removes the cookie. */
+export async function signOut(reason: SignOutReason = "asked", everywhere = false): Promise<void> {
+  const wasSignedIn = get(session) !== null;
   end(reason);
-  if (token) {
-    try {
-      await postJson("identity", "/v1/sign-out", { refresh_token: token });
-    } catch {
-      // Already forgotten here; the server's refresh token ends within its lifetime anyway.
-    }
+  channel?.postMessage(`signed-out:${reason}` satisfies TabMessage);
+  if (!wasSignedIn && !everywhere) return;
+  try {
+    await identity("/v1/sign-out", everywhere ? { everywhere: true } : {});
+  } catch {
+    // Already forgotten here; the server's session ends by itself after 30 idle minutes.
   }
 }
