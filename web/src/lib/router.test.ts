@@ -26,7 +26,7 @@ describe("matchRoute", () => {
       rest: ["volunteers", "v1"],
     });
     expect(matchRoute("/admin/roles")).toEqual({ name: "admin", rest: ["roles"] });
-    expect(matchRoute("/admin/log/")).toEqual({ name: "admin", rest: ["log"] });
+    expect(matchRoute("/admin/roles/")).toEqual({ name: "admin", rest: ["roles"] });
     expect(matchRoute("/operator/orgs/demo")).toEqual({ name: "operator", rest: ["orgs", "demo"] });
     expect(matchRoute("/vcp/cases/a%20b")).toEqual({ name: "not-found" });
     expect(matchRoute("/vcp//x")).toEqual({ name: "not-found" });
