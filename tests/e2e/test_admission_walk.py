@@ -11,7 +11,12 @@ import pytest
 
 from shared.crypto import PrivateKey
 from shared.domain.calendar import today
-from shared.events.admission import ResignRequired, VOGRequested, VolunteerAdmitted
+from shared.events.admission import (
+    AdmissionBlocked,
+    ResignRequired,
+    VOGRequested,
+    VolunteerAdmitted,
+)
 from tests.support.admission import Organisation, bearer
 from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, RunningService, eventually
@@ -67,9 +72,18 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
     assert org.hand_in_vog(anna, days_ago(20), [84]).status_code == 201
     org.wait_for_admission(anna, "admitted", [])
 
+    # The same text again is no new version: nobody has to sign anything twice.
+    same = org.publish_code(CODE_V1)
+    assert same.status_code == 409
+    assert same.json() == {
+        "detail": "This text is the same as version 1, the current version; change it before"
+        " publishing."
+    }
+
     v2 = org.publish_code(CODE_V2)
     assert v2.json()["version"] == 2
-    org.wait_for_admission(anna, "pending", ["code_signature"])
+    current = org.policy.get(f"/v1/orgs/{org.id}/codes/current").json()
+    assert current["resign_before"] == (today() + timedelta(days=30)).isoformat()
 
     # Once intake knows version 2, a signature on version 1 is refused as outdated.
     def outdated_refused() -> bool:
@@ -77,8 +91,17 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
         return answer.status_code == 409 and "sign version 2" in answer.json()["detail"]
 
     eventually(outdated_refused)
+    # Within the organisation's grace period (30 days) Anna's signature of version 1 still
+    # admits her while she signs version 2 (ResignRequired below says she was asked to).
+    org.wait_for_admission(anna, "admitted", [])
     assert org.sign(anna, 2, CODE_V1).status_code == 409  # right number, wrong text
     assert org.sign(anna, 2, CODE_V2).status_code == 201
+
+    def row() -> dict:  # type: ignore[type-arg]
+        answer = org.policy.get(f"/v1/orgs/{org.id}/volunteers/{anna}", headers=org.coordinator)
+        return answer.json()  # type: ignore[no-any-return]
+
+    eventually(lambda: row()["signed_code_version"] == 2)
     org.wait_for_admission(anna, "admitted", [])
 
     # What policy announced about Anna, exactly once each.
@@ -89,18 +112,21 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
             if r.key == f"{org.id}:{anna}".encode()
         ]
 
-    def admitted_twice(records: list) -> bool:  # type: ignore[type-arg]
-        types = [t for t, _ in about_anna(records)]
-        return types.count(VolunteerAdmitted.type_name) >= 2
+    def asked_to_resign(records: list) -> bool:  # type: ignore[type-arg]
+        return ResignRequired.type_name in [t for t, _ in about_anna(records)]
 
     records = await read_topic(
-        infra.kafka_bootstrap, VolunteerAdmitted.topic(), until=admitted_twice, timeout=20
+        infra.kafka_bootstrap, VolunteerAdmitted.topic(), until=asked_to_resign, timeout=20
     )
     announced = about_anna(records)
     types = [t for t, _ in announced]
-    assert types.count(VolunteerAdmitted.type_name) == 2
+    # Admitted once: the grace period kept her admitted, so signing version 2 admits nobody anew.
+    assert types.count(VolunteerAdmitted.type_name) == 1
+    assert AdmissionBlocked.type_name not in types[types.index(VolunteerAdmitted.type_name) :]
     assert [d["screening_aspects"] for t, d in announced if t == VOGRequested.type_name] == [[84]]
-    assert [d["version"] for t, d in announced if t == ResignRequired.type_name] == [2]
+    assert [
+        (d["version"], d["resign_before"]) for t, d in announced if t == ResignRequired.type_name
+    ] == [(2, (today() + timedelta(days=30)).isoformat())]
 
 
 async def test_refusals_role_change_and_other_organisations_see_nothing(
@@ -205,12 +231,14 @@ async def test_gratis_vog_and_retention_settings(
     assert org.policy.get(settings, headers=org.admin).json() == {
         "volunteer_retention_days": 730,
         "listed": True,
+        "resign_grace_days": 30,
     }
     changed = org.policy.put(settings, json={"volunteer_retention_days": 365}, headers=org.admin)
     assert changed.status_code == 200
     assert org.policy.get(settings, headers=org.admin).json() == {
         "volunteer_retention_days": 365,
         "listed": True,
+        "resign_grace_days": 30,
     }
     assert (
         org.policy.put(

@@ -46,9 +46,12 @@ class VolunteerRow(BaseModel):
     must_sign_again: bool
     vog_issued_on: date | None
     vog_renewal_due: date | None
-    # The day the decision last changed: for an admitted volunteer, the day of admission.
+    # For an admitted volunteer, the day of admission.
     admitted_on: date | None
     applied_at: str | None
+    # While a signature of an older version counts by a new version's grace period: sign
+    # the current version before this day.
+    resign_before: date | None = None
 
 
 class VolunteerPage(BaseModel):
@@ -99,8 +102,11 @@ def _row(
         must_sign_again=must_sign_again(file, code_version),
         vog_issued_on=file.vog.issued_on if file.vog else None,
         vog_renewal_due=file.vog_renewal_due,
-        admitted_on=file.last_activity if file.status == AdmissionStatus.ADMITTED else None,
+        admitted_on=(file.admitted_on or file.last_activity)
+        if file.status == AdmissionStatus.ADMITTED
+        else None,
         applied_at=entry.get("applied_at"),
+        resign_before=file.decision.resign_before if file.decision else None,
     )
 
 

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from services.notify.domain.recipients import (
     mail_routes_for,
 )
 from shared.events import REGISTRY, Event
-from shared.events.admission import InterviewRecorded, VolunteerApplied
+from shared.events.admission import InterviewRecorded, ResignRequired, VolunteerApplied
 from shared.events.advice import AdviceAnswered
 from shared.events.reports import (
     ReportDeadlineApproaching,
@@ -83,6 +84,7 @@ VARIANTS: dict[type[Event], list[dict[str, Any]]] = {
     AdviceAnswered: [{"appointment": SAMPLE_TIME}],
     ReportDeadlineApproaching: [{"missed": True}],
     VCPAppointed: [{"fingerprint": ""}],
+    ResignRequired: [{"resign_before": date(2027, 1, 6)}],
 }
 
 
