@@ -11,6 +11,7 @@ access. axe-core checks every state, in Dutch and in English.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
@@ -298,6 +300,16 @@ async def test_the_admission_pillar_through_the_pages(
     # Dutch Excel reads it: a byte order mark for UTF-8, semicolons between the columns.
     assert csv_text.startswith("\ufeff")
     assert f"Anna de Vries;Jeugdtrainer;{date.today().isoformat()};" in csv_text
+    # And as an Excel workbook, beside it, with the same row.
+    async with coordinator.expect_download() as download_info:
+        await coordinator.get_by_test_id("coord-export-xlsx").click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    # The saved file has no extension, which openpyxl insists on: read it from memory.
+    sheet = load_workbook(io.BytesIO((await download.path()).read_bytes())).active
+    assert sheet is not None
+    rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert rows[0][0] == "Naam" and rows[1][:2] == ["Anna de Vries", "Jeugdtrainer"]
     assert (date.today() - timedelta(days=5)).isoformat() in csv_text
 
     # 7. A new version: the volunteer's page asks to sign again; the coordinator lists her.

@@ -4,10 +4,12 @@ services as separate processes on the real broker and database — plus the refu
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from shared.crypto import PrivateKey
 from shared.domain.calendar import today
@@ -29,6 +31,11 @@ CODE_V2 = CODE_V1 + "Wij zijn nooit alleen met een kind achter een gesloten deur
 
 def organisation(infra: Infrastructure, services: dict[str, RunningService]) -> Organisation:
     return Organisation(infra, services["intake"], services["policy"])
+
+
+def _midnight(day: date) -> datetime:
+    # A workbook keeps a date as a date-time at midnight.
+    return datetime(day.year, day.month, day.day)
 
 
 def days_ago(days: int) -> date:
@@ -103,6 +110,31 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
 
     eventually(lambda: row()["signed_code_version"] == 2)
     org.wait_for_admission(anna, "admitted", [])
+
+    # The board's workbook: Anna, admitted on the day of admission, with her VOG's dates.
+    workbook = org.policy.get(
+        f"/v1/orgs/{org.id}/volunteers.xlsx", params={"lang": "en"}, headers=org.coordinator
+    )
+    assert workbook.status_code == 200
+    assert workbook.headers["content-disposition"] == (
+        f'attachment; filename="admitted-{org.id}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert rows[0] == ["Name", "Role", "Admitted on", "VOG issued on", "Renew VOG before"]
+    assert rows[1][:4] == [
+        "Anna de Vries",
+        "Jeugdleider",
+        _midnight(today()),
+        _midnight(days_ago(20)),
+    ]
+    assert (
+        org.policy.get(
+            f"/v1/orgs/{org.id}/volunteers.xlsx", headers=org.volunteer(anna)
+        ).status_code
+        == 403
+    )
 
     # What policy announced about Anna, exactly once each.
     def about_anna(records: list) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
