@@ -17,7 +17,7 @@ from services.policy.domain.admission_file import AdmissionFile, reevaluate
 from services.policy.storage import ADMISSIONS, CODES, POLICY_USAGE, ROLES, VCPS, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import (
     announcements,
-    current_code_version_in,
+    code_versions_in,
     file_document,
     file_from,
     reevaluate_matching,
@@ -63,7 +63,7 @@ async def on_volunteer_events(batch: EventBatch, state: BatchState) -> BatchOutc
         for key, doc in (await state.load(ROLES, "role_id", role_keys)).items()
     }
     code_versions = {
-        org: await current_code_version_in(state.collection(org, CODES))
+        org: await code_versions_in(state.collection(org, CODES))
         for org in {org for org, _ in keys}
     }
     outcome = BatchOutcome()
@@ -99,8 +99,15 @@ async def on_volunteer_events(batch: EventBatch, state: BatchState) -> BatchOutc
         if role is None:
             # As in PolicyFacts.role: a missing role is a broken invariant, not a decision.
             raise LookupError(f"role {file.role_id!r} is not defined")
-        code_version = code_versions[event.org_id]
-        result = reevaluate(file, role, code_version, day)
+        codes = code_versions[event.org_id]
+        code_version = codes.current
+        result = reevaluate(
+            file,
+            role,
+            code_version,
+            day,
+            signature_counts_before=codes.signature_counts_before(file.signed_code_version),
+        )
         if result.file == stored:
             continue
         files[key] = decided[key] = result.file
@@ -155,7 +162,8 @@ async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:
 
 
 async def on_code_published(event: CodeOfConductPublished, uow: UnitOfWork) -> None:
-    # Rejected volunteers have nothing to sign; everyone else must sign the new text.
+    # Rejected volunteers have nothing to sign; everyone else must sign the new text (within
+    # the grace period the version was published with).
     await reevaluate_matching(
         uow, {"decision.status": {"$ne": AdmissionStatus.REJECTED.value}}, today()
     )

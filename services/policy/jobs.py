@@ -1,5 +1,6 @@
-"""policy's time-driven work: VOG renewals, volunteer data retention, and completing the
-coordinator's list entries written before they carried the file's fields.
+"""policy's time-driven work: VOG renewals, the grace periods of new code versions,
+volunteer data retention, and completing the coordinator's list entries written before they
+carried the file's fields.
 
 Each is a sweep (shared/runtime/sweeps.py): one query finds what is due across
 organisations, and each file is handled in its own transaction whose write is conditional
@@ -12,14 +13,14 @@ import functools
 from datetime import date, timedelta
 
 from services.policy.domain.admission import AdmissionStatus
-from services.policy.domain.admission_file import take_vog_notice
+from services.policy.domain.admission_file import take_resign_reminder, take_vog_notice
 from services.policy.domain.retention import volunteer_data_expired
 from services.policy.organisation_settings import settings_of
 from services.policy.storage import ADMISSIONS, ORGANISATIONS, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
 from services.policy.volunteer_list import entry_fields, name_fields
 from shared.domain.calendar import today
-from shared.events.admission import VOGExpiring, VolunteerDataErased
+from shared.events.admission import ResignRequired, VOGExpiring, VolunteerDataErased
 from shared.runtime.sweeps import sweep, sweep_job
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
@@ -81,6 +82,73 @@ async def _reevaluate_lapsed(uow: UnitOfWork, candidate: Document, day: date) ->
         day,
         stored=file,
         expected={"vog_lapses_on": doc["vog_lapses_on"]},
+    )
+    return 0 if result is None else 1
+
+
+async def sweep_code_grace_periods(db: Database, day: date) -> int:
+    """Remind volunteers whose grace period to sign a new code version nears its end, and
+    re-evaluate those whose grace period ended: their old signature no longer counts.
+
+    Returns the number of files changed, for logs and tests.
+    """
+    reminded = await sweep(
+        db,
+        ADMISSIONS,
+        {"resign_reminder_on": {"$lte": day.isoformat()}},
+        lambda uow, candidate: _remind_to_resign(uow, candidate, day),
+        fields=["volunteer_id", "resign_reminder_on"],
+    )
+    reevaluated = await sweep(
+        db,
+        ADMISSIONS,
+        {"signature_lapses_on": {"$lte": day.isoformat()}},
+        lambda uow, candidate: _reevaluate_grace_ended(uow, candidate, day),
+        fields=["volunteer_id", "signature_lapses_on"],
+    )
+    return reminded + reevaluated
+
+
+async def _remind_to_resign(uow: UnitOfWork, candidate: Document, day: date) -> int:
+    doc = await uow.collection(ADMISSIONS).find_one({"volunteer_id": candidate["volunteer_id"]})
+    if doc is None:
+        return 0
+    file = file_from(doc)
+    taken, resign_before = take_resign_reminder(file, day)
+    if taken == file:
+        return 0
+    written = await uow.collection(ADMISSIONS).update_one(
+        {"volunteer_id": file.volunteer_id, "resign_reminder_on": candidate["resign_reminder_on"]},
+        {"$set": {"resign_reminder_on": None}},
+    )
+    if written.modified_count != 1:
+        return 0
+    version = await PolicyFacts(uow).current_code_version()
+    if resign_before is not None and version is not None:
+        # notify mails the same request to sign as when the version was published.
+        uow.publish(
+            ResignRequired(
+                org_id=uow.org_id,
+                volunteer_id=file.volunteer_id,
+                version=version,
+                resign_before=resign_before,
+            )
+        )
+    return 1
+
+
+async def _reevaluate_grace_ended(uow: UnitOfWork, candidate: Document, day: date) -> int:
+    doc = await uow.collection(ADMISSIONS).find_one({"volunteer_id": candidate["volunteer_id"]})
+    if doc is None or doc.get("signature_lapses_on") is None:
+        return 0
+    file = file_from(doc)
+    result = await decide_and_store(
+        uow,
+        PolicyFacts(uow),
+        file,
+        day,
+        stored=file,
+        expected={"signature_lapses_on": doc["signature_lapses_on"]},
     )
     return 0 if result is None else 1
 
@@ -155,6 +223,12 @@ async def complete_list_entries(db: Database, _day: date) -> int:
 
 JOBS = (
     sweep_job("policy-vog-renewals", sweep_vog_renewals, today, "VOG renewals swept"),
+    sweep_job(
+        "policy-code-grace-periods",
+        sweep_code_grace_periods,
+        today,
+        "code grace periods swept",
+    ),
     sweep_job(
         "policy-volunteer-retention",
         sweep_retention,

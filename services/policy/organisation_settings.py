@@ -8,6 +8,8 @@ from services.policy.domain.retention import DEFAULT_VOLUNTEER_RETENTION_DAYS
 from shared.storage.tenancy import Document
 
 MAX_RETENTION_DAYS = 10 * 365
+DEFAULT_RESIGN_GRACE_DAYS = 30
+MAX_RESIGN_GRACE_DAYS = 365
 
 
 class OrganisationSettings(BaseModel):
@@ -22,6 +24,15 @@ class OrganisationSettings(BaseModel):
         default=True,
         description="Whether the home page's search finds the organisation by its name; its"
         " own page stays reachable at its address either way.",
+    )
+
+    resign_grace_days: int = Field(
+        default=DEFAULT_RESIGN_GRACE_DAYS,
+        ge=0,
+        le=MAX_RESIGN_GRACE_DAYS,
+        description="After a new version of the code of conduct is published, how many days"
+        " volunteers who signed the previous version stay admitted while they sign the new one"
+        " (0: they must sign again at once).",
     )
 
 

@@ -1,6 +1,7 @@
 """policy's collections and indexes.
 
-Dates that the daily sweeps compare (`last_activity`, `vog_notice_on`, `vog_lapses_on`) are
+Dates that the daily sweeps compare (`last_activity`, `vog_notice_on`, `vog_lapses_on`,
+`signature_lapses_on`, `resign_reminder_on`, a code's `resign_before`) are
 stored as ISO strings (YYYY-MM-DD): BSON has no date type, and ISO dates order as strings.
 """
 
@@ -30,6 +31,9 @@ INDEXES = (
     # The VOG sweeps look across organisations (shared/runtime/sweeps.py).
     IndexSpec(ADMISSIONS, (("vog_notice_on", 1),), tenant=False),
     IndexSpec(ADMISSIONS, (("vog_lapses_on", 1),), tenant=False),
+    # So do the sweeps of a new code version's grace period.
+    IndexSpec(ADMISSIONS, (("signature_lapses_on", 1),), tenant=False),
+    IndexSpec(ADMISSIONS, (("resign_reminder_on", 1),), tenant=False),
     IndexSpec(ADMISSIONS, (("last_activity", 1),)),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
     IndexSpec(VOLUNTEER_NAMES, (("volunteer_id", 1),), unique=True),

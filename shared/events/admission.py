@@ -42,6 +42,9 @@ class CodeOfConductPublished(Event):
     version: int = Field(ge=1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     published_at: datetime
+    # Volunteers who signed the previous version stay admitted on days before this one while
+    # they sign this version (the organisation's grace period); None: no grace period.
+    resign_before: date | None = None
 
 
 class VolunteerApplied(Event):
@@ -105,6 +108,9 @@ class ResignRequired(Event):
     key_field: ClassVar[str] = "volunteer_id"
     volunteer_id: str
     version: int
+    # The day from which the previous signature no longer counts (sign before it); None when
+    # it already does not count.
+    resign_before: date | None = None
 
 
 class VolunteerAdmitted(Event):

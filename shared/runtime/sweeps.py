@@ -1,6 +1,6 @@
-"""The one idiom of the periodic sweeps (policy's VOG renewals, retention and list entries,
-reports' deadlines and retention, notify's VCP colleagues): find what is due across
-organisations with one indexed query, then change each candidate in its own
+"""The one idiom of the periodic sweeps (policy's VOG renewals, code grace periods, retention
+and list entries, reports' deadlines and retention, notify's VCP colleagues): find what is due
+across organisations with one indexed query, then change each candidate in its own
 organisation's unit of work.
 
 The scheduler runs a job on one instance at a time, but a lease can change hands mid-run

@@ -4,13 +4,14 @@ A volunteer applies on /o/{org}/apply; the coordinator, signed in from the invit
 records the interview on /coordinator; the volunteer signs in with the address they applied
 with and signs the code on /me; the coordinator records the VOG (a future date is refused
 in the page, before any request); the volunteer's page says "admitted". A new version of the
-code makes it ask to sign again. A volunteer who opens /coordinator is told they have no
+code makes it ask to sign again, while the volunteer stays admitted for the grace period. A volunteer who opens /coordinator is told they have no
 access. axe-core checks every state, in Dutch and in English.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
@@ -28,8 +30,11 @@ from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
 
-CODE_V1 = "Wij gaan respectvol met elkaar om.\nWe zijn nooit alleen met een kind."
-CODE_V2 = CODE_V1 + "\nWe delen geen foto's van kinderen."
+CODE_V1 = (
+    "# Gedragscode\n\n## 1. Respect\n\n- Wij gaan respectvol met elkaar om.\n"
+    "- We zijn nooit alleen met een kind.\n"
+)
+CODE_V2 = CODE_V1 + "\n## 2. Foto's\n\nWe delen geen foto's van kinderen.\n"
 
 
 LANG_OF = {"English": "en", "Nederlands": "nl"}
@@ -223,7 +228,11 @@ async def test_the_admission_pillar_through_the_pages(
     await expect(status).to_have_attribute("data-status", "pending")
     await expect(page.get_by_test_id("volunteer-missing-code_signature")).to_be_visible()
     await expect(page.get_by_test_id("volunteer-missing-vog")).to_contain_text("Justis")
-    await expect(page.get_by_test_id("volunteer-code")).to_have_text(CODE_V1)
+    # The code reads as a document: headings and a list, no Markdown and no hash.
+    code = page.get_by_test_id("volunteer-code")
+    await expect(code.get_by_role("heading", level=2, name="1. Respect")).to_be_visible()
+    await expect(code.locator("li")).to_have_count(2)
+    await expect(code).not_to_contain_text("##")
     await expect(page.get_by_test_id("volunteer-code-version")).to_contain_text("Versie 1")
     await in_both_languages(page)
     await assert_fits(page)
@@ -235,7 +244,8 @@ async def test_the_admission_pillar_through_the_pages(
     await page.get_by_test_id("volunteer-sign").click()
     signed = page.get_by_test_id("volunteer-signed")
     await expect(signed).to_contain_text("Anna de Vries")
-    await expect(signed).to_contain_text(hashlib.sha256(CODE_V1.encode()).hexdigest())
+    await expect(signed).not_to_contain_text(hashlib.sha256(CODE_V1.encode()).hexdigest())
+    await expect(signed).to_contain_text("1, van")
     async with page.expect_download() as download_info:
         await page.get_by_test_id("volunteer-receipt-download").click()
     receipt_path = await (await download_info.value).path()
@@ -288,7 +298,19 @@ async def test_the_admission_pillar_through_the_pages(
     async with coordinator.expect_download() as download_info:
         await coordinator.get_by_test_id("coord-export").click()
     csv_text = Path(await (await download_info.value).path()).read_text(encoding="utf-8")
-    assert "Anna de Vries,Jeugdtrainer," in csv_text
+    # Dutch Excel reads it: a byte order mark for UTF-8, semicolons between the columns.
+    assert csv_text.startswith("\ufeff")
+    assert f"Anna de Vries;Jeugdtrainer;{date.today().isoformat()};" in csv_text
+    # And as an Excel workbook, beside it, with the same row.
+    async with coordinator.expect_download() as download_info:
+        await coordinator.get_by_test_id("coord-export-xlsx").click()
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    # The saved file has no extension, which openpyxl insists on: read it from memory.
+    sheet = load_workbook(io.BytesIO((await download.path()).read_bytes())).active
+    assert sheet is not None
+    rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert rows[0][0] == "Naam" and rows[1][:2] == ["Anna de Vries", "Jeugdtrainer"]
     assert (date.today() - timedelta(days=5)).isoformat() in csv_text
 
     # 7. A new version: the volunteer's page asks to sign again; the coordinator lists her.
@@ -308,7 +330,10 @@ async def test_the_admission_pillar_through_the_pages(
             if attempt == 9:
                 raise
     await expect(page.get_by_test_id("volunteer-resign")).to_contain_text("versie 2")
-    await expect(page.get_by_test_id("volunteer-code")).to_have_text(CODE_V2)
+    # The grace period: still admitted while she signs the new version.
+    await expect(status).to_have_attribute("data-status", "admitted")
+    await expect(code.get_by_role("heading", level=2, name="2. Foto's")).to_be_visible()
+    await expect(page.get_by_test_id("volunteer-full-name")).to_be_visible()
     await in_both_languages(page)
     resigning = coordinator.get_by_test_id("coord-resign").get_by_test_id("coord-row")
     for attempt in range(10):

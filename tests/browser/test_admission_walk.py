@@ -6,7 +6,10 @@ admin signs in from the invitation, defines a youth-coach role, publishes the co
 a coordinator on /admin; a volunteer applies on /o/{org}/apply; the coordinator, signed in from
 the invitation, records the interview on /coordinator; the volunteer signs in from the mail and
 signs the code on /me; the coordinator records the VOG; the volunteer's page says "admitted".
-Then the admin publishes version 2 and the volunteer's page asks to sign again. Each role sees
+The code is Markdown and reads as a document wherever it is shown. Publishing asks for a
+confirmation that says how many volunteers must sign again and within how many days, and
+the current text cannot be published again. Then the admin publishes version 2 and the
+volunteer's page asks to sign again, while she stays admitted. Each role sees
 only its own navigation; axe-core checks the pages in Dutch and English at 320 px; no code or
 token is ever in a URL or in browser storage.
 
@@ -16,18 +19,21 @@ And the direct URL: a volunteer who types /coordinator is asked to sign in, come
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.support.browser import BrowserRecording
 from tests.support.mail import mails_to
 from tests.support.pages import (
     Person,
+    assert_accessible,
     assert_navigation_shows,
     assert_nothing_leaked,
     check_page,
@@ -40,8 +46,11 @@ from tests.support.web_platform import OPERATOR_EMAIL, WebPlatform
 
 pytestmark = pytest.mark.e2e
 
-CODE_V1 = "Wij gaan respectvol met elkaar om.\nWe zijn nooit alleen met een kind."
-CODE_V2 = CODE_V1 + "\nWe delen geen foto's van kinderen."
+CODE_V1 = (
+    "# Gedragscode\n\n## 1. Respect\n\n- Wij gaan respectvol met elkaar om.\n"
+    "- We zijn nooit alleen met een kind.\n"
+)
+CODE_V2 = CODE_V1 + "\n## 2. Foto's\n\nWe delen geen foto's van kinderen.\n"
 WORKSPACES = {"Platformbeheer", "Beheer", "Coördinatie"}
 
 
@@ -112,6 +121,30 @@ async def apply_on_the_page(volunteer: Person, org: str, name: str, email: str) 
     await expect(done).to_contain_text("Justis")
 
 
+async def switch_language(page: Page, name: str) -> None:
+    await (
+        page.get_by_role("navigation", name=re.compile("^(Taal|Language)$"))
+        .get_by_role("link", name=name, exact=True)
+        .click()
+    )
+
+
+async def assert_formatted(code: Locator, heading: str) -> None:
+    """The code reads as a document: its headings are headings, no Markdown shows."""
+    await expect(code.get_by_role("heading", level=2, name=heading)).to_be_visible()
+    await expect(code.locator("li").first).to_be_visible()
+    await expect(code).not_to_contain_text("##")
+
+
+async def confirm_publishing(page: Page, consequence: str) -> None:
+    """Publish asks first, saying what it means; axe checks the question."""
+    await page.get_by_test_id("code-publish").click()
+    dialog = page.get_by_test_id("code-confirm")
+    await expect(dialog).to_be_visible()
+    await expect(page.get_by_test_id("code-confirm-consequence")).to_have_text(consequence)
+    await assert_accessible(page)
+
+
 async def test_the_whole_admission_pillar_through_the_pages_alone(
     new_context: Any, web_platform: WebPlatform
 ) -> None:
@@ -129,8 +162,20 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
     await assert_navigation_shows(admin.page, {"Beheer"}, {"Platformbeheer", "Coördinatie"})
     await define_youth_coach(admin)
     await admin.page.get_by_test_id("code-text").fill(CODE_V1)
-    await admin.page.get_by_test_id("code-publish").click()
+    # The preview beside the text shows it formatted.
+    await assert_formatted(admin.page.get_by_test_id("code-preview"), "1. Respect")
+    await confirm_publishing(admin.page, "Alle vrijwilligers moeten deze gedragscode ondertekenen.")
+    await admin.page.get_by_test_id("code-confirm-cancel").click()
+    await expect(admin.page.get_by_test_id("code-confirm")).to_be_hidden()
+    await expect(admin.page.get_by_test_id("code-current")).to_have_text(
+        "Jullie hebben nog geen gedragscode gepubliceerd."
+    )
+    await confirm_publishing(admin.page, "Alle vrijwilligers moeten deze gedragscode ondertekenen.")
+    await admin.page.get_by_test_id("code-confirm-publish").click()
     await expect(admin.page.get_by_test_id("code-done")).to_have_text("Versie 1 is gepubliceerd.")
+    # The published text again would be no new version: the button says why it is off.
+    await expect(admin.page.get_by_test_id("code-publish")).to_be_disabled()
+    await expect(admin.page.get_by_test_id("code-same")).to_contain_text("gelijk aan versie 1")
     await admin.page.get_by_test_id("member-name").fill("Cor Coach")
     await admin.page.get_by_test_id("member-email").fill(coordinator_email)
     await admin.page.get_by_test_id("member-role").select_option("coordinator")
@@ -178,11 +223,15 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
     )
     await expect(status).to_have_attribute("data-status", "pending")
     await expect(volunteer.page.get_by_test_id("volunteer-missing-code_signature")).to_be_visible()
-    await expect(volunteer.page.get_by_test_id("volunteer-code")).to_have_text(CODE_V1)
+    await assert_formatted(volunteer.page.get_by_test_id("volunteer-code"), "1. Respect")
     await check_page(volunteer.page)
     await volunteer.page.get_by_test_id("volunteer-full-name").fill("Anna de Vries")
     await volunteer.page.get_by_test_id("volunteer-sign").click()
-    await expect(volunteer.page.get_by_test_id("volunteer-signed")).to_contain_text("Anna de Vries")
+    receipt = volunteer.page.get_by_test_id("volunteer-signed")
+    await expect(receipt).to_contain_text("Anna de Vries")
+    # The version and its date, never a hash.
+    await expect(receipt).not_to_contain_text(hashlib.sha256(CODE_V1.encode()).hexdigest())
+    await expect(receipt).not_to_contain_text("SHA")
 
     # 6. The coordinator records the VOG (the signature reached policy first).
     signed = rows.filter(has_text="Code getekend")
@@ -217,15 +266,25 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
     # The published text fills the field when the page has loaded it: typing starts after
     # that, as a person's would (a fill racing the load would type at the end of it).
     await expect(admin.page.get_by_test_id("code-text")).to_have_value(CODE_V1)
+    await expect(admin.page.get_by_test_id("code-publish")).to_be_disabled()
     await admin.page.get_by_test_id("code-text").fill(CODE_V2)
+    await expect(admin.page.get_by_test_id("code-publish")).to_be_enabled()
     await expect(admin.page.get_by_test_id("code-diff")).to_contain_text(
         "+ We delen geen foto's van kinderen."
     )
-    await expect(admin.page.get_by_test_id("code-sign-again")).to_contain_text(
-        "moeten 1 vrijwilligers"
-    )
-    await admin.page.get_by_test_id("code-publish").click()
+    dutch = "1 vrijwilliger moet de nieuwe versie binnen 30 dagen ondertekenen."
+    await expect(admin.page.get_by_test_id("code-sign-again")).to_have_text(dutch)
+    # The question in English, then in Dutch, where the admin publishes.
+    await switch_language(admin.page, "English")
+    await confirm_publishing(admin.page, "1 volunteer must sign the new version within 30 days.")
+    await expect(admin.page.get_by_test_id("code-confirm")).to_contain_text("stay admitted")
+    await admin.page.get_by_test_id("code-confirm-cancel").click()
+    await switch_language(admin.page, "Nederlands")
+    await expect(admin.page.get_by_test_id("code-text")).to_have_value(CODE_V2)
+    await confirm_publishing(admin.page, dutch)
+    await admin.page.get_by_test_id("code-confirm-publish").click()
     await expect(admin.page.get_by_test_id("code-done")).to_have_text("Versie 2 is gepubliceerd.")
+    await expect(admin.page.get_by_test_id("code-publish")).to_be_disabled()
     await check_page(admin.page)
 
     # The volunteer's page then asks to sign again.
@@ -236,8 +295,20 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
         lambda: expect(resign).to_be_visible(timeout=2000),
     )
     await expect(resign).to_contain_text("versie 2")
-    await expect(volunteer.page.get_by_test_id("volunteer-code")).to_have_text(CODE_V2)
+    # Within the grace period she stays admitted, and signs the new version meanwhile.
+    await expect(resign).to_contain_text("Tot dan blijf je gewoon toegelaten")
+    await expect(status).to_have_attribute("data-status", "admitted")
+    await assert_formatted(volunteer.page.get_by_test_id("volunteer-code"), "2. Foto's")
     await check_page(volunteer.page)
+    await volunteer.page.get_by_test_id("volunteer-full-name").fill("Anna de Vries")
+    await volunteer.page.get_by_test_id("volunteer-sign").click()
+    await expect(receipt).to_contain_text("2, van")
+    await until(
+        volunteer.page,
+        volunteer.page.get_by_test_id("volunteer-refresh").click,
+        lambda: expect(resign).to_have_count(0, timeout=2000),
+    )
+    await expect(status).to_have_attribute("data-status", "admitted")
 
     for person in (operator, admin, coordinator, volunteer):
         await assert_nothing_leaked(person, web)

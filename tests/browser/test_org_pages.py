@@ -15,6 +15,7 @@ import re
 import uuid
 from typing import Any
 
+import docx
 import pytest
 from playwright.async_api import Page, expect
 
@@ -127,6 +128,17 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
 
     # Toolkit: adopt the Dutch model code as the draft, edit it, see the difference, publish.
     await expect(admin.get_by_test_id("template-volunteer_agreement.en")).to_be_visible()
+    # The starter documents download as Word and PDF too, with the organisation's name.
+    async with admin.expect_download() as download_info:
+        await admin.get_by_test_id("download-docx-volunteer_agreement.nl").click()
+    word = await download_info.value
+    assert word.suggested_filename == f"{org}-volunteer_agreement.nl.docx"
+    word_path = await word.path()
+    assert any("Voetbalclub De Bal" in p.text for p in docx.Document(str(word_path)).paragraphs)
+    async with admin.expect_download() as download_info:
+        await admin.get_by_test_id("download-pdf-volunteer_agreement.nl").click()
+    pdf = await download_info.value
+    assert (await pdf.path()).read_bytes().startswith(b"%PDF-")
     await admin.get_by_test_id("adopt-code_of_conduct.nl").click()
     await expect(admin.get_by_test_id("toolkit-done")).to_be_visible()
     draft = await admin.get_by_test_id("code-text").input_value()
@@ -139,12 +151,13 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await expect(admin.get_by_test_id("code-done")).to_contain_text("bewaard")
     await assert_accessible_in_both_languages(admin)
     await admin.get_by_test_id("code-publish").click()
+    await admin.get_by_test_id("code-confirm-publish").click()
     await expect(admin.get_by_test_id("code-done")).to_have_text("Versie 1 is gepubliceerd.")
     await expect(admin.get_by_test_id("code-current")).to_have_text("Versie 1 is gepubliceerd.")
     await expect(code_pillar).to_have_attribute("data-done", "true")
     # A change after version 1: the page says how many must sign again (none have signed).
     await admin.get_by_test_id("code-text").fill(draft + "\n" + extra + "\nNog een regel.")
-    await expect(admin.get_by_test_id("code-sign-again")).to_contain_text("moeten 0 vrijwilligers")
+    await expect(admin.get_by_test_id("code-sign-again")).to_contain_text("Niemand hoeft")
     await admin.get_by_test_id("code-text").fill(draft + "\n" + extra)
     with web_platform.api("policy") as policy:
         current = policy.get(f"/v1/orgs/{org}/codes/current").json()

@@ -4,14 +4,21 @@ services as separate processes on the real broker and database — plus the refu
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from shared.crypto import PrivateKey
 from shared.domain.calendar import today
-from shared.events.admission import ResignRequired, VOGRequested, VolunteerAdmitted
+from shared.events.admission import (
+    AdmissionBlocked,
+    ResignRequired,
+    VOGRequested,
+    VolunteerAdmitted,
+)
 from tests.support.admission import Organisation, bearer
 from tests.support.kafka import read_topic
 from tests.support.platform import Infrastructure, RunningService, eventually
@@ -25,6 +32,11 @@ CODE_V2 = CODE_V1 + "Wij zijn nooit alleen met een kind achter een gesloten deur
 
 def organisation(infra: Infrastructure, services: dict[str, RunningService]) -> Organisation:
     return Organisation(infra, services["intake"], services["policy"])
+
+
+def _midnight(day: date) -> datetime:
+    # A workbook keeps a date as a date-time at midnight.
+    return datetime(day.year, day.month, day.day)
 
 
 def days_ago(days: int) -> date:
@@ -68,9 +80,18 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
     assert org.hand_in_vog(anna, days_ago(20), [84]).status_code == 201
     org.wait_for_admission(anna, "admitted", [])
 
+    # The same text again is no new version: nobody has to sign anything twice.
+    same = org.publish_code(CODE_V1)
+    assert same.status_code == 409
+    assert same.json() == {
+        "detail": "This text is the same as version 1, the current version; change it before"
+        " publishing."
+    }
+
     v2 = org.publish_code(CODE_V2)
     assert v2.json()["version"] == 2
-    org.wait_for_admission(anna, "pending", ["code_signature"])
+    current = org.policy.get(f"/v1/orgs/{org.id}/codes/current").json()
+    assert current["resign_before"] == (today() + timedelta(days=30)).isoformat()
 
     # Once intake knows version 2, a signature on version 1 is refused as outdated.
     def outdated_refused() -> bool:
@@ -78,9 +99,43 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
         return answer.status_code == 409 and "sign version 2" in answer.json()["detail"]
 
     eventually(outdated_refused)
+    # Within the organisation's grace period (30 days) Anna's signature of version 1 still
+    # admits her while she signs version 2 (ResignRequired below says she was asked to).
+    org.wait_for_admission(anna, "admitted", [])
     assert org.sign(anna, 2, CODE_V1).status_code == 409  # right number, wrong text
     assert org.sign(anna, 2, CODE_V2).status_code == 201
+
+    def row() -> dict:  # type: ignore[type-arg]
+        answer = org.policy.get(f"/v1/orgs/{org.id}/volunteers/{anna}", headers=org.coordinator)
+        return answer.json()  # type: ignore[no-any-return]
+
+    eventually(lambda: row()["signed_code_version"] == 2)
     org.wait_for_admission(anna, "admitted", [])
+
+    # The board's workbook: Anna, admitted on the day of admission, with her VOG's dates.
+    workbook = org.policy.get(
+        f"/v1/orgs/{org.id}/volunteers.xlsx", params={"lang": "en"}, headers=org.coordinator
+    )
+    assert workbook.status_code == 200
+    assert workbook.headers["content-disposition"] == (
+        f'attachment; filename="admitted-{org.id}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert rows[0] == ["Name", "Role", "Admitted on", "VOG issued on", "Renew VOG before"]
+    assert rows[1][:4] == [
+        "Anna de Vries",
+        "Jeugdleider",
+        _midnight(today()),
+        _midnight(days_ago(20)),
+    ]
+    assert (
+        org.policy.get(
+            f"/v1/orgs/{org.id}/volunteers.xlsx", headers=org.volunteer(anna)
+        ).status_code
+        == 403
+    )
 
     # What policy announced about Anna, exactly once each.
     def about_anna(records: list) -> list[tuple[str, dict]]:  # type: ignore[type-arg]
@@ -90,18 +145,21 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
             if r.key == f"{org.id}:{anna}".encode()
         ]
 
-    def admitted_twice(records: list) -> bool:  # type: ignore[type-arg]
-        types = [t for t, _ in about_anna(records)]
-        return types.count(VolunteerAdmitted.type_name) >= 2
+    def asked_to_resign(records: list) -> bool:  # type: ignore[type-arg]
+        return ResignRequired.type_name in [t for t, _ in about_anna(records)]
 
     records = await read_topic(
-        infra.kafka_bootstrap, VolunteerAdmitted.topic(), until=admitted_twice, timeout=20
+        infra.kafka_bootstrap, VolunteerAdmitted.topic(), until=asked_to_resign, timeout=20
     )
     announced = about_anna(records)
     types = [t for t, _ in announced]
-    assert types.count(VolunteerAdmitted.type_name) == 2
+    # Admitted once: the grace period kept her admitted, so signing version 2 admits nobody anew.
+    assert types.count(VolunteerAdmitted.type_name) == 1
+    assert AdmissionBlocked.type_name not in types[types.index(VolunteerAdmitted.type_name) :]
     assert [d["screening_aspects"] for t, d in announced if t == VOGRequested.type_name] == [[84]]
-    assert [d["version"] for t, d in announced if t == ResignRequired.type_name] == [2]
+    assert [
+        (d["version"], d["resign_before"]) for t, d in announced if t == ResignRequired.type_name
+    ] == [(2, (today() + timedelta(days=30)).isoformat())]
 
 
 async def test_refusals_role_change_and_other_organisations_see_nothing(
@@ -205,12 +263,14 @@ async def test_gratis_vog_and_retention_settings(
     assert org.policy.get(settings, headers=org.admin).json() == {
         "volunteer_retention_days": 730,
         "listed": True,
+        "resign_grace_days": 30,
     }
     changed = org.policy.put(settings, json={"volunteer_retention_days": 365}, headers=org.admin)
     assert changed.status_code == 200
     assert org.policy.get(settings, headers=org.admin).json() == {
         "volunteer_retention_days": 365,
         "listed": True,
+        "resign_grace_days": 30,
     }
     assert (
         org.policy.put(

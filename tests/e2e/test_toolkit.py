@@ -4,12 +4,14 @@ and SMTP sink; policy and notify as separate processes)."""
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 
+import docx
 import httpx
 import pytest
 
@@ -107,7 +109,7 @@ def test_adopting_the_model_code_creates_a_draft_that_is_published_only_when_cho
 
     assert adopted.status_code == 201, adopted.text
     draft = adopted.json()
-    assert draft["template_id"] == "code_of_conduct.en" and draft["template_version"] == 1
+    assert draft["template_id"] == "code_of_conduct.en" and draft["template_version"] == 2
     assert org.name in draft["text"] and "{organisation}" not in draft["text"]
     # A draft, not a published code.
     assert org.policy.get(f"/v1/orgs/{org.id}/codes/current").status_code == 404
@@ -168,6 +170,31 @@ def test_agreement_and_profile_download_with_the_organisations_name(
     assert_sentence(
         org.policy.get(f"/v1/orgs/{org.id}/templates/unknown.en", headers=org.admin), 404
     )
+
+
+def test_the_starter_documents_download_as_word_and_pdf_too(
+    infra: Infrastructure, org: Org
+) -> None:
+    path = f"/v1/orgs/{org.id}/templates/code_of_conduct.nl"
+    word = org.policy.get(path, params={"format": "docx"}, headers=org.admin)
+    assert word.status_code == 200
+    assert word.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert word.headers["content-disposition"] == (
+        f'attachment; filename="{org.id}-code_of_conduct.nl.docx"'
+    )
+    document = docx.Document(io.BytesIO(word.content))
+    assert document.paragraphs[0].style is not None
+    assert document.paragraphs[0].style.name == "Heading 1"
+    assert org.name in document.paragraphs[0].text
+    pdf = org.policy.get(path, params={"format": "pdf"}, headers=org.admin)
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    stranger = bearer(infra.token("admin", "another-org"))
+    assert org.policy.get(path, params={"format": "pdf"}, headers=stranger).status_code == 404
+    assert org.policy.get(path, params={"format": "exe"}, headers=org.admin).status_code == 422
 
 
 def test_the_checklist_is_for_the_admin_and_the_operator(infra: Infrastructure, org: Org) -> None:

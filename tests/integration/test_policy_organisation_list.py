@@ -127,7 +127,11 @@ def test_the_admin_learns_how_many_volunteers_must_sign_again(platform: Platform
 
     before = org.policy.get(url, headers=org.admin)
     assert before.status_code == 200, before.text
-    assert before.json() == {"current_version": 1, "must_sign_again_on_publish": 0}
+    assert before.json() == {
+        "current_version": 1,
+        "must_sign_again_on_publish": 0,
+        "resign_grace_days": 30,
+    }
 
     signed = org.apply("bar")
     assert org.interview(signed, "proceed").status_code == 201
@@ -141,5 +145,9 @@ def test_the_admin_learns_how_many_volunteers_must_sign_again(platform: Platform
     org.wait_for_admission(not_signed, "pending", ["interview", "code_signature"])
 
     after = org.policy.get(url, headers=org.admin)
-    assert after.json() == {"current_version": 1, "must_sign_again_on_publish": 1}
+    assert after.json() == {
+        "current_version": 1,
+        "must_sign_again_on_publish": 1,
+        "resign_grace_days": 30,
+    }
     assert org.policy.get(url, headers=org.coordinator).status_code == 403

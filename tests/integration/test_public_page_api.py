@@ -127,7 +127,11 @@ def test_the_home_page_finds_listed_organisations_by_a_few_letters_of_their_name
             json={"volunteer_retention_days": 365},
             headers=shelter_admin,
         )
-        assert retention.json() == {"volunteer_retention_days": 365, "listed": False}
+        assert retention.json() == {
+            "volunteer_retention_days": 365,
+            "listed": False,
+            "resign_grace_days": 30,
+        }
 
         def found(name: str) -> list[tuple[str, str]]:
             answer = http.get("/v1/directory", params={"name": name})

@@ -13,6 +13,8 @@ class MailKind(StrEnum):
     # To the applicant or volunteer.
     APPLICATION_RECEIVED = "application_received"
     PLEASE_SIGN_CODE = "please_sign_code"
+    # A new version while the previous signature still counts for a grace period.
+    PLEASE_SIGN_NEW_CODE = "please_sign_new_code"
     VOG_NEEDED = "vog_needed"
     VOG_RENEWAL_APPROACHING = "vog_renewal_approaching"
     ADMITTED = "admitted"

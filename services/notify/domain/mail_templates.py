@@ -52,6 +52,7 @@ _ADVICE = frozenset({"organisation", "advice_topic", "link"})
 MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.APPLICATION_RECEIVED: _APPLICANT | {"role_title"},
     MailKind.PLEASE_SIGN_CODE: _APPLICANT | {"version"},
+    MailKind.PLEASE_SIGN_NEW_CODE: _APPLICANT | {"version", "sign_by"},
     MailKind.VOG_NEEDED: _APPLICANT | {"role_title", "screening_aspects"},
     MailKind.VOG_RENEWAL_APPROACHING: _APPLICANT | {"renewal_date"},
     MailKind.ADMITTED: _APPLICANT | {"role_title"},
@@ -269,6 +270,7 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "url_host": _single_line_text,
     "version": _positive_whole_number,
     "renewal_date": _calendar_date,
+    "sign_by": _calendar_date,
     "due_on": _calendar_date,
     "report_id": _report_id,
     "deadline": _deadline,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from services.notify.domain.mail_facts import (
@@ -131,6 +132,12 @@ def _please_sign(facts: MailFacts, version: int | None) -> dict[str, object]:
     return {**applicant, "version": version}
 
 
+def _last_day_before(day: date | None) -> date:
+    if day is None:
+        raise MailFieldError("the grace period has no end.")
+    return day - timedelta(days=1)
+
+
 def vcp_colleague_fields(facts: MailFacts, vcp_id: str, fingerprint: str | None) -> Fields:
     """Who was appointed or set a key, and the key's fingerprint, not what they can read.
     Also for the mails a VCP is owed (mail_planning.plan_owed_colleague_mails)."""
@@ -209,10 +216,23 @@ MAIL_ROUTES = _table(
         when=lambda e: e.outcome == "proceed",
         fields=lambda e, facts: _please_sign(facts, facts.code_version),
     ),
-    On(ResignRequired).mail(
+    # A new version: during its grace period (and the reminder before it ends) the mail names
+    # the last day to sign; without one the signature is missing already.
+    On(ResignRequired)
+    .mail(
         Recipient.APPLICANT,
         MailKind.PLEASE_SIGN_CODE,
+        when=lambda e: e.resign_before is None,
         fields=lambda e, facts: _please_sign(facts, e.version),
+    )
+    .mail(
+        Recipient.APPLICANT,
+        MailKind.PLEASE_SIGN_NEW_CODE,
+        when=lambda e: e.resign_before is not None,
+        fields=lambda e, facts: {
+            **_please_sign(facts, e.version),
+            "sign_by": _last_day_before(e.resign_before),
+        },
     ),
     On(VOGRequested).mail(
         Recipient.APPLICANT,

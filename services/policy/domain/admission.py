@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -56,6 +57,9 @@ class AdmissionFacts(BaseModel):
     signed_code_version: int | None = Field(default=None, ge=1)
     # None while the organisation has not published a code of conduct yet.
     current_code_version: int | None = Field(default=None, ge=1)
+    # The grace period of the version that replaced the signed one: a signature for an older
+    # version still counts on days before this one (None: no grace, or nothing to grace).
+    signature_counts_before: date | None = None
     vog: VOGFacts | None = None
 
 
@@ -70,6 +74,9 @@ class AdmissionDecision(BaseModel):
 
     status: AdmissionStatus
     missing: tuple[AdmissionStep, ...] = ()
+    # Set while the code signature counts only by a new version's grace period: the volunteer
+    # must sign the current version before this day to keep it.
+    resign_before: date | None = None
 
     @field_validator("missing", mode="after")
     @classmethod
@@ -82,6 +89,10 @@ class AdmissionDecision(BaseModel):
         # corrupt, and comparing it with a fresh one would announce nonsense.
         if (self.status == AdmissionStatus.PENDING) != bool(self.missing):
             raise ValueError("missing steps must be listed exactly when the status is pending")
+        if self.resign_before is not None and (
+            self.status == AdmissionStatus.REJECTED or AdmissionStep.CODE_SIGNATURE in self.missing
+        ):
+            raise ValueError("a grace period applies only to a signature that still counts")
         return self
 
 
@@ -92,10 +103,13 @@ def decide_admission(facts: AdmissionFacts, today: date) -> AdmissionDecision:
       nothing left to do, so `missing` is empty.
     - The interview must have outcome `proceed`.
     - The *current* code version must be signed; a signature for an older version counts as
-      missing. While no code is published there is nothing to sign, so no signature is
+      missing, except during the grace period of the version that replaced it
+      (`signature_counts_before`): until then it still counts, and the decision carries the
+      day by which to sign again (`resign_before`). While no code is published there is nothing to sign, so no signature is
       required: the gratis-VOG scheme accepts organisations with two of the three pillars, so
       an organisation without a code must still be able to admit volunteers. Once a code is
-      published every admitted volunteer lacks a signature for it and goes back to pending.
+      published, a volunteer without a signature for it goes back to pending (at once without
+      a grace period, when it ends with one).
     - If the role needs a VOG: one that met the role's requirements when handed in and is
       still within its renewal period on `today`.
     """
@@ -105,13 +119,14 @@ def decide_admission(facts: AdmissionFacts, today: date) -> AdmissionDecision:
     missing: list[AdmissionStep] = []
     if facts.interview != InterviewOutcome.PROCEED:
         missing.append(AdmissionStep.INTERVIEW)
-    if not _current_code_signed(facts):
+    signature_counts, resign_before = _code_signature(facts, today)
+    if not signature_counts:
         missing.append(AdmissionStep.CODE_SIGNATURE)
     if facts.role.vog_required and not _vog_in_order(facts, today):
         missing.append(AdmissionStep.VOG)
 
     status = AdmissionStatus.PENDING if missing else AdmissionStatus.ADMITTED
-    return AdmissionDecision(status=status, missing=tuple(missing))
+    return AdmissionDecision(status=status, missing=tuple(missing), resign_before=resign_before)
 
 
 def transition_events(
@@ -128,9 +143,11 @@ def transition_events(
       once the interview has passed — the list of missing steps changed. Before the interview
       there is nothing to report beyond the application itself; after it, every change tells
       the volunteer and coordinator what is still left.
-    - `resign_required`: a code signature that counted no longer does, which only a new code
-      version can cause. Announced for pending volunteers who had signed too, not only for
-      admitted ones: they have to sign again just the same.
+    - `resign_required`: a code signature that counted is owed again — it stopped counting, or
+      counts only until a grace period ends (`resign_before`) — which only a new code version
+      can cause. Announced once, when the new version comes, not again when its grace period
+      ends. Announced for pending volunteers who had signed too, not only for admitted ones:
+      they have to sign again just the same.
     - `vog_requested`: after the interview passed, a VOG became needed that is not there —
       the interview just passed, the role started to need a VOG, or the VOG passed its renewal
       date. Each is a moment the organisation must start a (new) request at Justis.
@@ -143,12 +160,16 @@ def transition_events(
 
     events: list[AdmissionEvent] = []
     if current.status == AdmissionStatus.ADMITTED:
-        events.append(AdmissionEvent.ADMITTED)
-    elif _was_admitted(previous) or _interview_passed(current):
-        # Both pending, interview passed and `previous != current`: the missing steps differ.
+        # A grace period starting or ending while admitted is no new admission.
+        if not _was_admitted(previous):
+            events.append(AdmissionEvent.ADMITTED)
+    elif _was_admitted(previous) or (
+        _interview_passed(current) and (previous is None or previous.missing != current.missing)
+    ):
+        # A grace period starting or ending changes no missing step, so it blocks nobody.
         events.append(AdmissionEvent.BLOCKED)
 
-    if _step_newly_missing(AdmissionStep.CODE_SIGNATURE, previous, current):
+    if _counted(previous) and not _owes_signature(previous) and _owes_signature(current):
         events.append(AdmissionEvent.RESIGN_REQUIRED)
 
     vog_newly_missing = _step_newly_missing(AdmissionStep.VOG, previous, current)
@@ -163,10 +184,26 @@ def transition_events(
     return events
 
 
-def _current_code_signed(facts: AdmissionFacts) -> bool:
-    if facts.current_code_version is None:
-        return True
-    return facts.signed_code_version == facts.current_code_version
+def _code_signature(facts: AdmissionFacts, today: date) -> tuple[bool, date | None]:
+    """Whether the code signature counts, and the day before which to sign again when it
+    counts only by a grace period."""
+    current, signed = facts.current_code_version, facts.signed_code_version
+    if current is None or signed == current:
+        return True, None
+    grace_ends = facts.signature_counts_before
+    if signed is not None and signed < current and grace_ends is not None and today < grace_ends:
+        return True, grace_ends
+    return False, None
+
+
+def _owes_signature(decision: AdmissionDecision) -> bool:
+    """The current code is not signed: missing, or counted only during a grace period."""
+    return AdmissionStep.CODE_SIGNATURE in decision.missing or decision.resign_before is not None
+
+
+def _counted(decision: AdmissionDecision | None) -> TypeGuard[AdmissionDecision]:
+    """A decision was stored and the volunteer is still in the running."""
+    return decision is not None and decision.status != AdmissionStatus.REJECTED
 
 
 def _vog_in_order(facts: AdmissionFacts, today: date) -> bool:
@@ -189,6 +226,6 @@ def _step_newly_missing(
     step: AdmissionStep, previous: AdmissionDecision | None, current: AdmissionDecision
 ) -> bool:
     """A step that counted (previous decision known, not rejected) and now no longer does."""
-    if previous is None or previous.status == AdmissionStatus.REJECTED:
+    if not _counted(previous):
         return False
     return step not in previous.missing and step in current.missing

@@ -35,6 +35,10 @@ from shared.domain.vog import (
 ASPECT_MINORS = 84
 ASPECT_VULNERABLE = 85
 
+# How long before a grace period ends a volunteer who has not signed the new code yet is
+# reminded (the first request goes out when the version is published).
+RESIGN_REMINDER_DAYS = 7
+
 
 class AdmissionFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -48,12 +52,20 @@ class AdmissionFile(BaseModel):
     decision: AdmissionDecision | None = None
     # The last day anything happened in the file; retention counts from it.
     last_activity: date
+    # The day the volunteer was admitted, while admitted (a grace period starting or ending is
+    # no new admission); None otherwise, and in files stored before it was kept.
+    admitted_on: date | None = None
     # Renewal date of the VOG that counts now; None when none counts.
     vog_renewal_due: date | None = None
     # First day to announce VOGExpiring; None once announced (or nothing to announce).
     vog_notice_on: date | None = None
     # The day the counting VOG stops counting; the daily sweep re-evaluates from then on.
     vog_lapses_on: date | None = None
+    # The day a signature that counts only by a new version's grace period stops counting;
+    # the daily sweep re-evaluates from then on.
+    signature_lapses_on: date | None = None
+    # The day to remind the volunteer to sign the new version; None once reminded (or none due).
+    resign_reminder_on: date | None = None
 
     @property
     def status(self) -> AdmissionStatus:
@@ -67,10 +79,40 @@ class Reevaluation(BaseModel):
     events: tuple[AdmissionEvent, ...]
 
 
+class CodeVersions(BaseModel):
+    """The organisation's published versions, as far as admission needs them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    current: int | None = None
+    # Per version published with a grace period: the day from which signatures of the version
+    # before it no longer count.
+    resign_before: dict[int, date] = Field(default_factory=dict)
+
+    def signature_counts_before(self, signed: int | None) -> date | None:
+        """Until when a signature of `signed` counts although it is not for the current
+        version: the end of the grace period of the version that replaced it."""
+        if signed is None or self.current is None or signed >= self.current:
+            return None
+        return self.resign_before.get(signed + 1)
+
+
+def resign_deadline(published_on: date, grace_days: int) -> date:
+    """The day from which a signature of the previous version no longer counts: `grace_days`
+    after publication (0: at once)."""
+    return published_on + timedelta(days=grace_days)
+
+
 def reevaluate(
-    file: AdmissionFile, role: RoleRequirements, current_code_version: int | None, today: date
+    file: AdmissionFile,
+    role: RoleRequirements,
+    current_code_version: int | None,
+    today: date,
+    *,
+    signature_counts_before: date | None = None,
 ) -> Reevaluation:
-    """Decide again from the file's facts, the role's current rules and the current code.
+    """Decide again from the file's facts, the role's current rules and the current code
+    (with the grace period of the version that replaced the signed one, if any).
 
     The decision changes only when the situation does, so a repeated or irrelevant
     re-evaluation announces nothing. A changed decision counts as activity in the file.
@@ -80,6 +122,7 @@ def reevaluate(
         interview=file.interview,
         signed_code_version=file.signed_code_version,
         current_code_version=current_code_version,
+        signature_counts_before=signature_counts_before,
         vog=file.vog,
     )
     decision = decide_admission(facts, today)
@@ -89,10 +132,53 @@ def reevaluate(
         update={
             "decision": decision,
             "last_activity": today if changed else file.last_activity,
+            "admitted_on": _admitted_on(file, decision, today),
             **_vog_schedule(file, role, decision, today),
+            **_resign_schedule(file, decision, today),
         }
     )
     return Reevaluation(file=updated, events=events)
+
+
+def _admitted_on(file: AdmissionFile, decision: AdmissionDecision, today: date) -> date | None:
+    if decision.status != AdmissionStatus.ADMITTED:
+        return None
+    if file.status == AdmissionStatus.ADMITTED and file.decision is not None:
+        # Admitted before: the day it happened, or for a file stored before the day was kept,
+        # the day its decision last changed (which then was the admission).
+        return file.admitted_on or file.last_activity
+    return today
+
+
+def _resign_schedule(
+    file: AdmissionFile, decision: AdmissionDecision, today: date
+) -> dict[str, date | None]:
+    """When a grace period will next matter: its reminder and its end.
+
+    A grace period that did not change keeps its reminder state, so a reminder is sent once.
+    """
+    ends = decision.resign_before
+    if ends is None:
+        return {"signature_lapses_on": None, "resign_reminder_on": None}
+    if file.decision is not None and file.decision.resign_before == ends:
+        return {"signature_lapses_on": ends}
+    reminder = ends - timedelta(days=RESIGN_REMINDER_DAYS)
+    return {
+        "signature_lapses_on": ends,
+        "resign_reminder_on": reminder if reminder > today else None,
+    }
+
+
+def take_resign_reminder(file: AdmissionFile, today: date) -> tuple[AdmissionFile, date | None]:
+    """The file with its reminder taken, and the deadline to remind of today (None: nothing
+    to send: not due yet, or the volunteer signed or left the running meanwhile)."""
+    if file.resign_reminder_on is None or today < file.resign_reminder_on:
+        return file, None
+    taken = file.model_copy(update={"resign_reminder_on": None})
+    ends = file.decision.resign_before if file.decision else None
+    if ends is None or today >= ends:
+        return taken, None
+    return taken, ends
 
 
 def _vog_schedule(

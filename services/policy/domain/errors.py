@@ -43,6 +43,17 @@ class PublishedMeanwhile(DomainError):
         )
 
 
+class SameAsCurrentCode(DomainError):
+    """The text is the current version's, character for character: a new version of it would
+    only make every volunteer sign the same text again."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"This text is the same as version {version}, the current version; change it"
+            " before publishing."
+        )
+
+
 class NoSuchDraft(DomainError):
     """The organisation has no draft code of conduct."""
 

@@ -12,6 +12,7 @@ from services.policy.domain.errors import (
     NotAModelCode,
     OrganisationExists,
     PublishedMeanwhile,
+    SameAsCurrentCode,
     UnregisteredOrganisation,
 )
 from services.policy.http_routes import (
@@ -55,6 +56,7 @@ ERROR_STATUSES = {
     NoSuchAdviceRequest: 404,
     OrganisationExists: 409,
     PublishedMeanwhile: 409,
+    SameAsCurrentCode: 409,
     DraftExists: 409,
     AlreadyAnswered: 409,
     NotAModelCode: 422,

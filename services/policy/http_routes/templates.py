@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from services.policy.domain.starter_documents import StarterDocument, TemplateSummary
+from services.policy.file_formats import markdown_docx, markdown_pdf
 from services.policy.starter_library import starter_documents
 from services.policy.use_cases.templates import filled_in_document, known_document
 from shared.auth.dependencies import require_org_role, require_role
@@ -22,6 +23,11 @@ router = APIRouter(tags=["starter documents"])
 class DownloadFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "md"
+    WORD = "docx"
+    PDF = "pdf"
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.get("/v1/templates", summary="The starter documents, in Dutch and English (admin).")
@@ -45,9 +51,11 @@ async def read_template(
 @router.get(
     "/v1/orgs/{org}/templates/{template_id}",
     summary="A starter document with the organisation's name filled in (admin);"
-    " `?format=md` downloads it as a Markdown file.",
+    " `?format=md`, `docx` or `pdf` downloads it as a Markdown, Word or PDF file.",
     response_model=StarterDocument,
-    responses={200: {"content": {"text/markdown": {}}}},
+    responses={
+        200: {"content": {"text/markdown": {}, DOCX: {}, "application/pdf": {}}},
+    },
 )
 async def read_filled_in_template(
     org: str,
@@ -59,9 +67,16 @@ async def read_filled_in_template(
     document = await runtime.transact(org, lambda uow: filled_in_document(uow, template_id))
     if format is DownloadFormat.JSON:
         return document
-    # The Markdown download is a file of its own: how it is served is this route's concern.
+    # A download is a file of its own: how it is served is this route's concern.
+    if format is DownloadFormat.WORD:
+        body, media_type = markdown_docx(document.text), DOCX
+    elif format is DownloadFormat.PDF:
+        body, media_type = markdown_pdf(document.text, document.title), "application/pdf"
+    else:
+        body, media_type = document.text.encode("utf-8"), "text/markdown; charset=utf-8"
+    name = f"{org}-{document.template_id}.{format.value}"
     return Response(
-        document.text,
-        media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{org}-{document.template_id}.md"'},
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from services.policy.domain.pipeline import Stage
 from services.policy.use_cases import volunteers
@@ -56,6 +59,30 @@ async def list_volunteers(
         lambda uow: volunteers.volunteer_page(
             uow, wanted, page=page, page_size=page_size, today=day, exported=export
         ),
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/{org}/volunteers.xlsx",
+    summary="The admitted volunteers as an Excel workbook for the board (admin, coordinator).",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+async def board_list(
+    org: str,
+    lang: Literal["nl", "en"] = Query(default="nl", description="The language of the headers."),
+    _reader: Principal = Depends(require_org_role("admin", "coordinator")),
+    runtime: Runtime = Depends(runtime_of),
+) -> Response:
+    async with runtime.unit_of_work(org) as uow:
+        workbook = await volunteers.board_list(uow, lang, today=today())
+    return Response(
+        workbook,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="admitted-{org}.xlsx"'},
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from services.policy.domain.admission import AdmissionEvent
 from services.policy.domain.admission_file import (
     AdmissionFile,
+    CodeVersions,
     Reevaluation,
     reevaluate,
     vog_screening_aspects,
@@ -59,10 +60,13 @@ class PolicyFacts:
         return role
 
     async def current_code_version(self) -> int | None:
-        if "code_version" not in self._memo:
-            self._memo["code_version"] = await current_code_version(self._uow)
-        version: int | None = self._memo["code_version"]
-        return version
+        return (await self.code_versions()).current
+
+    async def code_versions(self) -> CodeVersions:
+        if "code_versions" not in self._memo:
+            self._memo["code_versions"] = await code_versions_in(self._uow.collection(CODES))
+        versions: CodeVersions = self._memo["code_versions"]
+        return versions
 
 
 async def current_code_version(uow: UnitOfWork) -> int | None:
@@ -72,6 +76,18 @@ async def current_code_version(uow: UnitOfWork) -> int | None:
 async def current_code_version_in(codes: TenantCollection) -> int | None:
     latest = await codes.find_highest("version", projection={"version": 1})
     return int(latest["version"]) if latest else None
+
+
+async def code_versions_in(codes: TenantCollection) -> CodeVersions:
+    """Every published version's number and grace deadline: an organisation publishes a
+    handful of versions in its life, so one small query."""
+    docs = await codes.find(projection={"version": 1, "resign_before": 1})
+    return CodeVersions(
+        current=max((int(doc["version"]) for doc in docs), default=None),
+        resign_before={
+            int(doc["version"]): doc["resign_before"] for doc in docs if doc.get("resign_before")
+        },
+    )
 
 
 def file_from(doc: Document) -> AdmissionFile:
@@ -100,8 +116,15 @@ async def decide_and_store(
     alone: None is returned then and nothing is announced.
     """
     role = await facts.role(file.role_id)
-    code_version = await facts.current_code_version()
-    result = reevaluate(file, role, code_version, today)
+    codes = await facts.code_versions()
+    code_version = codes.current
+    result = reevaluate(
+        file,
+        role,
+        code_version,
+        today,
+        signature_counts_before=codes.signature_counts_before(file.signed_code_version),
+    )
     if result.file == stored and expected is None:
         return result
     written = await uow.collection(ADMISSIONS).replace_one(
@@ -135,7 +158,12 @@ def announcements(
             events.append(AdmissionBlocked(org_id=org_id, volunteer_id=volunteer, missing=missing))
         elif kind == AdmissionEvent.RESIGN_REQUIRED and code_version is not None:
             events.append(
-                ResignRequired(org_id=org_id, volunteer_id=volunteer, version=code_version)
+                ResignRequired(
+                    org_id=org_id,
+                    volunteer_id=volunteer,
+                    version=code_version,
+                    resign_before=file.decision.resign_before if file.decision else None,
+                )
             )
         elif kind == AdmissionEvent.VOG_REQUESTED:
             events.append(

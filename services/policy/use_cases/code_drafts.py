@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.policy.domain.errors import DraftExists, NoSuchDraft, NotAModelCode
 from services.policy.domain.starter_documents import DocumentKind
+from services.policy.organisation_settings import settings_of
 from services.policy.storage import ADMISSIONS, CODE_DRAFTS
 from services.policy.use_cases.admission import current_code_version
 from services.policy.use_cases.codes import MAX_CODE_LENGTH
@@ -41,8 +42,10 @@ class CodeDraft(BaseModel):
 class SigningAgain(BaseModel):
     current_version: int | None
     # Volunteers still in the organisation (not rejected) who signed some version: each of
-    # them must sign once more when the next version is published.
+    # them must sign once more when the next version is published,
     must_sign_again_on_publish: int
+    # within this many days (the organisation's grace period).
+    resign_grace_days: int
 
 
 def _draft(doc: Document) -> CodeDraft:
@@ -100,10 +103,12 @@ async def delete_draft(uow: UnitOfWork) -> None:
 
 async def signing_again(uow: UnitOfWork) -> SigningAgain:
     """How many volunteers will have to sign again when a new version is published."""
-    await registered_organisation(uow)
+    organisation = await registered_organisation(uow)
     signed = await uow.collection(ADMISSIONS).count(
         {"signed_code_version": {"$ne": None}, "decision.status": {"$ne": "rejected"}}
     )
     return SigningAgain(
-        current_version=await current_code_version(uow), must_sign_again_on_publish=signed
+        current_version=await current_code_version(uow),
+        must_sign_again_on_publish=signed,
+        resign_grace_days=settings_of(organisation).resign_grace_days,
     )

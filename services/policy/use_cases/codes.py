@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
-from services.policy.domain.errors import NoCodePublished, PublishedMeanwhile
+from services.policy.domain.admission_file import resign_deadline
+from services.policy.domain.errors import NoCodePublished, PublishedMeanwhile, SameAsCurrentCode
+from services.policy.organisation_settings import settings_of
 from services.policy.storage import CODE_DRAFTS, CODES
-from services.policy.use_cases.admission import current_code_version
 from services.policy.use_cases.organisations import registered_organisation
 from shared import audit
 from shared.domain.code_of_conduct import code_sha256, next_version
 from shared.events.admission import CodeOfConductPublished
+from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 MAX_CODE_LENGTH = 200_000
@@ -32,16 +34,38 @@ class CurrentCode(PublishedCode):
     text: str
     # When this version was published: the volunteer's page shows its date.
     published_at: datetime | None = None
+    # Volunteers who signed the previous version must sign this one before this day to stay
+    # admitted; None for the first version (nobody signed a previous one) and for versions
+    # published before grace periods existed.
+    resign_before: date | None = None
 
 
 async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime) -> PublishedCode:
-    """Publish the next version; the draft, if any, is done with and removed."""
+    """Publish the next version; the draft, if any, is done with and removed.
+
+    A text identical to the current version's is refused: it would change nothing but make
+    everyone sign again. Volunteers who signed the previous version get the organisation's
+    grace period to sign this one (`resign_before`)."""
     sha256 = code_sha256(code.text)
-    await registered_organisation(uow)
-    version = next_version(await current_code_version(uow))
+    organisation = await registered_organisation(uow)
+    current = await latest_code(uow)
+    if current is not None and current["sha256"] == sha256:
+        raise SameAsCurrentCode(current["version"])
+    version = next_version(current["version"] if current else None)
+    resign_before = (
+        resign_deadline(published_at.date(), settings_of(organisation).resign_grace_days)
+        if current is not None
+        else None
+    )
     try:
         await uow.collection(CODES).insert_one(
-            {"version": version, "sha256": sha256, "text": code.text, "published_at": published_at}
+            {
+                "version": version,
+                "sha256": sha256,
+                "text": code.text,
+                "published_at": published_at,
+                "resign_before": resign_before.isoformat() if resign_before else None,
+            }
         )
     except DuplicateKeyError:
         raise PublishedMeanwhile from None
@@ -50,10 +74,21 @@ async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime
     await audit.record(uow, "code.published", "code", str(version))
     uow.publish(
         CodeOfConductPublished(
-            org_id=uow.org_id, version=version, sha256=sha256, published_at=published_at
+            org_id=uow.org_id,
+            version=version,
+            sha256=sha256,
+            published_at=published_at,
+            resign_before=resign_before,
         )
     )
     return PublishedCode(version=version, sha256=sha256)
+
+
+async def latest_code(uow: UnitOfWork) -> Document | None:
+    """The current version's number and hash, as publishing a next one needs them."""
+    return await uow.collection(CODES).find_highest(
+        "version", projection={"version": 1, "sha256": 1}
+    )
 
 
 async def current_code(uow: UnitOfWork) -> CurrentCode:
@@ -65,4 +100,5 @@ async def current_code(uow: UnitOfWork) -> CurrentCode:
         sha256=code["sha256"],
         text=code["text"],
         published_at=code.get("published_at"),
+        resign_before=code.get("resign_before"),
     )

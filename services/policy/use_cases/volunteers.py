@@ -17,6 +17,7 @@ from services.policy.domain.admission import AdmissionDecision, AdmissionStatus,
 from services.policy.domain.admission_file import AdmissionFile
 from services.policy.domain.errors import NoSuchVolunteer
 from services.policy.domain.pipeline import Stage, must_sign_again, pipeline_stage
+from services.policy.file_formats import BoardRow, board_list_xlsx
 from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import current_code_version, file_from
 from services.policy.volunteer_list import BY_NAME, BY_RENEWAL, list_filter, page_of_entries
@@ -47,9 +48,12 @@ class VolunteerRow(BaseModel):
     must_sign_again: bool
     vog_issued_on: date | None
     vog_renewal_due: date | None
-    # The day the decision last changed: for an admitted volunteer, the day of admission.
+    # For an admitted volunteer, the day of admission.
     admitted_on: date | None
     applied_at: str | None
+    # While a signature of an older version counts by a new version's grace period: sign
+    # the current version before this day.
+    resign_before: date | None = None
 
 
 class VolunteerPage(BaseModel):
@@ -100,8 +104,11 @@ def _row(
         must_sign_again=must_sign_again(file, code_version),
         vog_issued_on=file.vog.issued_on if file.vog else None,
         vog_renewal_due=file.vog_renewal_due,
-        admitted_on=file.last_activity if file.status == AdmissionStatus.ADMITTED else None,
+        admitted_on=(file.admitted_on or file.last_activity)
+        if file.status == AdmissionStatus.ADMITTED
+        else None,
         applied_at=entry.get("applied_at"),
+        resign_before=file.decision.resign_before if file.decision else None,
     )
 
 
@@ -176,3 +183,32 @@ async def volunteer_row(uow: UnitOfWork, volunteer_id: str) -> VolunteerRow:
     code_version = await current_code_version(uow)
     name = await uow.collection(VOLUNTEER_NAMES).find_one({"volunteer_id": volunteer_id})
     return _row(file, {volunteer_id: name} if name else {}, roles, code_version)
+
+
+BOARD_LIST_HEADERS = {
+    "nl": ("Naam", "Rol", "Toegelaten op", "VOG afgegeven op", "VOG vernieuwen voor"),
+    "en": ("Name", "Role", "Admitted on", "VOG issued on", "Renew VOG before"),
+}
+BOARD_LIST_TITLES = {"nl": "Toegelaten vrijwilligers", "en": "Admitted volunteers"}
+# One file holds the whole list; an organisation with more admitted volunteers than this asks
+# the paged list instead.
+MAX_BOARD_LIST = 10_000
+
+
+async def board_list(uow: UnitOfWork, language: str, *, today: date) -> bytes:
+    """The admitted volunteers as an Excel workbook for the board: name, role, the day of
+    admission and the VOG dates."""
+    found = await volunteer_page(
+        uow, VolunteerFilter(state=Stage.ADMITTED), page=1, page_size=MAX_BOARD_LIST, today=today
+    )
+    rows = [
+        BoardRow(
+            name=row.name or "",
+            role=row.role_title or row.role_id,
+            admitted_on=row.admitted_on,
+            vog_issued_on=row.vog_issued_on,
+            vog_renewal_due=row.vog_renewal_due,
+        )
+        for row in found.items
+    ]
+    return board_list_xlsx(rows, BOARD_LIST_HEADERS[language], BOARD_LIST_TITLES[language])

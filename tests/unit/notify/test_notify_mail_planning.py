@@ -76,6 +76,12 @@ def test_the_first_request_to_sign_names_the_current_code_and_a_resign_its_own_v
     assert plan(InterviewRecorded, outcome="doubt").mails == ()
 
 
+def test_a_request_to_sign_within_a_grace_period_names_the_last_day() -> None:
+    (mail,) = plan(ResignRequired, version=5, resign_before=date(2027, 1, 6)).mails
+    assert mail.subject == "Please sign the new code of conduct (version 5) by 5 January 2027"
+    assert "your signature of the previous version still counts" in mail.text
+
+
 def test_a_mail_that_cannot_be_written_is_named_as_a_problem_not_raised() -> None:
     unknown_volunteer = MailFacts(organisation="S", language="nl", coordinator_emails=("c@x.org",))
     result = plan(VOGReceived, unknown_volunteer)

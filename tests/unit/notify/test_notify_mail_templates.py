@@ -38,6 +38,12 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "organisation": "Scouting De Esch",
         "version": 2,
     },
+    MailKind.PLEASE_SIGN_NEW_CODE: {
+        "name": "Sanne de Vries",
+        "organisation": "Scouting De Esch",
+        "version": 2,
+        "sign_by": date(2027, 1, 5),
+    },
     MailKind.VOG_NEEDED: {
         "name": "Sanne de Vries",
         "organisation": "Scouting De Esch",

@@ -1,6 +1,7 @@
 import dataclasses
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from services.notify.domain.recipients import (
     mail_routes_for,
 )
 from shared.events import REGISTRY, Event
-from shared.events.admission import InterviewRecorded, VolunteerApplied
+from shared.events.admission import InterviewRecorded, ResignRequired, VolunteerApplied
 from shared.events.advice import AdviceAnswered
 from shared.events.identity import MemberAdded
 from shared.events.reports import (
@@ -87,6 +88,7 @@ VARIANTS: dict[type[Event], list[dict[str, Any]]] = {
     ReportDeadlineApproaching: [{"missed": True}],
     VCPAppointed: [{"fingerprint": ""}],
     MemberAdded: [{"name": "Bram Bakker", "roles": ["admin", "coordinator"]}],
+    ResignRequired: [{"resign_before": date(2027, 1, 6)}],
 }
 
 

@@ -7,9 +7,10 @@ what does not), never from `decide_admission` itself.
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from services.policy.domain.admission import (
     AdmissionDecision,
@@ -140,7 +141,11 @@ def test_decision_for_every_combination_of_facts(
 
     assert decision.status == status
     assert [str(step) for step in decision.missing] == missing
-    assert decision.model_dump(mode="json") == {"status": status, "missing": missing}
+    assert decision.model_dump(mode="json") == {
+        "status": status,
+        "missing": missing,
+        "resign_before": None,
+    }
 
 
 # Before any code is published there is nothing to sign, so no signature is asked for.
@@ -167,7 +172,11 @@ def test_without_a_published_code_no_signature_is_required(
 
     decision = decide_admission(facts, TODAY)
 
-    assert decision.model_dump(mode="json") == {"status": status, "missing": missing}
+    assert decision.model_dump(mode="json") == {
+        "status": status,
+        "missing": missing,
+        "resign_before": None,
+    }
 
 
 def test_a_role_with_vulnerable_people_needs_a_vog_too() -> None:
@@ -355,6 +364,80 @@ def test_a_new_code_version_sends_an_admitted_volunteer_back_to_pending() -> Non
         AdmissionEvent.BLOCKED,
         AdmissionEvent.RESIGN_REQUIRED,
     ]
+
+
+def test_a_new_code_version_without_grace_sends_an_admitted_volunteer_back_at_once() -> None:
+    # A grace period of 0 days ends on the day of publication.
+    after = decide_admission(
+        admitted_facts(current_code_version=2, signature_counts_before=TODAY), TODAY
+    )
+    assert after == pending("code_signature")
+
+
+def test_within_the_grace_period_the_previous_signature_still_admits() -> None:
+    ends = TODAY + timedelta(days=30)
+    before = decide_admission(admitted_facts(), TODAY)
+    within = decide_admission(
+        admitted_facts(current_code_version=2, signature_counts_before=ends), TODAY
+    )
+    assert within == AdmissionDecision(status=AdmissionStatus.ADMITTED, resign_before=ends)
+    # Asked to sign again once, and no new admission.
+    assert transition_events(before, within) == [AdmissionEvent.RESIGN_REQUIRED]
+
+    # On its last day still admitted; from the deadline on the signature is missing, and the
+    # volunteer, already asked, is not asked again: only the block is announced.
+    last_day = ends - timedelta(days=1)
+    assert (
+        decide_admission(
+            admitted_facts(current_code_version=2, signature_counts_before=ends), last_day
+        )
+        == within
+    )
+    ended = decide_admission(
+        admitted_facts(current_code_version=2, signature_counts_before=ends), ends
+    )
+    assert ended == pending("code_signature")
+    assert transition_events(within, ended) == [AdmissionEvent.BLOCKED]
+
+
+def test_signing_the_new_version_within_the_grace_period_ends_it_quietly() -> None:
+    ends = TODAY + timedelta(days=30)
+    within = decide_admission(
+        admitted_facts(current_code_version=2, signature_counts_before=ends), TODAY
+    )
+    signed = decide_admission(admitted_facts(signed_code_version=2, current_code_version=2), TODAY)
+    assert signed == AdmissionDecision(status=AdmissionStatus.ADMITTED)
+    assert transition_events(within, signed) == []
+
+
+def test_a_grace_period_does_not_stand_in_for_a_signature_never_given() -> None:
+    ends = TODAY + timedelta(days=30)
+    facts = admitted_facts(
+        signed_code_version=None, current_code_version=2, signature_counts_before=ends
+    )
+    assert decide_admission(facts, TODAY) == pending("code_signature")
+
+
+def test_a_pending_volunteer_keeps_the_previous_signature_during_the_grace_period() -> None:
+    ends = TODAY + timedelta(days=30)
+    minors = RoleRequirements(works_with_minors=True)
+    before = decide_admission(admitted_facts(role=minors), TODAY)
+    within = decide_admission(
+        admitted_facts(role=minors, current_code_version=2, signature_counts_before=ends), TODAY
+    )
+    assert within == AdmissionDecision(
+        status=AdmissionStatus.PENDING, missing=(AdmissionStep.VOG,), resign_before=ends
+    )
+    assert transition_events(before, within) == [AdmissionEvent.RESIGN_REQUIRED]
+
+
+def test_a_grace_period_belongs_only_to_a_signature_that_counts() -> None:
+    with pytest.raises(ValidationError, match="grace period applies only"):
+        AdmissionDecision(
+            status=AdmissionStatus.PENDING,
+            missing=(AdmissionStep.CODE_SIGNATURE,),
+            resign_before=TODAY,
+        )
 
 
 def test_publishing_the_first_code_asks_admitted_volunteers_to_sign() -> None:

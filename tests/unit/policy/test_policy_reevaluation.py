@@ -14,8 +14,12 @@ from services.policy.domain.admission import (
     InterviewOutcome,
 )
 from services.policy.domain.admission_file import (
+    RESIGN_REMINDER_DAYS,
     AdmissionFile,
+    CodeVersions,
     reevaluate,
+    resign_deadline,
+    take_resign_reminder,
     take_vog_notice,
     vog_screening_aspects,
 )
@@ -76,6 +80,86 @@ def test_a_new_code_version_sends_every_admitted_volunteer_back_with_resign_requ
     assert result.events == (AdmissionEvent.BLOCKED, AdmissionEvent.RESIGN_REQUIRED)
     # Handled twice (a redelivery that slipped past dedupe, a second sweep): quiet.
     assert reevaluate(result.file, NO_VOG_ROLE, 2, TODAY).events == ()
+
+
+def test_a_grace_period_keeps_the_volunteer_admitted_and_schedules_reminder_and_end() -> None:
+    file = settled(
+        applied(interview=InterviewOutcome.PROCEED, signed_code_version=1), NO_VOG_ROLE, 1
+    )
+    ends = TODAY + timedelta(days=30)
+    result = reevaluate(file, NO_VOG_ROLE, 2, TODAY, signature_counts_before=ends)
+    assert result.file.status == AdmissionStatus.ADMITTED
+    assert result.events == (AdmissionEvent.RESIGN_REQUIRED,)
+    assert result.file.signature_lapses_on == ends
+    assert result.file.resign_reminder_on == ends - timedelta(days=RESIGN_REMINDER_DAYS)
+    # A later evaluation in the period keeps the reminder state: a taken reminder stays taken.
+    taken, reminded_of = take_resign_reminder(result.file, ends - timedelta(days=3))
+    assert (taken.resign_reminder_on, reminded_of) == (None, ends)
+    again = reevaluate(taken, NO_VOG_ROLE, 2, TODAY, signature_counts_before=ends)
+    assert again.events == () and again.file == taken
+    # The sweep on the deadline: pending, the signature missing, the schedule cleared.
+    ended = reevaluate(taken, NO_VOG_ROLE, 2, ends, signature_counts_before=ends)
+    assert ended.file.decision == AdmissionDecision(
+        status=AdmissionStatus.PENDING, missing=(AdmissionStep.CODE_SIGNATURE,)
+    )
+    assert ended.events == (AdmissionEvent.BLOCKED,)
+    assert (ended.file.signature_lapses_on, ended.file.resign_reminder_on) == (None, None)
+
+
+def test_the_day_of_admission_is_kept_through_a_grace_period_and_cleared_on_leaving() -> None:
+    admitted = settled(
+        applied(interview=InterviewOutcome.PROCEED, signed_code_version=1), NO_VOG_ROLE, 1
+    )
+    assert admitted.admitted_on == TODAY
+    later = TODAY + timedelta(days=10)
+    ends = later + timedelta(days=30)
+    within = reevaluate(admitted, NO_VOG_ROLE, 2, later, signature_counts_before=ends).file
+    # The decision changed (a grace period began), the admission did not.
+    assert (within.last_activity, within.admitted_on) == (later, TODAY)
+    ended = reevaluate(within, NO_VOG_ROLE, 2, ends, signature_counts_before=ends).file
+    assert ended.admitted_on is None
+    again = reevaluate(ended.model_copy(update={"signed_code_version": 2}), NO_VOG_ROLE, 2, ends)
+    assert again.file.admitted_on == ends
+
+
+def test_signing_within_the_grace_period_clears_its_schedule() -> None:
+    ends = TODAY + timedelta(days=30)
+    file = reevaluate(
+        settled(applied(interview=InterviewOutcome.PROCEED, signed_code_version=1), NO_VOG_ROLE, 1),
+        NO_VOG_ROLE,
+        2,
+        TODAY,
+        signature_counts_before=ends,
+    ).file
+    signed = reevaluate(file.model_copy(update={"signed_code_version": 2}), NO_VOG_ROLE, 2, TODAY)
+    assert signed.events == ()
+    assert (signed.file.signature_lapses_on, signed.file.resign_reminder_on) == (None, None)
+    # A reminder that comes due after signing sends nothing.
+    assert (
+        take_resign_reminder(file.model_copy(update={"decision": signed.file.decision}), ends)[1]
+        is None
+    )
+
+
+def test_a_short_grace_period_has_no_reminder_of_its_own() -> None:
+    file = settled(
+        applied(interview=InterviewOutcome.PROCEED, signed_code_version=1), NO_VOG_ROLE, 1
+    )
+    ends = TODAY + timedelta(days=RESIGN_REMINDER_DAYS)
+    result = reevaluate(file, NO_VOG_ROLE, 2, TODAY, signature_counts_before=ends)
+    # The request at publication is the reminder; a second one the same day would be noise.
+    assert (result.file.signature_lapses_on, result.file.resign_reminder_on) == (ends, None)
+
+
+def test_a_signature_counts_until_the_end_of_the_grace_of_the_version_that_replaced_it() -> None:
+    versions = CodeVersions(current=3, resign_before={2: date(2026, 7, 15), 3: date(2026, 7, 16)})
+    assert versions.signature_counts_before(1) == date(2026, 7, 15)
+    assert versions.signature_counts_before(2) == date(2026, 7, 16)
+    assert versions.signature_counts_before(3) is None
+    assert versions.signature_counts_before(None) is None
+    assert CodeVersions(current=2).signature_counts_before(1) is None
+    assert resign_deadline(date(2026, 6, 15), 30) == date(2026, 7, 15)
+    assert resign_deadline(date(2026, 6, 15), 0) == date(2026, 6, 15)
 
 
 def test_signing_the_new_version_admits_again() -> None:

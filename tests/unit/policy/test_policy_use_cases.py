@@ -24,6 +24,7 @@ from services.policy.domain.errors import (
     NotAModelCode,
     OrganisationExists,
     PublishedMeanwhile,
+    SameAsCurrentCode,
     UnregisteredOrganisation,
 )
 from services.policy.domain.gratis_vog import Pillar
@@ -114,6 +115,7 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "NoSuchAdviceRequest": 404,
         "OrganisationExists": 409,
         "PublishedMeanwhile": 409,
+        "SameAsCurrentCode": 409,
         "DraftExists": 409,
         "AlreadyAnswered": 409,
         "NotAModelCode": 422,
@@ -209,8 +211,40 @@ async def test_codes_are_numbered_and_publishing_ends_the_draft(uow: FakeUnitOfW
         CodeOfConductPublished(
             org_id=ORG, version=1, sha256=code_sha256("Be kind."), published_at=NOW
         ),
-        CodeOfConductPublished(org_id=ORG, version=2, sha256=second.sha256, published_at=later),
+        # The default grace period: those who signed version 1 have 30 days for version 2.
+        CodeOfConductPublished(
+            org_id=ORG,
+            version=2,
+            sha256=second.sha256,
+            published_at=later,
+            resign_before=date(2026, 4, 2),
+        ),
     ]
+    assert current.resign_before == date(2026, 4, 2)
+
+
+async def test_the_current_text_is_not_published_again(uow: FakeUnitOfWork) -> None:
+    await publish_code(uow, NewCode(text="Be kind."), published_at=NOW)
+    await write_draft(uow, "Be kind.", written_at=NOW)
+    with pytest.raises(SameAsCurrentCode, match=r"^This text is the same as version 1, the"):
+        await publish_code(uow, NewCode(text="Be kind."), published_at=NOW)
+    # Nothing changed: no version, no event, and the draft is still there to edit.
+    assert (await current_code(uow)).version == 1
+    assert len(uow.published) == 1
+    assert await uow.collection(CODE_DRAFTS).count() == 1
+    # A text that differs in a single character is a new version.
+    assert (await publish_code(uow, NewCode(text="Be kind!"), published_at=NOW)).version == 2
+
+
+async def test_the_grace_period_is_the_organisations_setting(uow: FakeUnitOfWork) -> None:
+    await publish_code(uow, NewCode(text="Be kind."), published_at=NOW)
+    await change_settings(uow, OrganisationSettings(resign_grace_days=0))
+    await publish_code(uow, NewCode(text="Be kinder."), published_at=NOW)
+    # No grace: a signature of version 1 stops counting on the day version 2 comes.
+    last = uow.published[-1]
+    assert isinstance(last, CodeOfConductPublished) and last.resign_before == NOW.date()
+    settings = await read_settings(uow)
+    assert (settings.resign_grace_days, settings.volunteer_retention_days) == (0, 730)
 
 
 async def test_a_version_published_meanwhile_is_refused(
@@ -222,7 +256,7 @@ async def test_a_version_published_meanwhile_is_refused(
         return None
 
     # A concurrent request read "no code yet" and now finds version 1 taken.
-    monkeypatch.setattr(codes_module, "current_code_version", as_read_before_the_other_committed)
+    monkeypatch.setattr(codes_module, "latest_code", as_read_before_the_other_committed)
     with pytest.raises(PublishedMeanwhile, match=r"^Another version was published at the same"):
         await publish_code(uow, NewCode(text="Other."), published_at=NOW)
     assert len(uow.published) == 1
@@ -286,6 +320,7 @@ async def test_signing_again_counts_those_who_signed_and_are_not_rejected(
     assert (await signing_again(uow)).model_dump() == {
         "current_version": None,
         "must_sign_again_on_publish": 1,
+        "resign_grace_days": 30,
     }
     await publish_code(uow, NewCode(text="Be kind."), published_at=NOW)
     assert (await signing_again(uow)).current_version == 1

@@ -48,6 +48,15 @@ def test_each_document_has_a_version_a_date_and_the_organisation_placeholder(
     assert document.text.startswith("# ")
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_model_code_has_no_paper_signature_lines(language: str) -> None:
+    # Volunteers sign the code online, right below its text: lines to sign on paper there
+    # would ask for a second, meaningless signature.
+    text = DOCUMENTS[f"code_of_conduct.{language}"].text
+    assert "___" not in text
+    assert "online" in text.split("## 9.")[1]
+
+
 @pytest.mark.parametrize("template_id", sorted(DOCUMENTS))
 def test_filling_in_leaves_no_placeholder(template_id: str) -> None:
     filled = DOCUMENTS[template_id].filled_in("Scouting\nDe Bevers")

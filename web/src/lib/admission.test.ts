@@ -37,7 +37,7 @@ describe("listQueryString", () => {
 });
 
 describe("admittedCsv", () => {
-  it("quotes commas and defuses formulas", () => {
+  it("opens in Dutch Excel: a byte order mark, semicolons; quotes them and defuses formulas", () => {
     const row = {
       name: "=Jansen, Piet",
       role_title: "Coach",
@@ -47,7 +47,11 @@ describe("admittedCsv", () => {
       vog_renewal_due: null,
     } as VolunteerRow;
     expect(admittedCsv([row], ["name", "role"])).toBe(
-      "name,role\r\n\"'=Jansen, Piet\",Coach,2026-12-01,,\r\n",
+      "\uFEFFname;role\r\n\"'=Jansen, Piet\";Coach;2026-12-01;;\r\n",
+    );
+    const semicolon = { ...row, name: "Piet; Jan", role_title: "O8–O12" } as VolunteerRow;
+    expect(admittedCsv([semicolon], ["n"])).toBe(
+      "\uFEFFn\r\n\"Piet; Jan\";O8–O12;2026-12-01;;\r\n",
     );
   });
 });

@@ -28,6 +28,8 @@ export interface VolunteerRow {
   vog_renewal_due: string | null;
   admitted_on: string | null;
   applied_at: string | null;
+  // While the previous version's signature counts by a new version's grace period.
+  resign_before?: string | null;
 }
 
 export interface RoleSummary {
@@ -54,6 +56,7 @@ export interface CurrentCode {
   sha256: string;
   text: string;
   published_at?: string | null;
+  resign_before?: string | null;
 }
 
 export interface Admission {
@@ -64,9 +67,18 @@ export interface Admission {
 export interface SignatureReceipt {
   orgName: string;
   version: number;
-  sha256: string;
+  // When that version was published: with the number, what the volunteer knows it by.
+  publishedAt: string | null;
   fullName: string;
   signedAt: string;
+}
+
+/** The day before an ISO date ("2027-01-06" → "2027-01-05"): a grace period's
+ * `resign_before` is the first day without it, people are told the last day with it. */
+export function lastDayBefore(isoDate: string): string {
+  const day = new Date(`${isoDate.slice(0, 10)}T12:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
 }
 
 const base = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
@@ -189,9 +201,16 @@ function csvCell(value: string): string {
   return /[",\n\r;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+// Dutch Excel opens a .csv by double-click with the system's list separator, which in the
+// Netherlands is ";" (the comma is the decimal sign), and reads it as UTF-8 only after a byte
+// order mark; without both it shows one column and "O8â€“O12". LibreOffice and Numbers read
+// this form as well.
+const CSV_SEPARATOR = ";";
+const BYTE_ORDER_MARK = "\uFEFF";
+
 /** The board's list of admitted volunteers as CSV: name, role, admitted on, VOG dates. */
 export function admittedCsv(rows: VolunteerRow[], header: string[]): string {
-  const lines = [header.map(csvCell).join(",")];
+  const lines = [header.map(csvCell).join(CSV_SEPARATOR)];
   for (const row of rows) {
     lines.push(
       [
@@ -202,8 +221,8 @@ export function admittedCsv(rows: VolunteerRow[], header: string[]): string {
         row.vog_renewal_due ?? "",
       ]
         .map(csvCell)
-        .join(","),
+        .join(CSV_SEPARATOR),
     );
   }
-  return lines.join("\r\n") + "\r\n";
+  return BYTE_ORDER_MARK + lines.join("\r\n") + "\r\n";
 }

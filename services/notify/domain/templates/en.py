@@ -30,6 +30,17 @@ ENGLISH = LanguagePack(
                 " version comes out, we will ask you to sign again." + _FROM_ORGANISATION
             ),
         ),
+        MailKind.PLEASE_SIGN_NEW_CODE: MailTemplate(
+            subject="Please sign the new code of conduct (version {version}) by {sign_by}",
+            text=(
+                "Hello {name},\n\n"
+                "{organisation} has published a new version of its code of conduct: version"
+                " {version}. Please read and sign it by {sign_by}.\n\n"
+                "Until then your signature of the previous version still counts, so nothing"
+                " changes for your volunteering. After that date you can only continue once"
+                " you have signed version {version}." + _FROM_ORGANISATION
+            ),
+        ),
         MailKind.VOG_NEEDED: MailTemplate(
             subject="You need a VOG for the role of {role_title}",
             text=(

@@ -31,6 +31,18 @@ DUTCH = LanguagePack(
                 " nieuwe versie, dan vragen we je opnieuw te tekenen." + _FROM_ORGANISATION
             ),
         ),
+        MailKind.PLEASE_SIGN_NEW_CODE: MailTemplate(
+            subject="Onderteken de nieuwe gedragscode (versie {version}) uiterlijk {sign_by}",
+            text=(
+                "Hallo {name},\n\n"
+                "{organisation} heeft een nieuwe versie van de gedragscode gepubliceerd: versie"
+                " {version}. We vragen je die uiterlijk {sign_by} te lezen en te"
+                " ondertekenen.\n\n"
+                "Tot die dag blijft je handtekening onder de vorige versie geldig; voor je"
+                " vrijwilligerswerk verandert er dus niets. Daarna kun je pas verder als je"
+                " versie {version} hebt ondertekend." + _FROM_ORGANISATION
+            ),
+        ),
         MailKind.VOG_NEEDED: MailTemplate(
             subject="Je hebt een VOG nodig voor de rol {role_title}",
             text=(
