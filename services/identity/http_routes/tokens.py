@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from services.identity.domain.errors import SessionEnded
 from services.identity.domain.sessions import ACCESS_TOKEN_LIFETIME
@@ -38,7 +38,7 @@ class SignOut(BaseModel):
 
     refresh_token: str = Field(default="", max_length=200)
     # Beyond the contract: end every session of the person, on every device.
-    everywhere: bool = False
+    everywhere: StrictBool = False
 
 
 class SessionRequest(BaseModel):
