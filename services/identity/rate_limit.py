@@ -29,7 +29,6 @@ def sign_in_limiter(runtime: Runtime) -> RateLimiter:
         runtime.db.platform_collection(RATE_LIMITS),
         Limits(
             per_client=settings.sign_in_limit_per_client,
-            per_org=settings.sign_in_limit_per_client,
             window_seconds=settings.sign_in_limit_window_seconds,
             trusted_proxies=settings.trusted_proxy_networks,
         ),
@@ -53,7 +52,7 @@ async def admit_sign_in(
             limiter.limits.trusted_proxies,
         )
     )
-    client_wait = await limiter.admit(SCOPE, None, client)
+    client_wait = await limiter.admit(SCOPE, client)
     if by_address > runtime.settings.sign_in_limit_per_address or client_wait is not None:
         retry_after = max(1, math.ceil(window.ends_at - time.time()))
         raise HTTPException(
