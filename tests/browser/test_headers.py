@@ -11,11 +11,19 @@ from tests.support.browser import BrowserRecording
 from tests.support.web_platform import WebPlatform
 
 CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# Only the VCP's pages may compile WebAssembly (hash-wasm's Argon2id for key files).
+VCP_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
+
+
+def csp_for(path: str) -> str:
+    return VCP_CSP if path == "/vcp" or path.startswith("/vcp/") else CSP
+
+
 PAGE_PATHS = (
     "/",
     "/o/demo",
@@ -45,7 +53,7 @@ def demo_organisation(web_platform: WebPlatform) -> None:
 
 
 def check_headers(headers: dict[str, str], where: str) -> None:
-    assert headers.get("content-security-policy") == CSP, where
+    assert headers.get("content-security-policy") == csp_for(where), where
     assert headers.get("referrer-policy") == "no-referrer", where
     assert headers.get("x-content-type-options") == "nosniff", where
     assert "camera=()" in headers.get("permissions-policy", ""), where
@@ -93,3 +101,41 @@ async def test_the_app_may_call_the_api_on_its_own_origin(
     check_headers(headers, "/api/intake/healthz")
     assert headers["cache-control"] == "no-store"
     assert_clean(recording, "fetch /api/intake/healthz")
+
+
+WASM_COMPILES = """async () => {
+    try {
+        await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+        return true;
+    } catch (error) {
+        return false;
+    }
+}"""
+
+
+async def test_only_the_vcp_pages_may_compile_webassembly(page: Page) -> None:
+    await page.goto("/o/demo/report", wait_until="networkidle")
+    assert await page.evaluate(WASM_COMPILES) is False, "a reporter page compiles no wasm"
+    await page.goto("/vcp", wait_until="networkidle")
+    assert await page.evaluate(WASM_COMPILES) is True, "the VCP's key files need Argon2id"
+
+
+async def test_a_link_into_the_vcp_pages_loads_them_as_a_document_of_their_own(
+    page: Page,
+) -> None:
+    await page.goto("/sign-in", wait_until="networkidle")
+    # Any link of the app's into /vcp: the router loads a new document, so that the page
+    # runs under the VCP pages' policy, not the sign-in page's.
+    await page.evaluate(
+        """() => {
+            const link = document.createElement("a");
+            link.href = "/vcp";
+            link.textContent = "VCP";
+            link.id = "to-vcp";
+            document.querySelector("main").append(link);
+        }"""
+    )
+    async with page.expect_navigation():
+        await page.click("#to-vcp")
+    assert page.url.endswith("/vcp")
+    assert await page.evaluate(WASM_COMPILES) is True

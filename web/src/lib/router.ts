@@ -1,5 +1,5 @@
 // A tiny History-API router: one page per path, links that change the page without a reload.
-import { writable } from "svelte/store";
+import { get, writable } from "svelte/store";
 
 export type Route =
   | { name: "home" }
@@ -68,10 +68,53 @@ export const place = writable<Place>(
   typeof window === "undefined" ? { path: "/", search: "" } : here(),
 );
 
+/** Whether a route is public: for anyone, without a session. These carry "leave quickly"
+ * (a page added later is public unless it is named here as a signed-in one). */
+export function isPublicRoute(route: Route): boolean {
+  return !SIGNED_IN.has(route.name);
+}
+
+const SIGNED_IN = new Set<string>([
+  "coordinator",
+  "sign-in-callback",
+  "me",
+  "vcp",
+  "admin",
+  "operator",
+]);
+
+/** The VCP's pages are the only ones whose Content-Security-Policy lets WebAssembly run
+ * (Argon2id for key files, deploy/Caddyfile). The policy belongs to the document, so going
+ * from any other page to them, or back, loads a new document. */
+export function isVcpPath(pathname: string): boolean {
+  return /^\/vcp(\/|$)/.test(pathname);
+}
+
+function crossesVcpBoundary(to: string): boolean {
+  const target = new URL(to, window.location.href).pathname;
+  return isVcpPath(target) !== isVcpPath(window.location.pathname);
+}
+
+// Each entry this document pushes is stamped with its position, so that "leave quickly"
+// (lib/leave.ts) knows how many of the tab's entries are this document's.
+function position(): number {
+  const state: unknown = window.history.state;
+  if (state && typeof state === "object" && "position" in state) {
+    const value = (state as { position: unknown }).position;
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
+  }
+  return 0;
+}
+
 /** Go to a path of this app without reloading; `replace` keeps it out of the back history. */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) window.history.replaceState(null, "", to);
-  else window.history.pushState(null, "", to);
+  if (crossesVcpBoundary(to)) {
+    if (options.replace) window.location.replace(to);
+    else window.location.assign(to);
+    return;
+  }
+  if (options.replace) window.history.replaceState({ position: position() }, "", to);
+  else window.history.pushState({ position: position() + 1 }, "", to);
   place.set(here());
 }
 
@@ -97,7 +140,14 @@ export function handledByRouter(
 
 /** Follow the back and forward buttons and take over same-origin link clicks. */
 export function startRouter(): () => void {
-  const onPopState = () => place.set(here());
+  const onPopState = () => {
+    // Back or Forward across the VCP pages' boundary: their policy needs a document of its own.
+    if (isVcpPath(window.location.pathname) !== isVcpPath(get(place).path)) {
+      window.location.reload();
+      return;
+    }
+    place.set(here());
+  };
   const onClick = (event: MouseEvent) => {
     if (event.defaultPrevented) return;
     const anchor = (event.target as Element | null)?.closest?.("a");
