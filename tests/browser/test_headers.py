@@ -16,12 +16,15 @@ CSP = (
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# Only the VCP's pages may compile WebAssembly (hash-wasm's Argon2id for key files).
+# Only the signed-in pages may compile WebAssembly (hash-wasm's Argon2id for the VCP's key
+# files; sign-in and the workspaces lead to /vcp without a new document).
 VCP_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
+SIGNED_IN = ("/vcp", "/sign-in", "/me", "/admin", "/coordinator", "/operator")
 
 
 def csp_for(path: str) -> str:
-    return VCP_CSP if path == "/vcp" or path.startswith("/vcp/") else CSP
+    signed_in = any(path == p or path.startswith(p + "/") for p in SIGNED_IN)
+    return VCP_CSP if signed_in else CSP
 
 
 PAGE_PATHS = (
@@ -113,19 +116,23 @@ WASM_COMPILES = """async () => {
 }"""
 
 
-async def test_only_the_vcp_pages_may_compile_webassembly(page: Page) -> None:
-    await page.goto("/o/demo/report", wait_until="networkidle")
-    assert await page.evaluate(WASM_COMPILES) is False, "a reporter page compiles no wasm"
+@pytest.mark.parametrize("path", ["/", "/o/demo", "/o/demo/report", "/o/demo/follow-up"])
+async def test_no_public_page_may_compile_webassembly(page: Page, path: str) -> None:
+    await page.goto(path, wait_until="networkidle")
+    assert await page.evaluate(WASM_COMPILES) is False, f"{path} compiles no wasm"
+
+
+async def test_the_vcp_pages_may_compile_webassembly(page: Page) -> None:
     await page.goto("/vcp", wait_until="networkidle")
     assert await page.evaluate(WASM_COMPILES) is True, "the VCP's key files need Argon2id"
 
 
-async def test_a_link_into_the_vcp_pages_loads_them_as_a_document_of_their_own(
+async def test_a_link_from_a_public_page_into_the_vcp_pages_loads_a_document_of_their_own(
     page: Page,
 ) -> None:
-    await page.goto("/sign-in", wait_until="networkidle")
+    await page.goto("/o/demo", wait_until="networkidle")
     # Any link of the app's into /vcp: the router loads a new document, so that the page
-    # runs under the VCP pages' policy, not the sign-in page's.
+    # runs under the signed-in pages' policy, not the public page's.
     await page.evaluate(
         """() => {
             const link = document.createElement("a");

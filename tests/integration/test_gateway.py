@@ -29,12 +29,17 @@ CSP = (
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# Only the VCP's pages may compile WebAssembly (hash-wasm's Argon2id for key files).
+# Only the signed-in pages may compile WebAssembly (hash-wasm's Argon2id for the VCP's key
+# files; sign-in and the workspaces lead to /vcp without a new document).
 VCP_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
+SIGNED_IN = ("/vcp", "/sign-in", "/me", "/admin", "/coordinator", "/operator")
 
 
 def csp_for(path: str) -> str:
-    return VCP_CSP if path == "/vcp" or path.startswith("/vcp/") else CSP
+    signed_in = any(path == p or path.startswith(p + "/") for p in SIGNED_IN)
+    return VCP_CSP if signed_in else CSP
+
+
 # A client address no test machine has: it must never reach a log.
 SPOOFED_CLIENT = "198.51.100.77"
 PAGE_PATHS = (

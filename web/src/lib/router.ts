@@ -1,5 +1,5 @@
 // A tiny History-API router: one page per path, links that change the page without a reload.
-import { get, writable } from "svelte/store";
+import { writable } from "svelte/store";
 
 export type Route =
   | { name: "home" }
@@ -83,16 +83,20 @@ const SIGNED_IN = new Set<string>([
   "operator",
 ]);
 
-/** The VCP's pages are the only ones whose Content-Security-Policy lets WebAssembly run
- * (Argon2id for key files, deploy/Caddyfile). The policy belongs to the document, so going
- * from any other page to them, or back, loads a new document. */
-export function isVcpPath(pathname: string): boolean {
-  return /^\/vcp(\/|$)/.test(pathname);
+/** The signed-in pages (the VCP's first: Argon2id for key files) are the only ones whose
+ * Content-Security-Policy lets WebAssembly run (deploy/Caddyfile); the public pages, the
+ * reporter's among them, never get it. The policy belongs to the document, so a document
+ * loaded on a public page loads a new one to go to a signed-in page. (The sign-in pages lead
+ * to the workspaces without a reload, which would lose the session; so they are in.) */
+export function isSignedInPath(pathname: string): boolean {
+  return /^\/(vcp|sign-in|me|admin|coordinator|operator)(\/|$)/.test(pathname);
 }
 
-function crossesVcpBoundary(to: string): boolean {
-  const target = new URL(to, window.location.href).pathname;
-  return isVcpPath(target) !== isVcpPath(window.location.pathname);
+const documentAllowsWasm =
+  typeof window === "undefined" ? true : isSignedInPath(window.location.pathname);
+
+function needsOwnDocument(to: string): boolean {
+  return !documentAllowsWasm && isSignedInPath(new URL(to, window.location.href).pathname);
 }
 
 // Each entry this document pushes is stamped with its position, so that "leave quickly"
@@ -108,7 +112,7 @@ function position(): number {
 
 /** Go to a path of this app without reloading; `replace` keeps it out of the back history. */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (crossesVcpBoundary(to)) {
+  if (needsOwnDocument(to)) {
     if (options.replace) window.location.replace(to);
     else window.location.assign(to);
     return;
@@ -141,8 +145,8 @@ export function handledByRouter(
 /** Follow the back and forward buttons and take over same-origin link clicks. */
 export function startRouter(): () => void {
   const onPopState = () => {
-    // Back or Forward across the VCP pages' boundary: their policy needs a document of its own.
-    if (isVcpPath(window.location.pathname) !== isVcpPath(get(place).path)) {
+    // Back or Forward into a signed-in page from a public page's document: it needs its own.
+    if (!documentAllowsWasm && isSignedInPath(window.location.pathname)) {
       window.location.reload();
       return;
     }
