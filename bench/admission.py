@@ -131,7 +131,7 @@ class Platform:
             "SAFEHANDS_DATA_DIR": str(self.root / "data"),
             "SAFEHANDS_LOG_LEVEL": "WARNING",
             "SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000000",
-            "SAFEHANDS_RATE_LIMIT_PER_ORG": "1000000",
+            "SAFEHANDS_PROOF_OF_WORK_ABOVE_PER_MINUTE": "1000000",
         }
 
     def start_infrastructure(self) -> None:

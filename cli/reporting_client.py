@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
+import altcha
 import httpx
 
 from shared.crypto import PublicKey
@@ -40,6 +41,39 @@ def _detail(response: httpx.Response) -> str:
     except (ValueError, AttributeError):
         detail = None
     return detail if isinstance(detail, str) else response.reason_phrase or "request failed"
+
+
+# An organisation under pressure asks anonymous clients for proof of work (docs/api.md,
+# "Proof of work"): a 428 whose body names the reason and carries an ALTCHA challenge.
+PROOF_OF_WORK_STATUS = 428
+PROOF_OF_WORK_REASONS = ("proof_of_work_required", "proof_of_work_invalid")
+PROOF_OF_WORK_HEADER = "X-Altcha"
+# A challenge the platform asks takes about a second; a server asking for much more than
+# this is not answered, rather than keeping the reporter's machine busy for ever.
+PROOF_OF_WORK_TIMEOUT_SECONDS = 120.0
+
+
+def solve_proof_of_work(challenge: dict[str, Any]) -> str:
+    """The X-Altcha header's value for `challenge` (ALTCHA v2, as the web page's widget
+    makes it): the base64 of {"challenge", "solution": {"counter", "derivedKey"}}."""
+    parsed = altcha.Challenge.from_dict(challenge)
+    solution = altcha.solve_challenge(parsed, timeout=PROOF_OF_WORK_TIMEOUT_SECONDS)
+    if solution is None:
+        raise ApiError(PROOF_OF_WORK_STATUS, "The proof-of-work challenge took too long to solve.")
+    return altcha.Payload(parsed, solution).to_base64()
+
+
+def _challenge_in(response: httpx.Response) -> dict[str, Any] | None:
+    if response.status_code != PROOF_OF_WORK_STATUS:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    challenge = body.get("challenge") if isinstance(body, dict) else None
+    if body.get("reason") in PROOF_OF_WORK_REASONS and isinstance(challenge, dict):
+        return challenge
+    return None
 
 
 @dataclass
@@ -75,13 +109,24 @@ class ReportingApi:
             if not self.token:
                 raise ApiError(401, "A token is needed: pass --token or set SH_TOKEN.")
             headers["Authorization"] = f"Bearer {self.token}"
-        try:
-            response = self._http.request(method, url, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise ApiError(0, f"Could not reach {url.split('/v1/')[0]}: {exc}") from None
+        response = self._send(method, url, body, headers)
+        # Under pressure: solve the challenge the answer holds and ask again. Twice at most
+        # (a solution can expire while it is computed), then the 428 is the answer.
+        for _attempt in range(2):
+            challenge = _challenge_in(response)
+            if challenge is None:
+                break
+            headers[PROOF_OF_WORK_HEADER] = solve_proof_of_work(challenge)
+            response = self._send(method, url, body, headers)
         if response.is_error:
             raise ApiError(response.status_code, _detail(response))
         return response.json() if response.content else None
+
+    def _send(self, method: str, url: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+        try:
+            return self._http.request(method, url, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise ApiError(0, f"Could not reach {url.split('/v1/')[0]}: {exc}") from None
 
     def _reports(self, org: str, path: str = "") -> str:
         return f"{self.reports_url}/v1/orgs/{org}{path}"

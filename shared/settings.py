@@ -120,8 +120,15 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(default=15.0, gt=0)
 
     rate_limit_per_client: int = Field(default=20, ge=1)
-    rate_limit_per_org: int = Field(default=500, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
+    # No limit per organisation (anyone could use it up): above this many anonymous requests
+    # a minute for one organisation, every client first solves an ALTCHA proof of work
+    # (shared/runtime/proof_of_work.py). Cost: PBKDF2 iterations per try; the client tries
+    # half of max_counter on average (about a second in a browser or the CLI by default).
+    proof_of_work_above_per_minute: int = Field(default=60, ge=1)
+    proof_of_work_cost: int = Field(default=1000, ge=1, le=1_000_000)
+    proof_of_work_max_counter: int = Field(default=2000, ge=1, le=10_000_000)
+    proof_of_work_expiry_seconds: int = Field(default=600, ge=10, le=86_400)
     # The rate limiter's keys derive from this secret, shared by every instance and never
     # stored in the database. Unset: read from RATE_LIMIT_SECRET_FILE, by default
     # <DATA_DIR>/keys/rate_limit_secret (`safehands up` creates it).

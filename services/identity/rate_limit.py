@@ -45,7 +45,6 @@ def sign_in_limiter(runtime: Runtime) -> RateLimiter:
         runtime.db.platform_collection(RATE_LIMITS),
         Limits(
             per_client=settings.sign_in_limit_per_client,
-            per_org=settings.sign_in_limit_per_client,
             window_seconds=settings.sign_in_limit_window_seconds,
             trusted_proxies=settings.trusted_proxy_networks,
         ),
@@ -66,7 +65,7 @@ async def admit_sign_in(
             limiter.limits.trusted_proxies,
         )
     )
-    client_wait = await limiter.admit(SCOPE, None, client)
+    client_wait = await limiter.admit(SCOPE, client)
     if client_wait is not None:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,

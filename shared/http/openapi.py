@@ -39,6 +39,8 @@ DESCRIPTIONS: dict[int, str] = {
     409: "Conflicts with the current state.",
     413: "The body is larger than the service accepts.",
     422: "Invalid input; the sentence says what and where.",
+    428: "The organisation is under pressure: solve the proof-of-work challenge in the "
+    "answer and send the solution in the X-Altcha header (docs/api.md).",
     429: "Too many requests; the Retry-After header says when to try again.",
     503: "The database did not answer in time; try again shortly.",
 }

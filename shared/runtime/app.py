@@ -31,6 +31,8 @@ from shared.messaging.consumer import Handler, Handlers
 from shared.runtime import audit
 from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
+from shared.runtime.proof_of_work import ProofOfWorkRequired, answer_proof_of_work_required
+from shared.runtime.proof_of_work import router as proof_of_work_router
 from shared.runtime.runtime import Runtime
 from shared.runtime.scheduler import run_periodically
 from shared.settings import Settings
@@ -206,6 +208,10 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
 
     app.include_router(catalogue_router)
     app.include_router(audit.router)
+    if definition.rate_limited:
+        # The anonymous routes' proof of work: its challenges and its 428.
+        app.add_exception_handler(ProofOfWorkRequired, answer_proof_of_work_required)
+        app.include_router(proof_of_work_router)
     for router in definition.routers:
         app.include_router(router)
     return app

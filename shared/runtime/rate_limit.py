@@ -1,9 +1,11 @@
 """Rate limits for anonymous routes, shared by every instance of a service through MongoDB.
 
 A reusable FastAPI dependency: `dependencies=[Depends(rate_limited("reports"))]` on a route
-of a service whose definition says `rate_limited=True`. A route under `/v1/orgs/{org}` is
-limited per organisation and per client; a route without an organisation (sign-in) per
-client only.
+of a service whose definition says `rate_limited=True`. Every route is limited per client.
+There is no limit per organisation: anyone could use it up and so silence the organisation's
+honest reporters. Instead an organisation's requests are counted per minute without refusing
+any, and above a threshold (the organisation is "under pressure") every client must solve a
+proof-of-work challenge before its request counts (shared/runtime/proof_of_work.py).
 
 Fixed windows: one counter document per (scope, organisation or client, window), incremented
 atomically, so several instances count together. The counters expire by themselves (TTL).
@@ -44,6 +46,7 @@ from pymongo.errors import DuplicateKeyError
 from shared.http.client_address import IPNetwork, client_address, client_identity
 from shared.http.openapi import answers
 from shared.private_files import write_private_file
+from shared.runtime.proof_of_work import HEADER, ProofOfWorkRequired, proof_of_work_of
 from shared.settings import Settings, SettingsError
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import Document
@@ -57,6 +60,8 @@ RATE_LIMIT_INDEXES = (
 MIN_SECRET_LENGTH = 32
 # An instance claims a limit in blocks of this share of it (see the module's docstring).
 BLOCKS_PER_LIMIT = 10
+# An organisation's pressure is counted per minute.
+PRESSURE_WINDOW_SECONDS = 60
 
 
 def create_rate_limit_secret(path: Path) -> None:
@@ -105,17 +110,18 @@ class Window:
 @dataclass(frozen=True)
 class Limits:
     per_client: int
-    per_org: int
     window_seconds: int
     trusted_proxies: Sequence[IPNetwork]
+    # An organisation's anonymous requests per minute above which proof of work is asked.
+    pressure_per_minute: int = 60
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
         return cls(
             per_client=settings.rate_limit_per_client,
-            per_org=settings.rate_limit_per_org,
             window_seconds=settings.rate_limit_window_seconds,
             trusted_proxies=settings.trusted_proxy_networks,
+            pressure_per_minute=settings.proof_of_work_above_per_minute,
         )
 
 
@@ -139,6 +145,9 @@ class RateLimiter:
         self.limits = limits
         self._secret = secret
         self._quotas: dict[str, Quota] = {}
+        # Organisations found under pressure, until when this instance keeps asking for proof
+        # of work without looking again (the rest of the minute and the next one).
+        self._pressure_until: dict[str, float] = {}
 
     def _window_key(self, window: Window) -> bytes:
         """The window's HMAC key, the same on every instance, never stored: once the
@@ -197,18 +206,30 @@ class RateLimiter:
         for doc_id in [k for k, q in self._quotas.items() if q.ends_at <= now]:
             del self._quotas[doc_id]
 
-    async def admit(self, scope: str, org: str | None, identity: str) -> float | None:
-        """None when the request may go ahead, else the seconds until it may be retried.
-        Without an organisation (a route outside `/v1/orgs/{org}`) only the client counts."""
+    async def admit(self, scope: str, identity: str) -> float | None:
+        """None when the client's request may go ahead, else the seconds until it may be
+        retried."""
         window = Window.containing(time.time(), self.limits.window_seconds)
         client = self.client_key(identity, window)
         if not await self.within(f"{scope}:client:{client}", window, self.limits.per_client):
             return window.ends_at - time.time()
-        if org is not None and not await self.within(
-            f"{scope}:org:{org}", window, self.limits.per_org
-        ):
-            return window.ends_at - time.time()
         return None
+
+    async def under_pressure(self, org: str) -> bool:
+        """Count one anonymous request for `org` (every route and client together, refused or
+        not) and say whether the organisation is under pressure: more than
+        `pressure_per_minute` in this minute, or in the one before as this instance saw it
+        (so a flood that starts each minute anew gets no free start). Counted a block at a
+        time like any limit: with N instances pressure may start up to (N-1)*(block-1)
+        requests early, which costs honest clients a little work, never a refusal."""
+        now = time.time()
+        window = Window.containing(now, PRESSURE_WINDOW_SECONDS)
+        within = await self.within(f"pressure:org:{org}", window, self.limits.pressure_per_minute)
+        if not within:
+            self._pressure_until[org] = window.ends_at + PRESSURE_WINDOW_SECONDS
+        for ended in [o for o, until in self._pressure_until.items() if until <= now]:
+            del self._pressure_until[ended]
+        return org in self._pressure_until
 
 
 def requesting_client(request: Request, limiter: RateLimiter) -> str:
@@ -234,18 +255,25 @@ def _at(timestamp: float) -> datetime:
 
 
 def rate_limited(scope: str) -> Callable[[Request], Awaitable[None]]:
-    """A FastAPI dependency that refuses with 429 once the client or the organisation (the
-    path's `{org}`, if the route has one) made too many requests of `scope` in the window."""
+    """A FastAPI dependency that, while the organisation (the path's `{org}`, if the route
+    has one) is under pressure, refuses with 428 a request without a valid proof of work
+    (before it counts for the client), and refuses with 429 once the client made too many
+    requests of `scope` in the window."""
 
-    @answers(429)
+    @answers(428, 429)
     async def dependency(request: Request) -> None:
         limiter = limiter_of(request)
         org = request.path_params.get("org")
-        retry_after = await limiter.admit(scope, org, requesting_client(request, limiter))
+        if org is not None and await limiter.under_pressure(org):
+            proof = proof_of_work_of(request)
+            reason = await proof.redeem(request.headers.get(HEADER), org)
+            if reason is not None:
+                raise ProofOfWorkRequired(reason, proof.challenge(org))
+        retry_after = await limiter.admit(scope, requesting_client(request, limiter))
         if retry_after is not None:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
-                "Too many requests from you or for this organisation; please try again later.",
+                "Too many requests from you; please try again later.",
                 headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
             )
 

@@ -29,6 +29,7 @@ from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork
+from shared.runtime.proof_of_work import SPENT_CHALLENGE_INDEXES, SPENT_CHALLENGES, ProofOfWork
 from shared.runtime.rate_limit import (
     RATE_LIMIT_INDEXES,
     RATE_LIMITS,
@@ -115,13 +116,17 @@ class Runtime:
         self.membership_check = membership_check
         # Also now: a missing rate-limit secret is a configuration error, not a 500 later.
         self.rate_limiter: RateLimiter | None = None
+        self.proof_of_work: ProofOfWork | None = None
         if rate_limited:
+            secret = load_rate_limit_secret(settings)
             self.rate_limiter = RateLimiter(
-                self.db.platform_collection(RATE_LIMITS),
-                Limits.from_settings(settings),
-                load_rate_limit_secret(settings),
+                self.db.platform_collection(RATE_LIMITS), Limits.from_settings(settings), secret
             )
-        self._indexes = (*indexes, *(RATE_LIMIT_INDEXES if rate_limited else ()))
+            self.proof_of_work = ProofOfWork(
+                self.db.platform_collection(SPENT_CHALLENGES), secret, name, settings
+            )
+        limited = (*RATE_LIMIT_INDEXES, *SPENT_CHALLENGE_INDEXES) if rate_limited else ()
+        self._indexes = (*indexes, *limited)
         self.extensions: dict[str, Any] = {}
         self.ready = False
         self._background: list[tuple[BackgroundTask, asyncio.Task[None]]] = []

@@ -11,11 +11,22 @@ from tests.support.browser import BrowserRecording
 from tests.support.web_platform import WebPlatform
 
 CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# Only the signed-in pages may compile WebAssembly (hash-wasm's Argon2id for the VCP's key
+# files; sign-in and the workspaces lead to /vcp without a new document).
+VCP_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
+SIGNED_IN = ("/vcp", "/sign-in", "/me", "/admin", "/coordinator", "/operator")
+
+
+def csp_for(path: str) -> str:
+    signed_in = any(path == p or path.startswith(p + "/") for p in SIGNED_IN)
+    return VCP_CSP if signed_in else CSP
+
+
 PAGE_PATHS = (
     "/",
     "/o/demo",
@@ -46,7 +57,7 @@ def demo_organisation(web_platform: WebPlatform) -> None:
 
 
 def check_headers(headers: dict[str, str], where: str) -> None:
-    assert headers.get("content-security-policy") == CSP, where
+    assert headers.get("content-security-policy") == csp_for(where), where
     assert headers.get("referrer-policy") == "no-referrer", where
     assert headers.get("x-content-type-options") == "nosniff", where
     assert "camera=()" in headers.get("permissions-policy", ""), where
@@ -94,3 +105,45 @@ async def test_the_app_may_call_the_api_on_its_own_origin(
     check_headers(headers, "/api/intake/healthz")
     assert headers["cache-control"] == "no-store"
     assert_clean(recording, "fetch /api/intake/healthz")
+
+
+WASM_COMPILES = """async () => {
+    try {
+        await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+        return true;
+    } catch (error) {
+        return false;
+    }
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/o/demo", "/o/demo/report", "/o/demo/follow-up"])
+async def test_no_public_page_may_compile_webassembly(page: Page, path: str) -> None:
+    await page.goto(path, wait_until="networkidle")
+    assert await page.evaluate(WASM_COMPILES) is False, f"{path} compiles no wasm"
+
+
+async def test_the_vcp_pages_may_compile_webassembly(page: Page) -> None:
+    await page.goto("/vcp", wait_until="networkidle")
+    assert await page.evaluate(WASM_COMPILES) is True, "the VCP's key files need Argon2id"
+
+
+async def test_a_link_from_a_public_page_into_the_vcp_pages_loads_a_document_of_their_own(
+    page: Page,
+) -> None:
+    await page.goto("/o/demo", wait_until="networkidle")
+    # Any link of the app's into /vcp: the router loads a new document, so that the page
+    # runs under the signed-in pages' policy, not the public page's.
+    await page.evaluate(
+        """() => {
+            const link = document.createElement("a");
+            link.href = "/vcp";
+            link.textContent = "VCP";
+            link.id = "to-vcp";
+            document.querySelector("main").append(link);
+        }"""
+    )
+    async with page.expect_navigation():
+        await page.click("#to-vcp")
+    assert page.url.endswith("/vcp")
+    assert await page.evaluate(WASM_COMPILES) is True

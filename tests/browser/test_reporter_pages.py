@@ -10,12 +10,14 @@ Then the bad input: unknown organisation, wrong receipts, an unreachable platfor
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import BrowserContext, Page, Route, expect
 from pymongo import MongoClient
@@ -96,6 +98,12 @@ class ReporterOrg:
 
 @pytest.fixture(scope="module")
 def org(web_platform: WebPlatform, tmp_path_factory: pytest.TempPathFactory) -> ReporterOrg:
+    return register_org(web_platform, tmp_path_factory)
+
+
+def register_org(
+    web_platform: WebPlatform, tmp_path_factory: pytest.TempPathFactory
+) -> ReporterOrg:
     key_file = tmp_path_factory.mktemp("vcp") / "vera.json"
     vcp_cli.keygen(key_file, PASSPHRASE, params=LIGHT_KDF)
     created = ReporterOrg(web_platform, key_file, load_private_key(key_file, PASSPHRASE))
@@ -548,7 +556,153 @@ async def test_leave_quickly_replaces_the_page_and_keeps_it_out_of_the_back_hist
         await page.keyboard.press("Escape")
     await page.wait_for_url(NEUTRAL_SITE)
     assert visits == [NEUTRAL_SITE]
-    # Back goes to the organisation's page at most, never to the report being written.
+    # The entries this visit made are gone from Back: the neutral site took the place of the
+    # organisation's page, and Back goes to what came before SafeHands (here: nothing).
     await page.go_back()
-    assert "/report" not in page.url
+    assert not page.url.startswith(org.web.url), page.url
     assert "Iemand kijkt mee." not in await page.content()
+    # Forward reaches at most the bare home page, never the report being written.
+    await page.go_forward()
+    assert "/o/" not in page.url, page.url
+    assert "Iemand kijkt mee." not in await page.content()
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/o/{org}/apply", "/no-such-page"])
+async def test_every_public_page_has_leave_quickly_the_home_page_included(
+    page: Page, context: BrowserContext, org: ReporterOrg, path: str
+) -> None:
+    visits = await leave_to_neutral(context)
+    await page.goto(path.format(org=org.id))
+    await page.get_by_role("button", name="Snel weg").click()
+    await page.wait_for_url(NEUTRAL_SITE)
+    assert visits == [NEUTRAL_SITE]
+
+
+async def test_the_escape_hint_is_shown_only_where_there_is_a_keyboard(
+    new_context: Any, page: Page, org: ReporterOrg
+) -> None:
+    await page.goto(f"/o/{org.id}")
+    await expect(page.get_by_test_id("leave-hint")).to_have_text("Of druk twee keer op Esc.")
+    button = page.get_by_role("button", name="Snel weg")
+    await expect(button).to_have_attribute("aria-describedby", "leave-hint")
+
+    phone: BrowserContext = await new_context(
+        base_url=org.web.url, is_mobile=True, has_touch=True, viewport={"width": 360, "height": 740}
+    )
+    on_phone = await phone.new_page()
+    await on_phone.goto(f"/o/{org.id}")
+    await expect(on_phone.get_by_role("button", name="Snel weg")).to_be_visible()
+    await expect(on_phone.get_by_test_id("leave-hint")).to_have_count(0)
+    # A keyboard attached to the phone or tablet: from its first key press on, the hint shows.
+    await on_phone.keyboard.press("Tab")
+    await expect(on_phone.get_by_test_id("leave-hint")).to_be_visible()
+
+
+async def test_downloading_or_printing_the_receipt_first_says_what_it_leaves_behind(
+    page: Page, org: ReporterOrg
+) -> None:
+    await page.add_init_script(
+        "window.print = () => { window.__printed = (window.__printed || 0) + 1; }"
+    )
+    await submit_report(page, org, "Een melding om te bewaren.")
+    downloads: list[Any] = []
+    page.on("download", lambda download: downloads.append(download))
+
+    await page.get_by_role("button", name="Downloaden als tekstbestand").click()
+    warning = page.get_by_test_id("receipt-warning")
+    await expect(warning).to_contain_text("map Downloads")
+    await expect(page.get_by_role("heading", name="Op een gedeeld apparaat?")).to_be_focused()
+    await page.get_by_role("button", name="Niet doen").click()
+    await expect(warning).to_have_count(0)
+    assert downloads == []
+    await page.get_by_role("button", name="Downloaden als tekstbestand").click()
+    async with page.expect_download() as downloaded:
+        await page.get_by_role("button", name="Toch downloaden").click()
+    assert (await downloaded.value).suggested_filename == "meldcode.txt"
+
+    await page.get_by_role("button", name="Printen").click()
+    await expect(warning).to_contain_text("printer")
+    assert await page.evaluate("window.__printed || 0") == 0
+    await page.get_by_role("button", name="Toch printen").click()
+    assert await page.evaluate("window.__printed || 0") == 1
+
+
+# --- Proof of work ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pressured_org(
+    web_platform: WebPlatform, tmp_path_factory: pytest.TempPathFactory
+) -> ReporterOrg:
+    """An organisation of its own, so that its pressure slows no other test."""
+    return register_org(web_platform, tmp_path_factory)
+
+
+async def test_under_pressure_the_report_page_solves_the_proof_of_work_and_sends_the_report(
+    page: Page,
+    context: BrowserContext,
+    recording: BrowserRecording,
+    pressured_org: ReporterOrg,
+    web_platform: WebPlatform,
+) -> None:
+    org = pressured_org
+    # A flood of junk applications straight at intake (not through the gateway, so it does
+    # not use up this browser's own allowance): more than 60 in a minute puts it under
+    # pressure; every one counts, refused or not.
+    intake = web_platform.services["intake"].url
+    with httpx.Client(base_url=intake, timeout=10) as http:
+        for n in range(80):
+            http.post(
+                f"/v1/orgs/{org.id}/applications",
+                json={},
+                headers={"X-Forwarded-For": f"198.51.100.{n % 50 + 1}"},
+            )
+    before = org.report_ids()
+    await write_report(page, org, "Ondanks de drukte.")
+    async with page.expect_response(lambda r: "/api/intake/" in r.url and r.status == 428):
+        await page.get_by_test_id("report-submit").click()
+    await expect(page.get_by_test_id("proof-of-work")).to_be_visible()
+    receipt = await shown_receipt(page)
+    assert len(compact(receipt)) == 26
+    assert org.new_report(before)
+    await recording.settle()
+    submissions = [r for r in recording.requests if r.url.endswith(f"/v1/orgs/{org.id}/reports")]
+    assert [("x-altcha" in r.headers) for r in submissions] == [False, True]
+    # Self-hosted: nothing from elsewhere, no cookie, nothing against the CSP.
+    assert_clean(recording, web_platform)
+    assert await context.cookies() == []
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_the_proof_of_work_panel_is_accessible_and_can_be_stopped(
+    page: Page, org: ReporterOrg, lang: str
+) -> None:
+    # A challenge no device solves in this test's time, answered for every submission: the
+    # panel stays up for axe, then the reporter stops it and the form says so.
+    hard = {
+        "parameters": {
+            "algorithm": "PBKDF2/SHA-256",
+            "nonce": "00" * 16,
+            "salt": "11" * 16,
+            "cost": 100000,
+            "keyLength": 32,
+            "keyPrefix": "ff" * 16,
+        },
+        "signature": "00",
+    }
+    body = {"detail": "Solve it.", "reason": "proof_of_work_required", "challenge": hard}
+
+    async def under_pressure(route: Route) -> None:
+        await route.fulfill(status=428, content_type="application/json", body=json.dumps(body))
+
+    await page.route(f"**/api/intake/v1/orgs/{org.id}/reports", under_pressure)
+    await write_report(page, org, "Een test.", lang=lang)
+    await page.get_by_test_id("report-submit").click()
+    panel = page.get_by_test_id("proof-of-work")
+    await expect(panel).to_be_visible()
+    await expect(page.locator("altcha-widget")).to_be_visible()
+    await expect(panel.get_by_role("heading", level=2)).to_be_focused()
+    await assert_accessible(page, f"proof of work ({lang})")
+    await panel.get_by_role("button", name="Stoppen" if lang == "nl" else "Stop").click()
+    await expect(panel).to_have_count(0)
+    await expect(page.get_by_test_id("report-description")).to_have_value("Een test.")

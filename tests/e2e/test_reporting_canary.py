@@ -46,7 +46,10 @@ RUN = uuid.uuid4().hex[:12]
 # Every canary starts with this, so one search per blob finds any of them.
 CANARY = f"kanarie-{RUN}-"
 CONTROL = f"Controle-{RUN}"
-LIMITS = {"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000", "SAFEHANDS_RATE_LIMIT_PER_ORG": "1000"}
+LIMITS = {
+    "SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000",
+    "SAFEHANDS_PROOF_OF_WORK_ABOVE_PER_MINUTE": "100000",
+}
 
 
 @dataclasses.dataclass

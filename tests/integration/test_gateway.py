@@ -24,11 +24,22 @@ from tests.support.web import ensure_web_built
 from tests.support.web_platform import WebPlatform, start_web_platform
 
 CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# Only the signed-in pages may compile WebAssembly (hash-wasm's Argon2id for the VCP's key
+# files; sign-in and the workspaces lead to /vcp without a new document).
+VCP_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
+SIGNED_IN = ("/vcp", "/sign-in", "/me", "/admin", "/coordinator", "/operator")
+
+
+def csp_for(path: str) -> str:
+    signed_in = any(path == p or path.startswith(p + "/") for p in SIGNED_IN)
+    return VCP_CSP if signed_in else CSP
+
+
 # A client address no test machine has: it must never reach a log.
 SPOOFED_CLIENT = "198.51.100.77"
 PAGE_PATHS = (
@@ -57,7 +68,7 @@ PAGE_PATHS = (
 def assert_security_headers(answer: httpx.Response) -> None:
     where = f"{answer.request.method} {answer.request.url.path} ({answer.status_code})"
     headers = answer.headers
-    assert headers.get("content-security-policy") == CSP, where
+    assert headers.get("content-security-policy") == csp_for(answer.request.url.path), where
     assert headers.get("referrer-policy") == "no-referrer", where
     assert headers.get("x-content-type-options") == "nosniff", where
     permissions = headers.get("permissions-policy", "")

@@ -10,7 +10,7 @@ from tests.support.platform import Infrastructure
 
 async def test_concurrent_first_requests_are_all_counted(infra: Infrastructure) -> None:
     async with infra.scratch_database("ratelimit") as db:
-        limits = Limits(per_client=1, per_org=1, window_seconds=3600, trusted_proxies=())
+        limits = Limits(per_client=1, window_seconds=3600, trusted_proxies=())
         limiter = RateLimiter(db.platform_collection(RATE_LIMITS), limits, b"s" * 32)
         window = Window.containing(1_000_000.0, 3600)
         counts = await asyncio.gather(*(limiter.count("c", window) for _ in range(40)))

@@ -31,7 +31,7 @@ async def instances(infra: Infrastructure) -> AsyncIterator[list[Database]]:
 
 
 def limiter(db: Database) -> RateLimiter:
-    limits = Limits(per_client=LIMIT, per_org=LIMIT, window_seconds=3600, trusted_proxies=())
+    limits = Limits(per_client=LIMIT, window_seconds=3600, trusted_proxies=())
     return RateLimiter(db.platform_collection(RATE_LIMITS), limits, SECRET)
 
 

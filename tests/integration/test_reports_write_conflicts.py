@@ -28,7 +28,10 @@ async def test_concurrent_status_changes_and_messages_never_answer_500(
 ) -> None:
     reports = platform.start(
         "reports",
-        env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000", "SAFEHANDS_RATE_LIMIT_PER_ORG": "1000"},
+        env={
+            "SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000",
+            "SAFEHANDS_PROOF_OF_WORK_ABOVE_PER_MINUTE": "1000",
+        },
     )
     org = f"org-{uuid.uuid4().hex[:6]}"
     vcp_key, reply_key = PrivateKey.generate("X25519"), PrivateKey.generate("X25519")

@@ -1,5 +1,6 @@
 // Every call goes to this origin's `/api/<service>/…`: the gateway routes it, and the
 // Content-Security-Policy (`connect-src 'self'`) allows nothing else.
+import { PROOF_OF_WORK_HEADER, challengeIn, solveProofOfWork } from "./proofOfWork";
 
 export type Service = "intake" | "policy" | "reports" | "notify" | "identity";
 
@@ -70,6 +71,32 @@ export async function request<T>(
   const headers: Record<string, string> = { ...init.headers, accept: "application/json" };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let { response, body } = await send(service, path, init, headers);
+  // An organisation under pressure asks for proof of work first: solve it and ask again,
+  // twice at most (a solution may expire while it is being found).
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const challenge = challengeIn(response.status, body);
+    if (challenge === null) break;
+    const solution = await solveProofOfWork(challenge);
+    if (solution === null) break;
+    headers[PROOF_OF_WORK_HEADER] = solution;
+    ({ response, body } = await send(service, path, init, headers));
+  }
+  if (!response.ok) {
+    if (UNREACHABLE.has(response.status) && !(body && typeof body === "object")) {
+      throw new NetworkError();
+    }
+    throw new ApiError(response.status, detailOf(body, response.status), retryAfter(response));
+  }
+  return body as T;
+}
+
+async function send(
+  service: Service,
+  path: string,
+  init: { method?: string; body?: unknown },
+  headers: Record<string, string>,
+): Promise<{ response: Response; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(`/api/${service}${path}`, {
@@ -83,14 +110,7 @@ export async function request<T>(
   } catch {
     throw new NetworkError();
   }
-  const body = parseJson(await response.text().catch(() => ""));
-  if (!response.ok) {
-    if (UNREACHABLE.has(response.status) && !(body && typeof body === "object")) {
-      throw new NetworkError();
-    }
-    throw new ApiError(response.status, detailOf(body, response.status), retryAfter(response));
-  }
-  return body as T;
+  return { response, body: parseJson(await response.text().catch(() => "")) };
 }
 
 export const getJson = <T>(service: Service, path: string, token?: string | null) =>

@@ -91,10 +91,57 @@ export const place = writable<Place>(
   typeof window === "undefined" ? { path: "/", search: "" } : here(),
 );
 
+/** Whether a route is public: for anyone, without a session. These carry "leave quickly"
+ * (a page added later is public unless it is named here as a signed-in one). */
+export function isPublicRoute(route: Route): boolean {
+  return !SIGNED_IN.has(route.name);
+}
+
+const SIGNED_IN = new Set<string>([
+  "coordinator",
+  "sign-in-callback",
+  "me",
+  "vcp",
+  "admin",
+  "operator",
+]);
+
+/** The signed-in pages (the VCP's first: Argon2id for key files) are the only ones whose
+ * Content-Security-Policy lets WebAssembly run (deploy/Caddyfile); the public pages, the
+ * reporter's among them, never get it. The policy belongs to the document, so a document
+ * loaded on a public page loads a new one to go to a signed-in page. (The sign-in pages lead
+ * to the workspaces without a reload, which would lose the session; so they are in.) */
+export function isSignedInPath(pathname: string): boolean {
+  return /^\/(vcp|sign-in|me|admin|coordinator|operator)(\/|$)/.test(pathname);
+}
+
+const documentAllowsWasm =
+  typeof window === "undefined" ? true : isSignedInPath(window.location.pathname);
+
+function needsOwnDocument(to: string): boolean {
+  return !documentAllowsWasm && isSignedInPath(new URL(to, window.location.href).pathname);
+}
+
+// Each entry this document pushes is stamped with its position, so that "leave quickly"
+// (lib/leave.ts) knows how many of the tab's entries are this document's.
+function position(): number {
+  const state: unknown = window.history.state;
+  if (state && typeof state === "object" && "position" in state) {
+    const value = (state as { position: unknown }).position;
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
+  }
+  return 0;
+}
+
 /** Go to a path of this app without reloading; `replace` keeps it out of the back history. */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
-  if (options.replace) window.history.replaceState(null, "", to);
-  else window.history.pushState(null, "", to);
+  if (needsOwnDocument(to)) {
+    if (options.replace) window.location.replace(to);
+    else window.location.assign(to);
+    return;
+  }
+  if (options.replace) window.history.replaceState({ position: position() }, "", to);
+  else window.history.pushState({ position: position() + 1 }, "", to);
   place.set(here());
 }
 
@@ -120,7 +167,14 @@ export function handledByRouter(
 
 /** Follow the back and forward buttons and take over same-origin link clicks. */
 export function startRouter(): () => void {
-  const onPopState = () => place.set(here());
+  const onPopState = () => {
+    // Back or Forward into a signed-in page from a public page's document: it needs its own.
+    if (!documentAllowsWasm && isSignedInPath(window.location.pathname)) {
+      window.location.reload();
+      return;
+    }
+    place.set(here());
+  };
   const onClick = (event: MouseEvent) => {
     if (event.defaultPrevented) return;
     const anchor = (event.target as Element | null)?.closest?.("a");
