@@ -25,8 +25,7 @@ class OrganisationSettings(BaseModel):
         description="Whether the home page's search finds the organisation by its name; its"
         " own page stays reachable at its address either way.",
     )
-
-    resign_grace_days: int = Field(
+    resign_grace_days: StrictInt = Field(
         default=DEFAULT_RESIGN_GRACE_DAYS,
         ge=0,
         le=MAX_RESIGN_GRACE_DAYS,
