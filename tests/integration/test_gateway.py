@@ -29,10 +29,10 @@ CSP = (
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# Only the signed-in pages may compile WebAssembly (hash-wasm's Argon2id for the VCP's key
-# files; sign-in and the workspaces lead to /vcp without a new document).
+# Only the VCP's workspace may compile WebAssembly (hash-wasm's Argon2id for the VCP's key
+# files); the web app loads a new document to enter or leave it.
 VCP_CSP = CSP.replace("script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';")
-SIGNED_IN = ("/vcp", "/sign-in", "/me", "/admin", "/coordinator", "/operator")
+SIGNED_IN = ("/vcp",)
 
 
 def csp_for(path: str) -> str:

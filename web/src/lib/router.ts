@@ -106,20 +106,21 @@ const SIGNED_IN = new Set<string>([
   "operator",
 ]);
 
-/** The signed-in pages (the VCP's first: Argon2id for key files) are the only ones whose
- * Content-Security-Policy lets WebAssembly run (deploy/Caddyfile); the public pages, the
- * reporter's among them, never get it. The policy belongs to the document, so a document
- * loaded on a public page loads a new one to go to a signed-in page. (The sign-in pages lead
- * to the workspaces without a reload, which would lose the session; so they are in.) */
-export function isSignedInPath(pathname: string): boolean {
-  return /^\/(vcp|sign-in|me|admin|coordinator|operator)(\/|$)/.test(pathname);
+/** Only the VCP's workspace may compile WebAssembly (hash-wasm's Argon2id opens key files
+ * there), so only its documents get a Content-Security-Policy with 'wasm-unsafe-eval'
+ * (deploy/Caddyfile); every other page, the reporter's first, never does. The policy belongs
+ * to the document, so moving between /vcp and any other page loads a new document; the
+ * session carries on from identity's cookie (lib/session.ts `resume`). */
+export function needsWasm(pathname: string): boolean {
+  return /^\/vcp(\/|$)/.test(pathname);
 }
 
 const documentAllowsWasm =
-  typeof window === "undefined" ? true : isSignedInPath(window.location.pathname);
+  typeof window === "undefined" ? false : needsWasm(window.location.pathname);
 
 function needsOwnDocument(to: string): boolean {
-  return !documentAllowsWasm && isSignedInPath(new URL(to, window.location.href).pathname);
+  if (typeof window === "undefined") return false;
+  return needsWasm(new URL(to, window.location.href).pathname) !== documentAllowsWasm;
 }
 
 // Each entry this document pushes is stamped with its position, so that "leave quickly"
@@ -168,8 +169,8 @@ export function handledByRouter(
 /** Follow the back and forward buttons and take over same-origin link clicks. */
 export function startRouter(): () => void {
   const onPopState = () => {
-    // Back or Forward into a signed-in page from a public page's document: it needs its own.
-    if (!documentAllowsWasm && isSignedInPath(window.location.pathname)) {
+    // Back or Forward across the VCP's workspace's border: the page needs its own document.
+    if (needsWasm(window.location.pathname) !== documentAllowsWasm) {
       window.location.reload();
       return;
     }
