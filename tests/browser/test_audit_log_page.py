@@ -1,11 +1,13 @@
 """The audit log in Chromium (issue 22). An admin, who is also coordinator, appoints a VCP
 and publishes a code on /admin, exports the board's list on /coordinator and removes a
 coordinator; /admin/log shows each of these in Dutch and English (axe-clean, 320 px).
-`safehands audit verify` then holds, until one entry is edited in the database: verify
-names it."""
+The filtered list is saved as XLSX. `safehands audit verify` then holds, until one entry is
+edited in the database: verify names it. The appointed VCP, signed in from her invitation,
+sees the entries about VCPs on /vcp and those about herself on /me, in both languages."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import uuid
@@ -13,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 from pymongo import MongoClient
 from typer.testing import CliRunner
@@ -88,6 +91,8 @@ async def test_the_log_shows_staff_actions_in_both_languages_and_verify_names_an
     await expect(page.get_by_test_id("vcp")).to_have_count(1)
     await page.get_by_test_id("code-text").fill("Wij gaan respectvol met elkaar om.")
     await page.get_by_test_id("code-publish").click()
+    # Publishing asks for a confirmation first (the code editor's dialog).
+    await page.get_by_test_id("code-confirm-publish").click()
     await expect(page.get_by_test_id("code-current")).to_contain_text("1")
     cora = page.get_by_test_id("member").filter(has_text="Cora")
     await cora.get_by_test_id("member-remove").click()
@@ -123,6 +128,17 @@ async def test_the_log_shows_staff_actions_in_both_languages_and_verify_names_an
     await expect(page.get_by_test_id("log-entry")).to_have_count(1)
     await expect(page.get_by_test_id("log-entry")).to_contain_text("Member removed")
 
+    # The same entries as a workbook, from the one service whose chain holds them.
+    async with page.expect_download() as saved:
+        await page.get_by_test_id("log-export-xlsx").click()
+    workbook = await saved.value
+    assert workbook.suggested_filename == f"audit-{org}-identity.xlsx"
+    # The saved file has no extension, which openpyxl refuses: read it as bytes.
+    sheet = load_workbook(io.BytesIO((await workbook.path()).read_bytes())).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[5]) for row in rows] == [("identity", "member.removed")]
+
     whole = verify(web, org, monkeypatch)
     assert whole.exit_code == 0, whole.output
     database = MongoClient(web.infra.mongo_uri)[f"{web.database}_identity"]
@@ -134,3 +150,36 @@ async def test_the_log_shows_staff_actions_in_both_languages_and_verify_names_an
     broken = verify(web, org, monkeypatch)
     assert broken.exit_code == 1, broken.output
     assert f"identity: broken at entry {removed['seq']}" in broken.output
+
+    # Vera, the VCP, signs in from her invitation: /vcp shows the entries about VCPs (her
+    # appointment), not the code or the removal; /me the entries about herself.
+    assert page.context.browser is not None
+    vera_context = await page.context.browser.new_context(base_url=web.url)
+    vera = await vera_context.new_page()
+    [vera_mail] = await wait_for_mail(web.maildir, f"vera-{org}@example.org", timeout=30)
+    [vera_link] = [url for url in links_in(vera_mail) if "/sign-in/callback#code=" in url]
+    await vera.goto(vera_link)
+    await vera.wait_for_url(re.compile(r"/vcp(\?.*)?$"), timeout=30_000)
+    views = (("vcp-log", "vcp.appointed", "/vcp"), ("me-log", "member.signed_in", "/me"))
+    for testid, action, path in views:
+        if path == "/me":
+            await open_from_navigation(vera, "Mijn organisaties", "/me")
+        for index, language in enumerate(("nl", "en")):
+            if index:
+                await vera.get_by_role("link", name="English", exact=True).click()
+                await expect(vera.locator("html")).to_have_attribute("lang", "en")
+            section = vera.get_by_test_id(testid)
+            await expect(section.get_by_role("heading", level=2)).to_contain_text(
+                "Logboek" if language == "nl" else "Log"
+            )
+            entry = section.locator(f'[data-testid="{testid}-entry"][data-action="{action}"]')
+            await expect(entry.first).to_be_visible()
+            for hidden in ("code.published", "member.removed"):
+                await expect(section.locator(f'[data-action="{hidden}"]')).to_have_count(0)
+            violations = await axe_violations(vera)
+            assert violations == [], f"{path}: {describe_violations(violations)}"
+            await assert_fits_320_pixels(vera)
+        if path == "/vcp":
+            await vera.get_by_role("link", name="Nederlands", exact=True).click()
+            await expect(vera.locator("html")).to_have_attribute("lang", "nl")
+    await vera_context.close()

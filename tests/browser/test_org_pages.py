@@ -92,6 +92,13 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     row = page.locator(f'[data-testid="org-row"][data-org="{org}"]')
     await expect(row).to_contain_text("Voetbalclub De Bal")
     await assert_fits_320_pixels(page)
+    # The platform's log shows the registration (issue 22), axe-clean in both languages.
+    registered = page.locator(
+        '[data-testid="op-log-entry"][data-action="organisation.registered"]'
+    ).filter(has_text=org)
+    await expect(registered).to_have_count(1)
+    await expect(registered).to_contain_text("Organisatie aangemeld")
+    await assert_accessible_in_both_languages(page)
     for pillar in ("code_of_conduct", "vcp", "admission_policy"):
         await expect(row.get_by_test_id(f"org-pillar-{pillar}")).to_have_attribute(
             "data-done", "false"

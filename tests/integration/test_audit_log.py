@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
+from openpyxl import load_workbook
 from pymongo import MongoClient
 from typer.testing import CliRunner, Result
 
@@ -24,7 +25,12 @@ from shared import audit
 from shared.audit.log import AUDIT_INDEXES, check_chain
 from shared.events.admission import OrganisationRegistered
 from shared.events.cloudevents import encode
-from shared.runtime.audit import drop_expired_days, publish_changed_heads
+from shared.runtime.audit import (
+    CSV_COLUMNS,
+    XLSX_TYPE,
+    drop_expired_days,
+    publish_changed_heads,
+)
 from tests.integration.test_identity_memberships import code_mailed_to
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Infrastructure, Platform, bearer, eventually
@@ -99,6 +105,34 @@ def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entr
         assert exported_csv.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(exported_csv.text)))
         assert [row["hash"] for row in rows] == [e["hash"] for e in entries]
+        workbook = http.get(
+            f"/v1/orgs/{org}/audit", params={"format": "xlsx", "action": "code"}, headers=admin
+        )
+        assert workbook.status_code == 200, workbook.text
+        assert workbook.headers["content-type"] == XLSX_TYPE
+        assert f'filename="audit-{org}-policy.xlsx"' in workbook.headers["content-disposition"]
+        sheet = load_workbook(io.BytesIO(workbook.content)).active
+        assert sheet is not None
+        header, *cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+        assert header == list(CSV_COLUMNS)
+        code_entry = entries[2]
+        chain = [code_entry["at"], code_entry["prev_hash"], code_entry["hash"]]
+        assert cells == [
+            ["policy", 3, chain[0], "ada", "admin", "code.published", "code", "1", *chain[1:]]
+        ]
+        # A coordinator's workbook holds only what concerns them, like their JSON.
+        theirs_book = http.get(
+            f"/v1/orgs/{org}/audit", params={"format": "xlsx"}, headers=coordinator
+        )
+        their_sheet = load_workbook(io.BytesIO(theirs_book.content)).active
+        assert their_sheet is not None
+        assert [r[5] for r in their_sheet.iter_rows(min_row=2, values_only=True)] == [
+            "volunteers.exported"
+        ]
+        assert (
+            http.get(f"/v1/orgs/{org}/audit", params={"format": "pdf"}, headers=admin).status_code
+            == 422
+        )
         # No route changes or deletes an entry.
         assert http.delete(f"/v1/orgs/{org}/audit", headers=admin).status_code == 405
 

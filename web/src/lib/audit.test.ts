@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { auditCsv, auditQuery, mergeEntries, type AuditEntry } from "./audit";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { auditCsv, auditQuery, loadPlatformLog, mergeEntries, type AuditEntry } from "./audit";
+
+vi.mock("./session", () => ({ accessToken: async () => "token" }));
 
 const entry = (service: string, seq: number, at: string, id = "x"): AuditEntry => ({
   org_id: "demo",
@@ -35,5 +37,28 @@ describe("audit log", () => {
     expect(header).toContain("prev_hash,hash");
     expect(row).toContain("'=SUM(A1)");
     expect(row).toContain("Published");
+  });
+});
+
+describe("the operator's platform log", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("asks policy for each organisation's organisation.* entries and merges them", async () => {
+    const asked: string[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) => {
+        asked.push(url);
+        const org = url.split("/")[5];
+        const at = org === "b" ? "2026-12-05T12:00Z" : "2026-12-05T10:00Z";
+        return new Response(JSON.stringify([{ ...entry("policy", 1, at), org_id: org }]));
+      }),
+    );
+    const merged = await loadPlatformLog(["a", "b"]);
+    expect(asked).toEqual([
+      "/api/policy/v1/orgs/a/audit?action=organisation",
+      "/api/policy/v1/orgs/b/audit?action=organisation",
+    ]);
+    expect(merged.map((e) => e.org_id)).toEqual(["b", "a"]);
   });
 });

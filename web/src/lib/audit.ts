@@ -1,6 +1,7 @@
 // The organisation's audit log (docs/api.md "Audit log"): every service keeps its own chain,
 // so the page asks all five and shows their entries merged by the hour they record.
 import type { Service } from "./api";
+import { downloadFile } from "./files";
 import { call } from "./workspace";
 
 export const AUDIT_SERVICES: readonly Service[] = ["identity", "policy", "reports", "intake", "notify"];
@@ -74,6 +75,31 @@ export async function loadAuditLog(org: string, filter: AuditFilter): Promise<Au
   const path = `/v1/orgs/${encodeURIComponent(org)}/audit${auditQuery(filter)}`;
   const lists = await Promise.all(AUDIT_SERVICES.map((service) => call<AuditEntry[]>(service, path)));
   return mergeEntries(lists);
+}
+
+/** The platform's actions the operator sees (organisations registered), from the log of each
+ * of these organisations: policy keeps `organisation.*` in each organisation's chain. */
+export async function loadPlatformLog(orgs: readonly string[]): Promise<AuditEntry[]> {
+  const lists = await Promise.all(
+    orgs.map((org) =>
+      call<AuditEntry[]>("policy", `/v1/orgs/${encodeURIComponent(org)}/audit?action=organisation`),
+    ),
+  );
+  return mergeEntries(lists);
+}
+
+/** The log as workbooks, one per service's chain (each chain is kept by its own service, and
+ * only the service can vouch for its hashes): `format=xlsx` of docs/api.md "Audit log". */
+export async function downloadAuditXlsx(
+  org: string,
+  filter: AuditFilter,
+  services: readonly Service[] = AUDIT_SERVICES,
+): Promise<void> {
+  const query = auditQuery(filter);
+  const path = `/v1/orgs/${encodeURIComponent(org)}/audit${query}${query ? "&" : "?"}format=xlsx`;
+  for (const service of services) {
+    await downloadFile(service, path, `audit-${org}-${service}.xlsx`);
+  }
 }
 
 function csvCell(value: string): string {

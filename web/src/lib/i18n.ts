@@ -752,6 +752,15 @@ const nl = {
   log_action_webhook_removed: "Koppeling (webhook) verwijderd",
   log_action_advice_requested: "Advies gevraagd",
   log_action_advice_answered: "Advies beantwoord",
+  log_export_xlsx: "Opslaan als XLSX (een bestand per dienst)",
+  audit_about_empty: "Er staat hier nog niets over in het logboek.",
+  audit_about_refresh: "Logboek opnieuw laden",
+  vcp_log_title: "Logboek: vertrouwenspersonen en sleutels",
+  vcp_log_intro: "Wie een vertrouwenspersoon benoemde of liet stoppen, wie een sleutel instelde en welke meldingen werden overgedragen. Niemand kan dit logboek stil veranderen.",
+  me_log_title: "Logboek: wat er over jou is vastgelegd",
+  me_log_intro: "Wat jij deed en wat anderen met jouw gegevens deden in deze organisatie, per uur. Niemand kan dit logboek stil veranderen.",
+  op_log_title: "Logboek van het platform",
+  op_log_intro: "De organisaties die zijn aangemeld, uit het logboek van elke organisatie.",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -1500,6 +1509,15 @@ const en: Record<MessageKey, string> = {
   log_action_webhook_removed: "Webhook removed",
   log_action_advice_requested: "Advice requested",
   log_action_advice_answered: "Advice answered",
+  log_export_xlsx: "Save as XLSX (one file per service)",
+  audit_about_empty: "The log holds nothing about this yet.",
+  audit_about_refresh: "Load the log again",
+  vcp_log_title: "Log: confidential contact persons and keys",
+  vcp_log_intro: "Who appointed or dismissed a confidential contact person, who set a key and which cases were handed over. Nobody can quietly change this log.",
+  me_log_title: "Log: what was recorded about you",
+  me_log_intro: "What you did and what others did with your data in this organisation, by the hour. Nobody can quietly change this log.",
+  op_log_title: "The platform's log",
+  op_log_intro: "The organisations registered, from each organisation's log.",
 };
 
 export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { nl, en };
