@@ -13,12 +13,14 @@ whoever can write to the database or the bus.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Final
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pydantic import AfterValidator, Field
 
 from shared.crypto.encoding import b64url_decode, b64url_encode
 from shared.crypto.envelope import Envelope, message_context
@@ -87,3 +89,46 @@ def verify_message(
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def _check_signing_key(value: str) -> str:
+    if len(b64url_decode(value)) != SIGNING_KEY_LEN:
+        raise ValueError(f"a signing key is {SIGNING_KEY_LEN} raw bytes")
+    # Loading it checks it is a valid encoding of a curve point.
+    ed25519.Ed25519PublicKey.from_public_bytes(b64url_decode(value))
+    return value
+
+
+def _check_signature(value: str) -> str:
+    if len(b64url_decode(value)) != SIGNATURE_LEN:
+        raise ValueError(f"a signature is {SIGNATURE_LEN} raw bytes")
+    return value
+
+
+# Wire forms: raw Ed25519 public key (32 bytes) and signature (64 bytes) in base64url.
+SigningKey = Annotated[str, Field(min_length=43, max_length=43), AfterValidator(_check_signing_key)]
+Signature = Annotated[str, Field(min_length=86, max_length=86), AfterValidator(_check_signature)]
+
+
+def signature_holds(
+    org_id: str, report_id: str, message: Mapping[str, Any], keys: Sequence[Mapping[str, Any]]
+) -> bool:
+    """Whether a reporter may be shown this VCP message (`message` as in the mailbox answer,
+    `keys` as GET …/vcp-keys answers): it carries a valid signature by the signing key of
+    the current VCP it names in `signed_by`. Only while no current VCP has a signing key
+    (all set their key with a client from before signatures) is an unsigned message shown,
+    since there is nothing to check it against. Current keys only (the key history is not
+    public), so the messages of a dismissed VCP or of a replaced key fail."""
+    if not any(k.get("signing_key") for k in keys):
+        return True
+    signer = next((k for k in keys if k.get("vcp_id") == message.get("signed_by")), None)
+    signature = message.get("signature")
+    if signer is None or not signer.get("signing_key") or not isinstance(signature, str):
+        return False
+    try:
+        envelope = Envelope.model_validate(message["envelope"])
+    except (ValueError, KeyError):
+        return False
+    return verify_message(
+        signer["signing_key"], signature, org_id, report_id, str(message["message_id"]), envelope
+    )

@@ -35,7 +35,12 @@ def test_a_vcp_registers_their_key_file_with_their_own_token(
             result = runner.invoke(
                 app,
                 ["vcp", "register-key", "--key-file", str(key_file.path), "--org", org],
-                env={"SH_TOKEN": token, "SH_REPORTS_URL": reports.url, "COLUMNS": "200"},
+                env={
+                    "SH_TOKEN": token,
+                    "SH_REPORTS_URL": reports.url,
+                    "SH_VCP_PASSPHRASE": "geheim",
+                    "COLUMNS": "200",
+                },
             )
             return result.exit_code, result.output
 
@@ -49,3 +54,5 @@ def test_a_vcp_registers_their_key_file_with_their_own_token(
         assert key_file.public_key.fingerprint() in output
         [key] = http.get(f"/v1/orgs/{org}/vcp-keys").json()
     assert (key["vcp_id"], key["fingerprint"]) == ("vera", key_file.public_key.fingerprint())
+    # The signing key derived from the same key file is published beside it.
+    assert key["signing_key"] == key_file.signing_key
