@@ -34,6 +34,7 @@ from cli import vcp as vcp_cli
 from cli.main import app
 from cli.reporting_client import ReportingApi
 from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
+from shared.crypto.signing import signing_public_key
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.mail import links_in, mails_to, wait_for_mail
@@ -301,6 +302,9 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     [registered] = org.vcp_keys()
     assert registered["vcp_id"] == "anna"
     assert registered["fingerprint"] == anna_key.fingerprint
+    # The page published the signing key derived from the same key, as Python derives it,
+    # so the reporter's page below verifies the answer signed in this browser.
+    assert registered["signing_key"] == signing_public_key(anna_key)
     assert json.loads(anna_file.read_text())["passphrase"]["kdf"]["memory_cost"] == 65536
     org.intake_knows(anna_key.fingerprint)
 
