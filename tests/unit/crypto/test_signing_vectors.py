@@ -17,6 +17,7 @@ from shared.crypto.keyfile import (
 )
 from shared.crypto.signing import (
     sign_message,
+    signature_holds,
     signed_text,
     signing_public_key,
     verify_message,
@@ -72,3 +73,29 @@ def test_the_key_file_and_its_recovery_code_give_the_same_signing_key(
         == (case["signing_key"])
     )
     assert signing_public_key(unlock_with_recovery_code(keyfile, code)) == case["signing_key"]
+
+
+def test_a_reporter_is_shown_only_a_message_signed_by_the_current_vcp_it_names() -> None:
+    case = VECTORS[0]
+    message = {
+        "message_id": case["message_id"],
+        "from": "vcp",
+        "envelope": case["envelope"],
+        "signature": case["signature"],
+        "signed_by": "vera",
+    }
+    vera = {"vcp_id": "vera", "signing_key": case["signing_key"]}
+    bram = {"vcp_id": "bram", "signing_key": case["other_signing_key"]}
+
+    def holds(m: dict[str, Any], keys: list[dict[str, Any]]) -> bool:
+        return signature_holds(case["org_id"], case["report_id"], m, keys)
+
+    assert holds(message, [bram, vera])
+    tampered = {**message, "envelope": {**case["envelope"], "nonce": "A" * 16}}
+    assert not holds(tampered, [vera])
+    assert not holds({**message, "signed_by": "bram"}, [bram, vera])
+    assert not holds({k: v for k, v in message.items() if k != "signature"}, [vera])
+    # Naming a VCP without a signing key gets no message past the others' signatures.
+    assert not holds({**message, "signed_by": "old"}, [{"vcp_id": "old"}, vera])
+    # While no current VCP has a signing key, there is nothing to check against.
+    assert holds({k: v for k, v in message.items() if k != "signature"}, [{"vcp_id": "vera"}])
