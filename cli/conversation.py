@@ -22,6 +22,12 @@ from shared.crypto import (
 
 Sender = Literal["vcp", "reporter"]
 NOT_FOR_THIS_KEY = "sealed to other keys; not readable here"
+# A "VCP" message without a valid signature of a current VCP (shared/crypto/signing.py).
+FORGED = (
+    "WARNING: this message does not carry a valid signature of a confidential contact "
+    "person of this organisation. It may not come from them, so it is not shown. Do not "
+    "give any details that show who you are in answer to it"
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,8 @@ def print_conversation(
         body = (
             Text(message.text)
             if message.text is not None
+            else Text(message.problem or "", style="bold red")
+            if message.problem == FORGED
             else Text(f"({message.problem})", style="dim")
         )
         # The title as Text too: a vcp_id is the admin's choice, not markup.

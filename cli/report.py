@@ -18,7 +18,12 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.panel import Panel
 
-from cli.conversation import ConversationMessage, open_conversation, print_conversation
+from cli.conversation import (
+    FORGED,
+    ConversationMessage,
+    open_conversation,
+    print_conversation,
+)
 from cli.reporting_client import (
     DEFAULT_INTAKE_URL,
     DEFAULT_REPORTS_URL,
@@ -42,6 +47,7 @@ from shared.crypto import (
     report_context,
     seal,
 )
+from shared.crypto.signing import signature_holds
 
 console = Console()
 errors = Console(stderr=True)
@@ -101,9 +107,16 @@ def check_mailbox(api: ReportingApi, org: str, receipt: str) -> MailboxView:
     keys = _receipt_keys(org, receipt)
     mailbox = api.open_mailbox(org, next(iter(keys.values())).secret_hex)
     report_id = mailbox["report_id"]
-    messages = open_conversation(
-        org, report_id, mailbox["messages"], lambda envelope: keys[envelope.suite].reply_key
-    )
+    raw = mailbox["messages"]
+    # The signing keys as the organisation publishes them now (docs/api.md, "Signed VCP
+    # messages"): a "VCP" message without a valid signature is not even opened.
+    vcp_keys = api.vcp_keys(org) if any(m["from"] == "vcp" for m in raw) else []
+    messages = [
+        open_conversation(org, report_id, [m], lambda envelope: keys[envelope.suite].reply_key)[0]
+        if m["from"] != "vcp" or signature_holds(org, report_id, m, vcp_keys)
+        else ConversationMessage(m["message_id"], "vcp", m["at"], text=None, problem=FORGED)
+        for m in raw
+    ]
     return MailboxView(report_id, mailbox["status"], messages)
 
 

@@ -161,13 +161,16 @@ class ReportingApi:
     # --- a VCP ------------------------------------------------------------------------
 
     def register_public_key(
-        self, org: str, vcp_id: str, public_key: dict[str, Any]
+        self, org: str, vcp_id: str, public_key: dict[str, Any], signing_key: str | None = None
     ) -> dict[str, Any]:
         """Register one's own key (the token must be that VCP's own)."""
+        body: dict[str, Any] = {"public_key": public_key}
+        if signing_key is not None:
+            body["signing_key"] = signing_key
         answer: dict[str, Any] = self._call(
             "PUT",
             self._reports(org, f"/vcps/{vcp_id}/public-key"),
-            body={"public_key": public_key},
+            body=body,
             authenticated=True,
         )
         return answer
@@ -185,12 +188,20 @@ class ReportingApi:
         return report
 
     def post_vcp_message(
-        self, org: str, report_id: str, message_id: str, envelope: dict[str, Any]
+        self,
+        org: str,
+        report_id: str,
+        message_id: str,
+        envelope: dict[str, Any],
+        signature: str | None = None,
     ) -> None:
+        body: dict[str, Any] = {"message_id": message_id, "envelope": envelope}
+        if signature is not None:
+            body["signature"] = signature
         self._call(
             "POST",
             self._reports(org, f"/reports/{report_id}/messages"),
-            body={"message_id": message_id, "envelope": envelope},
+            body=body,
             authenticated=True,
         )
 

@@ -56,6 +56,7 @@ from shared.crypto import (
     rewrap,
     seal,
 )
+from shared.crypto.signing import sign_message, signing_public_key
 
 console = Console()
 errors = Console(stderr=True)
@@ -69,6 +70,8 @@ class NewKey:
     path: Path
     public_key: PublicKey
     recovery_code: str
+    # The Ed25519 key that verifies this VCP's messages (shared/crypto/signing.py).
+    signing_key: str
 
 
 def keygen(
@@ -81,13 +84,20 @@ def keygen(
     """Generate a key pair and save it encrypted at `path` (never overwriting a key)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     private_key, recovery_code = create_key_file(path, passphrase, suite=suite, params=params)
-    return NewKey(path, private_key.public_key, recovery_code)
+    return NewKey(path, private_key.public_key, recovery_code, signing_public_key(private_key))
 
 
-def register_key(api: ReportingApi, org: str, vcp_id: str, public_key: PublicKey) -> str:
-    """Register one's own public key with reports; returns its fingerprint. Only the VCP
-    themself can: the token must be theirs (an admin's gets 403)."""
-    answer = api.register_public_key(org, vcp_id, public_key.model_dump())
+def register_key(
+    api: ReportingApi,
+    org: str,
+    vcp_id: str,
+    public_key: PublicKey,
+    signing_key: str | None = None,
+) -> str:
+    """Register one's own public key (and the signing key derived from the same key file)
+    with reports; returns its fingerprint. Only the VCP themself can: the token must be
+    theirs (an admin's gets 403)."""
+    answer = api.register_public_key(org, vcp_id, public_key.model_dump(), signing_key)
     return str(answer["fingerprint"])
 
 
@@ -150,14 +160,16 @@ def read_case(api: ReportingApi, org: str, report_id: str, key: PrivateKey) -> C
     )
 
 
-def reply(api: ReportingApi, org: str, report_id: str, text: str) -> str:
+def reply(api: ReportingApi, org: str, report_id: str, text: str, key: PrivateKey) -> str:
     """Write to the reporter: sealed to their reply key and every VCP key; returns its id."""
     body = MessageBody(text=text)
     report = api.get_report(org, report_id)
     recipients = [PublicKey.model_validate(report["reply_key"]), *vcp_public_keys(api, org)]
     message_id = str(uuid.uuid4())
     envelope = seal(body.to_body(), recipients, message_context(org, report_id, message_id))
-    api.post_vcp_message(org, report_id, message_id, envelope.model_dump())
+    # Signed, so the reporter can tell it from a message written into the database.
+    signature = sign_message(key, org, report_id, message_id, envelope)
+    api.post_vcp_message(org, report_id, message_id, envelope.model_dump(), signature)
     return message_id
 
 
@@ -278,7 +290,9 @@ RegisterOption = Annotated[
 ]
 
 
-def _register(key: PublicKey, token: str | None, org: str | None, reports_url: str) -> None:
+def _register(
+    key: PublicKey, signing_key: str, token: str | None, org: str | None, reports_url: str
+) -> None:
     """PUT the key as the token's VCP's own, and say so; fail with the server's sentence."""
     api, org = _session(token, org, reports_url)
     vcp_id = _claims(api.token or "").get("sub")
@@ -286,7 +300,7 @@ def _register(key: PublicKey, token: str | None, org: str | None, reports_url: s
         raise _fail("Your token names no VCP (no `sub`): sign in as the VCP and try again.")
     try:
         with api:
-            fingerprint = register_key(api, org, vcp_id, key)
+            fingerprint = register_key(api, org, vcp_id, key, signing_key)
     except ApiError as exc:
         raise _fail(str(exc)) from None
     console.print(
@@ -302,14 +316,17 @@ def register_key_command(
     org: OrgOption = None,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
 ) -> None:
-    """Register the public key of your key file as yours (no passphrase needed)."""
+    """Register the public key of your key file, and the signing key derived from it, as yours.
+
+    The passphrase is needed because the signing key is derived from the private key."""
     try:
-        key = read_key_file(key_file).public_key
+        read_key_file(key_file)
     except FileNotFoundError:
         raise _fail(f"There is no key file at {key_file}: run `safehands vcp keygen`.") from None
     except KeyFileError as exc:
         raise _fail(str(exc)) from None
-    _register(key, token, org, reports_url)
+    private_key = _unlock(key_file)
+    _register(private_key.public_key, signing_public_key(private_key), token, org, reports_url)
 
 
 @app.command("keygen")
@@ -357,7 +374,7 @@ def keygen_command(
         )
     )
     if register:
-        _register(new.public_key, token, org, reports_url)
+        _register(new.public_key, new.signing_key, token, org, reports_url)
 
 
 def _key_file_exists(key_file: Path) -> str:
@@ -476,16 +493,19 @@ def reply_command(
     message: Annotated[
         str | None, typer.Option("--message", "-m", help="The text; asked for when left out.")
     ] = None,
+    key_file: KeyFileOption = DEFAULT_KEY_FILE,
     token: TokenOption = None,
     org: OrgOption = None,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
 ) -> None:
-    """Write to the reporter (sealed to their reply key and every VCP key)."""
+    """Write to the reporter (sealed to their reply key and every VCP key, and signed with
+    the signing key of your key file, so the passphrase is asked)."""
     api, org = _session(token, org, reports_url)
     text = message or typer.prompt("Your message to the reporter")
+    key = _unlock(key_file)
     try:
         with api:
-            reply(api, org, find_report_id(api, org, report_id), text)
+            reply(api, org, find_report_id(api, org, report_id), text, key)
     except (ApiError, ReportingError, ValidationError) as exc:
         raise _fail(str(exc)) from None
     console.print("Sent. The reporter reads it with their receipt.")

@@ -59,6 +59,12 @@ def message_view(message: Mapping[str, Any], *, with_author: bool = False) -> di
     }
     if with_author and message["from"] == "vcp":
         view["vcp_id"] = message.get("vcp_id")
+    if message["from"] == "vcp" and message.get("signature") is not None:
+        # The reporter verifies it against GET …/vcp-keys: a message written straight
+        # into the database or onto the bus has no valid signature. `signed_by` names the
+        # key to check with, so it is shown only beside a signature.
+        view["signature"] = message["signature"]
+        view["signed_by"] = message.get("vcp_id")
     return view
 
 

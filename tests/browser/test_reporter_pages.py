@@ -26,7 +26,14 @@ from typer.testing import CliRunner
 from cli import vcp as vcp_cli
 from cli.main import app
 from cli.reporting_client import ReportingApi
-from shared.crypto import KdfParams, PrivateKey, load_private_key
+from shared.crypto import (
+    KdfParams,
+    PrivateKey,
+    PublicKey,
+    load_private_key,
+    message_context,
+    seal,
+)
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.platform import eventually
@@ -224,6 +231,33 @@ async def test_walk_report_in_the_page_conversation_with_the_vcp_on_the_command_
     read = org.cli("vcp", "read", report_id)
     assert answer in read and reply in read
     assert read.index(answer) < read.index(reply)
+
+    # A "VCP" message written straight into the database, with the real reply's signature
+    # and signer copied over: the page shows a warning instead of its text.
+    forged_id = str(uuid.uuid4())
+    with MongoClient(web_platform.infra.mongo_uri) as mongo:
+        db = mongo[f"{web_platform.database}_reports"]
+        report = db["reports"].find_one({"report_id": report_id})
+        real = db["report_messages"].find_one({"report_id": report_id, "from": "vcp"})
+        assert report is not None and real is not None and real.get("signature")
+        envelope = seal(
+            {"text": "Wat is je telefoonnummer?"},
+            [PublicKey.model_validate(report["reply_key"])],
+            message_context(org.id, report_id, forged_id),
+        )
+        db["report_messages"].insert_one(
+            {
+                **{k: real[k] for k in ("org_id", "report_id", "at", "vcp_id", "signature")},
+                "message_id": forged_id,
+                "from": "vcp",
+                "envelope": envelope.model_dump(),
+            }
+        )
+    await open_follow_up(page, org, receipt)
+    await expect(page.get_by_test_id("forged-message")).to_have_count(1)
+    await expect(page.get_by_test_id("forged-message")).to_contain_text("geen geldige handtekening")
+    await expect(page.get_by_test_id("message")).to_have_text([answer])
+    await expect(page.get_by_text("telefoonnummer")).to_have_count(0)
     assert_clean(recording, web_platform)
 
 

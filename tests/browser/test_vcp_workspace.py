@@ -34,6 +34,7 @@ from cli import vcp as vcp_cli
 from cli.main import app
 from cli.reporting_client import ReportingApi
 from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
+from shared.crypto.signing import signing_public_key
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.mail import links_in, mails_to, wait_for_mail
@@ -301,6 +302,9 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     [registered] = org.vcp_keys()
     assert registered["vcp_id"] == "anna"
     assert registered["fingerprint"] == anna_key.fingerprint
+    # The page published the signing key derived from the same key, as Python derives it,
+    # so the reporter's page below verifies the answer signed in this browser.
+    assert registered["signing_key"] == signing_public_key(anna_key)
     assert json.loads(anna_file.read_text())["passphrase"]["kdf"]["memory_cost"] == 65536
     org.intake_knows(anna_key.fingerprint)
 
@@ -379,6 +383,8 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
         )
     assert set_key.status_code == 200, set_key.text
     eventually(lambda: {k["vcp_id"] for k in org.vcp_keys()} == {"anna", "bram"}, timeout=30)
+    # Set as an older client did, without a signing key.
+    assert {k["vcp_id"]: k["signing_key"] for k in org.vcp_keys()}["bram"] is None
 
     # Bram signs in in his own browser; the command line's key file unlocks in the page.
     bram_page, bram_recording = await new_recorded_page(new_context, web_platform)
@@ -388,6 +394,14 @@ async def test_walk_appointed_by_mail_key_made_in_the_page_case_answered_and_han
     await bram_page.get_by_test_id("vcp-passphrase").fill(BRAM_PASSPHRASE)
     await bram_page.get_by_test_id("vcp-unlock").click()
     await expect(bram_page.get_by_test_id("vcp-inbox")).to_be_visible(timeout=SLOW)
+    # Unlocked in the page, his key gains the signing key derived from it.
+    eventually(
+        lambda: (
+            {k["vcp_id"]: k["signing_key"] for k in org.vcp_keys()}["bram"]
+            == signing_public_key(bram_key)
+        ),
+        timeout=30,
+    )
     # Not handed over yet: the report is not sealed to him, so it is not in his inbox.
     await expect(bram_page.get_by_test_id("vcp-report")).to_have_count(0)
     # He sees every key ever published, who set it and since when: his own and Anna's.

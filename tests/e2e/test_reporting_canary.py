@@ -151,7 +151,7 @@ async def test_no_canary_reaches_the_platform_while_the_vcp_reads_every_one(
         eventually(lambda: len(api.list_reports(org)) == REPORTS, timeout=60)
         # A conversation on a few of them: the messages carry canaries as well.
         for report_id in list(canaries)[:3]:
-            vcp_cli.reply(api, org, report_id, f"Antwoord {canaries[report_id]}-vcp")
+            vcp_cli.reply(api, org, report_id, f"Antwoord {canaries[report_id]}-vcp", key)
             with ReportingApi(*urls) as anonymous:
                 reporter.reply_as_reporter(
                     anonymous, org, receipts[report_id], f"Reactie {canaries[report_id]}-melder"

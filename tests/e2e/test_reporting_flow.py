@@ -30,10 +30,12 @@ from shared.crypto import (
     Envelope,
     KdfParams,
     PrivateKey,
+    PublicKey,
     ReportBody,
     b64url_encode,
     generate_receipt,
     load_private_key,
+    message_context,
     open_envelope,
     report_context,
     reseal_content_key,
@@ -159,7 +161,7 @@ async def test_report_conversation_and_hand_over(org: Org, tmp_path: Path) -> No
         assert vcp_cli.set_status(api, org.id, report_id, "acknowledged")["status"] == (
             "acknowledged"
         )
-        vcp_cli.reply(api, org.id, report_id, "Dank je. Wil je vertellen wie er nog bij was?")
+        vcp_cli.reply(api, org.id, report_id, "Dank je. Wil je vertellen wie er nog bij was?", anna)
 
     # The reporter has nothing but the receipt.
     with org.api() as anonymous:
@@ -212,7 +214,7 @@ async def test_report_conversation_and_hand_over(org: Org, tmp_path: Path) -> No
             ("reporter", "Mijn teamgenoot Sam."),
         ]
         vcp_cli.set_status(api, org.id, report_id, "in_progress")
-        vcp_cli.reply(api, org.id, report_id, "Ik neem het over van Anna.")
+        vcp_cli.reply(api, org.id, report_id, "Ik neem het over van Anna.", bram)
     with org.api() as anonymous:
         texts = [
             m.text for m in reporter.check_mailbox(anonymous, org.id, submission.receipt).messages
@@ -469,12 +471,12 @@ def test_case_steps_deadlines_from_settings_and_retention(org: Org) -> None:
     with org.api("lot") as api:
         rows = api.list_reports(org.id)
         assert [(r["status"], r["overdue"]) for r in rows] == [("in_progress", False)]
-        vcp_cli.reply(api, org.id, report_id, "We spreken de trainer aan.")
+        vcp_cli.reply(api, org.id, report_id, "We spreken de trainer aan.", key)
     assert move("closed") == (200, "closed")
     assert move("in_progress") == (409, "The report is closed; its status can no longer change.")
 
     with org.api("lot") as api, pytest.raises(ApiError, match="closed") as refused:
-        vcp_cli.reply(api, org.id, report_id, "Nog iets.")
+        vcp_cli.reply(api, org.id, report_id, "Nog iets.", key)
     assert refused.value.status_code == 409
     with org.api() as anonymous:
         with pytest.raises(ApiError, match="closed"):
@@ -577,6 +579,43 @@ def test_the_commands_for_reporter_and_vcp(org: Org, tmp_path: Path) -> None:
     )
     assert checked.exit_code == 0, checked.output
     assert "acknowledged" in checked.output and "Dank, ik bel je." in checked.output
+    assert "WARNING" not in checked.output
+
+    # Whoever can write to the database (or the bus) writes "VCP" messages asking for
+    # identifying details: one unsigned, one with the real reply's signature and signer
+    # copied over. The reporter's check shows neither, and says why.
+    with MongoClient(org.infra.mongo_uri) as client:
+        db = client[database(org.services["reports"])]
+        report = db["reports"].find_one({"report_id": report_id})
+        real = db["report_messages"].find_one({"report_id": report_id, "from": "vcp"})
+        assert report is not None and real is not None and real.get("signature")
+        for forged_id, extra in (
+            (str(uuid.uuid4()), {}),
+            (str(uuid.uuid4()), {"signature": real["signature"], "vcp_id": "kim"}),
+        ):
+            envelope = seal(
+                {"text": "Wat is je telefoonnummer en je adres?"},
+                [PublicKey.model_validate(report["reply_key"])],
+                message_context(org.id, report_id, forged_id),
+            )
+            db["report_messages"].insert_one(
+                {
+                    "org_id": org.id,
+                    "report_id": report_id,
+                    "message_id": forged_id,
+                    "from": "vcp",
+                    "at": real["at"],
+                    "envelope": envelope.model_dump(),
+                    **extra,
+                }
+            )
+    checked = runner.invoke(
+        app, ["report", "check", "--org", org.id], env={**env, "SH_RECEIPT": receipt[0]}
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "telefoonnummer" not in checked.output
+    assert checked.output.count("WARNING") == 2, checked.output
+    assert "Dank, ik bel je." in checked.output
     wrong = runner.invoke(
         app, ["report", "check", "--org", org.id], env={**env, "SH_RECEIPT": "A" * 26}
     )

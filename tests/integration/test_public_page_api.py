@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from shared.crypto import PrivateKey
+from shared.crypto.signing import signing_public_key
 from tests.support.platform import Platform, bearer
 from tests.support.vcps import appoint_vcp
 
@@ -86,6 +87,8 @@ def test_the_vcp_keys_carry_the_vcps_names(platform: Platform) -> None:
             "name": "Vera de Wit",
             "public_key": key.public_key.model_dump(),
             "fingerprint": key.fingerprint,
+            # Verifies the VCP's messages on the reporter's side (docs/api.md).
+            "signing_key": signing_public_key(key),
             "since": datetime.now(UTC).date().isoformat(),
         }
     ]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import httpx
 
 from shared.crypto import PrivateKey, PublicKey
+from shared.crypto.signing import signing_public_key
 
 
 def appoint_vcp(
@@ -22,7 +23,9 @@ def appoint_vcp(
     email: str | None = None,
 ) -> str | None:
     """Appoint `vcp_id` in `org` (headers `admin`), then, given a `key`, PUT it with the VCP's
-    own headers `vcp`; returns the key's fingerprint (None without a key)."""
+    own headers `vcp`; returns the key's fingerprint (None without a key). A private key
+    registers its signing key too (as the CLI and the /vcp page do); a public key alone is
+    registered as an older client did, without one."""
     appointed = reports.post(
         f"/v1/orgs/{org}/vcps",
         json={
@@ -37,9 +40,12 @@ def appoint_vcp(
         return None
     assert vcp is not None, "the VCP's own token sets their key"
     public = key.public_key if isinstance(key, PrivateKey) else key
+    body: dict[str, object] = {"public_key": public.model_dump()}
+    if isinstance(key, PrivateKey):
+        body["signing_key"] = signing_public_key(key)
     registered = reports.put(
         f"/v1/orgs/{org}/vcps/{vcp_id}/public-key",
-        json={"public_key": public.model_dump()},
+        json=body,
         headers=dict(vcp),
     )
     assert registered.status_code == 200, registered.text

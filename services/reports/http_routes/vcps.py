@@ -52,7 +52,12 @@ async def set_public_key(
     fingerprint = await runtime.transact(
         org,
         lambda uow: vcps.set_public_key(
-            uow, vcp_id, body.public_key, set_at=datetime.now(UTC), set_by=vcp.sub
+            uow,
+            vcp_id,
+            body.public_key,
+            set_at=datetime.now(UTC),
+            set_by=vcp.sub,
+            signing_key=body.signing_key,
         ),
     )
     return {"fingerprint": fingerprint}
@@ -124,6 +129,9 @@ async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dic
             "name": v["name"],
             "public_key": v["public_key"],
             "fingerprint": v["fingerprint"],
+            # Verifies the VCP's messages on the reporter's side; null for a key set by a
+            # client from before signatures.
+            "signing_key": v.get("signing_key"),
             # The day the key was set: a key that is new since yesterday is worth a question.
             "since": vcps.day_of(v.get("key_set_at")),
         }

@@ -41,6 +41,7 @@ from services.reports.use_cases.conversation import (
 )
 from shared import audit
 from shared.crypto import Envelope, PublicKey, Recipient
+from shared.crypto.signing import Signature
 from shared.events.reports import (
     ReportAcknowledged,
     ReportClosed,
@@ -56,6 +57,11 @@ class NewMessage(BaseModel):
 
     message_id: UUID
     envelope: Envelope
+    # Ed25519 over shared/crypto/signing.signed_text, by the VCP's signing key (docs/api.md,
+    # "Signed VCP messages"); the reporter's client checks it, the server only stores it.
+    signature: Signature | None = None
+    # The signer, if the client names it: it must be the VCP posting (the default).
+    signed_by: str | None = Field(default=None, max_length=100)
 
 
 class StatusChange(BaseModel):
@@ -100,6 +106,8 @@ async def post_message(
 ) -> str:
     """A VCP's reply, sealed to the reporter's reply key and every VCP key; returns its id."""
     message_id = str(message.message_id)
+    if message.signed_by is not None and message.signed_by != vcp_id:
+        raise InvalidSealing("signed_by must be the VCP who posts the message.")
     report = await load_report(uow, report_id, vcp_id)
     check_open(report)
     reply_key = PublicKey.model_validate(report["reply_key"])
@@ -115,6 +123,7 @@ async def post_message(
         envelope=message.envelope,
         at=at,
         vcp_id=vcp_id,
+        signature=message.signature,
     )
     return message_id
 

@@ -59,6 +59,7 @@ async def add_message(
     envelope: Envelope,
     at: datetime,
     vcp_id: str | None = None,
+    signature: str | None = None,
 ) -> None:
     """Store the message and announce it (ReportMessagePosted), in the caller's transaction.
 
@@ -76,6 +77,8 @@ async def add_message(
     }
     if vcp_id is not None:
         message["vcp_id"] = vcp_id
+    if signature is not None:
+        message["signature"] = signature
     try:
         await uow.collection(MESSAGES).insert_one(message)
     except DuplicateKeyError:

@@ -38,6 +38,7 @@ from services.reports.storage import (
 )
 from shared import audit
 from shared.crypto import PublicKey
+from shared.crypto.signing import SigningKey
 from shared.domain.names import Name
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.tenancy import Document
@@ -72,6 +73,9 @@ class NewPublicKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     public_key: PublicKey
+    # The VCP's Ed25519 key for signing messages (raw 32 bytes, b64url), derived from the
+    # same key file (shared/crypto/signing.py). Optional, so an older client still sets a key.
+    signing_key: SigningKey | None = None
 
 
 async def _touch_roster(uow: UnitOfWork) -> None:
@@ -125,20 +129,31 @@ async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> None
 
 
 async def set_public_key(
-    uow: UnitOfWork, vcp_id: str, key: PublicKey, *, set_at: datetime, set_by: str
+    uow: UnitOfWork,
+    vcp_id: str,
+    key: PublicKey,
+    *,
+    set_at: datetime,
+    set_by: str,
+    signing_key: str | None = None,
 ) -> str:
     """A VCP registers their own key: from now on reports are sealed to it. Returns its
     fingerprint. The same key again changes nothing, so nobody is mailed twice. `set_by` is
     the token's subject, kept in the key history."""
     try:
-        await _set_key(uow, vcp_id, key, set_at, set_by)
+        await _set_key(uow, vcp_id, key, set_at, set_by, signing_key)
     except DuplicateKeyError:
         raise KeyConflict(KEY_IN_USE) from None
     return key.fingerprint()
 
 
 async def _set_key(
-    uow: UnitOfWork, vcp_id: str, key: PublicKey, set_at: datetime, set_by: str
+    uow: UnitOfWork,
+    vcp_id: str,
+    key: PublicKey,
+    set_at: datetime,
+    set_by: str,
+    signing_key: str | None,
 ) -> None:
     fingerprint = key.fingerprint()
     await _touch_roster(uow)
@@ -146,6 +161,9 @@ async def _set_key(
     if keyed is None and awaiting is None:
         raise NoSuchVCP(f"There is no VCP {vcp_id}.")
     if keyed is not None and keyed["fingerprint"] == fingerprint:
+        if signing_key is not None and keyed.get("signing_key") is None:
+            # A key set by an older client gets its signing key added, nothing else.
+            await _add_signing_key(uow, vcp_id, fingerprint, signing_key)
         return
     await _check_suite(uow, key.suite, vcp_id)
     if keyed is not None:
@@ -157,6 +175,7 @@ async def _set_key(
                 "$set": {
                     "public_key": key.model_dump(),
                     "fingerprint": fingerprint,
+                    "signing_key": signing_key,
                     "key_set_at": set_at,
                 }
             },
@@ -171,6 +190,7 @@ async def _set_key(
                 "email": awaiting["email"],
                 "public_key": key.model_dump(),
                 "fingerprint": fingerprint,
+                "signing_key": signing_key,
                 "key_set_at": set_at,
             }
         )
@@ -182,6 +202,7 @@ async def _set_key(
             "name": (keyed or awaiting or {}).get("name"),
             "public_key": key.model_dump(),
             "fingerprint": fingerprint,
+            "signing_key": signing_key,
             "set_at": set_at,
             "set_by": set_by,
             "until": None,
@@ -198,6 +219,18 @@ async def _set_key(
             set_at=set_at,
         )
     )
+
+
+async def _add_signing_key(
+    uow: UnitOfWork, vcp_id: str, fingerprint: str, signing_key: str
+) -> None:
+    await uow.collection(VCPS).update_one(
+        {"vcp_id": vcp_id}, {"$set": {"signing_key": signing_key}}
+    )
+    await uow.collection(VCP_KEY_HISTORY).update_many(
+        {"vcp_id": vcp_id, "fingerprint": fingerprint}, {"$set": {"signing_key": signing_key}}
+    )
+    await audit.record(uow, "vcp.key_set", "vcp", vcp_id)
 
 
 async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -> None:
@@ -287,6 +320,7 @@ def key_history(history: list[Document], current: list[Document]) -> list[dict[s
             "name": v.get("name"),
             "public_key": v["public_key"],
             "fingerprint": v["fingerprint"],
+            "signing_key": v.get("signing_key"),
             "set_at": v.get("key_set_at"),
             "set_by": None,
             "until": None,
@@ -300,6 +334,7 @@ def key_history(history: list[Document], current: list[Document]) -> list[dict[s
             "name": h.get("name"),
             "public_key": h["public_key"],
             "fingerprint": h["fingerprint"],
+            "signing_key": h.get("signing_key"),
             "set_at": h.get("set_at"),
             "set_by": h.get("set_by"),
             "until": h.get("until"),

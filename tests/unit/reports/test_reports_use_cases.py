@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.reports.bootstrap import DEFINITION
-from services.reports.case_documents import case_settings_from
+from services.reports.case_documents import case_settings_from, message_view
 from services.reports.domain.errors import (
     AlreadyAppointed,
     AlreadyExists,
@@ -44,7 +44,15 @@ from services.reports.use_cases.vcps import (
     key_history,
     set_public_key,
 )
-from shared.crypto import SUITE_HYBRID, PrivateKey, message_context, report_context, seal
+from shared.crypto import (
+    SUITE_HYBRID,
+    Envelope,
+    PrivateKey,
+    message_context,
+    report_context,
+    seal,
+)
+from shared.crypto.signing import sign_message, signature_holds, signing_public_key
 from shared.events.reports import (
     IncidentReported,
     ReportAcknowledged,
@@ -310,3 +318,28 @@ async def test_a_vcp_the_report_is_not_sealed_to_cannot_open_or_move_it(case: Ca
     with pytest.raises(NoSuchReport):
         await post_message(case.uow, case.report_id, reply, vcp_id="bram", at=RECEIVED)
     assert case.uow.published == []
+
+
+async def test_a_vcp_message_keeps_its_signature_which_the_reporter_is_shown(case: Case) -> None:
+    message_id, envelope = case.message(case.vcp, case.reporter)
+    assert isinstance(envelope, Envelope)
+    signature = sign_message(case.vcp, ORG, case.report_id, str(message_id), envelope)
+    at = RECEIVED + timedelta(hours=1)
+    # Naming another VCP as the signer is refused; nothing is stored.
+    as_bram = NewMessage(
+        message_id=message_id, envelope=envelope, signature=signature, signed_by="bram"
+    )
+    with pytest.raises(InvalidSealing, match="signed_by must be the VCP who posts"):
+        await post_message(case.uow, case.report_id, as_bram, vcp_id="anna", at=at)
+    assert await case.uow.collection(MESSAGES).count() == 0
+    signed = NewMessage(message_id=message_id, envelope=envelope, signature=signature)
+    await post_message(case.uow, case.report_id, signed, vcp_id="anna", at=at)
+    [stored] = await case.uow.collection(MESSAGES).find({})
+    view = message_view(stored)
+    assert (view["signature"], view["signed_by"]) == (signature, "anna")
+    # What the reporter's client checks it against holds.
+    keys = [{"vcp_id": "anna", "signing_key": signing_public_key(case.vcp)}]
+    assert signature_holds(ORG, case.report_id, view, keys)
+    # A signature of the wrong length is no signature.
+    with pytest.raises(ValidationError):
+        NewMessage(message_id=message_id, envelope=envelope, signature=signature[:-4])

@@ -28,6 +28,8 @@ export {
   normaliseReceipt,
   type ReceiptKeys,
 } from "./receipt";
+// Signatures on a VCP's messages: the VCP signs, the reporter's page verifies.
+export { signMessage, signingPublicKey, verifyMessage } from "./signing";
 // The VCP's key file. Tree-shaken away from pages that do not use it (the reporter's),
 // so Argon2's WebAssembly only reaches the VCP's pages.
 export {

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { b64urlDecode, b64urlEncode } from "./encoding";
-import { generateKeyPair, open, reportContext, seal } from "./index";
+import { generateKeyPair, open, reportContext, seal, signingPublicKey } from "./index";
 import {
   DEFAULT_KDF_PARAMS,
   DamagedKeyFile,
@@ -59,6 +59,8 @@ describe.each(SUITES)("key file, %s", (suite) => {
     await expect(unlockKeyFile(renewed, PASSPHRASE)).rejects.toThrow(WrongPassphrase);
     const again = await recoverKeyFile(renewed, made.recoveryCode, "nog een zin", LIGHT);
     expect((await unlockKeyFile(again, "nog een zin")).fingerprint).toBe(made.privateKey.fingerprint);
+    // The signing key is derived from the wrapped private key: the recovered file gives the same.
+    expect(signingPublicKey(await unlockKeyFile(again, "nog een zin"))).toBe(signingPublicKey(made.privateKey));
   });
 });
 

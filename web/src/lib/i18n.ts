@@ -175,6 +175,8 @@ const nl = {
   message_from_you: "Van jou, {date}",
   message_only_vcp: "Alleen de vertrouwenspersoon kan dit bericht lezen.",
   message_cannot_open: "Dit bericht kon niet worden geopend.",
+  message_forged:
+    "Waarschuwing: dit bericht draagt geen geldige handtekening van een vertrouwenspersoon van deze organisatie. Het komt misschien niet van hen. We tonen het daarom niet. Geef in reactie hierop geen gegevens die laten zien wie u bent.",
   reply_heading: "Antwoord sturen",
   reply_label: "Je bericht aan de vertrouwenspersoon",
   reply_send: "Versturen",
@@ -932,6 +934,8 @@ const en: Record<MessageKey, string> = {
   message_from_you: "From you, {date}",
   message_only_vcp: "Only the confidential contact person can read this message.",
   message_cannot_open: "This message could not be opened.",
+  message_forged:
+    "Warning: this message does not carry a valid signature of a confidential contact person of this organisation. It may not come from them, so it is not shown. Do not give any details that show who you are in answer to it.",
   reply_heading: "Send an answer",
   reply_label: "Your message to the confidential contact person",
   reply_send: "Send",

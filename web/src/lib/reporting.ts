@@ -14,6 +14,7 @@ import {
   type Envelope,
   type PublicKeyJson,
   type Suite,
+  verifyMessage,
 } from "../crypto";
 import { ApiError, getJson, postJson } from "./api";
 export type { PublicOrganisation, PublicRole } from "./organisation";
@@ -34,6 +35,8 @@ export interface VcpKey {
   fingerprint: string;
   /** The day (YYYY-MM-DD) the VCP set this key; null for a key older than the record. */
   since?: string | null;
+  /** The Ed25519 key that verifies this VCP's messages; null for a key set by an older client. */
+  signing_key?: string | null;
 }
 
 export const loadVcpKeys = (org: string) =>
@@ -146,6 +149,8 @@ export interface MailboxMessage {
   /** The decrypted text; null when this browser cannot open it (the reporter's own). */
   text: string | null;
   unreadable: boolean;
+  /** A "VCP" message without a valid signature of a current VCP: its text is not shown. */
+  forged: boolean;
 }
 
 export interface Mailbox {
@@ -167,7 +172,33 @@ interface MailboxAnswer {
   status: ReportStatus;
   acknowledge_by?: string;
   feedback_by?: string;
-  messages: { message_id: string; from: "vcp" | "reporter"; at: string; envelope: Envelope }[];
+  messages: {
+    message_id: string;
+    from: "vcp" | "reporter";
+    at: string;
+    envelope: Envelope;
+    signature?: string;
+    signed_by?: string;
+  }[];
+}
+
+/**
+ * Whether a VCP message may be shown (docs/api.md, "Signed VCP messages"): it must carry a
+ * valid signature by the signing key of the current VCP it names. Only while no current VCP
+ * has a signing key yet (all set their key with an older client) is an unsigned message
+ * shown, since there is nothing to check it against. The check uses the current keys only
+ * (the key history is not public), so a dismissed VCP's or a replaced key's messages fail.
+ */
+export function signatureHolds(
+  org: string,
+  reportId: string,
+  message: MailboxAnswer["messages"][number],
+  keys: VcpKey[],
+): boolean {
+  if (!keys.some((k) => k.signing_key)) return true;
+  const signer = keys.find((k) => k.vcp_id === message.signed_by);
+  if (!signer?.signing_key || !message.signature) return false;
+  return verifyMessage(signer.signing_key, message.signature, org, reportId, message.message_id, message.envelope);
 }
 
 export async function accessFromReceipt(
@@ -197,8 +228,15 @@ export async function readMailbox(org: string, access: MailboxAccess): Promise<M
     `/v1/orgs/${encodeURIComponent(org)}/mailbox`,
     { secret: access.secret },
   );
+  // Fetched anew on every read: the signing keys as the organisation publishes them now.
+  const keys = answer.messages.some((m) => m.from === "vcp") ? await loadVcpKeys(org) : [];
   const messages: MailboxMessage[] = [];
   for (const m of answer.messages) {
+    if (m.from === "vcp" && !signatureHolds(org, answer.report_id, m, keys)) {
+      // Not opened at all: whoever wrote it may be asking for details that identify.
+      messages.push({ messageId: m.message_id, from: m.from, at: m.at, text: null, unreadable: false, forged: true });
+      continue;
+    }
     let text: string | null = null;
     let unreadable: boolean;
     try {
@@ -210,7 +248,7 @@ export async function readMailbox(org: string, access: MailboxAccess): Promise<M
       // The reporter's own messages are sealed to the VCPs alone: not ours to open.
       unreadable = m.from === "vcp";
     }
-    messages.push({ messageId: m.message_id, from: m.from, at: m.at, text, unreadable });
+    messages.push({ messageId: m.message_id, from: m.from, at: m.at, text, unreadable, forged: false });
   }
   return {
     reportId: answer.report_id,

@@ -9,6 +9,8 @@ import {
   reportContext,
   resealContentKey,
   seal,
+  signMessage,
+  signingPublicKey,
   type Envelope,
   type PrivateKey,
   type PublicKeyJson,
@@ -168,13 +170,18 @@ export async function openCase(org: string, raw: RawCase, key: PrivateKey): Prom
   return { summary, raw, report, reportProblem, messages };
 }
 
-/** A reply to the reporter: sealed to their reply key and every VCP key, then posted. */
+/**
+ * A reply to the reporter: sealed to their reply key and every VCP key, signed with the
+ * signing key derived from the VCP's own key (so the reporter can tell it from a message
+ * written straight into the database), then posted.
+ */
 export async function sendReply(
   org: string,
   raw: RawCase,
   text: string,
   messageId: string,
   token: string,
+  key: PrivateKey,
 ): Promise<void> {
   const keys = await loadVcpKeys(org);
   const envelope = await seal(
@@ -183,7 +190,7 @@ export async function sendReply(
     [raw.reply_key, ...keys.map((k) => k.public_key)],
   );
   await request("reports", `${orgPath(org)}/reports/${encodeURIComponent(raw.report_id)}/messages`, {
-    body: { message_id: messageId, envelope },
+    body: { message_id: messageId, envelope, signature: signMessage(key, org, raw.report_id, messageId, envelope) },
     token,
   });
 }
@@ -263,9 +270,10 @@ export const releaseStatistics = (
   token: string,
 ) => request("reports", `${orgPath(org)}/stats`, { body: { quarter, counts }, token });
 
-export const registerPublicKey = (org: string, vcpId: string, publicKey: PublicKeyJson, token: string) =>
+/** Register the VCP's key, with the signing key derived from it that verifies their messages. */
+export const registerPublicKey = (org: string, vcpId: string, key: PrivateKey, token: string) =>
   request<{ fingerprint: string }>(
     "reports",
     `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/public-key`,
-    { method: "PUT", body: { public_key: publicKey }, token },
+    { method: "PUT", body: { public_key: key.publicKey, signing_key: signingPublicKey(key) }, token },
   );
