@@ -23,6 +23,7 @@ from services.notify.storage import (
     MAILS,
     ORGANISATIONS,
     ROLES,
+    STAFF,
     VCPS,
     VOLUNTEERS,
     WEBHOOKS,
@@ -153,6 +154,7 @@ async def handle_batch(
                 if needs_vcps(recipients)
                 else [],
                 await reads.one(CONTACTS, org) if needs_contacts(recipients) else None,
+                staff=await reads.of(STAFF, org) if needs_contacts(recipients) else [],
                 addressing=addressing,
             )
             plan = plan_event_mails(event, facts, received.time)

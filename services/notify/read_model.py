@@ -8,6 +8,7 @@ from services.notify.domain.mail_facts import (
     MailAddressing,
     MailFacts,
     Recipient,
+    StaffMember,
     VcpColleague,
     Volunteer,
 )
@@ -17,6 +18,7 @@ from services.notify.storage import (
     ORGANISATIONS,
     REPORT_WEBHOOKS_FIELD,
     ROLES,
+    STAFF,
     VCPS,
     VOLUNTEERS,
 )
@@ -31,6 +33,7 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
+from shared.events.identity import MemberAdded, MemberRemoved
 from shared.events.reports import ReportWebhooksSet, VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.projections import remember_organisation, upsert_by_key
 from shared.storage.tenancy import Document
@@ -99,6 +102,17 @@ async def project(event: Event, uow: UnitOfWork) -> None:
             **UNSETTLED,
         }
         await upsert_by_key(uow.collection(VCPS), {"vcp_id": event.vcp_id}, key)
+    elif isinstance(event, MemberAdded):
+        # Only staff events carry an address (identity sends none for VCPs and volunteers).
+        if event.email is not None:
+            await upsert_by_key(
+                uow.collection(STAFF),
+                {"member_id": event.member_id},
+                {"email": event.email, "roles": sorted(event.roles)},
+            )
+    elif isinstance(event, MemberRemoved):
+        # Their address goes with their membership.
+        await uow.collection(STAFF).delete_one({"member_id": event.member_id})
     elif isinstance(event, VCPDismissed):
         await uow.collection(VCPS).delete_one({"vcp_id": event.vcp_id})
     elif isinstance(event, VolunteerDataErased):
@@ -131,9 +145,19 @@ async def load_facts(
     # Admins' mails need to know whether there is a VCP at all (the toolkit's VCP profile).
     if needs_vcps(recipients):
         vcps = await uow.collection(VCPS).find({}, sort=[("vcp_id", 1)])
-    contacts = await uow.collection(CONTACTS).find_one({}) if needs_contacts(recipients) else None
+    contacts, staff = None, []
+    if needs_contacts(recipients):
+        contacts = await uow.collection(CONTACTS).find_one({})
+        staff = await uow.collection(STAFF).find({}, sort=[("member_id", 1)])
     return facts_from(
-        uow.org_id, organisation, volunteer, roles, vcps, contacts, addressing=addressing
+        uow.org_id,
+        organisation,
+        volunteer,
+        roles,
+        vcps,
+        contacts,
+        staff=staff,
+        addressing=addressing,
     )
 
 
@@ -170,6 +194,7 @@ def facts_from(
     vcps: Iterable[Document],
     contacts: Document | None,
     *,
+    staff: Iterable[Document] = (),
     addressing: MailAddressing | None = None,
 ) -> MailFacts:
     """MailFacts from the read model's documents, however they were read (per event, or once
@@ -196,6 +221,10 @@ def facts_from(
         vcps=[colleague_from(r) for r in vcp_rows],
         coordinator_emails=(contacts or {}).get("coordinators", []),
         admin_emails=(contacts or {}).get("admins", []),
+        staff=[
+            StaffMember(row["member_id"], row["email"], frozenset(row.get("roles", [])))
+            for row in sorted(staff, key=lambda row: str(row["member_id"]))
+        ],
         addressing=addressing or MailAddressing(),
     )
 

@@ -18,8 +18,12 @@ REPORT_WEBHOOKS_FIELD = "report_webhooks"
 ROLES = "roles"
 VOLUNTEERS = "volunteers"
 VCPS = "vcps"
-# Coordinators' and admins' addresses, set by the organisation's admin.
+# Coordinators' and admins' addresses, set by the organisation's admin: when set for a
+# kind, they override the members of that kind (a shared club address).
 CONTACTS = "contacts"
+# The organisation's admins and coordinators with their addresses and roles, from
+# MemberAdded (upserted) and MemberRemoved (deleted): its mail recipients by default.
+STAFF = "staff"
 # One document per mail: recorded in the handler's transaction, sent by the mail worker.
 MAILS = "mails"
 WEBHOOKS = "webhooks"
@@ -31,6 +35,7 @@ INDEXES = (
     IndexSpec(ROLES, (("role_id", 1),), unique=True),
     IndexSpec(VOLUNTEERS, (("volunteer_id", 1),), unique=True),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
+    IndexSpec(STAFF, (("member_id", 1),), unique=True),
     # VCPs whose colleagues the sweep has not checked yet, across organisations (jobs.py).
     IndexSpec(VCPS, (("colleagues_settled", 1),), tenant=False),
     # A redelivered event or a second notify instance can never record a mail twice.

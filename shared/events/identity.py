@@ -1,7 +1,8 @@
 """Events of identity: who is a member of an organisation, and with which roles.
 
 No secret ever travels here: sign-in links, codes and tokens stay inside identity (a link
-is mailed by identity itself). Addresses do not travel either; `sub` is what tokens carry.
+is mailed by identity itself). `sub` is what tokens carry. Of addresses only an admin's or a
+coordinator's travels (MemberAdded.email), so that notify can mail the organisation's staff.
 Every service keeps the current members from these events and checks each request against
 them (shared/auth/membership.py).
 """
@@ -32,6 +33,11 @@ class MemberAdded(Event):
     # organisation's admins and VCPs (notify); None for VCPs and volunteers, whose own
     # events named them already, and in events from before it was sent.
     name: str | None = None
+    # An admin's or coordinator's address, so that notify mails an organisation's staff by
+    # default (its contacts list overrides) and knows whom an announcement is about; None
+    # for VCPs and volunteers (never a volunteer's address here), and in events from before
+    # it was sent. A MemberRemoved makes notify forget it. Not forwarded to webhooks.
+    email: str | None = None
 
 
 class MemberRemoved(Event):

@@ -267,3 +267,85 @@ def test_a_new_admin_or_coordinator_is_announced_to_the_admins_and_the_vcps(
         assert str(mail["Subject"]) == "Bram Bakker is now coordinator of De Bevers"
         text = body_text(mail)
         assert "Bram Bakker" in text and "http" not in text and "code" not in text
+
+
+def test_without_contacts_the_members_hear_of_a_new_coordinator_and_of_applications(
+    platform: Platform, infra: Infrastructure
+) -> None:
+    """With no contacts list, notify mails an organisation's admins and coordinators at the
+    addresses identity's MemberAdded gave it: another admin invited through identity hears of
+    a new coordinator (who is not told of themself), and the coordinator of an application.
+    Before, both mails went nowhere until someone filled in the contacts list."""
+    services = platform.start_services()
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    carla_address, bram_address = f"carla-{org}@example.org", f"bram-{org}@example.org"
+    operator = bearer(infra.token("operator"))
+    # Ada's token is minted as `safehands token` does: notify has no address of hers.
+    ada = bearer(infra.token("admin", org, "ada"))
+    with (
+        services["policy"].client() as policy,
+        services["identity"].client() as identity,
+        services["intake"].client() as intake,
+    ):
+        registered = policy.post(
+            "/v1/orgs",
+            json={"org_id": org, "name": "De Bevers", "language": "en"},
+            headers=operator,
+        )
+        assert registered.status_code == 201, registered.text
+
+        def invite(address: str, name: str, roles: list[str]) -> httpx.Response:
+            answer: httpx.Response = eventually(
+                lambda: (
+                    (
+                        a := identity.post(
+                            f"/v1/orgs/{org}/members",
+                            json={"email": address, "name": name, "roles": roles},
+                            headers=ada,
+                        )
+                    ).status_code
+                    == 201
+                    and a
+                ),
+                timeout=30,
+            )
+            return answer
+
+        invite(carla_address, "Carla Claes", ["admin"])
+        # Carla's MemberAdded is on the same partition as Bram's: notify reads hers first.
+        invite(bram_address, "Bram Bakker", ["coordinator"])
+
+        def announcements(address: str) -> list[EmailMessage]:
+            return [
+                m
+                for m in mails_to(infra.maildir, address)
+                if str(m["X-SafeHands-Kind"]) == "staff_member_added"
+            ]
+
+        [mail] = eventually(lambda: announcements(carla_address), timeout=30)
+        assert str(mail["Subject"]) == "Bram Bakker is now coordinator of De Bevers"
+
+        role = {"title": "Coach", "works_with_minors": True, "works_with_vulnerable": False}
+        defined = policy.put(f"/v1/orgs/{org}/roles/coach", json=role, headers=ada)
+        assert defined.status_code == 200, defined.text
+        eventually(
+            lambda: (
+                intake.post(
+                    f"/v1/orgs/{org}/applications",
+                    json={"role_id": "coach", "name": "Vince", "email": f"vince-{org}@example.org"},
+                ).status_code
+                == 202
+            ),
+            timeout=30,
+        )
+
+    def new_applications() -> list[EmailMessage]:
+        return [
+            m
+            for m in mails_to(infra.maildir, bram_address)
+            if str(m["X-SafeHands-Kind"]) == "new_application"
+        ]
+
+    eventually(new_applications, timeout=30)
+    # The announcement went to the others only: never to the new coordinator themself.
+    assert announcements(bram_address) == []

@@ -111,6 +111,8 @@ async def invite_member(
             roles=list(roles),
             added_at=now,
             name=invitation.name if existing is None else str(existing.get("name") or ""),
+            # Staff only (this route invites admins and coordinators): notify's roster.
+            email=address,
         ),
     )
     name, language = organisation_for_mail(organisation, uow.org_id)

@@ -68,6 +68,22 @@ class VcpColleague:
         return (self.appointed_at or _LONG_AGO) <= moment
 
 
+@dataclass(frozen=True)
+class StaffMember:
+    """An admin or coordinator of the organisation, from identity's MemberAdded."""
+
+    member_id: str
+    email: str
+    roles: frozenset[str]
+
+
+# The contact list's kinds, by the recipient they stand in for.
+_STAFF_ROLE: Mapping[Recipient, str] = {
+    Recipient.ADMIN: "admin",
+    Recipient.COORDINATOR: "coordinator",
+}
+
+
 DEFAULT_WEB_URL = "http://127.0.0.1:8080"
 
 # Where mails point to on the web app: straight to the page of what the mail asks to do
@@ -107,8 +123,12 @@ class MailFacts:
     # The VCPs with a key, who can read reports; `vcps` are all of them.
     vcp_emails: Sequence[str] = ()
     vcps: Sequence[VcpColleague] = ()
+    # The contacts list (`PUT …/contacts`): when it names addresses of a kind, those receive
+    # that kind's mails instead of the members (a shared club address).
     coordinator_emails: Sequence[str] = ()
     admin_emails: Sequence[str] = ()
+    # The organisation's admins and coordinators: the recipients by default.
+    staff: Sequence[StaffMember] = ()
     addressing: MailAddressing = field(default_factory=MailAddressing)
 
     def known_volunteer(self) -> Volunteer:
@@ -124,13 +144,23 @@ class MailFacts:
     def vcp_name(self, vcp_id: str) -> str:
         return next((v.name for v in self.vcps if v.vcp_id == vcp_id and v.name), vcp_id)
 
+    def staff_addresses(self, recipient: Recipient, *, leaving_out: str | None = None) -> list[str]:
+        """The admins' or coordinators' addresses: the contacts list's when it has any for
+        that kind, otherwise the members'; `leaving_out` is a member_id that is not told
+        (the new member of an announcement)."""
+        role = _STAFF_ROLE[recipient]
+        contacts = self.admin_emails if recipient is Recipient.ADMIN else self.coordinator_emails
+        if contacts:
+            return list(contacts)
+        return [m.email for m in self.staff if role in m.roles and m.member_id != leaving_out]
+
     def addresses(self, recipient: Recipient) -> Sequence[str]:
         if recipient is Recipient.APPLICANT:
             return (self.volunteer.email,) if self.volunteer else ()
+        if recipient in _STAFF_ROLE:
+            return self.staff_addresses(recipient)
         return {
             Recipient.VCP: self.vcp_emails,
-            Recipient.COORDINATOR: self.coordinator_emails,
-            Recipient.ADMIN: self.admin_emails,
             Recipient.OPERATOR: self.addressing.operator_emails,
             Recipient.OTHER_VCPS: [v.email for v in self.vcps],
             Recipient.EVERY_VCP: [v.email for v in self.vcps],

@@ -16,6 +16,7 @@ from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_templates import MailFieldError, render_mail
 from services.notify.domain.recipients import mail_routes_for, vcp_colleague_fields
 from shared.events import Event
+from shared.events.identity import MemberAdded
 from shared.events.reports import IncidentReported, VCPAppointed, VCPKeySet
 
 
@@ -51,6 +52,15 @@ def plan_event_mails(
             addresses = [v.email for v in _colleagues_to_tell(event, facts, occurred_at)]
             if not addresses:
                 continue  # The organisation's first VCP has no colleague to tell.
+        elif isinstance(event, MemberAdded):
+            # A new admin or coordinator is announced to the others, never to themself.
+            addresses = [
+                address
+                for address in _announcement_addresses(route.recipient, event, facts)
+                if address != event.email
+            ]
+            if not addresses:
+                continue  # The organisation's first admin has nobody to be announced to.
         elif route.recipient is Recipient.VCP and isinstance(event, IncidentReported):
             addresses = _vcps_sealed_to(event, facts) or list(facts.addresses(route.recipient))
         else:
@@ -65,6 +75,14 @@ def plan_event_mails(
             continue
         mails.extend(_render(route.kind, route.recipient, addresses, facts.language, fields))
     return MailPlan(tuple(mails), tuple(problems))
+
+
+def _announcement_addresses(
+    recipient: Recipient, event: MemberAdded, facts: MailFacts
+) -> Sequence[str]:
+    if recipient in (Recipient.ADMIN, Recipient.COORDINATOR):
+        return facts.staff_addresses(recipient, leaving_out=event.member_id)
+    return facts.addresses(recipient)
 
 
 def _vcps_sealed_to(event: IncidentReported, facts: MailFacts) -> list[str]:

@@ -32,6 +32,8 @@ WITHHELD_FROM_WEBHOOKS: Mapping[str, frozenset[str]] = {
     # Whether the reporter or a VCP wrote: with the day, it says on which days the reporter
     # was active, which no subscriber needs (the VCPs read it in reports).
     "nl.safehands.report.message_posted.v1": frozenset({"sender"}),
+    # A staff member's address is for notify's mails; a subscriber needs who, not where.
+    "nl.safehands.member.added.v1": frozenset({"email"}),
 }
 
 

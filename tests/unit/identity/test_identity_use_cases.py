@@ -91,6 +91,8 @@ async def test_an_invited_admin_signs_in_with_the_link_of_their_mail(uow: FakeUn
             roles=["admin"],
             added_at=NOW,
             name="Anna",
+            # Staff's address (normalised), for notify's mails to the organisation's staff.
+            email="anna@example.org",
         )
     ]
     code = code_in(mail)
@@ -133,6 +135,7 @@ async def test_inviting_a_member_again_adds_the_roles_to_their_membership(
         roles=["admin", "coordinator"],
         added_at=NOW,
         name="Anna",
+        email="anna@example.org",
     )
     # identity's own check reads the new role at once, in the invitation's transaction.
     [current] = await uow.collection(CURRENT_MEMBERS).find({})

@@ -11,6 +11,7 @@ from services.notify.domain.mail_facts import (
     MailAddressing,
     MailFacts,
     Recipient,
+    StaffMember,
     VcpColleague,
     Volunteer,
 )
@@ -199,3 +200,53 @@ def test_a_new_admin_or_coordinator_is_announced_to_the_admins_and_every_vcp() -
         sample_event(MemberAdded, roles=["admin"]),
     ):
         assert plan_event_mails(other, facts).mails == ()
+
+
+# Two admins (one of them also coordinator) and a coordinator, as identity announced them.
+ROSTER = (
+    StaffMember("m-ada", "ada@example.org", frozenset({"admin"})),
+    StaffMember("m-bram", "bram@example.org", frozenset({"admin", "coordinator"})),
+    StaffMember("m-cor", "cor@example.org", frozenset({"coordinator"})),
+)
+
+
+def test_admins_and_coordinators_are_the_members_unless_the_contacts_list_names_some() -> None:
+    """Members by default; a kind the contacts list names goes to its addresses instead
+    (a shared club address), each kind on its own."""
+    members_only = dataclasses.replace(
+        EVERYTHING_KNOWN, admin_emails=(), coordinator_emails=(), staff=ROSTER
+    )
+    assert members_only.addresses(Recipient.ADMIN) == ["ada@example.org", "bram@example.org"]
+    assert members_only.addresses(Recipient.COORDINATOR) == [
+        "bram@example.org",
+        "cor@example.org",
+    ]
+    club_admin = dataclasses.replace(members_only, admin_emails=("bestuur@example.org",))
+    assert club_admin.addresses(Recipient.ADMIN) == ["bestuur@example.org"]
+    assert club_admin.addresses(Recipient.COORDINATOR) == ["bram@example.org", "cor@example.org"]
+    applied = plan_event_mails(sample_event(VolunteerApplied), members_only)
+    assert {m.to for m in applied.mails if m.recipient_role is Recipient.COORDINATOR} == {
+        "bram@example.org",
+        "cor@example.org",
+    }
+
+
+def test_a_new_member_is_announced_to_the_other_admins_not_to_themself() -> None:
+    facts = dataclasses.replace(
+        EVERYTHING_KNOWN, admin_emails=(), coordinator_emails=(), staff=ROSTER
+    )
+    # notify's roster holds the new member already: it is projected before the mails.
+    event = sample_event(
+        MemberAdded,
+        member_id="m-bram",
+        name="Bram Bakker",
+        roles=["admin", "coordinator"],
+        email="bram@example.org",
+    )
+    plan = plan_event_mails(event, facts)
+    assert sorted(m.to for m in plan.mails) == ["ada@example.org", "v@example.org"]
+    assert plan.problems == ()
+    # The organisation's first admin has no one to be told: no mail, and no problem either.
+    first = dataclasses.replace(facts, staff=ROSTER[1:2], vcps=())
+    alone = plan_event_mails(event, first)
+    assert (alone.mails, alone.problems) == ((), ())

@@ -48,6 +48,12 @@ def test_the_sealed_report_and_mailbox_are_withheld_from_webhooks() -> None:
     assert webhook_data(APPLIED, {"name": "Anna"}) == {"name": "Anna"}
 
 
+def test_a_staff_members_address_is_withheld_from_webhooks() -> None:
+    """MemberAdded carries an admin's or coordinator's address for notify's mails only."""
+    data = {"member_id": "m", "name": "Bram", "email": "bram@example.org"}
+    assert webhook_data("nl.safehands.member.added.v1", data) == {"member_id": "m", "name": "Bram"}
+
+
 def vet(url: str = "https://hooks.example.org/in", **overrides: object) -> list[str]:
     arguments: dict[str, object] = {
         "event_types": [APPLIED, APPLIED],
