@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from pydantic import BeforeValidator
 
 from shared.audit.chain import Anchor
 from shared.audit.log import AUDIT_HEADS, AUDIT_LOG, anchor_of, drop_before, public
@@ -29,6 +31,18 @@ from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/audit", tags=["audit"])
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: object) -> object:
+    """A day as written (YYYY-MM-DD): pydantic would also read "0" as a timestamp's day."""
+    if isinstance(value, str) and not ISO_DAY.match(value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 MAX_ENTRIES = 5000
 CSV_COLUMNS = (
@@ -116,13 +130,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         " about VCPs and keys; operator: organisation.*; any member: about themselves);"
         " filtered; JSON, CSV or XLSX."
     ),
+    responses={200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}},
 )
 async def read_log(
     org: str,
     person: str | None = Query(default=None, max_length=200, description="actor or object id"),
     action: str | None = Query(default=None, max_length=100, description="exact, or a prefix."),
-    since: date | None = Query(default=None, alias="from", description="From this day (UTC)."),
-    until: date | None = Query(default=None, alias="to", description="Up to this day (UTC)."),
+    since: IsoDay | None = Query(default=None, alias="from", description="From this day (UTC)."),
+    until: IsoDay | None = Query(default=None, alias="to", description="Up to this day (UTC)."),
     format: str = Query(default="json", pattern="^(json|csv|xlsx)$"),
     principal: Principal = Depends(
         require_org_role("admin", "vcp", "coordinator", "volunteer", operator=True)

@@ -23,9 +23,13 @@ IDENTITY_ENV = {
 
 
 @pytest.fixture(scope="module")
-def services(infra: Infrastructure) -> Iterator[dict[str, RunningService]]:
+def services(
+    request: pytest.FixtureRequest, infra: Infrastructure
+) -> Iterator[dict[str, RunningService]]:
+    """Every service; a test module may add settings for all of them in `SERVICES_ENV`."""
+    env: dict[str, str] = getattr(request.module, "SERVICES_ENV", {})
     platform = Platform(infra)
     try:
-        yield platform.start_services(identity_env=IDENTITY_ENV)
+        yield platform.start_services(identity_env={**IDENTITY_ENV, **env}, env=env)
     finally:
         platform.stop_all()
