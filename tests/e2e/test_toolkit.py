@@ -329,7 +329,7 @@ def test_an_advice_request_round_trip_mails_both_sides_and_stays_in_its_organisa
     mails = eventually(received, timeout=180)
     to_admin = next(m for m in mails if m["To"] == org.admin_email)
     assert "8 December 2026, 19:30" in to_admin.get_content()
-    assert f"{WEB}/admin#advice" in to_admin.get_content()
+    assert f"{WEB}/admin/advice" in to_admin.get_content()
     to_centre = next(m for m in mails if m["To"] == CENTRE and "an incident" in m.get_content())
     assert f"{WEB}/operator#advice" in to_centre.get_content()
     for mail in mails:
