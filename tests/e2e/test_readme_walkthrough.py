@@ -72,7 +72,8 @@ ANSWERS: list[tuple[str, Answer]] = [
     ("What happened", _typed(DESCRIPTION)),
     ("When did it happen", _typed("")),
     ("contact you directly", _typed("n")),
-    # vcp read
+    # vcp read; vcp reply, which signs the reply with the key file's signing key
+    ("Passphrase of your key file: ", _typed(PASSPHRASE)),
     ("Passphrase of your key file: ", _typed(PASSPHRASE)),
     # report check, report reply
     ("Your receipt: ", _receipt),
