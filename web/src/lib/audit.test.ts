@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { auditCsv, auditQuery, loadPlatformLog, mergeEntries, type AuditEntry } from "./audit";
+import {
+  auditCsv,
+  auditQuery,
+  entryKey,
+  loadPlatformLog,
+  mergeEntries,
+  type AuditEntry,
+} from "./audit";
 
 vi.mock("./session", () => ({ accessToken: async () => "token" }));
 
@@ -21,6 +28,12 @@ describe("audit log", () => {
     expect(auditQuery({ person: " ada ", action: "member", from: "2026-12-01" })).toBe(
       "?person=ada&action=member&from=2026-12-01",
     );
+  });
+
+  it("keys two organisations' entries apart, though each chain counts from 1", () => {
+    // The operator's list holds several organisations' first entries, all `policy` seq 1.
+    const first = { service: "policy", seq: 1 } as const;
+    expect(entryKey({ ...first, org_id: "a" })).not.toBe(entryKey({ ...first, org_id: "b" }));
   });
 
   it("merges the services' chains newest first", () => {

@@ -61,6 +61,12 @@ export function auditQuery(filter: AuditFilter): string {
 }
 
 /** Entries merged from every service, newest first (by hour, then service and seq). */
+/** An entry's key in a list: each organisation's chains count their `seq` from 1, so a list
+ * of several organisations' entries (the operator's) needs the organisation too. */
+export function entryKey(entry: Pick<AuditEntry, "org_id" | "service" | "seq">): string {
+  return `${entry.org_id}/${entry.service}/${entry.seq}`;
+}
+
 export function mergeEntries(lists: AuditEntry[][]): AuditEntry[] {
   return lists
     .flat()
