@@ -282,8 +282,15 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     await item.get_by_test_id("answer-send").click()
     await expect(page.get_by_test_id("answer-done")).to_contain_text("Voetbalclub De Bal")
     await expect(page.get_by_test_id("queue-item").filter(has_text=question)).to_have_count(0)
-    answered = await wait_for_mail(web_platform.maildir, admin_email, count=2)
-    assert any("/admin/advice" in " ".join(links_in(mail)) for mail in answered[1:])
+    # The answer's mail links to the advice section. The admin may also have been told of a
+    # new colleague meanwhile, so the mail is found by its link, not by its place.
+    for _ in range(100):
+        mails = mails_to(web_platform.maildir, admin_email)
+        if any("/admin/advice" in " ".join(links_in(mail)) for mail in mails):
+            break
+        await asyncio.sleep(0.2)
+    else:
+        raise AssertionError(f"none of the admin's {len(mails)} mails links to /admin/advice")
 
     # The admin reads the answer on /admin.
     await open_from_navigation(admin, "Mijn organisaties", "/me")
