@@ -43,7 +43,7 @@ async def sweep_vog_renewals(db: Database, day: date) -> int:
         db,
         ADMISSIONS,
         {"vog_lapses_on": {"$lte": day.isoformat()}},
-        lambda uow, candidate: _reevaluate_lapsed(uow, candidate, day),
+        lambda uow, candidate: _reevaluate_when_due(uow, candidate, day, "vog_lapses_on"),
         fields=["volunteer_id", "vog_lapses_on"],
     )
     return announced + reevaluated
@@ -70,18 +70,17 @@ async def _announce_vog_expiring(uow: UnitOfWork, candidate: Document, day: date
     return 1
 
 
-async def _reevaluate_lapsed(uow: UnitOfWork, candidate: Document, day: date) -> int:
+async def _reevaluate_when_due(
+    uow: UnitOfWork, candidate: Document, day: date, due_field: str
+) -> int:
+    """Decide a file again because its `due_field` day (a VOG lapsing, a grace period ending)
+    came; stored only if that day is still what the sweep found."""
     doc = await uow.collection(ADMISSIONS).find_one({"volunteer_id": candidate["volunteer_id"]})
-    if doc is None or doc.get("vog_lapses_on") is None:
+    if doc is None or doc.get(due_field) is None:
         return 0
     file = file_from(doc)
     result = await decide_and_store(
-        uow,
-        PolicyFacts(uow),
-        file,
-        day,
-        stored=file,
-        expected={"vog_lapses_on": doc["vog_lapses_on"]},
+        uow, PolicyFacts(uow), file, day, stored=file, expected={due_field: doc[due_field]}
     )
     return 0 if result is None else 1
 
@@ -103,7 +102,7 @@ async def sweep_code_grace_periods(db: Database, day: date) -> int:
         db,
         ADMISSIONS,
         {"signature_lapses_on": {"$lte": day.isoformat()}},
-        lambda uow, candidate: _reevaluate_grace_ended(uow, candidate, day),
+        lambda uow, candidate: _reevaluate_when_due(uow, candidate, day, "signature_lapses_on"),
         fields=["volunteer_id", "signature_lapses_on"],
     )
     return reminded + reevaluated
@@ -135,22 +134,6 @@ async def _remind_to_resign(uow: UnitOfWork, candidate: Document, day: date) -> 
             )
         )
     return 1
-
-
-async def _reevaluate_grace_ended(uow: UnitOfWork, candidate: Document, day: date) -> int:
-    doc = await uow.collection(ADMISSIONS).find_one({"volunteer_id": candidate["volunteer_id"]})
-    if doc is None or doc.get("signature_lapses_on") is None:
-        return 0
-    file = file_from(doc)
-    result = await decide_and_store(
-        uow,
-        PolicyFacts(uow),
-        file,
-        day,
-        stored=file,
-        expected={"signature_lapses_on": doc["signature_lapses_on"]},
-    )
-    return 0 if result is None else 1
 
 
 async def sweep_retention(db: Database, day: date) -> int:
