@@ -43,13 +43,8 @@ async def start_session(store: PlatformStore, email: str, now: datetime) -> str:
     return await _issue(store, email, uuid.uuid4().hex, now + SESSION_LIFETIME, now)
 
 
-async def find_session(
-    store: PlatformStore, token: str, now: datetime
-) -> tuple[RefreshVerdict, Document | None]:
-    stored = await store.platform_collection(REFRESH_TOKENS).find_one(
-        {"token_hash": hash_refresh_token(token)}
-    )
-    verdict = refresh_verdict(
+def _verdict(stored: Document | None, now: datetime) -> RefreshVerdict:
+    return refresh_verdict(
         found=stored is not None,
         used_at=stored.get("used_at") if stored else None,
         revoked_at=stored.get("revoked_at") if stored else None,
@@ -57,6 +52,15 @@ async def find_session(
         now=now,
         issued_at=stored.get("issued_at") if stored else None,
     )
+
+
+async def find_session(
+    store: PlatformStore, token: str, now: datetime
+) -> tuple[RefreshVerdict, Document | None]:
+    stored = await store.platform_collection(REFRESH_TOKENS).find_one(
+        {"token_hash": hash_refresh_token(token)}
+    )
+    verdict = _verdict(stored, now)
     if verdict is RefreshVerdict.REUSED and stored is not None:
         await revoke_chain(store, stored["chain_id"], now)
         log.warning("a rotated refresh token was used again; its session is revoked")
@@ -64,16 +68,20 @@ async def find_session(
 
 
 async def rotate(store: PlatformStore, stored: Document, now: datetime) -> str | None:
-    """The next token of the chain, or None when the token was used meanwhile (then it was
-    presented twice at once: treated as reuse, the chain is revoked)."""
-    retired = await store.platform_collection(REFRESH_TOKENS).find_one_and_update(
+    """The next token of the chain, or None when the token can no longer be used (the
+    chain is revoked). A token retired within ROTATION_GRACE gives another next token and
+    keeps the time it was first retired, so the grace never stretches."""
+    tokens = store.platform_collection(REFRESH_TOKENS)
+    retired = await tokens.find_one_and_update(
         {"token_hash": stored["token_hash"], "used_at": None, "revoked_at": None},
         {"$set": {"used_at": now}},
         return_document=ReturnDocument.AFTER,
     )
     if retired is None:
-        await revoke_chain(store, stored["chain_id"], now)
-        return None
+        again = await tokens.find_one({"token_hash": stored["token_hash"]})
+        if _verdict(again, now) is not RefreshVerdict.USABLE:
+            await revoke_chain(store, stored["chain_id"], now)
+            return None
     return await _issue(store, stored["email"], stored["chain_id"], stored["expires_at"], now)
 
 

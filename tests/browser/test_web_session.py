@@ -21,6 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import Page, expect
 from pymongo import MongoClient
@@ -330,6 +331,42 @@ async def test_every_signed_in_page_survives_a_reload_in_place(
     await expect(op.page.get_by_test_id("orgs")).to_be_visible()
     await op.page.reload()
     await expect(op.page.get_by_test_id("orgs")).to_be_visible()
+    await assert_clean(op, web)
+
+
+async def signed_in_as_operator(page: Page) -> None:
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Platformbeheer")
+    await expect(page.get_by_test_id("session-nav")).to_be_visible()
+
+
+async def test_a_renewal_cut_off_by_a_reload_does_not_sign_the_person_out(
+    new_context: Any, web_platform: WebPlatform
+) -> None:
+    """Identity rotates the refresh token, but the browser never sees the answer (the person
+    reloaded while it was on its way): the next reload presents the old cookie again. That is
+    not a stolen token, and the person stays signed in (CI saw this sign an admin out)."""
+    web = web_platform
+    op = await open_browser(new_context, web, BrowserRecording())
+    await sign_in_from_mail(op, web, OPERATOR_EMAIL, "/operator")
+    await signed_in_as_operator(op.page)
+    # The renewal identity answered but the browser never saw: the same cookie, sent from
+    # outside the browser, so the browser's jar keeps the old token.
+    (cookie,) = await op.context.cookies()
+    async with httpx.AsyncClient(base_url=web.url) as outside:
+        rotated = await outside.post(
+            "/api/identity/v1/tokens",
+            json={},
+            headers={
+                "X-SafeHands-Session": "cookie",
+                "Cookie": f"{cookie['name']}={cookie['value']}",
+            },
+        )
+    assert rotated.status_code == 200, rotated.text
+    assert (await op.context.cookies())[0]["value"] == cookie["value"]
+    await op.page.reload()
+    await signed_in_as_operator(op.page)
+    await op.page.reload()
+    await signed_in_as_operator(op.page)
     await assert_clean(op, web)
 
 

@@ -4,6 +4,14 @@ A chain is valid for 12 hours from the sign-in. Each use gives a new token of th
 retires the old one; presenting a retired token again means it was copied, so the whole
 chain is revoked (RFC 9700, refresh token rotation with reuse detection).
 
+Except within ROTATION_GRACE of its rotation. The web app keeps the refresh token in one
+cookie that every tab shares, and the browser drops the answer of a renewal that a reload or
+a closed tab cut off: identity has rotated, the browser still holds the old token and sends
+it again a moment later. Treating that as theft signed people out on an ordinary reload. So
+a token retired less than ten seconds ago still gives a new token of its chain, like Okta's
+and Auth0's "reuse interval"; a copy presented later still ends the whole chain. The cookie
+is HttpOnly and SameSite=Strict, so a thief would also need to use it within those seconds.
+
 A chain not used for SESSION_IDLE_LIMIT has ended too. The web app signs a person out after
 30 minutes without activity; since its refresh token now lives in a cookie that outlasts a
 closed tab, the server keeps the same limit, so a browser left behind on a shared computer
@@ -22,6 +30,7 @@ from enum import Enum
 SESSION_LIFETIME = timedelta(hours=12)
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=10)
 SESSION_IDLE_LIMIT = timedelta(minutes=31)
+ROTATION_GRACE = timedelta(seconds=10)
 
 
 class RefreshVerdict(Enum):
@@ -55,7 +64,7 @@ def refresh_verdict(
         return RefreshVerdict.UNKNOWN
     if revoked_at is not None:
         return RefreshVerdict.REVOKED
-    if used_at is not None:
+    if used_at is not None and now - used_at >= ROTATION_GRACE:
         return RefreshVerdict.REUSED
     if now >= expires_at:
         return RefreshVerdict.EXPIRED

@@ -24,6 +24,7 @@ from services.identity.domain.memberships import (
 )
 from services.identity.domain.sessions import (
     ACCESS_TOKEN_LIFETIME,
+    ROTATION_GRACE,
     SESSION_IDLE_LIMIT,
     SESSION_LIFETIME,
     RefreshVerdict,
@@ -87,7 +88,13 @@ def test_refresh_verdicts() -> None:
     expires = T0 + SESSION_LIFETIME
     usable = {"found": True, "used_at": None, "revoked_at": None, "expires_at": expires}
     assert refresh_verdict(**usable, now=T0) is RefreshVerdict.USABLE  # type: ignore[arg-type]
-    assert refresh_verdict(**{**usable, "used_at": T0}, now=T0) is RefreshVerdict.REUSED  # type: ignore[arg-type]
+    # Retired moments ago (a renewal whose answer a reload cut off): still usable.
+    assert refresh_verdict(**{**usable, "used_at": T0}, now=T0) is RefreshVerdict.USABLE  # type: ignore[arg-type]
+    just_inside = T0 + ROTATION_GRACE - timedelta(microseconds=1)
+    assert refresh_verdict(**{**usable, "used_at": T0}, now=just_inside) is RefreshVerdict.USABLE  # type: ignore[arg-type]
+    later = T0 + ROTATION_GRACE
+    assert refresh_verdict(**{**usable, "used_at": T0}, now=later) is RefreshVerdict.REUSED  # type: ignore[arg-type]
+    assert timedelta(seconds=10) == ROTATION_GRACE
     assert refresh_verdict(**{**usable, "revoked_at": T0}, now=T0) is RefreshVerdict.REVOKED  # type: ignore[arg-type]
     assert refresh_verdict(**usable, now=expires) is RefreshVerdict.EXPIRED  # type: ignore[arg-type]
     assert (

@@ -24,6 +24,7 @@ from services.identity.domain.errors import (
 )
 from services.identity.domain.mails import Mail
 from services.identity.domain.memberships import Membership
+from services.identity.domain.sessions import ROTATION_GRACE
 from services.identity.signing import Signer
 from services.identity.storage import (
     INDEXES,
@@ -293,11 +294,18 @@ async def test_tokens_rotate_and_a_reused_refresh_token_ends_the_session(
     assert first.refresh_token != signed_in.refresh_token
 
     second = await tokens_for(first.refresh_token, ORG, at)
-    # The first token again: copied, so the whole session ends, its newest token too.
+    # The same token again a moment later (a reload cut off the answer that carried
+    # `second`): another token of the chain, and the chain lives on.
+    sibling = await tokens_for(first.refresh_token, ORG, at + ROTATION_GRACE / 2)
+    assert sibling.refresh_token not in (first.refresh_token, second.refresh_token)
+    # The first token again after the grace: copied, so the whole session ends, its newest
+    # tokens too. The grace counts from the first rotation, not from the latest use.
     with pytest.raises(
         SessionEnded, match=r"^This session has ended or is not valid: please sign in again\.$"
     ):
-        await tokens_for(first.refresh_token, ORG, at)
+        await tokens_for(first.refresh_token, ORG, at + ROTATION_GRACE)
+    with pytest.raises(SessionEnded):
+        await tokens_for(sibling.refresh_token, ORG, at)
     with pytest.raises(SessionEnded):
         await tokens_for(second.refresh_token, ORG, at)
     with pytest.raises(SessionEnded):
