@@ -39,6 +39,7 @@ from shared.crypto.keys import (
     PublicKey,
     SuiteName,
 )
+from shared.private_files import write_private_file
 
 KEYFILE_FORMAT: Final = "safehands-vcp-key"
 KEYFILE_VERSION: Final = 1
@@ -283,28 +284,10 @@ def parse_key_file(data: bytes) -> KeyFile:
 # --- file I/O -------------------------------------------------------------------------
 
 
-def _write_private(path: Path, data: bytes, *, overwrite: bool) -> None:
-    if not overwrite and path.exists():
-        raise FileExistsError(f"{path} already exists")
-    # Write a sibling and rename, so a crash never leaves a half-written key file, and
-    # create it 0600 from the start rather than narrowing permissions afterwards.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def save_key_file(
     path: str | os.PathLike[str], keyfile: KeyFile, *, overwrite: bool = False
 ) -> None:
-    _write_private(Path(path), dump_key_file(keyfile), overwrite=overwrite)
+    write_private_file(Path(path), dump_key_file(keyfile), overwrite=overwrite)
 
 
 def read_key_file(path: str | os.PathLike[str]) -> KeyFile:
