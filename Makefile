@@ -72,6 +72,8 @@ docs: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/crypto.py
 	$(BIN)/python bench/admission.py
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/web_crypto.py
 
 ## Remove everything `make up`, `make test` and `make install` made inside the repository:

@@ -38,10 +38,12 @@ async def record_interview(
     runtime: Runtime = Depends(runtime_of),
 ) -> Recorded:
     now = datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
-        await admission_steps.record_interview(
+    await runtime.transact(
+        org,
+        lambda uow: admission_steps.record_interview(
             uow, volunteer_id, body, recorded_by=coordinator.sub, recorded_at=now
-        )
+        ),
+    )
     return Recorded(volunteer_id=volunteer_id, recorded_at=now)
 
 
@@ -59,10 +61,12 @@ async def sign_code(
     runtime: Runtime = Depends(runtime_of),
 ) -> Recorded:
     now = datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
-        await admission_steps.sign_code(
+    await runtime.transact(
+        org,
+        lambda uow: admission_steps.sign_code(
             uow, volunteer_id, body, signed_by=signer.sub, signed_at=now
-        )
+        ),
+    )
     return Recorded(volunteer_id=volunteer_id, recorded_at=now)
 
 
@@ -79,13 +83,16 @@ async def record_vog(
     runtime: Runtime = Depends(runtime_of),
 ) -> Recorded:
     now = datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
-        await admission_steps.record_vog(
+    handed_in = today()
+    await runtime.transact(
+        org,
+        lambda uow: admission_steps.record_vog(
             uow,
             volunteer_id,
             body,
             recorded_by=coordinator.sub,
             recorded_at=now,
-            handed_in=today(),
-        )
+            handed_in=handed_in,
+        ),
+    )
     return Recorded(volunteer_id=volunteer_id, recorded_at=now)

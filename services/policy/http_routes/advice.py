@@ -85,8 +85,9 @@ async def request_advice(
     runtime: Runtime = Depends(runtime_of),
 ) -> AdviceRequestCreated:
     now = datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
-        return await advice.request_advice(uow, body, requested_at=now)
+    return await runtime.transact(
+        org, lambda uow: advice.request_advice(uow, body, requested_at=now)
+    )
 
 
 @router.get(

@@ -30,8 +30,9 @@ async def adopt_model_code(
     org: str, body: Adoption, runtime: Runtime = Depends(runtime_of)
 ) -> CodeDraft:
     now = datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
-        return await code_drafts.adopt_model_code(uow, body.template_id, adopted_at=now)
+    return await runtime.transact(
+        org, lambda uow: code_drafts.adopt_model_code(uow, body.template_id, adopted_at=now)
+    )
 
 
 @router.get(
@@ -61,8 +62,7 @@ async def write_draft(
     dependencies=[admin],
 )
 async def delete_draft(org: str, runtime: Runtime = Depends(runtime_of)) -> Response:
-    async with runtime.unit_of_work(org) as uow:
-        await code_drafts.delete_draft(uow)
+    await runtime.transact(org, code_drafts.delete_draft)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -31,8 +31,7 @@ async def publish_code(
     runtime: Runtime = Depends(runtime_of),
 ) -> PublishedCode:
     now = datetime.now(UTC)
-    async with runtime.unit_of_work(org) as uow:
-        return await codes.publish_code(uow, body, published_at=now)
+    return await runtime.transact(org, lambda uow: codes.publish_code(uow, body, published_at=now))
 
 
 @router.get(

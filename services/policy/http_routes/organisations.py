@@ -27,8 +27,7 @@ async def register_organisation(
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, str]:
-    async with runtime.unit_of_work(body.org_id) as uow:
-        await organisations.register_organisation(uow, body)
+    await runtime.transact(body.org_id, lambda uow: organisations.register_organisation(uow, body))
     return {"org_id": body.org_id}
 
 
@@ -60,6 +59,4 @@ async def change_settings(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> OrganisationSettings:
-    async with runtime.unit_of_work(org) as uow:
-        changed = await organisations.change_settings(uow, body)
-    return changed
+    return await runtime.transact(org, lambda uow: organisations.change_settings(uow, body))

@@ -27,8 +27,7 @@ async def define_role(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
-    async with runtime.unit_of_work(org) as uow:
-        return await roles.define_role(uow, role_id, body)
+    return await runtime.transact(org, lambda uow: roles.define_role(uow, role_id, body))
 
 
 @router.get(

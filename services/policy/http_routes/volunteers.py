@@ -77,8 +77,8 @@ async def board_list(
     _reader: Principal = Depends(require_org_role("admin", "coordinator")),
     runtime: Runtime = Depends(runtime_of),
 ) -> Response:
-    async with runtime.unit_of_work(org) as uow:
-        workbook = await volunteers.board_list(uow, lang, today=today())
+    day = today()
+    workbook = await runtime.transact(org, lambda uow: volunteers.board_list(uow, lang, today=day))
     return Response(
         workbook,
         media_type=XLSX,

@@ -35,6 +35,10 @@ class InvalidSealing(DomainError):
     """An envelope or a sealed key that does not fit the case: suite, recipients, key ids."""
 
 
+class QuarterNotStarted(DomainError):
+    """Counts are released for a quarter that has begun, never ahead of it."""
+
+
 class NotInThisCase(DomainError):
     """A VCP or a message the request names is not part of the organisation or the case."""
 

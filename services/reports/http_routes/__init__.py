@@ -14,6 +14,7 @@ from services.reports.domain.errors import (
     NoSuchReport,
     NoSuchVCP,
     NotInThisCase,
+    QuarterNotStarted,
 )
 from services.reports.domain.workflow import InvalidTransition
 from services.reports.http_routes import (
@@ -43,4 +44,5 @@ ERROR_STATUSES = {
     HandOverNotPossible: 409,
     InvalidSealing: 422,
     NotInThisCase: 422,
+    QuarterNotStarted: 422,
 }

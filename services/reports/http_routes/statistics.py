@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from services.reports.appointments import require_vcp_with_key
-from services.reports.domain.statistics import QUARTER_PATTERN, has_started
+from services.reports.domain.statistics import QUARTER_PATTERN
 from services.reports.storage import STATISTICS
+from services.reports.use_cases import statistics
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import Category
@@ -38,21 +39,12 @@ async def release_statistics(
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
     now = datetime.now(UTC)
-    if not has_started(body.quarter, now.date()):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            f"The quarter {body.quarter} has not started yet.",
-        )
-    release = {
-        "quarter": body.quarter,
-        "counts": dict(sorted(body.counts.items())),
-        "released_at": now,
-    }
-    async with runtime.unit_of_work(org) as uow:
-        await uow.collection(STATISTICS).replace_one(
-            {"quarter": body.quarter}, {**release, "released_by": vcp.sub}, upsert=True
-        )
-    return release
+    return await runtime.transact(
+        org,
+        lambda uow: statistics.release_statistics(
+            uow, body.quarter, body.counts, vcp_id=vcp.sub, now=now
+        ),
+    )
 
 
 @router.get("", summary="The released counts, by quarter (admin).")

@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.reports.storage import REPORT_WEBHOOKS
+from shared import audit
 from shared.events.reports import ReportWebhooksSet
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -45,4 +46,5 @@ async def set_report_webhooks(
         {}, {"forward": forward, "set_by": vcp_id, "set_at": now}, upsert=True
     )
     uow.publish(ReportWebhooksSet(org_id=uow.org_id, forward=forward, set_by=vcp_id, set_at=now))
+    await audit.record(uow, "settings.changed", "report_webhooks", uow.org_id)
     return wanted

@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   "code.published",
   "role.defined",
   "settings.changed",
+  "statistics.released",
   "volunteer.interview_recorded",
   "volunteer.vog_recorded",
   "volunteer.file_opened",
