@@ -12,6 +12,7 @@ one of them first, so the next batch reads what it changed."""
 
 from __future__ import annotations
 
+from services.notify.addressing import mail_addressing
 from services.notify.domain.mail_facts import MailAddressing
 from services.notify.domain.mail_planning import plan_event_mails
 from services.notify.domain.recipients import mail_routes_for
@@ -56,10 +57,6 @@ from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
-
-
-def mail_addressing(settings: Settings) -> MailAddressing:
-    return MailAddressing(operator_emails=sorted(settings.operators), web_url=settings.web_url)
 
 
 # Events that change what the batch handler reads once per batch, or delete across it, and

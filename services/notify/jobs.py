@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 
+from services.notify.addressing import mail_addressing
 from services.notify.domain.mail_facts import MailAddressing, Recipient
-from services.notify.event_handlers import mail_addressing
 from services.notify.mail_outbox import record_owed_colleague_mails
 from services.notify.read_model import UNSETTLED, load_facts
 from services.notify.storage import VCPS

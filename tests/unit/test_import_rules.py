@@ -1,7 +1,9 @@
 """The import rules of pyproject.toml's [tool.importlinter], checked on the code itself:
 shared/ imports no service and no command, a service imports no command, services never
-import each other, and nothing inside shared/ imports in a circle (neither between its
-packages nor between the modules of one package).
+import each other, nothing inside shared/ imports in a circle (neither between its
+packages nor between the modules of one package), and every service keeps its layers:
+bootstrap above routes, handlers and jobs (which do not import each other), above use
+cases, above the domain.
 
 The second half shows that the rules bite: each rule, copied from pyproject.toml unchanged,
 is run on a small scratch tree that breaks it, and must fail there."""
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("intake", "policy", "reports", "notify", "identity")
 
 
 def import_linter_config() -> dict[str, Any]:
@@ -51,6 +54,7 @@ def test_the_rules_cover_what_the_layout_promises() -> None:
     assert set(import_linter_config()["root_packages"]) == {"shared", "services", "cli"}
     assert contracts["independence"]["modules"] == ["services.*"]
     assert contracts["acyclic_siblings"]["ancestors"] == ["shared"]
+    assert contracts["layers"]["containers"] == [f"services.{name}" for name in SERVICES]
 
 
 def toml_value(value: Any) -> str:
@@ -71,6 +75,10 @@ def scratch_tree(tmp_path: Path, modules: dict[str, str]) -> Path:
         "services": "",
         "services.alpha": "",
         "services.beta": "",
+        # The five services, with the layers their contract names (empty: they keep it).
+        **{f"services.{name}": "" for name in SERVICES},
+        **{f"services.{name}.bootstrap": "" for name in SERVICES},
+        **{f"services.{name}.domain": "" for name in SERVICES},
         "cli": "",
         **modules,
     }
@@ -135,6 +143,20 @@ def test_a_tree_that_keeps_the_rules_passes(tmp_path: Path) -> None:
             },
             "No import cycle inside shared/",
         ),
+        (
+            {
+                "services.intake.use_cases": "",
+                "services.intake.domain": "import services.intake.use_cases\n",
+            },
+            "Every service keeps its layers",
+        ),
+        (
+            {
+                "services.policy.jobs": "",
+                "services.policy.event_handlers": "import services.policy.jobs\n",
+            },
+            "Every service keeps its layers",
+        ),
     ],
     ids=[
         "shared-imports-a-service",
@@ -143,6 +165,8 @@ def test_a_tree_that_keeps_the_rules_passes(tmp_path: Path) -> None:
         "service-imports-another",
         "cycle-between-packages",
         "cycle-between-modules-for-types-only",
+        "domain-imports-a-use-case",
+        "a-handler-imports-a-job",
     ],
 )
 def test_each_rule_fails_a_tree_that_breaks_it(
