@@ -147,3 +147,25 @@ async def test_a_link_from_a_public_page_into_the_vcp_pages_loads_a_document_of_
         await page.click("#to-vcp")
     assert page.url.endswith("/vcp")
     assert await page.evaluate(WASM_COMPILES) is True
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/", "SafeHands"),
+        ("/o/demo", "vertrouwenscontactpersoon"),
+        ("/o/demo/report", "Meld vertrouwelijk"),
+        ("/o/demo/follow-up", "antwoord"),
+        ("/o/demo/apply", "vrijwilliger"),
+        ("/o/demo/report?lang=en", "Report in confidence"),
+    ],
+)
+async def test_every_public_page_describes_itself_for_search_engines(
+    page: Page, path: str, words: str
+) -> None:
+    await page.goto(path, wait_until="networkidle")
+    await page.wait_for_function("() => document.querySelector('main h1') !== null")
+    description = await page.locator('meta[name="description"]').get_attribute("content")
+    assert description and words in description, (path, description)
+    # One description, not one per visit of a page.
+    assert await page.locator('meta[name="description"]').count() == 1

@@ -74,6 +74,10 @@ def assert_security_headers(answer: httpx.Response) -> None:
     permissions = headers.get("permissions-policy", "")
     for feature in ("camera=()", "microphone=()", "geolocation=()", "browsing-topics=()"):
         assert feature in permissions, (where, permissions)
+    for feature in ("clipboard-write=(self)", "publickey-credentials-get=(self)", "usb=()"):
+        assert feature in permissions, (where, permissions)
+    assert headers.get("cross-origin-embedder-policy") == "require-corp", where
+    assert headers.get("x-permitted-cross-domain-policies") == "none", where
     assert "server" not in headers, (where, headers.get("server"))
     assert "via" not in headers, where
     # Plain HTTP here: HSTS only where the answer travelled over HTTPS.
@@ -146,6 +150,43 @@ def test_every_page_path_is_the_app_with_the_headers_and_no_cache(
         assert_security_headers(answer)
         assert answer.headers["cache-control"] == "no-cache", path
         assert answer.headers["content-type"].startswith("text/html"), path
+
+
+def test_an_unknown_path_is_a_404_that_still_shows_the_apps_not_found_page(
+    gateway: httpx.Client,
+) -> None:
+    index = gateway.get("/").text
+    for path in ("/wp-login.php", "/nothing/here", "/organisations", "/o", "/vcpx"):
+        answer = gateway.get(path)
+        assert answer.status_code == 404, path
+        # People see the app's own "not found" page; crawlers and scripts see the status.
+        assert answer.text == index, path
+        assert answer.headers["content-type"].startswith("text/html"), path
+        assert_security_headers(answer)
+
+
+def test_robots_txt_allows_the_public_pages_and_keeps_crawlers_off_the_rest(
+    gateway: httpx.Client,
+) -> None:
+    answer = gateway.get("/robots.txt")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/plain")
+    rules = [line for line in answer.text.splitlines() if line and not line.startswith("#")]
+    assert "Allow: /o/" in rules
+    for private in ("/sign-in", "/me", "/admin", "/coordinator", "/vcp", "/operator", "/api/"):
+        assert f"Disallow: {private}" in rules, private
+    assert_security_headers(answer)
+
+
+def test_signing_out_clears_the_cache_and_cookies_but_not_a_kept_key_file(
+    gateway: httpx.Client,
+) -> None:
+    answer = gateway.post("/api/identity/v1/sign-out", json={"refresh_token": "not-a-session"})
+    assert answer.status_code == 204, answer.text
+    assert answer.headers["clear-site-data"] == '"cache", "cookies"'
+    # Not "storage": a VCP may keep her encrypted key file in this browser by choice.
+    assert "storage" not in answer.headers["clear-site-data"]
+    assert "clear-site-data" not in gateway.post("/api/identity/v1/tokens", json={}).headers
 
 
 def test_hashed_assets_are_immutable_and_a_missing_one_is_a_404(gateway: httpx.Client) -> None:

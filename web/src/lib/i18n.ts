@@ -33,6 +33,11 @@ const nl = {
   unknown_org_text:
     "Er is geen organisatie met het adres „{org}”. Kijk of het adres goed is. Of vraag het goede adres aan de organisatie zelf.",
   not_found_title: "Deze pagina bestaat niet",
+  describe_home: "Zoek je vereniging of organisatie op SafeHands: meld vertrouwelijk wat je meemaakte, of word vrijwilliger.",
+  describe_org: "{name} op SafeHands: meld vertrouwelijk grensoverschrijdend gedrag bij de vertrouwenscontactpersoon, of word vrijwilliger.",
+  describe_report: "Meld vertrouwelijk bij {name}: alleen de vertrouwenscontactpersoon leest wat je schrijft, en je naam is niet nodig.",
+  describe_follow_up: "Lees het antwoord op je melding met de code die je kreeg, en schrijf terug.",
+  describe_apply: "Word vrijwilliger bij {name}: kies een rol en laat je gegevens achter.",
   not_found_text: "Kijk of het adres goed is.",
   footer_privacy: "SafeHands bewaart je IP-adres niet en gebruikt geen cookies.",
   footer_session:
@@ -794,6 +799,11 @@ const en: Record<MessageKey, string> = {
   unknown_org_text:
     "There is no organisation at the address “{org}”. Check that the address is right. Or ask the organisation for the right address.",
   not_found_title: "This page does not exist",
+  describe_home: "Find your club or organisation on SafeHands: report in confidence what happened to you, or become a volunteer.",
+  describe_org: "{name} on SafeHands: report inappropriate behaviour in confidence to the confidential contact person, or become a volunteer.",
+  describe_report: "Report in confidence to {name}: only the confidential contact person reads what you write, and your name is not needed.",
+  describe_follow_up: "Read the answer to your report with the code you were given, and write back.",
+  describe_apply: "Become a volunteer at {name}: choose a role and leave your details.",
   not_found_text: "Check that the address is right.",
   footer_privacy: "SafeHands does not keep your IP address and uses no cookies.",
   footer_session:
