@@ -52,6 +52,7 @@ TRANSACTION_ATTEMPTS = 100
 TRANSACTION_RETRY_SECONDS = 5.0
 TRANSACTION_BACKOFF_BASE_SECONDS = 0.005
 TRANSACTION_BACKOFF_CAP_SECONDS = 0.2
+TURN_WAIT_SECONDS = 2.0
 
 
 def transaction_backoff(attempt: int) -> float:
@@ -142,6 +143,8 @@ class Database:
         self.publishes = frozenset(publishes) if publishes is not None else None
         # Set after each commit that wrote to the outbox, so the relay publishes at once.
         self.outbox_written = asyncio.Event()
+        # Per organisation: the turn that transactions run again after a conflict take.
+        self._turns: dict[str, asyncio.Lock] = {}
 
     def platform_collection(self, name: str) -> AsyncCollection[Document]:
         """A collection that is not per organisation (outbox, inbox, leases, the org list)."""
@@ -188,7 +191,12 @@ class Database:
         give_up_at = time.monotonic() + TRANSACTION_RETRY_SECONDS
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
-                async with self.unit_of_work(org_id) as uow:
+                # The first attempt runs beside everything else; one that lost a conflict
+                # runs again only in the organisation's turn (see _turn).
+                async with (
+                    self._turn(org_id, taken=attempt > 1),
+                    self.unit_of_work(org_id) as uow,
+                ):
                     return await work(uow)
             except PyMongoError as exc:
                 last = attempt == TRANSACTION_ATTEMPTS or time.monotonic() >= give_up_at
@@ -196,6 +204,30 @@ class Database:
                     raise
             await asyncio.sleep(transaction_backoff(attempt))
         raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def _turn(self, org_id: str, *, taken: bool) -> AsyncIterator[None]:
+        """A transaction run again after a write conflict waits for this process's other
+        re-runs for the same organisation to end before it starts. Its snapshot then already
+        holds their commits, so it does not collide with them once more: they go one after
+        the other instead of all starting over at once. (Every audited change of an
+        organisation writes its one audit head, so a team's simultaneous actions collide
+        there.) The turn is taken before the transaction starts, because a transaction reads
+        the snapshot of its first operation. A wait longer than TURN_WAIT_SECONDS goes ahead
+        without the turn; across processes the conflict and the retry still decide."""
+        if not taken:
+            yield
+            return
+        lock = self._turns.setdefault(org_id, asyncio.Lock())
+        try:
+            await asyncio.wait_for(lock.acquire(), TURN_WAIT_SECONDS)
+        except TimeoutError:
+            yield
+            return
+        try:
+            yield
+        finally:
+            lock.release()
 
     async def close(self) -> None:
         await self.client.close()

@@ -7,6 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from shared import audit
+from shared.audit.chain import SYSTEM, first_break
+from shared.audit.log import AUDIT_INDEXES, AUDIT_LOG, anchor_of
 from shared.storage import database as database_module
 from shared.storage.database import Database
 from shared.storage.unit_of_work import UnitOfWork
@@ -66,3 +69,46 @@ async def test_without_retries_the_same_contention_fails(
     monkeypatch.setattr(database_module, "TRANSACTION_ATTEMPTS", 1)
     failures = await contended_increments(db, writers=3)
     assert any(database_module.is_transient(f) for f in failures if f is not None)
+
+
+async def test_audit_appends_of_one_organisation_take_turns_after_a_conflict(
+    db: Database,
+) -> None:
+    """Every audited change of an organisation writes its one audit head, so ten at once
+    collide there. Those that lost run again one after the other (Database._turn), never two
+    re-runs of one organisation at the same time, so they stop colliding with each other;
+    all ten get through, each with its own place in the chain."""
+    await db.ensure_indexes(AUDIT_INDEXES)
+    reruns_running = 0
+    most_reruns_at_once = 0
+
+    async def append(n: int) -> BaseException | None:
+        attempts = 0
+
+        async def work(uow: UnitOfWork) -> None:
+            nonlocal attempts, reruns_running, most_reruns_at_once
+            attempts += 1
+            rerun = attempts > 1
+            if rerun:
+                reruns_running += 1
+                most_reruns_at_once = max(most_reruns_at_once, reruns_running)
+            try:
+                await uow.collection("counters").insert_one({"name": f"change-{n}"})
+                await asyncio.sleep(0.01)  # the change itself takes a moment
+                await audit.record(uow, "settings.changed", "organisation", "org-a", actor=SYSTEM)
+            finally:
+                if rerun:
+                    reruns_running -= 1
+
+        try:
+            await db.transact("org-a", work)
+        except Exception as exc:
+            return exc
+        return None
+
+    failures = await asyncio.gather(*(append(n) for n in range(10)))
+    assert failures == [None] * 10
+    assert most_reruns_at_once == 1
+    entries = await db.tenant_collection("org-a", AUDIT_LOG).find({}, sort=[("seq", 1)])
+    assert [entry["seq"] for entry in entries] == list(range(1, 11))
+    assert first_break(entries, anchor_of(None)) is None
