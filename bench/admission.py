@@ -56,6 +56,7 @@ from cli.embedded import (
     service_process,
     wait_for_port,
 )
+from cli.memberships import record_membership_at
 from services.policy.storage import INDEXES as POLICY_INDEXES
 from shared.auth.tokens import Role, create_key_pair, mint_token
 from shared.domain.calendar import today
@@ -122,6 +123,7 @@ class Platform:
         create_key_pair(self.keys / "jwt_private.pem", self.keys / "jwt_public.pem")
         create_rate_limit_secret(self.keys / "rate_limit_secret")
         self.children: list[ChildProcess] = []
+        self.members: set[tuple[str, str, Role]] = set()
 
     def env(self) -> dict[str, str]:
         return {
@@ -169,9 +171,13 @@ class Platform:
             child.stop()
 
     def token(self, role: Role, org: str | None, sub: str | None = None) -> dict[str, str]:
-        token = mint_token(
-            self.keys / "jwt_private.pem", roles=[role], org=org, sub=sub or f"bench-{role}"
-        )
+        sub = sub or f"bench-{role}"
+        if org is not None and (org, sub, role) not in self.members:
+            # Every service refuses a token of a non-member (shared/auth/membership.py), and
+            # no identity runs here to make one: recorded as `safehands token` records it.
+            record_membership_at(self.mongo_uri, DATABASE, org=org, sub=sub, role=role)
+            self.members.add((org, sub, role))
+        token = mint_token(self.keys / "jwt_private.pem", roles=[role], org=org, sub=sub)
         return {"Authorization": f"Bearer {token}"}
 
 
