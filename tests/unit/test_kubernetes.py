@@ -235,3 +235,14 @@ def test_only_the_gateway_takes_traffic_from_outside(rendered: Objects) -> None:
     assert policies["notify-webhooks"]["spec"]["podSelector"] == {
         "matchLabels": {"app.kubernetes.io/name": "notify"}
     }
+
+
+def test_the_readme_names_every_secret_a_pod_mounts(rendered: Objects) -> None:
+    readme = (kubernetes.ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Kubernetes") :]
+    for name, spec in pod_specs(rendered):
+        for volume in spec["volumes"]:
+            for source in volume.get("projected", {}).get("sources", []):
+                secret = source["secret"]["name"]
+                documented = secret.replace(name, "<service>")
+                assert f"`{documented}`" in section, (name, secret)
