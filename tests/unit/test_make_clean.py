@@ -12,6 +12,8 @@ REPO = Path(__file__).resolve().parents[2]
 MADE = [
     ".venv/.installed",
     ".venv/bin/python",
+    ".venv-tools/bin/checkov",
+    "build/kubernetes/province.yaml",
     ".safehands/db/data",
     ".safehands/logs/intake.log",
     ".safehands/keys/jwt_private.pem",
