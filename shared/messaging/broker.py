@@ -8,7 +8,6 @@ from typing import Any
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.message import StreamMessage
 from opentelemetry.trace import TracerProvider
@@ -37,7 +36,10 @@ def create_broker(
     ]
     if tracer_provider is not None:
         # Spans for publishing and consuming, and the W3C `traceparent` header on each record
-        # (shared/trace_context.py): only when tracing is on, so it costs nothing otherwise.
+        # (shared/trace_context.py): only when tracing is on (and only then imported), so it
+        # costs nothing otherwise.
+        from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+
         middlewares.append(KafkaTelemetryMiddleware(tracer_provider=tracer_provider))
     return KafkaBroker(
         bootstrap_servers,

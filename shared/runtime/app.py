@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import TracerProvider
 from pydantic import BaseModel
 
 from shared.audit.log import AUDIT_INDEXES
@@ -181,8 +181,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
                 await starting
             await runtime.stop()
             if tracer_provider is not None:
-                # The last spans are batched still: out with them before the process ends.
-                tracer_provider.force_flush(5000)
+                tracing.flush(tracer_provider)
 
     app = FastAPI(
         title=f"SafeHands {definition.name}",

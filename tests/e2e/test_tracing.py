@@ -3,9 +3,9 @@
 The services run as separate processes, as under `safehands up`, and export their spans by
 OTLP/HTTP to a small receiver in the test (tests/support/otlp.py), configured exactly as
 compose configures them for Jaeger (OTEL_EXPORTER_OTLP_ENDPOINT). That is the path a real
-deployment takes, scrubbing included (shared/runtime/tracing.py); an in-process exporter
+deployment takes, scrubbing included (shared/runtime/tracing_sdk.py); an in-process exporter
 could not see spans of other processes. The in-memory exporter checks the same scrubbing in
-process (tests/unit/shared/test_tracing.py).
+process (tests/unit/shared/test_trace_filtering.py).
 
 Then every exported byte is searched for what must never be traced: report content (a
 canary), the applicant's name and address, a search term from a query string, tokens.

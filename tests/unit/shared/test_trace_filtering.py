@@ -14,7 +14,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from shared import trace_context
 from shared.events.admission import OrganisationRegistered
 from shared.events.cloudevents import encode, header_map
-from shared.runtime.tracing import SAMPLER, ScrubbingExporter
+from shared.runtime.tracing_sdk import SAMPLER, ScrubbingExporter
 
 
 def traced() -> tuple[TracerProvider, InMemorySpanExporter]:
