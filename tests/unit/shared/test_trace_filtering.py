@@ -5,15 +5,19 @@ and which spans may begin a trace. The whole flow across services: tests/e2e/tes
 
 from __future__ import annotations
 
+import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from prometheus_client import CollectorRegistry
 
 from shared import trace_context
 from shared.events.admission import OrganisationRegistered
 from shared.events.cloudevents import encode, header_map
+from shared.messaging.broker import create_broker
+from shared.runtime import tracing
 from shared.runtime.tracing_sdk import SAMPLER, ScrubbingExporter
 
 
@@ -104,3 +108,16 @@ def test_a_stored_mail_keeps_the_context_it_was_recorded_in() -> None:
     restored = trace.get_current_span(trace_context.of_stored(stored)).get_span_context()
     assert restored.span_id == span.get_span_context().span_id
     assert trace_context.current() == {}
+
+
+def test_tracing_is_off_without_an_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in tracing.ENDPOINT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    if not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
+        pytest.skip("another test of this process set a tracer provider")
+    assert tracing.configure("policy") is None
+    broker = create_broker("127.0.0.1:9", "policy", CollectorRegistry())
+    assert [type(m).__name__ for m in broker.middlewares] == ["KafkaPrometheusMiddleware"]
+    # No trace, no extension on the record.
+    record = encode(OrganisationRegistered(org_id="demo", name="Demo"), "/safehands/policy")
+    assert not any(name.endswith("traceparent") for name, _ in record.headers)
