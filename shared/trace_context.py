@@ -37,14 +37,28 @@ TRACEPARENT = "traceparent"
 TRACESTATE = "tracestate"
 
 _PROPAGATOR = TraceContextTextMapPropagator()
+_enabled = False
 _tracer = trace.get_tracer("safehands")
+
+
+def enable() -> None:
+    """Called once a tracer provider is set (shared/runtime/tracing.py)."""
+    global _enabled
+    _enabled = True
+
+
+def tracing() -> bool:
+    """Whether this process traces. Until `enable()`, everything here returns at once: the
+    consumer calls it for every event, and even the API's no-op spans cost microseconds."""
+    return _enabled
 
 
 def current() -> dict[str, str]:
     """The current trace context as W3C fields (`traceparent`, maybe `tracestate`); empty when
     nothing is traced."""
     carrier: dict[str, str] = {}
-    _PROPAGATOR.inject(carrier)
+    if tracing():
+        _PROPAGATOR.inject(carrier)
     return carrier
 
 
@@ -62,6 +76,8 @@ def of_record(headers: Iterable[tuple[str, bytes | str]]) -> Context:
     """A Kafka record's trace context: FastStream's `traceparent` (the hop through Kafka, a
     child of the publishing span) or else the CloudEvents extension (a record published
     without the middleware, a replayed dead letter)."""
+    if not tracing():
+        return Context()
     values = {
         name: value.decode("utf-8", "replace") if isinstance(value, bytes) else value
         for name, value in headers
@@ -77,6 +93,8 @@ def of_record(headers: Iterable[tuple[str, bytes | str]]) -> Context:
 
 def of_stored(document: Mapping[str, Any]) -> Context:
     """The trace context kept in a stored row (`traceparent`, `tracestate`)."""
+    if not tracing():
+        return Context()
     fields = {
         name: str(document[name])
         for name in (TRACEPARENT, TRACESTATE)
@@ -96,6 +114,9 @@ def span_in(
 ) -> Iterator[Span]:
     """A span that continues the trace of `parent` (a new trace if it holds none), linked to
     the other contexts' spans (the rest of a batch)."""
+    if not tracing():
+        yield trace.INVALID_SPAN
+        return
     linked = [
         Link(context)
         for context in (trace.get_current_span(other).get_span_context() for other in links)
@@ -110,6 +131,9 @@ def span_in(
 @contextmanager
 def within(parent: Context) -> Iterator[None]:
     """Make `parent` the current context: what is traced inside continues its trace."""
+    if not tracing():
+        yield
+        return
     token = otel_context.attach(parent)
     try:
         yield

@@ -15,6 +15,8 @@ import os
 from fastapi import FastAPI
 from opentelemetry import trace
 
+from shared import trace_context
+
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 
 
@@ -25,13 +27,15 @@ def configured() -> bool:
 def configure(service: str) -> trace.TracerProvider | None:
     """The process's tracer provider, or None: tracing is off."""
     current = trace.get_tracer_provider()
-    if not isinstance(current, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
-        return current
-    if not configured():
-        return None
-    from shared.runtime import tracing_sdk
+    if isinstance(current, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+        if not configured():
+            return None
+        from shared.runtime import tracing_sdk
 
-    return tracing_sdk.otlp_provider(service)
+        current = tracing_sdk.otlp_provider(service)
+    # Now the trace context is stored and restored (shared/trace_context.py).
+    trace_context.enable()
+    return current
 
 
 def instrument_clients(provider: trace.TracerProvider) -> None:

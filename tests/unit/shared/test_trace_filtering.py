@@ -21,6 +21,12 @@ from shared.runtime import tracing
 from shared.runtime.tracing_sdk import SAMPLER, ScrubbingExporter
 
 
+@pytest.fixture(autouse=True)
+def trace_context_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As shared/runtime/tracing.py switches it on in a process that traces."""
+    monkeypatch.setattr(trace_context, "_enabled", True)
+
+
 def traced() -> tuple[TracerProvider, InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     provider = TracerProvider(sampler=SAMPLER)
@@ -111,11 +117,13 @@ def test_a_stored_mail_keeps_the_context_it_was_recorded_in() -> None:
 
 
 def test_tracing_is_off_without_an_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(trace_context, "_enabled", False)
     for name in tracing.ENDPOINT_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     if not isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider):
         pytest.skip("another test of this process set a tracer provider")
     assert tracing.configure("policy") is None
+    assert not trace_context.tracing()
     broker = create_broker("127.0.0.1:9", "policy", CollectorRegistry())
     assert [type(m).__name__ for m in broker.middlewares] == ["KafkaPrometheusMiddleware"]
     # No trace, no extension on the record.
