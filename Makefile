@@ -15,6 +15,9 @@ NEED_NPM := command -v npm >/dev/null 2>&1 || { echo "Building the web app needs
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
 CHROMIUM := /usr/bin/chromium
 NEED_CHROMIUM := test -x $(CHROMIUM) || { echo "The browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium' (.ci/run does this) and run make again." >&2; exit 1; }
+# The alert rules' checks and unit tests (deploy/prometheus/) need promtool, from Debian's
+# prometheus package.
+NEED_PROMTOOL := command -v promtool >/dev/null 2>&1 || { echo "Checking the alert rules needs promtool: install Debian's prometheus package with 'sudo apt-get install prometheus' (.ci/run does this) and run make again." >&2; exit 1; }
 
 # checkov (the Kubernetes manifests' policy check) in a virtualenv of its own: it pins many
 # packages (boto3, networkx, jsonschema…) at versions the project's dependencies do not share.
@@ -24,7 +27,7 @@ CHECKOV := $(TOOLS_VENV)/bin/checkov
 # Where `make lint` writes the rendered Kubernetes overlays for checkov.
 KUBE_RENDERED := build/kubernetes
 
-.PHONY: up test lint kubernetes docs bench install web browser-present clean
+.PHONY: up test lint kubernetes docs bench install web browser-present promtool-present clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "SafeHands needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -62,14 +65,20 @@ test: browser-present $(INSTALLED) $(WEB_BUILT)
 browser-present:
 	@$(NEED_CHROMIUM)
 
+# First, so that a missing promtool is said before minutes of installing.
+promtool-present:
+	@$(NEED_PROMTOOL)
+
 ## Static checks: ruff (lint and format), mypy, the import rules (pyproject.toml's
-## [tool.importlinter]), the web app's ESLint, svelte-check, tsc, and the Kubernetes
-## manifests (`make kubernetes`).
-lint: $(INSTALLED) $(WEB_INSTALLED)
+## [tool.importlinter]), the alert rules (promtool check and their unit tests), the web
+## app's ESLint, svelte-check, tsc, and the Kubernetes manifests (`make kubernetes`).
+lint: promtool-present $(INSTALLED) $(WEB_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	promtool check rules deploy/prometheus/alerts.yml
+	promtool test rules deploy/prometheus/alerts.test.yml
 	cd web && npm run lint
 	cd web && npx tsc --noEmit
 	$(MAKE) kubernetes

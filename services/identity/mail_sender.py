@@ -82,6 +82,7 @@ class MailSender:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 await self._mailer.send(mail)
+                self._set_aside_mails.sent.labels(mail.kind).inc()
                 log.info("mail sent", kind=mail.kind, mail_id=mail.mail_id)
                 return
             except UnsendableMail:
@@ -89,6 +90,7 @@ class MailSender:
                 raise
             except SmtpRefused as exc:
                 refusal = exc
+                self._set_aside_mails.deferred.labels(mail.kind).inc()
                 log.warning(
                     "mail not sent",
                     kind=mail.kind,

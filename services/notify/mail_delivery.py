@@ -12,10 +12,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from opentelemetry.trace import SpanKind
+
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.mail_retry import is_permanent_smtp_refusal, mail_retry_delay
 from services.notify.mail_outbox import FAILED, PENDING, SENDING, SENT
 from services.notify.storage import MAILS
+from shared import trace_context
 from shared.events.notifications import NotificationSent
 from shared.logs import get_logger
 from shared.mail.set_aside import SetAsideMails
@@ -64,6 +67,16 @@ class MailWorker:
                 await asyncio.sleep(self._poll_seconds)
 
     async def _send(self, mail: Document) -> None:
+        # In the trace of the event the mail is about (shared/trace_context.py).
+        with trace_context.span_in(
+            "notify send mail",
+            trace_context.of_stored(mail),
+            kind=SpanKind.CLIENT,
+            attributes={"safehands.mail_kind": str(mail.get("kind"))},
+        ):
+            await self._send_traced(mail)
+
+    async def _send_traced(self, mail: Document) -> None:
         attempts = int(mail.get("attempts", 0)) + 1
         try:
             await self._mailer.send(
@@ -79,6 +92,7 @@ class MailWorker:
             # record). Sent again it would fail again, and hold its claim each time.
             await self._set_aside(mail, attempts, exc)
             return
+        self._set_aside_mails.sent.labels(str(mail["kind"])).inc()
         await record_outcome(lambda: self._mark_sent(mail, attempts))
         log.info("mail sent", notification_id=mail["_id"], kind=mail["kind"], attempts=attempts)
 
@@ -125,6 +139,7 @@ class MailWorker:
         if is_permanent_smtp_refusal(exc.code):
             await self._set_aside(mail, attempts, exc)
             return
+        self._set_aside_mails.deferred.labels(str(mail.get("kind"))).inc()
         update: dict[str, object] = {
             "attempts": attempts,
             "last_error": str(exc),

@@ -20,6 +20,7 @@ from services.notify.domain.mail_planning import (
 from services.notify.domain.recipients import mail_routes_for
 from services.notify.read_model import load_facts
 from services.notify.storage import MAILS
+from shared import trace_context
 from shared.events import Event
 from shared.events.reports import VCPAppointed
 from shared.logs import get_logger
@@ -84,6 +85,8 @@ def mail_upserts(
                     "attempts": 0,
                     "next_attempt_at": now,
                     "created_at": now,
+                    # The mail worker sends it in the trace of the event it is about.
+                    **trace_context.current(),
                 }
             },
         )

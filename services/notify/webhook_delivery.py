@@ -22,6 +22,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from opentelemetry.trace import SpanKind
+from prometheus_client import CollectorRegistry
+from prometheus_client import Counter as PromCounter
 
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.cloudevent_body import STRUCTURED_CONTENT_TYPE
@@ -43,6 +46,7 @@ from services.notify.webhook_outbox import (
     PENDING,
 )
 from services.notify.webhook_sender import AttemptOutcome, WebhookSender
+from shared import trace_context
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
 from shared.logs import get_logger
 from shared.storage.database import Database
@@ -71,8 +75,21 @@ class WebhookWorker:
         poll_seconds: float,
         retry_scale: float,
         deliveries_per_org: int,
+        metrics: CollectorRegistry | None = None,
     ) -> None:
         self._db = db
+        registry = metrics if metrics is not None else CollectorRegistry()
+        self._attempts = PromCounter(
+            "safehands_webhook_attempts_total",
+            "Webhook POSTs, by outcome: delivered (a 2xx) or failed (to be tried again).",
+            ["outcome"],
+            registry=registry,
+        )
+        self._given_up = PromCounter(
+            "safehands_webhook_deliveries_failed_total",
+            "Webhook deliveries given up on after their last attempt (DeliveryFailed).",
+            registry=registry,
+        )
         self._claims = Claims(
             db.platform_collection(DELIVERIES), PENDING, DELIVERING, holder, CLAIM_LEASE
         )
@@ -127,6 +144,13 @@ class WebhookWorker:
             self._slots.release()
 
     async def _attempt(self, delivery: Document) -> None:
+        # In the trace of the event the delivery carries (shared/trace_context.py).
+        with trace_context.span_in(
+            "notify deliver webhook", trace_context.of_stored(delivery), kind=SpanKind.CLIENT
+        ):
+            await self._attempt_traced(delivery)
+
+    async def _attempt_traced(self, delivery: Document) -> None:
         org = delivery["org_id"]
         subscription = await self._db.tenant_collection(org, WEBHOOKS).find_one(
             {"webhook_id": delivery["webhook_id"]}
@@ -138,6 +162,7 @@ class WebhookWorker:
             return
         started = datetime.now(UTC)
         outcome = await self._post(subscription, delivery)
+        self._attempts.labels("delivered" if outcome.error is None else "failed").inc()
         attempt = {
             "attempt": len(delivery.get("attempts", [])) + 1,
             "at": started,
@@ -229,6 +254,7 @@ class WebhookWorker:
             return
         if not await self._close(uow, delivery, attempt, FAILED, failed_at=attempt["at"]):
             return
+        self._given_up.inc()
         failed_event_id = uow.publish(
             DeliveryFailed(
                 org_id=uow.org_id,

@@ -24,6 +24,7 @@ from services.notify.domain.webhook_forwarding import (
     webhook_data,
 )
 from services.notify.storage import DELIVERIES, ORGANISATIONS, REPORT_WEBHOOKS_FIELD, WEBHOOKS
+from shared import trace_context
 from shared.events import Event
 from shared.events.admission import VolunteerDataErased
 from shared.events.cloudevents import ReceivedEvent
@@ -116,6 +117,8 @@ def delivery_upserts(
                     "attempts": [],
                     "next_attempt_at": now,
                     "created_at": now,
+                    # The worker delivers it in the trace of the event it carries.
+                    **trace_context.current(),
                 }
             },
         )

@@ -35,5 +35,6 @@ def workers(runtime: Runtime) -> Sequence[BackgroundTask]:
             poll_seconds=settings.outbox_poll_seconds,
             retry_scale=settings.notify_retry_scale,
             deliveries_per_org=settings.webhook_deliveries_per_org,
+            metrics=runtime.metrics,
         ),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from shared import trace_context
 from shared.catalogue.json_schemas import component_schemas
 from shared.events import REGISTRY, Event, EventRegistry
 from shared.events.cloudevents import CONTENT_TYPE, SPEC_VERSION
@@ -20,6 +21,8 @@ from shared.messaging.topics import dead_letter_topic
 ASYNCAPI_VERSION = "3.0.0"
 DOCUMENT_ID = "urn:safehands:events"
 DEAD_LETTER_MESSAGE = "DeadLetter"
+# W3C traceparent: version, trace id, parent id, flags.
+TRACEPARENT_PATTERN = "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
 
 
 def asyncapi_document(registry: EventRegistry = REGISTRY) -> dict[str, Any]:
@@ -156,6 +159,31 @@ def _cloudevents_headers(type_name: str | None) -> dict[str, Any]:
             "ce_time": {"type": "string", "format": "date-time"},
             "ce_tenantid": {"type": "string", "description": "The organisation (org_id)."},
             "content-type": {"type": "string", "const": CONTENT_TYPE},
+            # Not CloudEvents attributes, but on records too (issue 23): say what they are.
+            "correlation_id": {
+                "type": "string",
+                "description": "Set by the publishing library (FastStream) on every record: a"
+                " random id of the one publish, with no meaning across events. Ignore it;"
+                " deduplicate on `ce_id`.",
+            },
+            trace_context.CE_TRACEPARENT: {
+                "type": "string",
+                "pattern": TRACEPARENT_PATTERN,
+                "description": "CloudEvents distributed-tracing extension: the W3C trace"
+                " context in which the event was recorded, when the platform traces. Join"
+                " the trace from it.",
+            },
+            trace_context.CE_TRACESTATE: {
+                "type": "string",
+                "description": "CloudEvents distributed-tracing extension: W3C tracestate.",
+            },
+            trace_context.TRACEPARENT: {
+                "type": "string",
+                "pattern": TRACEPARENT_PATTERN,
+                "description": "W3C trace context of the publish through Kafka (a child of"
+                " `ce_traceparent`), when the platform traces.",
+            },
+            trace_context.TRACESTATE: {"type": "string", "description": "W3C tracestate."},
         },
     }
 

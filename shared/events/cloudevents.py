@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from shared import trace_context
 from shared.events import Event, EventRegistry, UnknownEventType
 from shared.events.base import to_the_day
 
@@ -50,7 +51,9 @@ def encode(
     event: Event, source: str, *, event_id: str | None = None, time: datetime | None = None
 ) -> KafkaRecord:
     """The event as a Kafka record; its `ce_time` is now (or `time`), to the day for an event
-    whose moment is a report's (`Event.tells_of_a_report`)."""
+    whose moment is a report's (`Event.tells_of_a_report`). While a trace runs, the record
+    carries its context in the distributed-tracing extension (`ce_traceparent`), so the
+    trace goes on where the event is handled (shared/trace_context.py)."""
     moment = time or datetime.now(UTC)
     if event.tells_of_a_report():
         moment = to_the_day(moment)
@@ -62,6 +65,7 @@ def encode(
         "ce_time": moment.isoformat().replace("+00:00", "Z"),
         "ce_tenantid": event.org_id,
         "content-type": CONTENT_TYPE,
+        **dict(trace_context.cloudevents_headers()),
     }
     return KafkaRecord(
         topic=event.topic(),

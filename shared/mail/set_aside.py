@@ -31,14 +31,29 @@ def reason_of(error: BaseException) -> tuple[str, str]:
 
 
 class SetAsideMails:
-    """`safehands_mails_set_aside_total{kind, reason}` and the log line of each."""
+    """`safehands_mails_set_aside_total{kind, reason}` and the log line of each; beside it,
+    for the dashboard and the alert on failing mail (deploy/prometheus/alerts.yml), the mails
+    sent and the attempts the SMTP server turned down for now (to be tried again)."""
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        registry = registry if registry is not None else CollectorRegistry()
         self.counter = Counter(
             "safehands_mails_set_aside_total",
             "Mails given up on and set aside (not sent), by mail kind and reason.",
             ["kind", "reason"],
-            registry=registry if registry is not None else CollectorRegistry(),
+            registry=registry,
+        )
+        self.sent = Counter(
+            "safehands_mails_sent_total",
+            "Mails the SMTP server took, by mail kind.",
+            ["kind"],
+            registry=registry,
+        )
+        self.deferred = Counter(
+            "safehands_mail_attempts_failed_total",
+            "Attempts to send a mail that failed for now and are tried again, by mail kind.",
+            ["kind"],
+            registry=registry,
         )
 
     def record(self, *, mail_id: str, kind: str, error: BaseException) -> str:

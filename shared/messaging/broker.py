@@ -10,6 +10,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.message import StreamMessage
+from opentelemetry.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from shared.messaging.consumer import EventConsumer
@@ -28,7 +29,18 @@ def create_broker(
     service: str,
     metrics: CollectorRegistry,
     login: KafkaLogin | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> KafkaBroker:
+    middlewares: list[Any] = [
+        KafkaPrometheusMiddleware(registry=metrics, app_name=f"safehands-{service}")
+    ]
+    if tracer_provider is not None:
+        # Spans for publishing and consuming, and the W3C `traceparent` header on each record
+        # (shared/trace_context.py): only when tracing is on (and only then imported), so it
+        # costs nothing otherwise.
+        from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+
+        middlewares.append(KafkaTelemetryMiddleware(tracer_provider=tracer_provider))
     return KafkaBroker(
         bootstrap_servers,
         security=login.faststream() if login else None,
@@ -38,7 +50,7 @@ def create_broker(
         # Through the JSON log pipeline; per-message lines only at DEBUG.
         logger=logging.getLogger("faststream"),
         log_level=logging.DEBUG,
-        middlewares=[KafkaPrometheusMiddleware(registry=metrics, app_name=f"safehands-{service}")],
+        middlewares=middlewares,
     )
 
 

@@ -23,8 +23,11 @@ from typing import Any, TypeAlias
 
 import structlog
 from aiokafka import ConsumerRecord
+from opentelemetry.context import Context
+from opentelemetry.trace import SpanKind
 from pymongo.errors import ConnectionFailure
 
+from shared import trace_context
 from shared.events import Event, EventRegistry
 from shared.events.cloudevents import MalformedEvent, ReceivedEvent, decode
 from shared.failpoints import failpoint
@@ -110,6 +113,10 @@ class EventConsumer:
         return model is not None and model not in self.handlers
 
     async def _apply(self, items: Sequence[Decoded]) -> None:
+        # Each event's trace (shared/trace_context.py): its handler's work continues it.
+        traces = {
+            received.id: trace_context.of_record(record.headers) for record, received in items
+        }
         async with self._db.transaction() as tx:
             done = await tx.already_consumed(self.name, [received.id for _, received in items])
             # Consecutive events of one batch handler, not yet handed to it.
@@ -122,7 +129,7 @@ class EventConsumer:
                 handler = self.handlers[type(event)]
                 if isinstance(handler, BatchHandler):
                     if pending is not None and pending[0] is not handler:
-                        await self._apply_batch(tx, *pending)
+                        await self._apply_batch(tx, *pending, traces)
                         pending = None
                     if pending is None:
                         pending = (handler, [])
@@ -130,19 +137,30 @@ class EventConsumer:
                 else:
                     # Per key, what came before is decided and written before this runs.
                     if pending is not None:
-                        await self._apply_batch(tx, *pending)
+                        await self._apply_batch(tx, *pending, traces)
                         pending = None
-                    with structlog.contextvars.bound_contextvars(
-                        org_id=event.org_id, event_id=received.id, event_type=received.type
+                    with (
+                        structlog.contextvars.bound_contextvars(
+                            org_id=event.org_id, event_id=received.id, event_type=received.type
+                        ),
+                        trace_context.span_in(
+                            f"{self.name} handle {received.type}",
+                            traces[received.id],
+                            kind=SpanKind.CONSUMER,
+                            attributes={"safehands.event_type": received.type},
+                        ),
                     ):
                         await handler(event, tx.scope(event.org_id, received))
                 tx.record_consumed(self.name, received.id, event.org_id)
             if pending is not None:
-                await self._apply_batch(tx, *pending)
+                await self._apply_batch(tx, *pending, traces)
 
-    @staticmethod
     async def _apply_batch(
-        tx: Transaction, handler: BatchHandler, received: list[ReceivedEvent]
+        self,
+        tx: Transaction,
+        handler: BatchHandler,
+        received: list[ReceivedEvent],
+        traces: dict[str, Context],
     ) -> None:
         batch = EventBatch(received)
         # One event alone (the retry after a failed batch) is worth naming in the logs.
@@ -151,7 +169,20 @@ class EventConsumer:
             if len(received) == 1
             else {"batch_size": len(received)}
         )
-        with structlog.contextvars.bound_contextvars(**context):
+        # One span for the batch: in the first event's trace, linked to the others' traces.
+        with (
+            structlog.contextvars.bound_contextvars(**context),
+            trace_context.span_in(
+                f"{self.name} handle {received[0].type}",
+                traces[received[0].id],
+                kind=SpanKind.CONSUMER,
+                links=[traces[item.id] for item in received[1:]],
+                attributes={
+                    "safehands.event_type": received[0].type,
+                    "messaging.batch.message_count": len(received),
+                },
+            ),
+        ):
             outcome = await handler.handle(batch, BatchState(tx))
         await apply_outcome(tx, batch, outcome)
 

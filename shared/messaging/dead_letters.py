@@ -16,6 +16,7 @@ from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
 
 from shared.logs import get_logger
+from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.topics import dead_letter_topic
 
 log = get_logger(__name__)
@@ -41,8 +42,9 @@ class DeadLetterSink(Protocol):
 
 
 class DeadLetterPublisher:
-    def __init__(self, broker: KafkaBroker) -> None:
+    def __init__(self, broker: KafkaBroker, metrics: MessagingMetrics | None = None) -> None:
         self._broker = broker
+        self._metrics = metrics or MessagingMetrics()
 
     async def send(self, record: ConsumerRecord[bytes, bytes], reason: str, consumer: str) -> None:
         # Original headers are kept so a replay re-injects the record exactly as it was.
@@ -67,6 +69,7 @@ class DeadLetterPublisher:
             key=record.key,
             headers=headers,
         )
+        self._metrics.dead_letters.labels(consumer, record.topic).inc()
         log.warning(
             "record dead-lettered",
             reason=reason[:MAX_REASON_LENGTH],

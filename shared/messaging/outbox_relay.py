@@ -31,9 +31,11 @@ from aiokafka.errors import (
 from faststream.kafka import KafkaBroker
 from pymongo import DeleteOne
 
+from shared import trace_context
 from shared.failpoints import failpoint
 from shared.logs import get_logger
 from shared.messaging import dead_letters
+from shared.messaging.metrics import RELAY, MessagingMetrics
 from shared.messaging.topics import dead_letter_topic
 from shared.storage.database import Database
 from shared.storage.leases import LEASES, Lease
@@ -81,6 +83,14 @@ def _headers(record: Document) -> dict[str, str]:
     return {name: bytes(value).decode() for name, value in record["headers"]}
 
 
+def _written_at(record: Document) -> float:
+    """When the row was written (its ObjectId's time if it has no created_at), in seconds."""
+    created = record.get("created_at")
+    if isinstance(created, datetime):
+        return (created if created.tzinfo else created.replace(tzinfo=UTC)).timestamp()
+    return float(record["_id"].generation_time.timestamp())
+
+
 def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[: dead_letters.MAX_REASON_LENGTH]
 
@@ -95,8 +105,10 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_seconds: float = 0.5,
         lease_seconds: float = 15.0,
+        metrics: MessagingMetrics | None = None,
     ) -> None:
         self._db = db
+        self._metrics = metrics or MessagingMetrics()
         self._broker = broker
         self._outbox = db.platform_collection(OUTBOX)
         self._set_aside = db.platform_collection(OUTBOX_DEAD_LETTERS)
@@ -110,7 +122,12 @@ class OutboxRelay:
             # then wakes the next round at once instead of waiting for the poll.
             self._db.outbox_written.clear()
             try:
-                published = await self.publish_pending() if await self._lease.hold() else 0
+                if await self._lease.hold():
+                    published = await self.publish_pending()
+                else:
+                    # Another instance relays, and says how old the outbox is.
+                    self._metrics.outbox_oldest(None)
+                    published = 0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -142,13 +159,18 @@ class OutboxRelay:
         return future
 
     async def _send_row(self, record: Document) -> asyncio.Future[Any]:
-        return await self._send(record["topic"], record["key"], record["value"], _headers(record))
+        headers = _headers(record)
+        # Published in the trace of the request or event that wrote the row: the producer's
+        # span (FastStream's middleware) joins it and hands it on through Kafka.
+        with trace_context.within(trace_context.of_record(headers.items())):
+            return await self._send(record["topic"], record["key"], record["value"], headers)
 
     async def publish_pending(self) -> int:
         """Publish the oldest records; return how many left the outbox (published or set
         aside). A record that failed for a passing reason stops the batch there: it and
         the records after it stay for the next round, in order."""
         records = await self._outbox.find({}).sort("_id", 1).limit(self._batch_size).to_list()
+        self._metrics.outbox_oldest(_written_at(records[0]) if records else None)
         if not records:
             return 0
         failpoint("relay.before_publish")
@@ -201,6 +223,7 @@ class OutboxRelay:
 
     async def _set_record_aside(self, record: Document, error: BaseException) -> None:
         reason = _reason(error)
+        self._metrics.dead_letters.labels(RELAY, str(record["topic"])).inc()
         # Upserted by the record's id: a relay that dies before deleting it from the outbox
         # sets it aside again without a second copy.
         await self._set_aside.replace_one(

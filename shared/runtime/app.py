@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from opentelemetry.trace import TracerProvider
 from pydantic import BaseModel
 
 from shared.audit.log import AUDIT_INDEXES
@@ -28,7 +29,8 @@ from shared.http.openapi import document_errors
 from shared.logs import configure_logging, get_logger
 from shared.messaging.batches import BatchHandler
 from shared.messaging.consumer import Handler, Handlers
-from shared.runtime import audit
+from shared.messaging.lag import sample_lag
+from shared.runtime import audit, tracing
 from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
 from shared.runtime.proof_of_work import ProofOfWorkRequired, answer_proof_of_work_required
@@ -42,7 +44,11 @@ from shared.storage.unit_of_work import UnitOfWork
 log = get_logger(__name__)
 
 
-def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
+def runtime_for(
+    definition: ServiceDefinition,
+    settings: Settings,
+    tracer_provider: TracerProvider | None = None,
+) -> Runtime:
     return Runtime(
         definition.name,
         settings,
@@ -52,6 +58,7 @@ def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
         indexes=(*definition.indexes, *membership.INDEXES, *AUDIT_INDEXES),
         membership_check=membership_check_of(definition),
         rate_limited=definition.rate_limited,
+        tracer_provider=tracer_provider,
     )
 
 
@@ -111,6 +118,18 @@ async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
         runtime.start_background(_job_task(job, runtime))
     for task in definition.background(runtime) if definition.background else ():
         runtime.start_background(task)
+    if runtime.consumer is not None:
+        # For the dashboard and the alert on a growing lag (shared/messaging/lag.py).
+        runtime.start_background(
+            BackgroundWork(
+                "consumer-lag",
+                lambda: sample_lag(
+                    runtime.broker,
+                    runtime.messaging_metrics,
+                    runtime.settings.consumer_lag_sample_seconds,
+                ),
+            )
+        )
     runtime.ready = True
     log.info("service ready", instance=runtime.instance_id)
 
@@ -143,7 +162,12 @@ class Readiness(BaseModel):
 
 def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     configure_logging(definition.name, settings.log_level)
-    runtime = runtime_for(definition, settings)
+    # Tracing (shared/runtime/tracing.py), off unless an OTLP endpoint is configured. The
+    # database's listener must exist before its client, so before the runtime.
+    tracer_provider = tracing.configure(definition.name)
+    if tracer_provider is not None:
+        tracing.instrument_clients(tracer_provider)
+    runtime = runtime_for(definition, settings, tracer_provider)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -156,6 +180,8 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
             with contextlib.suppress(BaseException):
                 await starting
             await runtime.stop()
+            if tracer_provider is not None:
+                tracing.flush(tracer_provider)
 
     app = FastAPI(
         title=f"SafeHands {definition.name}",
@@ -214,4 +240,6 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         app.include_router(proof_of_work_router)
     for router in definition.routers:
         app.include_router(router)
+    if tracer_provider is not None:
+        tracing.instrument_app(app, tracer_provider)
     return app

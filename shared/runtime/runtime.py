@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from faststream.kafka import KafkaBroker
+from opentelemetry.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from shared.auth.dependencies import MembershipCheck
@@ -26,6 +27,7 @@ from shared.logs import get_logger
 from shared.messaging.broker import create_broker, subscribe
 from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
+from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork
@@ -59,6 +61,7 @@ class Runtime:
         indexes: Sequence[IndexSpec] = (),
         membership_check: MembershipCheck | None = None,
         rate_limited: bool = False,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
@@ -67,6 +70,7 @@ class Runtime:
         self.source = f"/safehands/{name}"
         self.metrics = CollectorRegistry()
         self.http_metrics = HttpMetrics(self.metrics)
+        self.messaging_metrics = MessagingMetrics(self.metrics)
         self.db = Database(
             settings.mongo_uri,
             service_database_name(settings.mongo_database, name),
@@ -83,7 +87,11 @@ class Runtime:
             else None
         )
         self.broker: KafkaBroker = create_broker(
-            settings.kafka_bootstrap_servers, name, self.metrics, self.kafka_login
+            settings.kafka_bootstrap_servers,
+            name,
+            self.metrics,
+            self.kafka_login,
+            tracer_provider=tracer_provider,
         )
         self.consumer: EventConsumer | None = None
         if handlers:
@@ -91,7 +99,7 @@ class Runtime:
                 name,
                 handlers,
                 self.db,
-                DeadLetterPublisher(self.broker),
+                DeadLetterPublisher(self.broker, self.messaging_metrics),
                 REGISTRY,
                 max_attempts=settings.handler_max_attempts,
                 retry_base_seconds=settings.handler_retry_base_seconds,
@@ -110,6 +118,7 @@ class Runtime:
             self.instance_id,
             poll_seconds=settings.outbox_poll_seconds,
             lease_seconds=settings.lease_seconds,
+            metrics=self.messaging_metrics,
         )
         # Loaded now, not in start(): a missing key is a configuration error to report at once.
         self.token_verifier = token_verifier_for(settings)

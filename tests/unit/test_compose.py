@@ -41,7 +41,7 @@ APP_SERVICES = SERVICE_NAMES
 # Services the gateway routes /api/<service>/ to.
 ROUTED_SERVICES = APP_SERVICES
 # The only services that may publish host ports: the operators' tools, on loopback only…
-EDGE_SERVICES = {"mailpit", "prometheus"}
+EDGE_SERVICES = {"mailpit", "prometheus", "grafana", "jaeger"}
 # …and the gateway, the one address for people, on the public HTTP and HTTPS ports.
 GATEWAY = "caddy"
 APP_PORT = 8080
@@ -485,6 +485,54 @@ def test_prometheus_discovers_every_replica_of_every_service(
             assert job.get("metrics_path", "/metrics") == "/metrics"
             discovered.update(sd["names"])
     assert discovered == set(APP_SERVICES)
+
+
+def test_prometheus_loads_the_alert_rules_that_make_lint_tests(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    mounted = dict(volume.split(":", 2)[:2] for volume in services["prometheus"]["volumes"])
+    config = load_yaml(PROMETHEUS_FILE)
+    (rules,) = config["rule_files"]
+    source = next(host for host, target in mounted.items() if target == rules)
+    assert (ROOT / source).resolve() == ROOT / "deploy" / "prometheus" / "alerts.yml"
+    tests = load_yaml(ROOT / "deploy" / "prometheus" / "alerts.test.yml")
+    assert tests["rule_files"] == ["alerts.yml"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "promtool check rules deploy/prometheus/alerts.yml" in makefile
+    assert "promtool test rules deploy/prometheus/alerts.test.yml" in makefile
+
+
+def test_grafana_is_provisioned_with_prometheus_and_the_dashboard(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    grafana = services["grafana"]
+    mounted = dict(volume.split(":", 2)[:2] for volume in grafana["volumes"])
+    provisioning = ROOT / mounted["./deploy/grafana/provisioning"].replace(
+        "/etc/grafana/provisioning", "deploy/grafana/provisioning"
+    )
+    source = load_yaml(provisioning / "datasources" / "prometheus.yml")["datasources"][0]
+    assert source["url"] == "http://prometheus:9090" and source["uid"] == "prometheus"
+    provider = load_yaml(provisioning / "dashboards" / "safehands.yml")["providers"][0]
+    dashboards = next(
+        host for host, target in mounted.items() if target == provider["options"]["path"]
+    )
+    dashboard = json.loads((ROOT / dashboards / "safehands.json").read_text(encoding="utf-8"))
+    uids = {
+        target["datasource"]["uid"]
+        for panel in dashboard["panels"]
+        for target in panel.get("targets", [])
+    }
+    assert uids == {"prometheus"}
+    assert grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD__FILE"] == (
+        "/run/secrets/grafana_admin_password"
+    )
+
+
+def test_services_send_traces_to_jaeger(services: dict[str, dict[str, Any]]) -> None:
+    assert services["jaeger"]["image"].startswith("jaegertracing/all-in-one:")
+    for name in APP_SERVICES:
+        endpoint = services[name]["environment"]["OTEL_EXPORTER_OTLP_ENDPOINT"]
+        assert endpoint == "${OTEL_EXPORTER_OTLP_ENDPOINT-http://jaeger:4318}", name
 
 
 def test_mailpit_catches_smtp_for_notify(services: dict[str, dict[str, Any]]) -> None:
