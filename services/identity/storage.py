@@ -24,6 +24,10 @@ REFRESH_TOKENS = "refresh_tokens"
 # A person's passkeys (credential id, public key, counter), keyed by their address, and the
 # one-time challenges of passkey ceremonies (hashed), both the person's, not an organisation's.
 PASSKEYS = "passkeys"
+# The operators added or removed beyond SAFEHANDS_OPERATOR_EMAILS (domain/operators.py), one
+# row per address, under the tenant PLATFORM_ORG: written in the transaction that announces
+# the change (OperatorAdded, OperatorRemoved) and records it in the platform's audit log.
+OPERATORS = "operators"
 PASSKEY_CHALLENGES = "passkey_challenges"
 # VCPs appointed without a key, to be mailed an invitation (with a sign-in link) by the
 # `vcp_invitations` job: the event handler only notes them, as the link must not exist
@@ -69,6 +73,8 @@ INDEXES = (
         tenant=False,
         expire_after_seconds=CLEANUP_AFTER_SECONDS,
     ),
+    IndexSpec(OPERATORS, (("email", 1),), unique=True),
+    IndexSpec(OPERATORS, (("operator_id", 1),)),
     *RATE_LIMIT_INDEXES,
     IndexSpec(VCP_INVITATIONS, (("vcp_id", 1),), unique=True),
     # The job looks for unsent ones across organisations (sent_at None).

@@ -48,3 +48,11 @@ class NoSuchPasskey(DomainError):
 
 class NoSuchSession(DomainError):
     """The person has no signed-in session (device) of that id."""
+
+
+class LastOperator(DomainError):
+    """Removing this operator would leave the platform without one, or it is oneself."""
+
+
+class NoSuchOperator(DomainError):
+    """There is no operator of that id."""

@@ -3,7 +3,9 @@ where identity's domain errors become HTTP statuses."""
 
 from services.identity.domain.errors import (
     LastAdmin,
+    LastOperator,
     NoSuchMember,
+    NoSuchOperator,
     NoSuchOrganisation,
     NoSuchPasskey,
     NoSuchSession,
@@ -14,9 +16,17 @@ from services.identity.domain.errors import (
     SessionEnded,
     UnusableCode,
 )
-from services.identity.http_routes import devices, jwks, members, passkeys, sign_in, tokens
+from services.identity.http_routes import (
+    devices,
+    jwks,
+    members,
+    operators,
+    passkeys,
+    sign_in,
+    tokens,
+)
 
-ROUTERS = [part.router for part in (sign_in, tokens, jwks, members, passkeys, devices)]
+ROUTERS = [part.router for part in (sign_in, tokens, jwks, members, passkeys, devices, operators)]
 
 ERROR_STATUSES = {
     NoSuchOrganisation: 404,
@@ -30,4 +40,6 @@ ERROR_STATUSES = {
     PasskeyNotRegistered: 400,
     NoSuchPasskey: 404,
     NoSuchSession: 404,
+    LastOperator: 409,
+    NoSuchOperator: 404,
 }

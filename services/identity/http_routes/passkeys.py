@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.identity.domain.passkeys import browser_family
-from services.identity.http_routes.person import Person, person_of, record_for
+from services.identity.http_routes.person import Person, operators_of, person_of, record_for
 from services.identity.http_routes.sign_in import signed_in_answer
 from services.identity.refresh_cookie import check_origin
 from services.identity.use_cases import passkeys
@@ -138,7 +138,7 @@ async def sign_in_with_passkey(
         runtime.db,
         _rp(runtime),
         body.credential,
-        operators=runtime.settings.operators,
+        operators=await operators_of(runtime),
         device=browser_family(request.headers.get("user-agent")),
         now=datetime.now(UTC),
     )

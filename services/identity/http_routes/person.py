@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fastapi import Depends, HTTPException, status
 
 from services.identity.people import address_of
+from services.identity.use_cases.operators import current_operators
 from shared import audit
 from shared.auth.dependencies import current_principal
 from shared.auth.tokens import Principal
@@ -24,11 +25,18 @@ class Person:
     principal: Principal
 
 
+async def operators_of(runtime: Runtime) -> frozenset[str]:
+    """The operators now: the seed (SAFEHANDS_OPERATOR_EMAILS) and identity's own list."""
+    return await current_operators(runtime.db, runtime.settings.operators)
+
+
 @answers(403)
 async def person_of(
     principal: Principal = Depends(current_principal), runtime: Runtime = Depends(runtime_of)
 ) -> Person:
-    address = await address_of(runtime.db, principal.org, principal.sub, runtime.settings.operators)
+    address = await address_of(
+        runtime.db, principal.org, principal.sub, await operators_of(runtime)
+    )
     if address is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, NO_PERSON)
     return Person(address, principal)

@@ -14,6 +14,7 @@ from services.identity.domain.passkeys import browser_family
 from services.identity.domain.sessions import SESSION_LIFETIME
 from services.identity.domain.sign_in import is_page_path, normalise_address
 from services.identity.extensions import limiter_of, mail_sender_of
+from services.identity.http_routes.person import operators_of
 from services.identity.rate_limit import SignInAdmission, admit_sign_in
 from services.identity.refresh_cookie import check_origin, hand_out
 from services.identity.use_cases import sign_in
@@ -66,7 +67,7 @@ async def request_sign_in(
         runtime.db,
         address,
         next_page=body.next,
-        operators=runtime.settings.operators,
+        operators=await operators_of(runtime),
         web_url=runtime.settings.web_url,
         now=datetime.now(UTC),
     )
@@ -96,7 +97,7 @@ async def exchange(
     signed_in = await sign_in.exchange_code(
         runtime.db,
         body.code,
-        operators=runtime.settings.operators,
+        operators=await operators_of(runtime),
         now=datetime.now(UTC),
         device=browser_family(request.headers.get("user-agent")),
     )
