@@ -73,6 +73,7 @@ async def test_a_passkey_signs_in_without_mail(
     # The first sign-in is by mail; /me offers a passkey.
     await sign_in_from_mail(person, web, OPERATOR_EMAIL, "/me")
     await expect(page.get_by_test_id("no-passkeys")).to_be_visible()
+    await expect(page.get_by_test_id("device")).to_have_count(1)
     [device] = await page.get_by_test_id("device").all()
     await expect(device).to_have_attribute("data-current", "true")
     await expect(device).to_contain_text("on Linux")
@@ -105,6 +106,7 @@ async def test_a_passkey_signs_in_without_mail(
     await page.goto("/me")
     await expect(page.get_by_test_id("passkey")).to_contain_text("Werklaptop")
     # The mailed session ended at the sign-out: only this one is left, begun by the passkey.
+    await expect(page.get_by_test_id("device")).to_have_count(1)
     [device] = await page.get_by_test_id("device").all()
     await expect(device).to_have_attribute("data-current", "true")
     await expect(device).to_contain_text(re.compile("passkey", re.IGNORECASE))
@@ -127,3 +129,34 @@ async def test_a_passkey_signs_in_without_mail(
     await recording.settle()
     assert recording.csp_violations == [] and recording.page_errors == []
     assert recording.requests_to_other_origins(web.origin) == []
+
+
+async def test_operators_are_listed_added_and_removed_on_the_operator_page(
+    new_context: Any, web_platform: WebPlatform, recording: BrowserRecording
+) -> None:
+    """Issue 20, item 6: on /operator the operators are listed like members (oneself marked
+    and not removable), one is added by address and removed again."""
+    web = web_platform
+    person = await open_browser(new_context, web, recording)
+    page = person.page
+    await sign_in_from_mail(person, web, OPERATOR_EMAIL, "/operator")
+    section = page.get_by_test_id("operators")
+    await expect(section.get_by_test_id("operator")).to_have_count(1)
+    [me] = await section.get_by_test_id("operator").all()
+    await expect(me).to_contain_text(OPERATOR_EMAIL)
+    await expect(me.get_by_role("button")).to_have_count(0)
+
+    await section.get_by_test_id("operator-email").fill("no address")
+    await section.get_by_test_id("operator-add").click()
+    await expect(section.get_by_test_id("operator-error")).to_be_visible()
+    await section.get_by_test_id("operator-email").fill("Tweede@Example.org")
+    await section.get_by_test_id("operator-add").click()
+    await expect(section.get_by_test_id("operator")).to_have_count(2)
+    second = section.get_by_test_id("operator").filter(has_text="tweede@example.org")
+    await expect(second.get_by_role("button")).to_be_visible()
+    await check_page(page)
+
+    await second.get_by_role("button").click()
+    await expect(section.get_by_test_id("operator")).to_have_count(1)
+    await expect(section.get_by_test_id("operators-done")).to_contain_text("tweede@example.org")
+    await assert_nothing_leaked(person, web)

@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   "passkey.added",
   "passkey.removed",
   "session.ended",
+  "operator.added",
+  "operator.removed",
   "vcp.appointed",
   "vcp.key_set",
   "vcp.case_handed_over",

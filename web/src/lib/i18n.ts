@@ -791,6 +791,17 @@ const nl = {
   log_action_passkey_added: "Passkey toegevoegd",
   log_action_passkey_removed: "Passkey verwijderd",
   log_action_session_ended: "Apparaat uitgelogd",
+  op_operators: "Platformbeheerders",
+  op_operators_intro: "Zij beheren het platform voor het regionale centrum. Iemand die je toevoegt, logt meteen in via de inlogpagina. Jezelf verwijderen kan niet; dat doet een andere platformbeheerder.",
+  op_operator_email: "E-mailadres van een nieuwe platformbeheerder",
+  op_operator_add: "Platformbeheerder toevoegen",
+  op_operator_added: "{email} is nu platformbeheerder.",
+  op_operator_removed: "{email} is geen platformbeheerder meer.",
+  op_operator_remove: "Verwijderen",
+  op_operator_you: "jij",
+  op_operator_seed: "Staat in de instellingen van het platform (SAFEHANDS_OPERATOR_EMAILS).",
+  log_action_operator_added: "Platformbeheerder toegevoegd",
+  log_action_operator_removed: "Platformbeheerder verwijderd",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -1578,6 +1589,17 @@ const en: Record<MessageKey, string> = {
   log_action_passkey_added: "Passkey added",
   log_action_passkey_removed: "Passkey removed",
   log_action_session_ended: "Device signed out",
+  op_operators: "Operators of the platform",
+  op_operators_intro: "They run the platform for the regional centre. Someone you add can sign in at once on the sign-in page. You cannot remove yourself; another operator does that.",
+  op_operator_email: "E-mail address of a new operator",
+  op_operator_add: "Add operator",
+  op_operator_added: "{email} is now an operator of the platform.",
+  op_operator_removed: "{email} is no longer an operator of the platform.",
+  op_operator_remove: "Remove",
+  op_operator_you: "you",
+  op_operator_seed: "Named in the platform's settings (SAFEHANDS_OPERATOR_EMAILS).",
+  log_action_operator_added: "Operator added",
+  log_action_operator_removed: "Operator removed",
 };
 
 export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { nl, en };
