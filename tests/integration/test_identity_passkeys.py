@@ -20,7 +20,12 @@ from tests.support.platform import Platform
 WEB = "https://safehands.example.test"
 RP_ID = "safehands.example.test"
 ADDRESS = f"operator-{uuid.uuid4().hex[:6]}@example.org"
-ENV = {"SAFEHANDS_WEB_URL": WEB, "SAFEHANDS_OPERATOR_EMAILS": ADDRESS}
+# A low per-client limit, to see it apply to passkey challenges too (apart from mail's).
+ENV = {
+    "SAFEHANDS_WEB_URL": WEB,
+    "SAFEHANDS_OPERATOR_EMAILS": ADDRESS,
+    "SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT": "8",
+}
 COOKIE = "__Host-safehands_refresh"
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
 CHROMIUM = (
@@ -211,3 +216,9 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
         # The passkey routes are for this platform's pages only.
         evil = {**BROWSER, "Origin": "https://evil.example"}
         assert client.post("/v1/passkeys/sign-in/options", headers=evil).status_code == 403
+
+        # Each answer stores a challenge: one client gets only so many.
+        answers = [client.post("/v1/passkeys/sign-in/options", headers=BROWSER) for _ in range(6)]
+        assert [a.status_code for a in answers].count(429) >= 1
+        limited = next(a for a in answers if a.status_code == 429)
+        assert int(limited.headers["retry-after"]) >= 1

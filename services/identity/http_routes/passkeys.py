@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.identity.domain.passkeys import browser_family
+from services.identity.extensions import limiter_of
 from services.identity.http_routes.person import Person, operators_of, person_of, record_for
 from services.identity.http_routes.sign_in import signed_in_answer
+from services.identity.rate_limit import admit_client
 from services.identity.refresh_cookie import check_origin
 from services.identity.use_cases import passkeys
 from services.identity.use_cases.passkeys import RelyingParty
@@ -20,6 +22,8 @@ from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/passkeys", tags=["passkeys"])
+# Passkey sign-ins are counted per client apart from sign-ins by mail.
+PASSKEY_SCOPE = "passkey-sign-in"
 
 
 class NewPasskey(BaseModel):
@@ -108,12 +112,17 @@ async def remove_passkey(
 @router.post(
     "/sign-in/options",
     summary="Options for signing in with a passkey (anyone): a challenge valid for 5 minutes.",
-    responses=errors(403),
+    responses=errors(403, 429),
+    description=(
+        "Limited per client like sign-in by mail (SAFEHANDS_SIGN_IN_LIMIT_PER_CLIENT), "
+        "counted apart from it: each answer stores a challenge."
+    ),
 )
 async def sign_in_options(
     request: Request, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
     check_origin(request, runtime.settings.web_url)
+    await admit_client(request, limiter_of(runtime), PASSKEY_SCOPE)
     return await passkeys.sign_in_options(runtime.db, _rp(runtime), datetime.now(UTC))
 
 
