@@ -57,7 +57,7 @@ def sign_in_by_mail(client: httpx.Client, platform: Platform) -> str:
 
 
 def sign_in_options(client: httpx.Client) -> dict[str, Any]:
-    options = client.post("/v1/passkeys/sign-in/options", headers=BROWSER)
+    options = client.post("/v1/sign-in/passkey/options", headers=BROWSER)
     assert options.status_code == 200, options.text
     body: dict[str, Any] = options.json()
     assert body["rpId"] == RP_ID and body["userVerification"] == "required"
@@ -113,7 +113,7 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
         mails = len(mails_to(platform.infra.maildir, ADDRESS))
         options = sign_in_options(client)
         signed_in = client.post(
-            "/v1/passkeys/sign-in",
+            "/v1/sign-in/passkey",
             json={"credential": passkey.assertion(options, WEB)},
             headers=BROWSER,
         )
@@ -133,7 +133,7 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
 
         # The same answer again: its challenge is used up.
         replayed = client.post(
-            "/v1/passkeys/sign-in",
+            "/v1/sign-in/passkey",
             json={"credential": passkey.assertion(options, WEB)},
             headers=BROWSER,
         )
@@ -142,7 +142,7 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
 
         # An answer made for another site.
         foreign = client.post(
-            "/v1/passkeys/sign-in",
+            "/v1/sign-in/passkey",
             json={"credential": passkey.assertion(sign_in_options(client), "https://evil.example")},
             headers=BROWSER,
         )
@@ -154,7 +154,7 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
 
         # A counter that goes back (a copied passkey): refused, and the counter kept.
         back = client.post(
-            "/v1/passkeys/sign-in",
+            "/v1/sign-in/passkey",
             json={"credential": passkey.assertion(sign_in_options(client), WEB, counter=1)},
             headers=BROWSER,
         )
@@ -162,7 +162,7 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
         assert "counter went back" in back.json()["detail"]
         passkey.counter = 10
         forward = client.post(
-            "/v1/passkeys/sign-in",
+            "/v1/sign-in/passkey",
             json={"credential": passkey.assertion(sign_in_options(client), WEB)},
             headers=BROWSER,
         )
@@ -205,7 +205,7 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
             )
             assert after.status_code == 401, after.text
         gone = client.post(
-            "/v1/passkeys/sign-in",
+            "/v1/sign-in/passkey",
             json={"credential": passkey.assertion(sign_in_options(client), WEB)},
             headers=BROWSER,
         )
@@ -215,10 +215,10 @@ def test_passkey_sign_in_devices_and_refusals(platform: Platform) -> None:
 
         # The passkey routes are for this platform's pages only.
         evil = {**BROWSER, "Origin": "https://evil.example"}
-        assert client.post("/v1/passkeys/sign-in/options", headers=evil).status_code == 403
+        assert client.post("/v1/sign-in/passkey/options", headers=evil).status_code == 403
 
         # Each answer stores a challenge: one client gets only so many.
-        answers = [client.post("/v1/passkeys/sign-in/options", headers=BROWSER) for _ in range(6)]
+        answers = [client.post("/v1/sign-in/passkey/options", headers=BROWSER) for _ in range(6)]
         assert [a.status_code for a in answers].count(429) >= 1
         limited = next(a for a in answers if a.status_code == 429)
         assert int(limited.headers["retry-after"]) >= 1

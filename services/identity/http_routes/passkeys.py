@@ -21,7 +21,7 @@ from shared.domain.names import Name
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
 
-router = APIRouter(prefix="/v1/passkeys", tags=["passkeys"])
+router = APIRouter(tags=["passkeys"])
 # Passkey sign-ins are counted per client apart from sign-ins by mail.
 PASSKEY_SCOPE = "passkey-sign-in"
 
@@ -48,7 +48,7 @@ def _rp(runtime: Runtime) -> RelyingParty:
 
 
 @router.post(
-    "/registration/options",
+    "/v1/passkeys/registration/options",
     summary="Options for adding a passkey (signed in): a challenge valid for 5 minutes.",
     responses=errors(401, 403),
 )
@@ -61,7 +61,7 @@ async def registration_options(
 
 
 @router.post(
-    "",
+    "/v1/passkeys",
     status_code=status.HTTP_201_CREATED,
     summary="Add a passkey (signed in): the browser's answer to the registration options.",
     responses=errors(400, 401, 403),
@@ -85,7 +85,7 @@ async def add_passkey(
 
 
 @router.get(
-    "",
+    "/v1/passkeys",
     summary="The signed-in person's passkeys.",
     responses=errors(401, 403),
 )
@@ -96,7 +96,7 @@ async def list_passkeys(
 
 
 @router.delete(
-    "/{passkey_id}",
+    "/v1/passkeys/{passkey_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a passkey; every session it started ends.",
     responses=errors(401, 403, 404),
@@ -110,7 +110,7 @@ async def remove_passkey(
 
 
 @router.post(
-    "/sign-in/options",
+    "/v1/sign-in/passkey/options",
     summary="Options for signing in with a passkey (anyone): a challenge valid for 5 minutes.",
     responses=errors(403, 429),
     description=(
@@ -127,7 +127,7 @@ async def sign_in_options(
 
 
 @router.post(
-    "/sign-in",
+    "/v1/sign-in/passkey",
     summary="Sign in with a passkey: answered like the exchange of a sign-in link's code.",
     responses=errors(401, 403),
     description=(

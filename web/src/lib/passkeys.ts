@@ -70,11 +70,11 @@ export const signOutDevice = (id: string) =>
 export async function signInWithPasskey(): Promise<SignInResult> {
   const optionsJSON = await request<PublicKeyCredentialRequestOptionsJSON>(
     "identity",
-    "/v1/passkeys/sign-in/options",
+    "/v1/sign-in/passkey/options",
     { method: "POST", body: {}, headers: COOKIE_MODE },
   );
   const credential: AuthenticationResponseJSON = await startAuthentication({ optionsJSON });
-  const answer = await request<SignedInAnswer>("identity", "/v1/passkeys/sign-in", {
+  const answer = await request<SignedInAnswer>("identity", "/v1/sign-in/passkey", {
     body: { credential },
     headers: COOKIE_MODE,
   });
