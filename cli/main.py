@@ -132,6 +132,7 @@ def _register_subcommands() -> None:
     from cli.dlq import dlq_app
     from cli.keys import keys_app
     from cli.mail import mail_app
+    from cli.operators import operator_app
     from cli.report import app as report_app
     from cli.up import up
     from cli.vcp import app as vcp_app
@@ -143,6 +144,7 @@ def _register_subcommands() -> None:
     app.add_typer(dlq_app, name="dlq")
     app.add_typer(audit_app, name="audit")
     app.add_typer(keys_app, name="keys")
+    app.add_typer(operator_app, name="operator")
 
 
 _register_subcommands()

@@ -5,7 +5,7 @@ from services.identity.extensions import identity_background, identity_extension
 from services.identity.http_routes import ERROR_STATUSES, ROUTERS
 from services.identity.jobs import JOBS
 from services.identity.storage import INDEXES
-from shared.events.identity import MemberAdded, MemberRemoved
+from shared.events.identity import MemberAdded, MemberRemoved, OperatorAdded, OperatorRemoved
 from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -16,7 +16,7 @@ DEFINITION = ServiceDefinition(
     ),
     routers=ROUTERS,
     handlers=HANDLERS,
-    publishes=[MemberAdded, MemberRemoved],
+    publishes=[MemberAdded, MemberRemoved, OperatorAdded, OperatorRemoved],
     indexes=INDEXES,
     error_statuses=ERROR_STATUSES,
     jobs=JOBS,

@@ -98,3 +98,19 @@ async def record_use(
         {"org_id": membership.org_id, "sub": membership.sub, "email": address},
         {"$set": {"last_used_at": now}},
     )
+
+
+async def address_of(
+    store: PlatformStore, org_id: str | None, sub: str, operators: frozenset[str]
+) -> str | None:
+    """The address of the person an access token was issued to (its `org` and `sub`): what
+    their passkeys and sessions are kept by. None when that membership is gone."""
+    if org_id is None:
+        person = await store.platform_collection(PEOPLE).find_one({"person_id": sub})
+        if person is None or person["email"] not in operators:
+            return None
+        return str(person["email"])
+    row = await store.platform_collection(MEMBERSHIPS).find_one(
+        {"org_id": org_id, "sub": sub}, projection={"email": 1}
+    )
+    return str(row["email"]) if row else None

@@ -52,12 +52,8 @@ def sign_in_limiter(runtime: Runtime) -> RateLimiter:
     )
 
 
-async def admit_sign_in(
-    runtime: Runtime, request: Request, address: str, limiter: RateLimiter
-) -> SignInAdmission:
-    """Raise 429 with Retry-After when this client asked too often; otherwise say whether
-    this address may be mailed. The address is counted whether or not it is known, so a
-    known and an unknown address cost the same; a client refused is not counted for it."""
+async def admit_client(request: Request, limiter: RateLimiter, scope: str) -> None:
+    """Raise 429 with Retry-After when this client asked too often in `scope`."""
     client = client_identity(
         client_address(
             request.client.host if request.client else None,
@@ -65,13 +61,22 @@ async def admit_sign_in(
             limiter.limits.trusted_proxies,
         )
     )
-    client_wait = await limiter.admit(SCOPE, client)
+    client_wait = await limiter.admit(scope, client)
     if client_wait is not None:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
             TOO_MANY,
             headers={"Retry-After": str(max(1, math.ceil(client_wait)))},
         )
+
+
+async def admit_sign_in(
+    runtime: Runtime, request: Request, address: str, limiter: RateLimiter
+) -> SignInAdmission:
+    """Raise 429 with Retry-After when this client asked too often; otherwise say whether
+    this address may be mailed. The address is counted whether or not it is known, so a
+    known and an unknown address cost the same; a client refused is not counted for it."""
+    await admit_client(request, limiter, SCOPE)
     settings = runtime.settings
     now = time.time()
     window = Window.containing(now, limiter.limits.window_seconds)

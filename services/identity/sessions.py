@@ -22,7 +22,14 @@ log = get_logger(__name__)
 
 
 async def _issue(
-    store: PlatformStore, email: str, chain_id: str, expires_at: datetime, now: datetime
+    store: PlatformStore,
+    email: str,
+    chain_id: str,
+    expires_at: datetime,
+    now: datetime,
+    *,
+    device: str | None,
+    passkey_id: str | None,
 ) -> str:
     token, token_hash = new_refresh_token()
     await store.platform_collection(REFRESH_TOKENS).insert_one(
@@ -34,13 +41,32 @@ async def _issue(
             "expires_at": expires_at,
             "used_at": None,
             "revoked_at": None,
+            # What the person's list of devices shows (a browser family, never an address),
+            # and the passkey that started the session, whose removal ends it.
+            "device": device,
+            "passkey_id": passkey_id,
         }
     )
     return token
 
 
-async def start_session(store: PlatformStore, email: str, now: datetime) -> str:
-    return await _issue(store, email, uuid.uuid4().hex, now + SESSION_LIFETIME, now)
+async def start_session(
+    store: PlatformStore,
+    email: str,
+    now: datetime,
+    *,
+    device: str | None = None,
+    passkey_id: str | None = None,
+) -> str:
+    return await _issue(
+        store,
+        email,
+        uuid.uuid4().hex,
+        now + SESSION_LIFETIME,
+        now,
+        device=device,
+        passkey_id=passkey_id,
+    )
 
 
 def _verdict(stored: Document | None, now: datetime) -> RefreshVerdict:
@@ -82,13 +108,48 @@ async def rotate(store: PlatformStore, stored: Document, now: datetime) -> str |
         if _verdict(again, now) is not RefreshVerdict.USABLE:
             await revoke_chain(store, stored["chain_id"], now)
             return None
-    return await _issue(store, stored["email"], stored["chain_id"], stored["expires_at"], now)
+    return await _issue(
+        store,
+        stored["email"],
+        stored["chain_id"],
+        stored["expires_at"],
+        now,
+        device=stored.get("device"),
+        passkey_id=stored.get("passkey_id"),
+    )
 
 
 async def revoke_chain(store: PlatformStore, chain_id: str, now: datetime) -> None:
     await store.platform_collection(REFRESH_TOKENS).update_many(
         {"chain_id": chain_id, "revoked_at": None}, {"$set": {"revoked_at": now}}
     )
+
+
+async def revoke_person_chain(
+    store: PlatformStore, email: str, chain_id: str, now: datetime
+) -> bool:
+    """End one of this person's sessions (a device they signed out); False when they have
+    no such session still running."""
+    ended = await store.platform_collection(REFRESH_TOKENS).update_many(
+        {"chain_id": chain_id, "email": email, "revoked_at": None},
+        {"$set": {"revoked_at": now}},
+    )
+    return ended.modified_count > 0
+
+
+async def revoke_passkey_chains(store: PlatformStore, passkey_id: str, now: datetime) -> None:
+    """End every session a removed passkey started."""
+    await store.platform_collection(REFRESH_TOKENS).update_many(
+        {"passkey_id": passkey_id, "revoked_at": None}, {"$set": {"revoked_at": now}}
+    )
+
+
+async def chain_of(store: PlatformStore, token: str) -> str | None:
+    """The session a refresh token belongs to (to mark "this device"), without using it."""
+    found = await store.platform_collection(REFRESH_TOKENS).find_one(
+        {"token_hash": hash_refresh_token(token)}, projection={"chain_id": 1}
+    )
+    return str(found["chain_id"]) if found else None
 
 
 async def revoke_every_chain(store: PlatformStore, email: str, now: datetime) -> None:

@@ -21,6 +21,14 @@ MEMBERSHIPS = "memberships"
 PEOPLE = "people"
 SIGN_IN_CODES = "sign_in_codes"
 REFRESH_TOKENS = "refresh_tokens"
+# A person's passkeys (credential id, public key, counter), keyed by their address, and the
+# one-time challenges of passkey ceremonies (hashed), both the person's, not an organisation's.
+PASSKEYS = "passkeys"
+# The operators added or removed beyond SAFEHANDS_OPERATOR_EMAILS (domain/operators.py), one
+# row per address, under the tenant PLATFORM_ORG: written in the transaction that announces
+# the change (OperatorAdded, OperatorRemoved) and records it in the platform's audit log.
+OPERATORS = "operators"
+PASSKEY_CHALLENGES = "passkey_challenges"
 # VCPs appointed without a key, to be mailed an invitation (with a sign-in link) by the
 # `vcp_invitations` job: the event handler only notes them, as the link must not exist
 # before the membership is committed, and never travels anywhere but in the mail.
@@ -46,12 +54,27 @@ INDEXES = (
     ),
     IndexSpec(REFRESH_TOKENS, (("token_hash", 1),), unique=True, tenant=False),
     IndexSpec(REFRESH_TOKENS, (("chain_id", 1),), tenant=False),
+    # A person's devices (their sessions) and the sessions a passkey started.
+    IndexSpec(REFRESH_TOKENS, (("email", 1),), tenant=False),
+    IndexSpec(REFRESH_TOKENS, (("passkey_id", 1),), tenant=False),
+    IndexSpec(PASSKEYS, (("credential_id", 1),), unique=True, tenant=False),
+    IndexSpec(PASSKEYS, (("passkey_id", 1),), unique=True, tenant=False),
+    IndexSpec(PASSKEYS, (("email", 1),), tenant=False),
+    IndexSpec(PASSKEY_CHALLENGES, (("challenge_hash", 1),), unique=True, tenant=False),
+    IndexSpec(
+        PASSKEY_CHALLENGES,
+        (("expires_at", 1),),
+        tenant=False,
+        expire_after_seconds=CLEANUP_AFTER_SECONDS,
+    ),
     IndexSpec(
         REFRESH_TOKENS,
         (("expires_at", 1),),
         tenant=False,
         expire_after_seconds=CLEANUP_AFTER_SECONDS,
     ),
+    IndexSpec(OPERATORS, (("email", 1),), unique=True),
+    IndexSpec(OPERATORS, (("operator_id", 1),)),
     *RATE_LIMIT_INDEXES,
     IndexSpec(VCP_INVITATIONS, (("vcp_id", 1),), unique=True),
     # The job looks for unsent ones across organisations (sent_at None).

@@ -47,7 +47,7 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
-from shared.events.identity import MemberAdded, MemberRemoved
+from shared.events.identity import MemberAdded, MemberRemoved, OperatorAdded, OperatorRemoved
 from shared.events.reports import ReportWebhooksSet, VCPAppointed, VCPDismissed, VCPKeySet
 from shared.logs import get_logger
 from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch, StateKey
@@ -74,6 +74,8 @@ PER_EVENT: frozenset[type[Event]] = frozenset(
         # takes these per event, before notify's own steps.
         MemberAdded,
         MemberRemoved,
+        OperatorAdded,
+        OperatorRemoved,
         # Whether report events reach webhooks: read once per batch, so changed alone.
         ReportWebhooksSet,
     }

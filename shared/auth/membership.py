@@ -25,7 +25,13 @@ from typing import Any
 
 from shared.auth.tokens import Principal, Role
 from shared.events import Event
-from shared.events.identity import MemberAdded, MemberRemoved
+from shared.events.identity import (
+    PLATFORM_ORG,
+    MemberAdded,
+    MemberRemoved,
+    OperatorAdded,
+    OperatorRemoved,
+)
 from shared.storage.database import IndexSpec
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import UnitOfWork
@@ -37,16 +43,38 @@ INDEXES = (
     IndexSpec(CURRENT_MEMBERS, (("sub", 1),)),
 )
 
-# Operators are the platform's, not an organisation's: identity issues their tokens from
-# SAFEHANDS_OPERATOR_EMAILS, which no event carries, so no service can check them here.
+# Operators are the platform's, not an organisation's: identity issues their tokens from its
+# own list (seeded from SAFEHANDS_OPERATOR_EMAILS, which no event carries, and `safehands
+# operator add`), so no service holds every operator. What every service does hold is each
+# OperatorAdded and OperatorRemoved, projected like memberships under the tenant
+# PLATFORM_ORG (member_id `operator:<sub>`): an operator token whose `sub` was removed is
+# refused at once; one never announced (a seed operator, a minted token) is identity's to
+# judge, as before.
 PLATFORM_ROLES: frozenset[Role] = frozenset({"operator"})
 
 
-def change_of(event: MemberAdded | MemberRemoved) -> tuple[datetime, Document]:
+def operator_member_id(sub: str) -> str:
+    return f"operator:{sub}"
+
+
+MembershipEvent = MemberAdded | MemberRemoved | OperatorAdded | OperatorRemoved
+
+
+def change_of(event: MembershipEvent) -> tuple[datetime, Document]:
     """The time of a membership event and the fields it sets on the member's document."""
     if isinstance(event, MemberAdded):
         return event.added_at, {"sub": event.sub, "roles": sorted(event.roles), "removed": False}
+    if isinstance(event, OperatorAdded):
+        return event.added_at, {"sub": event.sub, "roles": ["operator"], "removed": False}
+    if isinstance(event, OperatorRemoved):
+        return event.removed_at, {"sub": event.sub, "roles": [], "removed": True}
     return event.removed_at, {"sub": event.sub, "roles": [], "removed": True}
+
+
+def member_id_of(event: MembershipEvent) -> str:
+    if isinstance(event, OperatorAdded | OperatorRemoved):
+        return operator_member_id(event.sub)
+    return event.member_id
 
 
 def applies(current: Mapping[str, Any] | None, at: datetime) -> bool:
@@ -67,16 +95,16 @@ def holds(document: Mapping[str, Any] | None, principal: Principal) -> bool:
 async def project_membership(event: Event, uow: UnitOfWork) -> None:
     """Apply one membership event to the organisation's current members: the consumers'
     handler, and what identity calls beside publishing one."""
-    if not isinstance(event, MemberAdded | MemberRemoved):
+    if not isinstance(event, MemberAdded | MemberRemoved | OperatorAdded | OperatorRemoved):
         return
     members = uow.collection(CURRENT_MEMBERS)
-    key = {"member_id": event.member_id}
+    key = {"member_id": member_id_of(event)}
     at, fields = change_of(event)
     if applies(await members.find_one(key), at):
         await members.update_one(key, {"$set": {**fields, "as_of": at}}, upsert=True)
 
 
-async def announce_membership(uow: UnitOfWork, event: MemberAdded | MemberRemoved) -> None:
+async def announce_membership(uow: UnitOfWork, event: MembershipEvent) -> None:
     """identity's one way to publish a membership event: its own check then reads the change
     at once, in the transaction that makes it (a removed admin cannot re-invite themselves
     while the event travels)."""
@@ -88,14 +116,19 @@ Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
 HANDLERS: Mapping[type[Event], Handler] = {
     MemberAdded: project_membership,
     MemberRemoved: project_membership,
+    OperatorAdded: project_membership,
+    OperatorRemoved: project_membership,
 }
 
 
 async def is_current_member(runtime: Any, principal: Principal) -> bool:
     """True when the token's `sub` is a current member of the token's organisation with
-    every role the token carries; operator tokens are identity's to judge (see above)."""
+    every role the token carries; an operator token is refused once its `sub` was removed
+    as an operator (see above)."""
     if principal.roles & PLATFORM_ROLES:
-        return True
+        operators: TenantCollection = runtime.db.tenant_collection(PLATFORM_ORG, CURRENT_MEMBERS)
+        announced = await operators.find_one({"member_id": operator_member_id(principal.sub)})
+        return announced is None or not announced.get("removed")
     if principal.org is None:
         return False
     members: TenantCollection = runtime.db.tenant_collection(principal.org, CURRENT_MEMBERS)

@@ -51,4 +51,31 @@ class MemberRemoved(Event):
     removed_at: datetime
 
 
-EVENTS: tuple[type[Event], ...] = (MemberAdded, MemberRemoved)
+# Operators belong to no organisation, but every event and every tenant document carries
+# one: theirs are the platform's, under this reserved slug (policy registers no organisation
+# by it).
+PLATFORM_ORG = "platform"
+
+
+class OperatorAdded(Event):
+    """A person became an operator (or became one again after being removed). Carries no
+    address: `sub` is what their tokens carry (identity's pseudonymous person id)."""
+
+    type_name: ClassVar[str] = "nl.safehands.operator.added.v1"
+    key_field: ClassVar[str] = "operator_id"
+    operator_id: str
+    sub: str
+    added_at: datetime
+
+
+class OperatorRemoved(Event):
+    """An operator was removed: every service refuses their tokens from now on."""
+
+    type_name: ClassVar[str] = "nl.safehands.operator.removed.v1"
+    key_field: ClassVar[str] = "operator_id"
+    operator_id: str
+    sub: str
+    removed_at: datetime
+
+
+EVENTS: tuple[type[Event], ...] = (MemberAdded, MemberRemoved, OperatorAdded, OperatorRemoved)

@@ -87,6 +87,9 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     ),
     # A code is valid only as the service issued it (by mail), once, for 15 minutes.
     ("POST /v1/sign-in/exchange", "positive_data_acceptance", 400): "a code it issued",
+    # A passkey is added only as an authenticator's signed answer to a challenge identity
+    # issued to this person, once, for 5 minutes.
+    ("POST /v1/passkeys", "positive_data_acceptance", 400): "an authenticator's answer",
     ("POST /v1/orgs/{org}/webhooks", "positive_data_acceptance", 422): (
         "a target that resolves to an address that may be reached, a secret of 24 to 64 bytes"
     ),

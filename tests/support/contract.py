@@ -41,4 +41,7 @@ ADDITIONS = {
     "nl.safehands.vcp.key_set.v1",
     "nl.safehands.report_webhooks.set.v1",
     "nl.safehands.audit.head.v1",
+    # Operators added and removed without a restart (issue 20, item 6).
+    "nl.safehands.operator.added.v1",
+    "nl.safehands.operator.removed.v1",
 }

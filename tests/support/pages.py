@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.async_api import BrowserContext, Page, expect
 
@@ -24,15 +25,16 @@ SIGN_IN_COOKIE = "safehands_refresh"
 SIGN_IN_COOKIE_PATH = "/api/identity/v1/"
 
 
-def assert_only_the_sign_in_cookie(cookies: list[Any]) -> str:
+def assert_only_the_sign_in_cookie(cookies: list[Any], domain: str = "127.0.0.1") -> str:
     """The browser holds exactly the sign-in cookie, as identity sets it: HttpOnly (no script
-    reads it), SameSite=Strict, scoped to identity's path. Returns its value."""
+    reads it), SameSite=Strict, scoped to identity's path (on `domain`, the platform's host).
+    Returns its value."""
     assert [c["name"] for c in cookies] == [SIGN_IN_COOKIE], cookies
     [cookie] = cookies
     assert cookie["httpOnly"] is True, cookie
     assert cookie["sameSite"] == "Strict", cookie
     assert cookie["path"] == SIGN_IN_COOKIE_PATH, cookie
-    assert cookie["domain"] == "127.0.0.1", cookie
+    assert cookie["domain"] == domain, cookie
     assert len(cookie["value"]) >= 43, "a refresh token of 256 random bits"
     return str(cookie["value"])
 
@@ -151,7 +153,9 @@ async def assert_nothing_leaked(person: Person, web: WebPlatform) -> None:
         ]
     state = await person.context.storage_state(indexed_db=True)
     assert state["origins"] == [], state
-    refresh_token = assert_only_the_sign_in_cookie(state["cookies"])
+    refresh_token = assert_only_the_sign_in_cookie(
+        state["cookies"], urlsplit(web.url).hostname or ""
+    )
     carrying = [r.url for r in recording.requests_containing(refresh_token)]
     assert all("/api/identity/v1/" in url for url in carrying), carrying
     assert await person.page.evaluate("sessionStorage.length + localStorage.length") == 0

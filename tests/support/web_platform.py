@@ -71,15 +71,19 @@ class WebPlatform:
         ]
 
 
-def start_web_platform(infra: Infrastructure, extra_env: dict[str, str]) -> WebPlatform:
+def start_web_platform(
+    infra: Infrastructure, extra_env: dict[str, str], *, host: str = "127.0.0.1"
+) -> WebPlatform:
     """Start every service and the gateway.
 
     identity starts first and the others verify tokens with its JWKS, as under
     `safehands up`; mails (identity's sign-in links, notify's) link to the gateway's address.
-    `extra_env` overrides any of these settings."""
+    `extra_env` overrides any of these settings. `host` is the name the platform's address
+    uses: `localhost` for passkeys, as WebAuthn takes no IP address as a relying party id
+    (the gateway listens on 127.0.0.1 either way)."""
     platform = Platform(infra)
     gateway_port = free_port()
-    url = f"http://127.0.0.1:{gateway_port}"
+    url = f"http://{host}:{gateway_port}"
     env = {
         "SAFEHANDS_OPERATOR_EMAILS": OPERATOR_EMAIL,
         "SAFEHANDS_WEB_URL": url,
@@ -96,6 +100,7 @@ def start_web_platform(infra: Infrastructure, extra_env: dict[str, str]) -> WebP
             port=gateway_port,
             max_body_bytes=int(limit) if limit else DEFAULT_MAX_BODY_BYTES,
         )
+        gateway.url = url
         return WebPlatform(platform, gateway, services)
     except BaseException:
         platform.stop_all()

@@ -31,3 +31,28 @@ class SessionEnded(DomainError):
 
 class NotAMemberThere(DomainError):
     """The person holds no membership (any more) in the organisation a token is asked for."""
+
+
+class PasskeyRefused(DomainError):
+    """A passkey sign-in that cannot be accepted: an unknown or removed passkey, a foreign
+    origin, a counter that went back, a used or expired challenge, a bad signature."""
+
+
+class PasskeyNotRegistered(DomainError):
+    """A passkey registration whose answer does not verify (or whose request has expired)."""
+
+
+class NoSuchPasskey(DomainError):
+    """The person has no passkey of that id."""
+
+
+class NoSuchSession(DomainError):
+    """The person has no signed-in session (device) of that id."""
+
+
+class LastOperator(DomainError):
+    """Removing this operator would leave the platform without one, or it is oneself."""
+
+
+class NoSuchOperator(DomainError):
+    """There is no operator of that id."""

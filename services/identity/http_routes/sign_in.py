@@ -10,9 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from services.identity.domain.passkeys import browser_family
 from services.identity.domain.sessions import SESSION_LIFETIME
 from services.identity.domain.sign_in import is_page_path, normalise_address
 from services.identity.extensions import limiter_of, mail_sender_of
+from services.identity.http_routes.person import operators_of
 from services.identity.rate_limit import SignInAdmission, admit_sign_in
 from services.identity.refresh_cookie import check_origin, hand_out
 from services.identity.use_cases import sign_in
@@ -65,7 +67,7 @@ async def request_sign_in(
         runtime.db,
         address,
         next_page=body.next,
-        operators=runtime.settings.operators,
+        operators=await operators_of(runtime),
         web_url=runtime.settings.web_url,
         now=datetime.now(UTC),
     )
@@ -93,8 +95,21 @@ async def exchange(
 ) -> dict[str, Any]:
     check_origin(request, runtime.settings.web_url)
     signed_in = await sign_in.exchange_code(
-        runtime.db, body.code, operators=runtime.settings.operators, now=datetime.now(UTC)
+        runtime.db,
+        body.code,
+        operators=await operators_of(runtime),
+        now=datetime.now(UTC),
+        device=browser_family(request.headers.get("user-agent")),
     )
+    return await signed_in_answer(signed_in, request, response, runtime)
+
+
+async def signed_in_answer(
+    signed_in: sign_in.SignedIn, request: Request, response: Response, runtime: Runtime
+) -> dict[str, Any]:
+    """The answer to a sign-in, by link or by passkey: the sign-in in each organisation's
+    audit log, the refresh token (in the cookie for a browser that asked for it), the
+    memberships and where to start."""
     for membership in signed_in.memberships:
         if membership.org_id:  # the operator's sign-in belongs to no organisation's log
             await runtime.transact(membership.org_id, partial(sign_in.log_sign_in, m=membership))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from services.identity.domain.errors import SessionEnded
 from services.identity.domain.sessions import ACCESS_TOKEN_LIFETIME
 from services.identity.extensions import signer_of
+from services.identity.http_routes.person import operators_of
 from services.identity.refresh_cookie import check_origin, forget, hand_out, presented
 from services.identity.use_cases import tokens
 from shared.events.base import ORG_ID_PATTERN
@@ -67,7 +68,7 @@ async def issue_tokens(
         presented(request, body.refresh_token, runtime.settings.web_url),
         org_id=body.org_id,
         sub=body.sub,
-        operators=runtime.settings.operators,
+        operators=await operators_of(runtime),
         now=now,
     )
     return {
@@ -109,7 +110,7 @@ async def read_session(
         return JSONResponse({"memberships": [], "preferred": None})
     try:
         view = await tokens.session_of(
-            runtime.db, token, operators=runtime.settings.operators, now=datetime.now(UTC)
+            runtime.db, token, operators=await operators_of(runtime), now=datetime.now(UTC)
         )
     except SessionEnded as ended:
         # A cookie whose session is over is of no use any more: it goes.

@@ -110,7 +110,12 @@ class SignedIn:
 
 
 async def exchange_code(
-    store: PlatformStore, code: str, *, operators: frozenset[str], now: datetime
+    store: PlatformStore,
+    code: str,
+    *,
+    operators: frozenset[str],
+    now: datetime,
+    device: str | None = None,
 ) -> SignedIn:
     """Use up a sign-in link's code and start a session; UnusableCode otherwise."""
     # Used up in one atomic step: of two concurrent exchanges only one finds it unused.
@@ -121,17 +126,44 @@ async def exchange_code(
     )
     if used is None or used["email"] is None:
         raise UnusableCode(UNUSABLE_CODE)
-    memberships = await current_memberships(store, used["email"], operators)
-    if not memberships:
-        raise UnusableCode(UNUSABLE_CODE)
-    refresh_token = await start_session(store, used["email"], now)
     link_for = (used["for_org"], used["for_kind"]) if used.get("for_kind") else None
+    signed_in = await start_signed_in(
+        store,
+        used["email"],
+        operators=operators,
+        now=now,
+        link_for=link_for,
+        next_page=used.get("next"),
+        device=device,
+    )
+    if signed_in is None:
+        raise UnusableCode(UNUSABLE_CODE)
+    return signed_in
+
+
+async def start_signed_in(
+    store: PlatformStore,
+    address: str,
+    *,
+    operators: frozenset[str],
+    now: datetime,
+    link_for: tuple[str, str] | None = None,
+    next_page: str | None = None,
+    device: str | None = None,
+    passkey_id: str | None = None,
+) -> SignedIn | None:
+    """A new session for the person at `address`, however they proved it (a mailed link, a
+    passkey), and the memberships it opens; None when they hold no membership any more."""
+    memberships = await current_memberships(store, address, operators)
+    if not memberships:
+        return None
+    refresh_token = await start_session(store, address, now, device=device, passkey_id=passkey_id)
     preferred = preferred_membership(
         memberships,
         link_for=link_for,
-        last_used=await last_used(store, used["email"], operators),
+        last_used=await last_used(store, address, operators),
     )
-    return SignedIn(refresh_token, memberships, used.get("next"), preferred)
+    return SignedIn(refresh_token, memberships, next_page, preferred)
 
 
 async def log_sign_in(uow: UnitOfWork, m: Membership) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pymongo.errors import DuplicateKeyError
 
 from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
@@ -12,6 +12,7 @@ from shared import audit
 from shared.domain.names import Name
 from shared.events.admission import OrganisationRegistered
 from shared.events.base import ORG_ID_PATTERN
+from shared.events.identity import PLATFORM_ORG
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -22,6 +23,14 @@ class NewOrganisation(BaseModel):
     )
     name: Name
     language: str = Field(default="nl", pattern="^(nl|en)$")
+
+    @field_validator("org_id")
+    @classmethod
+    def not_the_platform(cls, value: str) -> str:
+        # The operators' events and audit log are kept under this slug (shared/events/identity.py).
+        if value == PLATFORM_ORG:
+            raise ValueError(f"{PLATFORM_ORG!r} is reserved for the platform itself")
+        return value
 
 
 class PublicRole(BaseModel):

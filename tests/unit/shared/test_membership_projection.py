@@ -17,7 +17,13 @@ from shared.auth.membership import (
     project_membership,
 )
 from shared.auth.tokens import Principal, Role
-from shared.events.identity import MemberAdded, MemberRemoved
+from shared.events.identity import (
+    PLATFORM_ORG,
+    MemberAdded,
+    MemberRemoved,
+    OperatorAdded,
+    OperatorRemoved,
+)
 from shared.messaging.batches import BatchHandler
 from shared.runtime.app import handlers_with_membership, membership_check_of
 from shared.runtime.definition import ServiceDefinition
@@ -108,6 +114,38 @@ async def test_memberships_of_one_sub_in_other_kinds_stay_apart(uow: FakeUnitOfW
 async def test_operators_are_not_an_organisations_members(uow: FakeUnitOfWork) -> None:
     """identity issues operators' tokens from its settings, which no event carries."""
     assert await is_current_member(runtime_over(uow), token("person-1", "operator", org=None))
+
+
+async def test_a_removed_operator_is_refused_and_one_added_again_is_not() -> None:
+    """Operators never announced (the seed, minted tokens) pass as before; OperatorRemoved
+    refuses that operator's tokens, a later OperatorAdded lets them back in, and an older
+    event replayed late changes nothing."""
+    platform = FakeUnitOfWork(PLATFORM_ORG, indexes=INDEXES)
+    runtime = runtime_over(platform)
+    ops = token("person-2", "operator", org=None)
+    assert await is_current_member(runtime, ops)
+    gone = OperatorRemoved(
+        org_id=PLATFORM_ORG, operator_id="person-2", sub="person-2", removed_at=T0
+    )
+    await project_membership(gone, platform)
+    assert not await is_current_member(runtime, ops)
+    assert await is_current_member(runtime, token("person-1", "operator", org=None))
+    late = OperatorAdded(
+        org_id=PLATFORM_ORG,
+        operator_id="person-2",
+        sub="person-2",
+        added_at=T0 - timedelta(minutes=1),
+    )
+    await project_membership(late, platform)
+    assert not await is_current_member(runtime, ops)
+    back = OperatorAdded(
+        org_id=PLATFORM_ORG,
+        operator_id="person-2",
+        sub="person-2",
+        added_at=T0 + timedelta(minutes=1),
+    )
+    await project_membership(back, platform)
+    assert await is_current_member(runtime, ops)
 
 
 def test_every_service_keeps_the_projection_and_checks_every_request() -> None:

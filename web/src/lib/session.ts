@@ -193,21 +193,29 @@ interface MembershipRef {
   sub: string;
 }
 
-interface ExchangeAnswer {
+/** identity's answer to a sign-in, by a link's code or by a passkey. */
+export interface SignedInAnswer {
   refresh_token: string;
   memberships: Membership[];
   next?: string | null;
   preferred?: MembershipRef | null;
 }
 
-/** Trade a link's code for a session (not yet for one organisation); identity puts the
- * refresh token in its cookie. */
-export async function exchangeCode(
-  code: string,
-): Promise<{ next: string | null; preferred: MembershipRef | null }> {
-  const answer = await identity<ExchangeAnswer>("/v1/sign-in/exchange", { code });
+export interface SignInResult {
+  next: string | null;
+  preferred: MembershipRef | null;
+}
+
+/** Start the session a sign-in answered with (identity put its refresh token in the cookie). */
+export function signedIn(answer: SignedInAnswer): SignInResult {
   begin(answer.memberships);
   return { next: answer.next ?? null, preferred: answer.preferred ?? null };
+}
+
+/** Trade a link's code for a session (not yet for one organisation); identity puts the
+ * refresh token in its cookie. */
+export async function exchangeCode(code: string): Promise<SignInResult> {
+  return signedIn(await identity<SignedInAnswer>("/v1/sign-in/exchange", { code }));
 }
 
 interface SessionAnswer {
