@@ -31,6 +31,7 @@ from shared.messaging.consumer import Handler, Handlers
 from shared.runtime import audit
 from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
+from shared.runtime.live import changes_router
 from shared.runtime.proof_of_work import ProofOfWorkRequired, answer_proof_of_work_required
 from shared.runtime.proof_of_work import router as proof_of_work_router
 from shared.runtime.runtime import Runtime
@@ -52,6 +53,7 @@ def runtime_for(definition: ServiceDefinition, settings: Settings) -> Runtime:
         indexes=(*definition.indexes, *membership.INDEXES, *AUDIT_INDEXES),
         membership_check=membership_check_of(definition),
         rate_limited=definition.rate_limited,
+        changes_of=definition.live_changes,
     )
 
 
@@ -212,6 +214,8 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         # The anonymous routes' proof of work: its challenges and its 428.
         app.add_exception_handler(ProofOfWorkRequired, answer_proof_of_work_required)
         app.include_router(proof_of_work_router)
+    if definition.live_changes is not None:
+        app.include_router(changes_router())
     for router in definition.routers:
         app.include_router(router)
     return app

@@ -29,6 +29,7 @@ from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork
+from shared.runtime.live import ChangeFeed, ChangeHub
 from shared.runtime.proof_of_work import SPENT_CHALLENGE_INDEXES, SPENT_CHALLENGES, ProofOfWork
 from shared.runtime.rate_limit import (
     RATE_LIMIT_INDEXES,
@@ -38,6 +39,7 @@ from shared.runtime.rate_limit import (
     load_rate_limit_secret,
 )
 from shared.settings import Settings
+from shared.storage.changes import CHANGES, ChangesOf
 from shared.storage.database import Database, IndexSpec, service_database_name
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -59,6 +61,7 @@ class Runtime:
         indexes: Sequence[IndexSpec] = (),
         membership_check: MembershipCheck | None = None,
         rate_limited: bool = False,
+        changes_of: ChangesOf | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
@@ -74,7 +77,10 @@ class Runtime:
             settings.mongo_timeout_ms,
             publishes=self.publishes,
             login=settings.mongo_login,
+            changes_of=changes_of,
         )
+        # Live pages' streams open on this instance (shared/runtime/live.py).
+        self.change_hub = ChangeHub()
         DatabaseCommandMetrics(self.db.commands.by_name, self.metrics)
         kafka_login = settings.kafka_login
         self.kafka_login = (
@@ -174,6 +180,15 @@ class Runtime:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.settings.startup_retry_max_seconds)
         self.start_background(BackgroundWork("outbox-relay", self.relay.run, self.relay.release))
+        if self.db.changes_of is not None:
+            self.start_background(
+                ChangeFeed(
+                    self.db.platform_collection(CHANGES),
+                    self.change_hub,
+                    self.db.changes_written,
+                    poll_seconds=self.settings.live_poll_seconds,
+                )
+            )
 
     def start_background(self, task: BackgroundTask) -> None:
         """Run `task` until the service stops; `stop()` cancels it, then closes it."""
