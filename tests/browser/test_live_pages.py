@@ -23,7 +23,7 @@ from cli import vcp as vcp_cli
 from cli.reporting_client import ReportingApi
 from shared.crypto import KdfParams, ReportBody, load_private_key
 from tests.support.browser import BrowserRecording
-from tests.support.mail import links_in, wait_for_mail
+from tests.support.mail import links_in, mails_to, wait_for_mail, wait_for_sign_in_link
 from tests.support.platform import eventually
 from tests.support.vcps import appoint_vcp
 from tests.support.web_platform import WebPlatform
@@ -203,4 +203,55 @@ async def test_the_coordinator_pipeline_shows_a_new_application_by_itself(
 
     await recording.settle()
     assert recording.page_errors == [], recording.page_errors
+    assert_no_token_in_urls(recording, web)
+
+
+async def test_a_volunteers_me_shows_the_coordinators_interview_by_itself(
+    page: Page, recording: BrowserRecording, web_platform: WebPlatform
+) -> None:
+    web = web_platform
+    org = new_org(web)
+    role = {"title": "Badmeester", "works_with_minors": False, "works_with_vulnerable": False}
+    with web.api("policy") as policy:
+        answer = policy.put(
+            f"/v1/orgs/{org}/roles/lifeguard", json=role, headers=bearer(web.token("admin", org))
+        )
+        assert answer.status_code == 200, answer.text
+    address = f"vera-{org}@example.org"
+    applied: dict[str, str] = {}
+
+    def apply() -> bool:
+        with web.api("intake") as intake:
+            answer = intake.post(
+                f"/v1/orgs/{org}/applications",
+                json={"role_id": "lifeguard", "name": "Vera Vlot", "email": address},
+            )
+        applied.update(answer.json() if answer.status_code == 202 else {})
+        return answer.status_code == 202
+
+    eventually(apply, timeout=30)
+    volunteer_id = applied["volunteer_id"]
+    await page.goto("/sign-in?next=/me")
+    await page.get_by_test_id("sign-in-email").fill(address)
+    before = len(mails_to(web.maildir, address))
+    await page.get_by_test_id("sign-in-submit").click()
+    link = await wait_for_sign_in_link(web.maildir, address, after=before)
+    await page.goto(link)
+    await page.wait_for_url(re.compile(r"/me(\?.*)?$"), timeout=30_000)
+    interview = page.get_by_test_id("volunteer-missing-interview")
+    await expect(interview).to_be_visible(timeout=LIVE)
+
+    # The coordinator records the interview elsewhere: /me shows it by itself.
+    with web.api("intake") as intake:
+        recorded = intake.post(
+            f"/v1/orgs/{org}/volunteers/{volunteer_id}/interview",
+            json={"outcome": "proceed"},
+            headers=bearer(web.token("coordinator", org)),
+        )
+    assert recorded.status_code == 201, recorded.text
+    await expect(interview).to_have_count(0, timeout=LIVE)
+
+    await recording.settle()
+    assert recording.page_errors == [], recording.page_errors
+    assert [r for r in recording.requests if r.url.endswith(f"/api/policy/v1/orgs/{org}/changes")]
     assert_no_token_in_urls(recording, web)
