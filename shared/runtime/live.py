@@ -201,17 +201,24 @@ async def stream(
     *,
     still_member: Callable[[], Awaitable[bool]],
     expires_at: float | None,
+    closing: Callable[[], bool] = lambda: False,
     check_seconds: float,
     keepalive_seconds: float,
 ) -> AsyncIterator[bytes]:
     """The stream's bytes: `ready`, then a `change` per hint, a comment to keep proxies from
-    closing a quiet connection, and `end` when the membership or the token ends."""
+    closing a quiet connection, and `end` when the membership or the token ends, or the
+    service stops (`closing`)."""
     yield sse("ready", {})
     last_check = last_sent = time.monotonic()
     waiting: asyncio.Task[dict[str, str]] | None = None
     try:
         while True:
             now = time.monotonic()
+            if closing():
+                # The service stops: the page reconnects (to another instance, or this
+                # one when it is back) and reads again.
+                yield sse("end", {"reason": "service stopping"})
+                return
             if expires_at is not None and time.time() >= expires_at:
                 yield sse("end", {"reason": "token expired"})
                 return
@@ -268,6 +275,7 @@ def changes_router() -> APIRouter:
                 async for chunk in stream(
                     listener,
                     still_member=still_member,
+                    closing=lambda: bool(getattr(runtime, "closing", False)),
                     expires_at=token_expiry(credentials.credentials) if credentials else None,
                     check_seconds=settings.live_membership_check_seconds,
                     keepalive_seconds=settings.live_keepalive_seconds,

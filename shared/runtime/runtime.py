@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Gauge
 
 from shared.auth.dependencies import MembershipCheck
 from shared.auth.tokens import load_public_key
@@ -81,6 +81,11 @@ class Runtime:
         )
         # Live pages' streams open on this instance (shared/runtime/live.py).
         self.change_hub = ChangeHub()
+        Gauge(
+            "safehands_live_streams",
+            "Live-page streams (GET /v1/orgs/{org}/changes) open on this instance.",
+            registry=self.metrics,
+        ).set_function(lambda: self.change_hub.listening)
         DatabaseCommandMetrics(self.db.commands.by_name, self.metrics)
         kafka_login = settings.kafka_login
         self.kafka_login = (
@@ -135,6 +140,9 @@ class Runtime:
         self._indexes = (*indexes, *limited)
         self.extensions: dict[str, Any] = {}
         self.ready = False
+        # Set when the process is asked to stop (cli/services.py): open live-page streams
+        # end at once instead of holding up the server's graceful shutdown.
+        self.closing = False
         self._background: list[tuple[BackgroundTask, asyncio.Task[None]]] = []
 
     def unit_of_work(self, org_id: str) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:

@@ -199,3 +199,42 @@ def test_a_volunteer_hears_only_of_their_own_file(
         ids = {c.get("volunteer_id") for c in stream.named("change")}
         assert ids == {vince}, ids
         assert other not in bytes(stream.raw).decode()
+
+
+def open_streams(service_url: str) -> float:
+    text = httpx.get(f"{service_url}/metrics", timeout=5).text
+    [line] = [row for row in text.splitlines() if row.startswith("safehands_live_streams ")]
+    return float(line.split()[1])
+
+
+def test_a_closed_stream_is_let_go_of_and_an_open_one_does_not_hold_up_a_stop(
+    platform: Platform, infra: Infrastructure
+) -> None:
+    """A page that goes away leaves nothing behind on the instance; and a service asked to
+    stop ends its open streams (`end`) at once instead of waiting out uvicorn's graceful
+    timeout with them."""
+    identity = platform.start("identity")
+    reports = platform.start(
+        "reports", env={"SAFEHANDS_JWKS_URL": f"{identity.url}/.well-known/jwks.json"}
+    )
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    admin = bearer(infra.token("admin", org, "ada"))
+    changes = f"{reports.url}/v1/orgs/{org}/changes"
+
+    with (
+        httpx.Client(timeout=httpx.Timeout(10, read=60)) as client,
+        client.stream("GET", changes, headers=admin) as answer,
+    ):
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/event-stream")
+        lines = answer.iter_lines()  # kept: a dropped iterator closes the connection
+        assert next(lines) == "event: ready"
+        assert open_streams(reports.url) == 1
+    eventually(lambda: open_streams(reports.url) == 0, timeout=20)
+
+    stream = Stream(changes, admin).start()
+    eventually(lambda: stream.named("ready"), timeout=10)
+    started = time.monotonic()
+    reports.child.stop()
+    assert time.monotonic() - started < 8
+    assert stream.named("end") == [{"reason": "service stopping"}]
