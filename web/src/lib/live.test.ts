@@ -31,9 +31,10 @@ describe("watchChanges", () => {
     });
     await vi.waitFor(() => expect(seen).toHaveLength(2));
     stop();
-    expect(calls[0][0]).toBe("/api/policy/v1/orgs/demo/changes");
-    expect(calls[0][0]).not.toContain("tok-123");
-    expect((calls[0][1]?.headers as Record<string, string>).authorization).toBe("Bearer tok-123");
+    const [[url, init]] = calls as [[string, RequestInit | undefined]];
+    expect(url).toBe("/api/policy/v1/orgs/demo/changes");
+    expect(url).not.toContain("tok-123");
+    expect((init?.headers as Record<string, string>).authorization).toBe("Bearer tok-123");
     expect(seen).toEqual([{ kind: "resync" }, { kind: "volunteer", volunteer_id: "v1" }]);
   });
 
@@ -41,7 +42,7 @@ describe("watchChanges", () => {
     let attempt = 0;
     const tokens: string[] = [];
     const fetch = vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
-      tokens.push((init?.headers as Record<string, string>).authorization);
+      tokens.push((init?.headers as Record<string, string>).authorization ?? "");
       attempt += 1;
       if (attempt === 1) throw new TypeError("network");
       return eventStream(["event: ready\ndata: {}\n\n"], true);
