@@ -224,7 +224,17 @@ async def stream(
                 return
             if now - last_check >= check_seconds:
                 last_check = now
-                if not await still_member():
+                try:
+                    member = await still_member()
+                except Exception as exc:
+                    # Membership cannot be checked (the database is away): end rather than
+                    # go on unchecked; the page polls and reconnects with backoff.
+                    log.warning(
+                        "live stream ended: membership not checkable", error=type(exc).__name__
+                    )
+                    yield sse("end", {"reason": "try again"})
+                    return
+                if not member:
                     yield sse("end", {"reason": "not a member"})
                     return
             if now - last_sent >= keepalive_seconds:

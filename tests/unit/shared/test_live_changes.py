@@ -174,3 +174,21 @@ def test_a_hint_carries_no_content() -> None:
     (hint,) = reports_changes(message)
     # Not even the report id: a VCP the report is not sealed to may not know it.
     assert hint.ids == () and hint.roles == frozenset({"vcp"}) and hint.subject is None
+
+
+async def test_the_stream_ends_rather_than_go_on_unchecked_when_membership_cannot_be_read() -> None:
+    hub = ChangeHub()
+
+    async def database_away() -> bool:
+        raise TimeoutError
+
+    with hub.listen(COORDINATOR, "org-1") as listener:
+        chunks = stream(
+            listener,
+            still_member=database_away,
+            expires_at=None,
+            check_seconds=0.05,
+            keepalive_seconds=60,
+        )
+        out = await asyncio.wait_for(collect(chunks), 2)
+    assert out == [b"event: ready\ndata: {}\n\n", b'event: end\ndata: {"reason":"try again"}\n\n']
