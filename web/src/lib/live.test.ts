@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { backoff, coalesced, POLL_MS, watchChanges, type Change } from "./live";
+import { backoff, coalesced, POLL_MS, SILENCE_MS, watchChanges, type Change } from "./live";
 
 function streamOf(chunks: string[], keepOpen = false): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -79,6 +79,29 @@ describe("watchChanges", () => {
     stop();
     await vi.advanceTimersByTimeAsync(POLL_MS * 2);
     expect(seen).toHaveLength(2);
+  });
+
+  it("polls behind a proxy that buffers the stream, and makes a silent connection again", async () => {
+    // As a real fetch: aborting it errors the body being read.
+    const fetch = vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          init?.signal?.addEventListener("abort", () => controller.error(new DOMException("aborted", "AbortError")));
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    });
+    const seen: Change[] = [];
+    const stop = watchChanges("reports", "demo", (c) => seen.push(c), {
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      token: async () => "t",
+    });
+    await vi.advanceTimersByTimeAsync(POLL_MS + 10);
+    expect(seen).toEqual([{ kind: "resync" }]);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(SILENCE_MS - POLL_MS + backoff(0) + 10);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    stop();
   });
 
   it("takes a stream that ended up again at once", async () => {

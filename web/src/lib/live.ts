@@ -18,6 +18,9 @@ export interface Change {
 }
 
 export const POLL_MS = 30_000;
+// The server sends a comment every 15 s on a quiet stream: three missed and the connection
+// is taken for dead (a proxy or a network that dropped it without a word) and made again.
+export const SILENCE_MS = 45_000;
 const FIRST_PAUSE_MS = 1_000;
 const LONGEST_PAUSE_MS = 60_000;
 
@@ -32,6 +35,7 @@ type Fetch = typeof fetch;
 export async function readEvents(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: string, data: string) => void,
+  onBytes: () => void = () => undefined,
 ): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -39,6 +43,7 @@ export async function readEvents(
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
+    onBytes();
     for (const e of parser.feed(decoder.decode(value, { stream: true }))) onEvent(e.event, e.data);
   }
 }
@@ -71,9 +76,18 @@ export function watchChanges(
 
   async function connect(attempt: number): Promise<void> {
     if (stopped) return;
-    controller = new AbortController();
+    const aborter = new AbortController();
+    controller = aborter;
     let live = false;
     let refused = false;
+    // Polling runs until the stream says it is live: a proxy that buffers the stream never
+    // lets `ready` through, and the page still learns of changes.
+    startPolling();
+    let silence: ReturnType<typeof setTimeout> | null = null;
+    const heard = () => {
+      if (silence !== null) clearTimeout(silence);
+      silence = setTimeout(() => aborter.abort(), SILENCE_MS);
+    };
     try {
       const bearer = await token();
       if (!bearer) return; // signed out: nothing to watch
@@ -82,7 +96,7 @@ export function watchChanges(
         credentials: "same-origin",
         cache: "no-store",
         referrerPolicy: "no-referrer",
-        signal: controller.signal,
+        signal: aborter.signal,
       });
       const type = response.headers.get("content-type") ?? "";
       if (!response.ok || !response.body || !type.startsWith("text/event-stream")) {
@@ -91,6 +105,7 @@ export function watchChanges(
         refused = response.status === 403 || response.status === 404;
         await response.body?.cancel().catch(() => undefined);
       } else {
+        heard();
         await readEvents(response.body, (event, data) => {
           if (event === "ready") {
             live = true;
@@ -106,10 +121,12 @@ export function watchChanges(
               onChange({ kind: "resync" });
             }
           }
-        });
+        }, heard);
       }
     } catch {
-      // The network, or stop(): below decides.
+      // The network, silence, or stop(): below decides.
+    } finally {
+      if (silence !== null) clearTimeout(silence);
     }
     if (stopped) return;
     startPolling();
