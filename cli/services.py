@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import importlib
 import socket
+import sys
 from dataclasses import dataclass
+from types import FrameType
 
 import uvicorn
+from uvicorn.main import STARTUP_FAILURE
 
 from shared.logs import configure_logging
 from shared.runtime.app import create_app
 from shared.runtime.definition import ServiceDefinition
+from shared.runtime.runtime import Runtime
 from shared.settings import Settings
 
 
@@ -74,7 +78,7 @@ def serve_definition(definition: ServiceDefinition, settings: Settings, default_
             f"stop what uses it or set SAFEHANDS_HTTP_PORT."
         )
     app = create_app(definition, settings)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.http_host,
         port=port,
@@ -87,3 +91,21 @@ def serve_definition(definition: ServiceDefinition, settings: Settings, default_
         timeout_graceful_shutdown=10,
         timeout_keep_alive=settings.http_keep_alive_seconds,
     )
+    server = StreamsEndingServer(config, app.state.runtime)
+    server.run()
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
+
+
+class StreamsEndingServer(uvicorn.Server):
+    """uvicorn's server, which on SIGTERM or Ctrl-C also tells the live pages' open streams
+    (shared/runtime/live.py) to end: uvicorn waits for every open response before it stops,
+    and a stream would otherwise hold the service up for the whole graceful timeout."""
+
+    def __init__(self, config: uvicorn.Config, runtime: Runtime) -> None:
+        super().__init__(config)
+        self._runtime = runtime
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._runtime.closing = True
+        super().handle_exit(sig, frame)

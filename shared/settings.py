@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
     # How often each consumer group's lag is read from the broker (`safehands_consumer_lag`).
     consumer_lag_sample_seconds: float = Field(default=15.0, gt=0, le=300)
+    # Live pages (shared/runtime/live.py): how often each instance looks for hints committed
+    # by the others, how often an open stream checks its holder is still a member, and how
+    # often a quiet stream sends a comment so that no proxy closes it.
+    live_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    live_membership_check_seconds: float = Field(default=2.0, gt=0, le=60)
+    live_keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
     startup_retry_max_seconds: float = Field(default=10.0, gt=0, le=300)
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
     # How many days of audit log each service keeps (0: all). Older whole days are dropped

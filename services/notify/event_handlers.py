@@ -23,6 +23,7 @@ from services.notify.storage import (
     DELIVERIES,
     MAILS,
     ORGANISATIONS,
+    REPORT_READERS,
     ROLES,
     STAFF,
     VCPS,
@@ -48,7 +49,16 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.identity import MemberAdded, MemberRemoved, OperatorAdded, OperatorRemoved
-from shared.events.reports import ReportWebhooksSet, VCPAppointed, VCPDismissed, VCPKeySet
+from shared.events.reports import (
+    IncidentReported,
+    ReportClosed,
+    ReportKeyShared,
+    ReportMessagePosted,
+    ReportWebhooksSet,
+    VCPAppointed,
+    VCPDismissed,
+    VCPKeySet,
+)
 from shared.logs import get_logger
 from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch, StateKey
 from shared.messaging.consumer import Handlers
@@ -135,9 +145,16 @@ async def handle_batch(
         if (volunteer := getattr(event, "volunteer_id", None)) is not None
     }
     volunteers = await state.load(VOLUNTEERS, "volunteer_id", volunteer_keys)
+    report_keys = {
+        (event.org_id, event.report_id)
+        for event in batch.events
+        if isinstance(event, REPORT_READER_EVENTS)
+    }
+    readers = await state.load(REPORT_READERS, "report_id", report_keys)
     for received in batch.received:
         event = received.event
         org = event.org_id
+        project_report_readers(event, readers, outcome)
         # Not every event is about a volunteer; those that are name them in `volunteer_id`.
         volunteer_id = getattr(event, "volunteer_id", None)
         project_volunteer(event, volunteers, outcome)
@@ -155,6 +172,11 @@ async def handle_batch(
                 await reads.one(CONTACTS, org) if needs_contacts(recipients) else None,
                 staff=await reads.of(STAFF, org) if needs_contacts(recipients) else [],
                 addressing=addressing,
+                report_readers=(
+                    readers.get((org, event.report_id))
+                    if isinstance(event, ReportMessagePosted)
+                    else None
+                ),
             )
             plan = plan_event_mails(event, facts, received.time)
             for problem in plan.problems:
@@ -173,6 +195,42 @@ async def handle_batch(
         ):
             outcome.update(DELIVERIES, org, query, update, upsert=True)
     return outcome
+
+
+REPORT_READER_EVENTS = (IncidentReported, ReportKeyShared, ReportMessagePosted, ReportClosed)
+
+
+def project_report_readers(
+    event: Event, readers: dict[StateKey, Document], outcome: BatchOutcome
+) -> None:
+    """Who may read each open report (REPORT_READERS), on the batch's rows in memory: the
+    mail about a reporter's message goes to them alone."""
+    if not isinstance(event, IncidentReported | ReportKeyShared | ReportClosed):
+        return
+    key = (event.org_id, event.report_id)
+    query = {"report_id": event.report_id}
+    if isinstance(event, ReportClosed):
+        readers.pop(key, None)
+        outcome.delete(REPORT_READERS, event.org_id, query)
+        return
+    row = readers.setdefault(key, {"org_id": event.org_id, **query})
+    if isinstance(event, IncidentReported):
+        recipients = event.envelope.get("recipients", ())
+        added = sorted(
+            {str(r["key_id"]) for r in recipients if isinstance(r, dict) and "key_id" in r}
+        )
+        field_name = "fingerprints"
+    else:
+        added = [event.vcp_id]
+        field_name = "vcp_ids"
+    row[field_name] = sorted({*row.get(field_name, ()), *added})
+    outcome.update(
+        REPORT_READERS,
+        event.org_id,
+        query,
+        {"$addToSet": {field_name: {"$each": added}}},
+        upsert=True,
+    )
 
 
 def project_volunteer(

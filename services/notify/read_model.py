@@ -8,6 +8,7 @@ from services.notify.domain.mail_facts import (
     MailAddressing,
     MailFacts,
     Recipient,
+    ReportReaders,
     StaffMember,
     VcpColleague,
     Volunteer,
@@ -196,6 +197,7 @@ def facts_from(
     *,
     staff: Iterable[Document] = (),
     addressing: MailAddressing | None = None,
+    report_readers: Document | None = None,
 ) -> MailFacts:
     """MailFacts from the read model's documents, however they were read (per event, or once
     for a whole batch). `vcps` in vcp_id order."""
@@ -226,6 +228,14 @@ def facts_from(
             for row in sorted(staff, key=lambda row: str(row["member_id"]))
         ],
         addressing=addressing or MailAddressing(),
+        report_readers=(
+            ReportReaders(
+                frozenset(report_readers.get("fingerprints", ())),
+                frozenset(report_readers.get("vcp_ids", ())),
+            )
+            if report_readers is not None
+            else None
+        ),
     )
 
 

@@ -24,6 +24,10 @@ CONTACTS = "contacts"
 # The organisation's admins and coordinators with their addresses and roles, from
 # MemberAdded (upserted) and MemberRemoved (deleted): its mail recipients by default.
 STAFF = "staff"
+# Who may read each open report, for the mail about a reporter's message: the key
+# fingerprints the report was sealed to (IncidentReported's envelope) and the VCPs it was
+# handed to (ReportKeyShared). Ids and fingerprints only; deleted when the case closes.
+REPORT_READERS = "report_readers"
 # One document per mail: recorded in the handler's transaction, sent by the mail worker.
 MAILS = "mails"
 WEBHOOKS = "webhooks"
@@ -36,6 +40,7 @@ INDEXES = (
     IndexSpec(VOLUNTEERS, (("volunteer_id", 1),), unique=True),
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
     IndexSpec(STAFF, (("member_id", 1),), unique=True),
+    IndexSpec(REPORT_READERS, (("report_id", 1),), unique=True),
     # VCPs whose colleagues the sweep has not checked yet, across organisations (jobs.py).
     IndexSpec(VCPS, (("colleagues_settled", 1),), tenant=False),
     # A redelivered event or a second notify instance can never record a mail twice.

@@ -1,5 +1,6 @@
 """Composition root of policy: organisations, roles, codes of conduct, admission."""
 
+from services.policy.domain.live_changes import changes_of
 from services.policy.event_handlers import HANDLERS
 from services.policy.http_routes import ERROR_STATUSES, ROUTERS
 from services.policy.jobs import JOBS
@@ -44,4 +45,5 @@ DEFINITION = ServiceDefinition(
     indexes=INDEXES,
     error_statuses=ERROR_STATUSES,
     jobs=JOBS,
+    live_changes=changes_of,
 )

@@ -46,6 +46,12 @@ def case_summary(report: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
+def is_unread(report: Mapping[str, Any], read_at: datetime | None) -> bool:
+    """Whether the reporter reported or wrote since the VCP last opened the case."""
+    last = report.get("reporter_last_at") or report["received_at"]
+    return read_at is None or last > read_at
+
+
 def message_view(message: Mapping[str, Any], *, with_author: bool = False) -> dict[str, Any]:
     """A message as the API shows it. `with_author` adds the `vcp_id` of the VCP who wrote
     it (an addition to docs/api.md), for the organisation's VCPs only: after a hand-over the

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from services.reports.case_documents import clock_of, with_next_check
 from services.reports.domain.deadlines import due_announcements
-from services.reports.storage import MESSAGES, REPORTS
+from services.reports.storage import CASE_READS, MESSAGES, REPORTS
 from shared.events.reports import ReportDeadlineApproaching
 from shared.runtime.sweeps import sweep, sweep_job
 from shared.storage.database import Database
@@ -76,6 +76,7 @@ async def delete_expired_reports(db: Database, now: datetime) -> int:
         if deleted.deleted_count != 1:
             return 0
         await uow.collection(MESSAGES).delete_many({"report_id": report_id})
+        await uow.collection(CASE_READS).delete_many({"report_id": report_id})
         return 1
 
     return await sweep(

@@ -24,6 +24,9 @@ CASE_SETTINGS = "case_settings"
 STATISTICS = "released_statistics"
 # One document per organisation: whether its VCPs let report events reach its webhooks.
 REPORT_WEBHOOKS = "report_webhooks"
+# When each VCP last opened each case: the inbox marks a case unread when the reporter wrote
+# (or reported) after that. Deleted with the report.
+CASE_READS = "case_reads"
 
 INDEXES = (
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
@@ -44,4 +47,5 @@ INDEXES = (
     IndexSpec(CASE_SETTINGS, (), unique=True),
     IndexSpec(STATISTICS, (("quarter", 1),), unique=True),
     IndexSpec(REPORT_WEBHOOKS, (), unique=True),
+    IndexSpec(CASE_READS, (("vcp_id", 1), ("report_id", 1)), unique=True),
 )

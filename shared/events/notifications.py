@@ -11,7 +11,9 @@ from shared.events.base import REPORT_EVENT_PREFIX, Event, to_the_day
 
 # notify's mails about a report (its MailKind values): sent moments after the report
 # arrived or its deadline came, so their moment is the report's, given to the day.
-REPORT_MAIL_KINDS = frozenset({"new_report", "deadline_approaching", "deadline_missed"})
+REPORT_MAIL_KINDS = frozenset(
+    {"new_report", "reporter_message", "deadline_approaching", "deadline_missed"}
+)
 
 
 class NotificationSent(Event):

@@ -152,6 +152,7 @@ class EventConsumer:
                     ):
                         await handler(event, tx.scope(event.org_id, received))
                 tx.record_consumed(self.name, received.id, event.org_id)
+                tx.note_change(event)
             if pending is not None:
                 await self._apply_batch(tx, *pending, traces)
 

@@ -33,6 +33,7 @@ from shared.messaging.lag import sample_lag
 from shared.runtime import audit, tracing
 from shared.runtime.background import BackgroundWork
 from shared.runtime.definition import PeriodicJob, ServiceDefinition
+from shared.runtime.live import changes_router
 from shared.runtime.proof_of_work import ProofOfWorkRequired, answer_proof_of_work_required
 from shared.runtime.proof_of_work import router as proof_of_work_router
 from shared.runtime.runtime import Runtime
@@ -59,6 +60,7 @@ def runtime_for(
         membership_check=membership_check_of(definition),
         rate_limited=definition.rate_limited,
         tracer_provider=tracer_provider,
+        changes_of=definition.live_changes,
     )
 
 
@@ -238,6 +240,8 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         # The anonymous routes' proof of work: its challenges and its 428.
         app.add_exception_handler(ProofOfWorkRequired, answer_proof_of_work_required)
         app.include_router(proof_of_work_router)
+    if definition.live_changes is not None:
+        app.include_router(changes_router())
     for router in definition.routers:
         app.include_router(router)
     if tracer_provider is not None:

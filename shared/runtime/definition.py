@@ -18,6 +18,7 @@ from shared.messaging.consumer import Handlers
 from shared.runtime.background import BackgroundTask
 from shared.runtime.runtime import Runtime
 from shared.settings import Settings
+from shared.storage.changes import ChangesOf
 from shared.storage.database import IndexSpec
 
 
@@ -58,6 +59,9 @@ class ServiceDefinition:
     rate_limited: bool = False
     # The largest request body, unless SAFEHANDS_HTTP_MAX_BODY_BYTES says otherwise.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # Live pages (shared/runtime/live.py): the hints the service's events give its pages;
+    # with it the service serves GET /v1/orgs/{org}/changes.
+    live_changes: ChangesOf | None = None
     # The HTTP status of each of the service's domain errors (see shared/domain/errors.py).
     error_statuses: Mapping[type[DomainError], int] = field(default_factory=dict)
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from faststream.kafka import KafkaBroker
 from opentelemetry.trace import TracerProvider
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Gauge
 
 from shared.auth.dependencies import MembershipCheck
 from shared.auth.tokens import load_public_key
@@ -31,6 +31,7 @@ from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork
+from shared.runtime.live import ChangeFeed, ChangeHub
 from shared.runtime.proof_of_work import SPENT_CHALLENGE_INDEXES, SPENT_CHALLENGES, ProofOfWork
 from shared.runtime.rate_limit import (
     RATE_LIMIT_INDEXES,
@@ -40,6 +41,7 @@ from shared.runtime.rate_limit import (
     load_rate_limit_secret,
 )
 from shared.settings import Settings
+from shared.storage.changes import CHANGES, ChangesOf
 from shared.storage.database import Database, IndexSpec, service_database_name
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -62,6 +64,7 @@ class Runtime:
         membership_check: MembershipCheck | None = None,
         rate_limited: bool = False,
         tracer_provider: TracerProvider | None = None,
+        changes_of: ChangesOf | None = None,
     ) -> None:
         self.name = name
         self.settings = settings
@@ -78,7 +81,15 @@ class Runtime:
             settings.mongo_timeout_ms,
             publishes=self.publishes,
             login=settings.mongo_login,
+            changes_of=changes_of,
         )
+        # Live pages' streams open on this instance (shared/runtime/live.py).
+        self.change_hub = ChangeHub()
+        Gauge(
+            "safehands_live_streams",
+            "Live-page streams (GET /v1/orgs/{org}/changes) open on this instance.",
+            registry=self.metrics,
+        ).set_function(lambda: self.change_hub.listening)
         DatabaseCommandMetrics(self.db.commands.by_name, self.metrics)
         kafka_login = settings.kafka_login
         self.kafka_login = (
@@ -138,6 +149,9 @@ class Runtime:
         self._indexes = (*indexes, *limited)
         self.extensions: dict[str, Any] = {}
         self.ready = False
+        # Set when the process is asked to stop (cli/services.py): open live-page streams
+        # end at once instead of holding up the server's graceful shutdown.
+        self.closing = False
         self._background: list[tuple[BackgroundTask, asyncio.Task[None]]] = []
 
     def unit_of_work(self, org_id: str) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
@@ -183,6 +197,15 @@ class Runtime:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.settings.startup_retry_max_seconds)
         self.start_background(BackgroundWork("outbox-relay", self.relay.run, self.relay.release))
+        if self.db.changes_of is not None:
+            self.start_background(
+                ChangeFeed(
+                    self.db.platform_collection(CHANGES),
+                    self.change_hub,
+                    self.db.changes_written,
+                    poll_seconds=self.settings.live_poll_seconds,
+                )
+            )
 
     def start_background(self, task: BackgroundTask) -> None:
         """Run `task` until the service stops; `stop()` cancels it, then closes it."""

@@ -16,6 +16,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
 from shared.events import Event
+from shared.storage.changes import CHANGES, CHANGES_KEPT_SECONDS, ChangesOf
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import INBOX, OUTBOX_DEAD_LETTERS, Transaction, UnitOfWork
 
@@ -71,6 +72,8 @@ def is_transient(exc: BaseException) -> bool:
 PLUMBING_INDEXES = (
     IndexSpec(INBOX, (("consumer", 1), ("event_id", 1)), unique=True, tenant=False),
     IndexSpec(INBOX, (("recorded_at", 1),), tenant=False, expire_after_seconds=30 * 24 * 3600),
+    # Hints for live pages: read within seconds, gone by themselves after a few minutes.
+    IndexSpec(CHANGES, (("at", 1),), tenant=False, expire_after_seconds=CHANGES_KEPT_SECONDS),
     # Set-aside records hold whole events (names, e-mail addresses): kept 30 days for
     # whoever looks into them, then gone by themselves.
     IndexSpec(
@@ -121,6 +124,7 @@ class Database:
         operation_timeout_ms: int = DEFAULT_OPERATION_TIMEOUT_MS,
         publishes: Collection[type[Event]] | None = None,
         login: tuple[str, str] | None = None,
+        changes_of: ChangesOf | None = None,
     ) -> None:
         self.commands = CommandCounter()
         # Each service its own user (SCRAM), created in `admin` with rights on its own
@@ -145,6 +149,10 @@ class Database:
         self.outbox_written = asyncio.Event()
         # Per organisation: the turn that transactions run again after a conflict take.
         self._turns: dict[str, asyncio.Lock] = {}
+        # What the service's live pages hear of an event (shared/storage/changes.py), and
+        # set after each commit that wrote such a hint, so this instance tells them at once.
+        self.changes_of = changes_of
+        self.changes_written = asyncio.Event()
 
     def platform_collection(self, name: str) -> AsyncCollection[Document]:
         """A collection that is not per organisation (outbox, inbox, leases, the org list)."""
@@ -173,11 +181,13 @@ class Database:
             self.client.start_session() as session,
             await session.start_transaction(),
         ):
-            tx = Transaction(self.db, session, self.source, self.publishes)
+            tx = Transaction(self.db, session, self.source, self.publishes, self.changes_of)
             yield tx
             await tx.flush()
         if tx.wrote_outbox:
             self.outbox_written.set()
+        if tx.wrote_changes:
+            self.changes_written.set()
 
     @asynccontextmanager
     async def unit_of_work(self, org_id: str) -> AsyncIterator[UnitOfWork]:

@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.events import Event
 from shared.events.cloudevents import ReceivedEvent, encode
+from shared.storage.changes import CHANGES, ChangesOf
 from shared.storage.tenancy import Document, TenancyViolation, TenantCollection
 
 OUTBOX = "outbox"
@@ -35,6 +36,7 @@ class Transaction:
         session: AsyncClientSession,
         source: str,
         publishes: Collection[type[Event]] | None = None,
+        changes_of: ChangesOf | None = None,
     ) -> None:
         self.db = db
         self.session = session
@@ -43,7 +45,11 @@ class Transaction:
         self.publishes = publishes
         self._outbox: list[Document] = []
         self._inbox: list[Document] = []
+        # Hints for live pages (shared/storage/changes.py), committed with the change.
+        self._changes_of = changes_of
+        self._changes: list[Document] = []
         self.wrote_outbox = False
+        self.wrote_changes = False
         # Per organisation: what handlers of one batch read once and share (see UnitOfWork.memo).
         self.memo: dict[str, dict[str, Any]] = {}
 
@@ -69,7 +75,16 @@ class Transaction:
                 "created_at": datetime.now(UTC),
             }
         )
+        self.note_change(event)
         return record.event_id
+
+    def note_change(self, event: Event) -> None:
+        """Hint the service's live pages at `event` (published here, or consumed and
+        handled in this transaction), if the service hints at events of its kind."""
+        if self._changes_of is None:
+            return
+        at = datetime.now(UTC)
+        self._changes.extend(change.document(at) for change in self._changes_of(event))
 
     def record_consumed(self, consumer: str, event_id: str, org_id: str) -> None:
         self._inbox.append(
@@ -95,7 +110,10 @@ class Transaction:
             self.wrote_outbox = True
         if self._inbox:
             await self.db[INBOX].insert_many(self._inbox, ordered=True, session=self.session)
-        self._outbox, self._inbox = [], []
+        if self._changes:
+            await self.db[CHANGES].insert_many(self._changes, ordered=True, session=self.session)
+            self.wrote_changes = True
+        self._outbox, self._inbox, self._changes = [], [], []
 
 
 class UnitOfWork:

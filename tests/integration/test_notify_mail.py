@@ -38,7 +38,13 @@ from shared.events.admission import (
 )
 from shared.events.cloudevents import encode
 from shared.events.notifications import NotificationSent
-from shared.events.reports import IncidentReported, ReportDeadlineApproaching, VCPAppointed
+from shared.events.reports import (
+    IncidentReported,
+    ReportDeadlineApproaching,
+    ReportKeyShared,
+    ReportMessagePosted,
+    VCPAppointed,
+)
 from tests.support.kafka import produce, read_topic
 from tests.support.mail import mails_to
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
@@ -360,3 +366,78 @@ async def test_mails_wait_out_an_smtp_outage_and_are_sent_when_it_ends(
     (message,) = mails_to(tmp_path, vcp)
     assert message["X-SafeHands-Kind"] == "new_report"
     assert mail_documents(platform, org)[0]["attempts"] >= 3
+
+
+async def test_a_reporters_message_mails_the_vcps_who_can_read_the_case_and_nothing_of_it(
+    infra: Infrastructure, two_notifies: tuple[Platform, list[RunningService]]
+) -> None:
+    """Issue 20 item 5: a reporter's new message mails the VCPs content-free, like a new
+    report: those the report was sealed to, and one it was handed to later; never the VCP
+    the reporter left out, and never for a VCP's own reply."""
+    platform, _ = two_notifies
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    sealed, left_out = address("vcp"), address("vcp")
+    await publish(infra, OrganisationRegistered(org_id=org, name="Buurthuis West", language="en"))
+    for n, (mail, fingerprint) in enumerate(((sealed, "a" * 32), (left_out, "b" * 32))):
+        await publish(
+            infra,
+            VCPAppointed(
+                org_id=org,
+                vcp_id=f"vcp-{n}",
+                name=f"Vertrouwenspersoon {n}",
+                email=mail,
+                public_key={"suite": "X25519", "key": "k" * 43},
+                fingerprint=fingerprint,
+            ),
+        )
+        eventually(lambda n=n: known_to_notify(platform, "vcps", org, n + 1), timeout=120)
+    report_id = str(uuid.uuid4())
+    ciphertext = "Q2lwaGVydGV4dE9mVGhlTWVzc2FnZQ"
+    await publish(
+        infra,
+        IncidentReported(
+            org_id=org,
+            report_id=report_id,
+            envelope={
+                "v": 1,
+                "suite": "X25519",
+                "nonce": "Tm9uY2VOb25jZU4",
+                "ciphertext": ciphertext,
+                "recipients": [{"key_id": "a" * 32, "sealed_key": "U2VhbGVk"}],
+            },
+            mailbox_lookup="9d" * 32,
+            reply_key={"suite": "X25519", "key": "UmVwbHk"},
+            received_at=NOW,
+        ),
+    )
+    eventually(lambda: known_to_notify(platform, "report_readers", org), timeout=120)
+    posted = dict(org_id=org, report_id=report_id, posted_at=NOW)
+    await publish(
+        infra,
+        ReportMessagePosted(**posted, message_id=str(uuid.uuid4()), sender="vcp"),
+        ReportMessagePosted(**posted, message_id=str(uuid.uuid4()), sender="reporter"),
+    )
+    # new_report and reporter_message to the sealed VCP; the colleague mail to the first.
+    eventually(lambda: all_sent(platform, org, 3), timeout=180)
+    about_the_case = [
+        m
+        for m in mails_to(infra.maildir, sealed, left_out)
+        if m["X-SafeHands-Kind"] in ("new_report", "reporter_message")
+    ]
+    assert kinds(about_the_case) == [(sealed, "new_report"), (sealed, "reporter_message")]
+    message = next(m for m in about_the_case if m["X-SafeHands-Kind"] == "reporter_message")
+    assert message["Subject"] == "New message on a report in SafeHands"
+    assert f"/vcp/cases/{report_id}" in message.get_content()
+    assert ciphertext not in message.as_string()
+
+    # Handed over to the VCP left out: from then on they are told too.
+    await publish(
+        infra,
+        ReportKeyShared(org_id=org, report_id=report_id, vcp_id="vcp-1", shared_by="vcp-0"),
+        ReportMessagePosted(**posted, message_id=str(uuid.uuid4()), sender="reporter"),
+    )
+    eventually(lambda: all_sent(platform, org, 5), timeout=180)
+    told = [
+        m for m in mails_to(infra.maildir, left_out) if m["X-SafeHands-Kind"] == "reporter_message"
+    ]
+    assert len(told) == 1

@@ -112,6 +112,14 @@ class MailAddressing:
 
 
 @dataclass(frozen=True)
+class ReportReaders:
+    """The keys a report was sealed to (fingerprints) and the VCPs it was handed to."""
+
+    fingerprints: frozenset[str] = frozenset()
+    vcp_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class MailFacts:
     """What notify knows of the event's organisation when the event arrives."""
 
@@ -130,6 +138,8 @@ class MailFacts:
     # The organisation's admins and coordinators: the recipients by default.
     staff: Sequence[StaffMember] = ()
     addressing: MailAddressing = field(default_factory=MailAddressing)
+    # Who may read the report the event is about (notify's `report_readers`), if known.
+    report_readers: ReportReaders | None = None
 
     def known_volunteer(self) -> Volunteer:
         """The volunteer the event is about; MailFieldError when notify never saw them apply."""

@@ -25,6 +25,7 @@ class MailKind(StrEnum):
     VOLUNTEER_BACK_TO_PENDING = "volunteer_back_to_pending"
     # To a confidential contact person (VCP): never anything about a report's content.
     NEW_REPORT = "new_report"
+    REPORTER_MESSAGE = "reporter_message"
     DEADLINE_APPROACHING = "deadline_approaching"
     DEADLINE_MISSED = "deadline_missed"
     # To every other VCP of the organisation, so that nobody (a board member appointing

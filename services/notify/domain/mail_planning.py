@@ -17,7 +17,7 @@ from services.notify.domain.mail_templates import MailFieldError, render_mail
 from services.notify.domain.recipients import mail_routes_for, vcp_colleague_fields
 from shared.events import Event
 from shared.events.identity import MemberAdded
-from shared.events.reports import IncidentReported, VCPAppointed, VCPKeySet
+from shared.events.reports import IncidentReported, ReportMessagePosted, VCPAppointed, VCPKeySet
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ def plan_event_mails(
                 continue  # The organisation's first admin has nobody to be announced to.
         elif route.recipient is Recipient.VCP and isinstance(event, IncidentReported):
             addresses = _vcps_sealed_to(event, facts) or list(facts.addresses(route.recipient))
+        elif route.recipient is Recipient.VCP and isinstance(event, ReportMessagePosted):
+            addresses = _vcps_reading(facts) or list(facts.addresses(route.recipient))
         else:
             addresses = list(facts.addresses(route.recipient))
         if not addresses:
@@ -93,6 +95,21 @@ def _vcps_sealed_to(event: IncidentReported, facts: MailFacts) -> list[str]:
     sealed = {r.get("key_id") for r in recipients if isinstance(r, Mapping)}
     return [
         v.email for v in facts.vcps if (v.key_fingerprint or v.appointed_with_fingerprint) in sealed
+    ]
+
+
+def _vcps_reading(facts: MailFacts) -> list[str]:
+    """The VCPs who can open the case: sealed to by the reporter, or handed it since. A VCP
+    the reporter left out is not told that the case goes on. Empty while notify has not
+    read the report's own event (then every VCP with a key, as for a new report)."""
+    readers = facts.report_readers
+    if readers is None:
+        return []
+    return [
+        v.email
+        for v in facts.vcps
+        if (v.key_fingerprint or v.appointed_with_fingerprint) in readers.fingerprints
+        or v.vcp_id in readers.vcp_ids
     ]
 
 

@@ -61,6 +61,7 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.VOG_RECEIVED: frozenset({"volunteer_name"}),
     MailKind.VOLUNTEER_BACK_TO_PENDING: frozenset({"volunteer_name", "missing"}),
     MailKind.NEW_REPORT: frozenset({"report_id", "link"}),
+    MailKind.REPORTER_MESSAGE: frozenset({"report_id", "link"}),
     MailKind.DEADLINE_APPROACHING: _REPORT_DEADLINE,
     MailKind.DEADLINE_MISSED: _REPORT_DEADLINE,
     MailKind.VCP_COLLEAGUE_APPOINTED: _VCP_COLLEAGUE | {"fingerprint"},
@@ -75,7 +76,12 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
 }
 
 VCP_MAIL_KINDS = frozenset(
-    {MailKind.NEW_REPORT, MailKind.DEADLINE_APPROACHING, MailKind.DEADLINE_MISSED}
+    {
+        MailKind.NEW_REPORT,
+        MailKind.REPORTER_MESSAGE,
+        MailKind.DEADLINE_APPROACHING,
+        MailKind.DEADLINE_MISSED,
+    }
 )
 
 # Filled in by us, not by the caller.

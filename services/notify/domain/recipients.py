@@ -46,6 +46,7 @@ from shared.events.identity import MemberAdded
 from shared.events.reports import (
     IncidentReported,
     ReportDeadlineApproaching,
+    ReportMessagePosted,
     VCPAppointed,
     VCPKeySet,
 )
@@ -278,6 +279,17 @@ MAIL_ROUTES = _table(
     On(IncidentReported).mail(
         Recipient.VCP,
         MailKind.NEW_REPORT,
+        fields=lambda e, facts: {
+            "report_id": e.report_id,
+            "link": facts.addressing.link(case_page(e.report_id)),
+        },
+    ),
+    # A reporter's message, to the VCPs who can read the case (mail_planning): only the
+    # report id and the link, like a new report. A VCP's own reply is no news to them.
+    On(ReportMessagePosted).mail(
+        Recipient.VCP,
+        MailKind.REPORTER_MESSAGE,
+        when=lambda e: e.sender == "reporter",
         fields=lambda e, facts: {
             "report_id": e.report_id,
             "link": facts.addressing.link(case_page(e.report_id)),

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, status
 from services.reports.appointments import require_vcp_with_key
 from services.reports.case_documents import (
     case_summary,
+    is_unread,
     keys_held_by,
     message_view,
     sealed_to_any,
 )
-from services.reports.storage import MESSAGES, REPORTS, VCP_KEY_HISTORY, VCPS
+from services.reports.storage import CASE_READS, MESSAGES, REPORTS, VCP_KEY_HISTORY, VCPS
 from services.reports.use_cases import cases
 from services.reports.use_cases.cases import KeyShare, NewMessage, StatusChange, no_such_report
 from shared.auth.tokens import Principal
@@ -47,7 +48,12 @@ async def list_reports(
         await _readable_by(runtime, org, vcp.sub),
         projection={"envelope": 0, "reply_key": 0, "mailbox_lookup": 0},
     )
-    rows = [case_summary(report, now) for report in reports]
+    reads = await runtime.db.tenant_collection(org, CASE_READS).find({"vcp_id": vcp.sub})
+    read_at = {read["report_id"]: read["at"] for read in reads}
+    rows = [
+        {**case_summary(report, now), "unread": is_unread(report, read_at.get(report["report_id"]))}
+        for report in reports
+    ]
     far_future = datetime.max.replace(tzinfo=UTC)
     rows.sort(key=lambda r: (not r["overdue"], r["next_deadline"] or far_future, r["received_at"]))
     return rows
@@ -60,12 +66,18 @@ async def get_report(
     vcp: Principal = Depends(vcp_only),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:
+    # Taken before reading: a reporter's message that lands meanwhile stays unread.
+    opened_at = datetime.now(UTC)
     query = {**await _readable_by(runtime, org, vcp.sub), "report_id": report_id}
     report = await runtime.db.tenant_collection(org, REPORTS).find_one(query)
     if report is None:
         raise no_such_report(report_id)
     messages = await runtime.db.tenant_collection(org, MESSAGES).find(
         {"report_id": report_id}, sort=[("at", 1), ("message_id", 1)]
+    )
+    # Opened: read up to now, for this VCP (not an action on the case, so not audited).
+    await runtime.db.tenant_collection(org, CASE_READS).update_one(
+        {"vcp_id": vcp.sub, "report_id": report_id}, {"$max": {"at": opened_at}}, upsert=True
     )
     return {
         **case_summary(report, datetime.now(UTC)),

@@ -84,6 +84,9 @@ async def add_message(
     except DuplicateKeyError:
         raise AlreadyExists(f"A message {message_id} already exists.") from None
     fields: Document = {"last_message_at": at}
+    if sender == "reporter":
+        # The VCPs' inbox shows the case unread until each opens it again (case_reads).
+        fields["reporter_last_at"] = at
     if sender == "vcp" and gives_feedback(case_status):
         fields["feedback_given"] = True
     updated = await uow.collection(REPORTS).update_one(

@@ -10,6 +10,7 @@ from services.notify.domain.mail_facts import (
     MailAddressing,
     MailFacts,
     Recipient,
+    ReportReaders,
     VcpColleague,
     Volunteer,
 )
@@ -35,6 +36,7 @@ from shared.events.advice import AdviceAnswered, AdviceRequested
 from shared.events.reports import (
     IncidentReported,
     ReportDeadlineApproaching,
+    ReportMessagePosted,
     VCPAppointed,
     VCPKeySet,
 )
@@ -378,3 +380,38 @@ def test_a_report_is_announced_only_to_the_vcps_it_is_sealed_to() -> None:
     unknown = {"recipients": [{"key_id": "c" * 32, "sealed_key": "x"}]}
     mails = plan(IncidentReported, facts, report_id=str(uuid.uuid4()), envelope=unknown)
     assert [m.to for m in mails.mails] == ["anna@example.org", "bram@example.org"]
+
+
+def test_a_reporters_message_is_mailed_content_free_to_the_vcps_who_can_read_the_case() -> None:
+    """Issue 20 item 5: like a new report, a reporter's message mails the VCPs, only those
+    the case was sealed to or handed to, with the report id and the case's link alone; a
+    VCP's own reply mails nobody."""
+    vcps = roster(
+        colleague("anna", 0, key_fingerprint="a" * 32),
+        colleague("bram", 1, key_fingerprint="b" * 32),
+        colleague("carla", 2, key_fingerprint="c" * 32),
+    ).vcps
+    report_id = str(uuid.uuid4())
+
+    def facts(readers: ReportReaders | None) -> MailFacts:
+        return MailFacts(
+            organisation="Sportclub",
+            language="en",
+            vcps=vcps,
+            vcp_emails=("anna@example.org", "bram@example.org", "carla@example.org"),
+            addressing=CENTRE,
+            report_readers=readers,
+        )
+
+    readers = ReportReaders(fingerprints=frozenset({"a" * 32}), vcp_ids=frozenset({"carla"}))
+    mails = plan(ReportMessagePosted, facts(readers), report_id=report_id, sender="reporter").mails
+    assert [(m.to, m.kind) for m in mails] == [
+        ("anna@example.org", MailKind.REPORTER_MESSAGE),
+        ("carla@example.org", MailKind.REPORTER_MESSAGE),
+    ]
+    assert mails[0].subject == "New message on a report in SafeHands"
+    assert f"https://safehands.example.org/vcp/cases/{report_id}\n" in mails[0].text
+    assert plan(ReportMessagePosted, facts(readers), report_id=report_id, sender="vcp").mails == ()
+    # The report's own event not read yet: every VCP with a key, as for a new report.
+    unknown = plan(ReportMessagePosted, facts(None), report_id=report_id, sender="reporter")
+    assert len(unknown.mails) == 3

@@ -72,6 +72,7 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "missing": ["code_signature", "vog"],
     },
     MailKind.NEW_REPORT: {"report_id": REPORT_ID, "link": VCP_PAGE},
+    MailKind.REPORTER_MESSAGE: {"report_id": REPORT_ID, "link": VCP_PAGE},
     MailKind.DEADLINE_APPROACHING: {
         "report_id": REPORT_ID,
         "deadline": "acknowledge",
@@ -237,7 +238,12 @@ def test_vcp_mails_refuse_any_extra_field(kind: MailKind, content_field: str) ->
 
 
 def test_vcp_mails_are_for_vcps_only_and_take_only_ids_deadlines_and_dates() -> None:
-    vcp_kinds = {MailKind.NEW_REPORT, MailKind.DEADLINE_APPROACHING, MailKind.DEADLINE_MISSED}
+    vcp_kinds = {
+        MailKind.NEW_REPORT,
+        MailKind.REPORTER_MESSAGE,
+        MailKind.DEADLINE_APPROACHING,
+        MailKind.DEADLINE_MISSED,
+    }
     assert vcp_kinds == VCP_MAIL_KINDS
     for kind in VCP_MAIL_KINDS:
         # The link is the VCP's workspace, the same in every mail (notify's setting).

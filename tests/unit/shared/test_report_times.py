@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.notify.domain.mail_kinds import MailKind
+from services.notify.domain.mail_templates import VCP_MAIL_KINDS
 from services.notify.domain.webhook_forwarding import forwards_to_organisation, webhook_data
 from services.reports.bootstrap import DEFINITION
 from services.reports.domain.deadlines import moment_of_receipt
@@ -89,6 +90,8 @@ def test_other_events_keep_their_moment() -> None:
 
 def test_a_mail_about_a_report_and_a_delivery_of_one_tell_of_a_report() -> None:
     assert {kind.value for kind in MailKind} >= REPORT_MAIL_KINDS
+    # Every mail to a VCP about a report (a reporter's message too) tells of a report.
+    assert {kind.value for kind in VCP_MAIL_KINDS} == REPORT_MAIL_KINDS
     for kind in MailKind:
         sent = NotificationSent(
             org_id="club",

@@ -1,6 +1,7 @@
 // The VCP's side of API.md, in the browser: the inbox, a case opened with the VCP's own key,
 // replies sealed here, status, quarterly counts and hand-over. The private key is passed in
 // by the page and never leaves this module's functions; only envelopes are sent.
+import { writable } from "svelte/store";
 import {
   CannotOpen,
   NotARecipient,
@@ -29,7 +30,12 @@ export interface CaseSummary {
   feedback_by: string | null;
   overdue?: boolean;
   next_deadline?: string | null;
+  /** The reporter reported or wrote since this VCP last opened the case. */
+  unread?: boolean;
 }
+
+/** How many cases in the inbox are unread: the tab's title shows it ("(1) …"). */
+export const unreadCases = writable(0);
 
 interface RawMessage {
   message_id: string;

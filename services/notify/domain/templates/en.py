@@ -119,6 +119,15 @@ ENGLISH = LanguagePack(
                 " email does not contain the report itself:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.REPORTER_MESSAGE: MailTemplate(
+            subject="New message on a report in SafeHands",
+            text=(
+                "Hello,\n\n"
+                "The reporter has sent a new message on report {report_id}.\n\n"
+                "Open SafeHands on your own device to read it. To protect confidentiality, this"
+                " email does not contain the message itself:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.DEADLINE_APPROACHING: MailTemplate(
             subject="Reminder: a deadline for a report is approaching",
             text=(

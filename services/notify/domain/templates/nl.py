@@ -120,6 +120,16 @@ DUTCH = LanguagePack(
                 + _FROM_PLATFORM
             ),
         ),
+        MailKind.REPORTER_MESSAGE: MailTemplate(
+            subject="Nieuw bericht bij een melding in SafeHands",
+            text=(
+                "Hallo,\n\n"
+                "De melder heeft een nieuw bericht gestuurd bij melding {report_id}.\n\n"
+                "Open SafeHands op je eigen apparaat om het te lezen. Om de"
+                " vertrouwelijkheid te beschermen staat de inhoud niet in deze e-mail:\n{link}"
+                + _FROM_PLATFORM
+            ),
+        ),
         MailKind.DEADLINE_APPROACHING: MailTemplate(
             subject="Herinnering: een termijn voor een melding loopt bijna af",
             text=(
