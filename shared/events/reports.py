@@ -116,6 +116,10 @@ class ReportDeadlineApproaching(Event):
     deadline: Deadline
     due_at: Day
     missed: bool
+    # The key ids the report is sealed to (its envelope's recipients, hand-overs included):
+    # only those VCPs are told, a VCP the reporter left out never hears of the case. Empty
+    # in events from before the reporter chose, when every VCP is told.
+    sealed_to: tuple[str, ...] = ()
 
 
 class ReportWebhooksSet(Event):

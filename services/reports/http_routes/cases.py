@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, status
 
 from services.reports.appointments import require_vcp_with_key
 from services.reports.case_documents import (
+    case_members,
     case_summary,
     keys_held_by,
     message_view,
@@ -67,11 +68,22 @@ async def get_report(
     messages = await runtime.db.tenant_collection(org, MESSAGES).find(
         {"report_id": report_id}, sort=[("at", 1), ("message_id", 1)]
     )
+    members = await case_members(
+        report,
+        runtime.db.tenant_collection(org, VCP_KEY_HISTORY),
+        runtime.db.tenant_collection(org, VCPS),
+    )
     return {
         **case_summary(report, datetime.now(UTC)),
         "envelope": report["envelope"],
-        # The VCP's client seals replies to this key (as well as to every VCP key).
+        # The VCP's client seals replies to this key and to `case_keys`.
         "reply_key": report["reply_key"],
+        # The current keys of the VCPs in the case (whom the reporter chose, and whom it was
+        # handed to): the conversation is sealed to these, and to no VCP left out.
+        "case_keys": sorted(members.keys),
+        "case_vcps": sorted(members.vcp_ids),
+        # The VCPs the reporter chose not to write to: the case is never handed to them.
+        "left_out": sorted(members.left_out),
         "messages": [message_view(m, with_author=True) for m in messages],
     }
 
@@ -79,7 +91,7 @@ async def get_report(
 @router.post(
     "/{report_id}/messages",
     status_code=status.HTTP_201_CREATED,
-    summary="Reply to the reporter, sealed to their reply key and every VCP key (vcp).",
+    summary="Reply to the reporter, sealed to their reply key and the case's VCPs (vcp).",
     responses=errors(409),
 )
 async def post_message(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pymongo.errors import DuplicateKeyError
 
@@ -26,6 +26,7 @@ from services.reports.domain.errors import (
     KeyConflict,
     NoSuchVCP,
 )
+from services.reports.domain.recipients import INTRODUCTION_MAX_LENGTH, clean_introduction
 from services.reports.domain.vcp_keys import suite_conflict
 from services.reports.storage import (
     DISMISSED_VCP_IDS,
@@ -67,6 +68,20 @@ class NewVCP(BaseModel):
         if isinstance(data, dict) and "public_key" in data:
             raise PydanticCustomError("public_key_refused", KEY_FROM_THE_VCP)
         return data
+
+
+class NewIntroduction(BaseModel):
+    """The few sentences a VCP writes about themself for reporters (issue 24): who they
+    are, when they can be reached. Shown on the report page beside their name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    introduction: str = Field(max_length=INTRODUCTION_MAX_LENGTH)
+
+    @field_validator("introduction")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        return clean_introduction(value) or ""
 
 
 class NewPublicKey(BaseModel):
@@ -188,6 +203,7 @@ async def _set_key(
                 "vcp_id": vcp_id,
                 "name": awaiting["name"],
                 "email": awaiting["email"],
+                "introduction": awaiting.get("introduction"),
                 "public_key": key.model_dump(),
                 "fingerprint": fingerprint,
                 "signing_key": signing_key,
@@ -219,6 +235,19 @@ async def _set_key(
             set_at=set_at,
         )
     )
+
+
+async def set_introduction(uow: UnitOfWork, vcp_id: str, introduction: str) -> str | None:
+    """A VCP writes (or clears, with an empty text) their introduction; returns it as kept."""
+    text = introduction or None
+    for collection in (VCPS, VCPS_AWAITING_KEY):
+        updated = await uow.collection(collection).update_one(
+            {"vcp_id": vcp_id}, {"$set": {"introduction": text}}
+        )
+        if updated.matched_count == 1:
+            await audit.record(uow, "vcp.introduction_set", "vcp", vcp_id)
+            return text
+    raise NoSuchVCP(f"There is no VCP {vcp_id}.")
 
 
 async def _add_signing_key(

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   "member.signed_in",
   "vcp.appointed",
   "vcp.key_set",
+  "vcp.introduction_set",
   "vcp.case_handed_over",
   "vcp.dismissed",
   "code.published",

@@ -17,7 +17,14 @@ import {
   type Recipient,
 } from "../crypto";
 import { getJson, request } from "./api";
-import { CATEGORIES, loadVcpKeys, type Category, type ReportStatus, type VcpKey } from "./reporting";
+import {
+  CATEGORIES,
+  keysOfCase,
+  loadVcpKeys,
+  type Category,
+  type ReportStatus,
+  type VcpKey,
+} from "./reporting";
 
 export { loadVcpKeys, type VcpKey };
 
@@ -42,6 +49,10 @@ interface RawMessage {
 export interface RawCase extends CaseSummary {
   envelope: Envelope;
   reply_key: PublicKeyJson;
+  /** The current keys of the VCPs in the case: the conversation is sealed to these. */
+  case_keys?: string[];
+  /** The VCPs the reporter chose not to write to: the case is never handed to them. */
+  left_out?: string[];
   messages: RawMessage[];
 }
 
@@ -171,7 +182,7 @@ export async function openCase(org: string, raw: RawCase, key: PrivateKey): Prom
 }
 
 /**
- * A reply to the reporter: sealed to their reply key and every VCP key, signed with the
+ * A reply to the reporter: sealed to their reply key and the case's VCPs, signed with the
  * signing key derived from the VCP's own key (so the reporter can tell it from a message
  * written straight into the database), then posted.
  */
@@ -183,7 +194,7 @@ export async function sendReply(
   token: string,
   key: PrivateKey,
 ): Promise<void> {
-  const keys = await loadVcpKeys(org);
+  const keys = keysOfCase(await loadVcpKeys(org), raw.case_keys ?? null);
   const envelope = await seal(
     { text },
     messageContext(org, raw.report_id, messageId),
@@ -269,6 +280,16 @@ export const releaseStatistics = (
   counts: Record<Category, number>,
   token: string,
 ) => request("reports", `${orgPath(org)}/stats`, { body: { quarter, counts }, token });
+
+/** The VCP's introduction for reporters (at most 500 characters; empty clears it). */
+export const saveIntroduction = (org: string, vcpId: string, introduction: string, token: string) =>
+  request<{ vcp_id: string; introduction: string | null }>(
+    "reports",
+    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/introduction`,
+    { method: "PUT", body: { introduction }, token },
+  );
+
+export const INTRODUCTION_MAX_LENGTH = 500;
 
 /** Register the VCP's key, with the signing key derived from it that verifies their messages. */
 export const registerPublicKey = (org: string, vcpId: string, key: PrivateKey, token: string) =>
