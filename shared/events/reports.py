@@ -29,6 +29,9 @@ class VCPAppointed(Event):
     email: str
     public_key: dict[str, str]
     fingerprint: str
+    # One of the regional centre's own VCPs, whom the organisation's admin added (issue 24):
+    # they accept or decline in the organisation's /vcp before they set a key there.
+    centre: bool = False
 
     @property
     def has_key(self) -> bool:

@@ -11,14 +11,17 @@ from services.reports.domain.errors import (
     IdNotReusable,
     InvalidSealing,
     KeyConflict,
+    NoSuchCentreVCP,
     NoSuchReport,
     NoSuchVCP,
+    NotAccepted,
     NotInThisCase,
 )
 from services.reports.domain.workflow import InvalidTransition
 from services.reports.http_routes import (
     case_settings,
     cases,
+    centre_vcps,
     mailbox,
     report_webhooks,
     statistics,
@@ -26,7 +29,8 @@ from services.reports.http_routes import (
 )
 
 ROUTERS = [
-    part.router for part in (vcps, cases, mailbox, case_settings, statistics, report_webhooks)
+    part.router
+    for part in (vcps, centre_vcps, cases, mailbox, case_settings, statistics, report_webhooks)
 ]
 
 ERROR_STATUSES = {
@@ -41,6 +45,8 @@ ERROR_STATUSES = {
     ChangedMeanwhile: 409,
     AlreadyExists: 409,
     HandOverNotPossible: 409,
+    NotAccepted: 409,
     InvalidSealing: 422,
     NotInThisCase: 422,
+    NoSuchCentreVCP: 422,
 }

@@ -98,6 +98,8 @@ async def list_vcps(
             "name": v.get("name"),
             "fingerprint": v["fingerprint"],
             "introduction": v.get("introduction"),
+            "centre": bool(v.get("centre")),
+            "accepted": True,
         }
         for v in keyed
     ] + [
@@ -106,6 +108,9 @@ async def list_vcps(
             "name": v["name"],
             "fingerprint": None,
             "introduction": v.get("introduction"),
+            # One of the regional centre's VCPs, and whether they accepted yet.
+            "centre": bool(v.get("centre")),
+            "accepted": bool(v.get("accepted", True)),
         }
         for v in awaiting
     ]
@@ -167,6 +172,8 @@ async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dic
             "since": vcps.day_of(v.get("key_set_at")),
             # What the VCP wrote about themself, so a reporter can choose whom to write to.
             "introduction": v.get("introduction"),
+            # One of the regional centre's own VCPs, whom the organisation added.
+            "centre": bool(v.get("centre")),
         }
         for v in keyed
     ]

@@ -25,6 +25,7 @@ from services.reports.domain.errors import (
     IdNotReusable,
     KeyConflict,
     NoSuchVCP,
+    NotAccepted,
 )
 from services.reports.domain.recipients import INTRODUCTION_MAX_LENGTH, clean_introduction
 from services.reports.domain.vcp_keys import suite_conflict
@@ -118,16 +119,20 @@ async def _appointed(uow: UnitOfWork, vcp_id: str) -> tuple[Document | None, Doc
     return None, await uow.collection(VCPS_AWAITING_KEY).find_one({"vcp_id": vcp_id})
 
 
-async def appoint_vcp(uow: UnitOfWork, vcp: NewVCP, *, appointed_at: datetime) -> None:
-    """Appoint a VCP, who then sets their own key (until then they receive nothing)."""
+async def appoint_vcp(
+    uow: UnitOfWork, vcp: NewVCP, *, appointed_at: datetime, centre: bool = False
+) -> None:
+    """Appoint a VCP, who then sets their own key (until then they receive nothing). A
+    `centre` VCP (one of the regional centre's, services/reports/use_cases/centre_vcps.py)
+    first accepts or declines; the person and address come from the centre's list."""
     try:
-        await _appoint(uow, vcp, appointed_at)
+        await _appoint(uow, vcp, appointed_at, centre)
     except DuplicateKeyError:
         # A concurrent appointment of the same id.
         raise AlreadyAppointed(f"VCP {vcp.vcp_id} is already appointed.") from None
 
 
-async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> None:
+async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime, centre: bool) -> None:
     await _touch_roster(uow)
     if any(await _appointed(uow, vcp.vcp_id)):
         raise AlreadyAppointed(f"VCP {vcp.vcp_id} is already appointed.")
@@ -138,9 +143,14 @@ async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> None
             "person's): appoint them under a new vcp_id."
         )
     person = {"vcp_id": vcp.vcp_id, "name": vcp.name, "email": vcp.email}
-    await uow.collection(VCPS_AWAITING_KEY).insert_one({**person, "appointed_at": appointed_at})
+    extra = {"centre": True, "accepted": False} if centre else {}
+    await uow.collection(VCPS_AWAITING_KEY).insert_one(
+        {**person, **extra, "appointed_at": appointed_at}
+    )
     await audit.record(uow, "vcp.appointed", "vcp", vcp.vcp_id)
-    uow.publish(VCPAppointed(org_id=uow.org_id, **person, public_key={}, fingerprint=""))
+    uow.publish(
+        VCPAppointed(org_id=uow.org_id, **person, public_key={}, fingerprint="", centre=centre)
+    )
 
 
 async def set_public_key(
@@ -175,6 +185,12 @@ async def _set_key(
     keyed, awaiting = await _appointed(uow, vcp_id)
     if keyed is None and awaiting is None:
         raise NoSuchVCP(f"There is no VCP {vcp_id}.")
+    if awaiting is not None and awaiting.get("centre") and not awaiting.get("accepted"):
+        raise NotAccepted(
+            f"Accept this organisation's request to be its VCP first (POST /v1/orgs/"
+            f"{uow.org_id}/vcps/{vcp_id}/acceptance, or on the VCP page): until then no key "
+            "of yours is set here."
+        )
     if keyed is not None and keyed["fingerprint"] == fingerprint:
         if signing_key is not None and keyed.get("signing_key") is None:
             # A key set by an older client gets its signing key added, nothing else.
@@ -204,6 +220,7 @@ async def _set_key(
                 "name": awaiting["name"],
                 "email": awaiting["email"],
                 "introduction": awaiting.get("introduction"),
+                "centre": bool(awaiting.get("centre")),
                 "public_key": key.model_dump(),
                 "fingerprint": fingerprint,
                 "signing_key": signing_key,

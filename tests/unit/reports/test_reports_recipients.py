@@ -1,6 +1,7 @@
 """The reporter's choice of VCPs (issue 24 item 1): the conversation of a case is sealed to
 the VCPs in it, a VCP the reporter left out never gets the case by a hand-over, and the
-introduction a VCP writes is bounded and kept as written."""
+introduction a VCP writes is bounded and kept as written. The centre's VCPs (item 2) accept
+before they set a key, and one who declines may be asked again."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from pydantic import ValidationError
 
 from services.reports.bootstrap import DEFINITION
 from services.reports.case_documents import case_members, case_settings_from
-from services.reports.domain.errors import HandOverNotPossible, InvalidSealing
+from services.reports.domain.errors import (
+    HandOverNotPossible,
+    InvalidSealing,
+    NoSuchVCP,
+    NotAccepted,
+)
 from services.reports.domain.recipients import (
     KeyRecord,
     case_keys,
@@ -24,6 +30,7 @@ from services.reports.domain.recipients import (
 from services.reports.event_handlers import new_case
 from services.reports.storage import INDEXES, REPORTS, VCP_KEY_HISTORY, VCPS
 from services.reports.use_cases.cases import KeyShare, NewMessage, post_message, share_keys
+from services.reports.use_cases.centre_vcps import Acceptance, add_centre_vcp, answer_request
 from services.reports.use_cases.mailbox import ReporterMessage, post_reporter_message
 from services.reports.use_cases.vcps import (
     NewIntroduction,
@@ -41,7 +48,7 @@ from shared.crypto import (
     reseal_content_key,
     seal,
 )
-from shared.events.reports import IncidentReported
+from shared.events.reports import IncidentReported, VCPAppointed, VCPDismissed
 from tests.support.fake_unit_of_work import FakeUnitOfWork
 
 ORG = "club"
@@ -225,3 +232,36 @@ async def test_a_vcp_writes_their_introduction_which_follows_their_key() -> None
     assert await set_introduction(uow, "anna", "") is None
     [anna] = await uow.collection(VCPS).find({})
     assert anna["introduction"] is None
+
+
+async def test_a_centre_vcp_accepts_before_setting_a_key_and_stays_marked() -> None:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    carla = NewVCP(vcp_id="centre-carla", name="Carla", email="carla@centre.example")
+    await add_centre_vcp(uow, carla, added_at=BEFORE)
+    [appointed] = uow.published
+    assert isinstance(appointed, VCPAppointed) and appointed.centre is True
+    key = PrivateKey.generate(SUITE_X25519)
+    with pytest.raises(NotAccepted, match="Accept this organisation's request"):
+        await set_public_key(uow, "centre-carla", key.public_key, set_at=BEFORE, set_by="x")
+    assert await answer_request(uow, "centre-carla", Acceptance(accept=True), at=BEFORE)
+    await set_public_key(uow, "centre-carla", key.public_key, set_at=BEFORE, set_by="x")
+    [keyed] = await uow.collection(VCPS).find({})
+    assert keyed["centre"] is True
+    # Once she serves with a key, declining is no longer the way out.
+    with pytest.raises(NotAccepted, match="serve this organisation already"):
+        await answer_request(uow, "centre-carla", Acceptance(accept=False), at=BEFORE)
+
+
+async def test_a_centre_vcp_who_declines_is_dismissed_without_retiring_the_id() -> None:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    dirk = NewVCP(vcp_id="centre-dirk", name="Dirk", email="dirk@centre.example")
+    await add_centre_vcp(uow, dirk, added_at=BEFORE)
+    assert not await answer_request(uow, "centre-dirk", Acceptance(accept=False), at=BEFORE)
+    assert isinstance(uow.published[-1], VCPDismissed)
+    await add_centre_vcp(uow, dirk, added_at=RECEIVED)
+    # An organisation's own VCP is never asked.
+    await appoint_vcp(
+        uow, NewVCP(vcp_id="own", name="Own", email="o@x.example"), appointed_at=BEFORE
+    )
+    with pytest.raises(NoSuchVCP):
+        await answer_request(uow, "own", Acceptance(accept=True), at=BEFORE)

@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   "vcp.appointed",
   "vcp.key_set",
   "vcp.introduction_set",
+  "vcp.accepted",
+  "vcp.declined",
   "vcp.case_handed_over",
   "vcp.dismissed",
   "code.published",
