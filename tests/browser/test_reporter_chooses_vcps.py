@@ -163,3 +163,64 @@ async def test_the_reporter_leaves_one_vcp_out_and_only_the_other_opens_the_case
     assert report_id[:8] not in await bram_page.content()
     await bram_context.close()
     assert recording.page_errors == [], recording.page_errors
+
+
+async def test_a_centre_vcp_accepts_on_vcp_and_reporters_see_them_as_the_centres(
+    page: Page,
+    recording: BrowserRecording,
+    web_platform: WebPlatform,
+    tmp_path: Path,
+) -> None:
+    """Issue 24 item 2: the operator lists a centre VCP, an organisation without a VCP of its
+    own asks her, she accepts on /vcp (and only then may set a key), and the report page
+    names her as the regional centre's."""
+    club = VcpOrg(web_platform, f"steun-{uuid.uuid4().hex[:6]}", name="Zwemclub Zonder")
+    with web_platform.api("policy") as policy:
+        registered = policy.post(
+            "/v1/orgs",
+            json={"org_id": club.id, "name": club.name, "language": "nl"},
+            headers=bearer(web_platform.token("operator")),
+        )
+    assert registered.status_code == 201, registered.text
+    centre_id = f"centre-{uuid.uuid4().hex[:6]}"
+    with web_platform.api("reports") as reports:
+        listed = reports.post(
+            "/v1/centre-vcps",
+            json={"vcp_id": centre_id, "name": "Sanne Steunpunt", "email": club.address(centre_id)},
+            headers=bearer(web_platform.token("operator")),
+        )
+        assert listed.status_code == 201, listed.text
+        asked = reports.post(
+            f"/v1/orgs/{club.id}/centre-vcps",
+            json={"vcp_id": centre_id},
+            headers=bearer(web_platform.token("admin", club.id)),
+        )
+        assert asked.status_code == 201, asked.text
+
+    # The invitation (identity, on VCPAppointed) brings her to /vcp: the request first.
+    await page.goto(invitation_link(club, centre_id))
+    await page.wait_for_url(re.compile(r"/vcp(\?.*)?$"), timeout=30_000)
+    request = page.get_by_test_id("vcp-centre-request")
+    await expect(request).to_be_visible(timeout=30_000)
+    await expect(request).to_contain_text(club.name)
+    await assert_accessible(page, "a centre VCP's request")
+    await page.get_by_test_id("vcp-centre-accept").click()
+    await expect(page.get_by_test_id("vcp-setup")).to_be_visible()
+
+    # Her key for this organisation (made with the command line here, to keep it quick).
+    made = vcp_cli.keygen(tmp_path / "sanne.json", "sanne haar zin", params=LIGHT_KDF)
+    key = load_private_key(made.path, "sanne haar zin")
+    with web_platform.api("reports") as reports:
+        answer = reports.put(
+            f"/v1/orgs/{club.id}/vcps/{centre_id}/public-key",
+            json={"public_key": key.public_key.model_dump()},
+            headers=bearer(web_platform.token("vcp", club.id, centre_id)),
+        )
+    assert answer.status_code == 200, answer.text
+    club.intake_knows(key.fingerprint)
+
+    await page.goto(f"/o/{club.id}/report")
+    await expect(page.get_by_test_id("report-goes-to")).to_contain_text(
+        "Sanne Steunpunt (van het regionale steunpunt)"
+    )
+    assert recording.page_errors == [], recording.page_errors

@@ -39,6 +39,8 @@ export interface VcpKey {
   signing_key?: string | null;
   /** What the VCP wrote about themself for reporters (on /vcp); null when nothing. */
   introduction?: string | null;
+  /** One of the regional centre's own VCPs, whom the organisation added (issue 24). */
+  centre?: boolean;
 }
 
 export const loadVcpKeys = (org: string) =>

@@ -291,6 +291,29 @@ export const saveIntroduction = (org: string, vcpId: string, introduction: strin
 
 export const INTRODUCTION_MAX_LENGTH = 500;
 
+/** An appointed VCP as `GET …/vcps` lists them (admin, vcp). */
+export interface AppointedVcp {
+  vcp_id: string;
+  name: string | null;
+  fingerprint: string | null;
+  has_key: boolean;
+  introduction?: string | null;
+  /** One of the regional centre's VCPs; `accepted` false until they answered yes. */
+  centre?: boolean;
+  accepted?: boolean;
+}
+
+export const loadAppointedVcps = (org: string, token: string) =>
+  getJson<AppointedVcp[]>("reports", `${orgPath(org)}/vcps`, token);
+
+/** A centre VCP's answer to the organisation's request (issue 24). */
+export const answerCentreRequest = (org: string, vcpId: string, accept: boolean, token: string) =>
+  request<{ vcp_id: string; accepted: boolean }>(
+    "reports",
+    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/acceptance`,
+    { body: { accept }, token },
+  );
+
 /** Register the VCP's key, with the signing key derived from it that verifies their messages. */
 export const registerPublicKey = (org: string, vcpId: string, key: PrivateKey, token: string) =>
   request<{ fingerprint: string }>(
