@@ -287,7 +287,10 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
     if awaiting is not None:
         # Never a recipient, so no case depends on them (a mistyped address, say).
         await uow.collection(VCPS_AWAITING_KEY).delete_one({"vcp_id": vcp_id})
-        await _retire_id(uow, vcp_id, dismissed_at)
+        if not awaiting.get("centre"):
+            # A centre VCP's id is the centre's, the same person wherever they serve: the
+            # organisation may ask them again (services/reports/use_cases/centre_vcps.py).
+            await _retire_id(uow, vcp_id, dismissed_at)
         await audit.record(uow, "vcp.dismissed", "vcp", vcp_id)
         uow.publish(
             VCPDismissed(

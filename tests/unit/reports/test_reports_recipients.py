@@ -16,6 +16,7 @@ from services.reports.bootstrap import DEFINITION
 from services.reports.case_documents import case_members, case_settings_from
 from services.reports.domain.errors import (
     HandOverNotPossible,
+    IdNotReusable,
     InvalidSealing,
     NoSuchVCP,
     NotAccepted,
@@ -36,6 +37,7 @@ from services.reports.use_cases.vcps import (
     NewIntroduction,
     NewVCP,
     appoint_vcp,
+    dismiss_vcp,
     set_introduction,
     set_public_key,
 )
@@ -265,3 +267,17 @@ async def test_a_centre_vcp_who_declines_is_dismissed_without_retiring_the_id() 
     )
     with pytest.raises(NoSuchVCP):
         await answer_request(uow, "own", Acceptance(accept=True), at=BEFORE)
+
+
+async def test_an_organisation_that_withdraws_its_request_may_ask_the_centre_vcp_again() -> None:
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    eva = NewVCP(vcp_id="centre-eva", name="Eva", email="eva@centre.example")
+    await add_centre_vcp(uow, eva, added_at=BEFORE)
+    await dismiss_vcp(uow, "centre-eva", dismissed_at=BEFORE)
+    await add_centre_vcp(uow, eva, added_at=RECEIVED)
+    # The organisation's own VCP ids stay retired, as before.
+    own = NewVCP(vcp_id="own", name="Own", email="o@x.example")
+    await appoint_vcp(uow, own, appointed_at=BEFORE)
+    await dismiss_vcp(uow, "own", dismissed_at=BEFORE)
+    with pytest.raises(IdNotReusable):
+        await appoint_vcp(uow, own, appointed_at=RECEIVED)
