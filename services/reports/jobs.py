@@ -55,7 +55,7 @@ async def announce_deadlines(db: Database, now: datetime) -> int:
                     deadline=announcement.deadline.value,
                     due_at=announcement.due_at,
                     missed=announcement.missed,
-                    sealed_to=tuple(sorted(recipient_ids(report["envelope"]))),
+                    sealed_to=sorted(recipient_ids(report["envelope"])),
                 )
             )
         return len(due)

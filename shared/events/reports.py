@@ -122,7 +122,7 @@ class ReportDeadlineApproaching(Event):
     # The key ids the report is sealed to (its envelope's recipients, hand-overs included):
     # only those VCPs are told, a VCP the reporter left out never hears of the case. Empty
     # in events from before the reporter chose, when every VCP is told.
-    sealed_to: tuple[str, ...] = ()
+    sealed_to: list[str] = []
 
 
 class ReportWebhooksSet(Event):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -43,7 +43,7 @@ class CentreVCPChoice(BaseModel):
 class Acceptance(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    accept: bool
+    accept: StrictBool
 
 
 async def register_centre_vcp(
