@@ -48,7 +48,7 @@ def test_a_centre_vcp_serves_two_organisations_and_reaches_each_ones_cases_only(
     unknown = reports.post(
         f"/v1/orgs/{first.id}/centre-vcps", json={"vcp_id": "nobody"}, headers=first.admin
     )
-    assert unknown.status_code == 422 and "no VCP nobody" in unknown.text
+    assert unknown.status_code == 404 and "no VCP nobody" in unknown.text
 
     # The first organisation has its own VCP too; both add the centre's.
     own = PrivateKey.generate()

@@ -48,5 +48,5 @@ ERROR_STATUSES = {
     NotAccepted: 409,
     InvalidSealing: 422,
     NotInThisCase: 422,
-    NoSuchCentreVCP: 422,
+    NoSuchCentreVCP: 404,
 }

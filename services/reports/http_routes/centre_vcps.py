@@ -64,7 +64,7 @@ async def list_centre_vcps(
     "/v1/orgs/{org}/centre-vcps",
     status_code=status.HTTP_201_CREATED,
     summary="Ask one of the regional centre's VCPs to be a VCP here (admin); they accept or not.",
-    responses=errors(409, 422),
+    responses=errors(404, 409),
 )
 async def add_centre_vcp(
     org: str,
