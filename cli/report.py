@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
@@ -30,7 +31,8 @@ from cli.reporting_client import (
     ApiError,
     ReportingApi,
     ReportingError,
-    vcp_public_keys,
+    case_public_keys,
+    chosen_vcp_keys,
 )
 from shared.crypto import (
     CATEGORIES,
@@ -73,12 +75,14 @@ def submit_report(
     body: ReportBody,
     receipt: str | None = None,
     report_id: str | None = None,
+    to: Sequence[str] = (),
 ) -> Submission:
-    """Seal `body` to every VCP key of `org`, submit it, and return the receipt.
+    """Seal `body` to the VCPs of `org` named in `to` (every VCP with a key when empty),
+    submit it, and return the receipt.
 
     `receipt` and `report_id` are for tests that need known ones; people always get fresh ones.
     """
-    recipients = vcp_public_keys(api, org)
+    recipients = chosen_vcp_keys(api, org, to)
     receipt = normalize_receipt(receipt) if receipt else generate_receipt()
     derived = derive_receipt_keys(receipt, org, recipients[0].suite)
     report_id = report_id or str(uuid.uuid4())
@@ -125,11 +129,11 @@ def reply_as_reporter(api: ReportingApi, org: str, receipt: str, text: str) -> s
     body = MessageBody(text=text)
     keys = _receipt_keys(org, receipt)
     secret = next(iter(keys.values())).secret_hex
-    report_id = api.open_mailbox(org, secret)["report_id"]
+    mailbox = api.open_mailbox(org, secret)
+    report_id = mailbox["report_id"]
     message_id = str(uuid.uuid4())
-    envelope = seal(
-        body.to_body(), vcp_public_keys(api, org), message_context(org, report_id, message_id)
-    )
+    recipients = case_public_keys(api, org, mailbox.get("case_keys"))
+    envelope = seal(body.to_body(), recipients, message_context(org, report_id, message_id))
     api.post_reporter_message(org, secret, message_id, envelope.model_dump())
     return message_id
 
@@ -186,17 +190,31 @@ def _ask_report_body() -> ReportBody:
         raise _fail(f"That report is not complete: {exc}") from None
 
 
+ToOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--to",
+        help="A VCP (vcp_id) to send the report to; repeat for more. Leave a VCP out by "
+        "naming the others; by default every VCP of the organisation receives it.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("submit")
 def submit_command(
     org: OrgOption,
+    to: ToOption = None,
     intake_url: IntakeUrl = DEFAULT_INTAKE_URL,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
 ) -> None:
-    """Write a report; it is encrypted here so that only the organisation's VCPs can read it."""
-    body = _ask_report_body()
+    """Write a report; it is encrypted here so that only the VCPs you choose can read it."""
     try:
         with ReportingApi(intake_url, reports_url) as api:
-            submission = submit_report(api, org, body)
+            # Checked before the report is written: a mistyped VCP id costs nothing.
+            chosen_vcp_keys(api, org, to or ())
+            body = _ask_report_body()
+            submission = submit_report(api, org, body, to=to or ())
     except (ApiError, ReportingError, CryptoError) as exc:
         raise _fail(str(exc)) from None
     console.print(

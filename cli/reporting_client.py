@@ -6,6 +6,7 @@ It moves ciphertext only: sealing and opening happen in the callers, on this dev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
@@ -232,4 +233,38 @@ def vcp_public_keys(api: ReportingApi, org: str) -> list[PublicKey]:
             f"Organisation {org} has no confidential contact person (VCP) yet, "
             "so nobody could read a report."
         )
+    return keys
+
+
+def chosen_vcp_keys(api: ReportingApi, org: str, vcp_ids: Sequence[str]) -> list[PublicKey]:
+    """The keys of the VCPs a reporter chose (`--to`), every VCP key when none is named.
+    The reporter may leave a VCP out, one close to the person they write about, say."""
+    listed = api.vcp_keys(org)
+    if not vcp_ids:
+        return vcp_public_keys(api, org)
+    known = {k["vcp_id"]: k for k in listed}
+    unknown = [v for v in vcp_ids if v not in known]
+    if unknown:
+        names = ", ".join(sorted(known)) or "none"
+        raise ReportingError(
+            f"Organisation {org} has no VCP with a key called {unknown[0]} (its VCPs: {names})."
+        )
+    return [PublicKey.model_validate(known[v]["public_key"]) for v in dict.fromkeys(vcp_ids)]
+
+
+def case_public_keys(
+    api: ReportingApi, org: str, case_keys: Sequence[str] | None
+) -> list[PublicKey]:
+    """The keys of the VCPs in a case (`case_keys` of the case or mailbox answer), which its
+    conversation is sealed to; every VCP key from a server that does not say."""
+    if case_keys is None:
+        return vcp_public_keys(api, org)
+    wanted = set(case_keys)
+    keys = [
+        PublicKey.model_validate(k["public_key"])
+        for k in api.vcp_keys(org)
+        if k["fingerprint"] in wanted
+    ]
+    if not keys:
+        raise ReportingError("No VCP of this case has a current key to write to.")
     return keys

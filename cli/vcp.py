@@ -30,7 +30,7 @@ from cli.reporting_client import (
     ApiError,
     ReportingApi,
     ReportingError,
-    vcp_public_keys,
+    case_public_keys,
 )
 from shared.crypto import (
     DEFAULT_KDF_PARAMS,
@@ -161,10 +161,11 @@ def read_case(api: ReportingApi, org: str, report_id: str, key: PrivateKey) -> C
 
 
 def reply(api: ReportingApi, org: str, report_id: str, text: str, key: PrivateKey) -> str:
-    """Write to the reporter: sealed to their reply key and every VCP key; returns its id."""
+    """Write to the reporter: sealed to their reply key and the case's VCPs; returns its id."""
     body = MessageBody(text=text)
     report = api.get_report(org, report_id)
-    recipients = [PublicKey.model_validate(report["reply_key"]), *vcp_public_keys(api, org)]
+    case_keys = case_public_keys(api, org, report.get("case_keys"))
+    recipients = [PublicKey.model_validate(report["reply_key"]), *case_keys]
     message_id = str(uuid.uuid4())
     envelope = seal(body.to_body(), recipients, message_context(org, report_id, message_id))
     # Signed, so the reporter can tell it from a message written into the database.

@@ -8,11 +8,13 @@ deadlines, and `next_check_at`: when the deadline sweep must look at it again.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from services.reports.domain.case_settings import CaseSettings
 from services.reports.domain.deadlines import CaseClock, is_overdue, next_check_at, next_deadline
+from services.reports.domain.recipients import KeyRecord, case_keys, left_out
 from services.reports.domain.workflow import CaseStatus
 from shared.storage.tenancy import Document, TenantCollection
 
@@ -107,3 +109,42 @@ def sealed_to_any(fingerprints: set[str]) -> Document:
 
 def recipient_ids(envelope: Mapping[str, Any]) -> set[str]:
     return {r["key_id"] for r in envelope["recipients"]}
+
+
+async def key_records(history: TenantCollection, vcps: TenantCollection) -> list[KeyRecord]:
+    """Every key the organisation's VCPs hold or held (domain/recipients.py), a current key
+    set before the history was kept included."""
+    past = await history.find({})
+    current = await vcps.find({})
+    recorded = {(h["vcp_id"], h["fingerprint"]) for h in past}
+    return [
+        KeyRecord(h["vcp_id"], h["fingerprint"], h.get("set_at"), h.get("until")) for h in past
+    ] + [
+        KeyRecord(v["vcp_id"], v["fingerprint"], v.get("key_set_at"), None)
+        for v in current
+        if (v["vcp_id"], v["fingerprint"]) not in recorded
+    ]
+
+
+@dataclass(frozen=True)
+class CaseMembers:
+    """Who is in a case now: `keys` the current keys its conversation is sealed to,
+    `vcp_ids` their VCPs, `left_out` the VCPs the reporter chose not to write to."""
+
+    keys: set[str]
+    vcp_ids: set[str]
+    left_out: set[str]
+
+
+async def case_members(
+    report: Mapping[str, Any], history: TenantCollection, vcps: TenantCollection
+) -> CaseMembers:
+    records = await key_records(history, vcps)
+    current = {v["vcp_id"]: v["fingerprint"] for v in await vcps.find({})}
+    sealed = recipient_ids(report["envelope"])
+    keys = case_keys(sealed, records, current)
+    return CaseMembers(
+        keys=keys,
+        vcp_ids={vcp_id for vcp_id, fingerprint in current.items() if fingerprint in keys},
+        left_out=left_out(sealed, report["received_at"], records),
+    )

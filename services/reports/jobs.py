@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.reports.case_documents import clock_of, with_next_check
+from services.reports.case_documents import clock_of, recipient_ids, with_next_check
 from services.reports.domain.deadlines import due_announcements
 from services.reports.storage import CASE_READS, MESSAGES, REPORTS
 from shared.events.reports import ReportDeadlineApproaching
@@ -55,6 +55,7 @@ async def announce_deadlines(db: Database, now: datetime) -> int:
                     deadline=announcement.deadline.value,
                     due_at=announcement.due_at,
                     missed=announcement.missed,
+                    sealed_to=sorted(recipient_ids(report["envelope"])),
                 )
             )
         return len(due)

@@ -18,6 +18,10 @@ VCP_KEY_HISTORY = "vcp_key_history"
 # The ids of dismissed VCPs: an id is never used again, so an appointment under a dismissed
 # VCP's id and name cannot pass for that person.
 DISMISSED_VCP_IDS = "dismissed_vcp_ids"
+# The regional centre's own VCPs (issue 24), appointed by the operator: platform-level, not
+# of any organisation. An organisation's admin adds one as its VCP; only then, and only in
+# that organisation, are they appointed (in VCPS_AWAITING_KEY, then VCPS, with `centre`).
+CENTRE_VCPS = "centre_vcps"
 REPORTS = "reports"
 MESSAGES = "report_messages"
 CASE_SETTINGS = "case_settings"
@@ -36,6 +40,7 @@ INDEXES = (
     IndexSpec(VCP_ROSTER, (), unique=True),
     IndexSpec(VCP_KEY_HISTORY, (("vcp_id", 1), ("set_at", 1))),
     IndexSpec(DISMISSED_VCP_IDS, (("vcp_id", 1),), unique=True),
+    IndexSpec(CENTRE_VCPS, (("vcp_id", 1),), unique=True, tenant=False),
     IndexSpec(REPORTS, (("report_id", 1),), unique=True),
     # The reporter finds their report by the hash of the mailbox secret alone.
     IndexSpec(REPORTS, (("mailbox_lookup", 1),), unique=True),

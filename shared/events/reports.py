@@ -29,6 +29,9 @@ class VCPAppointed(Event):
     email: str
     public_key: dict[str, str]
     fingerprint: str
+    # One of the regional centre's own VCPs, whom the organisation's admin added (issue 24):
+    # they accept or decline in the organisation's /vcp before they set a key there.
+    centre: bool = False
 
     @property
     def has_key(self) -> bool:
@@ -116,6 +119,10 @@ class ReportDeadlineApproaching(Event):
     deadline: Deadline
     due_at: Day
     missed: bool
+    # The key ids the report is sealed to (its envelope's recipients, hand-overs included):
+    # only those VCPs are told, a VCP the reporter left out never hears of the case. Empty
+    # in events from before the reporter chose, when every VCP is told.
+    sealed_to: list[str] = []
 
 
 class ReportWebhooksSet(Event):

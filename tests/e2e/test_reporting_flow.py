@@ -274,6 +274,8 @@ def test_a_receipt_derived_from_api_md_alone_finds_the_mailbox(org: Org) -> None
         "acknowledge_by": stored["acknowledge_by"],
         "feedback_by": stored["feedback_by"],
         "messages": [],
+        # The keys the reporter's answers are sealed to (issue 24): the VCPs in the case.
+        "case_keys": [key.fingerprint],
     }
     stored_lookup = hashlib.sha256(okm[:32]).hexdigest()
     with MongoClient(org.infra.mongo_uri) as client:

@@ -90,6 +90,10 @@ def test_the_vcp_keys_carry_the_vcps_names(platform: Platform) -> None:
             # Verifies the VCP's messages on the reporter's side (docs/api.md).
             "signing_key": signing_public_key(key),
             "since": datetime.now(UTC).date().isoformat(),
+            # What the VCP writes about themself for reporters (issue 24); none yet.
+            "introduction": None,
+            # Not one of the regional centre's VCPs (issue 24).
+            "centre": False,
         }
     ]
     # The address is not public: it stays with reports and notify.

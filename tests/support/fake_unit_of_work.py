@@ -71,7 +71,7 @@ def _compare(value: Any, condition: Mapping[str, Any]) -> bool:
         elif operator == "$exists":
             ok = (value is not _MISSING) == bool(operand)
         elif operator == "$size":
-            ok = isinstance(value, list) and len(value) == operand
+            ok = isinstance(value, list | tuple) and len(value) == operand
         elif operator in ("$lt", "$lte", "$gt", "$gte"):
             if value is _MISSING or value is None:
                 ok = False

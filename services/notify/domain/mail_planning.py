@@ -17,7 +17,13 @@ from services.notify.domain.mail_templates import MailFieldError, render_mail
 from services.notify.domain.recipients import mail_routes_for, vcp_colleague_fields
 from shared.events import Event
 from shared.events.identity import MemberAdded
-from shared.events.reports import IncidentReported, ReportMessagePosted, VCPAppointed, VCPKeySet
+from shared.events.reports import (
+    IncidentReported,
+    ReportDeadlineApproaching,
+    ReportMessagePosted,
+    VCPAppointed,
+    VCPKeySet,
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,15 @@ def plan_event_mails(
             if not addresses:
                 continue  # The organisation's first admin has nobody to be announced to.
         elif route.recipient is Recipient.VCP and isinstance(event, IncidentReported):
-            addresses = _vcps_sealed_to(event, facts) or list(facts.addresses(route.recipient))
+            addresses = _vcps_sealed_to(_envelope_keys(event), facts) or list(
+                facts.addresses(route.recipient)
+            )
+        elif route.recipient is Recipient.VCP and isinstance(event, ReportDeadlineApproaching):
+            # Only the VCPs in the case: one the reporter left out never hears of it. An
+            # event from before the reporter chose names no keys: every VCP, as then.
+            addresses = _vcps_sealed_to(set(event.sealed_to), facts) or list(
+                facts.addresses(route.recipient)
+            )
         elif route.recipient is Recipient.VCP and isinstance(event, ReportMessagePosted):
             addresses = _vcps_reading(facts) or list(facts.addresses(route.recipient))
         else:
@@ -87,12 +101,15 @@ def _announcement_addresses(
     return facts.addresses(recipient)
 
 
-def _vcps_sealed_to(event: IncidentReported, facts: MailFacts) -> list[str]:
+def _envelope_keys(event: IncidentReported) -> set[str]:
+    recipients = event.envelope.get("recipients", ())
+    return {str(r.get("key_id")) for r in recipients if isinstance(r, Mapping)}
+
+
+def _vcps_sealed_to(sealed: set[str], facts: MailFacts) -> list[str]:
     """The VCPs the report is sealed to: one the reporter left out is not told of a report
     they cannot open. Empty while notify knows none of the keys (its read model lags behind),
     and then every VCP with a key is told, as before keys were chosen."""
-    recipients = event.envelope.get("recipients", ())
-    sealed = {r.get("key_id") for r in recipients if isinstance(r, Mapping)}
     return [
         v.email for v in facts.vcps if (v.key_fingerprint or v.appointed_with_fingerprint) in sealed
     ]

@@ -61,3 +61,11 @@ class KeyConflict(DomainError):
 
 class DismissalRefused(DomainError):
     """Dismissing the VCP would leave reporters, or open cases, with nobody to read them."""
+
+
+class NotAccepted(DomainError):
+    """A centre VCP who has not accepted the organisation's request yet, or who did already."""
+
+
+class NoSuchCentreVCP(DomainError):
+    """The regional centre has no VCP of that id."""

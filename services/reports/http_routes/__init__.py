@@ -11,8 +11,10 @@ from services.reports.domain.errors import (
     IdNotReusable,
     InvalidSealing,
     KeyConflict,
+    NoSuchCentreVCP,
     NoSuchReport,
     NoSuchVCP,
+    NotAccepted,
     NotInThisCase,
     QuarterNotStarted,
 )
@@ -20,6 +22,7 @@ from services.reports.domain.workflow import InvalidTransition
 from services.reports.http_routes import (
     case_settings,
     cases,
+    centre_vcps,
     mailbox,
     report_webhooks,
     statistics,
@@ -27,7 +30,8 @@ from services.reports.http_routes import (
 )
 
 ROUTERS = [
-    part.router for part in (vcps, cases, mailbox, case_settings, statistics, report_webhooks)
+    part.router
+    for part in (vcps, centre_vcps, cases, mailbox, case_settings, statistics, report_webhooks)
 ]
 
 ERROR_STATUSES = {
@@ -42,7 +46,9 @@ ERROR_STATUSES = {
     ChangedMeanwhile: 409,
     AlreadyExists: 409,
     HandOverNotPossible: 409,
+    NotAccepted: 409,
     InvalidSealing: 422,
     NotInThisCase: 422,
     QuarterNotStarted: 422,
+    NoSuchCentreVCP: 404,
 }

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, status
 
 from services.reports.appointments import require_vcp_with_key
 from services.reports.case_documents import (
+    case_members,
     case_summary,
     is_unread,
     keys_held_by,
@@ -79,11 +80,22 @@ async def get_report(
     await runtime.db.tenant_collection(org, CASE_READS).update_one(
         {"vcp_id": vcp.sub, "report_id": report_id}, {"$max": {"at": opened_at}}, upsert=True
     )
+    members = await case_members(
+        report,
+        runtime.db.tenant_collection(org, VCP_KEY_HISTORY),
+        runtime.db.tenant_collection(org, VCPS),
+    )
     return {
         **case_summary(report, datetime.now(UTC)),
         "envelope": report["envelope"],
-        # The VCP's client seals replies to this key (as well as to every VCP key).
+        # The VCP's client seals replies to this key and to `case_keys`.
         "reply_key": report["reply_key"],
+        # The current keys of the VCPs in the case (whom the reporter chose, and whom it was
+        # handed to): the conversation is sealed to these, and to no VCP left out.
+        "case_keys": sorted(members.keys),
+        "case_vcps": sorted(members.vcp_ids),
+        # The VCPs the reporter chose not to write to: the case is never handed to them.
+        "left_out": sorted(members.left_out),
         "messages": [message_view(m, with_author=True) for m in messages],
     }
 
@@ -91,7 +103,7 @@ async def get_report(
 @router.post(
     "/{report_id}/messages",
     status_code=status.HTTP_201_CREATED,
-    summary="Reply to the reporter, sealed to their reply key and every VCP key (vcp).",
+    summary="Reply to the reporter, sealed to their reply key and the case's VCPs (vcp).",
     responses=errors(409),
 )
 async def post_message(

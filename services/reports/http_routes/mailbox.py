@@ -8,9 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, status
 
-from services.reports.case_documents import message_view
+from services.reports.case_documents import case_members, message_view
 from services.reports.domain.errors import NoSuchReport
-from services.reports.storage import MESSAGES, REPORTS
+from services.reports.storage import MESSAGES, REPORTS, VCP_KEY_HISTORY, VCPS
 from services.reports.use_cases import mailbox
 from services.reports.use_cases.mailbox import (
     NO_SUCH_MAILBOX,
@@ -36,12 +36,24 @@ async def open_mailbox(
 ) -> dict[str, Any]:
     report = await runtime.db.tenant_collection(org, REPORTS).find_one(
         {"mailbox_lookup": mailbox_lookup(body.secret)},
-        projection={"report_id": 1, "status": 1, "acknowledge_by": 1, "feedback_by": 1},
+        projection={
+            "report_id": 1,
+            "status": 1,
+            "acknowledge_by": 1,
+            "feedback_by": 1,
+            "received_at": 1,
+            "envelope.recipients.key_id": 1,
+        },
     )
     if report is None:
         raise NoSuchReport(NO_SUCH_MAILBOX)
     messages = await runtime.db.tenant_collection(org, MESSAGES).find(
         {"report_id": report["report_id"]}, sort=[("at", 1), ("message_id", 1)]
+    )
+    members = await case_members(
+        report,
+        runtime.db.tenant_collection(org, VCP_KEY_HISTORY),
+        runtime.db.tenant_collection(org, VCPS),
     )
     return {
         "report_id": report["report_id"],
@@ -50,13 +62,16 @@ async def open_mailbox(
         "acknowledge_by": report["acknowledge_by"],
         "feedback_by": report["feedback_by"],
         "messages": [message_view(m) for m in messages],
+        # The keys of the VCPs in the case (those the reporter chose, and those it was handed
+        # to): the reporter's answer is sealed to these.
+        "case_keys": sorted(members.keys),
     }
 
 
 @router.post(
     "/messages",
     status_code=status.HTTP_201_CREATED,
-    summary="Answer the VCP, sealed to every VCP key (the reporter; rate-limited).",
+    summary="Answer the VCPs, sealed to the case's VCP keys (the reporter; rate-limited).",
     dependencies=[Depends(rate_limited("mailbox-messages"))],
     responses=errors(404, 409),
 )

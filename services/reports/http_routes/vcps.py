@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Response, status
 
 from services.reports.storage import VCP_KEY_HISTORY, VCPS, VCPS_AWAITING_KEY
 from services.reports.use_cases import vcps
-from services.reports.use_cases.vcps import NewPublicKey, NewVCP
+from services.reports.use_cases.vcps import NewIntroduction, NewPublicKey, NewVCP
 from shared.auth.dependencies import require_org_role, require_that_vcp
 from shared.auth.tokens import Principal
 from shared.http.openapi import errors
@@ -63,6 +63,24 @@ async def set_public_key(
     return {"fingerprint": fingerprint}
 
 
+@router.put(
+    "/vcps/{vcp_id}/introduction",
+    summary="Write one's own introduction for reporters, at most 500 characters (that VCP only).",
+    responses=errors(404),
+)
+async def set_introduction(
+    org: str,
+    vcp_id: str,
+    body: NewIntroduction,
+    _vcp: Principal = Depends(require_that_vcp()),
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, str | None]:
+    introduction = await runtime.transact(
+        org, lambda uow: vcps.set_introduction(uow, vcp_id, body.introduction)
+    )
+    return {"vcp_id": vcp_id, "introduction": introduction}
+
+
 @router.get(
     "/vcps",
     summary="The organisation's VCPs and whether each has set a key (admin, vcp).",
@@ -75,9 +93,27 @@ async def list_vcps(
     keyed = await runtime.db.tenant_collection(org, VCPS).find({})
     awaiting = await runtime.db.tenant_collection(org, VCPS_AWAITING_KEY).find({})
     rows = [
-        {"vcp_id": v["vcp_id"], "name": v.get("name"), "fingerprint": v["fingerprint"]}
+        {
+            "vcp_id": v["vcp_id"],
+            "name": v.get("name"),
+            "fingerprint": v["fingerprint"],
+            "introduction": v.get("introduction"),
+            "centre": bool(v.get("centre")),
+            "accepted": True,
+        }
         for v in keyed
-    ] + [{"vcp_id": v["vcp_id"], "name": v["name"], "fingerprint": None} for v in awaiting]
+    ] + [
+        {
+            "vcp_id": v["vcp_id"],
+            "name": v["name"],
+            "fingerprint": None,
+            "introduction": v.get("introduction"),
+            # One of the regional centre's VCPs, and whether they accepted yet.
+            "centre": bool(v.get("centre")),
+            "accepted": bool(v.get("accepted", True)),
+        }
+        for v in awaiting
+    ]
     return sorted(
         ({**row, "has_key": row["fingerprint"] is not None} for row in rows),
         key=lambda row: str(row["vcp_id"]),
@@ -134,6 +170,10 @@ async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dic
             "signing_key": v.get("signing_key"),
             # The day the key was set: a key that is new since yesterday is worth a question.
             "since": vcps.day_of(v.get("key_set_at")),
+            # What the VCP wrote about themself, so a reporter can choose whom to write to.
+            "introduction": v.get("introduction"),
+            # One of the regional centre's own VCPs, whom the organisation added.
+            "centre": bool(v.get("centre")),
         }
         for v in keyed
     ]

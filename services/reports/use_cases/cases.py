@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.reports.case_documents import (
+    case_members,
     case_summary,
     keys_held_by,
     load_case_settings,
@@ -104,17 +105,16 @@ async def load_report(uow: UnitOfWork, report_id: str, vcp_id: str) -> Document:
 async def post_message(
     uow: UnitOfWork, report_id: str, message: NewMessage, *, vcp_id: str, at: datetime
 ) -> str:
-    """A VCP's reply, sealed to the reporter's reply key and every VCP key; returns its id."""
+    """A VCP's reply, sealed to the reporter's reply key and the case's VCPs; returns its id."""
     message_id = str(message.message_id)
     if message.signed_by is not None and message.signed_by != vcp_id:
         raise InvalidSealing("signed_by must be the VCP who posts the message.")
     report = await load_report(uow, report_id, vcp_id)
     check_open(report)
-    reply_key = PublicKey.model_validate(report["reply_key"])
-    expected = await vcp_fingerprints(uow.collection(VCPS)) | {reply_key.fingerprint()}
-    check_message_envelope(
-        message.envelope, report, expected, "the reporter's reply key and every VCP key"
-    )
+    reply_key = {PublicKey.model_validate(report["reply_key"]).fingerprint()}
+    members = await case_members(report, uow.collection(VCP_KEY_HISTORY), uow.collection(VCPS))
+    allowed = await vcp_fingerprints(uow.collection(VCPS))
+    check_message_envelope(message.envelope, report, members.keys | reply_key, allowed | reply_key)
     await add_message(
         uow,
         report,
@@ -191,6 +191,14 @@ async def share_keys(
         )
     if target is None:
         raise NotInThisCase(f"There is no VCP {share.vcp_id} in this organisation.")
+    members = await case_members(report, uow.collection(VCP_KEY_HISTORY), uow.collection(VCPS))
+    if share.vcp_id in members.left_out:
+        # The reporter's choice holds for the whole case: they may have left this VCP out
+        # because they are close to the person reported.
+        raise HandOverNotPossible(
+            f"The reporter chose not to send this report to VCP {share.vcp_id}: "
+            "the case cannot be handed to them."
+        )
     key_id = target["fingerprint"]
     given = [share.report] if share.report else []
     if any(r.key_id != key_id for r in (*given, *share.messages.values())):

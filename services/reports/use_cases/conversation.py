@@ -20,6 +20,7 @@ from services.reports.domain.errors import (
     ChangedMeanwhile,
     InvalidSealing,
 )
+from services.reports.domain.recipients import recipients_problem
 from services.reports.domain.workflow import CaseStatus, accepts_messages
 from services.reports.storage import MESSAGES, REPORTS
 from shared.crypto import Envelope
@@ -37,16 +38,19 @@ def check_open(report: Document) -> CaseStatus:
 
 
 def check_message_envelope(
-    envelope: Envelope, report: Mapping[str, Any], expected: set[str], who: str
+    envelope: Envelope, report: Mapping[str, Any], required: set[str], allowed: set[str]
 ) -> None:
-    """InvalidSealing unless `envelope` uses the report's suite and is sealed to exactly
-    `expected`. `who` names the recipients in the message, e.g. "every VCP key"."""
+    """InvalidSealing unless `envelope` uses the report's suite and is sealed to every key in
+    `required` (the case's VCPs, plus the reply key for a VCP's reply) and to nothing outside
+    `allowed` (domain/recipients.py)."""
     suite = report["envelope"]["suite"]
     if envelope.suite != suite:
         raise InvalidSealing(f"The envelope must use the report's suite {suite}.")
-    if {r.key_id for r in envelope.recipients} != expected:
+    problem = recipients_problem({r.key_id for r in envelope.recipients}, required, allowed)
+    if problem:
         raise InvalidSealing(
-            f"The message must be sealed to exactly {who} (see GET /v1/orgs/{{org}}/vcp-keys)."
+            f"The message {problem}: seal it to the keys in the case's case_keys (and a reply "
+            "to the reporter's reply key)."
         )
 
 

@@ -12,9 +12,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.reports.case_documents import vcp_fingerprints
+from services.reports.case_documents import case_members, vcp_fingerprints
 from services.reports.domain.errors import NoSuchReport
-from services.reports.storage import REPORTS, VCPS
+from services.reports.storage import REPORTS, VCP_KEY_HISTORY, VCPS
 from services.reports.use_cases.conversation import (
     add_message,
     check_message_envelope,
@@ -46,7 +46,7 @@ class ReporterMessage(BaseModel):
 
 
 async def post_reporter_message(uow: UnitOfWork, message: ReporterMessage, *, at: datetime) -> str:
-    """The reporter's answer, sealed to every VCP key; returns its id."""
+    """The reporter's answer, sealed to the case's VCPs; returns its id."""
     message_id = str(message.message_id)
     report = await uow.collection(REPORTS).find_one(
         {"mailbox_lookup": mailbox_lookup(message.secret)}
@@ -54,8 +54,9 @@ async def post_reporter_message(uow: UnitOfWork, message: ReporterMessage, *, at
     if report is None:
         raise NoSuchReport(NO_SUCH_MAILBOX)
     check_open(report)
-    expected = await vcp_fingerprints(uow.collection(VCPS))
-    check_message_envelope(message.envelope, report, expected, "every VCP key")
+    members = await case_members(report, uow.collection(VCP_KEY_HISTORY), uow.collection(VCPS))
+    allowed = await vcp_fingerprints(uow.collection(VCPS))
+    check_message_envelope(message.envelope, report, members.keys, allowed)
     await add_message(
         uow,
         report,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pymongo.errors import DuplicateKeyError
 
@@ -25,7 +25,9 @@ from services.reports.domain.errors import (
     IdNotReusable,
     KeyConflict,
     NoSuchVCP,
+    NotAccepted,
 )
+from services.reports.domain.recipients import INTRODUCTION_MAX_LENGTH, clean_introduction
 from services.reports.domain.vcp_keys import suite_conflict
 from services.reports.storage import (
     DISMISSED_VCP_IDS,
@@ -69,6 +71,20 @@ class NewVCP(BaseModel):
         return data
 
 
+class NewIntroduction(BaseModel):
+    """The few sentences a VCP writes about themself for reporters (issue 24): who they
+    are, when they can be reached. Shown on the report page beside their name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    introduction: str = Field(max_length=INTRODUCTION_MAX_LENGTH)
+
+    @field_validator("introduction")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        return clean_introduction(value) or ""
+
+
 class NewPublicKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -103,16 +119,20 @@ async def _appointed(uow: UnitOfWork, vcp_id: str) -> tuple[Document | None, Doc
     return None, await uow.collection(VCPS_AWAITING_KEY).find_one({"vcp_id": vcp_id})
 
 
-async def appoint_vcp(uow: UnitOfWork, vcp: NewVCP, *, appointed_at: datetime) -> None:
-    """Appoint a VCP, who then sets their own key (until then they receive nothing)."""
+async def appoint_vcp(
+    uow: UnitOfWork, vcp: NewVCP, *, appointed_at: datetime, centre: bool = False
+) -> None:
+    """Appoint a VCP, who then sets their own key (until then they receive nothing). A
+    `centre` VCP (one of the regional centre's, services/reports/use_cases/centre_vcps.py)
+    first accepts or declines; the person and address come from the centre's list."""
     try:
-        await _appoint(uow, vcp, appointed_at)
+        await _appoint(uow, vcp, appointed_at, centre)
     except DuplicateKeyError:
         # A concurrent appointment of the same id.
         raise AlreadyAppointed(f"VCP {vcp.vcp_id} is already appointed.") from None
 
 
-async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> None:
+async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime, centre: bool) -> None:
     await _touch_roster(uow)
     if any(await _appointed(uow, vcp.vcp_id)):
         raise AlreadyAppointed(f"VCP {vcp.vcp_id} is already appointed.")
@@ -123,9 +143,14 @@ async def _appoint(uow: UnitOfWork, vcp: NewVCP, appointed_at: datetime) -> None
             "person's): appoint them under a new vcp_id."
         )
     person = {"vcp_id": vcp.vcp_id, "name": vcp.name, "email": vcp.email}
-    await uow.collection(VCPS_AWAITING_KEY).insert_one({**person, "appointed_at": appointed_at})
+    extra = {"centre": True, "accepted": False} if centre else {}
+    await uow.collection(VCPS_AWAITING_KEY).insert_one(
+        {**person, **extra, "appointed_at": appointed_at}
+    )
     await audit.record(uow, "vcp.appointed", "vcp", vcp.vcp_id)
-    uow.publish(VCPAppointed(org_id=uow.org_id, **person, public_key={}, fingerprint=""))
+    uow.publish(
+        VCPAppointed(org_id=uow.org_id, **person, public_key={}, fingerprint="", centre=centre)
+    )
 
 
 async def set_public_key(
@@ -160,6 +185,12 @@ async def _set_key(
     keyed, awaiting = await _appointed(uow, vcp_id)
     if keyed is None and awaiting is None:
         raise NoSuchVCP(f"There is no VCP {vcp_id}.")
+    if awaiting is not None and awaiting.get("centre") and not awaiting.get("accepted"):
+        raise NotAccepted(
+            f"Accept this organisation's request to be its VCP first (POST /v1/orgs/"
+            f"{uow.org_id}/vcps/{vcp_id}/acceptance, or on the VCP page): until then no key "
+            "of yours is set here."
+        )
     if keyed is not None and keyed["fingerprint"] == fingerprint:
         if signing_key is not None and keyed.get("signing_key") is None:
             # A key set by an older client gets its signing key added, nothing else.
@@ -188,6 +219,8 @@ async def _set_key(
                 "vcp_id": vcp_id,
                 "name": awaiting["name"],
                 "email": awaiting["email"],
+                "introduction": awaiting.get("introduction"),
+                "centre": bool(awaiting.get("centre")),
                 "public_key": key.model_dump(),
                 "fingerprint": fingerprint,
                 "signing_key": signing_key,
@@ -221,6 +254,19 @@ async def _set_key(
     )
 
 
+async def set_introduction(uow: UnitOfWork, vcp_id: str, introduction: str) -> str | None:
+    """A VCP writes (or clears, with an empty text) their introduction; returns it as kept."""
+    text = introduction or None
+    for collection in (VCPS, VCPS_AWAITING_KEY):
+        updated = await uow.collection(collection).update_one(
+            {"vcp_id": vcp_id}, {"$set": {"introduction": text}}
+        )
+        if updated.matched_count == 1:
+            await audit.record(uow, "vcp.introduction_set", "vcp", vcp_id)
+            return text
+    raise NoSuchVCP(f"There is no VCP {vcp_id}.")
+
+
 async def _add_signing_key(
     uow: UnitOfWork, vcp_id: str, fingerprint: str, signing_key: str
 ) -> None:
@@ -241,7 +287,10 @@ async def dismiss_vcp(uow: UnitOfWork, vcp_id: str, *, dismissed_at: datetime) -
     if awaiting is not None:
         # Never a recipient, so no case depends on them (a mistyped address, say).
         await uow.collection(VCPS_AWAITING_KEY).delete_one({"vcp_id": vcp_id})
-        await _retire_id(uow, vcp_id, dismissed_at)
+        if not awaiting.get("centre"):
+            # A centre VCP's id is the centre's, the same person wherever they serve: the
+            # organisation may ask them again (services/reports/use_cases/centre_vcps.py).
+            await _retire_id(uow, vcp_id, dismissed_at)
         await audit.record(uow, "vcp.dismissed", "vcp", vcp_id)
         uow.publish(
             VCPDismissed(

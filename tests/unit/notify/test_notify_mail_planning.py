@@ -415,3 +415,30 @@ def test_a_reporters_message_is_mailed_content_free_to_the_vcps_who_can_read_the
     # The report's own event not read yet: every VCP with a key, as for a new report.
     unknown = plan(ReportMessagePosted, facts(None), report_id=report_id, sender="reporter")
     assert len(unknown.mails) == 3
+
+
+def test_a_deadline_is_announced_only_to_the_vcps_of_the_case() -> None:
+    """A VCP the reporter left out never hears of the case (issue 24), not from a
+    deadline mail either, which would give away its id and a date."""
+    facts = roster(
+        colleague("anna", 0, key_fingerprint="a" * 32),
+        colleague("bram", 1, key_fingerprint="b" * 32),
+    )
+    facts = MailFacts(
+        organisation="Sportclub",
+        language="en",
+        vcps=facts.vcps,
+        vcp_emails=("anna@example.org", "bram@example.org"),
+        addressing=CENTRE,
+    )
+    due = {
+        "report_id": str(uuid.uuid4()),
+        "deadline": "acknowledge",
+        "due_at": datetime(2026, 4, 30, tzinfo=UTC),
+        "missed": False,
+    }
+    mails = plan(ReportDeadlineApproaching, facts, **due, sealed_to=("a" * 32,))
+    assert [m.to for m in mails.mails] == ["anna@example.org"]
+    # An event from before the reporter chose names no keys: every VCP, as then.
+    mails = plan(ReportDeadlineApproaching, facts, **due)
+    assert [m.to for m in mails.mails] == ["anna@example.org", "bram@example.org"]

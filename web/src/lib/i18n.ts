@@ -84,6 +84,25 @@ const nl = {
   report_goes_to_one: "Je melding gaat naar de vertrouwenspersoon van {name}: {vcps}.",
   report_goes_to_many: "Je melding gaat naar de vertrouwenspersonen van {name}: {vcps}.",
   report_key_since: "De sleutel van {vcp} is in gebruik sinds {date}.",
+  report_choose_legend: "Wie mag je melding lezen?",
+  report_centre_vcp: "{name} (van het regionale steunpunt)",
+  adm_centre_vcp_title: "Een vertrouwenspersoon van het regionale steunpunt",
+  adm_centre_vcp_text:
+    "Heeft je organisatie geen eigen vertrouwenspersoon, of wil je er een van buiten de club naast? Vraag een vertrouwenspersoon van het steunpunt. Die zegt zelf ja of nee.",
+  adm_centre_vcp_label: "Vertrouwenspersoon van het steunpunt",
+  adm_centre_vcp_ask: "Vraag deze vertrouwenspersoon",
+  adm_centre_vcp_asked: "{name} is gevraagd. Je ziet hier wanneer die ja zegt.",
+  adm_centre_vcp_waiting: "gevraagd, nog geen antwoord",
+  op_centre_vcps_title: "Vertrouwenspersonen van het steunpunt",
+  op_centre_vcps_text:
+    "Deze vertrouwenspersonen kunnen organisaties vragen als hun vertrouwenspersoon. Ze krijgen pas een uitnodiging als een organisatie hen vraagt.",
+  op_centre_vcp_add: "Vertrouwenspersoon toevoegen",
+  op_centre_vcp_added: "{name} is toegevoegd.",
+  report_choose_hint:
+    "Je melding gaat naar alle vertrouwenspersonen hieronder. Wil je dat iemand hem niet leest, bijvoorbeeld omdat die dicht bij de persoon staat over wie je meldt? Zet dan het vinkje bij die persoon uit. Er blijft altijd minstens één over.",
+  report_choose_last: "Er moet minstens één vertrouwenspersoon gekozen blijven.",
+  report_choice_gone:
+    "De vertrouwenspersonen die je koos, zijn er niet meer. Kies opnieuw wie je melding mag lezen en verstuur hem dan.",
   report_locked:
     "Je melding gaat op slot op je eigen telefoon of computer, voordat hij wordt verstuurd. Alleen de vertrouwenspersoon heeft de sleutel. SafeHands en {name} kunnen je melding niet lezen.",
   report_anonymous: "Je hoeft je naam niet te geven.",
@@ -248,6 +267,20 @@ const nl = {
     "Deze pagina is voor de vertrouwenspersoon. Je bent nu niet ingelogd als vertrouwenspersoon. Kies bij Mijn organisaties de taak vertrouwenspersoon, als je die hebt.",
   vcp_load_failed: "De meldingen konden niet worden geladen. {detail}",
   vcp_setup_title: "Maak je sleutel",
+  vcp_intro_title: "Jouw voorstelling",
+  vcp_centre_title: "{org} vraagt je als vertrouwenspersoon",
+  vcp_centre_text:
+    "Je bent vertrouwenspersoon van het regionale steunpunt. {org} vraagt je om ook hun vertrouwenspersoon te zijn. Als je ja zegt, maak je hierna een sleutel voor {org}. Je leest dan alleen de meldingen van {org} met die sleutel.",
+  vcp_centre_accept: "Ja, ik word vertrouwenspersoon van {org}",
+  vcp_centre_decline: "Nee, liever niet",
+  vcp_centre_declined: "Je hebt nee gezegd. {org} kan je later opnieuw vragen.",
+  vcp_centre_error: "Je antwoord is niet opgeslagen: {detail}",
+  vcp_intro_text:
+    "Melders zien deze tekst naast je naam als ze kiezen wie hun melding mag lezen. Schrijf kort wie je bent en hoe je werkt.",
+  vcp_intro_label: "Over jou (hoogstens {max} tekens)",
+  vcp_intro_save: "Voorstelling opslaan",
+  vcp_intro_saved: "Je voorstelling is opgeslagen.",
+  vcp_intro_error: "Je voorstelling is niet opgeslagen: {detail}",
   vcp_setup_intro:
     "Meldingen gaan op slot met jouw sleutel. Alleen jij kunt ze openen. Je sleutel wordt nu gemaakt, hier op je eigen computer. Hij gaat nooit naar SafeHands.",
   vcp_setup_passphrase_intro:
@@ -747,6 +780,9 @@ const nl = {
   log_action_member_signed_in: "Ingelogd",
   log_action_vcp_appointed: "Vertrouwenspersoon benoemd",
   log_action_vcp_key_set: "Sleutel van vertrouwenspersoon ingesteld",
+  log_action_vcp_introduction_set: "Voorstelling van vertrouwenspersoon geschreven",
+  log_action_vcp_accepted: "Vertrouwenspersoon van het steunpunt heeft ja gezegd",
+  log_action_vcp_declined: "Vertrouwenspersoon van het steunpunt heeft nee gezegd",
   log_action_vcp_case_handed_over: "Melding overgedragen aan vertrouwenspersoon",
   log_action_vcp_dismissed: "Vertrouwenspersoon gestopt",
   log_action_code_published: "Gedragscode gepubliceerd",
@@ -890,6 +926,25 @@ const en: Record<MessageKey, string> = {
   report_goes_to_one: "Your report goes to the confidential contact person of {name}: {vcps}.",
   report_goes_to_many: "Your report goes to the confidential contact persons of {name}: {vcps}.",
   report_key_since: "{vcp}'s key has been in use since {date}.",
+  report_choose_legend: "Who may read your report?",
+  report_centre_vcp: "{name} (of the regional centre)",
+  adm_centre_vcp_title: "A confidential contact person of the regional centre",
+  adm_centre_vcp_text:
+    "Does your organisation have no confidential contact person of its own, or do you want one from outside the club beside yours? Ask one of the centre's. They accept or decline themselves.",
+  adm_centre_vcp_label: "The centre's confidential contact person",
+  adm_centre_vcp_ask: "Ask this confidential contact person",
+  adm_centre_vcp_asked: "{name} was asked. You see here when they accept.",
+  adm_centre_vcp_waiting: "asked, no answer yet",
+  op_centre_vcps_title: "The regional centre's confidential contact persons",
+  op_centre_vcps_text:
+    "Organisations can ask these confidential contact persons to be theirs. They receive an invitation only when an organisation asks them.",
+  op_centre_vcp_add: "Add confidential contact person",
+  op_centre_vcp_added: "{name} was added.",
+  report_choose_hint:
+    "Your report goes to every confidential contact person below. Do you not want someone to read it, for instance because they are close to the person you report about? Then untick that person. At least one always stays.",
+  report_choose_last: "At least one confidential contact person must stay chosen.",
+  report_choice_gone:
+    "The confidential contact persons you chose are no longer there. Choose again who may read your report, then send it.",
   report_locked:
     "Your report is locked on your own phone or computer before it is sent. Only the confidential contact person has the key. SafeHands and {name} cannot read your report.",
   report_anonymous: "You do not have to give your name.",
@@ -1053,6 +1108,20 @@ const en: Record<MessageKey, string> = {
     "This page is for the confidential contact person. You are not signed in as a confidential contact person now. Choose that task under My organisations, if you have it.",
   vcp_load_failed: "The reports could not be loaded. {detail}",
   vcp_setup_title: "Make your key",
+  vcp_intro_title: "Your introduction",
+  vcp_centre_title: "{org} asks you to be its confidential contact person",
+  vcp_centre_text:
+    "You are a confidential contact person of the regional centre. {org} asks you to be theirs too. If you accept, you next make a key for {org}. With it you read the reports of {org} only.",
+  vcp_centre_accept: "Yes, I will be the confidential contact person of {org}",
+  vcp_centre_decline: "No, thank you",
+  vcp_centre_declined: "You declined. {org} may ask you again later.",
+  vcp_centre_error: "Your answer was not saved: {detail}",
+  vcp_intro_text:
+    "Reporters see this text beside your name when they choose who may read their report. Write briefly who you are and how you work.",
+  vcp_intro_label: "About you (at most {max} characters)",
+  vcp_intro_save: "Save introduction",
+  vcp_intro_saved: "Your introduction was saved.",
+  vcp_intro_error: "Your introduction was not saved: {detail}",
   vcp_setup_intro:
     "Reports are locked with your key. Only you can open them. Your key is made now, here on your own computer. It never goes to SafeHands.",
   vcp_setup_passphrase_intro:
@@ -1552,6 +1621,9 @@ const en: Record<MessageKey, string> = {
   log_action_member_signed_in: "Signed in",
   log_action_vcp_appointed: "Confidential contact person appointed",
   log_action_vcp_key_set: "Confidential contact person's key set",
+  log_action_vcp_introduction_set: "Confidential contact person's introduction written",
+  log_action_vcp_accepted: "The regional centre's confidential contact person accepted",
+  log_action_vcp_declined: "The regional centre's confidential contact person declined",
   log_action_vcp_case_handed_over: "Case handed over to a confidential contact person",
   log_action_vcp_dismissed: "Confidential contact person dismissed",
   log_action_code_published: "Code of conduct published",

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { detailOf } from "./api";
-import { checkReceipt, draftKey, draftProblems, reportBody, type ReportDraft } from "./reporting";
+import {
+  checkReceipt,
+  draftKey,
+  draftProblems,
+  keysOfCase,
+  recipientsAtSending,
+  reportBody,
+  type ReportDraft,
+  type VcpKey,
+} from "./reporting";
 
 const draft = (changes: Partial<ReportDraft> = {}): ReportDraft => ({
   category: "bullying",
@@ -93,5 +102,40 @@ describe("detailOf", () => {
   });
   it("still says something without a body", () => {
     expect(detailOf(null, 500)).toBe("The platform answered 500.");
+  });
+});
+
+const vcp = (vcp_id: string): VcpKey => ({
+  vcp_id,
+  name: vcp_id,
+  fingerprint: `fp-${vcp_id}`,
+  public_key: { suite: "X25519", key: vcp_id },
+});
+
+describe("recipientsAtSending", () => {
+  const [anna, bram, carla] = [vcp("anna"), vcp("bram"), vcp("carla")];
+
+  it("writes to every VCP, one appointed meanwhile included, when nobody was left out", () => {
+    expect(recipientsAtSending([anna, bram], ["anna", "bram"], [anna, bram, carla])).toEqual([
+      anna,
+      bram,
+      carla,
+    ]);
+  });
+
+  it("writes only to the chosen, never to one appointed after the choice", () => {
+    expect(recipientsAtSending([anna, bram], ["anna"], [anna, bram, carla])).toEqual([anna]);
+  });
+
+  it("is empty when everyone chosen is gone, so the page asks again", () => {
+    expect(recipientsAtSending([anna, bram], ["anna"], [bram])).toEqual([]);
+  });
+});
+
+describe("keysOfCase", () => {
+  it("seals the conversation to the VCPs of the case alone", () => {
+    expect(keysOfCase([vcp("anna"), vcp("bram")], ["fp-bram"])).toEqual([vcp("bram")]);
+    // An older server names no keys: every VCP key, as before.
+    expect(keysOfCase([vcp("anna")], null)).toEqual([vcp("anna")]);
   });
 });

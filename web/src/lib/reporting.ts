@@ -37,6 +37,10 @@ export interface VcpKey {
   since?: string | null;
   /** The Ed25519 key that verifies this VCP's messages; null for a key set by an older client. */
   signing_key?: string | null;
+  /** What the VCP wrote about themself for reporters (on /vcp); null when nothing. */
+  introduction?: string | null;
+  /** One of the regional centre's own VCPs, whom the organisation added (issue 24). */
+  centre?: boolean;
 }
 
 export const loadVcpKeys = (org: string) =>
@@ -50,6 +54,22 @@ export interface ReportDraft {
   location: string;
   wantsContact: boolean;
   contact: string;
+}
+
+export const emptyDraft = (): ReportDraft => ({
+  category: "",
+  description: "",
+  occurredOn: "",
+  location: "",
+  wantsContact: false,
+  contact: "",
+});
+
+/** Today in the reporter's own time zone, YYYY-MM-DD (no report happens in the future). */
+export function localToday(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 export type DraftProblem = "category" | "description" | "occurredOn" | "contact";
@@ -97,7 +117,23 @@ function suiteOf(keys: VcpKey[]): Suite {
   return keys[0]?.public_key.suite ?? "MLKEM768-X25519";
 }
 
-/** Seal the draft to every current VCP key and derive the mailbox from a new receipt. */
+/**
+ * The keys a report is sealed to at the moment of sending (issue 24), from the keys the page
+ * showed (`shown`), the vcp_ids the reporter kept chosen, and the keys as they are now. A
+ * reporter who left nobody out writes to every VCP, one appointed meanwhile included; one
+ * who left someone out writes to those they chose who still have a key. Empty when none of
+ * them does: the page asks again rather than send to someone not chosen.
+ */
+export function recipientsAtSending(
+  shown: readonly VcpKey[],
+  chosen: readonly string[],
+  current: VcpKey[],
+): VcpKey[] {
+  const leftNobodyOut = shown.every((k) => chosen.includes(k.vcp_id));
+  return leftNobodyOut ? current : current.filter((k) => chosen.includes(k.vcp_id));
+}
+
+/** Seal the draft to the chosen VCP keys and derive the mailbox from a new receipt. */
 export async function prepareReport(
   org: string,
   draft: ReportDraft,
@@ -155,6 +191,8 @@ export interface MailboxMessage {
 
 export interface Mailbox {
   reportId: string;
+  /** The keys of the VCPs in the case, which an answer is sealed to (null: every VCP key). */
+  caseKeys: string[] | null;
   status: ReportStatus;
   acknowledgeBy: string | null;
   feedbackBy: string | null;
@@ -169,6 +207,7 @@ export interface MailboxAccess {
 
 interface MailboxAnswer {
   report_id: string;
+  case_keys?: string[];
   status: ReportStatus;
   acknowledge_by?: string;
   feedback_by?: string;
@@ -252,6 +291,7 @@ export async function readMailbox(org: string, access: MailboxAccess): Promise<M
   }
   return {
     reportId: answer.report_id,
+    caseKeys: answer.case_keys ?? null,
     status: answer.status,
     acknowledgeBy: answer.acknowledge_by ?? null,
     feedbackBy: answer.feedback_by ?? null,
@@ -259,15 +299,24 @@ export async function readMailbox(org: string, access: MailboxAccess): Promise<M
   };
 }
 
-/** The reporter's answer, sealed to every current VCP key. */
+/**
+ * The current keys among `caseKeys` (fingerprints): only the VCPs in the case read the
+ * conversation. Every key when the server named none (an older server).
+ */
+export function keysOfCase(keys: VcpKey[], caseKeys: readonly string[] | null): VcpKey[] {
+  return caseKeys === null ? keys : keys.filter((k) => caseKeys.includes(k.fingerprint));
+}
+
+/** The reporter's answer, sealed to the keys of the VCPs in the case. */
 export async function sendAnswer(
   org: string,
   reportId: string,
   access: MailboxAccess,
   text: string,
   messageId: string,
+  caseKeys: readonly string[] | null = null,
 ): Promise<void> {
-  const keys = await loadVcpKeys(org);
+  const keys = keysOfCase(await loadVcpKeys(org), caseKeys);
   const envelope = await seal(
     { text },
     messageContext(org, reportId, messageId),

@@ -18,7 +18,14 @@ import {
   type Recipient,
 } from "../crypto";
 import { getJson, request } from "./api";
-import { CATEGORIES, loadVcpKeys, type Category, type ReportStatus, type VcpKey } from "./reporting";
+import {
+  CATEGORIES,
+  keysOfCase,
+  loadVcpKeys,
+  type Category,
+  type ReportStatus,
+  type VcpKey,
+} from "./reporting";
 
 export { loadVcpKeys, type VcpKey };
 
@@ -48,6 +55,10 @@ interface RawMessage {
 export interface RawCase extends CaseSummary {
   envelope: Envelope;
   reply_key: PublicKeyJson;
+  /** The current keys of the VCPs in the case: the conversation is sealed to these. */
+  case_keys?: string[];
+  /** The VCPs the reporter chose not to write to: the case is never handed to them. */
+  left_out?: string[];
   messages: RawMessage[];
 }
 
@@ -177,7 +188,7 @@ export async function openCase(org: string, raw: RawCase, key: PrivateKey): Prom
 }
 
 /**
- * A reply to the reporter: sealed to their reply key and every VCP key, signed with the
+ * A reply to the reporter: sealed to their reply key and the case's VCPs, signed with the
  * signing key derived from the VCP's own key (so the reporter can tell it from a message
  * written straight into the database), then posted.
  */
@@ -189,7 +200,7 @@ export async function sendReply(
   token: string,
   key: PrivateKey,
 ): Promise<void> {
-  const keys = await loadVcpKeys(org);
+  const keys = keysOfCase(await loadVcpKeys(org), raw.case_keys ?? null);
   const envelope = await seal(
     { text },
     messageContext(org, raw.report_id, messageId),
@@ -275,6 +286,39 @@ export const releaseStatistics = (
   counts: Record<Category, number>,
   token: string,
 ) => request("reports", `${orgPath(org)}/stats`, { body: { quarter, counts }, token });
+
+/** The VCP's introduction for reporters (at most 500 characters; empty clears it). */
+export const saveIntroduction = (org: string, vcpId: string, introduction: string, token: string) =>
+  request<{ vcp_id: string; introduction: string | null }>(
+    "reports",
+    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/introduction`,
+    { method: "PUT", body: { introduction }, token },
+  );
+
+export const INTRODUCTION_MAX_LENGTH = 500;
+
+/** An appointed VCP as `GET …/vcps` lists them (admin, vcp). */
+export interface AppointedVcp {
+  vcp_id: string;
+  name: string | null;
+  fingerprint: string | null;
+  has_key: boolean;
+  introduction?: string | null;
+  /** One of the regional centre's VCPs; `accepted` false until they answered yes. */
+  centre?: boolean;
+  accepted?: boolean;
+}
+
+export const loadAppointedVcps = (org: string, token: string) =>
+  getJson<AppointedVcp[]>("reports", `${orgPath(org)}/vcps`, token);
+
+/** A centre VCP's answer to the organisation's request (issue 24). */
+export const answerCentreRequest = (org: string, vcpId: string, accept: boolean, token: string) =>
+  request<{ vcp_id: string; accepted: boolean }>(
+    "reports",
+    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/acceptance`,
+    { body: { accept }, token },
+  );
 
 /** Register the VCP's key, with the signing key derived from it that verifies their messages. */
 export const registerPublicKey = (org: string, vcpId: string, key: PrivateKey, token: string) =>
