@@ -206,6 +206,15 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
     assert "20 February 2029" in to_anna("vog_renewal_approaching")[0]
     back = next(m for m in received if m["X-SafeHands-Kind"] == "volunteer_back_to_pending")
     assert "Anna de Vries" in back.get_content() and "code of conduct" in back.get_content()
+    # Each mail that asks for an action links to its page: the coordinator's to the volunteer.
+    assert f"/coordinator/volunteers/{anna_id}" in back.get_content()
+    to_coordinator = [m for m in received if m["To"] == coordinator]
+    assert {
+        str(m["X-SafeHands-Kind"])
+        for m in to_coordinator
+        if f"/coordinator/volunteers/{anna_id}" in m.get_content()
+    } == {"new_application", "vog_received", "volunteer_back_to_pending"}
+    assert all("/me" in m for m in to_anna("please_sign_code"))
     assert all(m["From"] and m["Message-ID"] and m["Date"] for m in received)
 
     sent = await read_topic(

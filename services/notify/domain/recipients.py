@@ -20,11 +20,13 @@ from typing import Any, Generic, TypeVar
 from services.notify.domain.mail_facts import (
     ADVICE_ANSWERS_PAGE,
     ADVICE_QUEUE_PAGE,
+    MY_PAGE,
     TOOLKIT_PAGE,
     VCP_PAGE,
     MailFacts,
     Recipient,
     case_page,
+    volunteer_page,
 )
 from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_templates import MailFieldError
@@ -129,7 +131,11 @@ def _please_sign(facts: MailFacts, version: int | None) -> dict[str, object]:
     applicant = _applicant(facts)
     if version is None:
         raise MailFieldError("no code of conduct has been published yet.")
-    return {**applicant, "version": version}
+    return {**applicant, "version": version, "link": facts.addressing.link(MY_PAGE)}
+
+
+def _volunteer_link(facts: MailFacts, volunteer_id: str) -> str:
+    return facts.addressing.link(volunteer_page(volunteer_id))
 
 
 def _last_day_before(day: date | None) -> date:
@@ -207,6 +213,7 @@ MAIL_ROUTES = _table(
         fields=lambda e, facts: {
             "volunteer_name": facts.known_volunteer().name,
             "role_title": facts.role_title(facts.known_volunteer().role_id),
+            "link": _volunteer_link(facts, e.volunteer_id),
         },
     ),
     # The first request to sign comes once the intake interview says "go ahead".
@@ -245,7 +252,10 @@ MAIL_ROUTES = _table(
     On(VOGReceived).mail(
         Recipient.COORDINATOR,
         MailKind.VOG_RECEIVED,
-        fields=lambda e, facts: {"volunteer_name": facts.known_volunteer().name},
+        fields=lambda e, facts: {
+            "volunteer_name": facts.known_volunteer().name,
+            "link": _volunteer_link(facts, e.volunteer_id),
+        },
     ),
     On(VOGExpiring).mail(
         Recipient.APPLICANT,
@@ -266,6 +276,7 @@ MAIL_ROUTES = _table(
         fields=lambda e, facts: {
             "volunteer_name": facts.known_volunteer().name,
             "missing": list(e.missing),
+            "link": _volunteer_link(facts, e.volunteer_id),
         },
     ),
     On(VolunteerRejected).mail(

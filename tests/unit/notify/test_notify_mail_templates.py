@@ -20,6 +20,7 @@ from services.notify.domain.templates.nl import DUTCH
 
 REPORT_ID = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b"
 VCP_PAGE = "https://safehands.example.org/vcp"
+VOLUNTEER_PAGE = "https://safehands.example.org/coordinator/volunteers/v-1"
 FINGERPRINT = "0123456789abcdef0123456789abcdef"
 
 SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
@@ -37,12 +38,14 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "name": "Sanne de Vries",
         "organisation": "Scouting De Esch",
         "version": 2,
+        "link": "http://web.example/me",
     },
     MailKind.PLEASE_SIGN_NEW_CODE: {
         "name": "Sanne de Vries",
         "organisation": "Scouting De Esch",
         "version": 2,
         "sign_by": date(2027, 1, 5),
+        "link": "http://web.example/me",
     },
     MailKind.VOG_NEEDED: {
         "name": "Sanne de Vries",
@@ -65,11 +68,16 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "organisation": "Scouting De Esch",
         "role_title": "Leiding welpen",
     },
-    MailKind.NEW_APPLICATION: {"volunteer_name": "Sanne de Vries", "role_title": "Leiding welpen"},
-    MailKind.VOG_RECEIVED: {"volunteer_name": "Sanne de Vries"},
+    MailKind.NEW_APPLICATION: {
+        "volunteer_name": "Sanne de Vries",
+        "role_title": "Leiding welpen",
+        "link": VOLUNTEER_PAGE,
+    },
+    MailKind.VOG_RECEIVED: {"volunteer_name": "Sanne de Vries", "link": VOLUNTEER_PAGE},
     MailKind.VOLUNTEER_BACK_TO_PENDING: {
         "volunteer_name": "Sanne de Vries",
         "missing": ["code_signature", "vog"],
+        "link": VOLUNTEER_PAGE,
     },
     MailKind.NEW_REPORT: {"report_id": REPORT_ID, "link": VCP_PAGE},
     MailKind.DEADLINE_APPROACHING: {
@@ -104,6 +112,7 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
     MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: {
         "webhook_id": "wh_01HZX",
         "url_host": "hooks.example.org",
+        "link": "https://safehands.example.org/admin/webhooks",
     },
     MailKind.CODE_PUBLISHED_WITHOUT_VCP: {
         "organisation": "Scouting De Esch",
@@ -343,14 +352,20 @@ def test_screening_aspects_may_be_a_list_of_numbers() -> None:
 
 def test_missing_steps_are_named_in_words() -> None:
     kind = MailKind.VOLUNTEER_BACK_TO_PENDING
-    dutch = render_mail(kind, "nl", volunteer_name="Sanne", missing=["interview", "vog"])
+    dutch = render_mail(
+        kind, "nl", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing=["interview", "vog"]
+    )
     assert "Nog nodig: een kennismakingsgesprek en een geldige VOG." in dutch.text
-    english = render_mail(kind, "en", volunteer_name="Sanne", missing=["code_signature"])
+    english = render_mail(
+        kind, "en", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing=["code_signature"]
+    )
     assert "Still needed: a signature of the current code of conduct." in english.text
-    unknown = render_mail(kind, "en", volunteer_name="Sanne", missing=["training"])
+    unknown = render_mail(
+        kind, "en", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing=["training"]
+    )
     assert "Still needed: training." in unknown.text
     with pytest.raises(MailFieldError):
-        render_mail(kind, "en", volunteer_name="Sanne", missing="vog")
+        render_mail(kind, "en", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing="vog")
 
 
 @pytest.mark.parametrize("version", [0, -1, True, "2", 2.0])
@@ -366,6 +381,7 @@ def test_line_breaks_in_names_cannot_reach_the_subject_header() -> None:
         "nl",
         volunteer_name="Eve\r\nBcc: everyone@example.org",
         role_title="Leiding",
+        link=VOLUNTEER_PAGE,
     )
     assert mail.subject == "Nieuwe aanmelding: Eve Bcc: everyone@example.org"
 
@@ -373,7 +389,7 @@ def test_line_breaks_in_names_cannot_reach_the_subject_header() -> None:
 @pytest.mark.parametrize("value", ["", "   ", None, 7])
 def test_text_fields_must_be_non_empty_text(value: object) -> None:
     with pytest.raises(MailFieldError, match="volunteer_name"):
-        render_mail(MailKind.VOG_RECEIVED, "nl", volunteer_name=value)
+        render_mail(MailKind.VOG_RECEIVED, "nl", volunteer_name=value, link=VOLUNTEER_PAGE)
 
 
 @pytest.mark.parametrize(
@@ -413,3 +429,33 @@ def test_colleague_mails_name_the_vcp_and_the_fingerprint_and_refuse_anything_el
             render_mail(kind, language, **{**SAMPLE_FIELDS[kind], "fingerprint": bad})
     with pytest.raises(MailFieldError):
         render_mail(kind, language, **SAMPLE_FIELDS[kind], email="dirk@example.org")
+
+
+# The mails that ask their reader to do something, each with the page to do it on (issue 21
+# item 1). A mail that only informs (received, admitted, a VOG needed from Justis, a new
+# colleague) needs none.
+ACTION_KINDS = {
+    MailKind.PLEASE_SIGN_CODE,
+    MailKind.PLEASE_SIGN_NEW_CODE,
+    MailKind.NEW_APPLICATION,
+    MailKind.VOG_RECEIVED,
+    MailKind.VOLUNTEER_BACK_TO_PENDING,
+    MailKind.NEW_REPORT,
+    MailKind.DEADLINE_APPROACHING,
+    MailKind.DEADLINE_MISSED,
+    MailKind.WEBHOOK_SUBSCRIPTION_DISABLED,
+    MailKind.CODE_PUBLISHED_WITHOUT_VCP,
+    MailKind.ADVICE_REQUESTED,
+    MailKind.ADVICE_ANSWERED,
+    MailKind.ADVICE_APPOINTMENT_PROPOSED,
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(ACTION_KINDS))
+def test_every_mail_that_asks_for_an_action_links_to_its_page(
+    kind: MailKind, language: str
+) -> None:
+    assert "link" in MAIL_FIELDS[kind]
+    mail = render_mail(kind, language, **SAMPLE_FIELDS[kind])
+    assert str(SAMPLE_FIELDS[kind]["link"]) in mail.text
