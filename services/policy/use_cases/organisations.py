@@ -39,6 +39,9 @@ class PublicPage(BaseModel):
     name: str
     language: str
     roles: list[PublicRole]
+    # How long an applicant's data (phone and motivation included) is kept after their last
+    # activity: the application form says so.
+    volunteer_retention_days: int
 
 
 async def registered_organisation(uow: UnitOfWork) -> Document:
@@ -72,6 +75,7 @@ async def public_page(uow: UnitOfWork) -> PublicPage:
         # Organisations registered before the language setting existed speak Dutch.
         language=organisation.get("language", "nl"),
         roles=[PublicRole.model_validate(role) for role in roles],
+        volunteer_retention_days=settings_of(organisation).volunteer_retention_days,
     )
 
 

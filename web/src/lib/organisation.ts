@@ -15,6 +15,8 @@ export interface PublicOrganisation {
   name: string;
   language: string;
   roles: PublicRole[];
+  // How long an applicant's data is kept after their last activity (policy's setting).
+  volunteer_retention_days: number;
 }
 
 export const loadOrganisation = (org: string) =>
