@@ -34,6 +34,8 @@ class Volunteer:
     # AdmissionBlocked when a pending volunteer's missing steps change, which is progress,
     # not a volunteer "back to pending".
     was_admitted: bool = False
+    # The code versions they signed (CodeSigned), so nobody is asked to sign what they did.
+    signed_versions: frozenset[int] = frozenset()
 
 
 # Records kept before notify remembered appointment times count as the earliest.

@@ -234,8 +234,14 @@ def _screening_aspects(value: object, pack: LanguagePack) -> str:
         and value
         and all(isinstance(aspect, int) and not isinstance(aspect, bool) for aspect in value)
     ):
-        return _join(pack, [str(aspect) for aspect in value])
+        # By number and name, as on the VOG itself: "84: omgang met minderjarigen".
+        return _join(pack, [_aspect(aspect, pack) for aspect in value])
     raise ValueError(f"expected text such as '84, 85' or a list of numbers, got {value!r}.")
+
+
+def _aspect(number: int, pack: LanguagePack) -> str:
+    name = pack.screening_aspect_names.get(number)
+    return f"{number}: {name}" if name else str(number)
 
 
 def _admission_steps(value: object, pack: LanguagePack) -> str:

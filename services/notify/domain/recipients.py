@@ -77,11 +77,15 @@ class MailRoute(Generic[E]):
     fields: Callable[[E, MailFacts], Fields]
     when: Callable[[E], bool] | None = None
     provided: Callable[[MailFacts], bool] | None = None
+    # Decides from the event and what notify knows (a signature already given, say).
+    unless: Callable[[E, MailFacts], bool] | None = None
 
     def applies_to(self, event: E) -> bool:
         return self.when is None or self.when(event)
 
-    def wanted_with(self, facts: MailFacts) -> bool:
+    def wanted_with(self, facts: MailFacts, event: E | None = None) -> bool:
+        if self.unless is not None and event is not None and self.unless(event, facts):
+            return False
         return self.provided is None or self.provided(facts)
 
 
@@ -100,8 +104,9 @@ class On(Generic[E]):
         fields: Callable[[E, MailFacts], Fields],
         when: Callable[[E], bool] | None = None,
         provided: Callable[[MailFacts], bool] | None = None,
+        unless: Callable[[E, MailFacts], bool] | None = None,
     ) -> On[E]:
-        route = MailRoute(self.event, recipient, kind, fields, when, provided)
+        route = MailRoute(self.event, recipient, kind, fields, when, provided, unless)
         return On(self.event, (*self.routes, route))
 
 
@@ -196,6 +201,16 @@ def _no_vcp_yet(facts: MailFacts) -> bool:
     return not (facts.vcp_emails or facts.vcps)
 
 
+def _has_signed(facts: MailFacts, version: int | None) -> bool:
+    """Whether the volunteer signed `version` already: the "please sign" mail is not sent to
+    someone who just signed (before the interview, on paper, or the new version at once)."""
+    return (
+        version is not None
+        and facts.volunteer is not None
+        and version in facts.volunteer.signed_versions
+    )
+
+
 def _was_admitted(facts: MailFacts) -> bool:
     return facts.volunteer is not None and facts.volunteer.was_admitted
 
@@ -221,6 +236,7 @@ MAIL_ROUTES = _table(
         Recipient.APPLICANT,
         MailKind.PLEASE_SIGN_CODE,
         when=lambda e: e.outcome == "proceed",
+        unless=lambda e, facts: _has_signed(facts, facts.code_version),
         fields=lambda e, facts: _please_sign(facts, facts.code_version),
     ),
     # A new version: during its grace period (and the reminder before it ends) the mail names
@@ -230,12 +246,14 @@ MAIL_ROUTES = _table(
         Recipient.APPLICANT,
         MailKind.PLEASE_SIGN_CODE,
         when=lambda e: e.resign_before is None,
+        unless=lambda e, facts: _has_signed(facts, e.version),
         fields=lambda e, facts: _please_sign(facts, e.version),
     )
     .mail(
         Recipient.APPLICANT,
         MailKind.PLEASE_SIGN_NEW_CODE,
         when=lambda e: e.resign_before is not None,
+        unless=lambda e, facts: _has_signed(facts, e.version),
         fields=lambda e, facts: {
             **_please_sign(facts, e.version),
             "sign_by": _last_day_before(e.resign_before),

@@ -378,3 +378,21 @@ def test_a_report_is_announced_only_to_the_vcps_it_is_sealed_to() -> None:
     unknown = {"recipients": [{"key_id": "c" * 32, "sealed_key": "x"}]}
     mails = plan(IncidentReported, facts, report_id=str(uuid.uuid4()), envelope=unknown)
     assert [m.to for m in mails.mails] == ["anna@example.org", "bram@example.org"]
+
+
+def test_nobody_is_asked_to_sign_a_version_they_signed_already() -> None:
+    """Issue 21 item 6: a volunteer who signed before the interview (or on paper), or signed
+    the new version at once, gets no "please sign" for it."""
+    signed_4 = Volunteer(
+        "Anna de Vries", "anna@example.org", "coach", signed_versions=frozenset({4})
+    )
+    signed = MailFacts(**{**FACTS.__dict__, "volunteer": signed_4})
+    assert plan(InterviewRecorded, signed, outcome="proceed").mails == ()
+    assert plan(ResignRequired, signed, version=4).mails == ()
+    grace = date(2027, 1, 5)
+    assert plan(ResignRequired, signed, version=4, resign_before=grace).mails == ()
+    # Not yet signed: the mail goes, with its link.
+    (asked,) = plan(InterviewRecorded, FACTS, outcome="proceed").mails
+    assert asked.kind is MailKind.PLEASE_SIGN_CODE and asked.to == "anna@example.org"
+    (newer,) = plan(ResignRequired, signed, version=5, resign_before=grace).mails
+    assert newer.kind is MailKind.PLEASE_SIGN_NEW_CODE

@@ -210,7 +210,7 @@ def test_dutch_and_english_differ(kind: MailKind) -> None:
 def test_a_few_texts_read_as_intended() -> None:
     vog = render_mail(MailKind.VOG_NEEDED, "nl", **SAMPLE_FIELDS[MailKind.VOG_NEEDED])
     assert vog.subject == "Je hebt een VOG nodig voor de rol Leiding welpen"
-    assert "screening op de aspecten 84, 85" in vog.text
+    assert "screening op 84, 85" in vog.text
     assert vog.text.endswith("Met vriendelijke groet,\nScouting De Esch\n")
 
     disabled = render_mail(
@@ -344,8 +344,20 @@ def test_dates_are_written_out_per_language() -> None:
 
 def test_screening_aspects_may_be_a_list_of_numbers() -> None:
     fields = {**SAMPLE_FIELDS[MailKind.VOG_NEEDED], "screening_aspects": [84, 85]}
-    assert "aspecten 84 en 85" in render_mail(MailKind.VOG_NEEDED, "nl", **fields).text
-    assert "aspects 84 and 85" in render_mail(MailKind.VOG_NEEDED, "en", **fields).text
+    # By number and name, as the VOG shows them (issue 21 item 6).
+    assert (
+        "screening op 84: omgang met minderjarigen en 85: zorg voor hulpbehoevende personen."
+        in render_mail(MailKind.VOG_NEEDED, "nl", **fields).text
+    )
+    assert (
+        "screened for 84: dealing with minors and 85: care for people in need of help."
+        in render_mail(MailKind.VOG_NEEDED, "en", **fields).text
+    )
+    unknown = {**fields, "screening_aspects": [84, 99]}
+    assert (
+        "84: omgang met minderjarigen en 99."
+        in render_mail(MailKind.VOG_NEEDED, "nl", **unknown).text
+    )
     with pytest.raises(MailFieldError):
         render_mail(MailKind.VOG_NEEDED, "nl", **{**fields, "screening_aspects": []})
 

@@ -48,7 +48,7 @@ ENGLISH = LanguagePack(
             text=(
                 "Hello {name},\n\n"
                 "The role of {role_title} at {organisation} requires a Certificate of Conduct"
-                " (VOG, Verklaring Omtrent het Gedrag), screened for aspects"
+                " (VOG, Verklaring Omtrent het Gedrag), screened for"
                 " {screening_aspects}.\n\n"
                 "{organisation} will request the VOG for you from Justis. You will then receive"
                 " an email from Justis asking you to complete the application with your DigiD."
@@ -267,5 +267,9 @@ ENGLISH = LanguagePack(
         "November",
         "December",
     ),
+    screening_aspect_names={
+        84: "dealing with minors",
+        85: "care for people in need of help",
+    },
     final_conjunction="and",
 )

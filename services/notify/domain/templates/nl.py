@@ -50,7 +50,7 @@ DUTCH = LanguagePack(
             text=(
                 "Hallo {name},\n\n"
                 "Voor de rol {role_title} bij {organisation} is een Verklaring Omtrent het Gedrag"
-                " (VOG) nodig, met screening op de aspecten {screening_aspects}.\n\n"
+                " (VOG) nodig, met screening op {screening_aspects}.\n\n"
                 "{organisation} vraagt de VOG voor je aan bij Justis. Je krijgt daarna een e-mail"
                 " van Justis om de aanvraag met DigiD af te ronden. Heb je de VOG ontvangen, laat"
                 " hem dan zien aan de coördinator." + _FROM_ORGANISATION
@@ -270,5 +270,9 @@ DUTCH = LanguagePack(
         "november",
         "december",
     ),
+    screening_aspect_names={
+        84: "omgang met minderjarigen",
+        85: "zorg voor hulpbehoevende personen",
+    },
     final_conjunction="en",
 )
