@@ -1,9 +1,11 @@
-"""The coordinator reaches a new applicant (issue 21 item 2), in Chromium.
+"""The coordinator reaches a new applicant (issue 21 items 2 and 7), in Chromium.
 
 A volunteer applies with a phone number and a short motivation; the form says in one
 sentence who sees these and how long they are kept. The coordinator, signed in, opens the
 "new application" mail's link: one click lands on the volunteer's detail with e-mail, phone
-and motivation. Both pages are axe-clean in Dutch and English, at 320 and 1280 px.
+and motivation. Both pages are axe-clean in Dutch and English, at 320 and 1280 px. On a
+desktop the pipeline and the operator's organisations are tables sortable by column with the
+detail beside them; at 320 px cards, the detail below (or instead of the list).
 """
 
 from __future__ import annotations
@@ -105,6 +107,43 @@ async def test_a_coordinator_reaches_a_new_applicant_from_the_mail_in_one_click(
     )
     await expect(contact).to_contain_text("Phone")
     await at_both_widths(coordinator.page)
+
+    # Item 7: on a desktop the pipeline is a table sortable by column, with the detail beside
+    # it; at 320 px the rows are cards and the detail comes below.
+    page = coordinator.page
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    name_header = page.locator("th", has=page.get_by_test_id("coord-sort-name"))
+    await expect(name_header).to_have_attribute("aria-sort", "none")
+    await page.get_by_test_id("coord-sort-name").click()
+    await expect(name_header).to_have_attribute("aria-sort", "ascending")
+    await page.get_by_test_id("coord-sort-name").click()
+    await expect(name_header).to_have_attribute("aria-sort", "descending")
+    row = page.get_by_test_id("coord-row").first
+    selected = page.get_by_test_id("coord-selected")
+    row_box, detail_box = await row.bounding_box(), await selected.bounding_box()
+    assert row_box and detail_box and detail_box["x"] >= row_box["x"] + row_box["width"] - 1
+    await assert_accessible(page)
+    await page.set_viewport_size({"width": 320, "height": 900})
+    assert await row.evaluate("r => getComputedStyle(r).display") == "block"
+    row_box, detail_box = await row.bounding_box(), await selected.bounding_box()
+    assert row_box and detail_box and detail_box["y"] >= row_box["y"] + row_box["height"] - 1
+    await assert_fits(page)
+
+    # The operator's organisations: sortable on a desktop, the address suggested from a name.
+    op = operator.page
+    await op.set_viewport_size({"width": 1280, "height": 900})
+    await op.get_by_test_id("orgs-sort-name").click()
+    await expect(op.locator("th", has=op.get_by_test_id("orgs-sort-name"))).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    await op.get_by_test_id("register-name").fill("Café 't Hoekje")
+    await expect(op.get_by_test_id("register-org-id")).to_have_value("cafe-t-hoekje")
+    await assert_accessible(op)
+    await op.get_by_test_id("org-open").first.click()
+    await expect(op.get_by_test_id("orgs")).to_be_visible()
+    await op.set_viewport_size({"width": 320, "height": 900})
+    await expect(op.get_by_test_id("orgs")).to_be_hidden()
+    await assert_fits(op)
 
     # The volunteer never signed in: no session to check, only the others'.
     await volunteer.context.close()
