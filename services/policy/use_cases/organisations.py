@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
 from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
+from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.organisation_settings import OrganisationSettings, settings_of
 from services.policy.storage import ORGANISATIONS, ROLES
 from shared import audit
@@ -54,6 +55,9 @@ async def registered_organisation(uow: UnitOfWork) -> Document:
 
 async def register_organisation(uow: UnitOfWork, organisation: NewOrganisation) -> None:
     """Register an organisation (the unit of work is the new organisation's own)."""
+    if organisation.org_id == REGIONAL_CENTRE:
+        # The centre's own settings live under this address: it "exists" already.
+        raise OrganisationExists(organisation.org_id)
     try:
         await uow.collection(ORGANISATIONS).insert_one(organisation.model_dump())
     except DuplicateKeyError:
