@@ -41,6 +41,7 @@ from shared.events import REGISTRY, Event
 from shared.events.admission import (
     AdmissionBlocked,
     CodeOfConductPublished,
+    CodeSigned,
     OrganisationRegistered,
     RoleDefined,
     VolunteerAdmitted,
@@ -238,7 +239,8 @@ def project_volunteer(
 ) -> None:
     """`project` for the volunteer read model, on the batch's rows in memory."""
     if not isinstance(
-        event, VolunteerApplied | VolunteerAdmitted | AdmissionBlocked | VolunteerRejected
+        event,
+        VolunteerApplied | VolunteerAdmitted | AdmissionBlocked | VolunteerRejected | CodeSigned,
     ):
         return
     key = (event.org_id, event.volunteer_id)
@@ -250,6 +252,11 @@ def project_volunteer(
         outcome.update(VOLUNTEERS, event.org_id, query, {"$set": fields}, upsert=True)
     elif row is None:
         return  # As the per-event update: nothing to change for an unknown volunteer.
+    elif isinstance(event, CodeSigned):
+        signed = sorted({*row.get("signed_versions", []), event.version})
+        row["signed_versions"] = signed
+        update = {"$addToSet": {"signed_versions": event.version}}
+        outcome.update(VOLUNTEERS, event.org_id, query, update)
     elif isinstance(event, VolunteerAdmitted):
         row["admitted"] = True
         outcome.update(VOLUNTEERS, event.org_id, query, {"$set": {"admitted": True}})

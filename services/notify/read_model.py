@@ -27,6 +27,7 @@ from shared.events import Event
 from shared.events.admission import (
     AdmissionBlocked,
     CodeOfConductPublished,
+    CodeSigned,
     OrganisationRegistered,
     RoleDefined,
     VolunteerAdmitted,
@@ -65,6 +66,11 @@ async def project(event: Event, uow: UnitOfWork) -> None:
             uow.collection(VOLUNTEERS),
             {"volunteer_id": event.volunteer_id},
             {"name": event.name, "email": event.email, "role_id": event.role_id},
+        )
+    elif isinstance(event, CodeSigned):
+        await uow.collection(VOLUNTEERS).update_one(
+            {"volunteer_id": event.volunteer_id},
+            {"$addToSet": {"signed_versions": event.version}},
         )
     elif isinstance(event, VolunteerAdmitted):
         await uow.collection(VOLUNTEERS).update_one(
@@ -213,6 +219,7 @@ def facts_from(
                 volunteer["email"],
                 volunteer["role_id"],
                 bool(volunteer.get("was_admitted")),
+                frozenset(volunteer.get("signed_versions", [])),
             )
             if volunteer is not None
             else None

@@ -28,7 +28,7 @@ from prometheus_client import Counter as PromCounter
 
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.cloudevent_body import STRUCTURED_CONTENT_TYPE
-from services.notify.domain.mail_facts import Recipient
+from services.notify.domain.mail_facts import WEBHOOKS_PAGE, Recipient
 from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_planning import plan_mail
 from services.notify.domain.retry_schedule import next_attempt_at, should_disable_subscription
@@ -286,6 +286,7 @@ class WebhookWorker:
             facts,
             webhook_id=subscription["webhook_id"],
             url_host=httpx.URL(subscription["url"]).host or "?",
+            link=facts.addressing.link(WEBHOOKS_PAGE),
         )
         await record_mails(uow, mails, failed_event_id, None)
         log.warning("webhook subscription disabled", webhook_id=subscription["webhook_id"])

@@ -21,9 +21,13 @@ ADVICE_REQUESTS = "advice_requests"
 # admission file (which holds no personal data) and erased with it, and a copy of the file's
 # fields the list filters and sorts on (services/policy/volunteer_list.py).
 VOLUNTEER_NAMES = "volunteer_names"
+# The regional centre's fallback contacts: one document, under the centre's own tenant
+# (services/policy/domain/fallback_contacts.py REGIONAL_CENTRE).
+FALLBACK_CONTACTS = "fallback_contacts"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
+    IndexSpec(FALLBACK_CONTACTS, (), unique=True),
     IndexSpec(ROLES, (("role_id", 1),), unique=True),
     IndexSpec(CODES, (("version", -1),), unique=True),
     IndexSpec(ADMISSIONS, (("volunteer_id", 1),), unique=True),

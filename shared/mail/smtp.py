@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import email.policy
 from dataclasses import dataclass
 from email.errors import MessageError
 from email.message import EmailMessage
@@ -19,6 +20,12 @@ from shared.settings import Settings
 # so that no other instance takes the mail over while this one may still send it.
 SMTP_TIMEOUT_SECONDS = 20
 SMTP_SEND_DEADLINE_SECONDS = 45.0
+
+
+# Headers are folded at SMTP's limit (998), not at the 78 recommended: Python's folder put a
+# subject with a long word ("vertrouwenscontactpersoon") on the next line, which readers then
+# showed with a leading space (issue 21 item 6).
+_MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ class SmtpMailer:
             raise UnsendableMail(CANNOT_BE_WRITTEN) from None
 
     def _message(self, mail: OutgoingMail) -> EmailMessage:
-        message = EmailMessage()
+        message = EmailMessage(policy=_MAIL_POLICY)
         message["From"] = self._sender
         message["To"] = mail.to
         message["Subject"] = mail.subject

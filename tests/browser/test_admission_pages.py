@@ -151,6 +151,8 @@ async def test_the_admission_pillar_through_the_pages(
     # An address the page lets through but intake refuses: its sentence stands by the field.
     await page.keyboard.type("anna@example..org")
     await page.keyboard.press("Tab")
+    await page.keyboard.type("06 1234 5678")
+    await page.keyboard.press("Tab")
     await page.keyboard.type("Ik speel zelf al tien jaar.")
     await page.keyboard.press("Tab")
     await expect(page.get_by_test_id("apply-submit")).to_be_focused()
@@ -163,6 +165,7 @@ async def test_the_admission_pillar_through_the_pages(
     await expect(page.get_by_test_id("apply-motivation")).to_have_value(
         "Ik speel zelf al tien jaar."
     )
+    await expect(page.get_by_test_id("apply-phone")).to_have_value("06 1234 5678")
     await in_both_languages(page)
     await page.get_by_test_id("apply-email").fill(volunteer_email)
     await page.get_by_test_id("apply-submit").click()

@@ -184,6 +184,10 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
     await expect(
         admin.page.get_by_test_id("member").filter(has_text=coordinator_email)
     ).to_be_visible()
+    # The checklist says who receives the coordinators' mails: the member just invited.
+    recipients = admin.page.get_by_test_id("mail-recipients-coordinators")
+    await expect(recipients).to_contain_text(coordinator_email)
+    await expect(recipients).to_have_attribute("data-override", "false")
     await check_page(admin.page)
 
     # 3. A volunteer applies on the organisation's page.

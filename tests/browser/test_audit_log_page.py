@@ -29,7 +29,7 @@ from tests.support.web_platform import WebPlatform
 pytestmark = pytest.mark.e2e
 
 SHOWN = {
-    "vcp.appointed": ("Vertrouwenspersoon benoemd", "Confidential contact person appointed"),
+    "vcp.appointed": ("Vertrouwenscontactpersoon benoemd", "Confidential contact person appointed"),
     "code.published": ("Gedragscode gepubliceerd", "Code of conduct published"),
     "volunteers.exported": ("Lijst voor het bestuur opgeslagen", "Board's list saved"),
     "member.removed": ("Lid verwijderd", "Member removed"),

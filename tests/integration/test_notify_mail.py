@@ -25,6 +25,7 @@ from shared.events import Event
 from shared.events.admission import (
     AdmissionBlocked,
     CodeOfConductPublished,
+    CodeSigned,
     InterviewRecorded,
     OrganisationRegistered,
     ResignRequired,
@@ -130,8 +131,8 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
         timeout=120,
     )
 
-    anna, bob = address("anna"), address("bob")
-    anna_id, bob_id = str(uuid.uuid4()), str(uuid.uuid4())
+    anna, bob, cees = address("anna"), address("bob"), address("cees")
+    anna_id, bob_id, cees_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
     applied = VolunteerApplied(
         org_id=org,
         volunteer_id=anna_id,
@@ -166,6 +167,19 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
             org_id=org, volunteer_id=bob_id, outcome="doubt", recorded_by="c", recorded_at=NOW
         ),
         VolunteerRejected(org_id=org, volunteer_id=bob_id),
+        # Cees signs the code before the interview: nobody asks him to sign it again.
+        applied.model_copy(update={"volunteer_id": cees_id, "name": "Cees", "email": cees}),
+        CodeSigned(
+            org_id=org,
+            volunteer_id=cees_id,
+            version=2,
+            sha256="0" * 64,
+            signed_at=NOW,
+            recorded_by=cees_id,
+        ),
+        InterviewRecorded(
+            org_id=org, volunteer_id=cees_id, outcome="proceed", recorded_by="c", recorded_at=NOW
+        ),
     )
     # The same event again, as Kafka redelivers it: it must not mail anyone a second time.
     await publish(infra, applied, event_id=applied_id)
@@ -184,13 +198,15 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
             (bob, "application_received"),
             (bob, "rejected"),
             (coordinator, "new_application"),
+            (cees, "application_received"),
+            (coordinator, "new_application"),
             # The code is published while notify knows no VCP: the admin hears of the toolkit.
             (admin, "code_published_without_vcp"),
         ]
     )
     eventually(lambda: all_sent(platform, org, len(expected)), timeout=180)
     # A mail is marked sent only after the SMTP server took it: the sink's files are final.
-    received = mails_to(infra.maildir, anna, bob, coordinator, admin)
+    received = mails_to(infra.maildir, anna, bob, cees, coordinator, admin)
     assert kinds(received) == expected
 
     def to_anna(kind: str) -> list[str]:
@@ -208,10 +224,22 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
         True,
     ]
     assert {"(version 2)" in m for m in to_anna("please_sign_code")} == {True, False}
-    assert "84 and 85" in to_anna("vog_needed")[0]
+    assert (
+        "84: dealing with minors and 85: care for people in need of help"
+        in to_anna("vog_needed")[0]
+    )
     assert "20 February 2029" in to_anna("vog_renewal_approaching")[0]
     back = next(m for m in received if m["X-SafeHands-Kind"] == "volunteer_back_to_pending")
     assert "Anna de Vries" in back.get_content() and "code of conduct" in back.get_content()
+    # Each mail that asks for an action links to its page: the coordinator's to the volunteer.
+    assert f"/coordinator/volunteers/{anna_id}" in back.get_content()
+    to_coordinator = [m for m in received if m["To"] == coordinator]
+    assert {
+        str(m["X-SafeHands-Kind"])
+        for m in to_coordinator
+        if f"/coordinator/volunteers/{anna_id}" in m.get_content()
+    } == {"new_application", "vog_received", "volunteer_back_to_pending"}
+    assert all("/me" in m for m in to_anna("please_sign_code"))
     assert all(m["From"] and m["Message-ID"] and m["Date"] for m in received)
 
     sent = await read_topic(

@@ -56,6 +56,8 @@ def test_the_public_page_names_the_organisation_its_language_and_roles(
                     "vog_required": True,
                 },
             ],
+            # The application form says how long an applicant's data is kept.
+            "volunteer_retention_days": 730,
         }
         # Nothing beyond what a visitor may see: no VOG periods, no settings.
         assert "vog_max_age_days" not in page.text

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
 from services.intake.use_cases import applications
-from services.intake.use_cases.applications import Application
+from services.intake.use_cases.applications import Application, Contact
+from shared.auth.dependencies import require_org_role
 from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.runtime import Runtime, runtime_of
@@ -44,3 +45,14 @@ async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_
         ),
     )
     return Accepted(application_id=application_id, volunteer_id=volunteer_id)
+
+
+@router.get(
+    "/volunteers/{volunteer_id}/contact",
+    summary="An applicant's e-mail, phone and motivation (coordinator).",
+    responses=errors(404),
+    dependencies=[Depends(require_org_role("coordinator"))],
+)
+async def contact(org: str, volunteer_id: str, runtime: Runtime = Depends(runtime_of)) -> Contact:
+    async with runtime.unit_of_work(org) as uow:
+        return await applications.contact(uow, volunteer_id)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from services.intake.domain.contact import (
+    MOTIVATION_MAX_LENGTH,
+    PHONE_MAX_LENGTH,
+    motivation_as_given,
+    phone_as_given,
+)
 from services.intake.domain.errors import UnknownOrganisation, UnknownRole
-from services.intake.read_model import known_role
+from services.intake.read_model import known_role, load_volunteer
 from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
 from shared.domain.names import Name
 from shared.events.admission import VolunteerApplied
@@ -18,7 +24,30 @@ class Application(BaseModel):
     role_id: str = Field(min_length=1, max_length=100)
     name: Name
     email: EmailStr
-    motivation: str | None = Field(default=None, max_length=5000)
+    # Read by the coordinators only (GET …/volunteers/{id}/contact), never on an event.
+    phone: str | None = Field(default=None, max_length=PHONE_MAX_LENGTH + 100)
+    motivation: str | None = Field(default=None, max_length=MOTIVATION_MAX_LENGTH + 100)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return phone_as_given(value)
+
+    @field_validator("motivation")
+    @classmethod
+    def _motivation(cls, value: str | None) -> str | None:
+        return motivation_as_given(value)
+
+
+class Contact(BaseModel):
+    """What a coordinator needs to reach an applicant (their detail, /coordinator/volunteers/{id})."""
+
+    volunteer_id: str
+    name: str
+    email: str
+    phone: str | None
+    motivation: str | None
+    applied_at: datetime
 
 
 async def apply(
@@ -52,4 +81,17 @@ async def apply(
             email=application.email,
             applied_at=applied_at,
         )
+    )
+
+
+async def contact(uow: UnitOfWork, volunteer_id: str) -> Contact:
+    """The applicant's contact details; NoSuchVolunteer when none (or erased already)."""
+    found = await load_volunteer(uow, volunteer_id)
+    return Contact(
+        volunteer_id=volunteer_id,
+        name=found["name"],
+        email=found["email"],
+        phone=found.get("phone"),
+        motivation=found.get("motivation"),
+        applied_at=found["applied_at"],
     )

@@ -34,6 +34,8 @@ class Volunteer:
     # AdmissionBlocked when a pending volunteer's missing steps change, which is progress,
     # not a volunteer "back to pending".
     was_admitted: bool = False
+    # The code versions they signed (CodeSigned), so nobody is asked to sign what they did.
+    signed_versions: frozenset[int] = frozenset()
 
 
 # Records kept before notify remembered appointment times count as the earliest.
@@ -93,6 +95,15 @@ TOOLKIT_PAGE = "/admin/toolkit"
 ADVICE_ANSWERS_PAGE = "/admin/advice"
 ADVICE_QUEUE_PAGE = "/operator#advice"
 VCP_PAGE = "/vcp"
+# The volunteer's own page, where they sign the code; the admin's webhooks.
+MY_PAGE = "/me"
+WEBHOOKS_PAGE = "/admin/webhooks"
+
+
+def volunteer_page(volunteer_id: str) -> str:
+    """The coordinator's detail of one volunteer (contact details, interview, VOG): only
+    the id, which carries nothing of the person."""
+    return f"/coordinator/volunteers/{volunteer_id}"
 
 
 def case_page(report_id: str) -> str:

@@ -52,7 +52,7 @@ def plan_event_mails(
     mails: list[PlannedMail] = []
     problems: list[str] = []
     for route in mail_routes_for(event):
-        if not route.wanted_with(facts):
+        if not route.wanted_with(facts, event):
             continue
         if route.recipient is Recipient.OTHER_VCPS:
             addresses = [v.email for v in _colleagues_to_tell(event, facts, occurred_at)]

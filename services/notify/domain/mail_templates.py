@@ -51,15 +51,16 @@ _ADVICE = frozenset({"organisation", "advice_topic", "link"})
 
 MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.APPLICATION_RECEIVED: _APPLICANT | {"role_title"},
-    MailKind.PLEASE_SIGN_CODE: _APPLICANT | {"version"},
-    MailKind.PLEASE_SIGN_NEW_CODE: _APPLICANT | {"version", "sign_by"},
+    MailKind.PLEASE_SIGN_CODE: _APPLICANT | {"version", "link"},
+    MailKind.PLEASE_SIGN_NEW_CODE: _APPLICANT | {"version", "sign_by", "link"},
     MailKind.VOG_NEEDED: _APPLICANT | {"role_title", "screening_aspects"},
     MailKind.VOG_RENEWAL_APPROACHING: _APPLICANT | {"renewal_date"},
     MailKind.ADMITTED: _APPLICANT | {"role_title"},
     MailKind.REJECTED: _APPLICANT | {"role_title"},
-    MailKind.NEW_APPLICATION: frozenset({"volunteer_name", "role_title"}),
-    MailKind.VOG_RECEIVED: frozenset({"volunteer_name"}),
-    MailKind.VOLUNTEER_BACK_TO_PENDING: frozenset({"volunteer_name", "missing"}),
+    # The coordinator's mails link to the volunteer's detail (<web>/coordinator/volunteers/<id>).
+    MailKind.NEW_APPLICATION: frozenset({"volunteer_name", "role_title", "link"}),
+    MailKind.VOG_RECEIVED: frozenset({"volunteer_name", "link"}),
+    MailKind.VOLUNTEER_BACK_TO_PENDING: frozenset({"volunteer_name", "missing", "link"}),
     MailKind.NEW_REPORT: frozenset({"report_id", "link"}),
     MailKind.REPORTER_MESSAGE: frozenset({"report_id", "link"}),
     MailKind.DEADLINE_APPROACHING: _REPORT_DEADLINE,
@@ -68,7 +69,7 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.VCP_COLLEAGUE_INVITED: _VCP_COLLEAGUE,
     MailKind.VCP_COLLEAGUE_KEY_SET: _VCP_COLLEAGUE | {"fingerprint"},
     MailKind.STAFF_MEMBER_ADDED: frozenset({"organisation", "member_name", "staff_roles"}),
-    MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: frozenset({"webhook_id", "url_host"}),
+    MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: frozenset({"webhook_id", "url_host", "link"}),
     MailKind.CODE_PUBLISHED_WITHOUT_VCP: frozenset({"organisation", "version", "link"}),
     MailKind.ADVICE_REQUESTED: _ADVICE,
     MailKind.ADVICE_ANSWERED: _ADVICE,
@@ -239,8 +240,14 @@ def _screening_aspects(value: object, pack: LanguagePack) -> str:
         and value
         and all(isinstance(aspect, int) and not isinstance(aspect, bool) for aspect in value)
     ):
-        return _join(pack, [str(aspect) for aspect in value])
+        # By number and name, as on the VOG itself: "84: omgang met minderjarigen".
+        return _join(pack, [_aspect(aspect, pack) for aspect in value])
     raise ValueError(f"expected text such as '84, 85' or a list of numbers, got {value!r}.")
+
+
+def _aspect(number: int, pack: LanguagePack) -> str:
+    name = pack.screening_aspect_names.get(number)
+    return f"{number}: {name}" if name else str(number)
 
 
 def _admission_steps(value: object, pack: LanguagePack) -> str:

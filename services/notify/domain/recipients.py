@@ -20,11 +20,13 @@ from typing import Any, Generic, TypeVar
 from services.notify.domain.mail_facts import (
     ADVICE_ANSWERS_PAGE,
     ADVICE_QUEUE_PAGE,
+    MY_PAGE,
     TOOLKIT_PAGE,
     VCP_PAGE,
     MailFacts,
     Recipient,
     case_page,
+    volunteer_page,
 )
 from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_templates import MailFieldError
@@ -76,11 +78,15 @@ class MailRoute(Generic[E]):
     fields: Callable[[E, MailFacts], Fields]
     when: Callable[[E], bool] | None = None
     provided: Callable[[MailFacts], bool] | None = None
+    # Decides from the event and what notify knows (a signature already given, say).
+    unless: Callable[[E, MailFacts], bool] | None = None
 
     def applies_to(self, event: E) -> bool:
         return self.when is None or self.when(event)
 
-    def wanted_with(self, facts: MailFacts) -> bool:
+    def wanted_with(self, facts: MailFacts, event: E | None = None) -> bool:
+        if self.unless is not None and event is not None and self.unless(event, facts):
+            return False
         return self.provided is None or self.provided(facts)
 
 
@@ -99,8 +105,9 @@ class On(Generic[E]):
         fields: Callable[[E, MailFacts], Fields],
         when: Callable[[E], bool] | None = None,
         provided: Callable[[MailFacts], bool] | None = None,
+        unless: Callable[[E, MailFacts], bool] | None = None,
     ) -> On[E]:
-        route = MailRoute(self.event, recipient, kind, fields, when, provided)
+        route = MailRoute(self.event, recipient, kind, fields, when, provided, unless)
         return On(self.event, (*self.routes, route))
 
 
@@ -130,7 +137,11 @@ def _please_sign(facts: MailFacts, version: int | None) -> dict[str, object]:
     applicant = _applicant(facts)
     if version is None:
         raise MailFieldError("no code of conduct has been published yet.")
-    return {**applicant, "version": version}
+    return {**applicant, "version": version, "link": facts.addressing.link(MY_PAGE)}
+
+
+def _volunteer_link(facts: MailFacts, volunteer_id: str) -> str:
+    return facts.addressing.link(volunteer_page(volunteer_id))
 
 
 def _last_day_before(day: date | None) -> date:
@@ -191,6 +202,16 @@ def _no_vcp_yet(facts: MailFacts) -> bool:
     return not (facts.vcp_emails or facts.vcps)
 
 
+def _has_signed(facts: MailFacts, version: int | None) -> bool:
+    """Whether the volunteer signed `version` already: the "please sign" mail is not sent to
+    someone who just signed (before the interview, on paper, or the new version at once)."""
+    return (
+        version is not None
+        and facts.volunteer is not None
+        and version in facts.volunteer.signed_versions
+    )
+
+
 def _was_admitted(facts: MailFacts) -> bool:
     return facts.volunteer is not None and facts.volunteer.was_admitted
 
@@ -208,6 +229,7 @@ MAIL_ROUTES = _table(
         fields=lambda e, facts: {
             "volunteer_name": facts.known_volunteer().name,
             "role_title": facts.role_title(facts.known_volunteer().role_id),
+            "link": _volunteer_link(facts, e.volunteer_id),
         },
     ),
     # The first request to sign comes once the intake interview says "go ahead".
@@ -215,6 +237,7 @@ MAIL_ROUTES = _table(
         Recipient.APPLICANT,
         MailKind.PLEASE_SIGN_CODE,
         when=lambda e: e.outcome == "proceed",
+        unless=lambda e, facts: _has_signed(facts, facts.code_version),
         fields=lambda e, facts: _please_sign(facts, facts.code_version),
     ),
     # A new version: during its grace period (and the reminder before it ends) the mail names
@@ -224,12 +247,14 @@ MAIL_ROUTES = _table(
         Recipient.APPLICANT,
         MailKind.PLEASE_SIGN_CODE,
         when=lambda e: e.resign_before is None,
+        unless=lambda e, facts: _has_signed(facts, e.version),
         fields=lambda e, facts: _please_sign(facts, e.version),
     )
     .mail(
         Recipient.APPLICANT,
         MailKind.PLEASE_SIGN_NEW_CODE,
         when=lambda e: e.resign_before is not None,
+        unless=lambda e, facts: _has_signed(facts, e.version),
         fields=lambda e, facts: {
             **_please_sign(facts, e.version),
             "sign_by": _last_day_before(e.resign_before),
@@ -246,7 +271,10 @@ MAIL_ROUTES = _table(
     On(VOGReceived).mail(
         Recipient.COORDINATOR,
         MailKind.VOG_RECEIVED,
-        fields=lambda e, facts: {"volunteer_name": facts.known_volunteer().name},
+        fields=lambda e, facts: {
+            "volunteer_name": facts.known_volunteer().name,
+            "link": _volunteer_link(facts, e.volunteer_id),
+        },
     ),
     On(VOGExpiring).mail(
         Recipient.APPLICANT,
@@ -267,6 +295,7 @@ MAIL_ROUTES = _table(
         fields=lambda e, facts: {
             "volunteer_name": facts.known_volunteer().name,
             "missing": list(e.missing),
+            "link": _volunteer_link(facts, e.volunteer_id),
         },
     ),
     On(VolunteerRejected).mail(

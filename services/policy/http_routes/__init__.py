@@ -22,6 +22,7 @@ from services.policy.http_routes import (
     code_drafts,
     codes,
     directory,
+    fallback_contacts,
     gratis_vog,
     organisations,
     roles,
@@ -44,6 +45,7 @@ ROUTERS = [
         checklist,
         templates,
         advice,
+        fallback_contacts,
     )
 ]
 

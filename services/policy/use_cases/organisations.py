@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 from pymongo.errors import DuplicateKeyError
 
 from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
+from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.organisation_settings import OrganisationSettings, settings_of
 from services.policy.storage import ORGANISATIONS, ROLES
 from shared import audit
@@ -48,6 +49,9 @@ class PublicPage(BaseModel):
     name: str
     language: str
     roles: list[PublicRole]
+    # How long an applicant's data (phone and motivation included) is kept after their last
+    # activity: the application form says so.
+    volunteer_retention_days: int
 
 
 async def registered_organisation(uow: UnitOfWork) -> Document:
@@ -60,6 +64,9 @@ async def registered_organisation(uow: UnitOfWork) -> Document:
 
 async def register_organisation(uow: UnitOfWork, organisation: NewOrganisation) -> None:
     """Register an organisation (the unit of work is the new organisation's own)."""
+    if organisation.org_id == REGIONAL_CENTRE:
+        # The centre's own settings live under this address: it "exists" already.
+        raise OrganisationExists(organisation.org_id)
     try:
         await uow.collection(ORGANISATIONS).insert_one(organisation.model_dump())
     except DuplicateKeyError:
@@ -81,6 +88,7 @@ async def public_page(uow: UnitOfWork) -> PublicPage:
         # Organisations registered before the language setting existed speak Dutch.
         language=organisation.get("language", "nl"),
         roles=[PublicRole.model_validate(role) for role in roles],
+        volunteer_retention_days=settings_of(organisation).volunteer_retention_days,
     )
 
 

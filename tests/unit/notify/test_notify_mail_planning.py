@@ -442,3 +442,21 @@ def test_a_deadline_is_announced_only_to_the_vcps_of_the_case() -> None:
     # An event from before the reporter chose names no keys: every VCP, as then.
     mails = plan(ReportDeadlineApproaching, facts, **due)
     assert [m.to for m in mails.mails] == ["anna@example.org", "bram@example.org"]
+
+
+def test_nobody_is_asked_to_sign_a_version_they_signed_already() -> None:
+    """Issue 21 item 6: a volunteer who signed before the interview (or on paper), or signed
+    the new version at once, gets no "please sign" for it."""
+    signed_4 = Volunteer(
+        "Anna de Vries", "anna@example.org", "coach", signed_versions=frozenset({4})
+    )
+    signed = MailFacts(**{**FACTS.__dict__, "volunteer": signed_4})
+    assert plan(InterviewRecorded, signed, outcome="proceed").mails == ()
+    assert plan(ResignRequired, signed, version=4).mails == ()
+    grace = date(2027, 1, 5)
+    assert plan(ResignRequired, signed, version=4, resign_before=grace).mails == ()
+    # Not yet signed: the mail goes, with its link.
+    (asked,) = plan(InterviewRecorded, FACTS, outcome="proceed").mails
+    assert asked.kind is MailKind.PLEASE_SIGN_CODE and asked.to == "anna@example.org"
+    (newer,) = plan(ResignRequired, signed, version=5, resign_before=grace).mails
+    assert newer.kind is MailKind.PLEASE_SIGN_NEW_CODE

@@ -20,6 +20,7 @@ from services.notify.domain.templates.nl import DUTCH
 
 REPORT_ID = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b"
 VCP_PAGE = "https://safehands.example.org/vcp"
+VOLUNTEER_PAGE = "https://safehands.example.org/coordinator/volunteers/v-1"
 FINGERPRINT = "0123456789abcdef0123456789abcdef"
 
 SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
@@ -37,12 +38,14 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "name": "Sanne de Vries",
         "organisation": "Scouting De Esch",
         "version": 2,
+        "link": "http://web.example/me",
     },
     MailKind.PLEASE_SIGN_NEW_CODE: {
         "name": "Sanne de Vries",
         "organisation": "Scouting De Esch",
         "version": 2,
         "sign_by": date(2027, 1, 5),
+        "link": "http://web.example/me",
     },
     MailKind.VOG_NEEDED: {
         "name": "Sanne de Vries",
@@ -65,11 +68,16 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "organisation": "Scouting De Esch",
         "role_title": "Leiding welpen",
     },
-    MailKind.NEW_APPLICATION: {"volunteer_name": "Sanne de Vries", "role_title": "Leiding welpen"},
-    MailKind.VOG_RECEIVED: {"volunteer_name": "Sanne de Vries"},
+    MailKind.NEW_APPLICATION: {
+        "volunteer_name": "Sanne de Vries",
+        "role_title": "Leiding welpen",
+        "link": VOLUNTEER_PAGE,
+    },
+    MailKind.VOG_RECEIVED: {"volunteer_name": "Sanne de Vries", "link": VOLUNTEER_PAGE},
     MailKind.VOLUNTEER_BACK_TO_PENDING: {
         "volunteer_name": "Sanne de Vries",
         "missing": ["code_signature", "vog"],
+        "link": VOLUNTEER_PAGE,
     },
     MailKind.NEW_REPORT: {"report_id": REPORT_ID, "link": VCP_PAGE},
     MailKind.REPORTER_MESSAGE: {"report_id": REPORT_ID, "link": VCP_PAGE},
@@ -105,6 +113,7 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
     MailKind.WEBHOOK_SUBSCRIPTION_DISABLED: {
         "webhook_id": "wh_01HZX",
         "url_host": "hooks.example.org",
+        "link": "https://safehands.example.org/admin/webhooks",
     },
     MailKind.CODE_PUBLISHED_WITHOUT_VCP: {
         "organisation": "Scouting De Esch",
@@ -202,7 +211,7 @@ def test_dutch_and_english_differ(kind: MailKind) -> None:
 def test_a_few_texts_read_as_intended() -> None:
     vog = render_mail(MailKind.VOG_NEEDED, "nl", **SAMPLE_FIELDS[MailKind.VOG_NEEDED])
     assert vog.subject == "Je hebt een VOG nodig voor de rol Leiding welpen"
-    assert "screening op de aspecten 84, 85" in vog.text
+    assert "screening op 84, 85" in vog.text
     assert vog.text.endswith("Met vriendelijke groet,\nScouting De Esch\n")
 
     disabled = render_mail(
@@ -341,22 +350,40 @@ def test_dates_are_written_out_per_language() -> None:
 
 def test_screening_aspects_may_be_a_list_of_numbers() -> None:
     fields = {**SAMPLE_FIELDS[MailKind.VOG_NEEDED], "screening_aspects": [84, 85]}
-    assert "aspecten 84 en 85" in render_mail(MailKind.VOG_NEEDED, "nl", **fields).text
-    assert "aspects 84 and 85" in render_mail(MailKind.VOG_NEEDED, "en", **fields).text
+    # By number and name, as the VOG shows them (issue 21 item 6).
+    assert (
+        "screening op 84: omgang met minderjarigen en 85: zorg voor hulpbehoevende personen."
+        in render_mail(MailKind.VOG_NEEDED, "nl", **fields).text
+    )
+    assert (
+        "screened for 84: dealing with minors and 85: care for people in need of help."
+        in render_mail(MailKind.VOG_NEEDED, "en", **fields).text
+    )
+    unknown = {**fields, "screening_aspects": [84, 99]}
+    assert (
+        "84: omgang met minderjarigen en 99."
+        in render_mail(MailKind.VOG_NEEDED, "nl", **unknown).text
+    )
     with pytest.raises(MailFieldError):
         render_mail(MailKind.VOG_NEEDED, "nl", **{**fields, "screening_aspects": []})
 
 
 def test_missing_steps_are_named_in_words() -> None:
     kind = MailKind.VOLUNTEER_BACK_TO_PENDING
-    dutch = render_mail(kind, "nl", volunteer_name="Sanne", missing=["interview", "vog"])
+    dutch = render_mail(
+        kind, "nl", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing=["interview", "vog"]
+    )
     assert "Nog nodig: een kennismakingsgesprek en een geldige VOG." in dutch.text
-    english = render_mail(kind, "en", volunteer_name="Sanne", missing=["code_signature"])
+    english = render_mail(
+        kind, "en", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing=["code_signature"]
+    )
     assert "Still needed: a signature of the current code of conduct." in english.text
-    unknown = render_mail(kind, "en", volunteer_name="Sanne", missing=["training"])
+    unknown = render_mail(
+        kind, "en", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing=["training"]
+    )
     assert "Still needed: training." in unknown.text
     with pytest.raises(MailFieldError):
-        render_mail(kind, "en", volunteer_name="Sanne", missing="vog")
+        render_mail(kind, "en", volunteer_name="Sanne", link=VOLUNTEER_PAGE, missing="vog")
 
 
 @pytest.mark.parametrize("version", [0, -1, True, "2", 2.0])
@@ -372,6 +399,7 @@ def test_line_breaks_in_names_cannot_reach_the_subject_header() -> None:
         "nl",
         volunteer_name="Eve\r\nBcc: everyone@example.org",
         role_title="Leiding",
+        link=VOLUNTEER_PAGE,
     )
     assert mail.subject == "Nieuwe aanmelding: Eve Bcc: everyone@example.org"
 
@@ -379,7 +407,7 @@ def test_line_breaks_in_names_cannot_reach_the_subject_header() -> None:
 @pytest.mark.parametrize("value", ["", "   ", None, 7])
 def test_text_fields_must_be_non_empty_text(value: object) -> None:
     with pytest.raises(MailFieldError, match="volunteer_name"):
-        render_mail(MailKind.VOG_RECEIVED, "nl", volunteer_name=value)
+        render_mail(MailKind.VOG_RECEIVED, "nl", volunteer_name=value, link=VOLUNTEER_PAGE)
 
 
 @pytest.mark.parametrize(
@@ -419,3 +447,33 @@ def test_colleague_mails_name_the_vcp_and_the_fingerprint_and_refuse_anything_el
             render_mail(kind, language, **{**SAMPLE_FIELDS[kind], "fingerprint": bad})
     with pytest.raises(MailFieldError):
         render_mail(kind, language, **SAMPLE_FIELDS[kind], email="dirk@example.org")
+
+
+# The mails that ask their reader to do something, each with the page to do it on (issue 21
+# item 1). A mail that only informs (received, admitted, a VOG needed from Justis, a new
+# colleague) needs none.
+ACTION_KINDS = {
+    MailKind.PLEASE_SIGN_CODE,
+    MailKind.PLEASE_SIGN_NEW_CODE,
+    MailKind.NEW_APPLICATION,
+    MailKind.VOG_RECEIVED,
+    MailKind.VOLUNTEER_BACK_TO_PENDING,
+    MailKind.NEW_REPORT,
+    MailKind.DEADLINE_APPROACHING,
+    MailKind.DEADLINE_MISSED,
+    MailKind.WEBHOOK_SUBSCRIPTION_DISABLED,
+    MailKind.CODE_PUBLISHED_WITHOUT_VCP,
+    MailKind.ADVICE_REQUESTED,
+    MailKind.ADVICE_ANSWERED,
+    MailKind.ADVICE_APPOINTMENT_PROPOSED,
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(ACTION_KINDS))
+def test_every_mail_that_asks_for_an_action_links_to_its_page(
+    kind: MailKind, language: str
+) -> None:
+    assert "link" in MAIL_FIELDS[kind]
+    mail = render_mail(kind, language, **SAMPLE_FIELDS[kind])
+    assert str(SAMPLE_FIELDS[kind]["link"]) in mail.text

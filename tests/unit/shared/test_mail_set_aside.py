@@ -5,6 +5,8 @@ On the real SMTP sink and a real service: tests/integration/test_mail_failures.p
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -34,6 +36,19 @@ def test_a_subject_with_a_line_break_cannot_be_written() -> None:
     with pytest.raises(UnsendableMail) as refused:
         mailer.message(OutgoingMail("m", "a@example.org", "Sportclub\nNieuw", "t", "invitation"))
     assert "Sportclub" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Hockeyclub De Stick heeft een nieuwe vertrouwenscontactpersoon aangesteld",
+        "Actie nodig: Anna de Vries-van den Berg is niet meer toegelaten bij de coördinator",
+    ],
+)
+def test_a_long_subject_reads_back_without_leading_or_doubled_spaces(subject: str) -> None:
+    written = FakeMailer().message(OutgoingMail("m", "a@example.org", subject, "t", "kind"))
+    read = email.message_from_bytes(written.as_bytes(), policy=email.policy.default)
+    assert str(read["Subject"]) == subject
 
 
 async def test_the_sender_sets_a_failing_mail_aside_and_sends_the_next() -> None:

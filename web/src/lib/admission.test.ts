@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { admittedCsv, listQueryString, requiredAspects, vogDateProblem, type VolunteerRow } from "./admission";
+import {
+  admittedCsv,
+  listQueryString,
+  phoneProblem,
+  requiredAspects,
+  vogDateProblem,
+  type VolunteerRow,
+} from "./admission";
 
 describe("vogDateProblem", () => {
   it("refuses a missing, future or too old date and accepts one within the role's age", () => {
@@ -53,5 +60,18 @@ describe("admittedCsv", () => {
     expect(admittedCsv([semicolon], ["n"])).toBe(
       "\uFEFFn\r\n\"Piet; Jan\";O8–O12;2026-12-01;;\r\n",
     );
+  });
+});
+
+describe("phoneProblem", () => {
+  it("lets through what intake keeps, and nothing typed", () => {
+    for (const phone of ["", "  ", "06 12345678", " +31 (0)6-1234 5678 ", "020/123.45.67"]) {
+      expect(phoneProblem(phone)).toBe(false);
+    }
+  });
+  it("flags what intake refuses", () => {
+    for (const phone of ["bel me", "12345", "06 1234 5678 toestel 9", "0".repeat(31), "06+1234567"]) {
+      expect(phoneProblem(phone)).toBe(true);
+    }
   });
 });

@@ -87,13 +87,35 @@ const volunteerPath = (org: string, id: string) =>
 
 export const apply = (
   org: string,
-  body: { role_id: string; name: string; email: string; motivation?: string },
+  body: { role_id: string; name: string; email: string; phone?: string; motivation?: string },
 ) =>
   postJson<{ application_id: string; volunteer_id: string }>(
     "intake",
     `${base(org)}/applications`,
     body,
   );
+
+/** How a coordinator reaches an applicant (intake's `GET …/volunteers/{id}/contact`). */
+export interface Contact {
+  volunteer_id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  motivation: string | null;
+  applied_at: string;
+}
+
+export const loadContact = (org: string, id: string, token: string | null) =>
+  getJson<Contact>("intake", `${volunteerPath(org, id)}/contact`, token);
+
+/** A phone number as intake takes it (services/intake/domain/contact.py): digits with
+ * spaces, +, -, ( ), . or / between them, at least 6 digits, at most 30 characters. */
+export function phoneProblem(typed: string): boolean {
+  const phone = typed.trim();
+  if (!phone) return false;
+  const digits = phone.replace(/\D/g, "").length;
+  return phone.length > 30 || digits < 6 || !/^\+?[0-9 ()\-./]+$/.test(phone);
+}
 
 export const loadAdmission = (org: string, id: string, token: string | null) =>
   getJson<Admission>("policy", `${volunteerPath(org, id)}/admission`, token);

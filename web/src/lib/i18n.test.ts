@@ -4,6 +4,7 @@ import {
   CATALOGUES,
   chooseLanguage,
   chosenLanguage,
+  formatDateTime,
   href,
   joinNames,
   language,
@@ -96,5 +97,17 @@ describe("joinNames", () => {
     expect(joinNames(["Anna", "Bram"], "en")).toBe("Anna en Bram");
     expect(joinNames(["Anna", "Bram", "Carla"], "and")).toBe("Anna, Bram and Carla");
     expect(joinNames([], "and")).toBe("");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("gives the time to the minute, never seconds", () => {
+    const at = "2026-12-05T18:30:45.123Z";
+    for (const lang of ["nl", "en"] as const) {
+      const text = formatDateTime(at, lang);
+      expect(text).toMatch(/\d{2}:\d{2}/);
+      expect(text).not.toMatch(/\d{2}:\d{2}:\d{2}/);
+      expect(text).toContain("2026");
+    }
   });
 });

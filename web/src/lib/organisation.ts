@@ -15,6 +15,8 @@ export interface PublicOrganisation {
   name: string;
   language: string;
   roles: PublicRole[];
+  // How long an applicant's data is kept after their last activity (policy's setting).
+  volunteer_retention_days: number;
 }
 
 export const loadOrganisation = (org: string) =>
@@ -31,3 +33,16 @@ export const MIN_SEARCH_LENGTH = 2;
 
 export const findOrganisations = (name: string) =>
   getJson<FoundOrganisation[]>("policy", `/v1/directory?name=${encodeURIComponent(name)}`);
+
+/** An organisation's address suggested from its name, as policy takes it: lower case,
+ * accents dropped, words joined by "-", at most 64 characters ("Hockeyclub Ö&B" →
+ * "hockeyclub-o-b"). */
+export function slugFromName(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 64)
+    .replace(/^-+|-+$/g, "");
+}

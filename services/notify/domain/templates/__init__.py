@@ -26,5 +26,7 @@ class LanguagePack:
     # Keyed by identity's staff roles: "admin", "coordinator".
     staff_role_names: Mapping[str, str]
     month_names: tuple[str, ...]
+    # Justis's screening aspects by number, named as the mail shows them ("84: …").
+    screening_aspect_names: Mapping[int, str]
     # The word before the last item of a list: "a, b and c".
     final_conjunction: str

@@ -27,7 +27,8 @@ ENGLISH = LanguagePack(
                 "{organisation} works with a code of conduct: agreements on how we treat each"
                 " other and the people we work with. Please read and sign version {version}.\n\n"
                 "Your signature stays valid as long as the code does not change. When a new"
-                " version comes out, we will ask you to sign again." + _FROM_ORGANISATION
+                " version comes out, we will ask you to sign again.\n\n"
+                "Sign in and sign the code here:\n{link}" + _FROM_ORGANISATION
             ),
         ),
         MailKind.PLEASE_SIGN_NEW_CODE: MailTemplate(
@@ -38,7 +39,8 @@ ENGLISH = LanguagePack(
                 " {version}. Please read and sign it by {sign_by}.\n\n"
                 "Until then your signature of the previous version still counts, so nothing"
                 " changes for your volunteering. After that date you can only continue once"
-                " you have signed version {version}." + _FROM_ORGANISATION
+                " you have signed version {version}.\n\n"
+                "Sign in and sign the code here:\n{link}" + _FROM_ORGANISATION
             ),
         ),
         MailKind.VOG_NEEDED: MailTemplate(
@@ -46,7 +48,7 @@ ENGLISH = LanguagePack(
             text=(
                 "Hello {name},\n\n"
                 "The role of {role_title} at {organisation} requires a Certificate of Conduct"
-                " (VOG, Verklaring Omtrent het Gedrag), screened for aspects"
+                " (VOG, Verklaring Omtrent het Gedrag), screened for"
                 " {screening_aspects}.\n\n"
                 "{organisation} will request the VOG for you from Justis. You will then receive"
                 " an email from Justis asking you to complete the application with your DigiD."
@@ -90,7 +92,8 @@ ENGLISH = LanguagePack(
             text=(
                 "Hello,\n\n"
                 "{volunteer_name} has applied for the role of {role_title}. You can now arrange"
-                " an introductory interview." + _FROM_PLATFORM
+                " an introductory interview. Their contact details and motivation are"
+                " here:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.VOG_RECEIVED: MailTemplate(
@@ -98,7 +101,8 @@ ENGLISH = LanguagePack(
             text=(
                 "Hello,\n\n"
                 "The VOG of {volunteer_name} has been recorded. Once the other steps are complete"
-                " as well, the volunteer will be admitted." + _FROM_PLATFORM
+                " as well, the volunteer will be admitted.\n\n"
+                "The volunteer's details:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.VOLUNTEER_BACK_TO_PENDING: MailTemplate(
@@ -107,7 +111,8 @@ ENGLISH = LanguagePack(
                 "Hello,\n\n"
                 "{volunteer_name} is no longer admitted and is back to pending. Still needed:"
                 " {missing}.\n\n"
-                "Once that is done, {volunteer_name} will be admitted again." + _FROM_PLATFORM
+                "Once that is done, {volunteer_name} will be admitted again. The volunteer's"
+                " details:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.NEW_REPORT: MailTemplate(
@@ -198,8 +203,8 @@ ENGLISH = LanguagePack(
                 "Hello,\n\n"
                 "The webhook {webhook_id} to {url_host} has been disabled because"
                 " {failed_deliveries} deliveries in a row failed.\n\n"
-                "Please check that the address is reachable, then create the subscription again."
-                + _FROM_PLATFORM
+                "Please check that the address is reachable, then create the subscription again"
+                " here:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.CODE_PUBLISHED_WITHOUT_VCP: MailTemplate(
@@ -271,5 +276,9 @@ ENGLISH = LanguagePack(
         "November",
         "December",
     ),
+    screening_aspect_names={
+        84: "dealing with minors",
+        85: "care for people in need of help",
+    },
     final_conjunction="and",
 )

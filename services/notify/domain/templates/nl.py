@@ -28,7 +28,8 @@ DUTCH = LanguagePack(
                 " elkaar en met deelnemers omgaan. We vragen je versie {version} te lezen en te"
                 " ondertekenen.\n\n"
                 "Je handtekening blijft geldig zolang de gedragscode niet verandert. Komt er een"
-                " nieuwe versie, dan vragen we je opnieuw te tekenen." + _FROM_ORGANISATION
+                " nieuwe versie, dan vragen we je opnieuw te tekenen.\n\n"
+                "Log in en onderteken de gedragscode hier:\n{link}" + _FROM_ORGANISATION
             ),
         ),
         MailKind.PLEASE_SIGN_NEW_CODE: MailTemplate(
@@ -40,7 +41,8 @@ DUTCH = LanguagePack(
                 " ondertekenen.\n\n"
                 "Tot die dag blijft je handtekening onder de vorige versie geldig; voor je"
                 " vrijwilligerswerk verandert er dus niets. Daarna kun je pas verder als je"
-                " versie {version} hebt ondertekend." + _FROM_ORGANISATION
+                " versie {version} hebt ondertekend.\n\n"
+                "Log in en onderteken de gedragscode hier:\n{link}" + _FROM_ORGANISATION
             ),
         ),
         MailKind.VOG_NEEDED: MailTemplate(
@@ -48,7 +50,7 @@ DUTCH = LanguagePack(
             text=(
                 "Hallo {name},\n\n"
                 "Voor de rol {role_title} bij {organisation} is een Verklaring Omtrent het Gedrag"
-                " (VOG) nodig, met screening op de aspecten {screening_aspects}.\n\n"
+                " (VOG) nodig, met screening op {screening_aspects}.\n\n"
                 "{organisation} vraagt de VOG voor je aan bij Justis. Je krijgt daarna een e-mail"
                 " van Justis om de aanvraag met DigiD af te ronden. Heb je de VOG ontvangen, laat"
                 " hem dan zien aan de coördinator." + _FROM_ORGANISATION
@@ -90,7 +92,8 @@ DUTCH = LanguagePack(
             text=(
                 "Hallo,\n\n"
                 "{volunteer_name} heeft zich aangemeld voor de rol {role_title}. Je kunt nu een"
-                " kennismakingsgesprek plannen." + _FROM_PLATFORM
+                " kennismakingsgesprek plannen. Contactgegevens en motivatie vind je"
+                " hier:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.VOG_RECEIVED: MailTemplate(
@@ -98,7 +101,8 @@ DUTCH = LanguagePack(
             text=(
                 "Hallo,\n\n"
                 "De VOG van {volunteer_name} is vastgelegd. Zodra ook de andere stappen zijn"
-                " afgerond, wordt de vrijwilliger toegelaten." + _FROM_PLATFORM
+                " afgerond, wordt de vrijwilliger toegelaten.\n\n"
+                "De gegevens van de vrijwilliger:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.VOLUNTEER_BACK_TO_PENDING: MailTemplate(
@@ -107,7 +111,8 @@ DUTCH = LanguagePack(
                 "Hallo,\n\n"
                 "{volunteer_name} is niet langer toegelaten en staat weer op 'in afwachting'."
                 " Nog nodig: {missing}.\n\n"
-                "Zodra dat is afgerond, wordt {volunteer_name} weer toegelaten." + _FROM_PLATFORM
+                "Zodra dat is afgerond, wordt {volunteer_name} weer toegelaten. De gegevens van"
+                " de vrijwilliger:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.NEW_REPORT: MailTemplate(
@@ -202,8 +207,8 @@ DUTCH = LanguagePack(
                 "Hallo,\n\n"
                 "De webhook {webhook_id} naar {url_host} is uitgeschakeld, omdat"
                 " {failed_deliveries} leveringen achter elkaar zijn mislukt.\n\n"
-                "Controleer of het adres bereikbaar is en maak het abonnement daarna opnieuw aan."
-                + _FROM_PLATFORM
+                "Controleer of het adres bereikbaar is en maak het abonnement daarna hier opnieuw"
+                " aan:\n{link}" + _FROM_PLATFORM
             ),
         ),
         MailKind.CODE_PUBLISHED_WITHOUT_VCP: MailTemplate(
@@ -275,5 +280,9 @@ DUTCH = LanguagePack(
         "november",
         "december",
     ),
+    screening_aspect_names={
+        84: "omgang met minderjarigen",
+        85: "zorg voor hulpbehoevende personen",
+    },
     final_conjunction="en",
 )

@@ -1,0 +1,54 @@
+"""The regional centre's fallback contacts: where a reporter can turn when an organisation
+has no confidential contact person (VCP) with a key yet, so that nobody is left with a form
+that cannot be sent. The operator sets them; the organisation's page shows them.
+
+Two kinds: the centre's own confidential contact persons, and national lines (Centrum Veilige
+Sport Nederland, de Kindertelefoon, Veilig Thuis). Each has a phone number or a web address
+(or both) and its hours, as the centre writes them ("ma-vr 9:00-17:00", "24/7").
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl, model_validator
+
+from shared.domain.names import Name, has_control_characters
+
+# The centre's settings are kept under a tenant of their own, which no organisation can
+# register (services/policy/use_cases/organisations.py refuses the address).
+REGIONAL_CENTRE = "regional-centre"
+MAX_CONTACTS = 20
+
+FallbackKind = Literal["national_line", "centre_contact"]
+
+
+def _one_line(value: str) -> str:
+    value = value.strip()
+    if has_control_characters(value):
+        raise ValueError("must be one line without control characters")
+    return value
+
+
+Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
+Phone = Annotated[str, Field(min_length=3, max_length=40), AfterValidator(_one_line)]
+
+
+class FallbackContact(BaseModel):
+    name: Name
+    kind: FallbackKind
+    phone: Phone | None = None
+    url: HttpUrl | None = None
+    hours: Line
+
+    @model_validator(mode="after")
+    def _reachable(self) -> FallbackContact:
+        if self.phone is None and self.url is None:
+            raise ValueError("a fallback contact needs a phone number or a web address")
+        if self.url is not None and self.url.scheme != "https":
+            raise ValueError("a fallback contact's web address must start with https://")
+        return self
+
+
+class FallbackContacts(BaseModel):
+    contacts: list[FallbackContact] = Field(max_length=MAX_CONTACTS)
