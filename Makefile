@@ -72,6 +72,7 @@ docs: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/crypto.py
 	$(BIN)/python bench/admission.py
+	$(BIN)/python bench/broker.py
 	$(BIN)/python bench/web_crypto.py
 
 ## Remove everything `make up`, `make test` and `make install` made inside the repository:

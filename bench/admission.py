@@ -44,7 +44,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from bson import ObjectId
-from pymongo import AsyncMongoClient, ReplaceOne
+from pymongo import AsyncMongoClient, MongoClient, ReplaceOne
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -56,6 +56,7 @@ from cli.embedded import (
     service_process,
     wait_for_port,
 )
+from cli.memberships import record_membership
 from services.policy.storage import INDEXES as POLICY_INDEXES
 from shared.auth.tokens import Role, create_key_pair, mint_token
 from shared.domain.calendar import today
@@ -122,6 +123,7 @@ class Platform:
         create_key_pair(self.keys / "jwt_private.pem", self.keys / "jwt_public.pem")
         create_rate_limit_secret(self.keys / "rate_limit_secret")
         self.children: list[ChildProcess] = []
+        self.members: set[tuple[str, str, Role]] = set()
 
     def env(self) -> dict[str, str]:
         return {
@@ -169,9 +171,14 @@ class Platform:
             child.stop()
 
     def token(self, role: Role, org: str | None, sub: str | None = None) -> dict[str, str]:
-        token = mint_token(
-            self.keys / "jwt_private.pem", roles=[role], org=org, sub=sub or f"bench-{role}"
-        )
+        subject = sub or f"bench-{role}"
+        if org is not None and role != "operator" and (org, subject, role) not in self.members:
+            # Every service refuses a token of a non-member: record the membership as
+            # `safehands token` does (once per person, not per request).
+            with MongoClient(self.mongo_uri) as client:
+                record_membership(client, DATABASE, org=org, sub=subject, role=role)
+            self.members.add((org, subject, role))
+        token = mint_token(self.keys / "jwt_private.pem", roles=[role], org=org, sub=subject)
         return {"Authorization": f"Bearer {token}"}
 
 

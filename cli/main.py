@@ -133,10 +133,12 @@ def _register_subcommands() -> None:
     from cli.keys import keys_app
     from cli.mail import mail_app
     from cli.report import app as report_app
+    from cli.status import status
     from cli.up import up
     from cli.vcp import app as vcp_app
 
     app.command("up")(up)
+    app.command("status")(status)
     app.add_typer(vcp_app, name="vcp")
     app.add_typer(report_app, name="report")
     app.add_typer(mail_app, name="mail")

@@ -35,6 +35,7 @@ from shared.failpoints import failpoint
 from shared.logs import get_logger
 from shared.messaging import dead_letters
 from shared.messaging.topics import dead_letter_topic
+from shared.progress import one_round
 from shared.storage.database import Database
 from shared.storage.leases import LEASES, Lease
 from shared.storage.tenancy import Document
@@ -110,7 +111,8 @@ class OutboxRelay:
             # then wakes the next round at once instead of waiting for the poll.
             self._db.outbox_written.clear()
             try:
-                published = await self.publish_pending() if await self._lease.hold() else 0
+                with one_round():
+                    published = await self.publish_pending() if await self._lease.hold() else 0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
