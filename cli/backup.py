@@ -125,13 +125,23 @@ def _snapshot(client: MongoClient[Any], prefix: str) -> Iterator[tuple[str, str,
 
 async def _in_flight(bootstrap: str, group_prefix: str) -> list[dict[str, Any]]:
     """Records that some service's consumer group has not committed yet: from its committed
-    offset to the end of each partition (each record once, whoever still needs it)."""
+    offset to the end of each partition (each record once, whoever still needs it). A
+    partition of a topic the group reads (it committed on another of its partitions) where
+    it has committed nothing yet is read from its beginning."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
+        await consumer.topics()  # the metadata of every topic, for partitions_for_topic
         start: dict[TopicPartition, int] = {}
         for service in SERVICE_NAMES:
             committed = await committed_offsets(bootstrap, f"{group_prefix}-{service}")
+            read = {partition.topic for partition in committed}
+            for topic in read:
+                for number in consumer.partitions_for_topic(topic) or ():
+                    partition = TopicPartition(topic, number)
+                    if partition not in committed:
+                        first = (await consumer.beginning_offsets([partition]))[partition]
+                        committed[partition] = first
             for partition, offset in committed.items():
                 start[partition] = min(start.get(partition, offset), offset)
         if not start:

@@ -19,6 +19,7 @@ from cli.reporting_client import ReportingApi
 from cli.services import SERVICE_NAMES
 from shared.audit.log import AUDIT_LOG
 from shared.crypto import KdfParams, ReportBody, load_private_key
+from shared.events.admission import VolunteerApplied
 from tests.support.admission import Organisation
 from tests.support.platform import Infrastructure, Platform, bearer, eventually
 from tests.support.vcps import appoint_vcp
@@ -87,6 +88,13 @@ def test_a_backup_restores_into_a_fresh_platform_with_everything_readable(
         )
         eventually(lambda: _readable(vcp_api, org.id, report_id, vera), timeout=30)
 
+        # notify stops, so that the next application's event is on the broker, relayed
+        # but not consumed by every service when the backup is made.
+        notify = next(s for s in original.running if s.name == "notify")
+        notify.child.stop()
+        late = org.apply("coach")
+        eventually(lambda: org.admission(late) is not None, timeout=30)
+
         recipient = generate_identity(tmp_path / "backup-key.txt")
         archive = write_backup(
             infra.mongo_uri,
@@ -118,6 +126,21 @@ def test_a_backup_restores_into_a_fresh_platform_with_everything_readable(
         archive, tmp_path / "backup-key.txt", infra.mongo_uri, fresh.database, restored_dir / "keys"
     )
     assert "outbox" in manifest["broker"]
+    assert manifest["unconsumed_events"] >= 1
+    with MongoClient(infra.mongo_uri) as client:
+        requeued = [
+            row
+            for service in SERVICE_NAMES
+            for row in client[f"{fresh.database}_{service}"]["outbox"].find({})
+        ]
+    assert len(requeued) >= manifest["unconsumed_events"]
+    # Among them the late application, which notify never saw.
+    [late_applied] = [
+        row["event_id"]
+        for row in requeued
+        if ["ce_type", VolunteerApplied.type_name.encode()] in row["headers"]
+        and late.encode() in row["value"]
+    ]
     # A platform that is not empty any more is refused.
     with pytest.raises(BackupError, match="empty platform"):
         restore_backup(
@@ -170,6 +193,22 @@ def test_a_backup_restores_into_a_fresh_platform_with_everything_readable(
         # The VCP's key file, unlocked anew, opens it.
         again = load_private_key(key_file, "correct horse battery")
         assert vcp_cli.read_case(api, org.id, report_id, again).report == BODY
+
+        # The events notify had not consumed are published again by the restored relays,
+        # and reach it: every one is in notify's inbox, once.
+        def notify_has_them() -> bool:
+            with MongoClient(infra.mongo_uri) as client:
+                database = client[f"{fresh.database}_notify"]
+                consumed = [row["event_id"] for row in database["inbox"].find({})]
+                outboxes_empty = all(
+                    client[f"{fresh.database}_{s}"]["outbox"].count_documents({}) == 0
+                    for s in SERVICE_NAMES
+                )
+            return (
+                outboxes_empty and late_applied in consumed and len(consumed) == len(set(consumed))
+            )
+
+        eventually(notify_has_them, timeout=60, interval=1)
         # And the restored platform works on: another application is decided.
         restored_org.use_policy(services["policy"])
         second = restored_org.apply("coach")
