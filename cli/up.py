@@ -332,7 +332,8 @@ def _supervise(parts: list[Part], status_path: Path, about: dict[str, str]) -> N
             observe()
             states = [part.state for part in parts]
             if states != last:
-                console.print(_table(parts))
+                # Wide enough for every column, addresses unbroken: a log has no width.
+                Console(stderr=True, width=200).print(_table(parts))
                 last = states
             time.sleep(1)
 
