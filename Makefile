@@ -107,6 +107,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/admission.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/idle.py
+	$(BIN)/python bench/broker.py
 	$(BIN)/python bench/web_crypto.py
 
 ## Remove everything `make up`, `make test`, `make lint` and `make install` made inside the

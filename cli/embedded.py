@@ -154,7 +154,15 @@ def wait_for_port(child: ChildProcess, timeout: float = 30.0) -> None:
     raise TimeoutError(f"{child.name} did not listen on port {child.port} within {timeout:.0f} s")
 
 
-def broker_process(port: int, log_dir: Path) -> ChildProcess:
+def broker_process(
+    port: int,
+    log_dir: Path,
+    storage_engine: str = "memory://tansu/",
+    env: dict[str, str] | None = None,
+) -> ChildProcess:
+    """Tansu on `port`. By default it keeps its topics in memory (fast, for tests); with an
+    `s3://BUCKET/` engine and the object store's `env` (cli/object_store.py) they survive a
+    restart of the broker, a SIGKILL included."""
     url = f"tcp://127.0.0.1:{port}"
     return ChildProcess(
         name="kafka (tansu)",
@@ -166,10 +174,11 @@ def broker_process(port: int, log_dir: Path) -> ChildProcess:
             "--advertised-listener-url",
             url,
             "--storage-engine",
-            "memory://tansu/",
+            storage_engine,
         ],
         port=port,
         log_path=log_dir / "kafka.log",
+        env=dict(env or {}),
     )
 
 

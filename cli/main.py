@@ -129,15 +129,21 @@ def token_command(
 
 def _register_subcommands() -> None:
     from cli.audit import app as audit_app
+    from cli.backup import backup_command, backup_key_command, restore_command
     from cli.dlq import dlq_app
     from cli.keys import keys_app
     from cli.mail import mail_app
     from cli.operators import operator_app
     from cli.report import app as report_app
+    from cli.status import status
     from cli.up import up
     from cli.vcp import app as vcp_app
 
     app.command("up")(up)
+    app.command("status")(status)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
+    app.command("backup-key")(backup_key_command)
     app.add_typer(vcp_app, name="vcp")
     app.add_typer(report_app, name="report")
     app.add_typer(mail_app, name="mail")

@@ -6,6 +6,7 @@ import os
 import signal
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,9 @@ from cli.embedded import (
 )
 from cli.gateway import WEB_DIST, gateway_process
 from cli.memberships import remember_local_platform
+from cli.object_store import local_object_store, object_store_process
 from cli.services import SERVICES, definition_of, port_is_free
+from cli.supervisor import STATUS_FILE, Part, write_status
 from shared.auth.tokens import create_key_pair
 from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
 from shared.runtime.rate_limit import create_rate_limit_secret
@@ -83,21 +86,24 @@ def _service_ready(port: int) -> bool:
         return False
 
 
-def _status(child: ChildProcess, is_service: bool) -> str:
-    code = child.exit_code
-    if code is not None:
-        return f"[red]exited ({code}) — see {child.log_path}[/red]"
-    ready = _service_ready(child.port) if is_service else port_open(child.port)
-    return "[green]ready[/green]" if ready else "[yellow]starting[/yellow]"
+_COLOURS = {"ready": "green", "starting": "yellow", "not ready": "yellow"}
 
 
-def _table(rows: list[tuple[ChildProcess, str, str]]) -> Table:
+def _table(parts: list[Part]) -> Table:
     table = Table(title="SafeHands — embedded default (Ctrl-C stops everything)")
-    for column in ("part", "listens on", "pid", "status"):
+    for column in ("part", "listens on", "pid", "status", "restarts", "last error"):
         table.add_column(column)
-    for child, where, status in rows:
-        pid = str(child.process.pid) if child.process else "-"
-        table.add_row(child.name, where, pid, status)
+    for part in parts:
+        pid = str(part.child.process.pid) if part.child.process else "-"
+        colour = _COLOURS.get(part.state, "red")
+        table.add_row(
+            part.name,
+            part.where,
+            pid,
+            f"[{colour}]{part.state}[/{colour}]",
+            str(part.restarts),
+            part.last_error or "",
+        )
     return table
 
 
@@ -122,6 +128,17 @@ def up(
         int, typer.Option(help="The gateway: the web app and every API under /api/<service>/.")
     ] = 8080,
     kafka_port: Annotated[int, typer.Option(help="Kafka-protocol broker port.")] = 9092,
+    broker: Annotated[
+        str | None,
+        typer.Option(
+            help="Where the broker keeps its topics: `durable` (in an S3 object store under "
+            "the data directory; they survive a restart) or `memory` (faster; gone on a "
+            "restart). Default: SAFEHANDS_EMBEDDED_BROKER, else durable.",
+        ),
+    ] = None,
+    s3_port: Annotated[
+        int, typer.Option(help="The object store (S3) that the durable broker writes to.")
+    ] = 8333,
     mongo_port: Annotated[int, typer.Option(help="MongoDB-protocol database port.")] = 27017,
     smtp_port: Annotated[int, typer.Option(help="SMTP sink port.")] = 1025,
     port: Annotated[
@@ -143,6 +160,10 @@ def up(
     except SettingsError as exc:
         console.print(str(exc))
         raise typer.Exit(2) from None
+    if broker not in (None, "durable", "memory"):
+        console.print(f"--broker is `durable` or `memory`, not {broker!r}.")
+        raise typer.Exit(2)
+    durable = (broker or settings.embedded_broker) == "durable"
     data_dir: Path = settings.data_dir.resolve()
     log_dir = data_dir / "logs"
     ports_by_service = service_ports(
@@ -159,9 +180,10 @@ def up(
         kafka_port: "the Kafka-protocol broker",
         mongo_port: "the MongoDB-protocol database",
         smtp_port: "the SMTP sink",
+        **({s3_port: "the object store"} if durable else {}),
         **{p: f"the {name} service" for name, p in ports_by_service.items()},
     }
-    if len(wanted) < 4 + len(ports_by_service):
+    if len(wanted) < 4 + durable + len(ports_by_service):
         console.print("Two parts were given the same port: give each its own.")
         raise typer.Exit(2)
     for taken, what in wanted.items():
@@ -205,8 +227,21 @@ def up(
     }
     # So that `safehands token` records the memberships it mints for in this database.
     remember_local_platform(data_dir, env["SAFEHANDS_MONGO_URI"], settings.mongo_database)
-    infrastructure = [
-        broker_process(kafka_port, log_dir),
+    if durable:
+        store = local_object_store(s3_port, data_dir / "keys")
+        try:
+            objects = object_store_process(store, data_dir / "objects", log_dir)
+        except RuntimeError as exc:  # no weed binary
+            console.print(str(exc))
+            raise typer.Exit(2) from None
+        # First the store, then the broker that keeps its topics there.
+        infrastructure = [
+            objects,
+            broker_process(kafka_port, log_dir, store.storage_engine, store.client_env()),
+        ]
+    else:
+        infrastructure = [broker_process(kafka_port, log_dir)]
+    infrastructure += [
         database_process(mongo_port, data_dir / "db", log_dir),
         smtp_sink_process(smtp_port, data_dir / "mail", log_dir),
     ]
@@ -251,7 +286,15 @@ def up(
             started.append(child)
             child.start()
         console.print(f"Logs are in {log_dir}; data in {data_dir}.")
-        _supervise([gateway, *infrastructure], services, where)
+        parts = [
+            Part(c, where[id(c)], partial(port_open, c.port), infrastructure=c is not gateway)
+            for c in (gateway, *infrastructure)
+        ] + [Part(c, where[id(c)], partial(_service_ready, c.port), service=True) for c in services]
+        about = {
+            "kafka_bootstrap": env["SAFEHANDS_KAFKA_BOOTSTRAP_SERVERS"],
+            "consumer_group_prefix": settings.consumer_group_prefix,
+        }
+        _supervise(parts, data_dir / STATUS_FILE, about)
     except Stop:
         console.print("Stopping… (again to hurry)")
     except (RuntimeError, TimeoutError) as exc:
@@ -265,28 +308,33 @@ def up(
         console.print("Everything stopped.")
 
 
-def _supervise(
-    others: list[ChildProcess], services: list[ChildProcess], where: dict[int, str]
-) -> None:
-    """Show the status table: first the gateway (`others` starts with it), then the rest."""
+def _supervise(parts: list[Part], status_path: Path, about: dict[str, str]) -> None:
+    """Watch every part (the gateway first), start again what dies, and show the table:
+    live on a terminal, else printed whenever a status changes."""
 
-    def rows() -> list[tuple[ChildProcess, str, str]]:
-        return [(c, where[id(c)], _status(c, c in services)) for c in (*others, *services)]
+    def observe() -> None:
+        now = time.monotonic()
+        for part in parts:
+            news = part.observe(now)
+            if news is not None:
+                console.print(news)
+        write_status(status_path, parts, **about)
 
     if console.is_terminal:
-        with Live(_table(rows()), console=console, refresh_per_second=1) as live:
+        with Live(_table(parts), console=console, refresh_per_second=1) as live:
             while True:
+                observe()
+                live.update(_table(parts))
                 time.sleep(1)
-                live.update(_table(rows()))
     else:
-        # Without a terminal, print the table whenever a status changes.
         last: list[str] = []
         while True:
-            current = rows()
-            statuses = [status for _, _, status in current]
-            if statuses != last:
-                console.print(_table(current))
-                last = statuses
+            observe()
+            states = [part.state for part in parts]
+            if states != last:
+                # Wide enough for every column, addresses unbroken: a log has no width.
+                Console(stderr=True, width=200).print(_table(parts))
+                last = states
             time.sleep(1)
 
 

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
 
     data_dir: Path = Path(".safehands")
+    # `safehands up` only: the embedded broker keeps its topics in the object store under
+    # data_dir (durable: they survive a restart) or in memory (faster; gone on a restart).
+    embedded_broker: Literal["durable", "memory"] = "durable"
     # Access tokens are verified with this key file, with identity's JWKS, or both: the key
     # file alone when no JWKS URL is set (then it defaults to the local pair in data_dir),
     # as one more trusted key when it is set explicitly beside a JWKS URL.

@@ -23,6 +23,7 @@ from shared.events.notifications import NotificationSent
 from shared.logs import get_logger
 from shared.mail.set_aside import SetAsideMails
 from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused
+from shared.progress import one_round
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
 
@@ -33,6 +34,9 @@ CLAIM_LEASE = timedelta(seconds=90)
 
 
 class MailWorker:
+    # A round (claim and send) may take as long as the claim: past it, another instance
+    # may send the same mail, and this one is stuck.
+    lease_seconds = CLAIM_LEASE.total_seconds()
     name = "mail-worker"
 
     def __init__(
@@ -55,11 +59,12 @@ class MailWorker:
     async def run(self) -> None:
         while True:
             try:
-                mail = await self._claims.claim_next()
+                with one_round():
+                    mail = await self._claims.claim_next()
+                    if mail is not None:
+                        await self._send(mail)
                 if mail is None:
                     await asyncio.sleep(self._poll_seconds)
-                else:
-                    await self._send(mail)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

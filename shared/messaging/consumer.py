@@ -18,6 +18,7 @@ dead-lettered and the batch is fetched again.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
@@ -34,10 +35,13 @@ from shared.failpoints import failpoint
 from shared.logs import get_logger
 from shared.messaging.batches import BatchHandler, BatchState, EventBatch, apply_outcome
 from shared.messaging.dead_letters import DeadLetterSink, replay_addressee
-from shared.storage.database import Database
+from shared.storage.database import Database, is_transient
 from shared.storage.unit_of_work import Transaction, UnitOfWork
 
 log = get_logger(__name__)
+# How long an event is retried while the database reports write conflicts (transient:
+# another transaction holds its documents) before the tries start to count as failures.
+TRANSIENT_PATIENCE = 120.0
 
 Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
 # Per event type, a per-event handler or a batch handler: services move one at a time.
@@ -189,7 +193,9 @@ class EventConsumer:
 
     async def _apply_alone(self, item: Decoded) -> None:
         record, received = item
-        for attempt in range(1, self._max_attempts + 1):
+        attempt = 0
+        conflicts_since: float | None = None
+        while attempt < self._max_attempts:
             try:
                 await self._apply([item])
                 return
@@ -197,6 +203,17 @@ class EventConsumer:
                 raise
             except Exception as exc:
                 failure = describe_failure(exc)
+                now = time.monotonic()
+                if is_transient(exc) and now - (conflicts_since or now) < TRANSIENT_PATIENCE:
+                    # A write conflict is not the event's fault: after a SIGKILL the dead
+                    # process's open transaction holds its documents until the database
+                    # aborts it (MongoDB after 60 s). Dead-lettering then lost applications
+                    # (tests/e2e/test_up_restarts.py): wait it out instead.
+                    conflicts_since = conflicts_since or now
+                    log.warning("write conflict, retrying", error=failure, event_id=received.id)
+                    await asyncio.sleep(min(self._retry_base * 8, 2.0))
+                    continue
+                attempt += 1
                 log.warning("handler failed", attempt=attempt, error=failure, event_id=received.id)
                 if attempt < self._max_attempts:
                     await asyncio.sleep(self._retry_base * 2 ** (attempt - 1))

@@ -37,6 +37,7 @@ from shared.logs import get_logger
 from shared.messaging import dead_letters
 from shared.messaging.metrics import RELAY, MessagingMetrics
 from shared.messaging.topics import dead_letter_topic
+from shared.progress import one_round
 from shared.storage.database import Database
 from shared.storage.leases import LEASES, Lease
 from shared.storage.tenancy import Document
@@ -122,12 +123,13 @@ class OutboxRelay:
             # then wakes the next round at once instead of waiting for the poll.
             self._db.outbox_written.clear()
             try:
-                if await self._lease.hold():
-                    published = await self.publish_pending()
-                else:
-                    # Another instance relays, and says how old the outbox is.
-                    self._metrics.outbox_oldest(None)
-                    published = 0
+                with one_round():
+                    if await self._lease.hold():
+                        published = await self.publish_pending()
+                    else:
+                        # Another instance relays, and says how old the outbox is.
+                        self._metrics.outbox_oldest(None)
+                        published = 0
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -146,7 +146,9 @@ def _job_task(job: PeriodicJob, runtime: Runtime) -> BackgroundWork:
         max(settings.lease_seconds, interval * 2),
     )
     return BackgroundWork(
-        job.name, lambda: run_periodically(job.name, lambda: job.run(runtime), lease, interval)
+        job.name,
+        lambda: run_periodically(job.name, lambda: job.run(runtime), lease, interval),
+        lease_seconds=max(settings.lease_seconds, interval * 2),
     )
 
 

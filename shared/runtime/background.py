@@ -12,6 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from shared.progress import Progress, current_progress, one_round
+
+__all__ = ["BackgroundTask", "BackgroundWork", "Progress", "current_progress", "one_round"]
+
 
 class BackgroundTask(Protocol):
     """Work that runs as long as the process: `run()` until cancelled, then `close()`."""
@@ -35,3 +39,5 @@ class BackgroundWork:
     name: str
     run: Callable[[], Awaitable[None]]
     close: Callable[[], Awaitable[None]] = _nothing_to_close
+    # How long one round may run before the task counts as stuck; None: the setting.
+    lease_seconds: float | None = None

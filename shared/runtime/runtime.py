@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
@@ -30,7 +31,7 @@ from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
-from shared.runtime.background import BackgroundTask, BackgroundWork
+from shared.runtime.background import BackgroundTask, BackgroundWork, Progress, current_progress
 from shared.runtime.live import ChangeFeed, ChangeHub
 from shared.runtime.proof_of_work import SPENT_CHALLENGE_INDEXES, SPENT_CHALLENGES, ProofOfWork
 from shared.runtime.rate_limit import (
@@ -153,6 +154,8 @@ class Runtime:
         # end at once instead of holding up the server's graceful shutdown.
         self.closing = False
         self._background: list[tuple[BackgroundTask, asyncio.Task[None]]] = []
+        self._progress: dict[str, tuple[Progress, float]] = {}
+        self._reported_stuck: set[str] = set()
 
     def unit_of_work(self, org_id: str) -> contextlib.AbstractAsyncContextManager[UnitOfWork]:
         return self.db.unit_of_work(org_id)
@@ -208,8 +211,13 @@ class Runtime:
             )
 
     def start_background(self, task: BackgroundTask) -> None:
-        """Run `task` until the service stops; `stop()` cancels it, then closes it."""
-        self._background.append((task, asyncio.create_task(_run(task), name=task.name)))
+        """Run `task` until the service stops; `stop()` cancels it, then closes it. A round
+        of its work (`one_round`) may last its `lease_seconds` (by default the setting)."""
+        progress = Progress()
+        lease = float(getattr(task, "lease_seconds", None) or self.settings.lease_seconds)
+        self._progress[task.name] = (progress, lease)
+        running = asyncio.create_task(_run(task, progress), name=task.name)
+        self._background.append((task, running))
 
     def stopped_background(self) -> list[str]:
         """The tasks that ended while the service runs: each was to run until stop, so the
@@ -217,8 +225,18 @@ class Runtime:
         so at /readyz rather than answering as if nothing were wrong."""
         return [task.name for task, running in self._background if running.done()]
 
+    def stuck_background(self) -> list[str]:
+        """The tasks whose current round has run longer than their lease: by then another
+        instance may have claimed the same work, and this one does none of its own."""
+        now = time.monotonic()
+        stuck = [n for n, (p, lease) in self._progress.items() if p.busy_for(now) > lease]
+        for name in set(stuck) - self._reported_stuck:
+            log.error("background task stuck past its lease; not ready", task=name)
+        self._reported_stuck = set(stuck)
+        return stuck
+
     async def is_ready(self) -> bool:
-        if not self.ready or self.stopped_background():
+        if not self.ready or self.stopped_background() or self.stuck_background():
             return False
         try:
             await asyncio.wait_for(self.db.ping(), 2)
@@ -243,9 +261,10 @@ class Runtime:
         await self.db.close()
 
 
-async def _run(task: BackgroundTask) -> None:
+async def _run(task: BackgroundTask, progress: Progress) -> None:
     """Run a task; should it end before stop, say so in the log (readiness says it too, see
     `Runtime.stopped_background`). Only the error's type: its message may quote the work."""
+    current_progress.set(progress)
     try:
         await task.run()
     except asyncio.CancelledError:

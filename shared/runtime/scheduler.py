@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from shared.logs import get_logger
+from shared.progress import one_round
 from shared.storage.leases import Lease
 
 log = get_logger(__name__)
@@ -18,8 +19,9 @@ async def run_periodically(
     logged and the next round comes as planned."""
     while True:
         try:
-            if await lease.acquire():
-                await work()
+            with one_round():
+                if await lease.acquire():
+                    await work()
         except asyncio.CancelledError:
             raise
         except Exception as exc:

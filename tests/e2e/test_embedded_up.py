@@ -19,7 +19,8 @@ from cli.services import SERVICE_NAMES
 from tests.support.platform import REPO, eventually
 from tests.support.web import ensure_web_built
 
-INFRASTRUCTURE = ("gateway", "kafka", "mongo", "smtp")
+# s3: the object store that the durable broker (the default) keeps its topics in.
+INFRASTRUCTURE = ("gateway", "kafka", "mongo", "smtp", "s3")
 
 
 def children_of(pid: int) -> set[int]:
@@ -49,12 +50,10 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
     ensure_web_built()  # what `make up` does before `safehands up`
-    ports = {name: free_port() for name in ("gateway", "kafka", "mongo", "smtp", *SERVICE_NAMES)}
+    ports = {name: free_port() for name in (*INFRASTRUCTURE, *SERVICE_NAMES)}
     # Infrastructure and intake by their own options, the other services by --port NAME=PORT.
     args = [
-        f"--{name}-port={port}"
-        if name in ("gateway", "kafka", "mongo", "smtp", "intake")
-        else f"--port={name}={port}"
+        f"--{name}-port={port}" if name in (*INFRASTRUCTURE, "intake") else f"--port={name}={port}"
         for name, port in ports.items()
     ]
     env = {
@@ -88,7 +87,7 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
 
         eventually(all_ready, timeout=90, interval=0.5)
         spawned = children_of(up.pid)
-        assert len(spawned) == 4 + len(SERVICE_NAMES), spawned
+        assert len(spawned) == len(INFRASTRUCTURE) + len(SERVICE_NAMES), spawned
         # One address: the gateway serves the app's pages and each service under /api/.
         gateway = f"http://127.0.0.1:{ports['gateway']}"
         page = httpx.get(f"{gateway}/o/demo/report", timeout=5)
@@ -99,6 +98,9 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
             assert answer.status_code == 200, (service, answer.text)
         assert (tmp_path / "data" / "keys" / "jwt_public.pem").exists()
         assert (tmp_path / "data" / "db").is_dir(), "the database keeps its data on disk"
+        assert (tmp_path / "data" / "objects").is_dir(), "so does the broker, by default"
+        credentials = tmp_path / "data" / "keys" / "object_store.json"
+        assert credentials.stat().st_mode & 0o777 == 0o600
 
         # Signing in: the link that `safehands mail show` prints leads to this gateway's
         # web app, and its code gives a token that every service verifies (identity's JWKS).

@@ -8,6 +8,7 @@ and sends the next mail. A background task that dies makes /readyz answer 503.""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -129,3 +130,20 @@ def test_a_background_task_that_dies_makes_the_service_not_ready(platform: Platf
         assert http.get("/readyz").json() == {"status": "not ready"}
         assert http.get("/healthz").status_code == 200
     assert "background task died" in counter.log_text()
+
+
+def test_a_background_task_stuck_past_its_lease_makes_the_service_not_ready(
+    platform: Platform,
+) -> None:
+    """A round of work that runs longer than the lease (3 s in the tests): the task is
+    alive, but does nothing, and another instance may have taken its work over."""
+    counter = platform.start("counter", module="tests.support.counter_service")
+    with counter.client() as http:
+        assert http.post("/v1/test/background-stalls").status_code == 202
+        # Within its lease it is busy, not stuck.
+        time.sleep(1)
+        assert http.get("/readyz").status_code == 200
+        eventually(lambda: http.get("/readyz").status_code == 503, timeout=10)
+        assert http.get("/healthz").status_code == 200
+    assert "background task stuck past its lease" in counter.log_text()
+    assert "stalling" in counter.log_text()

@@ -17,7 +17,7 @@ from cli.services import serve_definition
 from shared.events.admission import VolunteerApplied, VolunteerDataErased
 from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch
 from shared.messaging.consumer import Handlers
-from shared.runtime.background import BackgroundTask, BackgroundWork
+from shared.runtime.background import BackgroundTask, BackgroundWork, one_round
 from shared.runtime.definition import ServiceDefinition
 from shared.runtime.runtime import Runtime, runtime_of
 from shared.settings import load_settings
@@ -82,8 +82,32 @@ async def background_dies() -> dict[str, str]:
     return {}
 
 
+class Stalling:
+    """A background task whose round never ends once told to (POST
+    /v1/test/background-stalls): a service whose task is stuck past its lease must say so
+    at /readyz, though the task has not died."""
+
+    def __init__(self) -> None:
+        self.told = asyncio.Event()
+
+    async def run(self) -> None:
+        while True:
+            await self.told.wait()
+            with one_round():
+                await asyncio.Event().wait()  # a round that never ends
+
+
+STALLING = Stalling()
+
+
+@router.post("/v1/test/background-stalls", status_code=202)
+async def background_stalls() -> dict[str, str]:
+    STALLING.told.set()
+    return {}
+
+
 def background(_runtime: Runtime) -> Sequence[BackgroundTask]:
-    return (BackgroundWork("doomed", DOOMED.run),)
+    return (BackgroundWork("doomed", DOOMED.run), BackgroundWork("stalling", STALLING.run))
 
 
 HANDLERS: Handlers = {VolunteerApplied: BatchHandler(count_applications)}

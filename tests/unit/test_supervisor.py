@@ -1,0 +1,77 @@
+"""`safehands up`'s supervision (cli/supervisor.py): a part that dies is started again after
+a pause that doubles while it keeps failing at start; after five failed starts in a row it
+is given up on, and only then."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cli.embedded import ChildProcess, free_port
+from cli.supervisor import FAILED_STARTS_BEFORE_GIVING_UP, Part, describe_exit
+
+
+def crasher(tmp_path: Path) -> ChildProcess:
+    return ChildProcess(
+        name="crasher",
+        command=[sys.executable, "-c", "import sys; sys.exit(3)"],
+        port=free_port(),
+        log_path=tmp_path / "crasher.log",
+    )
+
+
+def test_a_part_that_keeps_failing_at_start_is_restarted_with_backoff_then_given_up(
+    tmp_path: Path,
+) -> None:
+    child = crasher(tmp_path)
+    part = Part(child, "-", lambda: False)
+    child.start()
+    now = 0.0
+    pauses: list[float] = []
+    news: list[str] = []
+    try:
+        while not part.gave_up and len(news) < 40:
+            assert child.process is not None
+            child.process.wait(10)
+            said = part.observe(now)
+            if said:
+                news.append(said)
+            if part.restart_at is not None:
+                pauses.append(part.restart_at - now)
+                now = part.restart_at
+                news.append(part.observe(now) or "")
+    finally:
+        child.stop()
+    assert pauses == [2.0, 4.0, 8.0, 16.0]
+    assert part.restarts == FAILED_STARTS_BEFORE_GIVING_UP - 1
+    assert part.gave_up and part.state.startswith("gave up")
+    assert "not starting it again" in news[-1]
+    assert part.last_error is not None and "exited with 3" in part.last_error
+
+
+def test_a_part_that_was_ready_is_always_started_again(tmp_path: Path) -> None:
+    child = crasher(tmp_path)
+    ready = [True]
+    part = Part(child, "-", lambda: ready[0])
+    part.was_ready = True
+    child.start()
+    try:
+        now = 0.0
+        for _ in range(FAILED_STARTS_BEFORE_GIVING_UP + 2):
+            assert child.process is not None
+            child.process.wait(10)
+            part.was_ready = True  # it became ready before it died, each time
+            said = part.observe(now)
+            assert said is not None and "starting it again" in said
+            assert part.restart_at is not None
+            now = part.restart_at
+            part.observe(now)
+    finally:
+        child.stop()
+    assert not part.gave_up
+    assert part.restarts == FAILED_STARTS_BEFORE_GIVING_UP + 2
+
+
+def test_exits_are_described_in_words() -> None:
+    assert describe_exit(-9) == "killed by SIGKILL"
+    assert describe_exit(1) == "exited with 1"
