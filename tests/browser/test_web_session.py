@@ -8,6 +8,9 @@ every place has its own address, and a sign-in lands on the person's own page.
   /coordinator/volunteers/<id>, /me and the operator's /operator/orgs/<slug> each survive a
   reload in place; 30 idle minutes sign out and remove the cookie.
 - Public and reporter pages set no cookie and say so; signed-in pages name the one cookie.
+- Each person's afternoon (the VCP's, the admin-and-coordinator's, the operator's) costs
+  one mail: the invitation or sign-in that signed them in (issue 20's "done when"; with a
+  passkey, tests/browser/test_passkey_pages.py, not even that).
 
 Throughout: only identity's HttpOnly, SameSite=Strict cookie on identity's path, no token in
 storage a script can read, no code or token in a URL, every request to this origin.
@@ -31,7 +34,7 @@ from cli import vcp as vcp_cli
 from cli.reporting_client import ReportingApi
 from shared.crypto import KdfParams, ReportBody, load_private_key
 from tests.support.browser import BrowserRecording
-from tests.support.mail import sign_in_by_api, wait_for_sign_in_link
+from tests.support.mail import sign_in_by_api, sign_in_mails, wait_for_sign_in_link
 from tests.support.pages import (
     SECRET_IN_URL,
     Person,
@@ -212,6 +215,9 @@ async def test_a_vcp_keeps_her_session_and_her_case_through_reloads_tabs_and_bac
 
     value = await assert_clean(vera, web)
     assert "refresh_token" not in value
+    # Her afternoon (two cases, Back and Forward, reloads, a second tab) cost one mail: the
+    # invitation that signed her in.
+    assert sign_in_mails(web.maildir, address) == 1
 
     # Signing out in one tab ends the session in both and removes the cookie.
     await page.get_by_test_id("sign-out").click()
@@ -297,6 +303,9 @@ async def test_every_signed_in_page_survives_a_reload_in_place(
     await expect(footer).to_contain_text("one cookie, safehands_refresh")
     await expect(footer).to_contain_text("keeps you signed in")
     await assert_clean(ada, web)
+    # The admin's and coordinator's afternoon (sections, a volunteer, reloads, Back, /me in
+    # two languages) cost one mail: the invitation that signed her in.
+    assert sign_in_mails(web.maildir, address) == 1
 
     # Thirty minutes without activity: signed out, and the cookie is gone.
     await page.clock.fast_forward("31:00")
@@ -313,6 +322,7 @@ async def test_every_signed_in_page_survives_a_reload_in_place(
 
     # The operator: /operator, then one organisation's own address.
     op = await open_browser(new_context, web, BrowserRecording())
+    mailed_before = sign_in_mails(web.maildir, OPERATOR_EMAIL)
     await sign_in_from_mail(op, web, OPERATOR_EMAIL, "/operator")
     await (
         op.page.locator(f'[data-testid="org-row"][data-org="{org}"]')
@@ -332,6 +342,8 @@ async def test_every_signed_in_page_survives_a_reload_in_place(
     await op.page.reload()
     await expect(op.page.get_by_test_id("orgs")).to_be_visible()
     await assert_clean(op, web)
+    # The operator's rounds cost one sign-in mail.
+    assert sign_in_mails(web.maildir, OPERATOR_EMAIL) == mailed_before + 1
 
 
 async def signed_in_as_operator(page: Page) -> None:

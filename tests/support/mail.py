@@ -45,6 +45,14 @@ def links_in(message: EmailMessage) -> list[str]:
     return _LINK.findall(body_text(message))
 
 
+def sign_in_mails(maildir: Path, address: str) -> int:
+    """How many mails with a sign-in link (an invitation or a sign-in) `address` received:
+    what a person pays in mails for being signed in."""
+    return sum(
+        1 for m in mails_to(maildir, address) if any("#code=" in link for link in links_in(m))
+    )
+
+
 async def wait_for_mail(
     maildir: Path, address: str, *, count: int = 1, timeout: float = 20
 ) -> list[EmailMessage]:
