@@ -39,7 +39,7 @@ def test_the_operator_sets_the_fallback_contacts_and_anyone_reads_them(platform:
         assert read.status_code == 200
         contacts = read.json()["contacts"]
         assert [c["name"] for c in contacts] == [c["name"] for c in CONTACTS]
-        assert contacts[0]["url"] == "https://www.kindertelefoon.nl/"
+        assert contacts[0]["url"] == "https://www.kindertelefoon.nl"
         assert contacts[1]["phone"] == "030 123 45 67" and contacts[1]["url"] is None
 
         # Only the operator: not an organisation's admin, not anonymous.
