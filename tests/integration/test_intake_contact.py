@@ -23,7 +23,9 @@ def applied(org: Organisation, **extra: object) -> httpx.Response:
 
     def answered() -> httpx.Response | None:
         answer = org.intake.post(f"/v1/orgs/{org.id}/applications", json=body)
-        return answer if answer.status_code != 429 else None
+        # intake learns of the role from policy's event: eventually, not at once.
+        not_yet = answer.status_code == 422 and "There is no role" in answer.text
+        return None if answer.status_code == 429 or not_yet else answer
 
     result: httpx.Response = eventually(answered)
     return result
