@@ -23,8 +23,10 @@ def applied(org: Organisation, **extra: object) -> httpx.Response:
 
     def answered() -> httpx.Response | None:
         answer = org.intake.post(f"/v1/orgs/{org.id}/applications", json=body)
-        # intake learns of the role from policy's event: eventually, not at once.
-        not_yet = answer.status_code == 422 and "There is no role" in answer.text
+        # intake learns of the organisation and its role from policy's events: eventually.
+        not_yet = (answer.status_code == 422 and "There is no role" in answer.text) or (
+            answer.status_code == 404 and "is not known" in answer.text
+        )
         return None if answer.status_code == 429 or not_yet else answer
 
     result: httpx.Response = eventually(answered)
