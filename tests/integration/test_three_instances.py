@@ -99,7 +99,9 @@ async def test_three_instances_of_each_service_handle_each_event_and_sweep_once(
             due.append(volunteer)
     for i, volunteer in enumerate(volunteers):
         org.use_policy(policies[i % INSTANCES])
-        org.wait_for_admission(volunteer, "admitted", [])
+        # Fifteen processes on a small machine: the groups settle (three members each, every
+        # join held by the broker) before the first decision, so more patience than usual.
+        org.wait_for_admission(volunteer, "admitted", [], timeout=120)
 
     # policy's announcements, read from its topic: one admission per volunteer, one renewal
     # notice per due VOG, none for the others.

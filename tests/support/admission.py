@@ -102,6 +102,8 @@ class Organisation:
         )
         return answer.json() if answer.status_code == 200 else None
 
-    def wait_for_admission(self, volunteer_id: str, status: str, missing: list[str]) -> None:
+    def wait_for_admission(
+        self, volunteer_id: str, status: str, missing: list[str], *, timeout: float = 30
+    ) -> None:
         expected = {"status": status, "missing": missing}
-        eventually(lambda: self.admission(volunteer_id) == expected, timeout=30)
+        eventually(lambda: self.admission(volunteer_id) == expected, timeout=timeout)
