@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ STATUS_FILE = "status.json"
 FAILED_STARTS_BEFORE_GIVING_UP = 5
 FIRST_PAUSE_SECONDS = 1.0
 LONGEST_PAUSE_SECONDS = 30.0
+# How long a restart waits for a dead part's port to be free (see Part._port_held).
+PORT_WAIT_SECONDS = 90.0
 # A part that ran this long counts as having started well: its next death pauses briefly.
 STABLE_AFTER_SECONDS = 60.0
 
@@ -55,6 +58,7 @@ class Part:
     started_at: float = field(default_factory=time.monotonic)
     was_ready: bool = False
     restart_at: float | None = None
+    died_at: float | None = None
     state: str = "starting"
 
     @property
@@ -75,13 +79,17 @@ class Part:
             return None
         if self.restart_at is None:
             return self._died(code, now)
-        if now >= self.restart_at:
+        if now >= self.restart_at and not self._port_held(now):
             self._restart(now)
             return f"{self.name}: started again (restart {self.restarts})."
+        if now >= self.restart_at:
+            self.state = "waiting for its port"
+            return None
         self.state = f"restarting in {self.restart_at - now:.0f} s"
         return None
 
     def _died(self, code: int, now: float) -> str:
+        self.died_at = now
         self.last_error = f"{describe_exit(code)} at {datetime.now(UTC):%H:%M:%S} UTC"
         ran = now - self.started_at
         if not self.was_ready:
@@ -98,6 +106,23 @@ class Part:
         self.restart_at = now + pause
         self.state = f"restarting in {pause:.0f} s"
         return f"{self.name} {describe_exit(code)}; starting it again in {pause:.0f} s."
+
+    def _port_held(self, now: float) -> bool:
+        """Whether the dead part's port still cannot be bound. A broker killed outright
+        leaves its closed connections in TIME_WAIT for up to a minute, and Tansu binds
+        without SO_REUSEADDR: started at once it dies with "address in use", five times,
+        and would be given up on. So its start waits for the port (not counted as a failed
+        start), for at most PORT_WAIT_SECONDS after its death."""
+        if not self.infrastructure:
+            return False  # the services' server binds with SO_REUSEADDR
+        if self.died_at is not None and now - self.died_at > PORT_WAIT_SECONDS:
+            return False
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", self.child.port))
+            except OSError:
+                return True
+        return False
 
     def _restart(self, now: float) -> None:
         self.child.stop()  # reaps it and closes its log

@@ -4,6 +4,7 @@ is given up on, and only then."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -75,3 +76,30 @@ def test_a_part_that_was_ready_is_always_started_again(tmp_path: Path) -> None:
 def test_exits_are_described_in_words() -> None:
     assert describe_exit(-9) == "killed by SIGKILL"
     assert describe_exit(1) == "exited with 1"
+
+
+def test_a_broker_is_started_again_only_once_its_port_is_free(tmp_path: Path) -> None:
+    """A broker killed outright leaves its port held (TIME_WAIT) for up to a minute, and
+    Tansu binds without SO_REUSEADDR: started at once it would die "address in use" five
+    times and be given up on (seen in CI). Its restart waits for the port instead."""
+    child = crasher(tmp_path)
+    part = Part(child, "-", lambda: False, infrastructure=True)
+    part.was_ready = True
+    child.start()
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", child.port))
+    try:
+        assert child.process is not None
+        child.process.wait(10)
+        assert part.observe(0.0) is not None  # it died: a restart is planned
+        assert part.restart_at is not None
+        due = part.restart_at
+        assert part.observe(due) is None
+        assert part.state == "waiting for its port" and part.restarts == 0
+        assert part.failed_starts == 0  # waiting is no failed start
+        holder.close()
+        said = part.observe(due + 1)
+        assert said is not None and "started again" in said and part.restarts == 1
+    finally:
+        holder.close()
+        child.stop()
