@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import BaseModel, Field, StrictBool
 
 from services.policy.domain.retention import DEFAULT_VOLUNTEER_RETENTION_DAYS
+from shared.domain.numbers import WholeNumber
 from shared.storage.tenancy import Document
 
 MAX_RETENTION_DAYS = 10 * 365
@@ -14,7 +15,7 @@ MAX_RESIGN_GRACE_DAYS = 365
 
 class OrganisationSettings(BaseModel):
     # Strict: `true` is no 1 day, `1` no true; inputs are taken as written.
-    volunteer_retention_days: StrictInt = Field(
+    volunteer_retention_days: WholeNumber = Field(
         default=DEFAULT_VOLUNTEER_RETENTION_DAYS,
         ge=1,
         le=MAX_RETENTION_DAYS,
@@ -25,7 +26,7 @@ class OrganisationSettings(BaseModel):
         description="Whether the home page's search finds the organisation by its name; its"
         " own page stays reachable at its address either way.",
     )
-    resign_grace_days: StrictInt = Field(
+    resign_grace_days: WholeNumber = Field(
         default=DEFAULT_RESIGN_GRACE_DAYS,
         ge=0,
         le=MAX_RESIGN_GRACE_DAYS,

@@ -35,9 +35,20 @@ def _one_clean_line(value: str) -> str:
     return value
 
 
+# The same rule for the contract, so that clients and generators that read it (the fuzzer)
+# know it: an ECMA-262 pattern of every character above except the named ones. Only the
+# contract carries it; the check is `_one_clean_line`'s, whose message names the rule.
+ONE_LINE_PATTERN = (
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*$"
+)
+
 Name = Annotated[
     str,
-    Field(min_length=1, max_length=NAME_MAX_LENGTH),
+    Field(
+        min_length=1,
+        max_length=NAME_MAX_LENGTH,
+        json_schema_extra={"pattern": ONE_LINE_PATTERN},
+    ),
     AfterValidator(_one_clean_line),
 ]
 """A name or title as a request gives it: 1 to 200 characters, one line, no control

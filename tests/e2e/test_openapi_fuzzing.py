@@ -94,9 +94,6 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     # A passkey is added only as an authenticator's signed answer to a challenge identity
     # issued to this person, once, for 5 minutes.
     ("POST /v1/passkeys", "positive_data_acceptance", 400): "an authenticator's answer",
-    ("PUT /v1/orgs/{org}/roles/{role_id}", "positive_data_acceptance", 422): (
-        "a title on one line without control characters"
-    ),
     ("PUT /v1/fallback-contacts", "positive_data_acceptance", 422): (
         "a phone number or a web address per contact, the address a URL, every text one line"
         " without control characters"

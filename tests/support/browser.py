@@ -100,7 +100,10 @@ class BrowserRecording:
         context.on("request", self._on_request)
         context.on("requestfailed", self._on_request_failed)
         context.on("console", self._on_console)
-        context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
+        # With the stack: a failure in CI names the component that threw.
+        context.on(
+            "weberror", lambda error: self.page_errors.append(error.error.stack or str(error.error))
+        )
 
     def _on_csp_violation(self, violation: dict[str, Any]) -> None:
         self.csp_violations.append(violation)

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cli.services import SERVICE_NAMES, definition_of
 from shared.auth.tokens import create_key_pair
+from shared.domain.numbers import WholeNumber
 from shared.runtime.app import create_app
 from shared.settings import load_settings
 
@@ -115,3 +116,15 @@ def test_the_lax_finder_finds_a_lax_integer() -> None:
         flags: list[bool]
 
     assert len(lax_numbers(Lax.__pydantic_core_schema__, "Lax")) == 2
+
+
+def test_a_whole_number_is_the_contracts_integer() -> None:
+    # JSON Schema's `integer` includes 2.0 (the fuzzer sends it as schema-valid input); a
+    # string, a boolean or a fraction stays refused.
+    whole = TypeAdapter(WholeNumber)
+    assert whole.validate_python(2) == 2
+    assert whole.validate_json("2.0") == 2 and isinstance(whole.validate_json("2.0"), int)
+    for refused in ("true", '"2"', "2.5"):
+        with pytest.raises(ValidationError):
+            whole.validate_json(refused)
+    assert whole.json_schema() == {"type": "integer"}

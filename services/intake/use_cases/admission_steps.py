@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
 from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NotTheCurrentCode
@@ -17,6 +17,7 @@ from services.intake.read_model import current_code, load_volunteer, volunteer_r
 from services.intake.storage import INTERVIEWS, SIGNATURES, VOG_RECORDS
 from shared import audit
 from shared.domain.code_of_conduct import signature_matches
+from shared.domain.numbers import WholeNumber
 from shared.domain.vog import VOGFacts, check_vog_handed_in
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived
 from shared.storage.unit_of_work import UnitOfWork
@@ -29,14 +30,14 @@ class Interview(BaseModel):
 
 class Signature(BaseModel):
     # Strict: `true` is no version 1; inputs are taken as written.
-    version: StrictInt = Field(ge=1)
+    version: WholeNumber = Field(ge=1)
     sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
     full_name: str = Field(min_length=1, max_length=200)
 
 
 class VOGRecord(BaseModel):
     issued_on: date
-    screening_aspects: list[StrictInt] = Field(max_length=20)
+    screening_aspects: list[WholeNumber] = Field(max_length=20)
     checked_by: str = Field(min_length=1, max_length=200)
 
 

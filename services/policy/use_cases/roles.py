@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import BaseModel, Field, StrictBool
 
 from services.policy.storage import ROLES
 from services.policy.use_cases.organisations import registered_organisation
 from shared import audit
 from shared.domain.names import Name
+from shared.domain.numbers import WholeNumber
 from shared.domain.vog import DEFAULT_VOG_MAX_AGE_DAYS, DEFAULT_VOG_RENEWAL_YEARS
 from shared.events.admission import RoleDefined
 from shared.storage.unit_of_work import UnitOfWork
@@ -20,8 +21,8 @@ class RoleDefinition(BaseModel):
     # Strict: JSON `0` is no false and `true` no 1 day; inputs are taken as written.
     works_with_minors: StrictBool
     works_with_vulnerable: StrictBool
-    vog_max_age_days: StrictInt = Field(default=DEFAULT_VOG_MAX_AGE_DAYS, ge=1, le=3650)
-    vog_renewal_years: StrictInt = Field(default=DEFAULT_VOG_RENEWAL_YEARS, ge=1, le=20)
+    vog_max_age_days: WholeNumber = Field(default=DEFAULT_VOG_MAX_AGE_DAYS, ge=1, le=3650)
+    vog_renewal_years: WholeNumber = Field(default=DEFAULT_VOG_RENEWAL_YEARS, ge=1, le=20)
 
 
 async def define_role(uow: UnitOfWork, role_id: str, definition: RoleDefinition) -> dict[str, Any]:

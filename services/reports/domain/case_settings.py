@@ -7,7 +7,9 @@ the case is closed).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.domain.numbers import WholeNumber
 
 DEFAULT_ACKNOWLEDGE_DAYS = 7
 DEFAULT_FEEDBACK_MONTHS = 3
@@ -18,7 +20,7 @@ class CaseSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # Strict: `true` is no 1 day; inputs are taken as written.
-    acknowledge_days: StrictInt = Field(default=DEFAULT_ACKNOWLEDGE_DAYS, ge=1, le=90)
-    feedback_months: StrictInt = Field(default=DEFAULT_FEEDBACK_MONTHS, ge=1, le=24)
+    acknowledge_days: WholeNumber = Field(default=DEFAULT_ACKNOWLEDGE_DAYS, ge=1, le=90)
+    feedback_months: WholeNumber = Field(default=DEFAULT_FEEDBACK_MONTHS, ge=1, le=24)
     # At least a month, so a closed case can still be looked up when someone asks about it.
-    retention_months: StrictInt = Field(default=DEFAULT_RETENTION_MONTHS, ge=1, le=240)
+    retention_months: WholeNumber = Field(default=DEFAULT_RETENTION_MONTHS, ge=1, le=240)

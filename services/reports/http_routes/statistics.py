@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, status
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.reports.appointments import require_vcp_with_key
 from services.reports.domain.statistics import QUARTER_PATTERN
@@ -15,6 +15,7 @@ from services.reports.use_cases import statistics
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.crypto import Category
+from shared.domain.numbers import WholeNumber
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}/stats", tags=["statistics"])
@@ -24,7 +25,7 @@ class Release(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quarter: str = Field(pattern=QUARTER_PATTERN, examples=["2026Q4"])
-    counts: dict[Category, Annotated[StrictInt, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
+    counts: dict[Category, Annotated[WholeNumber, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
 
 
 @router.post(

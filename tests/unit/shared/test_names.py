@@ -4,17 +4,18 @@ people type uses shared/domain/names.Name."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.identity.use_cases.members import Invitation
 from services.intake.use_cases.applications import Application
 from services.policy.use_cases.organisations import NewOrganisation
 from services.policy.use_cases.roles import RoleDefinition
 from services.reports.use_cases.vcps import NewVCP
-from shared.domain.names import has_control_characters
+from shared.domain.names import ONE_LINE_PATTERN, Name, has_control_characters
 
 MODELS: list[tuple[type[BaseModel], str, dict[str, Any]]] = [
     (NewOrganisation, "name", {"org_id": "sportclub"}),
@@ -57,3 +58,16 @@ def test_empty_and_overlong_names_are_still_refused() -> None:
         with pytest.raises(ValidationError):
             NewOrganisation.model_validate({"org_id": "sportclub", "name": name})
     assert not has_control_characters("Zoë")
+
+
+def test_the_contracts_pattern_says_the_same_rule() -> None:
+    # The fuzzer generates names from the contract's pattern: every character the rule
+    # refuses must be outside it, every other inside (issue 20's passkey label was refused
+    # as schema-valid input before the contract carried the rule).
+    pattern = re.compile(ONE_LINE_PATTERN)
+    for code in range(0x3000):
+        char = chr(code)
+        assert (pattern.fullmatch(char) is None) == has_control_characters(char), hex(code)
+    schema = TypeAdapter(Name).json_schema()
+    assert schema["pattern"] == ONE_LINE_PATTERN
+    assert all(pattern.fullmatch(good) for good in GOOD)
