@@ -41,7 +41,7 @@ from shared.progress import one_round
 from shared.storage.database import Database
 from shared.storage.leases import LEASES, Lease
 from shared.storage.tenancy import Document
-from shared.storage.unit_of_work import OUTBOX, OUTBOX_DEAD_LETTERS
+from shared.storage.unit_of_work import OUTBOX, OUTBOX_DEAD_LETTERS, OUTBOX_ORDER
 
 log = get_logger(__name__)
 
@@ -171,7 +171,7 @@ class OutboxRelay:
         """Publish the oldest records; return how many left the outbox (published or set
         aside). A record that failed for a passing reason stops the batch there: it and
         the records after it stay for the next round, in order."""
-        records = await self._outbox.find({}).sort("_id", 1).limit(self._batch_size).to_list()
+        records = await self._outbox.find({}).sort(OUTBOX_ORDER).limit(self._batch_size).to_list()
         self._metrics.outbox_oldest(_written_at(records[0]) if records else None)
         if not records:
             return 0

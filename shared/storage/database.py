@@ -18,7 +18,14 @@ from pymongo.errors import PyMongoError
 from shared.events import Event
 from shared.storage.changes import CHANGES, CHANGES_KEPT_SECONDS, ChangesOf
 from shared.storage.tenancy import Document, TenantCollection
-from shared.storage.unit_of_work import INBOX, OUTBOX_DEAD_LETTERS, Transaction, UnitOfWork
+from shared.storage.unit_of_work import (
+    INBOX,
+    OUTBOX,
+    OUTBOX_DEAD_LETTERS,
+    OUTBOX_ORDER,
+    Transaction,
+    UnitOfWork,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,9 @@ def is_transient(exc: BaseException) -> bool:
 PLUMBING_INDEXES = (
     IndexSpec(INBOX, (("consumer", 1), ("event_id", 1)), unique=True, tenant=False),
     IndexSpec(INBOX, (("recorded_at", 1),), tenant=False, expire_after_seconds=30 * 24 * 3600),
+    # The relay reads the oldest records first (in OUTBOX_ORDER): an index, so that a backlog
+    # after a broker outage is not sorted in memory on every round.
+    IndexSpec(OUTBOX, tuple(OUTBOX_ORDER), tenant=False),
     # Hints for live pages: read within seconds, gone by themselves after a few minutes.
     IndexSpec(CHANGES, (("at", 1),), tenant=False, expire_after_seconds=CHANGES_KEPT_SECONDS),
     # Set-aside records hold whole events (names, e-mail addresses): kept 30 days for

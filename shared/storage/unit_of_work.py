@@ -16,6 +16,18 @@ from shared.storage.changes import CHANGES, ChangesOf
 from shared.storage.tenancy import Document, TenancyViolation, TenantCollection
 
 OUTBOX = "outbox"
+# The order records leave the outbox in: the time they were written, then their id.
+# Not the id alone: an ObjectId starts with whole seconds and goes on with a value random per
+# process, so of two records written in the same second by two instances, the later may
+# sort first. Issue 28's three-instance test saw exactly that: a volunteer applied through
+# one intake and was interviewed through another within a second, the interview went out
+# first, and policy, which knew no such volunteer yet, could never admit them. Two writes of
+# one aggregate follow each other (the second request starts after the first committed, or
+# loses a write conflict and runs again with a new time), so their times are in that order
+# as far as the instances' clocks agree (NTP keeps them within milliseconds; requests that
+# depend on each other are further apart). Within one transaction, and within the same
+# millisecond of one process, the id (its counter) keeps the order of writing.
+OUTBOX_ORDER: list[tuple[str, int]] = [("created_at", 1), ("_id", 1)]
 INBOX = "inbox"
 # Outbox records the broker refused for good, set aside by the relay with their reason.
 OUTBOX_DEAD_LETTERS = "outbox_dead_letters"
