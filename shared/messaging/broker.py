@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from itertools import chain
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.kafka.subscriber.usecase import BatchSubscriber
 from faststream.message import StreamMessage
 from opentelemetry.trace import TracerProvider
 from prometheus_client import CollectorRegistry
@@ -60,11 +63,32 @@ async def _leave_body_raw(_message: StreamMessage[Any]) -> None:
     return None
 
 
-# How long FastStream's batch subscriber waits for records, and then SLEEPS again when none
-# came, before it asks again (its default is 200 ms each): an event that arrives in a quiet
-# moment waited up to 400 ms for nothing. Asking again every 10 ms costs an idle consumer a
-# look at aiokafka's local buffer 50 times a second, and no request to the broker.
-BATCH_POLL_MS = 10
+# How long an idle consumer waits on the fetch before it looks again. FastStream's batch
+# subscriber asks aiokafka for records with this timeout and, when none came, SLEEPS as long
+# again before it asks anew: with its 200 ms default an event arriving in a quiet moment
+# waited up to 400 ms for nothing, and with a short timeout (10 ms, until issue 27) an idle
+# consumer woke a hundred times a second. `_wait_on_the_fetch` below drops the sleep:
+# aiokafka's getmany returns as soon as a fetch brings records, so a long wait costs no
+# latency, and an idle consumer wakes only for the broker's fetch answers and once a second.
+BATCH_WAIT_MS = 1000
+
+
+def _wait_on_the_fetch() -> None:
+    """Patch FastStream's BatchSubscriber (0.6) to wait on the fetch without sleeping after an
+    empty one; tests/unit/shared/test_consumer_wait.py fails if an upgrade changes that."""
+
+    async def get_msg(
+        self: BatchSubscriber, consumer: AIOKafkaConsumer
+    ) -> tuple[ConsumerRecord[Any, Any], ...]:
+        messages = await consumer.getmany(
+            timeout_ms=self.batch_timeout_ms, max_records=self.max_records
+        )
+        return tuple(chain(*messages.values()))
+
+    BatchSubscriber.get_msg = get_msg  # type: ignore[method-assign]
+
+
+_wait_on_the_fetch()
 
 
 def subscribe(
@@ -86,7 +110,7 @@ def subscribe(
         group_id=f"{group_prefix}-{consumer.name}",
         batch=True,
         max_records=max_records,
-        batch_timeout_ms=BATCH_POLL_MS,
+        batch_timeout_ms=BATCH_WAIT_MS,
         fetch_max_wait_ms=fetch_max_wait_ms,
         session_timeout_ms=session_timeout_ms,
         # Three heartbeats to a session, as Kafka's defaults have it.
