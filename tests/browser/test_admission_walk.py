@@ -264,6 +264,8 @@ async def test_the_whole_admission_pillar_through_the_pages_alone(
     # A new version: the admin sees that one volunteer will sign again and publishes it.
     await open_from_navigation(admin.page, "Mijn organisaties", "/me")
     await open_from_navigation(admin.page, "Beheer", "/admin")
+    # A section reads its data when it is opened (issue 26): the admin scrolls down to it.
+    await admin.page.locator("#codes").scroll_into_view_if_needed()
     await expect(admin.page.get_by_test_id("code-current")).to_have_text(
         "Versie 1 is gepubliceerd."
     )

@@ -295,6 +295,8 @@ async def test_from_registration_to_a_published_code_and_answered_advice(
     # The admin reads the answer on /admin.
     await open_from_navigation(admin, "Mijn organisaties", "/me")
     await open_from_navigation(admin, "Beheer", "/admin")
+    # A section reads its data when it is opened (issue 26): the admin scrolls down to it.
+    await admin.locator("#advice").scroll_into_view_if_needed()
     await expect(admin.get_by_test_id("advice-answer")).to_have_text(answer)
     await expect(admin.get_by_test_id("advice")).to_contain_text("afspraak")
     await admin_context.close()
