@@ -24,6 +24,7 @@ LINK_CODES = "/admin#codes"
 LINK_VCPS = "/admin#vcps"
 LINK_ROLES = "/admin#roles"
 LINK_INTERVIEWS = "/coordinator#applications"
+LINK_TRAININGS = "/trainingen"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class PillarFacts:
     # requires both, so every defined role counts.
     roles: Sequence[RoleRequirements]
     interviews_recorded: int
+    # The organisation's VCPs who attended one of the regional centre's trainings for VCPs
+    # (the VCP profile asks for a basic training): recommended, not needed for the pillar.
+    vcps_trained: int = 0
 
     @property
     def code_of_conduct(self) -> bool:
@@ -100,6 +104,7 @@ class ChecklistCounts(BaseModel):
     roles_with_risk_profile: int
     roles_needing_vog: int
     interviews_recorded: int
+    vcps_trained: int = 0
 
 
 def _progress(*items: ChecklistItem) -> PillarProgress:
@@ -127,6 +132,12 @@ def checklist_pillars(facts: PillarFacts) -> ChecklistPillars:
                 required=False,
                 link=LINK_VCPS,
             ),
+            ChecklistItem(
+                item="train_vcp",
+                done=facts.vcps_trained > 0,
+                required=False,
+                link=LINK_TRAININGS,
+            ),
         ),
         admission_policy=_progress(
             ChecklistItem(
@@ -151,4 +162,5 @@ def checklist_counts(facts: PillarFacts) -> ChecklistCounts:
         roles_with_risk_profile=len(facts.roles),
         roles_needing_vog=sum(1 for role in facts.roles if role.vog_required),
         interviews_recorded=facts.interviews_recorded,
+        vcps_trained=facts.vcps_trained,
     )
