@@ -136,7 +136,7 @@ def test_a_full_training_fills_its_waiting_list_and_gives_a_freed_seat_to_the_fi
         )
     )
     assert "Basistraining vertrouwenscontactpersoon" in str(seat_mail["Subject"])
-    assert f"{WEB}/trainingen" in body_text(seat_mail)
+    assert f"{WEB}/me#trainings" in body_text(seat_mail)
 
     # The operator's view, per training and per organisation; attendance is marked.
     overview = policy.get(f"/v1/trainings/{training_id}/registrations", headers=operator).json()

@@ -101,7 +101,7 @@ VCP_PAGE = "/vcp"
 # The volunteer's own page, where they sign the code; the admin's webhooks.
 MY_PAGE = "/me"
 # A member's trainings and registrations (any organisation's member).
-TRAININGS_PAGE = "/trainingen"
+TRAININGS_PAGE = "/me#trainings"
 WEBHOOKS_PAGE = "/admin/webhooks"
 
 

@@ -24,7 +24,7 @@ LINK_CODES = "/admin#codes"
 LINK_VCPS = "/admin#vcps"
 LINK_ROLES = "/admin#roles"
 LINK_INTERVIEWS = "/coordinator#applications"
-LINK_TRAININGS = "/trainingen"
+LINK_TRAININGS = "/me#trainings"
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         kind: {
             "training_title": "Basistraining VCP",
             "starts_at": datetime(2027, 3, 10, 9, 0, tzinfo=UTC),
-            "link": "https://safehands.example.org/trainingen",
+            "link": "https://safehands.example.org/me#trainings",
         }
         for kind in (
             MailKind.TRAINING_SEAT_GIVEN,
