@@ -104,7 +104,6 @@ class ChecklistCounts(BaseModel):
     roles_with_risk_profile: int
     roles_needing_vog: int
     interviews_recorded: int
-    vcps_trained: int = 0
 
 
 def _progress(*items: ChecklistItem) -> PillarProgress:
@@ -162,5 +161,4 @@ def checklist_counts(facts: PillarFacts) -> ChecklistCounts:
         roles_with_risk_profile=len(facts.roles),
         roles_needing_vog=sum(1 for role in facts.roles if role.vog_required),
         interviews_recorded=facts.interviews_recorded,
-        vcps_trained=facts.vcps_trained,
     )
