@@ -14,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from icalendar import Calendar
+from pymongo import MongoClient
 
+from tests.e2e.test_reporting_flow import database
 from tests.support.admission import bearer
 from tests.support.mail import body_text, mails_to
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
@@ -64,7 +66,7 @@ def training_body(seats: int, starts_in: timedelta) -> dict[str, object]:
 
 
 def test_a_full_training_fills_its_waiting_list_and_gives_a_freed_seat_to_the_first(
-    infra: Infrastructure, policy: httpx.Client
+    infra: Infrastructure, policy: httpx.Client, services: dict[str, RunningService]
 ) -> None:
     operator = bearer(infra.token("operator"))
     club, choir = new_org(policy, operator), new_org(policy, operator)
@@ -184,6 +186,20 @@ def test_a_full_training_fills_its_waiting_list_and_gives_a_freed_seat_to_the_fi
     theirs = f"/v1/orgs/{choir}/training-registrations/{carla_id}/calendar.ics"
     assert policy.get(theirs, headers=bram).status_code == 404
 
+    # Every change is in the centre's audit chain, by whom it was made.
+    with MongoClient(infra.mongo_uri) as client:
+        chain = client[database(services["policy"])]["audit_log"]
+        actions = {
+            (entry["action"], entry["actor"]["sub"])
+            for entry in chain.find({"org_id": "regional-centre"})
+        }
+    assert {
+        ("training.published", "test-operator"),
+        ("training.registered", "bram"),
+        ("training.registration_cancelled", "anna"),
+        ("training.attendance_marked", "test-operator"),
+    } <= actions
+
     # Less than a day before: the sweep mails Bram the day's reminder, once.
     reminder = eventually(
         lambda: next(
@@ -204,10 +220,11 @@ def test_of_many_registering_at_once_exactly_the_seats_are_given(
     members = [bearer(infra.token("volunteer", org, f"m{i}")) for i in range(8)]
 
     def register(who: dict[str, str]) -> str:
+        number = members.index(who)
         with httpx.Client(base_url=str(policy.base_url), timeout=30) as client:
             answer = client.post(
                 f"/v1/orgs/{org}/trainings/{training_id}/registrations",
-                json={"name": "Lid", "email": "lid@example.org"},
+                json={"name": f"Lid {number}", "email": "lid@example.org"},
                 headers=who,
             )
         assert answer.status_code == 201, answer.text
@@ -222,3 +239,26 @@ def test_of_many_registering_at_once_exactly_the_seats_are_given(
         if t["training_id"] == training_id
     )
     assert (listed["seats_left"], listed["waiting"]) == (0, 5)
+
+    # The three with a seat cancel at once: the three first waiting get one each, in order.
+    overview = policy.get(f"/v1/trainings/{training_id}/registrations", headers=operator).json()
+    rows = overview["registrations"]
+    seated = [r for r in rows if r["status"] == "confirmed"]
+    queue = sorted((r for r in rows if r["status"] == "waiting"), key=lambda r: r["position"])
+    holder = {r["registration_id"]: members[int(r["name"][-1])] for r in rows}
+
+    def cancel(registration_id: str) -> int:
+        with httpx.Client(base_url=str(policy.base_url), timeout=30) as client:
+            path = f"/v1/orgs/{org}/training-registrations/{registration_id}"
+            return client.delete(path, headers=holder[registration_id]).status_code
+
+    with ThreadPoolExecutor(3) as pool:
+        assert list(pool.map(cancel, [r["registration_id"] for r in seated])) == [200] * 3
+    after = policy.get(f"/v1/trainings/{training_id}/registrations", headers=operator).json()
+    now_seated = {
+        r["registration_id"] for r in after["registrations"] if r["status"] == "confirmed"
+    }
+    assert now_seated == {r["registration_id"] for r in queue[:3]}
+    still_waiting = [r for r in after["registrations"] if r["status"] == "waiting"]
+    assert sorted(r["position"] for r in still_waiting) == [1, 2]
+    assert (after["training"]["seats_left"], after["training"]["waiting"]) == (0, 2)
