@@ -18,13 +18,14 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.trainings import EVENTS as TRAINING_EVENTS
 from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="policy",
     description=(
         "Organisations, roles and their risk profile, codes of conduct, admission; the"
-        " regional centre's starter documents and advice on request."
+        " regional centre's starter documents, advice on request and trainings."
     ),
     routers=ROUTERS,
     handlers=HANDLERS,
@@ -41,6 +42,7 @@ DEFINITION = ServiceDefinition(
         VolunteerDataErased,
         AdviceRequested,
         AdviceAnswered,
+        *TRAINING_EVENTS,
     ],
     indexes=INDEXES,
     error_statuses=ERROR_STATUSES,

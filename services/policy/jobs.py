@@ -10,14 +10,21 @@ on the state the sweep selected, so a second run or a second instance finds noth
 from __future__ import annotations
 
 import functools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from services.policy.domain.admission import AdmissionStatus
 from services.policy.domain.admission_file import take_resign_reminder, take_vog_notice
 from services.policy.domain.retention import volunteer_data_expired
+from services.policy.domain.trainings import CONFIRMED, REMINDERS
 from services.policy.organisation_settings import settings_of
-from services.policy.storage import ADMISSIONS, ORGANISATIONS, VOLUNTEER_NAMES
+from services.policy.storage import (
+    ADMISSIONS,
+    ORGANISATIONS,
+    TRAINING_REGISTRATIONS,
+    VOLUNTEER_NAMES,
+)
 from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
+from services.policy.use_cases.trainings import send_reminder
 from services.policy.volunteer_list import entry_fields, name_fields
 from shared.domain.calendar import today
 from shared.events.admission import ResignRequired, VOGExpiring, VolunteerDataErased
@@ -204,6 +211,27 @@ async def complete_list_entries(db: Database, _day: date) -> int:
     )
 
 
+async def sweep_training_reminders(db: Database, now: datetime) -> int:
+    """Announce the reminders due a week and a day before a training, to each registration
+    with a seat (use_cases/trainings.send_reminder writes conditionally, so a second run or
+    instance announces none again; the job itself runs under a lease, on one instance)."""
+    return await sweep(
+        db,
+        TRAINING_REGISTRATIONS,
+        {
+            "status": CONFIRMED,
+            "starts_at": {"$gt": now, "$lte": now + REMINDERS[0][1]},
+            "reminders_sent": {"$ne": REMINDERS[-1][0]},
+        },
+        lambda uow, candidate: send_reminder(uow, candidate, now),
+        fields=["registration_id"],
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 JOBS = (
     sweep_job("policy-vog-renewals", sweep_vog_renewals, today, "VOG renewals swept"),
     sweep_job(
@@ -223,5 +251,11 @@ JOBS = (
         complete_list_entries,
         today,
         "volunteer list entries completed",
+    ),
+    sweep_job(
+        "policy-training-reminders",
+        sweep_training_reminders,
+        _now,
+        "training reminders announced",
     ),
 )

@@ -24,6 +24,11 @@ VOLUNTEER_NAMES = "volunteer_names"
 # The regional centre's fallback contacts: one document, under the centre's own tenant
 # (services/policy/domain/fallback_contacts.py REGIONAL_CENTRE).
 FALLBACK_CONTACTS = "fallback_contacts"
+# The regional centre's trainings and every organisation's registrations for them, under
+# the centre's tenant (services/policy/domain/trainings.py); a registration names its
+# member's organisation (`member_org`), which routes filter on.
+TRAININGS = "trainings"
+TRAINING_REGISTRATIONS = "training_registrations"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
@@ -55,4 +60,14 @@ INDEXES = (
     # The operator's queue looks across organisations; an answer finds its request by id.
     IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True, tenant=False),
     IndexSpec(ADVICE_REQUESTS, (("status", 1), ("requested_at", 1)), tenant=False),
+    IndexSpec(TRAININGS, (("training_id", 1),), unique=True),
+    IndexSpec(TRAININGS, (("starts_at", 1),)),
+    # One registration per member and training, whatever instance takes it; cancelled and
+    # registered again reuses it.
+    IndexSpec(TRAINING_REGISTRATIONS, (("training_id", 1), ("member_id", 1)), unique=True),
+    IndexSpec(TRAINING_REGISTRATIONS, (("registration_id", 1),), unique=True),
+    IndexSpec(TRAINING_REGISTRATIONS, (("member_org", 1), ("training_id", 1))),
+    IndexSpec(TRAINING_REGISTRATIONS, (("training_id", 1), ("status", 1), ("queued_at", 1))),
+    # The reminder sweep looks across the centre's registrations by start.
+    IndexSpec(TRAINING_REGISTRATIONS, (("status", 1), ("starts_at", 1)), tenant=False),
 )

@@ -44,4 +44,11 @@ ADDITIONS = {
     # Operators added and removed without a restart (issue 20, item 6).
     "nl.safehands.operator.added.v1",
     "nl.safehands.operator.removed.v1",
+    # The regional centre's trainings (issue 25, item 2).
+    "nl.safehands.training.published.v1",
+    "nl.safehands.training.registered.v1",
+    "nl.safehands.training.registration_cancelled.v1",
+    "nl.safehands.training.seat_given.v1",
+    "nl.safehands.training.attendance_marked.v1",
+    "nl.safehands.training.reminder_due.v1",
 }

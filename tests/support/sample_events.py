@@ -17,6 +17,13 @@ SAMPLE_TIME = datetime(2026, 12, 1, 12, tzinfo=UTC)
 # By field name, across every event of the registry: one valid value each.
 SAMPLE_VALUES: dict[str, Any] = {
     "org_id": "org-a",
+    "member_org": "org-b",
+    "reminder": "week",
+    "audience": ["vcps"],
+    "seats": 12,
+    "attended": True,
+    "held_seat": True,
+    "on_waiting_list": False,
     "name": "Anna de Vries",
     "email": "anna@example.org",
     "language": "nl",

@@ -23,6 +23,9 @@ class Recipient(StrEnum):
     ADMIN = "admin"
     # The regional centre that runs the platform: SAFEHANDS_OPERATOR_EMAILS.
     OPERATOR = "operator"
+    # A member registered for one of the centre's trainings: the address the event carries
+    # (the one they gave when registering), in the language they registered in.
+    REGISTRANT = "registrant"
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ ADVICE_QUEUE_PAGE = "/operator#advice"
 VCP_PAGE = "/vcp"
 # The volunteer's own page, where they sign the code; the admin's webhooks.
 MY_PAGE = "/me"
+# A member's trainings and registrations (any organisation's member).
+TRAININGS_PAGE = "/me#trainings"
 WEBHOOKS_PAGE = "/admin/webhooks"
 
 
@@ -185,4 +190,6 @@ class MailFacts:
             Recipient.OPERATOR: self.addressing.operator_emails,
             Recipient.OTHER_VCPS: [v.email for v in self.vcps],
             Recipient.EVERY_VCP: [v.email for v in self.vcps],
+            # Only the event knows it (mail_planning.plan_event_mails).
+            Recipient.REGISTRANT: (),
         }[recipient]

@@ -43,6 +43,10 @@ class MailKind(StrEnum):
     ADVICE_APPOINTMENT_PROPOSED = "advice_appointment_proposed"
     # To the regional centre (the operator): never the question itself.
     ADVICE_REQUESTED = "advice_requested"
+    # To a member registered for one of the centre's trainings, at the address they gave.
+    TRAINING_SEAT_GIVEN = "training_seat_given"
+    TRAINING_REMINDER_WEEK = "training_reminder_week"
+    TRAINING_REMINDER_DAY = "training_reminder_day"
 
 
 class Language(StrEnum):

@@ -24,6 +24,9 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
+from shared.events.trainings import TrainingReminderDue, TrainingSeatGiven
+
+TRAINING_MAIL_EVENTS = (TrainingSeatGiven, TrainingReminderDue)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,11 @@ def plan_event_mails(
     for route in mail_routes_for(event):
         if not route.wanted_with(facts, event):
             continue
-        if route.recipient is Recipient.OTHER_VCPS:
+        language = facts.language
+        if route.recipient is Recipient.REGISTRANT and isinstance(event, TRAINING_MAIL_EVENTS):
+            # The member of any organisation, at the address and in the language they gave.
+            addresses, language = [event.email], event.language
+        elif route.recipient is Recipient.OTHER_VCPS:
             addresses = [v.email for v in _colleagues_to_tell(event, facts, occurred_at)]
             if not addresses:
                 continue  # The organisation's first VCP has no colleague to tell.
@@ -89,7 +96,7 @@ def plan_event_mails(
         except MailFieldError as exc:
             problems.append(f"a {route.kind} mail cannot be written: {exc}")
             continue
-        mails.extend(_render(route.kind, route.recipient, addresses, facts.language, fields))
+        mails.extend(_render(route.kind, route.recipient, addresses, language, fields))
     return MailPlan(tuple(mails), tuple(problems))
 
 

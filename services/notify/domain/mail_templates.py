@@ -48,6 +48,8 @@ _REPORT_DEADLINE = frozenset({"report_id", "deadline", "due_on", "link"})
 _VCP_COLLEAGUE = frozenset({"organisation", "vcp_name", "link"})
 # A topic and a link, never the question or the answer.
 _ADVICE = frozenset({"organisation", "advice_topic", "link"})
+# A training's title and start, and the page of one's registrations.
+_TRAINING = frozenset({"training_title", "starts_at", "link"})
 
 MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.APPLICATION_RECEIVED: _APPLICANT | {"role_title"},
@@ -74,6 +76,9 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.ADVICE_REQUESTED: _ADVICE,
     MailKind.ADVICE_ANSWERED: _ADVICE,
     MailKind.ADVICE_APPOINTMENT_PROPOSED: _ADVICE | {"appointment"},
+    MailKind.TRAINING_SEAT_GIVEN: _TRAINING,
+    MailKind.TRAINING_REMINDER_WEEK: _TRAINING,
+    MailKind.TRAINING_REMINDER_DAY: _TRAINING,
 }
 
 VCP_MAIL_KINDS = frozenset(
@@ -292,4 +297,6 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "link": _web_link,
     "advice_topic": _advice_topic,
     "appointment": _date_and_time,
+    "training_title": _single_line_text,
+    "starts_at": _date_and_time,
 }

@@ -22,6 +22,7 @@ from services.notify.domain.mail_facts import (
     ADVICE_QUEUE_PAGE,
     MY_PAGE,
     TOOLKIT_PAGE,
+    TRAININGS_PAGE,
     VCP_PAGE,
     MailFacts,
     Recipient,
@@ -52,6 +53,7 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
+from shared.events.trainings import TrainingReminderDue, TrainingSeatGiven
 
 __all__ = [
     "MAIL_KINDS_SENT_WITHOUT_EVENT",
@@ -177,6 +179,14 @@ def _advice_answered(event: AdviceAnswered, facts: MailFacts) -> dict[str, objec
         "organisation": facts.organisation,
         "advice_topic": event.advice_topic,
         "link": facts.addressing.link(ADVICE_ANSWERS_PAGE),
+    }
+
+
+def _training_fields(title: str, starts_at: date, facts: MailFacts) -> Fields:
+    return {
+        "training_title": title,
+        "starts_at": starts_at,
+        "link": facts.addressing.link(TRAININGS_PAGE),
     }
 
 
@@ -396,6 +406,26 @@ MAIL_ROUTES = _table(
         MailKind.ADVICE_APPOINTMENT_PROPOSED,
         when=lambda e: e.appointment is not None,
         fields=lambda e, facts: {**_advice_answered(e, facts), "appointment": e.appointment},
+    ),
+    # The centre's trainings: to the member, at the address they registered with; the
+    # title and start only (nothing of their organisation).
+    On(TrainingSeatGiven).mail(
+        Recipient.REGISTRANT,
+        MailKind.TRAINING_SEAT_GIVEN,
+        fields=lambda e, facts: _training_fields(e.title, e.starts_at, facts),
+    ),
+    On(TrainingReminderDue)
+    .mail(
+        Recipient.REGISTRANT,
+        MailKind.TRAINING_REMINDER_WEEK,
+        when=lambda e: e.reminder == "week",
+        fields=lambda e, facts: _training_fields(e.title, e.starts_at, facts),
+    )
+    .mail(
+        Recipient.REGISTRANT,
+        MailKind.TRAINING_REMINDER_DAY,
+        when=lambda e: e.reminder == "day",
+        fields=lambda e, facts: _training_fields(e.title, e.starts_at, facts),
     ),
 )
 

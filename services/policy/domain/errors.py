@@ -99,3 +99,42 @@ class AlreadyAnswered(DomainError):
 
     def __init__(self) -> None:
         super().__init__("This advice request has been answered already.")
+
+
+class TrainingRuleBroken(DomainError):
+    """A training that cannot be published as given; the message is the sentence to show."""
+
+
+class NoSuchTraining(DomainError):
+    """The regional centre published no training of that id."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such training.")
+
+
+class NoSuchRegistration(DomainError):
+    """No registration of that id here (another organisation's answers the same)."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such registration.")
+
+
+class AlreadyRegistered(DomainError):
+    """A member registers once for a training (with a seat or on the waiting list)."""
+
+    def __init__(self) -> None:
+        super().__init__("You are registered for this training already.")
+
+
+class TrainingStarted(DomainError):
+    """Registering and cancelling end when the training starts."""
+
+    def __init__(self) -> None:
+        super().__init__("This training has started; registrations can no longer change.")
+
+
+class NoSeatHeld(DomainError):
+    """Attendance is marked only for a registration with a seat."""
+
+    def __init__(self) -> None:
+        super().__init__("Only a registration with a seat can be marked as attended.")

@@ -24,6 +24,7 @@ LINK_CODES = "/admin#codes"
 LINK_VCPS = "/admin#vcps"
 LINK_ROLES = "/admin#roles"
 LINK_INTERVIEWS = "/coordinator#applications"
+LINK_TRAININGS = "/me#trainings"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class PillarFacts:
     # requires both, so every defined role counts.
     roles: Sequence[RoleRequirements]
     interviews_recorded: int
+    # The organisation's VCPs who attended one of the regional centre's trainings for VCPs
+    # (the VCP profile asks for a basic training): recommended, not needed for the pillar.
+    vcps_trained: int = 0
 
     @property
     def code_of_conduct(self) -> bool:
@@ -126,6 +130,12 @@ def checklist_pillars(facts: PillarFacts) -> ChecklistPillars:
                 done=facts.vcps_with_key >= RECOMMENDED_VCPS,
                 required=False,
                 link=LINK_VCPS,
+            ),
+            ChecklistItem(
+                item="train_vcp",
+                done=facts.vcps_trained > 0,
+                required=False,
+                link=LINK_TRAININGS,
             ),
         ),
         admission_policy=_progress(

@@ -3,16 +3,22 @@ where policy's domain errors become HTTP statuses."""
 
 from services.policy.domain.errors import (
     AlreadyAnswered,
+    AlreadyRegistered,
     DraftExists,
     NoCodePublished,
+    NoSeatHeld,
     NoSuchAdviceRequest,
     NoSuchDraft,
+    NoSuchRegistration,
     NoSuchTemplate,
+    NoSuchTraining,
     NoSuchVolunteer,
     NotAModelCode,
     OrganisationExists,
     PublishedMeanwhile,
     SameAsCurrentCode,
+    TrainingRuleBroken,
+    TrainingStarted,
     UnregisteredOrganisation,
 )
 from services.policy.http_routes import (
@@ -27,6 +33,7 @@ from services.policy.http_routes import (
     organisations,
     roles,
     templates,
+    trainings,
     volunteers,
 )
 
@@ -46,6 +53,7 @@ ROUTERS = [
         templates,
         advice,
         fallback_contacts,
+        trainings,
     )
 ]
 
@@ -62,4 +70,10 @@ ERROR_STATUSES = {
     DraftExists: 409,
     AlreadyAnswered: 409,
     NotAModelCode: 422,
+    NoSuchTraining: 404,
+    NoSuchRegistration: 404,
+    AlreadyRegistered: 409,
+    TrainingStarted: 409,
+    NoSeatHeld: 409,
+    TrainingRuleBroken: 422,
 }

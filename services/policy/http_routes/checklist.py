@@ -19,6 +19,7 @@ from services.policy.pillar_facts import load_pillar_facts
 from services.policy.storage import ORGANISATIONS
 from services.policy.use_cases import checklist
 from services.policy.use_cases.checklist import Checklist
+from services.policy.use_cases.trainings import vcps_trained
 from shared.auth.dependencies import require_operator, require_org_role_or_operator
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
@@ -36,7 +37,8 @@ async def read_checklist(
     _reader: Principal = Depends(require_org_role_or_operator("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> Checklist:
-    return await runtime.transact(org, checklist.checklist)
+    trained = await vcps_trained(runtime.db, org)
+    return await runtime.transact(org, lambda uow: checklist.checklist(uow, vcps_trained=trained))
 
 
 class OrganisationPillars(BaseModel):

@@ -3,6 +3,8 @@ pure rules of domain/pillars.py and domain/gratis_vog.py over the organisation's
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel
 
 from services.policy.domain.gratis_vog import GratisVogAssessment, assess_gratis_vog
@@ -25,9 +27,11 @@ class Checklist(BaseModel):
     gratis_vog: GratisVogAssessment
 
 
-async def checklist(uow: UnitOfWork) -> Checklist:
+async def checklist(uow: UnitOfWork, *, vcps_trained: int = 0) -> Checklist:
+    """`vcps_trained` is read from the regional centre's registrations (another tenant, so
+    the route reads it: trainings.vcps_trained)."""
     await registered_organisation(uow)
-    facts = await load_pillar_facts(uow.collection)
+    facts = replace(await load_pillar_facts(uow.collection), vcps_trained=vcps_trained)
     return Checklist(
         org_id=uow.org_id,
         pillars=checklist_pillars(facts),

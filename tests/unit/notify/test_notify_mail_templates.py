@@ -136,6 +136,18 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "link": "https://safehands.example.org/admin#advice",
         "appointment": datetime(2026, 12, 8, 18, 30, tzinfo=UTC),
     },
+    **{
+        kind: {
+            "training_title": "Basistraining VCP",
+            "starts_at": datetime(2027, 3, 10, 9, 0, tzinfo=UTC),
+            "link": "https://safehands.example.org/me#trainings",
+        }
+        for kind in (
+            MailKind.TRAINING_SEAT_GIVEN,
+            MailKind.TRAINING_REMINDER_WEEK,
+            MailKind.TRAINING_REMINDER_DAY,
+        )
+    },
 }
 
 LANGUAGES = ["nl", "en"]

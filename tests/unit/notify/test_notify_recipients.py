@@ -34,6 +34,7 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
+from shared.events.trainings import TrainingReminderDue
 from tests.support.contract import ADDITIONS, API_MD_TYPES
 from tests.support.sample_events import SAMPLE_TIME, sample_event
 
@@ -90,6 +91,7 @@ VARIANTS: dict[type[Event], list[dict[str, Any]]] = {
     VCPAppointed: [{"fingerprint": ""}],
     MemberAdded: [{"name": "Bram Bakker", "roles": ["admin", "coordinator"]}],
     ResignRequired: [{"resign_before": date(2027, 1, 6)}],
+    TrainingReminderDue: [{"reminder": "day"}],
 }
 
 

@@ -30,6 +30,7 @@ def test_a_new_organisation_sees_every_item_open_with_its_link() -> None:
     assert items(NOTHING, "vcp") == {
         "appoint_vcp": (False, True, "/admin#vcps"),
         "appoint_second_vcp": (False, False, "/admin#vcps"),
+        "train_vcp": (False, False, "/me#trainings"),
     }
     assert items(NOTHING, "admission_policy") == {
         "define_roles": (False, True, "/admin#roles"),
@@ -53,6 +54,13 @@ def test_one_vcp_is_the_pillar_and_a_second_is_recommended() -> None:
     assert checklist_pillars(one).vcp.done is True
     assert items(one, "vcp")["appoint_second_vcp"][0] is False
     assert items(two, "vcp")["appoint_second_vcp"][0] is True
+
+
+def test_a_vcp_who_attended_a_vcp_training_is_recommended_not_needed() -> None:
+    trained = PillarFacts(**{**NOTHING.__dict__, "vcps_with_key": 1, "vcps_trained": 1})
+
+    assert items(trained, "vcp")["train_vcp"] == (True, False, "/me#trainings")
+    assert checklist_pillars(PillarFacts(**{**NOTHING.__dict__, "vcps_with_key": 1})).vcp.done
 
 
 def test_the_admission_pillar_needs_roles_and_the_interview_step() -> None:

@@ -119,6 +119,12 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "DraftExists": 409,
         "AlreadyAnswered": 409,
         "NotAModelCode": 422,
+        "NoSuchTraining": 404,
+        "NoSuchRegistration": 404,
+        "AlreadyRegistered": 409,
+        "TrainingStarted": 409,
+        "NoSeatHeld": 409,
+        "TrainingRuleBroken": 422,
     }
 
 

@@ -226,6 +226,32 @@ ENGLISH = LanguagePack(
                 "Read the request and answer it in the advice queue:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.TRAINING_SEAT_GIVEN: MailTemplate(
+            subject="A seat has come free for you: {training_title}",
+            text=(
+                "Hello,\n\n"
+                "A seat has come free in the training {training_title} on {starts_at}, and"
+                " as the first on its waiting list it is now yours.\n\n"
+                "Can you no longer come? Please cancel, so that the next one gets the seat:\n"
+                "{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.TRAINING_REMINDER_WEEK: MailTemplate(
+            subject="In a week: {training_title}",
+            text=(
+                "Hello,\n\n"
+                "A reminder: the training {training_title} starts on {starts_at}.\n\n"
+                "Your registrations, the calendar file and cancelling:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.TRAINING_REMINDER_DAY: MailTemplate(
+            subject="Tomorrow: {training_title}",
+            text=(
+                "Hello,\n\n"
+                "A reminder: the training {training_title} starts on {starts_at}.\n\n"
+                "Your registrations, the calendar file and cancelling:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.ADVICE_ANSWERED: MailTemplate(
             subject="The regional centre has answered your request for advice",
             text=(

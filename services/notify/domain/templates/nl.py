@@ -230,6 +230,32 @@ DUTCH = LanguagePack(
                 "Lees en beantwoord de vraag in de lijst met adviesvragen:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.TRAINING_SEAT_GIVEN: MailTemplate(
+            subject="Er is een plaats voor je vrijgekomen: {training_title}",
+            text=(
+                "Hallo,\n\n"
+                "Er is een plaats vrijgekomen in de training {training_title} op {starts_at}."
+                " Je stond als eerste op de wachtlijst, dus de plaats is nu van jou.\n\n"
+                "Kun je toch niet? Meld je dan af, zodat de volgende de plaats krijgt:\n"
+                "{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.TRAINING_REMINDER_WEEK: MailTemplate(
+            subject="Over een week: {training_title}",
+            text=(
+                "Hallo,\n\n"
+                "Ter herinnering: de training {training_title} begint op {starts_at}.\n\n"
+                "Je aanmeldingen, het agendabestand en afmelden:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.TRAINING_REMINDER_DAY: MailTemplate(
+            subject="Morgen: {training_title}",
+            text=(
+                "Hallo,\n\n"
+                "Ter herinnering: de training {training_title} begint op {starts_at}.\n\n"
+                "Je aanmeldingen, het agendabestand en afmelden:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.ADVICE_ANSWERED: MailTemplate(
             subject="Het regionale centrum heeft je adviesvraag beantwoord",
             text=(
