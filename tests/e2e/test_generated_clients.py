@@ -241,6 +241,12 @@ def test_the_downloads_and_the_catalogue_read_as_declared(
     )
     assert pdf.payload.read().startswith(b"%PDF-")
 
+    entries = api(clients, "policy", "read_log").sync(org, client=admin)
+    assert all(isinstance(entry, models.AuditEntry) for entry in entries)
+    assert "organisation.registered" in [entry.action for entry in entries]
+    exported = api(clients, "policy", "export_log_csv").sync(org, client=admin)
+    assert exported.startswith("service,seq,at,") and entries[-1].to_dict()["hash"] in exported
+
     catalogue = api(clients, "policy", "read_async_api").sync(client=operator)
     assert isinstance(catalogue, models.AsyncApiDocument)
     assert catalogue.asyncapi.startswith("3.") and catalogue.channels.additional_properties
