@@ -97,9 +97,11 @@ kubernetes: $(INSTALLED) $(CHECKOV)
 	$(CHECKOV) --config-file deploy/kubernetes/checkov.yaml \
 		$(foreach overlay,$(wildcard deploy/kubernetes/overlays/*),-f $(KUBE_RENDERED)/$(notdir $(overlay)).yaml)
 
-## Write the event catalogue (AsyncAPI 3.0 and JSON Schemas) to docs/.
+## Write the event catalogue (AsyncAPI 3.0 and JSON Schemas) to docs/, and the services'
+## operation ids (docs/operation-ids.json: a generated client's function names).
 docs: $(INSTALLED)
 	$(BIN)/python -m shared.catalogue docs
+	$(BIN)/python -m cli.openapi docs
 
 ## Benchmarks: they print their own figures beside a plain baseline's.
 bench: $(INSTALLED)

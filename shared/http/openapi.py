@@ -12,10 +12,16 @@ an operation can answer is worked out from the route itself:
   (the database did not answer in time);
 - what only the handler knows (404 for an unknown case, 409 for a conflict) it declares
   with `responses=errors(404, 409)`.
+
+What a generated client needs besides (openapi-python-client, openapi-typescript): a short,
+stable operation id per operation (`operation_id`, the route function's name in camelCase,
+kept in docs/operation-ids.json so that a rename is seen), the `Retry-After` header of
+every 429, and the addresses the API is served at (`servers_of`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
 
@@ -26,6 +32,17 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# A generated client names its functions after these: `registerOrganisation`, not FastAPI's
+# `register_organisation_v1_orgs_post`, which changes with the path.
+OPERATION_ID = re.compile(r"^[a-z][a-zA-Z0-9]*$")
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
 ANSWERS_ATTRIBUTE = "__safehands_answers__"
 ERROR_SCHEMA = "ErrorBody"
@@ -62,6 +79,24 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {"model": ErrorBody, "description": DESCRIPTIONS[status]} for status in statuses
     }
+
+
+def operation_id(route: APIRoute) -> str:
+    """The operation id of `route` (FastAPI's `generate_unique_id_function`): an explicit
+    `operation_id=` if the route has one, else its function's name in camelCase."""
+    if route.operation_id:
+        return route.operation_id
+    first, *rest = route.name.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def servers_of(service: str) -> list[dict[str, str]]:
+    """Where a service's API is served: behind the gateway under `/api/<service>` (deploy/
+    Caddyfile strips the prefix), and on the service's own port during development."""
+    return [
+        {"url": f"/api/{service}", "description": "Through the gateway (every deployment)."},
+        {"url": "/", "description": "The service on its own port (local development)."},
+    ]
 
 
 def answers(*statuses: int) -> Callable[[F], F]:
@@ -145,6 +180,9 @@ def _document_errors(app: FastAPI, document: dict[str, Any]) -> None:
             if "422" in responses:
                 # Replaces FastAPI's HTTPValidationError: the services answer a sentence.
                 responses["422"] = _error_response(422)
+            if "429" in responses:
+                # Every 429 says when to come back (shared/runtime/rate_limit.py, identity's).
+                responses["429"].setdefault("headers", {**RETRY_AFTER})
             # A token that is read when sent (a service's membership check) but not required:
             # the empty requirement says so, or clients would believe it mandatory.
             security = operation.get("security")

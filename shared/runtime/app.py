@@ -25,7 +25,7 @@ from shared.http.api_docs import install_api_docs
 from shared.http.body_limit import BodyLimitMiddleware
 from shared.http.http_errors import install_error_handlers
 from shared.http.metrics import metrics_response
-from shared.http.openapi import document_errors
+from shared.http.openapi import document_errors, operation_id, servers_of
 from shared.logs import configure_logging, get_logger
 from shared.messaging.batches import BatchHandler
 from shared.messaging.consumer import Handler, Handlers
@@ -198,6 +198,9 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
         # from a CDN with an inline script.
         docs_url=None,
         redoc_url=None,
+        # Short, stable operation ids for generated clients (docs/operation-ids.json).
+        generate_unique_id_function=operation_id,
+        servers=servers_of(definition.name),
     )
     app.state.runtime = runtime
     # Added first, so innermost of the middlewares: metrics count its 413s too.

@@ -156,14 +156,17 @@ def test_agreement_and_profile_download_with_the_organisations_name(
         assert org.name in filled.json()["text"]
         assert re.findall(r"\{[a-z_]+\}", filled.json()["text"]) == []
 
-        download = org.policy.get(path, params={"format": "md"}, headers=org.admin)
-
-        assert download.status_code == 200
-        assert download.headers["content-type"].startswith("text/markdown")
-        assert download.headers["content-disposition"] == (
-            f'attachment; filename="{org.id}-{template_id}.md"'
-        )
-        assert download.text == filled.json()["text"]
+        # Its own route (declared as Markdown only), and `?format=md` as before.
+        for download in (
+            org.policy.get(f"{path}.md", headers=org.admin),
+            org.policy.get(path, params={"format": "md"}, headers=org.admin),
+        ):
+            assert download.status_code == 200
+            assert download.headers["content-type"].startswith("text/markdown")
+            assert download.headers["content-disposition"] == (
+                f'attachment; filename="{org.id}-{template_id}.md"'
+            )
+            assert download.text == filled.json()["text"]
     stranger = bearer(infra.token("admin", "another-org"))
     path = f"/v1/orgs/{org.id}/templates/vcp_profile.en"
     assert org.policy.get(path, headers=stranger).status_code == 404
@@ -192,8 +195,13 @@ def test_the_starter_documents_download_as_word_and_pdf_too(
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
+    # The routes of their own answer the same files.
+    own_word = org.policy.get(f"{path}.docx", headers=org.admin)
+    assert own_word.headers["content-type"] == word.headers["content-type"]
+    assert org.policy.get(f"{path}.pdf", headers=org.admin).content.startswith(b"%PDF-")
     stranger = bearer(infra.token("admin", "another-org"))
     assert org.policy.get(path, params={"format": "pdf"}, headers=stranger).status_code == 404
+    assert org.policy.get(f"{path}.pdf", headers=stranger).status_code == 404
     assert org.policy.get(path, params={"format": "exe"}, headers=org.admin).status_code == 422
 
 

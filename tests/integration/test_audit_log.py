@@ -133,6 +133,17 @@ def test_policy_actions_form_a_chain_that_verify_checks_and_names_an_edited_entr
             http.get(f"/v1/orgs/{org}/audit", params={"format": "pdf"}, headers=admin).status_code
             == 422
         )
+        # The files' routes of their own (each declares the one type it answers) give the same.
+        own_csv = http.get(f"/v1/orgs/{org}/audit.csv", headers=admin)
+        assert own_csv.headers["content-type"].startswith("text/csv")
+        assert own_csv.text == exported_csv.text
+        own_book = http.get(f"/v1/orgs/{org}/audit.xlsx", params={"action": "code"}, headers=admin)
+        assert own_book.headers["content-type"] == XLSX_TYPE
+        assert f'filename="audit-{org}-policy.xlsx"' in own_book.headers["content-disposition"]
+        own_sheet = load_workbook(io.BytesIO(own_book.content)).active
+        assert own_sheet is not None
+        assert [list(row) for row in own_sheet.iter_rows(min_row=2, values_only=True)] == cells
+        assert http.get(f"/v1/orgs/{org}/audit.csv", headers=coordinator).text.count("\r\n") == 2
         # No route changes or deletes an entry.
         assert http.delete(f"/v1/orgs/{org}/audit", headers=admin).status_code == 405
 

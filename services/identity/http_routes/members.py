@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel
 
 from services.identity.extensions import mail_sender_of
 from services.identity.storage import MEMBERSHIPS
@@ -21,10 +22,15 @@ from shared.runtime.runtime import Runtime, runtime_of
 router = APIRouter(prefix="/v1/orgs/{org}/members", tags=["members"])
 
 
+class InvitedMember(BaseModel):
+    member_id: str
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Invite an admin or coordinator by mail (admin; the operator for any organisation).",
+    response_model=InvitedMember,
     responses=errors(404),
 )
 async def invite_member(

@@ -27,6 +27,10 @@ class NewOperator(BaseModel):
     email: EmailStr
 
 
+class AddedOperator(BaseModel):
+    operator_id: str
+
+
 @router.get("", summary="The platform's operators (operator).")
 async def list_operators(
     _operator: Principal = Depends(require_operator()), runtime: Runtime = Depends(runtime_of)
@@ -38,6 +42,7 @@ async def list_operators(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Add an operator (operator): they sign in like everyone else, with no restart.",
+    response_model=AddedOperator,
     responses=errors(400),
 )
 async def add_operator(

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.identity.domain.passkeys import browser_family
 from services.identity.extensions import limiter_of
 from services.identity.http_routes.person import Person, operators_of, person_of, record_for
-from services.identity.http_routes.sign_in import signed_in_answer
+from services.identity.http_routes.sign_in import SignedInAnswer, signed_in_answer
 from services.identity.rate_limit import admit_client
 from services.identity.refresh_cookie import check_origin
 from services.identity.use_cases import passkeys
@@ -129,6 +129,7 @@ async def sign_in_options(
 @router.post(
     "/v1/sign-in/passkey",
     summary="Sign in with a passkey: answered like the exchange of a sign-in link's code.",
+    response_model=SignedInAnswer,
     responses=errors(401, 403),
     description=(
         "The same answer and cookie as `POST /v1/sign-in/exchange`. 401 for an unknown or "

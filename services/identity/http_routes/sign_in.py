@@ -38,6 +38,26 @@ class SignInRequest(BaseModel):
         return value
 
 
+class SignInRequested(BaseModel):
+    """The answer to asking for a link: empty, whether or not the address is known."""
+
+
+class MembershipView(BaseModel):
+    org_id: str | None
+    roles: list[str]
+    sub: str
+
+
+class SignedInAnswer(BaseModel):
+    """The answer to a sign-in, by link or by passkey."""
+
+    # Empty when the browser asked for it in the HttpOnly cookie.
+    refresh_token: str
+    memberships: list[MembershipView]
+    next: str | None
+    preferred: MembershipView | None
+
+
 class Exchange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -48,6 +68,7 @@ class Exchange(BaseModel):
     "",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Mail a sign-in link to a member's address (anyone).",
+    response_model=SignInRequested,
     responses=errors(429),
     description=(
         "The answer is the same whether or not the address belongs to a member, and whether"
@@ -80,6 +101,7 @@ async def request_sign_in(
 @router.post(
     "/exchange",
     summary="Exchange a sign-in link's code for a refresh token and the memberships.",
+    response_model=SignedInAnswer,
     responses=errors(400, 403),
     description=(
         "Beyond the contract: `next`, the page the link was sent for, and `preferred`, the "

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -14,6 +14,7 @@ from services.identity.domain.errors import SessionEnded
 from services.identity.domain.sessions import ACCESS_TOKEN_LIFETIME
 from services.identity.extensions import signer_of
 from services.identity.http_routes.person import operators_of
+from services.identity.http_routes.sign_in import MembershipView
 from services.identity.refresh_cookie import check_origin, forget, hand_out, presented
 from services.identity.use_cases import tokens
 from shared.events.base import ORG_ID_PATTERN
@@ -49,9 +50,26 @@ class SessionRequest(BaseModel):
     refresh_token: str = Field(default="", max_length=200)
 
 
+class IssuedTokens(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    # Empty when the browser asked for it in the HttpOnly cookie.
+    refresh_token: str
+    org_id: str | None
+    roles: list[str]
+    sub: str
+
+
+class SessionView(BaseModel):
+    memberships: list[MembershipView]
+    preferred: MembershipView | None
+
+
 @router.post(
     "/v1/tokens",
     summary="An access token for one organisation (10 minutes) and the next refresh token.",
+    response_model=IssuedTokens,
     responses=errors(401, 403),
 )
 async def issue_tokens(
@@ -91,6 +109,7 @@ async def issue_tokens(
 @router.post(
     "/v1/session",
     summary="The memberships of a session and the one used last (the token is not rotated).",
+    response_model=SessionView,
     responses=errors(401, 403),
     description=(
         "Beyond the contract: what a reloaded page or a new tab needs to carry on with the "

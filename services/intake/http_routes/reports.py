@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, status
 
 from services.intake.use_cases import reports
-from services.intake.use_cases.reports import ReportSubmission
+from services.intake.use_cases.reports import ReportAccepted, ReportSubmission
 from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.runtime import Runtime, runtime_of
@@ -28,9 +28,9 @@ router = APIRouter(prefix="/v1/orgs/{org}", tags=["reports"])
 )
 async def submit_report(
     org: str, body: ReportSubmission, runtime: Runtime = Depends(runtime_of)
-) -> dict[str, str]:
+) -> ReportAccepted:
     # Reporters submit at the same time: a write conflict is run again, not answered 500.
     report_id = await runtime.transact(
         org, lambda uow: reports.submit_report(uow, body, received_at=datetime.now(UTC))
     )
-    return {"report_id": report_id}
+    return ReportAccepted(report_id=report_id)

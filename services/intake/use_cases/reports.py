@@ -41,6 +41,12 @@ SUBMITTED_BEFORE = (
 )
 
 
+class ReportAccepted(BaseModel):
+    """The answer to a submitted report: its id, nothing else."""
+
+    report_id: str
+
+
 async def submit_report(
     uow: UnitOfWork, submission: ReportSubmission, *, received_at: datetime
 ) -> str:

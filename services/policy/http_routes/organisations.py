@@ -7,7 +7,11 @@ from fastapi import APIRouter, Depends, status
 
 from services.policy.organisation_settings import OrganisationSettings
 from services.policy.use_cases import organisations
-from services.policy.use_cases.organisations import NewOrganisation, PublicPage
+from services.policy.use_cases.organisations import (
+    NewOrganisation,
+    PublicPage,
+    RegisteredOrganisation,
+)
 from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
 from shared.http.openapi import errors
@@ -26,9 +30,9 @@ async def register_organisation(
     body: NewOrganisation,
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
-) -> dict[str, str]:
+) -> RegisteredOrganisation:
     await runtime.transact(body.org_id, lambda uow: organisations.register_organisation(uow, body))
-    return {"org_id": body.org_id}
+    return RegisteredOrganisation(org_id=body.org_id)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path
 
 from services.policy.use_cases import roles
-from services.policy.use_cases.roles import RoleDefinition
+from services.policy.use_cases.roles import RoleDefinition, RoleSummary
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
@@ -18,7 +18,9 @@ ROLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 
 
 @router.put(
-    "/{org}/roles/{role_id}", summary="Define or change a role and its risk profile (admin)."
+    "/{org}/roles/{role_id}",
+    summary="Define or change a role and its risk profile (admin).",
+    response_model=RoleSummary,
 )
 async def define_role(
     org: str,
@@ -34,6 +36,7 @@ async def define_role(
     "/{org}/roles",
     summary="The organisation's roles with their whole risk profile, by title (admin,"
     " coordinator).",
+    response_model=list[RoleSummary],
 )
 async def list_roles(
     org: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, field_validator
 from pymongo.errors import DuplicateKeyError
 
@@ -23,7 +25,8 @@ class NewOrganisation(BaseModel):
         pattern=ORG_ID_PATTERN, description="A slug: lower-case letters, digits, dashes."
     )
     name: Name
-    language: str = Field(default="nl", pattern="^(nl|en)$")
+    # An enum, not a pattern: a generated client offers the two values.
+    language: Literal["nl", "en"] = "nl"
 
     @field_validator("org_id")
     @classmethod
@@ -32,6 +35,12 @@ class NewOrganisation(BaseModel):
         if value == PLATFORM_ORG:
             raise ValueError(f"{PLATFORM_ORG!r} is reserved for the platform itself")
         return value
+
+
+class RegisteredOrganisation(BaseModel):
+    """The answer to registering an organisation."""
+
+    org_id: str
 
 
 class PublicRole(BaseModel):

@@ -25,6 +25,18 @@ class RoleDefinition(BaseModel):
     vog_renewal_years: WholeNumber = Field(default=DEFAULT_VOG_RENEWAL_YEARS, ge=1, le=20)
 
 
+class RoleSummary(BaseModel):
+    """A role as stored and answered: its definition and whether it needs a VOG."""
+
+    role_id: str
+    title: str
+    works_with_minors: bool
+    works_with_vulnerable: bool
+    vog_required: bool
+    vog_max_age_days: int
+    vog_renewal_years: int
+
+
 async def define_role(uow: UnitOfWork, role_id: str, definition: RoleDefinition) -> dict[str, Any]:
     """Define or change a role; returns the role as stored."""
     role = {

@@ -20,19 +20,10 @@ from services.policy.domain.pipeline import Stage, must_sign_again, pipeline_sta
 from services.policy.file_formats import BoardRow, board_list_xlsx
 from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import current_code_version, file_from
+from services.policy.use_cases.roles import RoleSummary
 from services.policy.volunteer_list import BY_NAME, BY_RENEWAL, list_filter, page_of_entries
 from shared import audit
 from shared.storage.unit_of_work import UnitOfWork
-
-
-class RoleSummary(BaseModel):
-    role_id: str
-    title: str
-    works_with_minors: bool
-    works_with_vulnerable: bool
-    vog_required: bool
-    vog_max_age_days: int
-    vog_renewal_years: int
 
 
 class VolunteerRow(BaseModel):
