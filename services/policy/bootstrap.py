@@ -18,6 +18,7 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.consultation import EVENTS as CONSULTATION_EVENTS
 from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -41,6 +42,7 @@ DEFINITION = ServiceDefinition(
         VolunteerDataErased,
         AdviceRequested,
         AdviceAnswered,
+        *CONSULTATION_EVENTS,
     ],
     indexes=INDEXES,
     error_statuses=ERROR_STATUSES,

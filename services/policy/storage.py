@@ -24,6 +24,10 @@ VOLUNTEER_NAMES = "volunteer_names"
 # The regional centre's fallback contacts: one document, under the centre's own tenant
 # (services/policy/domain/fallback_contacts.py REGIONAL_CENTRE).
 FALLBACK_CONTACTS = "fallback_contacts"
+# Consultation rounds on the draft code (services/policy/use_cases/consultations.py) and
+# their comments; a comment keeps its author id (rate limit, erasure) even when anonymous.
+CONSULTATIONS = "consultations"
+CONSULTATION_COMMENTS = "consultation_comments"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
@@ -55,4 +59,12 @@ INDEXES = (
     # The operator's queue looks across organisations; an answer finds its request by id.
     IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True, tenant=False),
     IndexSpec(ADVICE_REQUESTS, (("status", 1), ("requested_at", 1)), tenant=False),
+    IndexSpec(CONSULTATIONS, (("consultation_id", 1),), unique=True),
+    IndexSpec(CONSULTATIONS, (("status", 1),)),
+    # The sweeps of reminders and closing days look across organisations.
+    IndexSpec(CONSULTATIONS, (("reminder_on", 1),), tenant=False),
+    IndexSpec(CONSULTATIONS, (("status", 1), ("closes_on", 1)), tenant=False),
+    IndexSpec(CONSULTATION_COMMENTS, (("comment_id", 1),), unique=True),
+    IndexSpec(CONSULTATION_COMMENTS, (("consultation_id", 1), ("commented_at", 1))),
+    IndexSpec(CONSULTATION_COMMENTS, (("author_id", 1), ("commented_at", 1))),
 )

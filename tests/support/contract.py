@@ -44,4 +44,9 @@ ADDITIONS = {
     # Operators added and removed without a restart (issue 20, item 6).
     "nl.safehands.operator.added.v1",
     "nl.safehands.operator.removed.v1",
+    # The consultation round on the draft code (issue 25, item 1).
+    "nl.safehands.consultation.opened.v1",
+    "nl.safehands.consultation.commented.v1",
+    "nl.safehands.consultation.closing_soon.v1",
+    "nl.safehands.consultation.closed.v1",
 }

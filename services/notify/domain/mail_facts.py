@@ -23,6 +23,9 @@ class Recipient(StrEnum):
     ADMIN = "admin"
     # The regional centre that runs the platform: SAFEHANDS_OPERATOR_EMAILS.
     OPERATOR = "operator"
+    # Those invited to comment on the draft code (the event's `invitee_ids`): volunteers,
+    # staff and VCPs whose address notify knows.
+    INVITEES = "invitees"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ TOOLKIT_PAGE = "/admin/toolkit"
 ADVICE_ANSWERS_PAGE = "/admin/advice"
 ADVICE_QUEUE_PAGE = "/operator#advice"
 VCP_PAGE = "/vcp"
+# Where the invited read the draft under consultation and comment: their own page.
+CONSULTATION_PAGE = "/me#consultation"
 # The volunteer's own page, where they sign the code; the admin's webhooks.
 MY_PAGE = "/me"
 WEBHOOKS_PAGE = "/admin/webhooks"
@@ -151,6 +156,8 @@ class MailFacts:
     addressing: MailAddressing = field(default_factory=MailAddressing)
     # Who may read the report the event is about (notify's `report_readers`), if known.
     report_readers: ReportReaders | None = None
+    # The addresses of the event's `invitee_ids` that notify knows (a consultation's mails).
+    invitee_emails: Sequence[str] = ()
 
     def known_volunteer(self) -> Volunteer:
         """The volunteer the event is about; MailFieldError when notify never saw them apply."""
@@ -185,4 +192,5 @@ class MailFacts:
             Recipient.OPERATOR: self.addressing.operator_emails,
             Recipient.OTHER_VCPS: [v.email for v in self.vcps],
             Recipient.EVERY_VCP: [v.email for v in self.vcps],
+            Recipient.INVITEES: self.invitee_emails,
         }[recipient]

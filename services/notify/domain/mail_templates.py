@@ -49,6 +49,8 @@ _VCP_COLLEAGUE = frozenset({"organisation", "vcp_name", "link"})
 # A topic and a link, never the question or the answer.
 _ADVICE = frozenset({"organisation", "advice_topic", "link"})
 
+_CONSULTATION = frozenset({"organisation", "closes_on", "link"})
+
 MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.APPLICATION_RECEIVED: _APPLICANT | {"role_title"},
     MailKind.PLEASE_SIGN_CODE: _APPLICANT | {"version", "link"},
@@ -74,6 +76,10 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.ADVICE_REQUESTED: _ADVICE,
     MailKind.ADVICE_ANSWERED: _ADVICE,
     MailKind.ADVICE_APPOINTMENT_PROPOSED: _ADVICE | {"appointment"},
+    # The organisation's name and the days; the result's counts; never the draft or a comment.
+    MailKind.CONSULTATION_INVITED: _CONSULTATION,
+    MailKind.CONSULTATION_CLOSING_SOON: _CONSULTATION,
+    MailKind.CONSULTATION_CLOSED: _CONSULTATION | {"people", "comments"},
 }
 
 VCP_MAIL_KINDS = frozenset(
@@ -174,6 +180,12 @@ def _single_line_text(value: object, pack: LanguagePack) -> str:
 def _positive_whole_number(value: object, pack: LanguagePack) -> str:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"expected a whole number from 1, got {value!r}.")
+    return str(value)
+
+
+def _count(value: object, pack: LanguagePack) -> str:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number from 0, got {value!r}.")
     return str(value)
 
 
@@ -292,4 +304,7 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "link": _web_link,
     "advice_topic": _advice_topic,
     "appointment": _date_and_time,
+    "closes_on": _calendar_date,
+    "people": _count,
+    "comments": _count,
 }

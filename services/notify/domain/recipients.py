@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from services.notify.domain.mail_facts import (
     ADVICE_ANSWERS_PAGE,
     ADVICE_QUEUE_PAGE,
+    CONSULTATION_PAGE,
     MY_PAGE,
     TOOLKIT_PAGE,
     VCP_PAGE,
@@ -44,6 +45,11 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.consultation import (
+    ConsultationClosed,
+    ConsultationClosingSoon,
+    ConsultationOpened,
+)
 from shared.events.identity import MemberAdded
 from shared.events.reports import (
     IncidentReported,
@@ -177,6 +183,14 @@ def _advice_answered(event: AdviceAnswered, facts: MailFacts) -> dict[str, objec
         "organisation": facts.organisation,
         "advice_topic": event.advice_topic,
         "link": facts.addressing.link(ADVICE_ANSWERS_PAGE),
+    }
+
+
+def _consultation(facts: MailFacts, closes_on: date) -> dict[str, object]:
+    return {
+        "organisation": facts.organisation,
+        "closes_on": closes_on,
+        "link": facts.addressing.link(CONSULTATION_PAGE),
     }
 
 
@@ -396,6 +410,27 @@ MAIL_ROUTES = _table(
         MailKind.ADVICE_APPOINTMENT_PROPOSED,
         when=lambda e: e.appointment is not None,
         fields=lambda e, facts: {**_advice_answered(e, facts), "appointment": e.appointment},
+    ),
+    # A consultation on the draft code, to those invited: the organisation's name and the
+    # days (and the result's counts), never the draft or a comment.
+    On(ConsultationOpened).mail(
+        Recipient.INVITEES,
+        MailKind.CONSULTATION_INVITED,
+        fields=lambda e, facts: _consultation(facts, e.closes_on),
+    ),
+    On(ConsultationClosingSoon).mail(
+        Recipient.INVITEES,
+        MailKind.CONSULTATION_CLOSING_SOON,
+        fields=lambda e, facts: _consultation(facts, e.closes_on),
+    ),
+    On(ConsultationClosed).mail(
+        Recipient.INVITEES,
+        MailKind.CONSULTATION_CLOSED,
+        fields=lambda e, facts: {
+            **_consultation(facts, e.closed_on),
+            "people": e.people,
+            "comments": e.comments,
+        },
     ),
 )
 

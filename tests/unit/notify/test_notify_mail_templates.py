@@ -136,6 +136,23 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "link": "https://safehands.example.org/admin#advice",
         "appointment": datetime(2026, 12, 8, 18, 30, tzinfo=UTC),
     },
+    MailKind.CONSULTATION_INVITED: {
+        "organisation": "Scouting De Esch",
+        "closes_on": date(2026, 12, 20),
+        "link": "https://safehands.example.org/me#consultation",
+    },
+    MailKind.CONSULTATION_CLOSING_SOON: {
+        "organisation": "Scouting De Esch",
+        "closes_on": date(2026, 12, 20),
+        "link": "https://safehands.example.org/me#consultation",
+    },
+    MailKind.CONSULTATION_CLOSED: {
+        "organisation": "Scouting De Esch",
+        "closes_on": date(2026, 12, 21),
+        "link": "https://safehands.example.org/me#consultation",
+        "people": 0,
+        "comments": 0,
+    },
 }
 
 LANGUAGES = ["nl", "en"]
@@ -466,6 +483,8 @@ ACTION_KINDS = {
     MailKind.ADVICE_REQUESTED,
     MailKind.ADVICE_ANSWERED,
     MailKind.ADVICE_APPOINTMENT_PROPOSED,
+    MailKind.CONSULTATION_INVITED,
+    MailKind.CONSULTATION_CLOSING_SOON,
 }
 
 

@@ -119,6 +119,15 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "DraftExists": 409,
         "AlreadyAnswered": 409,
         "NotAModelCode": 422,
+        "NoSuchConsultation": 404,
+        "NoSuchComment": 404,
+        "ConsultationRunning": 409,
+        "ConsultationClosed": 409,
+        "NotInvited": 403,
+        "TooManyComments": 429,
+        "BadClosingDay": 422,
+        "UnknownSection": 422,
+        "NotAMember": 422,
     }
 
 
