@@ -249,8 +249,14 @@ async def admin_view(uow: UnitOfWork) -> AdminConsultation:
         {"consultation_id": doc["consultation_id"]}, sort=[("commented_at", 1)]
     )
     shown = [rules.as_the_admin_sees(c) for c in comments]
+    # While the round is open the counts are the comments so far; closing stores them.
+    counts = rules.consulted(c["author_id"] for c in comments)
     return AdminConsultation(
-        **_summary(doc).model_dump(),
+        **{
+            **_summary(doc).model_dump(),
+            "people": counts.people,
+            "comments": counts.comments,
+        },
         sections=[
             SectionWithComments(
                 slug=group.slug,
