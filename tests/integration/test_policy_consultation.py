@@ -16,7 +16,7 @@ from typing import Any
 from pymongo import MongoClient
 
 from services.policy.domain.consultation import COMMENTS_PER_HOUR
-from services.policy.storage import CONSULTATIONS
+from services.policy.storage import ADMISSIONS, CONSULTATION_COMMENTS, CONSULTATIONS
 from shared.domain.calendar import today
 from shared.events.consultation import (
     ConsultationClosed,
@@ -203,10 +203,15 @@ async def test_a_round_from_opening_to_publishing(platform: Platform) -> None:
 async def test_the_daily_sweep_reminds_once_and_closes_a_round_past_its_day(
     platform: Platform,
 ) -> None:
+    """Also: a volunteer whose data is erased after the retention period takes their
+    comments along."""
     intake = platform.start("intake")
     policy = platform.start("policy", env=FAST_JOBS)
     org = Organisation(platform.infra, intake, policy)
     assert org.register().status_code == 201
+    assert org.define_role("coach", ROLE).status_code == 200
+    gone = org.apply("coach")
+    eventually(lambda: org.admission(gone) is not None)
     assert org.policy.put(f"/v1/orgs/{org.id}/codes/draft", json={"text": DRAFT}, headers=org.admin)
     closes_on = today() + timedelta(days=10)
     opened = org.policy.post(
@@ -215,10 +220,22 @@ async def test_the_daily_sweep_reminds_once_and_closes_a_round_past_its_day(
         headers=org.admin,
     )
     assert opened.status_code == 201, opened.text
-    assert opened.json()["invited"] == 0
-    # As policy would have stored it had the round opened 12 days ago to close yesterday.
+    assert opened.json()["invited"] == 1
+    commented = org.policy.post(
+        f"/v1/orgs/{org.id}/consultation/comments",
+        json={"section": "respect", "text": "Mooi.", "named": False},
+        headers=org.volunteer(gone),
+    )
+    assert commented.status_code == 201, commented.text
+    # As policy would have stored it had the round opened 12 days ago to close yesterday,
+    # and the volunteer been inactive for longer than the retention period.
     with MongoClient(platform.infra.mongo_uri) as client:
-        client[f"{platform.database}_policy"][CONSULTATIONS].update_one(
+        database = client[f"{platform.database}_policy"]
+        database[ADMISSIONS].update_one(
+            {"org_id": org.id, "volunteer_id": gone},
+            {"$set": {"last_activity": (today() - timedelta(days=800)).isoformat()}},
+        )
+        database[CONSULTATIONS].update_one(
             {"org_id": org.id},
             {
                 "$set": {
@@ -250,3 +267,11 @@ async def test_the_daily_sweep_reminds_once_and_closes_a_round_past_its_day(
     types = [t for t, _ in consultation_events(records, org.id)]
     assert types.count(ConsultationClosingSoon.type_name) == 1
     assert types.count(ConsultationClosed.type_name) == 1
+
+    def comments_of_the_erased() -> int:
+        with MongoClient(platform.infra.mongo_uri) as client:
+            found = client[f"{platform.database}_policy"][CONSULTATION_COMMENTS]
+            return found.count_documents({"org_id": org.id, "author_id": gone})
+
+    eventually(lambda: org.admission(gone) is None)
+    assert comments_of_the_erased() == 0
