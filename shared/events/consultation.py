@@ -21,7 +21,7 @@ class ConsultationOpened(Event):
     consultation_id: str
     # The last day on which comments are taken (the organisation's calendar day).
     closes_on: date
-    invitee_ids: tuple[str, ...]
+    invitee_ids: list[str]
 
 
 class ConsultationCommented(Event):
@@ -40,7 +40,7 @@ class ConsultationClosingSoon(Event):
     key_field: ClassVar[str] = "consultation_id"
     consultation_id: str
     closes_on: date
-    invitee_ids: tuple[str, ...]
+    invitee_ids: list[str]
 
 
 class ConsultationClosed(Event):
@@ -51,7 +51,7 @@ class ConsultationClosed(Event):
     # How many people commented, and how many comments they left.
     people: int
     comments: int
-    invitee_ids: tuple[str, ...]
+    invitee_ids: list[str]
 
 
 EVENTS: tuple[type[Event], ...] = (

@@ -86,7 +86,7 @@ async def test_invitation_reminder_and_result_reach_the_invitees_once(
     for collection in ("organisations", "volunteers", "staff"):
         eventually(lambda c=collection: known(platform, c, org), timeout=120)
 
-    invitees = (anna_id, "cor-1", "never-heard-of")
+    invitees = [anna_id, "cor-1", "never-heard-of"]
     round_id = str(uuid.uuid4())
     await publish(
         infra,

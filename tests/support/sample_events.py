@@ -59,7 +59,7 @@ SAMPLE_VALUES: dict[str, Any] = {
     # A consultation round on the draft code.
     "closes_on": date(2026, 12, 20),
     "closed_on": date(2026, 12, 21),
-    "invitee_ids": ("volunteer-1", "coordinator-1"),
+    "invitee_ids": ["volunteer-1", "coordinator-1"],
     "section": "respect",
     "people": 2,
     "comments": 3,

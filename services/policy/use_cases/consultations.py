@@ -236,7 +236,7 @@ async def open_round(uow: UnitOfWork, opening: Opening, *, now: datetime, today:
             org_id=uow.org_id,
             consultation_id=consultation_id,
             closes_on=opening.closes_on,
-            invitee_ids=tuple(invitees),
+            invitee_ids=invitees,
         )
     )
     return await admin_view(uow)
@@ -303,7 +303,7 @@ async def _close(uow: UnitOfWork, doc: Document, today: date) -> bool:
             closed_on=today,
             people=counts.people,
             comments=counts.comments,
-            invitee_ids=tuple(doc.get("invitee_ids", [])),
+            invitee_ids=list(doc.get("invitee_ids", [])),
         )
     )
     return True
@@ -469,7 +469,7 @@ async def remind(uow: UnitOfWork, candidate: Document, day: date) -> int:
             org_id=uow.org_id,
             consultation_id=doc["consultation_id"],
             closes_on=date.fromisoformat(doc["closes_on"]),
-            invitee_ids=tuple(doc.get("invitee_ids", [])),
+            invitee_ids=list(doc.get("invitee_ids", [])),
         )
     )
     return 1

@@ -21,7 +21,7 @@ FACTS = MailFacts(
     language="nl",
     invitee_emails=("anna@example.org", "cor@example.org", "anna@example.org"),
 )
-IDS = ("v-1", "cor-1")
+IDS = ["v-1", "cor-1"]
 
 
 def test_the_invitation_goes_to_each_invitee_once_with_the_closing_day() -> None:
