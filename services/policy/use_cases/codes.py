@@ -37,8 +37,9 @@ class Consulted(BaseModel):
 class PublishedCode(BaseModel):
     version: int
     sha256: str
-    # None when the draft was not put to the organisation's volunteers.
-    consulted: Consulted | None = None
+    # Only for a version whose draft was put to the organisation's volunteers: without a
+    # round the answer stays what the contract has always said it is.
+    consulted: Consulted | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class CurrentCode(PublishedCode):
