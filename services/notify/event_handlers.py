@@ -49,6 +49,11 @@ from shared.events.admission import (
     VolunteerDataErased,
     VolunteerRejected,
 )
+from shared.events.consultation import (
+    ConsultationClosed,
+    ConsultationClosingSoon,
+    ConsultationOpened,
+)
 from shared.events.identity import MemberAdded, MemberRemoved, OperatorAdded, OperatorRemoved
 from shared.events.reports import (
     IncidentReported,
@@ -89,6 +94,10 @@ PER_EVENT: frozenset[type[Event]] = frozenset(
         OperatorRemoved,
         # Whether report events reach webhooks: read once per batch, so changed alone.
         ReportWebhooksSet,
+        # A consultation's mails go to its invitees, whose addresses the batch does not read.
+        ConsultationOpened,
+        ConsultationClosingSoon,
+        ConsultationClosed,
     }
 )
 

@@ -41,7 +41,13 @@ async def record_event_mails(event: Event, uow: UnitOfWork, addressing: MailAddr
         return
     # Not every event is about a volunteer; those that are name them in `volunteer_id`.
     volunteer_id = getattr(event, "volunteer_id", None)
-    facts = await load_facts(uow, {route.recipient for route in routes}, volunteer_id, addressing)
+    facts = await load_facts(
+        uow,
+        {route.recipient for route in routes},
+        volunteer_id,
+        addressing,
+        invitee_ids=getattr(event, "invitee_ids", ()),
+    )
     occurred_at = uow.causation.time if uow.causation else None
     plan = plan_event_mails(event, facts, occurred_at)
     for problem in plan.problems:

@@ -140,8 +140,10 @@ async def load_facts(
     recipients: Collection[Recipient],
     volunteer_id: str | None,
     addressing: MailAddressing | None = None,
+    invitee_ids: Collection[str] = (),
 ) -> MailFacts:
-    """What mails to `recipients` need to know, read in the caller's transaction."""
+    """What mails to `recipients` need to know, read in the caller's transaction;
+    `invitee_ids` are the people a consultation's mails go to."""
     organisation = await uow.collection(ORGANISATIONS).find_one({})
     volunteer = None
     roles: list[Document] = []
@@ -156,6 +158,9 @@ async def load_facts(
     if needs_contacts(recipients):
         contacts = await uow.collection(CONTACTS).find_one({})
         staff = await uow.collection(STAFF).find({}, sort=[("member_id", 1)])
+    invitees: list[str] = []
+    if Recipient.INVITEES in recipients and invitee_ids:
+        invitees = await invitee_addresses(uow, sorted(invitee_ids))
     return facts_from(
         uow.org_id,
         organisation,
@@ -165,7 +170,18 @@ async def load_facts(
         contacts,
         staff=staff,
         addressing=addressing,
+        invitee_emails=invitees,
     )
+
+
+async def invitee_addresses(uow: UnitOfWork, ids: list[str]) -> list[str]:
+    """The addresses notify knows of `ids` (a volunteer's id, a staff member's or a VCP's
+    `sub`); someone notify never heard of gets no mail."""
+    found: list[str] = []
+    for collection, key in ((VOLUNTEERS, "volunteer_id"), (STAFF, "member_id"), (VCPS, "vcp_id")):
+        rows = await uow.collection(collection).find({key: {"$in": ids}}, projection={"email": 1})
+        found.extend(str(row["email"]) for row in rows if row.get("email"))
+    return sorted(set(found))
 
 
 def colleague_from(row: Document) -> VcpColleague:
@@ -204,6 +220,7 @@ def facts_from(
     staff: Iterable[Document] = (),
     addressing: MailAddressing | None = None,
     report_readers: Document | None = None,
+    invitee_emails: Iterable[str] = (),
 ) -> MailFacts:
     """MailFacts from the read model's documents, however they were read (per event, or once
     for a whole batch). `vcps` in vcp_id order."""
@@ -243,6 +260,7 @@ def facts_from(
             if report_readers is not None
             else None
         ),
+        invitee_emails=list(invitee_emails),
     )
 
 

@@ -18,6 +18,7 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.consultation import EVENTS as CONSULTATION_EVENTS
 from shared.events.trainings import EVENTS as TRAINING_EVENTS
 from shared.runtime.definition import ServiceDefinition
 
@@ -43,6 +44,7 @@ DEFINITION = ServiceDefinition(
         AdviceRequested,
         AdviceAnswered,
         *TRAINING_EVENTS,
+        *CONSULTATION_EVENTS,
     ],
     indexes=INDEXES,
     error_statuses=ERROR_STATUSES,

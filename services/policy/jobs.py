@@ -19,10 +19,12 @@ from services.policy.domain.trainings import CONFIRMED, REMINDERS
 from services.policy.organisation_settings import settings_of
 from services.policy.storage import (
     ADMISSIONS,
+    CONSULTATIONS,
     ORGANISATIONS,
     TRAINING_REGISTRATIONS,
     VOLUNTEER_NAMES,
 )
+from services.policy.use_cases import consultations
 from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
 from services.policy.use_cases.trainings import send_reminder
 from services.policy.volunteer_list import entry_fields, name_fields
@@ -182,6 +184,7 @@ async def _erase(uow: UnitOfWork, candidate: Document, *, retention_days: int, d
     if deleted.deleted_count != 1:
         return 0
     await uow.collection(VOLUNTEER_NAMES).delete_one({"volunteer_id": file.volunteer_id})
+    await consultations.erase_author(uow, file.volunteer_id)
     uow.publish(VolunteerDataErased(org_id=uow.org_id, volunteer_id=file.volunteer_id))
     return 1
 
@@ -232,6 +235,27 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+async def sweep_consultations(db: Database, day: date) -> int:
+    """Announce the reminder of rounds closing in a few days, and close rounds whose closing
+    day has passed, announcing the result. Each once: the write is conditional on what the
+    query found (services/policy/use_cases/consultations.py)."""
+    reminded = await sweep(
+        db,
+        CONSULTATIONS,
+        {"reminder_on": {"$lte": day.isoformat()}},
+        lambda uow, candidate: consultations.remind(uow, candidate, day),
+        fields=["consultation_id", "reminder_on"],
+    )
+    closed = await sweep(
+        db,
+        CONSULTATIONS,
+        {"status": "open", "closes_on": {"$lt": day.isoformat()}},
+        lambda uow, candidate: consultations.close_when_due(uow, candidate, day),
+        fields=["consultation_id"],
+    )
+    return reminded + closed
+
+
 JOBS = (
     sweep_job("policy-vog-renewals", sweep_vog_renewals, today, "VOG renewals swept"),
     sweep_job(
@@ -257,5 +281,11 @@ JOBS = (
         sweep_training_reminders,
         _now,
         "training reminders announced",
+    ),
+    sweep_job(
+        "policy-consultations",
+        sweep_consultations,
+        today,
+        "consultation reminders and closings",
     ),
 )

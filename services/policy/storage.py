@@ -29,6 +29,10 @@ FALLBACK_CONTACTS = "fallback_contacts"
 # member's organisation (`member_org`), which routes filter on.
 TRAININGS = "trainings"
 TRAINING_REGISTRATIONS = "training_registrations"
+# Consultation rounds on the draft code (services/policy/use_cases/consultations.py) and
+# their comments; a comment keeps its author id (rate limit, erasure) even when anonymous.
+CONSULTATIONS = "consultations"
+CONSULTATION_COMMENTS = "consultation_comments"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
@@ -70,4 +74,12 @@ INDEXES = (
     IndexSpec(TRAINING_REGISTRATIONS, (("training_id", 1), ("status", 1), ("queued_at", 1))),
     # The reminder sweep looks across the centre's registrations by start.
     IndexSpec(TRAINING_REGISTRATIONS, (("status", 1), ("starts_at", 1)), tenant=False),
+    IndexSpec(CONSULTATIONS, (("consultation_id", 1),), unique=True),
+    IndexSpec(CONSULTATIONS, (("status", 1),)),
+    # The sweeps of reminders and closing days look across organisations.
+    IndexSpec(CONSULTATIONS, (("reminder_on", 1),), tenant=False),
+    IndexSpec(CONSULTATIONS, (("status", 1), ("closes_on", 1)), tenant=False),
+    IndexSpec(CONSULTATION_COMMENTS, (("comment_id", 1),), unique=True),
+    IndexSpec(CONSULTATION_COMMENTS, (("consultation_id", 1), ("commented_at", 1))),
+    IndexSpec(CONSULTATION_COMMENTS, (("author_id", 1), ("commented_at", 1))),
 )

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from shared.events import admission, advice, audit, identity, notifications, reports, trainings
+from shared.events import (
+    admission,
+    advice,
+    audit,
+    consultation,
+    identity,
+    notifications,
+    reports,
+    trainings,
+)
 from shared.events.base import Event
 
 # An upcaster turns the data of an old type into (newer type name, newer data).
@@ -73,6 +82,7 @@ REGISTRY = EventRegistry(
         *advice.EVENTS,
         *audit.EVENTS,
         *trainings.EVENTS,
+        *consultation.EVENTS,
     ),
     upcasters=UPCASTERS,
 )

@@ -63,6 +63,13 @@ SAMPLE_VALUES: dict[str, Any] = {
     "set_by": "vcp-1",
     "request_id": "request-1",
     "advice_topic": "vcp",
+    # A consultation round on the draft code.
+    "closes_on": date(2026, 12, 20),
+    "closed_on": date(2026, 12, 21),
+    "invitee_ids": ["volunteer-1", "coordinator-1"],
+    "section": "respect",
+    "people": 2,
+    "comments": 3,
     "sub": "member-1",
     "roles": ["admin"],
 }

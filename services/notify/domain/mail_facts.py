@@ -26,6 +26,9 @@ class Recipient(StrEnum):
     # A member registered for one of the centre's trainings: the address the event carries
     # (the one they gave when registering), in the language they registered in.
     REGISTRANT = "registrant"
+    # Those invited to comment on the draft code (the event's `invitee_ids`): volunteers,
+    # staff and VCPs whose address notify knows.
+    INVITEES = "invitees"
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ TOOLKIT_PAGE = "/admin/toolkit"
 ADVICE_ANSWERS_PAGE = "/admin/advice"
 ADVICE_QUEUE_PAGE = "/operator#advice"
 VCP_PAGE = "/vcp"
+# Where the invited read the draft under consultation and comment: their own page.
+CONSULTATION_PAGE = "/me#consultation"
 # The volunteer's own page, where they sign the code; the admin's webhooks.
 MY_PAGE = "/me"
 # A member's trainings and registrations (any organisation's member).
@@ -156,6 +161,8 @@ class MailFacts:
     addressing: MailAddressing = field(default_factory=MailAddressing)
     # Who may read the report the event is about (notify's `report_readers`), if known.
     report_readers: ReportReaders | None = None
+    # The addresses of the event's `invitee_ids` that notify knows (a consultation's mails).
+    invitee_emails: Sequence[str] = ()
 
     def known_volunteer(self) -> Volunteer:
         """The volunteer the event is about; MailFieldError when notify never saw them apply."""
@@ -192,4 +199,5 @@ class MailFacts:
             Recipient.EVERY_VCP: [v.email for v in self.vcps],
             # Only the event knows it (mail_planning.plan_event_mails).
             Recipient.REGISTRANT: (),
+            Recipient.INVITEES: self.invitee_emails,
         }[recipient]

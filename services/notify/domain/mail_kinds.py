@@ -41,6 +41,10 @@ class MailKind(StrEnum):
     CODE_PUBLISHED_WITHOUT_VCP = "code_published_without_vcp"
     ADVICE_ANSWERED = "advice_answered"
     ADVICE_APPOINTMENT_PROPOSED = "advice_appointment_proposed"
+    # To those invited to comment on the draft code: the organisation and the days only.
+    CONSULTATION_INVITED = "consultation_invited"
+    CONSULTATION_CLOSING_SOON = "consultation_closing_soon"
+    CONSULTATION_CLOSED = "consultation_closed"
     # To the regional centre (the operator): never the question itself.
     ADVICE_REQUESTED = "advice_requested"
     # To a member registered for one of the centre's trainings, at the address they gave.

@@ -51,6 +51,8 @@ _ADVICE = frozenset({"organisation", "advice_topic", "link"})
 # A training's title and start, and the page of one's registrations.
 _TRAINING = frozenset({"training_title", "starts_at", "link"})
 
+_CONSULTATION = frozenset({"organisation", "closes_on", "link"})
+
 MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.APPLICATION_RECEIVED: _APPLICANT | {"role_title"},
     MailKind.PLEASE_SIGN_CODE: _APPLICANT | {"version", "link"},
@@ -79,6 +81,10 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.TRAINING_SEAT_GIVEN: _TRAINING,
     MailKind.TRAINING_REMINDER_WEEK: _TRAINING,
     MailKind.TRAINING_REMINDER_DAY: _TRAINING,
+    # The organisation's name and the days; the result's counts; never the draft or a comment.
+    MailKind.CONSULTATION_INVITED: _CONSULTATION,
+    MailKind.CONSULTATION_CLOSING_SOON: _CONSULTATION,
+    MailKind.CONSULTATION_CLOSED: _CONSULTATION | {"people", "comments"},
 }
 
 VCP_MAIL_KINDS = frozenset(
@@ -179,6 +185,12 @@ def _single_line_text(value: object, pack: LanguagePack) -> str:
 def _positive_whole_number(value: object, pack: LanguagePack) -> str:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"expected a whole number from 1, got {value!r}.")
+    return str(value)
+
+
+def _count(value: object, pack: LanguagePack) -> str:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number from 0, got {value!r}.")
     return str(value)
 
 
@@ -299,4 +311,7 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "appointment": _date_and_time,
     "training_title": _single_line_text,
     "starts_at": _date_and_time,
+    "closes_on": _calendar_date,
+    "people": _count,
+    "comments": _count,
 }

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from services.notify.domain.mail_facts import (
     ADVICE_ANSWERS_PAGE,
     ADVICE_QUEUE_PAGE,
+    CONSULTATION_PAGE,
     MY_PAGE,
     TOOLKIT_PAGE,
     TRAININGS_PAGE,
@@ -45,6 +46,11 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.consultation import (
+    ConsultationClosed,
+    ConsultationClosingSoon,
+    ConsultationOpened,
+)
 from shared.events.identity import MemberAdded
 from shared.events.reports import (
     IncidentReported,
@@ -187,6 +193,14 @@ def _training_fields(title: str, starts_at: date, facts: MailFacts) -> Fields:
         "training_title": title,
         "starts_at": starts_at,
         "link": facts.addressing.link(TRAININGS_PAGE),
+    }
+
+
+def _consultation(facts: MailFacts, closes_on: date) -> dict[str, object]:
+    return {
+        "organisation": facts.organisation,
+        "closes_on": closes_on,
+        "link": facts.addressing.link(CONSULTATION_PAGE),
     }
 
 
@@ -426,6 +440,27 @@ MAIL_ROUTES = _table(
         MailKind.TRAINING_REMINDER_DAY,
         when=lambda e: e.reminder == "day",
         fields=lambda e, facts: _training_fields(e.title, e.starts_at, facts),
+    ),
+    # A consultation on the draft code, to those invited: the organisation's name and the
+    # days (and the result's counts), never the draft or a comment.
+    On(ConsultationOpened).mail(
+        Recipient.INVITEES,
+        MailKind.CONSULTATION_INVITED,
+        fields=lambda e, facts: _consultation(facts, e.closes_on),
+    ),
+    On(ConsultationClosingSoon).mail(
+        Recipient.INVITEES,
+        MailKind.CONSULTATION_CLOSING_SOON,
+        fields=lambda e, facts: _consultation(facts, e.closes_on),
+    ),
+    On(ConsultationClosed).mail(
+        Recipient.INVITEES,
+        MailKind.CONSULTATION_CLOSED,
+        fields=lambda e, facts: {
+            **_consultation(facts, e.closed_on),
+            "people": e.people,
+            "comments": e.comments,
+        },
     ),
 )
 

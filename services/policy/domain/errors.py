@@ -138,3 +138,63 @@ class NoSeatHeld(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Only a registration with a seat can be marked as attended.")
+
+
+class NoSuchConsultation(DomainError):
+    """The organisation has no consultation round on its draft (none open, none closed and
+    not yet published)."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no consultation on the draft code of conduct.")
+
+
+class ConsultationRunning(DomainError):
+    """One round at a time: a draft under consultation is not opened a second time."""
+
+    def __init__(self) -> None:
+        super().__init__("The draft is open for consultation already; close that round first.")
+
+
+class ConsultationClosed(DomainError):
+    """The round's closing day has passed, or the admin closed it."""
+
+    def __init__(self) -> None:
+        super().__init__("The consultation is closed; comments are no longer taken.")
+
+
+class NotInvited(DomainError):
+    """Only the organisation's volunteers and the members the admin added may comment."""
+
+    def __init__(self) -> None:
+        super().__init__("You are not invited to comment on this draft.")
+
+
+class TooManyComments(DomainError):
+    """One person's comments per hour are limited (domain/consultation.py)."""
+
+    def __init__(self) -> None:
+        super().__init__("You have commented a lot in the last hour; please try again later.")
+
+
+class BadClosingDay(DomainError):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+
+
+class UnknownSection(DomainError):
+    """A comment names a section the draft does not have."""
+
+    def __init__(self) -> None:
+        super().__init__("The draft has no such section; reload the draft and try again.")
+
+
+class NotAMember(DomainError):
+    """The admin adds current members of the organisation only."""
+
+    def __init__(self) -> None:
+        super().__init__("Only current members of the organisation can be added.")
+
+
+class NoSuchComment(DomainError):
+    def __init__(self) -> None:
+        super().__init__("There is no such comment.")

@@ -11,8 +11,10 @@ from services.policy.domain.admission_file import resign_deadline
 from services.policy.domain.errors import NoCodePublished, PublishedMeanwhile, SameAsCurrentCode
 from services.policy.organisation_settings import settings_of
 from services.policy.storage import CODE_DRAFTS, CODES
+from services.policy.use_cases.consultations import take_round_for_publishing
 from services.policy.use_cases.organisations import registered_organisation
 from shared import audit
+from shared.domain.calendar import ORGANISATION_TIMEZONE
 from shared.domain.code_of_conduct import code_sha256, next_version
 from shared.events.admission import CodeOfConductPublished
 from shared.storage.tenancy import Document
@@ -25,9 +27,19 @@ class NewCode(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_CODE_LENGTH)
 
 
+class Consulted(BaseModel):
+    """The consultation round on the draft this version was published from."""
+
+    people: int
+    comments: int
+
+
 class PublishedCode(BaseModel):
     version: int
     sha256: str
+    # Only for a version whose draft was put to the organisation's volunteers: without a
+    # round the answer stays what the contract has always said it is.
+    consulted: Consulted | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class CurrentCode(PublishedCode):
@@ -57,6 +69,9 @@ async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime
         if current is not None
         else None
     )
+    consulted = await take_round_for_publishing(
+        uow, version, published_at.astimezone(ORGANISATION_TIMEZONE).date()
+    )
     try:
         await uow.collection(CODES).insert_one(
             {
@@ -65,6 +80,7 @@ async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime
                 "text": code.text,
                 "published_at": published_at,
                 "resign_before": resign_before.isoformat() if resign_before else None,
+                "consulted": consulted,
             }
         )
     except DuplicateKeyError:
@@ -81,7 +97,7 @@ async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime
             resign_before=resign_before,
         )
     )
-    return PublishedCode(version=version, sha256=sha256)
+    return PublishedCode(version=version, sha256=sha256, consulted=consulted)
 
 
 async def latest_code(uow: UnitOfWork) -> Document | None:
@@ -101,4 +117,5 @@ async def current_code(uow: UnitOfWork) -> CurrentCode:
         text=code["text"],
         published_at=code.get("published_at"),
         resign_before=code.get("resign_before"),
+        consulted=code.get("consulted"),
     )

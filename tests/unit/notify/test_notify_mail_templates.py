@@ -148,6 +148,23 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
             MailKind.TRAINING_REMINDER_DAY,
         )
     },
+    MailKind.CONSULTATION_INVITED: {
+        "organisation": "Scouting De Esch",
+        "closes_on": date(2026, 12, 20),
+        "link": "https://safehands.example.org/me#consultation",
+    },
+    MailKind.CONSULTATION_CLOSING_SOON: {
+        "organisation": "Scouting De Esch",
+        "closes_on": date(2026, 12, 20),
+        "link": "https://safehands.example.org/me#consultation",
+    },
+    MailKind.CONSULTATION_CLOSED: {
+        "organisation": "Scouting De Esch",
+        "closes_on": date(2026, 12, 21),
+        "link": "https://safehands.example.org/me#consultation",
+        "people": 0,
+        "comments": 0,
+    },
 }
 
 LANGUAGES = ["nl", "en"]
@@ -478,6 +495,8 @@ ACTION_KINDS = {
     MailKind.ADVICE_REQUESTED,
     MailKind.ADVICE_ANSWERED,
     MailKind.ADVICE_APPOINTMENT_PROPOSED,
+    MailKind.CONSULTATION_INVITED,
+    MailKind.CONSULTATION_CLOSING_SOON,
 }
 
 

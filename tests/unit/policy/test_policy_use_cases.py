@@ -125,6 +125,15 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "TrainingStarted": 409,
         "NoSeatHeld": 409,
         "TrainingRuleBroken": 422,
+        "NoSuchConsultation": 404,
+        "NoSuchComment": 404,
+        "ConsultationRunning": 409,
+        "ConsultationClosed": 409,
+        "NotInvited": 403,
+        "TooManyComments": 429,
+        "BadClosingDay": 422,
+        "UnknownSection": 422,
+        "NotAMember": 422,
     }
 
 

@@ -37,6 +37,10 @@ export const AUDIT_ACTIONS = [
   "webhook.removed",
   "advice.requested",
   "advice.answered",
+  "consultation.opened",
+  "consultation.commented",
+  "consultation.answered",
+  "consultation.closed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

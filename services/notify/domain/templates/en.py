@@ -218,6 +218,37 @@ ENGLISH = LanguagePack(
                 " and appoint one, two if you can:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        # The consultation on the draft code: the organisation and the days, never the draft.
+        MailKind.CONSULTATION_INVITED: MailTemplate(
+            subject="{organisation} asks for your comments on its code of conduct",
+            text=(
+                "Hello,\n\n"
+                "{organisation} is writing its code of conduct together with its volunteers,"
+                " and asks for your comments on the draft until {closes_on}. You may comment"
+                " with your name or anonymously.\n\n"
+                "Read the draft and comment here:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.CONSULTATION_CLOSING_SOON: MailTemplate(
+            subject="Comments on the code of conduct of {organisation} close on {closes_on}",
+            text=(
+                "Hello,\n\n"
+                "You can comment on the draft code of conduct of {organisation} until"
+                " {closes_on}.\n\n"
+                "Read the draft and comment here:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.CONSULTATION_CLOSED: MailTemplate(
+            subject="The consultation on the code of conduct of {organisation} has closed",
+            text=(
+                "Hello,\n\n"
+                "The consultation on the draft code of conduct of {organisation} closed on"
+                " {closes_on}: {people} people left {comments} comments. The admin now"
+                " finishes the code; you will be asked to sign the new version once it is"
+                " published.\n\n"
+                "Read the answers to your comments here:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.ADVICE_REQUESTED: MailTemplate(
             subject="New advice request from {organisation}",
             text=(

@@ -222,6 +222,37 @@ DUTCH = LanguagePack(
                 " om er een te vinden en aan te stellen, het liefst twee:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        # De consultatie over de conceptcode: de organisatie en de data, nooit het concept.
+        MailKind.CONSULTATION_INVITED: MailTemplate(
+            subject="{organisation} vraagt je reactie op de gedragscode",
+            text=(
+                "Hallo,\n\n"
+                "{organisation} schrijft de gedragscode samen met de vrijwilligers en vraagt"
+                " tot en met {closes_on} je reactie op het concept. Je mag reageren met je"
+                " naam of anoniem.\n\n"
+                "Lees het concept en reageer hier:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.CONSULTATION_CLOSING_SOON: MailTemplate(
+            subject="Reageren op de gedragscode van {organisation} kan tot en met {closes_on}",
+            text=(
+                "Hallo,\n\n"
+                "Je kunt tot en met {closes_on} reageren op de conceptgedragscode van"
+                " {organisation}.\n\n"
+                "Lees het concept en reageer hier:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
+        MailKind.CONSULTATION_CLOSED: MailTemplate(
+            subject="De consultatie over de gedragscode van {organisation} is gesloten",
+            text=(
+                "Hallo,\n\n"
+                "De consultatie over de conceptgedragscode van {organisation} is op"
+                " {closes_on} gesloten: {people} mensen gaven {comments} reacties. De beheerder"
+                " maakt de code nu af; je wordt gevraagd de nieuwe versie te tekenen zodra die"
+                " gepubliceerd is.\n\n"
+                "Lees de antwoorden op je reacties hier:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.ADVICE_REQUESTED: MailTemplate(
             subject="Nieuwe adviesvraag van {organisation}",
             text=(
