@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, StrictBool
 
 from services.policy.domain.errors import NoSuchRegistration, NoSuchTraining
 from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
@@ -46,7 +46,7 @@ ICS_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/calenda
 
 
 class Attendance(BaseModel):
-    attended: bool
+    attended: StrictBool
 
 
 class MyRegistration(Registration):

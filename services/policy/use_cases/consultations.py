@@ -16,7 +16,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from services.policy.domain import consultation as rules
 from services.policy.domain.admission import AdmissionStatus
@@ -73,7 +73,7 @@ class Opening(BaseModel):
 class NewComment(BaseModel):
     section: str = Field(min_length=1, max_length=200, description="A section's slug, or general.")
     text: str = Field(min_length=1, max_length=rules.MAX_COMMENT_LENGTH)
-    named: bool = Field(description="Whether the admin may see who wrote it.")
+    named: StrictBool = Field(description="Whether the admin may see who wrote it.")
 
 
 class NewAnswer(BaseModel):

@@ -46,6 +46,7 @@ from services.policy.domain.trainings import (
 )
 from services.policy.storage import TRAINING_REGISTRATIONS, TRAININGS
 from shared import audit
+from shared.domain.numbers import WholeNumber
 from shared.events.trainings import (
     TrainingAttendanceMarked,
     TrainingAudience,
@@ -70,7 +71,7 @@ class NewTraining(BaseModel):
     ends_at: AwareDatetime
     place: str | None = Field(default=None, max_length=MAX_PLACE_LENGTH, pattern=OneLine)
     online_link: HttpUrl | None = None
-    seats: int = Field(ge=1, le=MAX_SEATS)
+    seats: WholeNumber = Field(ge=1, le=MAX_SEATS)
 
 
 class Training(BaseModel):
