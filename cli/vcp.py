@@ -23,6 +23,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cli import attachments
 from cli.conversation import ConversationMessage, open_conversation, print_conversation
 from cli.report_ids import ReportIdError, resolve_report_id, short_ids
 from cli.reporting_client import (
@@ -456,13 +457,26 @@ def read_command(
     token: TokenOption = None,
     org: OrgOption = None,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="A folder to save the report's attachments in, decrypted here.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Decrypt a report and its conversation here, and show them."""
     api, org = _session(token, org, reports_url)
     key = _unlock(key_file)
+    saved: list[Path] = []
     try:
         with api:
             case = read_case(api, org, find_report_id(api, org, report_id), key)
+            if save is not None and case.report is not None and case.report.attachments:
+                saved = attachments.save_all(
+                    api, org, case.report_id, case.report.attachments, save
+                )
     except (ApiError, ReportingError, DecryptionError, ValidationError) as exc:
         raise _fail(str(exc)) from None
     console.print(
@@ -484,6 +498,9 @@ def read_command(
                 lines.append(f"{label}: {value}")
         contact = (report.contact or "yes") if report.wants_contact else "no"
         lines += [f"Wants contact: {contact}", "", report.description]
+        for ref in report.attachments or ():
+            lines.append(f"Attachment: {ref.name} ({ref.media_type}, {ref.size} bytes)")
+        lines += [f"Saved: {path}" for path in saved]
         console.print(Panel(Text("\n".join(lines)), title="Report", title_align="left"))
     print_conversation(console, case.messages, me="vcp", my_vcp_id=_claims(token or "").get("sub"))
 

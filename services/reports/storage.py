@@ -31,6 +31,15 @@ REPORT_WEBHOOKS = "report_webhooks"
 # When each VCP last opened each case: the inbox marks a case unread when the reporter wrote
 # (or reported) after that. Deleted with the report.
 CASE_READS = "case_reads"
+# Encrypted attachments (issue 24), by the attachment's id: the report id it is meant for,
+# the declared size, how far the upload got, the hash of its upload secret, and until when
+# it waits for its report (`expires_at`, removed once attached). Never a name or type: those
+# are in the envelope. ATTACHMENT_CHUNKS hold the ciphertext, one document per uploaded
+# piece. ATTACHMENT_TALLIES, one per report id, is written by every reservation, so that two
+# at the same moment conflict (one is retried) instead of both passing the limits.
+ATTACHMENTS = "attachments"
+ATTACHMENT_CHUNKS = "attachment_chunks"
+ATTACHMENT_TALLIES = "attachment_tallies"
 
 INDEXES = (
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
@@ -53,4 +62,9 @@ INDEXES = (
     IndexSpec(STATISTICS, (("quarter", 1),), unique=True),
     IndexSpec(REPORT_WEBHOOKS, (), unique=True),
     IndexSpec(CASE_READS, (("vcp_id", 1), ("report_id", 1)), unique=True),
+    IndexSpec(ATTACHMENTS, (("attachment_id", 1),), unique=True),
+    IndexSpec(ATTACHMENTS, (("report_id", 1),)),
+    IndexSpec(ATTACHMENTS, (("expires_at", 1),), tenant=False),
+    IndexSpec(ATTACHMENT_CHUNKS, (("attachment_id", 1), ("n", 1)), unique=True),
+    IndexSpec(ATTACHMENT_TALLIES, (("report_id", 1),), unique=True),
 )
