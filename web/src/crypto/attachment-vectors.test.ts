@@ -6,7 +6,7 @@
 
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { decryptFile, encryptFile, newFileIdentity, paddedFileSize, padme, type AttachmentRef } from "./attachment";
 import { CannotOpen } from "./errors";
@@ -17,6 +17,9 @@ interface VectorFile {
   sha256: string;
   ciphertext: string;
 }
+
+// Encrypting in pure JavaScript is slow on a busy machine; no test here hangs.
+vi.setConfig({ testTimeout: 60_000 });
 
 const SIZES = [0, 1, 65_536, 65_537];
 const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, "base64"));
