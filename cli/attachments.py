@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cli.reporting_client import ApiError, ReportingApi, ReportingError
 from shared.crypto.attachments import (
@@ -50,11 +51,20 @@ def read_files(paths: Sequence[Path]) -> list[LocalFile]:
     return files
 
 
-def upload(api: ReportingApi, org: str, report_id: str, file: LocalFile) -> AttachmentRef:
-    """Encrypt one file to a fresh identity, upload it; the reference for the envelope."""
+def upload(
+    api: ReportingApi,
+    org: str,
+    report_id: str,
+    file: LocalFile,
+    reserve: Callable[[int], dict[str, Any]] | None = None,
+) -> AttachmentRef:
+    """Encrypt one file to a fresh identity, upload it; the reference for the envelope.
+    `reserve` (size → reservation) for a VCP's reply; by default for the report."""
     identity = new_identity()
     ciphertext = encrypt_file(file.data, identity)
-    reserved = api.reserve_attachment(org, report_id, len(ciphertext))
+    reserved = (reserve or (lambda size: api.reserve_attachment(org, report_id, size)))(
+        len(ciphertext)
+    )
     step = int(reserved["piece_bytes"])
     for piece, start in enumerate(range(0, len(ciphertext), step)):
         api.upload_piece(
@@ -80,14 +90,24 @@ def safe_name(name: str, index: int) -> str:
 
 
 def save_all(
-    api: ReportingApi, org: str, report_id: str, refs: Sequence[AttachmentRef], folder: Path
+    api: ReportingApi,
+    org: str,
+    report_id: str,
+    refs: Sequence[AttachmentRef],
+    folder: Path,
+    mailbox_secret: str | None = None,
 ) -> list[Path]:
-    """Download, decrypt and write each attachment into `folder`; the paths written."""
+    """Download, decrypt and write each attachment into `folder`; the paths written. With
+    `mailbox_secret`, as the reporter; otherwise with the VCP's token."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for index, ref in enumerate(refs):
         try:
-            ciphertext = api.download_attachment(org, report_id, str(ref.attachment_id))
+            ciphertext = (
+                api.download_mailbox_attachment(org, mailbox_secret, str(ref.attachment_id))
+                if mailbox_secret is not None
+                else api.download_attachment(org, report_id, str(ref.attachment_id))
+            )
         except ApiError as exc:
             raise ReportingError(f"{ref.name}: {exc}") from None
         path = folder / safe_name(ref.name, index)

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.panel import Panel
 
-from cli.attachments import LocalFile, read_files, upload
+from cli.attachments import LocalFile, read_files, save_all, upload
 from cli.conversation import (
     FORGED,
     ConversationMessage,
@@ -254,16 +254,31 @@ def submit_command(
 def check_command(
     org: OrgOption,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="A folder to save the files of the VCP's replies in, decrypted here.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show your report's status and the VCP's replies (asks for the receipt, or SH_RECEIPT)."""
     receipt = _ask_receipt()
+    saved: list[Path] = []
     try:
         with ReportingApi(reports_url=reports_url) as api:
             view = check_mailbox(api, org, receipt)
-    except (ApiError, CryptoError) as exc:
+            refs = [ref for m in view.messages if m.sender == "vcp" for ref in m.attachments]
+            if save is not None and refs:
+                secret = next(iter(_receipt_keys(org, receipt).values())).secret_hex
+                saved = save_all(api, org, view.report_id, refs, save, mailbox_secret=secret)
+    except (ApiError, CryptoError, ReportingError) as exc:
         raise _fail(str(exc)) from None
     console.print(f"Report {view.report_id}: [bold]{view.status}[/bold]")
     print_conversation(console, view.messages, me="reporter")
+    for path in saved:
+        console.print(f"Saved: {path}")
 
 
 @app.command("reply")

@@ -6,6 +6,7 @@ It moves ciphertext only: sealing and opening happen in the callers, on this dev
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -189,7 +190,29 @@ class ReportingApi:
         answer: dict[str, Any] = response.json()
         return answer
 
+    def download_mailbox_attachment(self, org: str, secret: str, attachment_id: str) -> bytes:
+        """A file of the reporter's case (a VCP's reply's), by the mailbox secret."""
+        response = self._octets(
+            "POST",
+            self._reports(org, f"/mailbox/attachments/{attachment_id}"),
+            {"Content-Type": "application/json"},
+            json.dumps({"secret": secret}).encode(),
+        )
+        return bytes(response.content)
+
     # --- a VCP ------------------------------------------------------------------------
+
+    def reserve_reply_attachment(
+        self, org: str, report_id: str, message_id: str, size: int
+    ) -> dict[str, Any]:
+        """Reserve an attachment for a reply not yet posted (the VCP's token)."""
+        answer: dict[str, Any] = self._call(
+            "POST",
+            self._reports(org, f"/reports/{report_id}/attachments"),
+            body={"message_id": message_id, "size": size},
+            authenticated=True,
+        )
+        return answer
 
     def download_attachment(self, org: str, report_id: str, attachment_id: str) -> bytes:
         if not self.token:

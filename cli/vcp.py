@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -161,13 +162,31 @@ def read_case(api: ReportingApi, org: str, report_id: str, key: PrivateKey) -> C
     )
 
 
-def reply(api: ReportingApi, org: str, report_id: str, text: str, key: PrivateKey) -> str:
-    """Write to the reporter: sealed to their reply key and the case's VCPs; returns its id."""
-    body = MessageBody(text=text)
+def reply(
+    api: ReportingApi,
+    org: str,
+    report_id: str,
+    text: str,
+    key: PrivateKey,
+    attach: Sequence[attachments.LocalFile] = (),
+) -> str:
+    """Write to the reporter: sealed to their reply key and the case's VCPs; returns its id.
+    Files in `attach` are encrypted here and uploaded first, their keys in the message."""
     report = api.get_report(org, report_id)
     case_keys = case_public_keys(api, org, report.get("case_keys"))
     recipients = [PublicKey.model_validate(report["reply_key"]), *case_keys]
     message_id = str(uuid.uuid4())
+    refs = tuple(
+        attachments.upload(
+            api,
+            org,
+            report_id,
+            file,
+            lambda size: api.reserve_reply_attachment(org, report_id, message_id, size),
+        )
+        for file in attach
+    )
+    body = MessageBody(text=text, attachments=refs or None)
     envelope = seal(body.to_body(), recipients, message_context(org, report_id, message_id))
     # Signed, so the reporter can tell it from a message written into the database.
     signature = sign_message(key, org, report_id, message_id, envelope)
@@ -515,6 +534,15 @@ def reply_command(
     token: TokenOption = None,
     org: OrgOption = None,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+    attach: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--attach",
+            help="A file to send with the reply (image, PDF or text), encrypted here; "
+            "repeat for more.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write to the reporter (sealed to their reply key and every VCP key, and signed with
     the signing key of your key file, so the passphrase is asked)."""
@@ -522,8 +550,9 @@ def reply_command(
     text = message or typer.prompt("Your message to the reporter")
     key = _unlock(key_file)
     try:
+        files = attachments.read_files(attach or ())
         with api:
-            reply(api, org, find_report_id(api, org, report_id), text, key)
+            reply(api, org, find_report_id(api, org, report_id), text, key, files)
     except (ApiError, ReportingError, ValidationError) as exc:
         raise _fail(str(exc)) from None
     console.print("Sent. The reporter reads it with their receipt.")

@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cli import report as reporter
 from cli import vcp as vcp_cli
+from cli.attachments import LocalFile
 from cli.main import app
+from cli.reporting_client import ApiError
 from services.reports.domain.attachments import PIECE_BYTES
-from shared.crypto import PrivateKey, load_private_key
+from shared.crypto import PrivateKey, ReportBody, load_private_key
 from tests.e2e.test_reporting_flow import LIGHT_KDF, Org
 from tests.support.photos import photo_with_gps
 from tests.support.platform import Infrastructure, RunningService, bearer, eventually
@@ -148,3 +151,52 @@ def test_limits_are_answered_while_the_upload_streams(org: Org) -> None:
     assert put(2, b"x")[0] == 409
     no_secret = org.reports.put(f"{base}/{big['attachment_id']}/pieces/2", content=b"x")
     assert no_secret.status_code == 422
+
+
+def test_a_vcp_replies_with_a_file_the_reporter_opens(org: Org, tmp_path: Path) -> None:
+    anna, bram = PrivateKey.generate(), PrivateKey.generate()
+    org.appoint("anna", anna)
+    org.appoint("bram", bram)
+    org.wait_until_intake_knows(anna, bram)
+    with org.api() as anonymous:
+        submitted = reporter.submit_report(
+            anonymous,
+            org.id,
+            ReportBody(category="other", description="Zie bijlage.", wants_contact=False),
+            to=["anna"],
+        )
+    org.wait_for_report("anna", submitted.report_id)
+    leaflet = LocalFile("folder.pdf", "application/pdf", b"%PDF-1.4 hulp en advies\n" * 100)
+    with org.api("anna") as api:
+        message_id = vcp_cli.reply(
+            api, org.id, submitted.report_id, "Hierbij de folder.", anna, [leaflet]
+        )
+        # Posted: no more files for that reply.
+        with pytest.raises(ApiError) as late:
+            api.reserve_reply_attachment(org.id, submitted.report_id, message_id, 2000)
+        assert late.value.status_code == 409
+    # Bram is not in the case: he can reserve nothing for it.
+    with org.api("bram") as api, pytest.raises(ApiError) as refused:
+        api.reserve_reply_attachment(org.id, submitted.report_id, str(uuid.uuid4()), 2000)
+    assert refused.value.status_code == 404
+
+    runner = CliRunner()
+    env = {
+        "SH_REPORTS_URL": org.services["reports"].url,
+        "SH_RECEIPT": submitted.receipt,
+        "COLUMNS": "200",
+    }
+    checked = runner.invoke(
+        app, ["report", "check", "--org", org.id, "--save", str(tmp_path / "in")], env=env
+    )
+    assert checked.exit_code == 0, checked.output
+    assert "Attachment: folder.pdf (application/pdf" in checked.output
+    assert (tmp_path / "in" / "1-folder.pdf").read_bytes() == leaflet.data
+    # Anna reads her own reply's file too; another mailbox secret reaches nothing.
+    with org.api("anna") as api:
+        case = vcp_cli.read_case(api, org.id, submitted.report_id, anna)
+        [ref] = case.messages[0].attachments
+        assert api.download_attachment(org.id, submitted.report_id, str(ref.attachment_id))
+        with pytest.raises(ApiError) as stranger:
+            api.download_mailbox_attachment(org.id, "ab" * 32, str(ref.attachment_id))
+        assert stranger.value.status_code == 404

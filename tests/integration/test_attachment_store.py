@@ -27,6 +27,7 @@ from services.reports.storage import (
     ATTACHMENT_TALLIES,
     ATTACHMENTS,
     INDEXES,
+    MESSAGES,
     REPORTS,
 )
 from services.reports.use_cases.attachments import NewAttachment, put_piece, reserve
@@ -125,6 +126,7 @@ async def test_pieces_arrive_in_order_within_the_reservation(db: Database) -> No
         "org_id",
         "attachment_id",
         "report_id",
+        "message_id",
         "size",
         "next_piece",
         "received",
@@ -170,3 +172,29 @@ async def test_uploads_expire_unless_whole_and_their_report_came(db: Database) -
     assert await delete_expired_reports(db, RECEIVED) == 1
     for collection in (ATTACHMENTS, ATTACHMENT_CHUNKS, ATTACHMENT_TALLIES):
         assert await count(db, collection, org) == 0, collection
+
+
+async def test_a_vcps_reply_file_is_kept_only_once_the_reply_is_posted(db: Database) -> None:
+    org = f"org-{uuid.uuid4().hex[:6]}"
+    report_id = await receive(db, org)
+    posted, never = str(uuid.uuid4()), str(uuid.uuid4())
+    await db.tenant_collection(org, MESSAGES).insert_one(
+        {"report_id": report_id, "message_id": posted, "at": NOW}
+    )
+    attachments = db.tenant_collection(org, ATTACHMENTS)
+    for message_id in (posted, never):
+        await attachments.insert_one(
+            {
+                "attachment_id": message_id,
+                "report_id": report_id,
+                "message_id": message_id,
+                "size": 1,
+                "next_piece": 1,
+                "received": 1,
+                "upload_secret": "x",
+                "expires_at": NOW,
+            }
+        )
+    assert await expire_attachments(db, NOW) == 1
+    [kept] = await attachments.find({})
+    assert kept["message_id"] == posted and "expires_at" not in kept

@@ -1,6 +1,8 @@
 """Encrypted attachments (services/reports/use_cases/attachments.py decides): the reporter
 reserves and uploads each file before sending the report, anonymously; the VCPs the report
-is sealed to download the ciphertext and decrypt it on their own device."""
+is sealed to download the ciphertext and decrypt it on their own device. A VCP in the case
+attaches files to a reply the same way, and the reporter downloads them with the mailbox
+secret."""
 
 from __future__ import annotations
 
@@ -12,11 +14,16 @@ from fastapi import APIRouter, Depends, Header, Request, status
 from fastapi.responses import StreamingResponse
 
 from services.reports.domain.attachments import PIECE_BYTES
-from services.reports.domain.errors import AttachmentTooLarge
+from services.reports.domain.errors import AttachmentTooLarge, NoSuchReport
 from services.reports.http_routes.cases import readable_report, vcp_only
-from services.reports.storage import ATTACHMENT_CHUNKS, ATTACHMENTS
+from services.reports.storage import ATTACHMENT_CHUNKS, ATTACHMENTS, REPORTS
 from services.reports.use_cases import attachments
-from services.reports.use_cases.attachments import NewAttachment, no_such_attachment
+from services.reports.use_cases.attachments import (
+    NewAttachment,
+    NewReplyAttachment,
+    no_such_attachment,
+)
+from services.reports.use_cases.mailbox import NO_SUCH_MAILBOX, MailboxAccess, mailbox_lookup
 from shared.auth.tokens import Principal
 from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
@@ -44,6 +51,36 @@ async def reserve_attachment(
         lambda uow: attachments.reserve(
             uow,
             body,
+            now=now,
+            max_files=settings.attachments_max_files,
+            max_bytes=settings.attachments_max_bytes,
+            expiry=timedelta(seconds=settings.attachment_expiry_seconds),
+        ),
+    )
+
+
+@router.post(
+    "/reports/{report_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Reserve an encrypted attachment for a reply not yet posted (vcp).",
+    responses=errors(409, 413),
+)
+async def reserve_reply_attachment(
+    org: str,
+    report_id: str,
+    body: NewReplyAttachment,
+    vcp: Principal = Depends(vcp_only),
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, Any]:
+    settings = runtime.settings
+    now = datetime.now(UTC)
+    return await runtime.transact(
+        org,
+        lambda uow: attachments.reserve_for_reply(
+            uow,
+            report_id,
+            body,
+            vcp_id=vcp.sub,
             now=now,
             max_files=settings.attachments_max_files,
             max_bytes=settings.attachments_max_bytes,
@@ -99,6 +136,32 @@ async def download_attachment(
     runtime: Runtime = Depends(runtime_of),
 ) -> StreamingResponse:
     await readable_report(runtime, org, vcp.sub, report_id)
+    return await _ciphertext(runtime, org, report_id, attachment_id)
+
+
+@router.post(
+    "/mailbox/attachments/{attachment_id}",
+    summary="An attachment of the reporter's case (a VCP's reply's), its ciphertext "
+    "(the reporter; rate-limited).",
+    dependencies=[Depends(rate_limited("mailbox-attachments"))],
+    response_class=StreamingResponse,
+    responses={200: _OCTETS, **errors(404)},
+)
+async def download_mailbox_attachment(
+    org: str, attachment_id: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
+) -> StreamingResponse:
+    report = await runtime.db.tenant_collection(org, REPORTS).find_one(
+        {"mailbox_lookup": mailbox_lookup(body.secret)}, projection={"report_id": 1}
+    )
+    if report is None:
+        raise NoSuchReport(NO_SUCH_MAILBOX)
+    return await _ciphertext(runtime, org, report["report_id"], attachment_id)
+
+
+async def _ciphertext(
+    runtime: Runtime, org: str, report_id: str, attachment_id: str
+) -> StreamingResponse:
+    """The ciphertext of one of the report's attachments, uploaded in full; 404 otherwise."""
     found = await runtime.db.tenant_collection(org, ATTACHMENTS).find_one(
         {"attachment_id": attachment_id, "report_id": report_id}
     )

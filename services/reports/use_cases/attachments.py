@@ -29,8 +29,11 @@ from services.reports.storage import (
     ATTACHMENT_CHUNKS,
     ATTACHMENT_TALLIES,
     ATTACHMENTS,
+    MESSAGES,
     REPORTS,
 )
+from services.reports.use_cases.cases import load_report
+from services.reports.use_cases.conversation import check_open
 from shared.storage.unit_of_work import UnitOfWork
 
 
@@ -52,6 +55,14 @@ def no_such_attachment(attachment_id: str) -> NoSuchAttachment:
     )
 
 
+class NewReplyAttachment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # The reply it is for, not yet posted (the client chooses message ids).
+    message_id: UUID
+    size: int = Field(ge=1, le=1 << 30)
+
+
 async def reserve(
     uow: UnitOfWork,
     body: NewAttachment,
@@ -67,15 +78,69 @@ async def reserve(
         raise AlreadyExists(
             f"Report {report_id} was received already; attach files before sending the report."
         )
-    attachments = uow.collection(ATTACHMENTS)
-    reserved = await attachments.find({"report_id": report_id}, projection={"size": 1})
-    check_reservation(
-        [a["size"] for a in reserved], body.size, max_files=max_files, max_bytes=max_bytes
+    return await _reserve(
+        uow,
+        report_id,
+        None,
+        body.size,
+        now,
+        max_files=max_files,
+        max_bytes=max_bytes,
+        expiry=expiry,
     )
+
+
+async def reserve_for_reply(
+    uow: UnitOfWork,
+    report_id: str,
+    body: NewReplyAttachment,
+    *,
+    vcp_id: str,
+    now: datetime,
+    max_files: int,
+    max_bytes: int,
+    expiry: timedelta,
+) -> dict[str, Any]:
+    """A new attachment for a VCP's reply not yet posted, in a case of theirs still open."""
+    report = await load_report(uow, report_id, vcp_id)
+    check_open(report)
+    message_id = str(body.message_id)
+    if await uow.collection(MESSAGES).find_one({"message_id": message_id}) is not None:
+        raise AlreadyExists(
+            f"Message {message_id} was posted already; attach files before posting it."
+        )
+    return await _reserve(
+        uow,
+        report_id,
+        message_id,
+        body.size,
+        now,
+        max_files=max_files,
+        max_bytes=max_bytes,
+        expiry=expiry,
+    )
+
+
+async def _reserve(
+    uow: UnitOfWork,
+    report_id: str,
+    message_id: str | None,
+    size: int,
+    now: datetime,
+    *,
+    max_files: int,
+    max_bytes: int,
+    expiry: timedelta,
+) -> dict[str, Any]:
+    # The limits hold per report (the reporter's files) and per reply (a VCP's).
+    batch = {"report_id": report_id, "message_id": message_id}
+    attachments = uow.collection(ATTACHMENTS)
+    reserved = await attachments.find(batch, projection={"size": 1})
+    check_reservation([a["size"] for a in reserved], size, max_files=max_files, max_bytes=max_bytes)
     # Concurrent reservations for one report all write this document: one wins, the others
     # are run again and see it (so the limits hold however many arrive at once).
     await uow.collection(ATTACHMENT_TALLIES).update_one(
-        {"report_id": report_id},
+        batch,
         {"$inc": {"reserved": 1}, "$setOnInsert": {"expires_at": now + expiry}},
         upsert=True,
     )
@@ -85,8 +150,8 @@ async def reserve(
     await attachments.insert_one(
         {
             "attachment_id": attachment_id,
-            "report_id": report_id,
-            "size": body.size,
+            **batch,
+            "size": size,
             "next_piece": 0,
             "received": 0,
             "upload_secret": secret_hash(upload_secret),
@@ -145,7 +210,13 @@ async def settle_expired(uow: UnitOfWork, report_id: str, now: datetime) -> int:
     due = await attachments.find({"report_id": report_id, "expires_at": {"$lte": now}})
     deleted = 0
     for attachment in due:
-        if report is not None and attachment["received"] == attachment["size"]:
+        # Taken: a reporter's file whose report came, a VCP's whose reply was posted.
+        message_id = attachment.get("message_id")
+        taken = report is not None and (
+            message_id is None
+            or await uow.collection(MESSAGES).find_one({"message_id": message_id}) is not None
+        )
+        if taken and attachment["received"] == attachment["size"]:
             await attachments.update_one(
                 {"attachment_id": attachment["attachment_id"]}, {"$unset": {"expires_at": ""}}
             )
