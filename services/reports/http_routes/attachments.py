@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Request, status
+from fastapi import APIRouter, Depends, Header, Path, Request, status
 from fastapi.responses import StreamingResponse
 
 from services.reports.domain.attachments import PIECE_BYTES
@@ -111,8 +111,9 @@ async def _piece(request: Request) -> bytes:
 async def upload_piece(
     org: str,
     attachment_id: str,
-    piece: int,
     request: Request,
+    # The most pieces the largest size a reservation may state (1 GiB) makes.
+    piece: int = Path(ge=0, le=(1 << 30) // PIECE_BYTES),
     upload_secret: str = Header(alias="X-SafeHands-Upload", min_length=1, max_length=100),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, Any]:

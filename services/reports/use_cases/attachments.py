@@ -42,7 +42,7 @@ class NewAttachment(BaseModel):
 
     report_id: UUID
     # The ciphertext's length in bytes (padded, so it says little about the file).
-    size: int = Field(ge=1, le=1 << 30)
+    size: int = Field(ge=1, le=1 << 30, strict=True)
 
 
 def secret_hash(secret: str) -> str:
@@ -60,7 +60,7 @@ class NewReplyAttachment(BaseModel):
 
     # The reply it is for, not yet posted (the client chooses message ids).
     message_id: UUID
-    size: int = Field(ge=1, le=1 << 30)
+    size: int = Field(ge=1, le=1 << 30, strict=True)
 
 
 async def reserve(
