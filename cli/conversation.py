@@ -19,6 +19,7 @@ from shared.crypto import (
     message_context,
     open_envelope,
 )
+from shared.crypto.attachments import AttachmentRef
 
 Sender = Literal["vcp", "reporter"]
 NOT_FOR_THIS_KEY = "sealed to other keys; not readable here"
@@ -40,6 +41,8 @@ class ConversationMessage:
     problem: str | None = None
     # The VCP who wrote it, when the server shows it (to VCPs only; absent for the reporter).
     vcp_id: str | None = None
+    # Files sent with it, each with its key (issue 24).
+    attachments: tuple[AttachmentRef, ...] = ()
 
 
 def open_message(
@@ -53,13 +56,15 @@ def open_message(
         return ConversationMessage(*base, text=None, problem=NOT_FOR_THIS_KEY, vcp_id=author)
     context = message_context(org, report_id, message["message_id"])
     try:
-        text = MessageBody.model_validate(open_envelope(envelope, key, context)).text
+        body = MessageBody.model_validate(open_envelope(envelope, key, context))
     except (DecryptionError, ValidationError):
         # An altered or misplaced message must not hide the rest of the conversation.
         return ConversationMessage(
             *base, text=None, problem="could not be opened: altered", vcp_id=author
         )
-    return ConversationMessage(*base, text=text, vcp_id=author)
+    return ConversationMessage(
+        *base, text=body.text, vcp_id=author, attachments=body.attachments or ()
+    )
 
 
 def open_conversation(
@@ -106,5 +111,7 @@ def print_conversation(
             if message.problem == FORGED
             else Text(f"({message.problem})", style="dim")
         )
+        for ref in message.attachments:
+            body.append(f"\nAttachment: {ref.name} ({ref.media_type}, {ref.size} bytes)")
         # The title as Text too: a vcp_id is the admin's choice, not markup.
         console.print(Panel(body, title=Text(f"{who} · {message.at}"), title_align="left"))

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.panel import Panel
 
+from cli.attachments import LocalFile, read_files, save_all, upload
 from cli.conversation import (
     FORGED,
     ConversationMessage,
@@ -76,6 +78,7 @@ def submit_report(
     receipt: str | None = None,
     report_id: str | None = None,
     to: Sequence[str] = (),
+    attach: Sequence[LocalFile] = (),
 ) -> Submission:
     """Seal `body` to the VCPs of `org` named in `to` (every VCP with a key when empty),
     submit it, and return the receipt.
@@ -86,6 +89,10 @@ def submit_report(
     receipt = normalize_receipt(receipt) if receipt else generate_receipt()
     derived = derive_receipt_keys(receipt, org, recipients[0].suite)
     report_id = report_id or str(uuid.uuid4())
+    if attach:
+        # Uploaded first, under the report's id: the envelope then carries each file's key.
+        refs = tuple(upload(api, org, report_id, file) for file in attach)
+        body = body.model_copy(update={"attachments": refs})
     envelope = seal(body.to_body(), recipients, report_context(org, report_id))
     api.submit_report(
         org,
@@ -201,10 +208,22 @@ ToOption = Annotated[
 ]
 
 
+AttachOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--attach",
+        help="A file to send with the report (image, PDF or text), encrypted here; repeat "
+        "for more. Sent as it is: remove a photo's location and other metadata first.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("submit")
 def submit_command(
     org: OrgOption,
     to: ToOption = None,
+    attach: AttachOption = None,
     intake_url: IntakeUrl = DEFAULT_INTAKE_URL,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
 ) -> None:
@@ -213,8 +232,9 @@ def submit_command(
         with ReportingApi(intake_url, reports_url) as api:
             # Checked before the report is written: a mistyped VCP id costs nothing.
             chosen_vcp_keys(api, org, to or ())
+            files = read_files(attach or ())
             body = _ask_report_body()
-            submission = submit_report(api, org, body, to=to or ())
+            submission = submit_report(api, org, body, to=to or (), attach=files)
     except (ApiError, ReportingError, CryptoError) as exc:
         raise _fail(str(exc)) from None
     console.print(
@@ -234,16 +254,31 @@ def submit_command(
 def check_command(
     org: OrgOption,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="A folder to save the files of the VCP's replies in, decrypted here.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show your report's status and the VCP's replies (asks for the receipt, or SH_RECEIPT)."""
     receipt = _ask_receipt()
+    saved: list[Path] = []
     try:
         with ReportingApi(reports_url=reports_url) as api:
             view = check_mailbox(api, org, receipt)
-    except (ApiError, CryptoError) as exc:
+            refs = [ref for m in view.messages if m.sender == "vcp" for ref in m.attachments]
+            if save is not None and refs:
+                secret = next(iter(_receipt_keys(org, receipt).values())).secret_hex
+                saved = save_all(api, org, view.report_id, refs, save, mailbox_secret=secret)
+    except (ApiError, CryptoError, ReportingError) as exc:
         raise _fail(str(exc)) from None
     console.print(f"Report {view.report_id}: [bold]{view.status}[/bold]")
     print_conversation(console, view.messages, me="reporter")
+    for path in saved:
+        console.print(f"Saved: {path}")
 
 
 @app.command("reply")

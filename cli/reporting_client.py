@@ -6,6 +6,7 @@ It moves ciphertext only: sealing and opening happen in the callers, on this dev
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -123,11 +124,22 @@ class ReportingApi:
             raise ApiError(response.status_code, _detail(response))
         return response.json() if response.content else None
 
-    def _send(self, method: str, url: str, body: Any, headers: dict[str, str]) -> httpx.Response:
+    def _send(
+        self, method: str, url: str, body: Any, headers: dict[str, str], *, raw: bool = False
+    ) -> httpx.Response:
         try:
+            if raw:
+                return self._http.request(method, url, content=body, headers=headers)
             return self._http.request(method, url, json=body, headers=headers)
         except httpx.HTTPError as exc:
             raise ApiError(0, f"Could not reach {url.split('/v1/')[0]}: {exc}") from None
+
+    def _octets(self, method: str, url: str, headers: dict[str, str], body: bytes = b"") -> Any:
+        """A request whose body or answer is bytes (an attachment's ciphertext)."""
+        response = self._send(method, url, body, headers, raw=True)
+        if response.is_error:
+            raise ApiError(response.status_code, _detail(response))
+        return response
 
     def _reports(self, org: str, path: str = "") -> str:
         return f"{self.reports_url}/v1/orgs/{org}{path}"
@@ -159,7 +171,58 @@ class ReportingApi:
             body={"secret": secret, "message_id": message_id, "envelope": envelope},
         )
 
+    def reserve_attachment(self, org: str, report_id: str, size: int) -> dict[str, Any]:
+        """Reserve an attachment of `size` bytes of ciphertext for a report not yet sent."""
+        answer: dict[str, Any] = self._call(
+            "POST", self._reports(org, "/attachments"), body={"report_id": report_id, "size": size}
+        )
+        return answer
+
+    def upload_piece(
+        self, org: str, attachment_id: str, upload_secret: str, piece: int, data: bytes
+    ) -> dict[str, Any]:
+        response = self._octets(
+            "PUT",
+            self._reports(org, f"/attachments/{attachment_id}/pieces/{piece}"),
+            {"X-SafeHands-Upload": upload_secret, "Content-Type": "application/octet-stream"},
+            data,
+        )
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def download_mailbox_attachment(self, org: str, secret: str, attachment_id: str) -> bytes:
+        """A file of the reporter's case (a VCP's reply's), by the mailbox secret."""
+        response = self._octets(
+            "POST",
+            self._reports(org, f"/mailbox/attachments/{attachment_id}"),
+            {"Content-Type": "application/json"},
+            json.dumps({"secret": secret}).encode(),
+        )
+        return bytes(response.content)
+
     # --- a VCP ------------------------------------------------------------------------
+
+    def reserve_reply_attachment(
+        self, org: str, report_id: str, message_id: str, size: int
+    ) -> dict[str, Any]:
+        """Reserve an attachment for a reply not yet posted (the VCP's token)."""
+        answer: dict[str, Any] = self._call(
+            "POST",
+            self._reports(org, f"/reports/{report_id}/attachments"),
+            body={"message_id": message_id, "size": size},
+            authenticated=True,
+        )
+        return answer
+
+    def download_attachment(self, org: str, report_id: str, attachment_id: str) -> bytes:
+        if not self.token:
+            raise ApiError(401, "A token is needed: pass --token or set SH_TOKEN.")
+        response = self._octets(
+            "GET",
+            self._reports(org, f"/reports/{report_id}/attachments/{attachment_id}"),
+            {"Authorization": f"Bearer {self.token}"},
+        )
+        return bytes(response.content)
 
     def register_public_key(
         self, org: str, vcp_id: str, public_key: dict[str, Any], signing_key: str | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from cli import attachments
 from cli.conversation import ConversationMessage, open_conversation, print_conversation
 from cli.report_ids import ReportIdError, resolve_report_id, short_ids
 from cli.reporting_client import (
@@ -160,13 +162,31 @@ def read_case(api: ReportingApi, org: str, report_id: str, key: PrivateKey) -> C
     )
 
 
-def reply(api: ReportingApi, org: str, report_id: str, text: str, key: PrivateKey) -> str:
-    """Write to the reporter: sealed to their reply key and the case's VCPs; returns its id."""
-    body = MessageBody(text=text)
+def reply(
+    api: ReportingApi,
+    org: str,
+    report_id: str,
+    text: str,
+    key: PrivateKey,
+    attach: Sequence[attachments.LocalFile] = (),
+) -> str:
+    """Write to the reporter: sealed to their reply key and the case's VCPs; returns its id.
+    Files in `attach` are encrypted here and uploaded first, their keys in the message."""
     report = api.get_report(org, report_id)
     case_keys = case_public_keys(api, org, report.get("case_keys"))
     recipients = [PublicKey.model_validate(report["reply_key"]), *case_keys]
     message_id = str(uuid.uuid4())
+    refs = tuple(
+        attachments.upload(
+            api,
+            org,
+            report_id,
+            file,
+            lambda size: api.reserve_reply_attachment(org, report_id, message_id, size),
+        )
+        for file in attach
+    )
+    body = MessageBody(text=text, attachments=refs or None)
     envelope = seal(body.to_body(), recipients, message_context(org, report_id, message_id))
     # Signed, so the reporter can tell it from a message written into the database.
     signature = sign_message(key, org, report_id, message_id, envelope)
@@ -456,13 +476,26 @@ def read_command(
     token: TokenOption = None,
     org: OrgOption = None,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help="A folder to save the report's attachments in, decrypted here.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Decrypt a report and its conversation here, and show them."""
     api, org = _session(token, org, reports_url)
     key = _unlock(key_file)
+    saved: list[Path] = []
     try:
         with api:
             case = read_case(api, org, find_report_id(api, org, report_id), key)
+            if save is not None and case.report is not None and case.report.attachments:
+                saved = attachments.save_all(
+                    api, org, case.report_id, case.report.attachments, save
+                )
     except (ApiError, ReportingError, DecryptionError, ValidationError) as exc:
         raise _fail(str(exc)) from None
     console.print(
@@ -484,6 +517,9 @@ def read_command(
                 lines.append(f"{label}: {value}")
         contact = (report.contact or "yes") if report.wants_contact else "no"
         lines += [f"Wants contact: {contact}", "", report.description]
+        for ref in report.attachments or ():
+            lines.append(f"Attachment: {ref.name} ({ref.media_type}, {ref.size} bytes)")
+        lines += [f"Saved: {path}" for path in saved]
         console.print(Panel(Text("\n".join(lines)), title="Report", title_align="left"))
     print_conversation(console, case.messages, me="vcp", my_vcp_id=_claims(token or "").get("sub"))
 
@@ -498,6 +534,15 @@ def reply_command(
     token: TokenOption = None,
     org: OrgOption = None,
     reports_url: ReportsUrl = DEFAULT_REPORTS_URL,
+    attach: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--attach",
+            help="A file to send with the reply (image, PDF or text), encrypted here; "
+            "repeat for more.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write to the reporter (sealed to their reply key and every VCP key, and signed with
     the signing key of your key file, so the passphrase is asked)."""
@@ -505,8 +550,9 @@ def reply_command(
     text = message or typer.prompt("Your message to the reporter")
     key = _unlock(key_file)
     try:
+        files = attachments.read_files(attach or ())
         with api:
-            reply(api, org, find_report_id(api, org, report_id), text, key)
+            reply(api, org, find_report_id(api, org, report_id), text, key, files)
     except (ApiError, ReportingError, ValidationError) as exc:
         raise _fail(str(exc)) from None
     console.print("Sent. The reporter reads it with their receipt.")

@@ -130,6 +130,12 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=0, ge=0, le=36_500)
     lease_seconds: float = Field(default=15.0, gt=0)
 
+    # Attachments of a report (issue 24): how many files, how many bytes of ciphertext in
+    # all, and how long an upload may wait for its report before it is deleted.
+    attachments_max_files: int = Field(default=5, ge=0, le=50)
+    attachments_max_bytes: int = Field(default=20 << 20, ge=0, le=1 << 30)
+    attachment_expiry_seconds: int = Field(default=3600, ge=60, le=7 * 86_400)
+
     rate_limit_per_client: int = Field(default=20, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
     # No limit per organisation (anyone could use it up): above this many anonymous requests

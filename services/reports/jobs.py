@@ -4,10 +4,13 @@
   when it is missed. What was announced is recorded with the case in the same
   transaction as the event, and the update only applies if it was not recorded yet, so
   every announcement is made exactly once, however the sweeps overlap or crash.
-- Retention: delete closed cases, with their messages, once the organisation's retention
+- Retention: delete closed cases, with their messages and attachments, once the organisation's retention
   period since closing has passed.
 
-Both are sweeps (shared/runtime/sweeps.py): one indexed query across organisations, then
+- Attachments: an upload whose report did not come within its wait (an hour by default),
+  or that was never finished, is deleted with its pieces.
+
+All are sweeps (shared/runtime/sweeps.py): one indexed query across organisations, then
 each case in its own organisation's unit of work.
 """
 
@@ -17,7 +20,8 @@ from datetime import UTC, datetime
 
 from services.reports.case_documents import clock_of, recipient_ids, with_next_check
 from services.reports.domain.deadlines import due_announcements
-from services.reports.storage import CASE_READS, MESSAGES, REPORTS
+from services.reports.storage import ATTACHMENTS, CASE_READS, MESSAGES, REPORTS
+from services.reports.use_cases.attachments import delete_attachments_of, settle_expired
 from shared.events.reports import ReportDeadlineApproaching
 from shared.runtime.sweeps import sweep, sweep_job
 from shared.storage.database import Database
@@ -78,10 +82,24 @@ async def delete_expired_reports(db: Database, now: datetime) -> int:
             return 0
         await uow.collection(MESSAGES).delete_many({"report_id": report_id})
         await uow.collection(CASE_READS).delete_many({"report_id": report_id})
+        await delete_attachments_of(uow, report_id)
         return 1
 
     return await sweep(
         db, REPORTS, {"delete_after": {"$lte": now}}, delete, fields=["report_id"], limit=BATCH
+    )
+
+
+async def expire_attachments(db: Database, now: datetime) -> int:
+    """Attachments past their wait: kept if in full and their report came, deleted with
+    their pieces otherwise (an upload never finished, or a report never sent)."""
+
+    async def settle(uow: UnitOfWork, candidate: Document) -> int:
+        return await settle_expired(uow, candidate["report_id"], now)
+
+    # Each step removes or clears `expires_at` of what it settles, so nothing is found twice.
+    return await sweep(
+        db, ATTACHMENTS, {"expires_at": {"$lte": now}}, settle, fields=["report_id"], limit=BATCH
     )
 
 
@@ -96,5 +114,11 @@ JOBS = (
         delete_expired_reports,
         _now,
         "closed reports deleted after their retention period",
+    ),
+    sweep_job(
+        "attachment-expiry",
+        expire_attachments,
+        _now,
+        "attachments deleted that no report took in time",
     ),
 )

@@ -31,6 +31,16 @@ REPORT_WEBHOOKS = "report_webhooks"
 # When each VCP last opened each case: the inbox marks a case unread when the reporter wrote
 # (or reported) after that. Deleted with the report.
 CASE_READS = "case_reads"
+# Encrypted attachments (issue 24), by the attachment's id: the report id it is meant for,
+# the declared size, how far the upload got, the hash of its upload secret, and until when
+# it waits for its report (`expires_at`, removed once attached). Never a name or type: those
+# are in the envelope. ATTACHMENT_CHUNKS hold the ciphertext, one document per uploaded
+# piece. ATTACHMENT_TALLIES, one per report id (and one per VCP reply, by its message id),
+# is written by every reservation, so that two at the same moment conflict (one is retried)
+# instead of both passing the limits. A VCP's reply's files carry its `message_id`.
+ATTACHMENTS = "attachments"
+ATTACHMENT_CHUNKS = "attachment_chunks"
+ATTACHMENT_TALLIES = "attachment_tallies"
 
 INDEXES = (
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
@@ -53,4 +63,10 @@ INDEXES = (
     IndexSpec(STATISTICS, (("quarter", 1),), unique=True),
     IndexSpec(REPORT_WEBHOOKS, (), unique=True),
     IndexSpec(CASE_READS, (("vcp_id", 1), ("report_id", 1)), unique=True),
+    IndexSpec(ATTACHMENTS, (("attachment_id", 1),), unique=True),
+    IndexSpec(ATTACHMENTS, (("report_id", 1),)),
+    IndexSpec(ATTACHMENTS, (("expires_at", 1),), tenant=False),
+    IndexSpec(ATTACHMENT_CHUNKS, (("attachment_id", 1), ("n", 1)), unique=True),
+    # One per report (the reporter's files, message_id null) and per reply (a VCP's).
+    IndexSpec(ATTACHMENT_TALLIES, (("report_id", 1), ("message_id", 1)), unique=True),
 )

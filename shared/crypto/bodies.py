@@ -12,6 +12,8 @@ from typing import Final, Literal, Self, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.crypto.attachments import AttachmentRef
+
 Category: TypeAlias = Literal[
     "bullying", "discrimination", "sexual_intimidation", "aggression", "other"
 ]
@@ -38,6 +40,8 @@ class ReportBody(BaseModel):
     people_involved: str | None = Field(default=None, max_length=5000)
     wants_contact: bool
     contact: str | None = Field(default=None, max_length=1000)
+    # The encrypted files sent with the report, each with its own key (issue 24).
+    attachments: tuple[AttachmentRef, ...] | None = Field(default=None, max_length=50)
 
     @model_validator(mode="after")
     def _contact_only_when_wanted(self) -> Self:
@@ -56,6 +60,7 @@ class MessageBody(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     text: str = Field(min_length=1, max_length=100_000)
+    attachments: tuple[AttachmentRef, ...] | None = Field(default=None, max_length=50)
 
     def to_body(self) -> dict[str, object]:
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", exclude_none=True)

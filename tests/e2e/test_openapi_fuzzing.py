@@ -67,6 +67,7 @@ CRYPTO = (
     " a power-of-two padded body, sealed keys and public keys of the length of the suite"
     " named beside them, a valid ML-KEM/X25519 key, the organisation's suite and keys"
 )
+ATTACHMENT_LIMITS = "the files and bytes in all a report or reply takes (settings)"
 EMAIL = "an address with a deliverable domain (`format: email` allows reserved ones)"
 ALLOWED: dict[tuple[str, str, int], str] = {
     ("POST /v1/orgs/{org}/applications", "positive_data_acceptance", 422): (
@@ -101,6 +102,20 @@ ALLOWED: dict[tuple[str, str, int], str] = {
     ("POST /v1/orgs/{org}/webhooks", "positive_data_acceptance", 422): (
         "a target that resolves to an address that may be reached, a secret of 24 to 64 bytes"
     ),
+    # Encrypted attachments (issue 24): how many files and bytes a report or a reply takes
+    # are settings of the platform (413 past the bytes, 422 past the count), not schema.
+    ("POST /v1/orgs/{org}/attachments", "positive_data_acceptance", 413): ATTACHMENT_LIMITS,
+    ("POST /v1/orgs/{org}/attachments", "positive_data_acceptance", 422): ATTACHMENT_LIMITS,
+    (
+        "POST /v1/orgs/{org}/reports/{report_id}/attachments",
+        "positive_data_acceptance",
+        413,
+    ): ATTACHMENT_LIMITS,
+    (
+        "POST /v1/orgs/{org}/reports/{report_id}/attachments",
+        "positive_data_acceptance",
+        422,
+    ): ATTACHMENT_LIMITS,
 }
 
 # (check, status) → why it is allowed on every operation.

@@ -6,6 +6,10 @@ of every Kafka topic, every document of every collection of every database, the 
 of the database's data folder, every service log and every mail the SMTP sink received
 are searched: no canary. Meanwhile the VCP's client decrypts all 200 and finds each.
 
+A few reports carry attachments (issue 24 item 4): a photo with canaries in its EXIF (in
+the camera and GPS fields) and a text file with one. Their ciphertext is in the database
+like everything else searched, and the VCP's client opens them and finds each canary.
+
 Each place searched also holds a known control string (the VCP's name, which is not
 confidential), so a search that cannot see plaintext fails instead of passing.
 """
@@ -23,13 +27,16 @@ import pytest
 from bson.raw_bson import RawBSONDocument
 from pymongo import MongoClient
 
+from cli import attachments
 from cli import report as reporter
 from cli import vcp as vcp_cli
 from cli.embedded import ChildProcess, database_process, free_port, wait_for_port
 from cli.reporting_client import ReportingApi
 from cli.services import SERVICE_NAMES
 from shared.crypto import PrivateKey, ReportBody
+from shared.crypto.attachments import decrypt_file
 from tests.support.kafka import kafka_blobs
+from tests.support.photos import has_gps, photo_with_gps
 from tests.support.platform import (
     Infrastructure,
     Platform,
@@ -42,6 +49,7 @@ from tests.support.vcps import appoint_vcp
 pytestmark = pytest.mark.e2e
 
 REPORTS = 200
+WITH_FILES = 3
 RUN = uuid.uuid4().hex[:12]
 # Every canary starts with this, so one search per blob finds any of them.
 CANARY = f"kanarie-{RUN}-"
@@ -139,7 +147,15 @@ async def test_no_canary_reaches_the_platform_while_the_vcp_reads_every_one(
             wants_contact=i % 2 == 0,
             contact=f"bel {canary}" if i % 2 == 0 else None,
         )
-        submission = reporter.submit_report(anonymous, org, body)
+        files = (
+            [
+                attachments.LocalFile("foto.jpg", "image/jpeg", photo_with_gps(canary)),
+                attachments.LocalFile("chat.txt", "text/plain", f"Hij: {canary}".encode()),
+            ]
+            if i < WITH_FILES
+            else []
+        )
+        submission = reporter.submit_report(anonymous, org, body, attach=files)
         return submission.report_id, canary, submission.receipt
 
     with ReportingApi(*urls) as anonymous:
@@ -157,13 +173,25 @@ async def test_no_canary_reaches_the_platform_while_the_vcp_reads_every_one(
                     anonymous, org, receipts[report_id], f"Reactie {canaries[report_id]}-melder"
                 )
         read: dict[str, str] = {}
+        opened_files = 0
         for row in api.list_reports(org):
             case = vcp_cli.read_case(api, org, row["report_id"], key)
             assert case.report is not None
             read[row["report_id"]] = case.report.description
+            canary = canaries[row["report_id"]]
+            for ref in case.report.attachments or ():
+                data = decrypt_file(
+                    api.download_attachment(org, row["report_id"], str(ref.attachment_id)), ref
+                )
+                # As sent from the command line: the photo's metadata is the reporter's to
+                # remove (the web page does), and it travels encrypted like the rest.
+                assert canary.encode() in data
+                assert ref.media_type != "image/jpeg" or has_gps(data)
+                opened_files += 1
             for message in case.messages:
                 assert message.text is not None and canaries[row["report_id"]] in message.text
     assert len(read) == REPORTS
+    assert opened_files == 2 * WITH_FILES
     assert all(canaries[report_id] in text for report_id, text in read.items())
 
     # notify mails the VCP about each new report; wait for one before searching the mails.

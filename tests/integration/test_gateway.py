@@ -25,7 +25,7 @@ from tests.support.web_platform import WebPlatform, start_web_platform
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+    "img-src 'self' blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
     "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )

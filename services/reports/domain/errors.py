@@ -69,3 +69,19 @@ class NotAccepted(DomainError):
 
 class NoSuchCentreVCP(DomainError):
     """The regional centre has no VCP of that id."""
+
+
+class AttachmentTooLarge(DomainError):
+    """An attachment, or a report's attachments together, past the configured limit."""
+
+
+class InvalidAttachment(DomainError):
+    """An attachment or a piece of it that breaks the upload's rules (count, order, size)."""
+
+
+class UploadOutOfOrder(DomainError):
+    """A piece of an upload that is not the next one, or one for a finished upload."""
+
+
+class NoSuchAttachment(DomainError):
+    """No attachment of that id here, or not with that upload secret, or not in full."""

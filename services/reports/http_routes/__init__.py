@@ -4,22 +4,27 @@ where reports' domain errors become HTTP statuses."""
 from services.reports.domain.errors import (
     AlreadyAppointed,
     AlreadyExists,
+    AttachmentTooLarge,
     CaseClosed,
     ChangedMeanwhile,
     DismissalRefused,
     HandOverNotPossible,
     IdNotReusable,
+    InvalidAttachment,
     InvalidSealing,
     KeyConflict,
+    NoSuchAttachment,
     NoSuchCentreVCP,
     NoSuchReport,
     NoSuchVCP,
     NotAccepted,
     NotInThisCase,
     QuarterNotStarted,
+    UploadOutOfOrder,
 )
 from services.reports.domain.workflow import InvalidTransition
 from services.reports.http_routes import (
+    attachments,
     case_settings,
     cases,
     centre_vcps,
@@ -31,7 +36,16 @@ from services.reports.http_routes import (
 
 ROUTERS = [
     part.router
-    for part in (vcps, centre_vcps, cases, mailbox, case_settings, statistics, report_webhooks)
+    for part in (
+        vcps,
+        centre_vcps,
+        cases,
+        mailbox,
+        case_settings,
+        statistics,
+        report_webhooks,
+        attachments,
+    )
 ]
 
 ERROR_STATUSES = {
@@ -51,4 +65,8 @@ ERROR_STATUSES = {
     NotInThisCase: 422,
     QuarterNotStarted: 422,
     NoSuchCentreVCP: 404,
+    NoSuchAttachment: 404,
+    UploadOutOfOrder: 409,
+    InvalidAttachment: 422,
+    AttachmentTooLarge: 413,
 }

@@ -38,6 +38,17 @@ async def _readable_by(runtime: Runtime, org: str, vcp_id: str) -> dict[str, Any
     return sealed_to_any(held)
 
 
+async def readable_report(
+    runtime: Runtime, org: str, vcp_id: str, report_id: str
+) -> dict[str, Any]:
+    """The report, if it is sealed to a key `vcp_id` ever held; 404 to anyone else."""
+    query = {**await _readable_by(runtime, org, vcp_id), "report_id": report_id}
+    report = await runtime.db.tenant_collection(org, REPORTS).find_one(query)
+    if report is None:
+        raise no_such_report(report_id)
+    return report
+
+
 @router.get("", summary="The reports sealed to the VCP, overdue ones first (vcp).")
 async def list_reports(
     org: str,
@@ -69,10 +80,7 @@ async def get_report(
 ) -> dict[str, Any]:
     # Taken before reading: a reporter's message that lands meanwhile stays unread.
     opened_at = datetime.now(UTC)
-    query = {**await _readable_by(runtime, org, vcp.sub), "report_id": report_id}
-    report = await runtime.db.tenant_collection(org, REPORTS).find_one(query)
-    if report is None:
-        raise no_such_report(report_id)
+    report = await readable_report(runtime, org, vcp.sub, report_id)
     messages = await runtime.db.tenant_collection(org, MESSAGES).find(
         {"report_id": report_id}, sort=[("at", 1), ("message_id", 1)]
     )

@@ -1002,6 +1002,21 @@ const nl = {
   log_action_consultation_commented: "Reactie op de conceptcode",
   log_action_consultation_answered: "Reactie beantwoord",
   log_action_consultation_closed: "Consultatie over de code gesloten",
+  attach_label: "Bestanden toevoegen",
+  attach_hint: "Foto's, pdf of tekst: hoogstens {most} bestanden, samen {size}. Ze worden op dit apparaat versleuteld; alleen de vertrouwenspersonen die je koos kunnen ze openen.",
+  attach_photos_cleaned: "Foto's worden hier opnieuw opgeslagen: de plaats (gps), de camera en het tijdstip die erin staan gaan er eerst uit.",
+  attach_what_is_sent: "Dit wordt meegestuurd:",
+  attach_preview_alt: "Zo wordt {name} verstuurd",
+  attach_cleaned: "zonder plaats en andere gegevens",
+  attach_remove: "{name} weghalen",
+  attach_unsupported: "{name} kan niet mee: alleen foto's, pdf en tekst.",
+  attach_too_many: "Hoogstens {most} bestanden per melding.",
+  attach_too_large: "Samen hoogstens {size}; dit bestand past er niet meer bij.",
+  vcp_attachments_title: "Bijlagen",
+  vcp_attachment_open: "{name} bekijken",
+  vcp_attachment_download: "{name} opslaan",
+  vcp_attachment_failed: "{name} kon niet worden geopend: {detail}",
+  vcp_attachment_preview_alt: "Bijlage {name}",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -2000,6 +2015,21 @@ const en: Record<MessageKey, string> = {
   log_action_consultation_commented: "Comment on the draft code",
   log_action_consultation_answered: "Comment answered",
   log_action_consultation_closed: "Consultation on the code closed",
+  attach_label: "Add files",
+  attach_hint: "Photos, PDF or text: at most {most} files, {size} in all. They are encrypted on this device; only the confidential contact persons you chose can open them.",
+  attach_photos_cleaned: "Photos are saved anew here first: the location (GPS), camera and time they hold are removed.",
+  attach_what_is_sent: "This is what will be sent:",
+  attach_preview_alt: "{name} as it will be sent",
+  attach_cleaned: "without location and other data",
+  attach_remove: "Remove {name}",
+  attach_unsupported: "{name} cannot be attached: only photos, PDF and text.",
+  attach_too_many: "At most {most} files per report.",
+  attach_too_large: "At most {size} in all; this file no longer fits.",
+  vcp_attachments_title: "Attachments",
+  vcp_attachment_open: "View {name}",
+  vcp_attachment_download: "Save {name}",
+  vcp_attachment_failed: "{name} could not be opened: {detail}",
+  vcp_attachment_preview_alt: "Attachment {name}",
 };
 
 export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { nl, en };

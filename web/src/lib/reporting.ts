@@ -17,6 +17,7 @@ import {
   verifyMessage,
 } from "../crypto";
 import { ApiError, getJson, postJson } from "./api";
+import { uploadFile, type PreparedFile } from "./attachments";
 export type { PublicOrganisation, PublicRole } from "./organisation";
 
 export const CATEGORIES = [
@@ -102,6 +103,8 @@ export interface PreparedReport {
   reportId: string;
   receipt: string;
   draftKey: string;
+  /** The files uploaded for it (issue 24): other files mean another report. */
+  files: readonly PreparedFile[];
   submission: {
     report_id: string;
     envelope: Envelope;
@@ -133,16 +136,27 @@ export function recipientsAtSending(
   return leftNobodyOut ? current : current.filter((k) => chosen.includes(k.vcp_id));
 }
 
-/** Seal the draft to the chosen VCP keys and derive the mailbox from a new receipt. */
+/**
+ * Seal the draft to the chosen VCP keys and derive the mailbox from a new receipt. The files
+ * are encrypted and uploaded first, for this report's id; each one's key goes into the
+ * sealed body (issue 24).
+ */
 export async function prepareReport(
   org: string,
   draft: ReportDraft,
   keys: VcpKey[],
+  files: readonly PreparedFile[] = [],
 ): Promise<PreparedReport> {
   const reportId = globalThis.crypto.randomUUID();
   const receipt = newReceipt();
+  const body = reportBody(draft);
+  if (files.length > 0) {
+    const refs = [];
+    for (const file of files) refs.push(await uploadFile(org, reportId, file));
+    body.attachments = refs;
+  }
   const envelope = await seal(
-    reportBody(draft),
+    body,
     reportContext(org, reportId),
     keys.map((k) => k.public_key),
   );
@@ -151,6 +165,7 @@ export async function prepareReport(
     reportId,
     receipt,
     draftKey: draftKey(draft),
+    files,
     submission: {
       report_id: reportId,
       envelope,

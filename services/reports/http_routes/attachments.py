@@ -1,0 +1,186 @@
+"""Encrypted attachments (services/reports/use_cases/attachments.py decides): the reporter
+reserves and uploads each file before sending the report, anonymously; the VCPs the report
+is sealed to download the ciphertext and decrypt it on their own device. A VCP in the case
+attaches files to a reply the same way, and the reporter downloads them with the mailbox
+secret."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Path, Request, status
+from fastapi.responses import StreamingResponse
+
+from services.reports.domain.attachments import PIECE_BYTES
+from services.reports.domain.errors import AttachmentTooLarge, NoSuchReport
+from services.reports.http_routes.cases import readable_report, vcp_only
+from services.reports.storage import ATTACHMENT_CHUNKS, ATTACHMENTS, REPORTS
+from services.reports.use_cases import attachments
+from services.reports.use_cases.attachments import (
+    NewAttachment,
+    NewReplyAttachment,
+    no_such_attachment,
+)
+from services.reports.use_cases.mailbox import NO_SUCH_MAILBOX, MailboxAccess, mailbox_lookup
+from shared.auth.tokens import Principal
+from shared.http.openapi import errors
+from shared.runtime.rate_limit import rate_limited
+from shared.runtime.runtime import Runtime, runtime_of
+
+router = APIRouter(prefix="/v1/orgs/{org}", tags=["attachments"])
+
+_OCTETS = {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}
+
+
+@router.post(
+    "/attachments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Reserve an encrypted attachment for a report about to be sent (anyone; rate-limited).",
+    dependencies=[Depends(rate_limited("attachments"))],
+    responses=errors(409, 413),
+)
+async def reserve_attachment(
+    org: str, body: NewAttachment, runtime: Runtime = Depends(runtime_of)
+) -> dict[str, Any]:
+    settings = runtime.settings
+    now = datetime.now(UTC)
+    return await runtime.transact(
+        org,
+        lambda uow: attachments.reserve(
+            uow,
+            body,
+            now=now,
+            max_files=settings.attachments_max_files,
+            max_bytes=settings.attachments_max_bytes,
+            expiry=timedelta(seconds=settings.attachment_expiry_seconds),
+        ),
+    )
+
+
+@router.post(
+    "/reports/{report_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Reserve an encrypted attachment for a reply not yet posted (vcp).",
+    responses=errors(409, 413),
+)
+async def reserve_reply_attachment(
+    org: str,
+    report_id: str,
+    body: NewReplyAttachment,
+    vcp: Principal = Depends(vcp_only),
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, Any]:
+    settings = runtime.settings
+    now = datetime.now(UTC)
+    return await runtime.transact(
+        org,
+        lambda uow: attachments.reserve_for_reply(
+            uow,
+            report_id,
+            body,
+            vcp_id=vcp.sub,
+            now=now,
+            max_files=settings.attachments_max_files,
+            max_bytes=settings.attachments_max_bytes,
+            expiry=timedelta(seconds=settings.attachment_expiry_seconds),
+        ),
+    )
+
+
+async def _piece(request: Request) -> bytes:
+    # Counted while it streams: a piece past PIECE_BYTES is refused before the rest is read.
+    data = bytearray()
+    async for part in request.stream():
+        data += part
+        if len(data) > PIECE_BYTES:
+            raise AttachmentTooLarge(
+                f"A piece of an attachment is at most {PIECE_BYTES} bytes; send it in pieces."
+            )
+    return bytes(data)
+
+
+@router.put(
+    "/attachments/{attachment_id}/pieces/{piece}",
+    summary="Upload the next piece of an attachment's ciphertext, with its upload secret "
+    "(anyone holding it).",
+    responses=errors(404, 409, 413),
+    openapi_extra={"requestBody": {"required": True, **_OCTETS}},
+)
+async def upload_piece(
+    org: str,
+    attachment_id: str,
+    request: Request,
+    # The most pieces the largest size a reservation may state (1 GiB) makes.
+    piece: int = Path(ge=0, le=(1 << 30) // PIECE_BYTES),
+    upload_secret: str = Header(alias="X-SafeHands-Upload", min_length=1, max_length=100),
+    runtime: Runtime = Depends(runtime_of),
+) -> dict[str, Any]:
+    data = await _piece(request)
+    return await runtime.transact(
+        org, lambda uow: attachments.put_piece(uow, attachment_id, upload_secret, piece, data)
+    )
+
+
+@router.get(
+    "/reports/{report_id}/attachments/{attachment_id}",
+    summary="An attachment's ciphertext, for the VCPs the report is sealed to (vcp).",
+    response_class=StreamingResponse,
+    responses={200: _OCTETS, **errors(404)},
+)
+async def download_attachment(
+    org: str,
+    report_id: str,
+    attachment_id: str,
+    vcp: Principal = Depends(vcp_only),
+    runtime: Runtime = Depends(runtime_of),
+) -> StreamingResponse:
+    await readable_report(runtime, org, vcp.sub, report_id)
+    return await _ciphertext(runtime, org, report_id, attachment_id)
+
+
+@router.post(
+    "/mailbox/attachments/{attachment_id}",
+    summary="An attachment of the reporter's case (a VCP's reply's), its ciphertext "
+    "(the reporter; rate-limited).",
+    dependencies=[Depends(rate_limited("mailbox-attachments"))],
+    response_class=StreamingResponse,
+    responses={200: _OCTETS, **errors(404)},
+)
+async def download_mailbox_attachment(
+    org: str, attachment_id: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
+) -> StreamingResponse:
+    report = await runtime.db.tenant_collection(org, REPORTS).find_one(
+        {"mailbox_lookup": mailbox_lookup(body.secret)}, projection={"report_id": 1}
+    )
+    if report is None:
+        raise NoSuchReport(NO_SUCH_MAILBOX)
+    return await _ciphertext(runtime, org, report["report_id"], attachment_id)
+
+
+async def _ciphertext(
+    runtime: Runtime, org: str, report_id: str, attachment_id: str
+) -> StreamingResponse:
+    """The ciphertext of one of the report's attachments, uploaded in full; 404 otherwise."""
+    found = await runtime.db.tenant_collection(org, ATTACHMENTS).find_one(
+        {"attachment_id": attachment_id, "report_id": report_id}
+    )
+    if found is None or found["received"] != found["size"]:
+        raise no_such_attachment(attachment_id)
+    chunks = runtime.db.tenant_collection(org, ATTACHMENT_CHUNKS)
+    pieces = found["next_piece"]
+
+    async def ciphertext() -> AsyncIterator[bytes]:
+        # One piece at a time: a 20 MiB file never sits in memory whole.
+        for n in range(pieces):
+            chunk = await chunks.find_one({"attachment_id": attachment_id, "n": n})
+            if chunk is None:  # deleted meanwhile (retention): end short, the tags refuse it
+                return
+            yield bytes(chunk["data"])
+
+    return StreamingResponse(
+        ciphertext(),
+        media_type="application/octet-stream",
+        headers={"Content-Length": str(found["size"]), "Cache-Control": "no-store"},
+    )
