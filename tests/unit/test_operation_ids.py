@@ -67,6 +67,15 @@ def test_every_429_declares_its_retry_after_header() -> None:
     assert seen >= 4  # intake's and reports' anonymous routes, identity's sign-in
 
 
+def test_no_two_schemas_of_a_service_share_a_name() -> None:
+    # Two models of one name (policy's advice `Answer` and a consultation's) make FastAPI
+    # name them by module (`services__policy__…__Answer`), and a generated client refuses
+    # the second as a duplicate model.
+    for name, document in documents():
+        qualified = [s for s in document["components"]["schemas"] if "__" in s]
+        assert not qualified, f"{name}: models named twice: {qualified}"
+
+
 def test_an_explicit_id_wins_and_a_function_name_becomes_camel_case() -> None:
     app = FastAPI(generate_unique_id_function=operation_id)
 

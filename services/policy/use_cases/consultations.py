@@ -80,7 +80,7 @@ class NewAnswer(BaseModel):
     text: str = Field(min_length=1, max_length=rules.MAX_ANSWER_LENGTH)
 
 
-class Answer(BaseModel):
+class CommentAnswer(BaseModel):
     text: str
     answered_at: datetime
 
@@ -93,7 +93,7 @@ class AdminComment(BaseModel):
     # Only when the commenter chose to be named.
     author_name: str | None
     commented_at: datetime
-    answer: Answer | None
+    answer: CommentAnswer | None
 
 
 class SectionWithComments(BaseModel):
@@ -130,7 +130,7 @@ class MyComment(BaseModel):
     text: str
     named: bool
     commented_at: datetime
-    answer: Answer | None
+    answer: CommentAnswer | None
 
 
 class MyConsultation(BaseModel):
