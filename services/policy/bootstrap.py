@@ -18,6 +18,7 @@ from shared.events.admission import (
     VolunteerRejected,
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
+from shared.events.region import NewsDigestDue, NewsPublished, RoleListingChanged
 from shared.runtime.definition import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -41,6 +42,9 @@ DEFINITION = ServiceDefinition(
         VolunteerDataErased,
         AdviceRequested,
         AdviceAnswered,
+        RoleListingChanged,
+        NewsPublished,
+        NewsDigestDue,
     ],
     indexes=INDEXES,
     error_statuses=ERROR_STATUSES,

@@ -18,6 +18,7 @@ from services.policy.domain.retention import volunteer_data_expired
 from services.policy.organisation_settings import settings_of
 from services.policy.storage import ADMISSIONS, ORGANISATIONS, VOLUNTEER_NAMES
 from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
+from services.policy.use_cases.news import send_news_digests
 from services.policy.volunteer_list import entry_fields, name_fields
 from shared.domain.calendar import today
 from shared.events.admission import ResignRequired, VOGExpiring, VolunteerDataErased
@@ -224,4 +225,6 @@ JOBS = (
         today,
         "volunteer list entries completed",
     ),
+    # Weekly in effect: each organisation's digest is marked with its ISO week.
+    sweep_job("policy-news-digests", send_news_digests, today, "news digests announced"),
 )

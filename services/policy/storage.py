@@ -24,6 +24,11 @@ VOLUNTEER_NAMES = "volunteer_names"
 # The regional centre's fallback contacts: one document, under the centre's own tenant
 # (services/policy/domain/fallback_contacts.py REGIONAL_CENTRE).
 FALLBACK_CONTACTS = "fallback_contacts"
+# A role's listing on the regional page (/vacatures), beside the role so that redefining the
+# role keeps it; searched across organisations.
+ROLE_LISTINGS = "role_listings"
+# The regional centre's news, under the centre's own tenant like its fallback contacts.
+NEWS = "news"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
@@ -55,4 +60,8 @@ INDEXES = (
     # The operator's queue looks across organisations; an answer finds its request by id.
     IndexSpec(ADVICE_REQUESTS, (("request_id", 1),), unique=True, tenant=False),
     IndexSpec(ADVICE_REQUESTS, (("status", 1), ("requested_at", 1)), tenant=False),
+    IndexSpec(ROLE_LISTINGS, (("role_id", 1),), unique=True),
+    IndexSpec(ROLE_LISTINGS, (("listed", 1),), tenant=False),
+    IndexSpec(NEWS, (("news_id", 1),), unique=True),
+    IndexSpec(NEWS, (("published_at", -1),)),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from shared.events import admission, advice, audit, identity, notifications, reports
+from shared.events import admission, advice, audit, identity, notifications, region, reports
 from shared.events.base import Event
 
 # An upcaster turns the data of an old type into (newer type name, newer data).
@@ -72,6 +72,7 @@ REGISTRY = EventRegistry(
         *identity.EVENTS,
         *advice.EVENTS,
         *audit.EVENTS,
+        *region.EVENTS,
     ),
     upcasters=UPCASTERS,
 )

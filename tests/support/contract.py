@@ -44,4 +44,8 @@ ADDITIONS = {
     # Operators added and removed without a restart (issue 20, item 6).
     "nl.safehands.operator.added.v1",
     "nl.safehands.operator.removed.v1",
+    # The region's open roles and the centre's news (issue 25, items 3 and 4).
+    "nl.safehands.role.listing_changed.v1",
+    "nl.safehands.news.published.v1",
+    "nl.safehands.news.digest_due.v1",
 }

@@ -58,6 +58,10 @@ SAMPLE_VALUES: dict[str, Any] = {
     "advice_topic": "vcp",
     "sub": "member-1",
     "roles": ["admin"],
+    "listed": True,
+    "audience": "all",
+    "week": "2026-W49",
+    "headlines": [{"news_id": "news-1", "title": "Training for VCPs"}],
 }
 
 

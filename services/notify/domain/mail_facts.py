@@ -98,6 +98,8 @@ VCP_PAGE = "/vcp"
 # The volunteer's own page, where they sign the code; the admin's webhooks.
 MY_PAGE = "/me"
 WEBHOOKS_PAGE = "/admin/webhooks"
+# The admin's page shows the regional centre's news.
+NEWS_PAGE = "/admin/news"
 
 
 def volunteer_page(volunteer_id: str) -> str:

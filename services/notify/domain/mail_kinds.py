@@ -41,6 +41,8 @@ class MailKind(StrEnum):
     CODE_PUBLISHED_WITHOUT_VCP = "code_published_without_vcp"
     ADVICE_ANSWERED = "advice_answered"
     ADVICE_APPOINTMENT_PROPOSED = "advice_appointment_proposed"
+    # The regional centre's news of the past week, when the admin asked for it: titles only.
+    NEWS_DIGEST = "news_digest"
     # To the regional centre (the operator): never the question itself.
     ADVICE_REQUESTED = "advice_requested"
 

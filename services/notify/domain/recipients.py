@@ -21,6 +21,7 @@ from services.notify.domain.mail_facts import (
     ADVICE_ANSWERS_PAGE,
     ADVICE_QUEUE_PAGE,
     MY_PAGE,
+    NEWS_PAGE,
     TOOLKIT_PAGE,
     VCP_PAGE,
     MailFacts,
@@ -45,6 +46,7 @@ from shared.events.admission import (
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
 from shared.events.identity import MemberAdded
+from shared.events.region import NewsDigestDue
 from shared.events.reports import (
     IncidentReported,
     ReportDeadlineApproaching,
@@ -396,6 +398,17 @@ MAIL_ROUTES = _table(
         MailKind.ADVICE_APPOINTMENT_PROPOSED,
         when=lambda e: e.appointment is not None,
         fields=lambda e, facts: {**_advice_answered(e, facts), "appointment": e.appointment},
+    ),
+    # The weekly digest of the centre's news, to the admins of an organisation that asked for
+    # it: the titles and the admin's page, where the items are read after signing in.
+    On(NewsDigestDue).mail(
+        Recipient.ADMIN,
+        MailKind.NEWS_DIGEST,
+        fields=lambda e, facts: {
+            "organisation": facts.organisation,
+            "news_titles": [headline.title for headline in e.headlines],
+            "link": facts.addressing.link(NEWS_PAGE),
+        },
     ),
 )
 

@@ -99,3 +99,10 @@ class AlreadyAnswered(DomainError):
 
     def __init__(self) -> None:
         super().__init__("This advice request has been answered already.")
+
+
+class NoSuchRole(DomainError):
+    """The organisation has no role of that id."""
+
+    def __init__(self, role_id: str) -> None:
+        super().__init__(f"There is no role {role_id}.")

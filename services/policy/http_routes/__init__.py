@@ -7,6 +7,7 @@ from services.policy.domain.errors import (
     NoCodePublished,
     NoSuchAdviceRequest,
     NoSuchDraft,
+    NoSuchRole,
     NoSuchTemplate,
     NoSuchVolunteer,
     NotAModelCode,
@@ -24,6 +25,8 @@ from services.policy.http_routes import (
     directory,
     fallback_contacts,
     gratis_vog,
+    news,
+    open_roles,
     organisations,
     roles,
     templates,
@@ -46,6 +49,8 @@ ROUTERS = [
         templates,
         advice,
         fallback_contacts,
+        open_roles,
+        news,
     )
 ]
 
@@ -56,6 +61,7 @@ ERROR_STATUSES = {
     NoSuchDraft: 404,
     NoSuchTemplate: 404,
     NoSuchAdviceRequest: 404,
+    NoSuchRole: 404,
     OrganisationExists: 409,
     PublishedMeanwhile: 409,
     SameAsCurrentCode: 409,
