@@ -60,6 +60,8 @@ async def test_a_role_listed_by_its_admin_is_found_on_vacatures_and_applied_for(
     await page.get_by_test_id("listing-save").click()
     await expect(page.get_by_test_id("listing-done")).to_contain_text("staat open")
     await expect(page.get_by_test_id("listing-listed-roles")).to_contain_text("Jeugdtrainer")
+    # The whole of /admin, the listing and the centre's news included.
+    await accessible_at_320(page)
 
     # A visitor finds it by words and place, and not in another place.
     visitor = await open_browser(new_context, web, BrowserRecording())
