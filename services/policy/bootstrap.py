@@ -19,6 +19,7 @@ from shared.events.admission import (
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
 from shared.events.consultation import EVENTS as CONSULTATION_EVENTS
+from shared.events.region import NewsDigestDue, NewsPublished, RoleListingChanged
 from shared.events.trainings import EVENTS as TRAINING_EVENTS
 from shared.runtime.definition import ServiceDefinition
 
@@ -45,6 +46,9 @@ DEFINITION = ServiceDefinition(
         AdviceAnswered,
         *TRAINING_EVENTS,
         *CONSULTATION_EVENTS,
+        RoleListingChanged,
+        NewsPublished,
+        NewsDigestDue,
     ],
     indexes=INDEXES,
     error_statuses=ERROR_STATUSES,

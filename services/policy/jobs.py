@@ -26,6 +26,7 @@ from services.policy.storage import (
 )
 from services.policy.use_cases import consultations
 from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
+from services.policy.use_cases.news import send_news_digests
 from services.policy.use_cases.trainings import send_reminder
 from services.policy.volunteer_list import entry_fields, name_fields
 from shared.domain.calendar import today
@@ -288,4 +289,6 @@ JOBS = (
         today,
         "consultation reminders and closings",
     ),
+    # Weekly in effect: each organisation's digest is marked with its ISO week.
+    sweep_job("policy-news-digests", send_news_digests, today, "news digests announced"),
 )

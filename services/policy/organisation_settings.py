@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, StrictBool
 
 from services.policy.domain.retention import DEFAULT_VOLUNTEER_RETENTION_DAYS
@@ -33,6 +35,17 @@ class OrganisationSettings(BaseModel):
         description="After a new version of the code of conduct is published, how many days"
         " volunteers who signed the previous version stay admitted while they sign the new one"
         " (0: they must sign again at once).",
+    )
+    # The regional centre addresses news to all organisations or to one kind (issue 25).
+    kind: Literal["sport", "youth", "care"] | None = Field(
+        default=None,
+        description="What kind of organisation this is, for the regional centre's news"
+        " addressed to one kind; none: only news for every organisation.",
+    )
+    news_digest: StrictBool = Field(
+        default=False,
+        description="Whether the organisation's admins get the regional centre's news of the"
+        " past week by mail, once a week.",
     )
 
 

@@ -33,6 +33,11 @@ TRAINING_REGISTRATIONS = "training_registrations"
 # their comments; a comment keeps its author id (rate limit, erasure) even when anonymous.
 CONSULTATIONS = "consultations"
 CONSULTATION_COMMENTS = "consultation_comments"
+# A role's listing on the regional page (/vacatures), beside the role so that redefining the
+# role keeps it; searched across organisations.
+ROLE_LISTINGS = "role_listings"
+# The regional centre's news, under the centre's own tenant like its fallback contacts.
+NEWS = "news"
 
 INDEXES = (
     IndexSpec(ORGANISATIONS, (), unique=True),
@@ -82,4 +87,8 @@ INDEXES = (
     IndexSpec(CONSULTATION_COMMENTS, (("comment_id", 1),), unique=True),
     IndexSpec(CONSULTATION_COMMENTS, (("consultation_id", 1), ("commented_at", 1))),
     IndexSpec(CONSULTATION_COMMENTS, (("author_id", 1), ("commented_at", 1))),
+    IndexSpec(ROLE_LISTINGS, (("role_id", 1),), unique=True),
+    IndexSpec(ROLE_LISTINGS, (("listed", 1),), tenant=False),
+    IndexSpec(NEWS, (("news_id", 1),), unique=True),
+    IndexSpec(NEWS, (("published_at", -1),)),
 )

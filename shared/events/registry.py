@@ -12,6 +12,7 @@ from shared.events import (
     consultation,
     identity,
     notifications,
+    region,
     reports,
     trainings,
 )
@@ -83,6 +84,7 @@ REGISTRY = EventRegistry(
         *audit.EVENTS,
         *trainings.EVENTS,
         *consultation.EVENTS,
+        *region.EVENTS,
     ),
     upcasters=UPCASTERS,
 )

@@ -266,6 +266,8 @@ async def test_gratis_vog_and_retention_settings(
         "volunteer_retention_days": 730,
         "listed": True,
         "resign_grace_days": 30,
+        "kind": None,
+        "news_digest": False,
     }
     changed = org.policy.put(settings, json={"volunteer_retention_days": 365}, headers=org.admin)
     assert changed.status_code == 200
@@ -273,6 +275,8 @@ async def test_gratis_vog_and_retention_settings(
         "volunteer_retention_days": 365,
         "listed": True,
         "resign_grace_days": 30,
+        "kind": None,
+        "news_digest": False,
     }
     assert (
         org.policy.put(

@@ -48,6 +48,7 @@ PAGE_PATHS = (
     "/o/demo/report",
     "/o/demo/follow-up",
     "/o/demo/apply",
+    "/vacatures",
     "/sign-in",
     "/sign-in/callback",
     "/me",
@@ -173,6 +174,7 @@ def test_robots_txt_allows_the_public_pages_and_keeps_crawlers_off_the_rest(
     assert answer.headers["content-type"].startswith("text/plain")
     rules = [line for line in answer.text.splitlines() if line and not line.startswith("#")]
     assert "Allow: /o/" in rules
+    assert "Allow: /vacatures" in rules
     for private in ("/sign-in", "/me", "/admin", "/coordinator", "/vcp", "/operator", "/api/"):
         assert f"Disallow: {private}" in rules, private
     assert_security_headers(answer)

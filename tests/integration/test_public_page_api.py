@@ -140,6 +140,8 @@ def test_the_home_page_finds_listed_organisations_by_a_few_letters_of_their_name
             "volunteer_retention_days": 365,
             "listed": False,
             "resign_grace_days": 30,
+            "kind": None,
+            "news_digest": False,
         }
 
         def found(name: str) -> list[tuple[str, str]]:

@@ -56,4 +56,8 @@ ADDITIONS = {
     "nl.safehands.consultation.commented.v1",
     "nl.safehands.consultation.closing_soon.v1",
     "nl.safehands.consultation.closed.v1",
+    # The region's open roles and the centre's news (issue 25, items 3 and 4).
+    "nl.safehands.role.listing_changed.v1",
+    "nl.safehands.news.published.v1",
+    "nl.safehands.news.digest_due.v1",
 }

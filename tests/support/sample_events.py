@@ -14,7 +14,8 @@ E = TypeVar("E", bound=Event)
 
 SAMPLE_TIME = datetime(2026, 12, 1, 12, tzinfo=UTC)
 
-# By field name, across every event of the registry: one valid value each.
+# By field name, across every event of the registry: one valid value each ("Event.field"
+# where two events' fields of one name take different values).
 SAMPLE_VALUES: dict[str, Any] = {
     "org_id": "org-a",
     "member_org": "org-b",
@@ -72,6 +73,11 @@ SAMPLE_VALUES: dict[str, Any] = {
     "comments": 3,
     "sub": "member-1",
     "roles": ["admin"],
+    "listed": True,
+    # A field of the same name in two events with different types: by event (below).
+    "NewsPublished.audience": "all",
+    "week": "2026-W49",
+    "headlines": [{"news_id": "news-1", "title": "Training for VCPs"}],
 }
 
 
@@ -82,7 +88,9 @@ def sample_event(event_class: type[E], **fields: Any) -> E:
     for name, info in event_class.model_fields.items():
         if name in fields or not info.is_required():
             continue
-        if name in SAMPLE_VALUES:
+        if f"{event_class.__name__}.{name}" in SAMPLE_VALUES:
+            values[name] = SAMPLE_VALUES[f"{event_class.__name__}.{name}"]
+        elif name in SAMPLE_VALUES:
             values[name] = SAMPLE_VALUES[name]
         elif name.endswith("_at"):
             values[name] = SAMPLE_TIME

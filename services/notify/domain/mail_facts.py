@@ -108,6 +108,8 @@ MY_PAGE = "/me"
 # A member's trainings and registrations (any organisation's member).
 TRAININGS_PAGE = "/me#trainings"
 WEBHOOKS_PAGE = "/admin/webhooks"
+# The admin's page shows the regional centre's news.
+NEWS_PAGE = "/admin/news"
 
 
 def volunteer_page(volunteer_id: str) -> str:

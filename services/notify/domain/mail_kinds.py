@@ -45,6 +45,8 @@ class MailKind(StrEnum):
     CONSULTATION_INVITED = "consultation_invited"
     CONSULTATION_CLOSING_SOON = "consultation_closing_soon"
     CONSULTATION_CLOSED = "consultation_closed"
+    # The regional centre's news of the past week, when the admin asked for it: titles only.
+    NEWS_DIGEST = "news_digest"
     # To the regional centre (the operator): never the question itself.
     ADVICE_REQUESTED = "advice_requested"
     # To a member registered for one of the centre's trainings, at the address they gave.

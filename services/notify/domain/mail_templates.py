@@ -85,6 +85,8 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.CONSULTATION_INVITED: _CONSULTATION,
     MailKind.CONSULTATION_CLOSING_SOON: _CONSULTATION,
     MailKind.CONSULTATION_CLOSED: _CONSULTATION | {"people", "comments"},
+    # Titles and where to read the items, never their text: that stays behind a sign-in.
+    MailKind.NEWS_DIGEST: frozenset({"organisation", "news_titles", "link"}),
 }
 
 VCP_MAIL_KINDS = frozenset(
@@ -281,6 +283,13 @@ def _staff_roles(value: object, pack: LanguagePack) -> str:
     return _join(pack, [pack.staff_role_names[str(role)] for role in value])
 
 
+def _news_titles(value: object, pack: LanguagePack) -> str:
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise ValueError(f"expected a non-empty list of titles, got {value!r}.")
+    # One title a line, each on one line: a title never adds lines of its own to a mail.
+    return "\n".join(f"- {_single_line_text(title, pack)}" for title in value)
+
+
 def _join(pack: LanguagePack, items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
@@ -314,4 +323,5 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "closes_on": _calendar_date,
     "people": _count,
     "comments": _count,
+    "news_titles": _news_titles,
 }

@@ -22,6 +22,7 @@ from services.notify.domain.mail_facts import (
     ADVICE_QUEUE_PAGE,
     CONSULTATION_PAGE,
     MY_PAGE,
+    NEWS_PAGE,
     TOOLKIT_PAGE,
     TRAININGS_PAGE,
     VCP_PAGE,
@@ -52,6 +53,7 @@ from shared.events.consultation import (
     ConsultationOpened,
 )
 from shared.events.identity import MemberAdded
+from shared.events.region import NewsDigestDue
 from shared.events.reports import (
     IncidentReported,
     ReportDeadlineApproaching,
@@ -460,6 +462,17 @@ MAIL_ROUTES = _table(
             **_consultation(facts, e.closed_on),
             "people": e.people,
             "comments": e.comments,
+        },
+    ),
+    # The weekly digest of the centre's news, to the admins of an organisation that asked for
+    # it: the titles and the admin's page, where the items are read after signing in.
+    On(NewsDigestDue).mail(
+        Recipient.ADMIN,
+        MailKind.NEWS_DIGEST,
+        fields=lambda e, facts: {
+            "organisation": facts.organisation,
+            "news_titles": [headline.title for headline in e.headlines],
+            "link": facts.addressing.link(NEWS_PAGE),
         },
     ),
 )

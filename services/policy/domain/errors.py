@@ -198,3 +198,10 @@ class NotAMember(DomainError):
 class NoSuchComment(DomainError):
     def __init__(self) -> None:
         super().__init__("There is no such comment.")
+
+
+class NoSuchRole(DomainError):
+    """The organisation has no role of that id."""
+
+    def __init__(self, role_id: str) -> None:
+        super().__init__(f"There is no role {role_id}.")

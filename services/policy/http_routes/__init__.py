@@ -15,6 +15,7 @@ from services.policy.domain.errors import (
     NoSuchConsultation,
     NoSuchDraft,
     NoSuchRegistration,
+    NoSuchRole,
     NoSuchTemplate,
     NoSuchTraining,
     NoSuchVolunteer,
@@ -40,6 +41,8 @@ from services.policy.http_routes import (
     directory,
     fallback_contacts,
     gratis_vog,
+    news,
+    open_roles,
     organisations,
     roles,
     templates,
@@ -65,6 +68,8 @@ ROUTERS = [
         advice,
         fallback_contacts,
         trainings,
+        open_roles,
+        news,
     )
 ]
 
@@ -75,6 +80,7 @@ ERROR_STATUSES = {
     NoSuchDraft: 404,
     NoSuchTemplate: 404,
     NoSuchAdviceRequest: 404,
+    NoSuchRole: 404,
     OrganisationExists: 409,
     PublishedMeanwhile: 409,
     SameAsCurrentCode: 409,

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool
 
-from services.policy.storage import ROLES
+from services.policy.storage import ROLE_LISTINGS, ROLES
 from services.policy.use_cases.organisations import registered_organisation
 from shared import audit
 from shared.domain.names import Name
@@ -57,6 +57,11 @@ async def list_roles(uow: UnitOfWork) -> list[dict[str, Any]]:
     """The organisation's roles with their whole risk profile, by title."""
     await registered_organisation(uow)
     roles = await uow.collection(ROLES).find({}, sort=[("title", 1)])
+    # Each role's listing on the regional page (/vacatures), None while it was never listed.
+    listings = {
+        doc["role_id"]: {name: doc.get(name) for name in ("listed", "place", "hours", "text")}
+        for doc in await uow.collection(ROLE_LISTINGS).find({})
+    }
     fields = ("role_id", *RoleDefinition.model_fields, "vog_required")
     return [
         {
@@ -64,6 +69,7 @@ async def list_roles(uow: UnitOfWork) -> list[dict[str, Any]]:
             # Roles defined before the VOG periods were kept use the defaults.
             "vog_max_age_days": role.get("vog_max_age_days", DEFAULT_VOG_MAX_AGE_DAYS),
             "vog_renewal_years": role.get("vog_renewal_years", DEFAULT_VOG_RENEWAL_YEARS),
+            "listing": listings.get(role["role_id"]),
         }
         for role in roles
     ]

@@ -165,6 +165,11 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
         "people": 0,
         "comments": 0,
     },
+    MailKind.NEWS_DIGEST: {
+        "organisation": "Scouting De Esch",
+        "news_titles": ["Training for new VCPs", "The free VOG scheme opens again"],
+        "link": "https://safehands.example.org/admin/news",
+    },
 }
 
 LANGUAGES = ["nl", "en"]
@@ -497,6 +502,7 @@ ACTION_KINDS = {
     MailKind.ADVICE_APPOINTMENT_PROPOSED,
     MailKind.CONSULTATION_INVITED,
     MailKind.CONSULTATION_CLOSING_SOON,
+    MailKind.NEWS_DIGEST,
 }
 
 
@@ -508,3 +514,19 @@ def test_every_mail_that_asks_for_an_action_links_to_its_page(
     assert "link" in MAIL_FIELDS[kind]
     mail = render_mail(kind, language, **SAMPLE_FIELDS[kind])
     assert str(SAMPLE_FIELDS[kind]["link"]) in mail.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_news_digest_lists_each_title_on_a_line_of_its_own(language: str) -> None:
+    mail = render_mail(
+        MailKind.NEWS_DIGEST,
+        language,
+        **{**SAMPLE_FIELDS[MailKind.NEWS_DIGEST], "news_titles": ["One\nBcc: x@evil", "Two"]},
+    )
+    assert "- One Bcc: x@evil\n- Two\n" in mail.text
+    with pytest.raises(MailFieldError, match="titles"):
+        render_mail(
+            MailKind.NEWS_DIGEST,
+            language,
+            **{**SAMPLE_FIELDS[MailKind.NEWS_DIGEST], "news_titles": []},
+        )

@@ -113,6 +113,7 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "NoSuchDraft": 404,
         "NoSuchTemplate": 404,
         "NoSuchAdviceRequest": 404,
+        "NoSuchRole": 404,
         "OrganisationExists": 409,
         "PublishedMeanwhile": 409,
         "SameAsCurrentCode": 409,

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "vcp.dismissed",
   "code.published",
   "role.defined",
+  "role.listing_changed",
   "settings.changed",
   "statistics.released",
   "volunteer.interview_recorded",

@@ -18,6 +18,7 @@ export type Route =
   | { name: "sign-in-callback" }
   | { name: "me" }
   | { name: "admin-log" }
+  | { name: "vacancies" }
   | { name: WorkspaceName; rest: string[] }
   | { name: "not-found" };
 
@@ -37,6 +38,8 @@ const PATTERNS: [RegExp, (found: RegExpExecArray) => Route][] = [
   [/^\/me$/, () => ({ name: "me" })],
   // The audit log is a page of its own (pages/AdminLog.svelte), not a section of /admin.
   [/^\/admin\/log$/, () => ({ name: "admin-log" })],
+  // The region's open roles (issue 25): public, in Dutch as the regional page is named.
+  [/^\/vacatures$/, () => ({ name: "vacancies" })],
 ];
 
 function workspaceRoute(path: string): Route | null {

@@ -301,6 +301,15 @@ ENGLISH = LanguagePack(
                 "Read the answer here:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.NEWS_DIGEST: MailTemplate(
+            subject="News from the regional centre for {organisation}",
+            text=(
+                "Hello,\n\n"
+                "Last week the regional centre published this news for {organisation}:\n"
+                "{news_titles}\n\n"
+                "Read it after signing in:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
     },
     deadline_names={
         Deadline.ACKNOWLEDGE: "acknowledging receipt",

@@ -305,6 +305,15 @@ DUTCH = LanguagePack(
                 "Lees het antwoord hier:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.NEWS_DIGEST: MailTemplate(
+            subject="Nieuws van het regionale centrum voor {organisation}",
+            text=(
+                "Hallo,\n\n"
+                "Het regionale centrum publiceerde vorige week dit nieuws voor {organisation}:\n"
+                "{news_titles}\n\n"
+                "Lees het na het inloggen:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
     },
     advice_topic_names={
         AdviceTopic.CODE_OF_CONDUCT: "de gedragscode",
