@@ -119,7 +119,14 @@ def test_a_listed_role_is_found_by_words_and_place_and_an_unlisted_organisation_
         ).status_code == 200
         assert found(http, q=word) == []
         # Bounded and strict.
-        for query in ({"page_size": 51}, {"page": 10_001}, {"q": "x" * 101}, {"page": "1e3"}):
+        # A parameter the search does not know (a misspelt filter) is refused, not ignored.
+        for query in (
+            {"page_size": 51},
+            {"page": 10_001},
+            {"q": "x" * 101},
+            {"page": "1e3"},
+            {"plaats": "Oss"},
+        ):
             assert http.get("/v1/open-roles", params=query).status_code == 422, query
 
 

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.policy.domain.open_roles import MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 from services.policy.http_routes.roles import ROLE_ID_PATTERN
@@ -34,16 +37,26 @@ async def list_role(
     return RoleListing.model_validate(stored)
 
 
+class OpenRoleSearch(BaseModel):
+    # A public search: a parameter it does not know is refused (422), not ignored, so that a
+    # misspelt filter (`?plaats=`) does not silently answer every role.
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = Field(default="", max_length=MAX_QUERY_LENGTH, description="Words to find.")
+    place: str = Field(default="", max_length=MAX_QUERY_LENGTH, description="A place.")
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE)
+
+
 @router.get(
     "/v1/open-roles",
     summary="The region's open roles, found by words and place, a page at a time (anyone);"
     " organisations that are not findable never appear.",
 )
 async def find_open_roles(
-    q: str = Query(default="", max_length=MAX_QUERY_LENGTH, description="Words to find."),
-    place: str = Query(default="", max_length=MAX_QUERY_LENGTH, description="A place."),
-    page: int = Query(default=1, ge=1, le=MAX_PAGE),
-    page_size: int = Query(default=20, ge=1, le=MAX_PAGE_SIZE),
+    search: Annotated[OpenRoleSearch, Query()],
     runtime: Runtime = Depends(runtime_of),
 ) -> OpenRolePage:
-    return await open_roles.find_open_roles(runtime.db, q, place, page, page_size)
+    return await open_roles.find_open_roles(
+        runtime.db, search.q, search.place, search.page, search.page_size
+    )

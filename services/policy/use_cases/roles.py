@@ -25,6 +25,15 @@ class RoleDefinition(BaseModel):
     vog_renewal_years: WholeNumber = Field(default=DEFAULT_VOG_RENEWAL_YEARS, ge=1, le=20)
 
 
+class ListingSummary(BaseModel):
+    """A role's listing as `GET …/roles` answers it (the request is open_roles.RoleListing)."""
+
+    listed: bool
+    place: str | None
+    hours: str | None
+    text: str | None
+
+
 class RoleSummary(BaseModel):
     """A role as stored and answered: its definition and whether it needs a VOG."""
 
@@ -35,6 +44,9 @@ class RoleSummary(BaseModel):
     vog_required: bool
     vog_max_age_days: int
     vog_renewal_years: int
+    # Its listing on the regional page (/vacatures) in the list of roles; None while it was
+    # never listed (and in the answer to defining a role, which does not touch it).
+    listing: ListingSummary | None = None
 
 
 async def define_role(uow: UnitOfWork, role_id: str, definition: RoleDefinition) -> dict[str, Any]:
