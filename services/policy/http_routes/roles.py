@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path
 
 from services.policy.use_cases import roles
-from services.policy.use_cases.roles import RoleDefinition, RoleSummary
+from services.policy.use_cases.roles import RoleDefinition, RoleSummary, RoleWithListing
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
@@ -36,7 +36,7 @@ async def define_role(
     "/{org}/roles",
     summary="The organisation's roles with their whole risk profile, by title (admin,"
     " coordinator).",
-    response_model=list[RoleSummary],
+    response_model=list[RoleWithListing],
 )
 async def list_roles(
     org: str,

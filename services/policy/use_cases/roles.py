@@ -44,9 +44,13 @@ class RoleSummary(BaseModel):
     vog_required: bool
     vog_max_age_days: int
     vog_renewal_years: int
-    # Its listing on the regional page (/vacatures) in the list of roles; None while it was
-    # never listed (and in the answer to defining a role, which does not touch it).
-    listing: ListingSummary | None = None
+
+
+class RoleWithListing(RoleSummary):
+    """A role in the admin's list of roles: with its listing on the regional page
+    (/vacatures), None while it was never listed."""
+
+    listing: ListingSummary | None
 
 
 async def define_role(uow: UnitOfWork, role_id: str, definition: RoleDefinition) -> dict[str, Any]:
