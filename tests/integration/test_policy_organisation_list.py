@@ -94,6 +94,8 @@ def test_the_admin_reads_the_roles_with_their_whole_risk_profile(platform: Platf
                 "vog_max_age_days": 180,
                 "vog_renewal_years": 2,
                 "vog_required": False,
+                # Its listing on the regional page (/vacatures): never listed.
+                "listing": None,
             },
             {
                 "role_id": "coach",
@@ -103,6 +105,7 @@ def test_the_admin_reads_the_roles_with_their_whole_risk_profile(platform: Platf
                 "vog_max_age_days": 90,
                 "vog_renewal_years": 2,
                 "vog_required": True,
+                "listing": None,
             },
         ]
         coordinator = bearer(platform.infra.token("coordinator", org))
