@@ -1,7 +1,8 @@
 """policy's event handlers: load the facts, decide with the pure rules, store, announce.
 
 Volunteer events change one file each; a fetched batch of them is decided at once, with one
-read and one write per collection for the whole batch (see shared/messaging/batches.py).
+read and one write per collection for the whole batch (use_cases/volunteer_events.py, on the
+same `decide` as every other path; shared/messaging/batches.py).
 A new code version or a changed role changes the world
 for many files: their handlers re-evaluate every file it touches. policy consumes its own
 RoleDefined and CodeOfConductPublished for that, so the route that publishes a code answers
@@ -10,21 +11,11 @@ at once, however many volunteers an organisation has.
 
 from __future__ import annotations
 
-from typing import Any
-
-from services.policy.domain.admission import AdmissionStatus, InterviewOutcome
-from services.policy.domain.admission_file import AdmissionFile, reevaluate
-from services.policy.storage import ADMISSIONS, CODES, POLICY_USAGE, ROLES, VCPS, VOLUNTEER_NAMES
-from services.policy.use_cases.admission import (
-    announcements,
-    code_versions_in,
-    file_document,
-    file_from,
-    reevaluate_matching,
-)
-from services.policy.volunteer_list import entry_fields, name_fields
+from services.policy.domain.admission import AdmissionStatus
+from services.policy.storage import VCPS
+from services.policy.use_cases.admission import reevaluate_matching
+from services.policy.use_cases.volunteer_events import decide_volunteer_events
 from shared.domain.calendar import today
-from shared.domain.vog import RoleRequirements, VOGFacts
 from shared.events.admission import (
     CodeOfConductPublished,
     CodeSigned,
@@ -33,128 +24,12 @@ from shared.events.admission import (
     VOGReceived,
     VolunteerApplied,
 )
-from shared.events.base import Event
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
-from shared.logs import get_logger
-from shared.messaging.batches import BatchHandler, BatchOutcome, BatchState, EventBatch, StateKey
+from shared.messaging.batches import BatchHandler
 from shared.messaging.consumer import Handlers
 from shared.storage.unit_of_work import UnitOfWork
 
-log = get_logger(__name__)
-
-
-async def on_volunteer_events(batch: EventBatch, state: BatchState) -> BatchOutcome:
-    """A batch's volunteer events: each file read once, every event applied to it in order
-    in memory with the same rules as the per-event path, each changed file written once.
-
-    One query each for the files, the roles they need and (per organisation) the current
-    code; one bulk write each for files, list entries and the interview tally.
-    """
-    events = [item.event for item in batch.received]
-    keys = {(event.org_id, _volunteer_of(event)) for event in events}
-    loaded = await state.load(ADMISSIONS, "volunteer_id", keys)
-    files: dict[StateKey, AdmissionFile | None] = {
-        key: file_from(loaded[key]) if key in loaded else None for key in keys
-    }
-    role_keys = {(org, file.role_id) for (org, _), file in files.items() if file is not None}
-    role_keys |= {(e.org_id, e.role_id) for e in events if isinstance(e, VolunteerApplied)}
-    roles = {
-        key: RoleRequirements.from_document(doc)
-        for key, doc in (await state.load(ROLES, "role_id", role_keys)).items()
-    }
-    code_versions = {
-        org: await code_versions_in(state.collection(org, CODES))
-        for org in {org for org, _ in keys}
-    }
-    outcome = BatchOutcome()
-    interviews: dict[str, int] = {}
-    day = today()
-    # The files this batch changed, in their final state: each is written once.
-    decided: dict[StateKey, AdmissionFile] = {}
-    for received in batch.received:
-        event = received.event
-        key = (event.org_id, _volunteer_of(event))
-        stored = files[key]
-        if isinstance(event, VolunteerApplied):
-            if stored is not None:
-                continue
-            outcome.update(
-                VOLUNTEER_NAMES,
-                event.org_id,
-                {"volunteer_id": event.volunteer_id},
-                {"$set": {**name_fields(event.name), "applied_at": event.applied_at.isoformat()}},
-                upsert=True,
-            )
-            file = AdmissionFile(
-                volunteer_id=event.volunteer_id, role_id=event.role_id, last_activity=day
-            )
-        else:
-            if isinstance(event, InterviewRecorded):
-                interviews[event.org_id] = interviews.get(event.org_id, 0) + 1
-            if stored is None:
-                log.warning("event for an unknown volunteer ignored", volunteer_id=key[1])
-                continue
-            file = stored.model_copy(update={**_fact(event), "last_activity": day})
-        role = roles.get((event.org_id, file.role_id))
-        if role is None:
-            # As in PolicyFacts.role: a missing role is a broken invariant, not a decision.
-            raise LookupError(f"role {file.role_id!r} is not defined")
-        codes = code_versions[event.org_id]
-        code_version = codes.current
-        result = reevaluate(
-            file,
-            role,
-            code_version,
-            day,
-            signature_counts_before=codes.signature_counts_before(file.signed_code_version),
-        )
-        if result.file == stored:
-            continue
-        files[key] = decided[key] = result.file
-        for announced in announcements(event.org_id, result, role, code_version):
-            outcome.publish(announced)
-    for (org, volunteer), file in decided.items():
-        outcome.replace(
-            ADMISSIONS, org, {"volunteer_id": volunteer}, file_document(file), upsert=True
-        )
-        # The coordinator's list filters on the file's stage, status and dates: its entry
-        # is written with the file.
-        outcome.update(
-            VOLUNTEER_NAMES,
-            org,
-            {"volunteer_id": volunteer},
-            {"$set": entry_fields(file)},
-            upsert=True,
-        )
-    for org, count in interviews.items():
-        outcome.update(POLICY_USAGE, org, {}, {"$inc": {"interviews_recorded": count}}, upsert=True)
-    return outcome
-
-
-def _volunteer_of(event: Event) -> str:
-    # A volunteer event's aggregate is the volunteer (its Kafka key).
-    return event.aggregate_id()
-
-
-def _fact(event: Event) -> dict[str, Any]:
-    """What a volunteer event adds to the file."""
-    if isinstance(event, InterviewRecorded):
-        return {"interview": InterviewOutcome(event.outcome)}
-    if isinstance(event, CodeSigned):
-        return {"signed_code_version": event.version}
-    if isinstance(event, VOGReceived):
-        return {
-            "vog": VOGFacts(
-                issued_on=event.issued_on,
-                screening_aspects=tuple(event.screening_aspects),
-                checked_by=event.checked_by,
-                recorded_on=event.recorded_on,
-            )
-        }
-    raise TypeError(f"{type(event).__name__} is not a fact about a volunteer")
-
-
-VOLUNTEER_EVENTS = BatchHandler(on_volunteer_events)
+VOLUNTEER_EVENTS = BatchHandler(decide_volunteer_events)
 
 
 async def on_role_defined(event: RoleDefined, uow: UnitOfWork) -> None:

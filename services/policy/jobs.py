@@ -23,9 +23,10 @@ from services.policy.storage import (
     ORGANISATIONS,
     TRAINING_REGISTRATIONS,
     VOLUNTEER_NAMES,
+    file_from,
 )
 from services.policy.use_cases import consultations
-from services.policy.use_cases.admission import PolicyFacts, decide_and_store, file_from
+from services.policy.use_cases.admission import PolicyFacts, decide_and_store
 from services.policy.use_cases.news import send_news_digests
 from services.policy.use_cases.trainings import send_reminder
 from services.policy.volunteer_list import entry_fields, name_fields

@@ -5,7 +5,9 @@ Dates that the daily sweeps compare (`last_activity`, `vog_notice_on`, `vog_laps
 stored as ISO strings (YYYY-MM-DD): BSON has no date type, and ISO dates order as strings.
 """
 
+from services.policy.domain.admission_file import AdmissionFile
 from shared.storage.database import IndexSpec
+from shared.storage.tenancy import Document
 
 ORGANISATIONS = "organisations"
 ROLES = "roles"
@@ -92,3 +94,14 @@ INDEXES = (
     IndexSpec(NEWS, (("news_id", 1),), unique=True),
     IndexSpec(NEWS, (("published_at", -1),)),
 )
+
+
+def file_from(doc: Document) -> AdmissionFile:
+    """An admission file as stored (its document carries tenancy and ids beside it)."""
+    return AdmissionFile.model_validate(
+        {name: doc.get(name) for name in AdmissionFile.model_fields}
+    )
+
+
+def file_document(file: AdmissionFile) -> Document:
+    return file.model_dump(mode="json")

@@ -18,7 +18,7 @@ from services.policy.domain.admission_file import (
     reevaluate,
     vog_screening_aspects,
 )
-from services.policy.storage import ADMISSIONS, CODES, ROLES
+from services.policy.storage import ADMISSIONS, CODES, ROLES, file_document, file_from
 from services.policy.volunteer_list import store_entry
 from shared.domain.vog import RoleRequirements
 from shared.events.admission import (
@@ -30,7 +30,7 @@ from shared.events.admission import (
 )
 from shared.events.base import Event
 from shared.logs import get_logger
-from shared.storage.tenancy import Document, TenantCollection
+from shared.storage.tenancy import TenantCollection
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
@@ -90,14 +90,18 @@ async def code_versions_in(codes: TenantCollection) -> CodeVersions:
     )
 
 
-def file_from(doc: Document) -> AdmissionFile:
-    return AdmissionFile.model_validate(
-        {name: doc.get(name) for name in AdmissionFile.model_fields}
+def decide(
+    file: AdmissionFile, role: RoleRequirements, codes: CodeVersions, today: date
+) -> Reevaluation:
+    """The one way a file is decided, by a route, a sweep or a batch of events: the pure
+    rules with the organisation's current code and the signature's grace period."""
+    return reevaluate(
+        file,
+        role,
+        codes.current,
+        today,
+        signature_counts_before=codes.signature_counts_before(file.signed_code_version),
     )
-
-
-def file_document(file: AdmissionFile) -> Document:
-    return file.model_dump(mode="json")
 
 
 async def decide_and_store(
@@ -117,14 +121,7 @@ async def decide_and_store(
     """
     role = await facts.role(file.role_id)
     codes = await facts.code_versions()
-    code_version = codes.current
-    result = reevaluate(
-        file,
-        role,
-        code_version,
-        today,
-        signature_counts_before=codes.signature_counts_before(file.signed_code_version),
-    )
+    result = decide(file, role, codes, today)
     if result.file == stored and expected is None:
         return result
     written = await uow.collection(ADMISSIONS).replace_one(
@@ -135,7 +132,7 @@ async def decide_and_store(
     if written.matched_count == 0 and written.upserted_id is None:
         return None
     await store_entry(uow, result.file)
-    for event in announcements(uow.org_id, result, role, code_version):
+    for event in announcements(uow.org_id, result, role, codes.current):
         uow.publish(event)
     return result
 

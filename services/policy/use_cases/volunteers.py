@@ -18,8 +18,8 @@ from services.policy.domain.admission_file import AdmissionFile
 from services.policy.domain.errors import NoSuchVolunteer
 from services.policy.domain.pipeline import Stage, must_sign_again, pipeline_stage
 from services.policy.file_formats import BoardRow, board_list_xlsx
-from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES
-from services.policy.use_cases.admission import current_code_version, file_from
+from services.policy.storage import ADMISSIONS, ROLES, VOLUNTEER_NAMES, file_from
+from services.policy.use_cases.admission import current_code_version
 from services.policy.use_cases.roles import RoleSummary
 from services.policy.volunteer_list import BY_NAME, BY_RENEWAL, list_filter, page_of_entries
 from shared import audit

@@ -1,0 +1,138 @@
+"""A fetched batch of volunteer events, decided at once: each file read once, every event
+applied to it in order in memory, decided by `decide` exactly as a route or a sweep decides
+one file (use_cases/admission.py), each changed file written once.
+
+The per-event path (`decide_and_store`) and this one share the decision and what it
+announces; they differ only in how they read and write: this one with one query per
+collection for the whole batch and one bulk write each (shared/messaging/batches.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.policy.domain.admission import InterviewOutcome
+from services.policy.domain.admission_file import AdmissionFile
+from services.policy.storage import (
+    ADMISSIONS,
+    CODES,
+    POLICY_USAGE,
+    ROLES,
+    VOLUNTEER_NAMES,
+    file_document,
+    file_from,
+)
+from services.policy.use_cases.admission import announcements, code_versions_in, decide
+from services.policy.volunteer_list import entry_fields, name_fields
+from shared.domain.calendar import today
+from shared.domain.vog import RoleRequirements, VOGFacts
+from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
+from shared.events.base import Event
+from shared.logs import get_logger
+from shared.messaging.batches import BatchOutcome, BatchState, EventBatch, StateKey
+
+log = get_logger(__name__)
+
+
+async def decide_volunteer_events(batch: EventBatch, state: BatchState) -> BatchOutcome:
+    """A batch's volunteer events: each file read once, every event applied to it in order
+    in memory with the same rules as the per-event path, each changed file written once.
+
+    One query each for the files, the roles they need and (per organisation) the current
+    code; one bulk write each for files, list entries and the interview tally.
+    """
+    events = [item.event for item in batch.received]
+    keys = {(event.org_id, _volunteer_of(event)) for event in events}
+    loaded = await state.load(ADMISSIONS, "volunteer_id", keys)
+    files: dict[StateKey, AdmissionFile | None] = {
+        key: file_from(loaded[key]) if key in loaded else None for key in keys
+    }
+    role_keys = {(org, file.role_id) for (org, _), file in files.items() if file is not None}
+    role_keys |= {(e.org_id, e.role_id) for e in events if isinstance(e, VolunteerApplied)}
+    roles = {
+        key: RoleRequirements.from_document(doc)
+        for key, doc in (await state.load(ROLES, "role_id", role_keys)).items()
+    }
+    code_versions = {
+        org: await code_versions_in(state.collection(org, CODES))
+        for org in {org for org, _ in keys}
+    }
+    outcome = BatchOutcome()
+    interviews: dict[str, int] = {}
+    day = today()
+    # The files this batch changed, in their final state: each is written once.
+    decided: dict[StateKey, AdmissionFile] = {}
+    for received in batch.received:
+        event = received.event
+        key = (event.org_id, _volunteer_of(event))
+        stored = files[key]
+        if isinstance(event, VolunteerApplied):
+            if stored is not None:
+                continue
+            outcome.update(
+                VOLUNTEER_NAMES,
+                event.org_id,
+                {"volunteer_id": event.volunteer_id},
+                {"$set": {**name_fields(event.name), "applied_at": event.applied_at.isoformat()}},
+                upsert=True,
+            )
+            file = AdmissionFile(
+                volunteer_id=event.volunteer_id, role_id=event.role_id, last_activity=day
+            )
+        else:
+            if isinstance(event, InterviewRecorded):
+                interviews[event.org_id] = interviews.get(event.org_id, 0) + 1
+            if stored is None:
+                log.warning("event for an unknown volunteer ignored", volunteer_id=key[1])
+                continue
+            file = stored.model_copy(update={**_fact(event), "last_activity": day})
+        role = roles.get((event.org_id, file.role_id))
+        if role is None:
+            # As in PolicyFacts.role: a missing role is a broken invariant, not a decision.
+            raise LookupError(f"role {file.role_id!r} is not defined")
+        codes = code_versions[event.org_id]
+        result = decide(file, role, codes, day)
+        if result.file == stored:
+            continue
+        files[key] = decided[key] = result.file
+        for announced in announcements(event.org_id, result, role, codes.current):
+            outcome.publish(announced)
+    for (org, volunteer), file in decided.items():
+        outcome.replace(
+            ADMISSIONS, org, {"volunteer_id": volunteer}, file_document(file), upsert=True
+        )
+        # The coordinator's list filters on the file's stage, status and dates: its entry
+        # is written with the file.
+        outcome.update(
+            VOLUNTEER_NAMES,
+            org,
+            {"volunteer_id": volunteer},
+            {"$set": entry_fields(file)},
+            upsert=True,
+        )
+    for org, count in interviews.items():
+        outcome.update(POLICY_USAGE, org, {}, {"$inc": {"interviews_recorded": count}}, upsert=True)
+    return outcome
+
+
+def _volunteer_of(event: Event) -> str:
+    # A volunteer event's aggregate is the volunteer (its Kafka key).
+    return event.aggregate_id()
+
+
+def _fact(event: Event) -> dict[str, Any]:
+    """What a volunteer event adds to the file."""
+    if isinstance(event, InterviewRecorded):
+        return {"interview": InterviewOutcome(event.outcome)}
+    if isinstance(event, CodeSigned):
+        return {"signed_code_version": event.version}
+    if isinstance(event, VOGReceived):
+        return {
+            "vog": VOGFacts(
+                issued_on=event.issued_on,
+                screening_aspects=tuple(event.screening_aspects),
+                checked_by=event.checked_by,
+                recorded_on=event.recorded_on,
+            )
+        }
+    raise TypeError(f"{type(event).__name__} is not a fact about a volunteer")
