@@ -12,11 +12,11 @@ one of them first, so the next batch reads what it changed."""
 
 from __future__ import annotations
 
-from services.notify.addressing import mail_addressing
 from services.notify.domain.mail_facts import MailAddressing
 from services.notify.domain.mail_planning import plan_event_mails
 from services.notify.domain.recipients import mail_routes_for
-from services.notify.mail_outbox import mail_upserts, record_event_mails
+from services.notify.mail.addressing import mail_addressing
+from services.notify.mail.outbox import mail_upserts, record_event_mails
 from services.notify.read_model import facts_from, needs_contacts, needs_vcps, project
 from services.notify.storage import (
     CONTACTS,
@@ -30,7 +30,7 @@ from services.notify.storage import (
     VOLUNTEERS,
     WEBHOOKS,
 )
-from services.notify.webhook_outbox import (
+from services.notify.webhooks.outbox import (
     delivery_upserts,
     erase_volunteer_from_deliveries,
     record_webhook_deliveries,

@@ -7,7 +7,7 @@ appointments handled at the same moment by two instances see neither the other's
 uncommitted VCP, so neither mail is written. So every change of a VCP marks it
 `colleagues_settled: False`; this sweep, which runs after both have committed, records for
 the organisation every colleague mail still owed and settles the mark. Mails are recorded
-under their cause's event id, recipient and kind (mail_outbox.py), so a mail already
+under their cause's event id, recipient and kind (mail/outbox.py), so a mail already
 recorded by a handler is never recorded, or sent, a second time.
 """
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import functools
 
-from services.notify.addressing import mail_addressing
 from services.notify.domain.mail_facts import MailAddressing, Recipient
-from services.notify.mail_outbox import record_owed_colleague_mails
+from services.notify.mail.addressing import mail_addressing
+from services.notify.mail.outbox import record_owed_colleague_mails
 from services.notify.read_model import UNSETTLED, load_facts
 from services.notify.storage import VCPS
 from shared.logs import get_logger

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.notify.mail_delivery import MailWorker
-from services.notify.webhook_delivery import WebhookWorker
-from services.notify.webhook_sender import WebhookSender
+from services.notify.mail.delivery import MailWorker
+from services.notify.webhooks.delivery import WebhookWorker
+from services.notify.webhooks.sender import WebhookSender
 from shared.mail.set_aside import SetAsideMails
 from shared.mail.smtp import SmtpMailer
 from shared.runtime.background import BackgroundTask

@@ -16,7 +16,7 @@ from shared.settings import Settings
 
 # aiosmtplib's timeout bounds each read and write, not the exchange: a server that answers
 # a byte at a time would hold a send (and its mail claim) for as long as it likes. The
-# deadline bounds the whole send, and is well within the claim (mail_delivery.CLAIM_LEASE)
+# deadline bounds the whole send, and is well within the claim (services/notify/mail/delivery.py, CLAIM_LEASE)
 # so that no other instance takes the mail over while this one may still send it.
 SMTP_TIMEOUT_SECONDS = 20
 SMTP_SEND_DEADLINE_SECONDS = 45.0

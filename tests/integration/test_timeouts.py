@@ -13,7 +13,7 @@ import httpx
 import pytest
 from pymongo.errors import PyMongoError
 
-from services.notify.mail_delivery import CLAIM_LEASE
+from services.notify.mail.delivery import CLAIM_LEASE
 from shared.mail.smtp import (
     SMTP_SEND_DEADLINE_SECONDS,
     OutgoingMail,

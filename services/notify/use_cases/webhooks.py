@@ -13,7 +13,7 @@ from services.notify.domain.errors import NoSuchWebhook
 from services.notify.domain.webhook_subscriptions import vet_subscription
 from services.notify.domain.webhook_targets import Resolver, resolve_host_addresses
 from services.notify.storage import DELIVERIES, WEBHOOKS
-from services.notify.webhook_outbox import ACTIVE
+from services.notify.webhooks.outbox import ACTIVE
 from shared import audit
 from shared.auth.dependencies import NOT_FOUND
 from shared.events import REGISTRY

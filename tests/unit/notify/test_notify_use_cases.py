@@ -14,7 +14,7 @@ from services.notify.domain.errors import NoSuchWebhook, SubscriptionRefused
 from services.notify.storage import CONTACTS, DELIVERIES, INDEXES, WEBHOOKS
 from services.notify.use_cases.contacts import Contacts, get_contacts, set_contacts
 from services.notify.use_cases.webhooks import NewSubscription, subscribe, unsubscribe, vet
-from services.notify.webhook_outbox import wants
+from services.notify.webhooks.outbox import wants
 from shared.domain.errors import DomainError
 from shared.events.admission import VolunteerApplied, VolunteerDataErased
 from tests.support.fake_unit_of_work import FakeUnitOfWork

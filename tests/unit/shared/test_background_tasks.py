@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from services.identity.mail_sender import MailSender
-from services.notify.mail_delivery import MailWorker
-from services.notify.webhook_delivery import WebhookWorker
-from services.notify.webhook_sender import WebhookSender
+from services.notify.mail.delivery import MailWorker
+from services.notify.webhooks.delivery import WebhookWorker
+from services.notify.webhooks.sender import WebhookSender
 from shared.auth.tokens import create_key_pair
 from shared.mail.smtp import SmtpMailer
 from shared.runtime.background import BackgroundTask, BackgroundWork

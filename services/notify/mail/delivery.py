@@ -16,7 +16,7 @@ from opentelemetry.trace import SpanKind
 
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.mail_retry import is_permanent_smtp_refusal, mail_retry_delay
-from services.notify.mail_outbox import FAILED, PENDING, SENDING, SENT
+from services.notify.mail.outbox import FAILED, PENDING, SENDING, SENT
 from services.notify.storage import MAILS
 from shared import trace_context
 from shared.events.notifications import NotificationSent

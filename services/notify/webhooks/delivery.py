@@ -1,7 +1,7 @@
 """The webhook worker: claims due deliveries, POSTs them signed, and records each attempt.
 
 Each attempt has one deadline for the whole request, far shorter than the claim lease, and
-goes to the address that was vetted (see `webhook_sender`). An instance runs up to
+goes to the address that was vetted (see `sender.py`). An instance runs up to
 CONCURRENT_DELIVERIES attempts at a time, of which one organisation may hold at most
 `deliveries_per_org`: receivers that hang cannot take the slots of other organisations.
 
@@ -33,10 +33,10 @@ from services.notify.domain.mail_kinds import MailKind
 from services.notify.domain.mail_planning import plan_mail
 from services.notify.domain.retry_schedule import next_attempt_at, should_disable_subscription
 from services.notify.domain.webhook_signature import signature_headers
-from services.notify.mail_outbox import record_mails
+from services.notify.mail.outbox import record_mails
 from services.notify.read_model import load_facts
 from services.notify.storage import DELIVERIES, WEBHOOKS
-from services.notify.webhook_outbox import (
+from services.notify.webhooks.outbox import (
     ACTIVE,
     CANCELLED,
     DELIVERED,
@@ -45,7 +45,7 @@ from services.notify.webhook_outbox import (
     FAILED,
     PENDING,
 )
-from services.notify.webhook_sender import AttemptOutcome, WebhookSender
+from services.notify.webhooks.sender import AttemptOutcome, WebhookSender
 from shared import trace_context
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
 from shared.logs import get_logger
