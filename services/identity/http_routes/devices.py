@@ -8,12 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from services.identity import queries
 from services.identity.domain.errors import NoSuchSession
 from services.identity.domain.passkeys import live_sessions
 from services.identity.http_routes.person import Person, person_of, record_for
 from services.identity.refresh_cookie import forget, presented
 from services.identity.sessions import chain_of, revoke_person_chain
-from services.identity.storage import REFRESH_TOKENS
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
 
@@ -38,12 +38,9 @@ async def _this_device(request: Request, runtime: Runtime) -> str | None:
 async def list_sessions(
     request: Request, person: Person = Depends(person_of), runtime: Runtime = Depends(runtime_of)
 ) -> list[dict[str, Any]]:
-    tokens = runtime.db.platform_collection(REFRESH_TOKENS).find(
-        {"email": person.address, "revoked_at": None},
-        projection={"_id": 0, "token_hash": 0},
-    )
+    tokens = await queries.unrevoked_refresh_tokens(runtime.db, person.address)
     current = await _this_device(request, runtime)
-    seen = live_sessions(await tokens.to_list(), datetime.now(UTC))
+    seen = live_sessions(tokens, datetime.now(UTC))
     return [s.view(current) for s in seen]
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
 
+from services.identity import queries
 from services.identity.extensions import mail_sender_of
-from services.identity.storage import MEMBERSHIPS
 from services.identity.use_cases import members
 from services.identity.use_cases.members import Invitation
 from shared.auth.dependencies import require_org_role
@@ -57,9 +57,7 @@ async def list_members(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
-    rows = await runtime.db.tenant_collection(org, MEMBERSHIPS).find(
-        {}, sort=[("since", 1), ("member_id", 1)]
-    )
+    rows = await queries.memberships(runtime.db, org)
     return [
         {
             "member_id": row["member_id"],

@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
 
+from services.notify import queries
 from services.notify.domain.attempt_outcomes import shown_error
 from services.notify.domain.errors import NoSuchWebhook
-from services.notify.storage import DELIVERIES, WEBHOOKS
 from services.notify.use_cases import webhooks
 from services.notify.use_cases.webhooks import NewSubscription
 from shared.auth.dependencies import NOT_FOUND, require_org_role
@@ -63,10 +63,7 @@ async def list_subscriptions(
     org: str, runtime: Runtime = Depends(runtime_of)
 ) -> list[dict[str, Any]]:
     """The organisation's subscriptions, without their secrets."""
-    found = await runtime.db.tenant_collection(org, WEBHOOKS).find(
-        {}, sort=[("created_at", 1)], projection={"secret": 0}
-    )
-    return [_public(subscription) for subscription in found]
+    return [_public(subscription) for subscription in await queries.subscriptions(runtime.db, org)]
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[admin])
@@ -83,14 +80,9 @@ async def deliveries(
     org: str, webhook_id: str, runtime: Runtime = Depends(runtime_of)
 ) -> list[dict[str, Any]]:
     """The latest deliveries, newest first, each with its attempts' status codes and times."""
-    if await runtime.db.tenant_collection(org, WEBHOOKS).count({"webhook_id": webhook_id}) == 0:
+    if not await queries.has_subscription(runtime.db, org, webhook_id):
         raise NoSuchWebhook(NOT_FOUND)
-    found = await runtime.db.tenant_collection(org, DELIVERIES).find(
-        {"webhook_id": webhook_id},
-        sort=[("created_at", -1)],
-        limit=DELIVERIES_SHOWN,
-        projection={"body": 0},
-    )
+    found = await queries.latest_deliveries(runtime.db, org, webhook_id, DELIVERIES_SHOWN)
     return [_delivery_view(delivery) for delivery in found]
 
 

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
-from services.policy.domain.advice import OPEN, warning_for
+from services.policy import queries
+from services.policy.domain.advice import warning_for
 from services.policy.storage import ADVICE_REQUESTS
 from services.policy.use_cases import advice
 from services.policy.use_cases.advice import (
@@ -99,10 +99,7 @@ async def list_advice_requests(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[AdviceRequestView]:
-    docs = await runtime.db.tenant_collection(org, ADVICE_REQUESTS).find(
-        sort=[("requested_at", -1)]
-    )
-    return [_view(doc) for doc in docs]
+    return [_view(doc) for doc in await queries.advice_requests(runtime.db, org)]
 
 
 @router.get(
@@ -113,13 +110,7 @@ async def advice_queue(
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[QueuedAdviceRequest]:
-    # Across organisations on purpose, read-only: the operator serves every one of them.
-    docs: list[dict[str, Any]] = await (
-        runtime.db.platform_collection(ADVICE_REQUESTS)
-        .find({"status": OPEN}, limit=QUEUE_LIMIT)
-        .sort([("requested_at", 1)])
-        .to_list()
-    )
+    docs = await queries.open_advice_requests(runtime.db, QUEUE_LIMIT)
     return [
         QueuedAdviceRequest(
             request_id=doc["request_id"],

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from services.policy import queries
 from services.policy.domain.pillars import (
     ChecklistCounts,
     ChecklistPillars,
@@ -16,7 +16,6 @@ from services.policy.domain.pillars import (
     checklist_pillars,
 )
 from services.policy.pillar_facts import load_pillar_facts
-from services.policy.storage import ORGANISATIONS
 from services.policy.use_cases import checklist
 from services.policy.use_cases.checklist import Checklist
 from services.policy.use_cases.trainings import vcps_trained
@@ -74,17 +73,7 @@ async def list_organisations(
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
 ) -> OrganisationPage:
-    # Across organisations on purpose, read-only: the operator serves every one of them. A
-    # read with no decision, so it stays here rather than in a unit of work per organisation.
-    organisations = runtime.db.platform_collection(ORGANISATIONS)
-    total = await organisations.count_documents({})
-    docs: list[dict[str, Any]] = await (
-        organisations.find({}, projection={"org_id": 1, "name": 1, "language": 1})
-        .sort([("org_id", 1)])
-        .skip(offset)
-        .limit(limit)
-        .to_list()
-    )
+    total, docs = await queries.organisations_page(runtime.db, offset, limit)
     items = []
     for doc in docs:
         facts = await load_pillar_facts(partial(runtime.db.tenant_collection, doc["org_id"]))

@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, StrictBool
 
+from services.policy import queries
 from services.policy.domain.errors import NoSuchRegistration, NoSuchTraining
 from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
-from services.policy.storage import ORGANISATIONS, TRAINING_REGISTRATIONS, TRAININGS
 from services.policy.training_calendar import (
     CONTENT_TYPE,
     filename,
@@ -108,9 +108,7 @@ async def list_trainings(
     runtime: Runtime = Depends(runtime_of),
 ) -> list[Training]:
     since = datetime.now(UTC) - LISTED_AFTER_START
-    docs = await runtime.db.tenant_collection(REGIONAL_CENTRE, TRAININGS).find(
-        {"starts_at": {"$gte": since}}, sort=[("starts_at", 1)], limit=LIST_LIMIT
-    )
+    docs = await queries.trainings_since(runtime.db, since, LIST_LIMIT)
     return [training_view(doc) for doc in docs]
 
 
@@ -125,9 +123,7 @@ async def training_calendar(
     _reader: Principal = Depends(require_role("operator", *MEMBER_ROLES)),
     runtime: Runtime = Depends(runtime_of),
 ) -> Response:
-    doc = await runtime.db.tenant_collection(REGIONAL_CENTRE, TRAININGS).find_one(
-        {"training_id": training_id}
-    )
+    doc = await queries.training(runtime.db, training_id)
     if doc is None:
         raise NoSuchTraining
     return _ics(training_ics(doc, datetime.now(UTC)), filename(doc["title"]))
@@ -143,23 +139,12 @@ async def training_registrations(
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
 ) -> TrainingRegistrations:
-    # Across organisations on purpose, read-only: the centre runs the training for all.
-    doc = await runtime.db.tenant_collection(REGIONAL_CENTRE, TRAININGS).find_one(
-        {"training_id": training_id}
-    )
+    doc = await queries.training(runtime.db, training_id)
     if doc is None:
         raise NoSuchTraining
-    rows = await runtime.db.tenant_collection(REGIONAL_CENTRE, TRAINING_REGISTRATIONS).find(
-        {"training_id": training_id, "status": {"$ne": "cancelled"}},
-        sort=[("member_org", 1), ("registered_at", 1)],
-    )
+    rows = await queries.registrations_for(runtime.db, training_id)
     orgs = sorted({row["member_org"] for row in rows})
-    names = {
-        org["org_id"]: org.get("name") or org["org_id"]
-        async for org in runtime.db.platform_collection(ORGANISATIONS).find(
-            {"org_id": {"$in": orgs}}, projection={"org_id": 1, "name": 1}
-        )
-    }
+    names = await queries.organisation_names(runtime.db, orgs)
     waiting_order = sorted(
         (row for row in rows if row["status"] == "waiting"),
         key=lambda row: (row["queued_at"], row["registration_id"]),
@@ -240,24 +225,12 @@ async def my_registrations(
     member: Principal = Depends(require_org_role(*MEMBER_ROLES)),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[MyRegistration]:
-    rows = await runtime.db.tenant_collection(REGIONAL_CENTRE, TRAINING_REGISTRATIONS).find(
-        {"member_org": org, "member_id": member.sub, "status": {"$ne": "cancelled"}},
-        sort=[("starts_at", 1)],
-        limit=LIST_LIMIT,
-    )
+    rows = await queries.own_registrations(runtime.db, org, member.sub, LIST_LIMIT)
     result = []
     for row in rows:
         position = None
         if row["status"] == "waiting":
-            position = 1 + await runtime.db.tenant_collection(
-                REGIONAL_CENTRE, TRAINING_REGISTRATIONS
-            ).count(
-                {
-                    "training_id": row["training_id"],
-                    "status": "waiting",
-                    "queued_at": {"$lt": row["queued_at"]},
-                }
-            )
+            position = 1 + await queries.waiting_before(runtime.db, row)
         result.append(
             MyRegistration(
                 **registration_view(row, position).model_dump(),
@@ -301,14 +274,10 @@ async def registration_calendar(
     member: Principal = Depends(require_org_role(*MEMBER_ROLES)),
     runtime: Runtime = Depends(runtime_of),
 ) -> Response:
-    row = await runtime.db.tenant_collection(REGIONAL_CENTRE, TRAINING_REGISTRATIONS).find_one(
-        {"registration_id": registration_id, "member_org": org, "member_id": member.sub}
-    )
+    row = await queries.own_registration(runtime.db, org, member.sub, registration_id)
     if row is None:
         raise NoSuchRegistration
-    training = await runtime.db.tenant_collection(REGIONAL_CENTRE, TRAININGS).find_one(
-        {"training_id": row["training_id"]}
-    )
+    training = await queries.training(runtime.db, row["training_id"])
     if training is None:
         raise NoSuchTraining
     body = registration_ics(training, row, datetime.now(UTC))
