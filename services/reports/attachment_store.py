@@ -25,12 +25,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final, Protocol
 
 from bson import Binary
 
+from services.reports.domain.errors import FileStoreUnavailable
 from services.reports.storage import ATTACHMENT_CHUNKS, ATTACHMENT_PURGES
 from shared.logs import get_logger
 from shared.runtime.background import BackgroundWork
@@ -184,10 +185,11 @@ class ObjectStore:
 
     async def put(self, uow: UnitOfWork, attachment_id: str, n: int, data: bytes) -> None:
         key = f"{_prefix(uow.org_id, attachment_id)}{n}.{secrets.token_hex(8)}"
-        client = await self.client()
-        await client.put_object(
-            Bucket=self.bucket, Key=key, Body=data, ContentType="application/octet-stream"
-        )
+        async with _answered("kept"):
+            client = await self.client()
+            await client.put_object(
+                Bucket=self.bucket, Key=key, Body=data, ContentType="application/octet-stream"
+            )
         await uow.collection(ATTACHMENT_CHUNKS).insert_one(
             {"attachment_id": attachment_id, "n": n, "object": key}
         )
@@ -195,10 +197,11 @@ class ObjectStore:
     async def get(self, chunk: Document) -> bytes:
         if "object" not in chunk:  # stored before the object store was configured
             return bytes(chunk["data"])
-        client = await self.client()
-        answer = await client.get_object(Bucket=self.bucket, Key=chunk["object"])
-        async with answer["Body"] as body:
-            data: bytes = await body.read()
+        async with _answered("read"):
+            client = await self.client()
+            answer = await client.get_object(Bucket=self.bucket, Key=chunk["object"])
+            async with answer["Body"] as body:
+                data: bytes = await body.read()
         return data
 
     async def discard(self, uow: UnitOfWork, attachment_ids: Sequence[str], now: datetime) -> None:
@@ -256,6 +259,22 @@ class ObjectStore:
             )
             if answer.get("Errors"):
                 raise RuntimeError(f"{len(answer['Errors'])} objects were not deleted")
+
+
+@contextlib.asynccontextmanager
+async def _answered(what: str) -> AsyncIterator[None]:
+    """A store that is away or refuses is the platform's trouble, not the client's: 503 with
+    a sentence (and the cause in the log, without the bytes or a key)."""
+    try:
+        yield
+    except (FileStoreUnavailable, asyncio.CancelledError):
+        raise
+    except Exception as exc:
+        log.warning("object store for attachments failed", error=type(exc).__name__)
+        raise FileStoreUnavailable(
+            f"The store of attachments did not answer, so the piece was not {what}; "
+            "try again in a moment."
+        ) from None
 
 
 def _prefix(org: str, attachment_id: str) -> str:

@@ -17,6 +17,7 @@ from uuid import UUID
 
 import pytest
 
+from cli.embedded import free_port
 from services.reports.attachment_store import (
     PURGE_GRACE,
     AttachmentStore,
@@ -27,6 +28,7 @@ from services.reports.domain.attachments import PIECE_BYTES
 from services.reports.domain.errors import (
     AlreadyExists,
     AttachmentTooLarge,
+    FileStoreUnavailable,
     InvalidAttachment,
     NoSuchAttachment,
     UploadOutOfOrder,
@@ -301,3 +303,27 @@ async def test_objects_a_transaction_did_not_keep_and_failed_deletions_are_finis
     finally:
         await store.close()
         await refused.close()
+
+
+async def test_a_store_that_is_away_refuses_the_piece_with_a_sentence_and_keeps_nothing(
+    db: Database,
+) -> None:
+    away = ObjectStore(
+        endpoint=f"http://127.0.0.1:{free_port()}",
+        bucket="attachments",
+        access_key_id="k",
+        secret_access_key="s",
+        region="us-east-1",
+    )
+    org, report_id = f"org-{uuid.uuid4().hex[:6]}", str(uuid.uuid4())
+    reserved = await reserve_for(db, org, report_id, 10)
+    try:
+        with pytest.raises(FileStoreUnavailable, match="did not answer"):
+            await upload(db, away, org, reserved, 0, b"z" * 10)
+        with pytest.raises(FileStoreUnavailable, match="not read"):
+            await away.get({"attachment_id": reserved["attachment_id"], "n": 0, "object": "x"})
+    finally:
+        await away.close()
+    assert await count(db, ATTACHMENT_CHUNKS, org) == 0
+    [attachment] = await db.tenant_collection(org, ATTACHMENTS).find({})
+    assert (attachment["next_piece"], attachment["received"]) == (0, 0)

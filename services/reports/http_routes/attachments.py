@@ -190,10 +190,17 @@ async def _ciphertext(
         raise no_such_attachment(attachment_id)
     chunks = runtime.db.tenant_collection(org, ATTACHMENT_CHUNKS)
     pieces = found["next_piece"]
+    # The first piece before the answer starts: a store that is away answers 503, not a
+    # download that breaks off.
+    first = await chunks.find_one({"attachment_id": attachment_id, "n": 0})
+    if first is None:
+        raise no_such_attachment(attachment_id)
+    head = await store.get(first)
 
     async def ciphertext() -> AsyncIterator[bytes]:
+        yield head
         # One piece at a time: a 20 MiB file never sits in memory whole.
-        for n in range(pieces):
+        for n in range(1, pieces):
             chunk = await chunks.find_one({"attachment_id": attachment_id, "n": n})
             if chunk is None:  # deleted meanwhile (retention): end short, the tags refuse it
                 return
