@@ -151,17 +151,22 @@ class ObjectStore:
             )
         )
         try:
-            await client.head_bucket(Bucket=self.bucket)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
-                await self._exit.aclose()
-                raise
-            with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
-                await client.create_bucket(Bucket=self.bucket)
+            await self._ensure_bucket(client, ClientError)
         except BaseException:
             await self._exit.aclose()
             raise
         return client
+
+    async def _ensure_bucket(self, client: Any, client_error: type[Exception]) -> None:
+        try:
+            await client.head_bucket(Bucket=self.bucket)
+            return
+        except client_error as exc:
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code not in ("404", "NoSuchBucket"):
+                raise
+        with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+            await client.create_bucket(Bucket=self.bucket)
 
     async def close(self) -> None:
         self._client = None
