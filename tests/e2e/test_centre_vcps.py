@@ -84,6 +84,28 @@ def test_a_centre_vcp_serves_two_organisations_and_reaches_each_ones_cases_only(
     first.wait_until_intake_knows(own, keys[first.id])
     second.wait_until_intake_knows(keys[second.id])
 
+    # The fallback contacts of organisations without a VCP name her, with the introduction
+    # she wrote at the organisation that added her first, for anyone, and nothing else.
+    for org, text in (
+        (second, "Tekst bij de tweede."),
+        (first, "Ik ben Carla, van het steunpunt."),
+    ):
+        written = reports.put(
+            f"/v1/orgs/{org.id}/vcps/{centre_id}/introduction",
+            json={"introduction": text},
+            headers=bearer(infra.token("vcp", org.id, centre_id)),
+        )
+        assert written.status_code == 200, written.text
+    public = reports.get("/v1/centre-vcp-introductions")
+    assert public.status_code == 200
+    assert {
+        "name": person["name"],
+        "introduction": "Ik ben Carla, van het steunpunt.",
+    } in public.json()
+    assert all(set(row) == {"name", "introduction"} for row in public.json())
+    for private in (centre_id, "c@example.org", first.id, second.id):
+        assert private not in public.text
+
     # A report in each organisation, sealed to the centre VCP (and, in the first, its own).
     report_ids = {}
     for org in (first, second):

@@ -4,18 +4,23 @@ passes on as well) or SIGKILL of `safehands up` itself."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 
 from cli.embedded import free_port, port_open
+from cli.object_store import ATTACHMENTS_BUCKET, REGION, local_object_store
 from cli.services import SERVICE_NAMES
+from services.reports.attachment_store import ObjectStore
+from tests.support.object_store import object_keys
 from tests.support.platform import REPO, eventually
 from tests.support.web import ensure_web_built
 
@@ -102,6 +107,23 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
         credentials = tmp_path / "data" / "keys" / "object_store.json"
         assert credentials.stat().st_mode & 0o777 == 0o600
 
+        # Attachments' ciphertext goes to a bucket of its own on the broker's object store.
+        reserved = httpx.post(
+            f"{gateway}/api/reports/v1/orgs/demo/attachments",
+            json={"report_id": str(uuid.uuid4()), "size": 10},
+        )
+        assert reserved.status_code == 201, reserved.text
+        attachment = reserved.json()
+        piece = httpx.put(
+            f"{gateway}/api/reports/v1/orgs/demo/attachments/{attachment['attachment_id']}/pieces/0",
+            content=b"0123456789",
+            headers={"X-SafeHands-Upload": attachment["upload_secret"]},
+        )
+        assert piece.status_code == 200, piece.text
+        assert [key.split("/")[:2] for key in asyncio.run(bucket_keys(ports["s3"], tmp_path))] == [
+            ["demo", attachment["attachment_id"]]
+        ]
+
         # Signing in: the link that `safehands mail show` prints leads to this gateway's
         # web app, and its code gives a token that every service verifies (identity's JWKS).
         asked = httpx.post(
@@ -146,6 +168,22 @@ def test_up_starts_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -
         )
     time.sleep(0.5)
     assert not any(port_open(port) for port in ports.values())
+
+
+async def bucket_keys(port: int, root: Path) -> list[str]:
+    """The objects of reports' bucket on the store `safehands up` runs on `port`."""
+    local = local_object_store(port, root / "data" / "keys")
+    store = ObjectStore(
+        endpoint=local.endpoint,
+        bucket=ATTACHMENTS_BUCKET,
+        access_key_id=local.access_key_id,
+        secret_access_key=local.secret_access_key,
+        region=REGION,
+    )
+    try:
+        return await object_keys(store)
+    finally:
+        await store.close()
 
 
 def descendants_of(pid: int) -> set[int]:

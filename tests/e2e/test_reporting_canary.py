@@ -7,8 +7,10 @@ of the database's data folder, every service log and every mail the SMTP sink re
 are searched: no canary. Meanwhile the VCP's client decrypts all 200 and finds each.
 
 A few reports carry attachments (issue 24 item 4): a photo with canaries in its EXIF (in
-the camera and GPS fields) and a text file with one. Their ciphertext is in the database
-like everything else searched, and the VCP's client opens them and finds each canary.
+the camera and GPS fields) and a text file with one. reports keeps their ciphertext in an
+S3 object store (SeaweedFS, as `safehands up` does) and their bookkeeping in the database:
+every object of its bucket and the raw bytes of the store's data folder are searched too,
+and the VCP's client opens each file and finds its canary.
 
 Each place searched also holds a known control string (the VCP's name, which is not
 confidential), so a search that cannot see plaintext fails instead of passing.
@@ -19,8 +21,9 @@ from __future__ import annotations
 import dataclasses
 import email
 import email.policy
+import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,12 @@ from cli.services import SERVICE_NAMES
 from shared.crypto import PrivateKey, ReportBody
 from shared.crypto.attachments import decrypt_file
 from tests.support.kafka import kafka_blobs
+from tests.support.object_store import (
+    RunningObjectStore,
+    object_bytes,
+    object_keys,
+    running_object_store,
+)
 from tests.support.photos import has_gps, photo_with_gps
 from tests.support.platform import (
     Infrastructure,
@@ -58,6 +67,7 @@ LIMITS = {
     "SAFEHANDS_RATE_LIMIT_PER_CLIENT": "1000",
     "SAFEHANDS_PROOF_OF_WORK_ABOVE_PER_MINUTE": "100000",
 }
+BUCKET = "canary-attachments"
 
 
 @dataclasses.dataclass
@@ -67,14 +77,23 @@ class DiskPlatform:
     data_dir: Path
     log_dir: Path
     services: dict[str, RunningService]
+    objects: RunningObjectStore
 
 
 @pytest.fixture(scope="module")
-def on_disk(
+async def on_disk(
     infra: Infrastructure, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[DiskPlatform]:
+) -> AsyncIterator[DiskPlatform]:
     root = tmp_path_factory.mktemp("canary")
     data_dir, log_dir = root / "mongo-data", root / "logs"
+    async with running_object_store(root / "object-store") as objects:
+        async for platform in _platform(infra, objects, data_dir, log_dir):
+            yield platform
+
+
+async def _platform(
+    infra: Infrastructure, objects: RunningObjectStore, data_dir: Path, log_dir: Path
+) -> AsyncIterator[DiskPlatform]:
     database = database_process(free_port(), data_dir, log_dir)
     database.start()
     platform = Platform(
@@ -87,10 +106,17 @@ def on_disk(
     try:
         wait_for_port(database, timeout=60)
         # Started side by side, then awaited: the test waits for the slowest, not the sum.
-        services = {name: platform.start(name, env=LIMITS, wait=False) for name in SERVICE_NAMES}
+        services = {
+            name: platform.start(
+                name,
+                env={**LIMITS, **(objects.attachment_env(BUCKET) if name == "reports" else {})},
+                wait=False,
+            )
+            for name in SERVICE_NAMES
+        }
         for service in services.values():
             wait_until_ready(service)
-        yield DiskPlatform(platform, database, data_dir, log_dir, services)
+        yield DiskPlatform(platform, database, data_dir, log_dir, services, objects)
     finally:
         platform.stop_all()
         database.stop()
@@ -211,14 +237,41 @@ async def test_no_canary_reaches_the_platform_while_the_vcp_reads_every_one(
     assert any(CONTROL.encode() in doc for doc in documents), "control: the VCP's document"
     assert not [doc[:200] for doc in documents if found_in(doc)]
 
+    # The files' ciphertext is in the object store, piece by piece; the database names the
+    # objects and holds no bytes of them. The control object (random bytes, so the store
+    # keeps it as it is and does not compress it) shows the searches can see plaintext.
+    bucket = on_disk.objects.attachments(BUCKET)
+    try:
+        client = await bucket.client()
+        await client.put_object(
+            Bucket=BUCKET, Key="control", Body=CONTROL.encode() + os.urandom(4096)
+        )
+        pieces = [key for key in await object_keys(bucket) if key != "control"]
+        assert len(pieces) >= 2 * WITH_FILES, pieces
+        stored_objects = await object_bytes(bucket)
+    finally:
+        await bucket.close()
+    assert any(CONTROL.encode() in blob for blob in stored_objects), "control: an object"
+    assert not [blob[:200] for blob in stored_objects if found_in(blob)]
+    reports_db = f"{on_disk.platform.database}_reports"
+    with MongoClient(on_disk.platform.infra.mongo_uri) as mongo:
+        chunks = list(mongo[reports_db]["attachment_chunks"].find())
+    assert len(chunks) == len(pieces)
+    assert all("object" in chunk and "data" not in chunk for chunk in chunks)
+
     # Logs are complete and the data folder quiet only once everything has stopped.
     on_disk.platform.stop_all()
     on_disk.database.stop()
-    stored = [p.read_bytes() for p in on_disk.data_dir.rglob("*") if p.is_file()]
-    assert any(CONTROL.encode() in blob for blob in stored), "control: the raw data files"
-    assert not [blob[:200] for blob in stored if found_in(blob)]
+    on_disk.objects.child.stop()
+    for folder in (on_disk.data_dir, on_disk.objects.data_dir):
+        stored = [p.read_bytes() for p in folder.rglob("*") if p.is_file()]
+        assert any(CONTROL.encode() in blob for blob in stored), f"control: the files of {folder}"
+        assert not [blob[:200] for blob in stored if found_in(blob)], folder
 
-    logs = [p for d in (on_disk.log_dir, infra.log_dir) for p in d.rglob("*.log")]
+    object_store_logs = on_disk.objects.child.log_path.parent
+    logs = [
+        p for d in (on_disk.log_dir, infra.log_dir, object_store_logs) for p in d.rglob("*.log")
+    ]
     assert any("reports" in p.name and b"service ready" in p.read_bytes() for p in logs)
     assert not [str(p) for p in logs if found_in(p.read_bytes())]
 

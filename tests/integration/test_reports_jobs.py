@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from services.reports.attachment_store import DatabaseStore
 from services.reports.case_documents import with_next_check
 from services.reports.domain.deadlines import add_months
 from services.reports.event_handlers import on_incidents_reported
@@ -151,11 +152,16 @@ async def test_closed_cases_are_deleted_after_their_retention_period(db: Databas
                 {"report_id": report_id, "message_id": str(uuid.uuid4()), "from": "vcp"}
             )
 
-    assert await delete_expired_reports(db, add_months(closed_at, 24) - timedelta(seconds=1)) == 0
-    assert await delete_expired_reports(db, add_months(closed_at, 24)) == 1
+    assert (
+        await delete_expired_reports(
+            db, add_months(closed_at, 24) - timedelta(seconds=1), DatabaseStore()
+        )
+        == 0
+    )
+    assert await delete_expired_reports(db, add_months(closed_at, 24), DatabaseStore()) == 1
     reports = db.tenant_collection(org, REPORTS)
     assert [r["report_id"] for r in await reports.find({})] == [still_open]
     messages = await db.tenant_collection(org, MESSAGES).find({})
     assert [m["report_id"] for m in messages] == [still_open]
     # An open case is never deleted by the clock.
-    assert await delete_expired_reports(db, RECEIVED + 100 * 365 * DAY) == 0
+    assert await delete_expired_reports(db, RECEIVED + 100 * 365 * DAY, DatabaseStore()) == 0

@@ -85,3 +85,7 @@ class UploadOutOfOrder(DomainError):
 
 class NoSuchAttachment(DomainError):
     """No attachment of that id here, or not with that upload secret, or not in full."""
+
+
+class FileStoreUnavailable(DomainError):
+    """The object store that keeps attachments' ciphertext did not answer; nothing was kept."""

@@ -8,6 +8,7 @@ from services.reports.domain.errors import (
     CaseClosed,
     ChangedMeanwhile,
     DismissalRefused,
+    FileStoreUnavailable,
     HandOverNotPossible,
     IdNotReusable,
     InvalidAttachment,
@@ -69,4 +70,5 @@ ERROR_STATUSES = {
     UploadOutOfOrder: 409,
     InvalidAttachment: 422,
     AttachmentTooLarge: 413,
+    FileStoreUnavailable: 503,
 }

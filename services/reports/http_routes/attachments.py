@@ -10,9 +10,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Path, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, status
 from fastapi.responses import StreamingResponse
 
+from services.reports.attachment_store import AttachmentStore, attachment_store_of
 from services.reports.domain.attachments import PIECE_BYTES
 from services.reports.domain.errors import AttachmentTooLarge, NoSuchReport
 from services.reports.http_routes.cases import readable_report, vcp_only
@@ -30,6 +31,18 @@ from shared.runtime.rate_limit import rate_limited
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["attachments"])
+
+
+def attachment_store(runtime: Runtime = Depends(runtime_of)) -> AttachmentStore:
+    store = attachment_store_of(runtime)
+    if store is None:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "reports is still starting; please try again in a moment.",
+            headers={"Retry-After": "2"},
+        )
+    return store
+
 
 _OCTETS = {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}
 
@@ -116,10 +129,12 @@ async def upload_piece(
     piece: int = Path(ge=0, le=(1 << 30) // PIECE_BYTES),
     upload_secret: str = Header(alias="X-SafeHands-Upload", min_length=1, max_length=100),
     runtime: Runtime = Depends(runtime_of),
+    store: AttachmentStore = Depends(attachment_store),
 ) -> dict[str, Any]:
     data = await _piece(request)
     return await runtime.transact(
-        org, lambda uow: attachments.put_piece(uow, attachment_id, upload_secret, piece, data)
+        org,
+        lambda uow: attachments.put_piece(uow, store, attachment_id, upload_secret, piece, data),
     )
 
 
@@ -135,9 +150,10 @@ async def download_attachment(
     attachment_id: str,
     vcp: Principal = Depends(vcp_only),
     runtime: Runtime = Depends(runtime_of),
+    store: AttachmentStore = Depends(attachment_store),
 ) -> StreamingResponse:
     await readable_report(runtime, org, vcp.sub, report_id)
-    return await _ciphertext(runtime, org, report_id, attachment_id)
+    return await _ciphertext(runtime, store, org, report_id, attachment_id)
 
 
 @router.post(
@@ -149,18 +165,22 @@ async def download_attachment(
     responses={200: _OCTETS, **errors(404)},
 )
 async def download_mailbox_attachment(
-    org: str, attachment_id: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
+    org: str,
+    attachment_id: str,
+    body: MailboxAccess,
+    runtime: Runtime = Depends(runtime_of),
+    store: AttachmentStore = Depends(attachment_store),
 ) -> StreamingResponse:
     report = await runtime.db.tenant_collection(org, REPORTS).find_one(
         {"mailbox_lookup": mailbox_lookup(body.secret)}, projection={"report_id": 1}
     )
     if report is None:
         raise NoSuchReport(NO_SUCH_MAILBOX)
-    return await _ciphertext(runtime, org, report["report_id"], attachment_id)
+    return await _ciphertext(runtime, store, org, report["report_id"], attachment_id)
 
 
 async def _ciphertext(
-    runtime: Runtime, org: str, report_id: str, attachment_id: str
+    runtime: Runtime, store: AttachmentStore, org: str, report_id: str, attachment_id: str
 ) -> StreamingResponse:
     """The ciphertext of one of the report's attachments, uploaded in full; 404 otherwise."""
     found = await runtime.db.tenant_collection(org, ATTACHMENTS).find_one(
@@ -170,14 +190,21 @@ async def _ciphertext(
         raise no_such_attachment(attachment_id)
     chunks = runtime.db.tenant_collection(org, ATTACHMENT_CHUNKS)
     pieces = found["next_piece"]
+    # The first piece before the answer starts: a store that is away answers 503, not a
+    # download that breaks off.
+    first = await chunks.find_one({"attachment_id": attachment_id, "n": 0})
+    if first is None:
+        raise no_such_attachment(attachment_id)
+    head = await store.get(first)
 
     async def ciphertext() -> AsyncIterator[bytes]:
+        yield head
         # One piece at a time: a 20 MiB file never sits in memory whole.
-        for n in range(pieces):
+        for n in range(1, pieces):
             chunk = await chunks.find_one({"attachment_id": attachment_id, "n": n})
             if chunk is None:  # deleted meanwhile (retention): end short, the tags refuse it
                 return
-            yield bytes(chunk["data"])
+            yield await store.get(chunk)
 
     return StreamingResponse(
         ciphertext(),

@@ -60,6 +60,18 @@ async def list_centre_vcps(
     return listed
 
 
+@router.get(
+    "/v1/centre-vcp-introductions",
+    summary="The regional centre's VCPs by name and introduction, for reporters at an "
+    "organisation without a VCP (anyone).",
+)
+async def list_centre_vcp_introductions(
+    runtime: Runtime = Depends(runtime_of),
+) -> list[dict[str, str | None]]:
+    # Public: names and the introductions they wrote for reporters, nothing else.
+    return await centre_vcps.public_list(runtime.db)
+
+
 @router.post(
     "/v1/orgs/{org}/centre-vcps",
     status_code=status.HTTP_201_CREATED,

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from bson import Binary
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.reports.attachment_store import AttachmentStore
 from services.reports.domain.attachments import (
     PIECE_BYTES,
     Progress,
@@ -26,7 +26,6 @@ from services.reports.domain.attachments import (
 )
 from services.reports.domain.errors import AlreadyExists, NoSuchAttachment
 from services.reports.storage import (
-    ATTACHMENT_CHUNKS,
     ATTACHMENT_TALLIES,
     ATTACHMENTS,
     MESSAGES,
@@ -167,7 +166,12 @@ async def _reserve(
 
 
 async def put_piece(
-    uow: UnitOfWork, attachment_id: str, secret: str, piece: int, data: bytes
+    uow: UnitOfWork,
+    store: AttachmentStore,
+    attachment_id: str,
+    secret: str,
+    piece: int,
+    data: bytes,
 ) -> dict[str, Any]:
     """Store one piece of the ciphertext, in order and within the reserved size."""
     attachments = uow.collection(ATTACHMENTS)
@@ -181,9 +185,8 @@ async def put_piece(
         piece,
         len(data),
     )
-    await uow.collection(ATTACHMENT_CHUNKS).insert_one(
-        {"attachment_id": attachment_id, "n": piece, "data": Binary(data)}
-    )
+    # Checked before a byte is stored: a refused piece leaves nothing behind.
+    await store.put(uow, attachment_id, piece, data)
     await attachments.update_one(
         {"attachment_id": attachment_id, "next_piece": piece},
         {"$set": {"next_piece": progress.next_piece, "received": progress.received}},
@@ -191,17 +194,21 @@ async def put_piece(
     return {"received": progress.received, "complete": progress.complete}
 
 
-async def delete_attachments_of(uow: UnitOfWork, report_id: str) -> None:
+async def delete_attachments_of(
+    uow: UnitOfWork, store: AttachmentStore, report_id: str, now: datetime
+) -> None:
     """A report's attachments, with their ciphertext (retention, erasure, expiry)."""
     attachments = uow.collection(ATTACHMENTS)
     ids = [a["attachment_id"] for a in await attachments.find({"report_id": report_id})]
     if ids:
-        await uow.collection(ATTACHMENT_CHUNKS).delete_many({"attachment_id": {"$in": ids}})
+        await store.discard(uow, ids, now)
     await attachments.delete_many({"report_id": report_id})
     await uow.collection(ATTACHMENT_TALLIES).delete_many({"report_id": report_id})
 
 
-async def settle_expired(uow: UnitOfWork, report_id: str, now: datetime) -> int:
+async def settle_expired(
+    uow: UnitOfWork, store: AttachmentStore, report_id: str, now: datetime
+) -> int:
     """At the end of its wait: an upload in full whose report came is kept (its `expires_at`
     removed); every other one of this report id is deleted with its pieces. Returns how many
     were deleted."""
@@ -221,9 +228,7 @@ async def settle_expired(uow: UnitOfWork, report_id: str, now: datetime) -> int:
                 {"attachment_id": attachment["attachment_id"]}, {"$unset": {"expires_at": ""}}
             )
             continue
-        await uow.collection(ATTACHMENT_CHUNKS).delete_many(
-            {"attachment_id": attachment["attachment_id"]}
-        )
+        await store.discard(uow, [attachment["attachment_id"]], now)
         await attachments.delete_one({"attachment_id": attachment["attachment_id"]})
         deleted += 1
     if report is None and not await attachments.find({"report_id": report_id}):

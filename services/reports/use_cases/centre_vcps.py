@@ -20,16 +20,18 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from services.reports.domain.centre_vcps import public_centre_vcps
 from services.reports.domain.errors import (
     AlreadyAppointed,
     NoSuchCentreVCP,
     NoSuchVCP,
     NotAccepted,
 )
-from services.reports.storage import VCPS, VCPS_AWAITING_KEY
+from services.reports.storage import CENTRE_VCPS, VCPS, VCPS_AWAITING_KEY
 from services.reports.use_cases.vcps import NewVCP, appoint_vcp
 from shared import audit
 from shared.events.reports import VCPDismissed
+from shared.storage.database import Database
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -104,3 +106,25 @@ async def answer_request(
     # identity ends the membership as for any VCP who leaves before setting a key.
     uow.publish(VCPDismissed(org_id=uow.org_id, vcp_id=vcp_id, fingerprint="", dismissed_at=at))
     return False
+
+
+async def public_list(db: Database) -> list[dict[str, str | None]]:
+    """The centre's VCPs by name and introduction, for anyone (domain/centre_vcps.py).
+
+    The one read across organisations here: a centre VCP's appointments, for the
+    introduction they wrote, which each organisation's report page shows already."""
+    listed = (
+        await db.platform_collection(CENTRE_VCPS)
+        .find({}, projection={"_id": 0, "vcp_id": 1, "name": 1})
+        .to_list()
+    )
+    ids = [vcp["vcp_id"] for vcp in listed]
+    fields = {"_id": 0, "vcp_id": 1, "org_id": 1, "introduction": 1, "appointed_at": 1}
+    appointments = []
+    for collection in (VCPS, VCPS_AWAITING_KEY):
+        appointments += (
+            await db.platform_collection(collection)
+            .find({"vcp_id": {"$in": ids}, "centre": True}, projection=fields)
+            .to_list()
+        )
+    return public_centre_vcps(listed, appointments)

@@ -1075,6 +1075,8 @@ const nl = {
   op_news_done: "'{title}' is gepubliceerd.",
   op_news_list: "Gepubliceerd",
   log_action_role_listing_changed: "Vacature van een rol veranderd",
+  fallback_centre_vcps_heading: "Vertrouwenscontactpersonen van het vrijwilligerscentrum",
+  fallback_centre_vcps_text: "Het vrijwilligerscentrum heeft eigen vertrouwenscontactpersonen. {name} kan een van hen als vertrouwenscontactpersoon vragen; daarna kun je hier ook aan hen melden.",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -2146,6 +2148,8 @@ const en: Record<MessageKey, string> = {
   op_news_done: "'{title}' is published.",
   op_news_list: "Published",
   log_action_role_listing_changed: "Role's listing changed",
+  fallback_centre_vcps_heading: "The volunteer centre's confidential contact persons",
+  fallback_centre_vcps_text: "The volunteer centre has confidential contact persons of its own. {name} can ask one of them to be its confidential contact person; then you can report to them here too.",
 };
 
 export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { nl, en };
