@@ -31,6 +31,7 @@ from services.reports.http_routes import (
     mailbox,
     report_webhooks,
     statistics,
+    vcp_cases,
     vcps,
 )
 
@@ -40,6 +41,7 @@ ROUTERS = [
         vcps,
         centre_vcps,
         cases,
+        vcp_cases,
         mailbox,
         case_settings,
         statistics,
