@@ -2,8 +2,9 @@
 gateway against the real platform: Anna answers a report with a PDF attached, encrypted in
 her browser; she previews it in the conversation (pdf.js draws the page into a canvas under
 the unchanged CSP); the reporter opens the check page with the receipt alone, previews the
-same PDF and saves it: the bytes are the ones Anna attached. No CSP violation, no page
-error, both pages axe-clean."""
+same PDF and saves it: the bytes are the ones Anna attached, and the command line's
+`report check --save` opens the same file. No CSP violation, no page error, both pages
+axe-clean."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from typing import Any
 
 import pytest
 from playwright.async_api import Page, expect
+from typer.testing import CliRunner
 
 from cli import report as reporter
+from cli.main import app
 from cli.reporting_client import ReportingApi
 from shared.crypto import ReportBody
 from tests.browser.test_reporter_chooses_vcps import key_file_for, unlock
@@ -141,3 +144,15 @@ async def test_a_vcp_replies_with_a_pdf_and_the_reporter_previews_and_saves_it(
     assert reporter_recording.requests_containing(submission.receipt) == []
     assert reporter_recording.requests_containing("Verslag gesprek") == []
     await reporter_context.close()
+
+    # The command line opens the same file with the receipt alone (`report check --save`).
+    saved = tmp_path / "saved"
+    result = CliRunner().invoke(
+        app,
+        ["report", "check", "--org", org.id, "--save", str(saved)],
+        env={"SH_RECEIPT": submission.receipt, "SH_REPORTS_URL": f"{web_platform.url}/api/reports"},
+    )
+    assert result.exit_code == 0, result.output
+    [written] = saved.iterdir()
+    assert written.name.endswith("verslag.pdf")
+    assert written.read_bytes() == pdf.read_bytes()
