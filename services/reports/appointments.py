@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, HTTPException, status
 
-from services.reports.storage import VCPS, VCPS_AWAITING_KEY
+from services.reports.storage import CENTRE_VCPS, VCPS, VCPS_AWAITING_KEY
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.http.openapi import answers
@@ -31,6 +31,34 @@ async def is_appointed_vcp_if_vcp(runtime: Runtime, principal: Principal) -> boo
         if appointed is not None:
             return True
     return False
+
+
+async def _centre_appointment(runtime: Runtime, org: str, vcp_id: str) -> bool:
+    """Whether `org` appointed the regional centre's VCP `vcp_id` (awaiting a key or not)."""
+    for collection in (VCPS, VCPS_AWAITING_KEY):
+        found = await runtime.db.tenant_collection(org, collection).find_one(
+            {"vcp_id": vcp_id, "centre": True, "dismissed_at": None}, projection={"_id": 1}
+        )
+        if found is not None:
+            return True
+    return False
+
+
+async def same_centre_vcp(runtime: Runtime, principal: Principal, org: str) -> bool:
+    """shared/auth/reach.py's question for VCPs: is the VCP `principal.sub` of `org` the
+    same person as the token's holder? Only when both organisations appointed the regional
+    centre's VCP of that id, whom the centre's list names once: an organisation's own VCP
+    who shares an id with a centre VCP (or with another organisation's) is someone else."""
+    if principal.org is None:
+        return False
+    listed = await runtime.db.platform_collection(CENTRE_VCPS).find_one(
+        {"vcp_id": principal.sub}, projection={"_id": 1}
+    )
+    if listed is None:
+        return False
+    return await _centre_appointment(
+        runtime, principal.org, principal.sub
+    ) and await _centre_appointment(runtime, org, principal.sub)
 
 
 def require_vcp_with_key() -> Callable[..., Awaitable[Principal]]:

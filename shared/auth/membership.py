@@ -41,6 +41,8 @@ CURRENT_MEMBERS = "current_members"
 INDEXES = (
     IndexSpec(CURRENT_MEMBERS, (("member_id", 1),), unique=True),
     IndexSpec(CURRENT_MEMBERS, (("sub", 1),)),
+    # A read across organisations (shared/auth/reach.py) looks a `sub` up in all of them.
+    IndexSpec(CURRENT_MEMBERS, (("sub", 1),), tenant=False),
 )
 
 # Operators are the platform's, not an organisation's: identity issues their tokens from its

@@ -32,6 +32,7 @@ from services.reports.http_routes import (
     mailbox,
     report_webhooks,
     statistics,
+    vcp_cases,
     vcps,
 )
 
@@ -41,6 +42,7 @@ ROUTERS = [
         vcps,
         centre_vcps,
         cases,
+        vcp_cases,
         mailbox,
         case_settings,
         statistics,

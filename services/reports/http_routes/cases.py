@@ -55,12 +55,19 @@ async def list_reports(
     vcp: Principal = Depends(vcp_only),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
+    return await inbox_rows(runtime, org, vcp.sub, datetime.now(UTC))
+
+
+async def inbox_rows(
+    runtime: Runtime, org: str, vcp_id: str, now: datetime
+) -> list[dict[str, Any]]:
+    """The VCP's inbox in `org`: the reports sealed to a key they held, overdue first.
+    Also the rows of one organisation in the grouped inbox (http_routes/vcp_cases.py)."""
     reports = await runtime.db.tenant_collection(org, REPORTS).find(
-        await _readable_by(runtime, org, vcp.sub),
+        await _readable_by(runtime, org, vcp_id),
         projection={"envelope": 0, "reply_key": 0, "mailbox_lookup": 0},
     )
-    reads = await runtime.db.tenant_collection(org, CASE_READS).find({"vcp_id": vcp.sub})
+    reads = await runtime.db.tenant_collection(org, CASE_READS).find({"vcp_id": vcp_id})
     read_at = {read["report_id"]: read["at"] for read in reads}
     rows = [
         {**case_summary(report, now), "unread": is_unread(report, read_at.get(report["report_id"]))}

@@ -88,13 +88,13 @@ export async function prepareFile(file: File): Promise<PreparedFile | null> {
   return { id: globalThis.crypto.randomUUID(), name: file.name, mediaType: file.type, data, reencoded: false };
 }
 
-interface Reserved {
+export interface Reserved {
   attachment_id: string;
   upload_secret: string;
   piece_bytes: number;
 }
 
-async function putPiece(org: string, reserved: Reserved, piece: number, data: Uint8Array): Promise<void> {
+export async function putPiece(org: string, reserved: Reserved, piece: number, data: Uint8Array): Promise<void> {
   let response: Response;
   try {
     response = await fetch(

@@ -1077,6 +1077,19 @@ const nl = {
   log_action_role_listing_changed: "Vacature van een rol veranderd",
   fallback_centre_vcps_heading: "Vertrouwenscontactpersonen van het vrijwilligerscentrum",
   fallback_centre_vcps_text: "Het vrijwilligerscentrum heeft eigen vertrouwenscontactpersonen. {name} kan een van hen als vertrouwenscontactpersoon vragen; daarna kun je hier ook aan hen melden.",
+  // Issue 24, the VCP's web parts: files on a reply, PDF preview, the grouped inbox.
+  pdf_preview_failed: "{name} kan hier niet als pdf worden getoond. Sla het bestand op om het te openen.",
+  pdf_preview_loading: "De pdf wordt klaargezet…",
+  pdf_preview_first_pages: "Hier staan de eerste {shown} van {last} pagina's. Sla het bestand op voor de rest.",
+  pdf_preview_page: "{name}, pagina {page} van {last}",
+  vcp_reply_files_label: "Bestanden meesturen",
+  vcp_reply_files_hint: "Foto's, pdf of tekst: hoogstens {most} bestanden, samen {size}. Ze worden in deze browser versleuteld: alleen de melder en de vertrouwenspersonen van deze melding kunnen ze openen. Foto's worden eerst opnieuw opgeslagen, zonder plaats, camera en tijdstip.",
+  vcp_reply_files_too_many: "Hoogstens {most} bestanden per antwoord.",
+  mailbox_files_title: "Bestanden bij dit bericht:",
+  vcp_groups_intro: "Je bent vertrouwenspersoon van meer dan één organisatie. Hieronder staan je meldingen per organisatie. Een melding van een andere organisatie open je in die organisatie, met je sleutel van daar.",
+  vcp_group_here: "(hier werk je nu)",
+  vcp_group_open_there: "Openen in die organisatie",
+  vcp_group_no_membership: "Je kunt {name} nu niet openen. Meld je opnieuw aan en kies die organisatie.",
 } as const;
 
 export type MessageKey = keyof typeof nl;
@@ -2150,6 +2163,19 @@ const en: Record<MessageKey, string> = {
   log_action_role_listing_changed: "Role's listing changed",
   fallback_centre_vcps_heading: "The volunteer centre's confidential contact persons",
   fallback_centre_vcps_text: "The volunteer centre has confidential contact persons of its own. {name} can ask one of them to be its confidential contact person; then you can report to them here too.",
+  // Issue 24, the VCP's web parts: files on a reply, PDF preview, the grouped inbox.
+  pdf_preview_failed: "{name} cannot be shown as a PDF here. Save the file to open it.",
+  pdf_preview_loading: "Getting the PDF ready…",
+  pdf_preview_first_pages: "These are the first {shown} of {last} pages. Save the file for the rest.",
+  pdf_preview_page: "{name}, page {page} of {last}",
+  vcp_reply_files_label: "Attach files",
+  vcp_reply_files_hint: "Photos, PDF or text: at most {most} files, {size} in all. They are encrypted in this browser: only the reporter and the confidential contact persons of this case can open them. Photos are saved anew first, without location, camera and time.",
+  vcp_reply_files_too_many: "At most {most} files per reply.",
+  mailbox_files_title: "Files with this message:",
+  vcp_groups_intro: "You are the confidential contact person of more than one organisation. Your cases are listed below per organisation. A case of another organisation opens in that organisation, with your key there.",
+  vcp_group_here: "(you are working here)",
+  vcp_group_open_there: "Open in that organisation",
+  vcp_group_no_membership: "You cannot open {name} now. Sign in again and choose that organisation.",
 };
 
 export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { nl, en };

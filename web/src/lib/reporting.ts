@@ -17,7 +17,7 @@ import {
   verifyMessage,
 } from "../crypto";
 import { ApiError, getJson, postJson } from "./api";
-import { uploadFile, type PreparedFile } from "./attachments";
+import { attachmentsOf, uploadFile, type AttachmentRef, type PreparedFile } from "./attachments";
 export type { PublicOrganisation, PublicRole } from "./organisation";
 
 export const CATEGORIES = [
@@ -202,6 +202,8 @@ export interface MailboxMessage {
   unreadable: boolean;
   /** A "VCP" message without a valid signature of a current VCP: its text is not shown. */
   forged: boolean;
+  /** The files on a VCP's reply, with their keys from the opened reply; none otherwise. */
+  attachments?: AttachmentRef[];
 }
 
 export interface Mailbox {
@@ -293,16 +295,18 @@ export async function readMailbox(org: string, access: MailboxAccess): Promise<M
     }
     let text: string | null = null;
     let unreadable: boolean;
+    let attachments: AttachmentRef[] = [];
     try {
       const body = await access.open(m.envelope, messageContext(org, answer.report_id, m.message_id));
       text = textOf(body);
+      if (m.from === "vcp" && text !== null) attachments = attachmentsOf(body);
       unreadable = text === null && m.from === "vcp";
     } catch (error) {
       if (!(error instanceof NotARecipient || error instanceof CannotOpen)) throw error;
       // The reporter's own messages are sealed to the VCPs alone: not ours to open.
       unreadable = m.from === "vcp";
     }
-    messages.push({ messageId: m.message_id, from: m.from, at: m.at, text, unreadable, forged: false });
+    messages.push({ messageId: m.message_id, from: m.from, at: m.at, text, unreadable, forged: false, attachments });
   }
   return {
     reportId: answer.report_id,

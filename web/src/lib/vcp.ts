@@ -18,6 +18,7 @@ import {
   type Recipient,
 } from "../crypto";
 import { getJson, request } from "./api";
+import { attachmentsOf, type AttachmentRef } from "./attachments";
 import {
   CATEGORIES,
   keysOfCase,
@@ -81,6 +82,8 @@ export interface CaseMessage {
   /** null when this key cannot read it; `problem` then says why. */
   text: string | null;
   problem: "not-for-this-key" | "altered" | null;
+  /** The files on a VCP's reply (their keys from the opened message); none otherwise. */
+  attachments?: AttachmentRef[];
 }
 
 export interface OpenedCase {
@@ -168,7 +171,7 @@ export async function openCase(org: string, raw: RawCase, key: PrivateKey): Prom
       const text = (body as { text?: unknown } | null)?.text;
       messages.push(
         typeof text === "string"
-          ? { ...base, text, problem: null }
+          ? { ...base, text, problem: null, attachments: attachmentsOf(body) }
           : { ...base, text: null, problem: "altered" },
       );
     } catch (error) {
@@ -199,10 +202,12 @@ export async function sendReply(
   messageId: string,
   token: string,
   key: PrivateKey,
+  attachments: AttachmentRef[] = [],
 ): Promise<void> {
   const keys = keysOfCase(await loadVcpKeys(org), raw.case_keys ?? null);
   const envelope = await seal(
-    { text },
+    // Files (lib/replyAttachments.ts) travel as their keys inside the sealed reply.
+    attachments.length > 0 ? { text, attachments } : { text },
     messageContext(org, raw.report_id, messageId),
     [raw.reply_key, ...keys.map((k) => k.public_key)],
   );
