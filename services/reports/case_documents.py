@@ -16,6 +16,8 @@ from services.reports.domain.case_settings import CaseSettings
 from services.reports.domain.deadlines import CaseClock, is_overdue, next_check_at, next_deadline
 from services.reports.domain.recipients import KeyRecord, case_keys, left_out
 from services.reports.domain.workflow import CaseStatus
+from services.reports.storage import CASE_READS
+from shared.storage.database import Database
 from shared.storage.tenancy import Document, TenantCollection
 
 
@@ -147,4 +149,12 @@ async def case_members(
         keys=keys,
         vcp_ids={vcp_id for vcp_id, fingerprint in current.items() if fingerprint in keys},
         left_out=left_out(sealed, report["received_at"], records),
+    )
+
+
+async def mark_read(db: Database, org: str, vcp_id: str, report_id: str, at: datetime) -> None:
+    """The VCP opened the case: read up to `at`, for them alone. Not an action on the case,
+    so neither audited nor announced; `$max`, so a slower earlier opening never moves it back."""
+    await db.tenant_collection(org, CASE_READS).update_one(
+        {"vcp_id": vcp_id, "report_id": report_id}, {"$max": {"at": at}}, upsert=True
     )

@@ -3,6 +3,7 @@ names in each (README.md, "How the code is laid out")."""
 
 from __future__ import annotations
 
+import ast
 import importlib
 from pathlib import Path
 
@@ -72,3 +73,55 @@ def test_use_cases_and_domain_know_nothing_of_http(name: str) -> None:
         if "fastapi" in path.read_text() or "starlette" in path.read_text()
     )
     assert speaking_http == [], f"these import FastAPI or Starlette: {speaking_http}"
+
+
+# A collection's methods: a route that called one would read or write around the service's
+# named homes (queries.py for reads that decide nothing, use cases for the rest).
+COLLECTION_METHODS = {
+    "find",
+    "find_one",
+    "count",
+    "count_documents",
+    "aggregate",
+    "distinct",
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "find_one_and_update",
+    "bulk_write",
+}
+
+
+def _collection_calls(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [
+        f"{path.name}:{node.lineno} .{node.func.attr}()"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in COLLECTION_METHODS
+    ]
+
+
+@pytest.mark.parametrize("name", SERVICE_NAMES)
+def test_routes_read_through_queries_and_write_through_use_cases(name: str) -> None:
+    """Issue 26 found 23 direct collection calls across 10 route files. A route loads through
+    the service's `queries.py` (or a use case), decides nothing itself, and stores through a
+    use case in a unit of work."""
+    calls = [
+        call
+        for path in sorted((SERVICES / name / "http_routes").glob("*.py"))
+        for call in _collection_calls(path)
+    ]
+    assert calls == [], f"services/{name}/http_routes call collections directly: {calls}"
+
+
+def test_the_route_check_sees_a_direct_call(tmp_path: Path) -> None:
+    """The check above finds the call it forbids, so its silence means something."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("async def f(db):\n    return await db.tenant_collection('o', 'x').find({})\n")
+    assert _collection_calls(probe) == ["probe.py:2 .find()"]

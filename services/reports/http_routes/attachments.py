@@ -13,18 +13,18 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, status
 from fastapi.responses import StreamingResponse
 
+from services.reports import queries
 from services.reports.attachment_store import AttachmentStore, attachment_store_of
 from services.reports.domain.attachments import PIECE_BYTES
 from services.reports.domain.errors import AttachmentTooLarge, NoSuchReport
-from services.reports.http_routes.cases import readable_report, vcp_only
-from services.reports.storage import ATTACHMENT_CHUNKS, ATTACHMENTS, REPORTS
+from services.reports.http_routes.cases import vcp_only
 from services.reports.use_cases import attachments
 from services.reports.use_cases.attachments import (
     NewAttachment,
     NewReplyAttachment,
     no_such_attachment,
 )
-from services.reports.use_cases.mailbox import NO_SUCH_MAILBOX, MailboxAccess, mailbox_lookup
+from services.reports.use_cases.mailbox import NO_SUCH_MAILBOX, MailboxAccess
 from shared.auth.tokens import Principal
 from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
@@ -152,7 +152,7 @@ async def download_attachment(
     runtime: Runtime = Depends(runtime_of),
     store: AttachmentStore = Depends(attachment_store),
 ) -> StreamingResponse:
-    await readable_report(runtime, org, vcp.sub, report_id)
+    await queries.readable_report(runtime.db, org, vcp.sub, report_id)
     return await _ciphertext(runtime, store, org, report_id, attachment_id)
 
 
@@ -171,9 +171,7 @@ async def download_mailbox_attachment(
     runtime: Runtime = Depends(runtime_of),
     store: AttachmentStore = Depends(attachment_store),
 ) -> StreamingResponse:
-    report = await runtime.db.tenant_collection(org, REPORTS).find_one(
-        {"mailbox_lookup": mailbox_lookup(body.secret)}, projection={"report_id": 1}
-    )
+    report = await queries.mailbox_report(runtime.db, org, body.secret, {"report_id": 1})
     if report is None:
         raise NoSuchReport(NO_SUCH_MAILBOX)
     return await _ciphertext(runtime, store, org, report["report_id"], attachment_id)
@@ -183,16 +181,13 @@ async def _ciphertext(
     runtime: Runtime, store: AttachmentStore, org: str, report_id: str, attachment_id: str
 ) -> StreamingResponse:
     """The ciphertext of one of the report's attachments, uploaded in full; 404 otherwise."""
-    found = await runtime.db.tenant_collection(org, ATTACHMENTS).find_one(
-        {"attachment_id": attachment_id, "report_id": report_id}
-    )
-    if found is None or found["received"] != found["size"]:
+    found = await queries.uploaded_attachment(runtime.db, org, report_id, attachment_id)
+    if found is None:
         raise no_such_attachment(attachment_id)
-    chunks = runtime.db.tenant_collection(org, ATTACHMENT_CHUNKS)
     pieces = found["next_piece"]
     # The first piece before the answer starts: a store that is away answers 503, not a
     # download that breaks off.
-    first = await chunks.find_one({"attachment_id": attachment_id, "n": 0})
+    first = await queries.attachment_piece(runtime.db, org, attachment_id, 0)
     if first is None:
         raise no_such_attachment(attachment_id)
     head = await store.get(first)
@@ -201,7 +196,7 @@ async def _ciphertext(
         yield head
         # One piece at a time: a 20 MiB file never sits in memory whole.
         for n in range(1, pieces):
-            chunk = await chunks.find_one({"attachment_id": attachment_id, "n": n})
+            chunk = await queries.attachment_piece(runtime.db, org, attachment_id, n)
             if chunk is None:  # deleted meanwhile (retention): end short, the tags refuse it
                 return
             yield await store.get(chunk)

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, status
 
+from services.reports import queries
 from services.reports.storage import CENTRE_VCPS
 from services.reports.use_cases import centre_vcps
 from services.reports.use_cases.centre_vcps import Acceptance, CentreVCPChoice
@@ -52,12 +53,7 @@ async def list_centre_vcps(
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
     # No addresses: an admin of any organisation reads this list.
-    listed = (
-        await runtime.db.platform_collection(CENTRE_VCPS)
-        .find({}, projection={"_id": 0, "vcp_id": 1, "name": 1}, sort=[("vcp_id", 1)])
-        .to_list()
-    )
-    return listed
+    return await queries.centre_vcp_names(runtime.db)
 
 
 @router.get(
@@ -84,7 +80,7 @@ async def add_centre_vcp(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> dict[str, str | None]:
-    listed = await runtime.db.platform_collection(CENTRE_VCPS).find_one({"vcp_id": body.vcp_id})
+    listed = await queries.centre_vcp(runtime.db, body.vcp_id)
     vcp = centre_vcps.centre_vcp_of(listed, body.vcp_id)
     now = datetime.now(UTC)
     await runtime.transact(org, lambda uow: centre_vcps.add_centre_vcp(uow, vcp, added_at=now))

@@ -8,15 +8,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, status
 
-from services.reports.case_documents import case_members, message_view
+from services.reports import queries
+from services.reports.case_documents import message_view
 from services.reports.domain.errors import NoSuchReport
-from services.reports.storage import MESSAGES, REPORTS, VCP_KEY_HISTORY, VCPS
 from services.reports.use_cases import mailbox
 from services.reports.use_cases.mailbox import (
     NO_SUCH_MAILBOX,
     MailboxAccess,
     ReporterMessage,
-    mailbox_lookup,
 )
 from shared.http.openapi import errors
 from shared.runtime.rate_limit import rate_limited
@@ -34,9 +33,11 @@ router = APIRouter(prefix="/v1/orgs/{org}/mailbox", tags=["mailbox (reporter)"])
 async def open_mailbox(
     org: str, body: MailboxAccess, runtime: Runtime = Depends(runtime_of)
 ) -> dict[str, Any]:
-    report = await runtime.db.tenant_collection(org, REPORTS).find_one(
-        {"mailbox_lookup": mailbox_lookup(body.secret)},
-        projection={
+    report = await queries.mailbox_report(
+        runtime.db,
+        org,
+        body.secret,
+        {
             "report_id": 1,
             "status": 1,
             "acknowledge_by": 1,
@@ -47,14 +48,8 @@ async def open_mailbox(
     )
     if report is None:
         raise NoSuchReport(NO_SUCH_MAILBOX)
-    messages = await runtime.db.tenant_collection(org, MESSAGES).find(
-        {"report_id": report["report_id"]}, sort=[("at", 1), ("message_id", 1)]
-    )
-    members = await case_members(
-        report,
-        runtime.db.tenant_collection(org, VCP_KEY_HISTORY),
-        runtime.db.tenant_collection(org, VCPS),
-    )
+    messages = await queries.conversation(runtime.db, org, report["report_id"])
+    members = await queries.members_of(runtime.db, org, report)
     return {
         "report_id": report["report_id"],
         "status": report["status"],

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.reports import queries
 from services.reports.appointments import require_vcp_with_key
 from services.reports.domain.statistics import QUARTER_PATTERN
-from services.reports.storage import STATISTICS
 from services.reports.use_cases import statistics
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
@@ -54,9 +54,4 @@ async def read_statistics(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
-    releases = await runtime.db.tenant_collection(org, STATISTICS).find(
-        {},
-        sort=[("quarter", 1)],
-        projection={"_id": 0, "quarter": 1, "counts": 1, "released_at": 1},
-    )
-    return releases
+    return await queries.released_statistics(runtime.db, org)

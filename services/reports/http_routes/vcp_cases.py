@@ -11,9 +11,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
+from services.reports import queries
 from services.reports.appointments import same_centre_vcp
-from services.reports.http_routes.cases import inbox_rows
-from services.reports.storage import VCPS
 from shared.auth.dependencies import require_role
 from shared.auth.reach import organisations_reached
 from shared.auth.tokens import Principal
@@ -34,9 +33,7 @@ async def list_cases_by_organisation(
     groups = []
     for org in await organisations_reached(runtime, vcp, "vcp", same_centre_vcp):
         # Only where they set a key: elsewhere no report is sealed to them yet.
-        keyed = await runtime.db.tenant_collection(org, VCPS).find_one(
-            {"vcp_id": vcp.sub}, projection={"_id": 1}
-        )
-        if keyed is not None:
-            groups.append({"org_id": org, "cases": await inbox_rows(runtime, org, vcp.sub, now)})
+        if await queries.has_key(runtime.db, org, vcp.sub):
+            rows = await queries.inbox_rows(runtime.db, org, vcp.sub, now)
+            groups.append({"org_id": org, "cases": rows})
     return groups

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 
-from services.reports.storage import VCP_KEY_HISTORY, VCPS, VCPS_AWAITING_KEY
+from services.reports import queries
 from services.reports.use_cases import vcps
 from services.reports.use_cases.vcps import NewIntroduction, NewPublicKey, NewVCP
 from shared.auth.dependencies import require_org_role, require_that_vcp
@@ -90,8 +90,8 @@ async def list_vcps(
     _reader: Principal = Depends(require_org_role("admin", "vcp")),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
-    keyed = await runtime.db.tenant_collection(org, VCPS).find({})
-    awaiting = await runtime.db.tenant_collection(org, VCPS_AWAITING_KEY).find({})
+    keyed = await queries.keyed_vcps(runtime.db, org)
+    awaiting = await queries.vcps_awaiting_key(runtime.db, org)
     rows = [
         {
             "vcp_id": v["vcp_id"],
@@ -129,10 +129,8 @@ async def vcp_key_history(
     _reader: Principal = Depends(require_org_role("admin", "vcp")),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
-    history = await runtime.db.tenant_collection(org, VCP_KEY_HISTORY).find(
-        {}, sort=[("set_at", 1), ("vcp_id", 1)]
-    )
-    current = await runtime.db.tenant_collection(org, VCPS).find({})
+    history = await queries.key_history(runtime.db, org)
+    current = await queries.keyed_vcps(runtime.db, org)
     return vcps.key_history(history, current)
 
 
@@ -157,7 +155,7 @@ async def dismiss_vcp(
 @router.get("/vcp-keys", summary="The public keys to encrypt a report to (anyone).")
 async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dict[str, object]]:
     # Only VCPs with a key: one appointed without a key is no recipient until they set it.
-    keyed = await runtime.db.tenant_collection(org, VCPS).find({}, sort=[("vcp_id", 1)])
+    keyed = await queries.keyed_vcps(runtime.db, org)
     # The name is public on purpose: a reporter should know who will read their report.
     return [
         {
