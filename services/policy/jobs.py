@@ -21,6 +21,7 @@ from services.policy.storage import (
     ADMISSIONS,
     CONSULTATIONS,
     ORGANISATIONS,
+    POLICY_USAGE,
     TRAINING_REGISTRATIONS,
     VOLUNTEER_NAMES,
     file_from,
@@ -186,6 +187,12 @@ async def _erase(uow: UnitOfWork, candidate: Document, *, retention_days: int, d
     if deleted.deleted_count != 1:
         return 0
     await uow.collection(VOLUNTEER_NAMES).delete_one({"volunteer_id": file.volunteer_id})
+    if file.interview is not None:
+        # The checklist counts interviews ever recorded: what the erased file no longer
+        # shows is kept as a number (pillar_facts.py).
+        await uow.collection(POLICY_USAGE).update_one(
+            {}, {"$inc": {"interviews_erased": 1}}, upsert=True
+        )
     await consultations.erase_author(uow, file.volunteer_id)
     uow.publish(VolunteerDataErased(org_id=uow.org_id, volunteer_id=file.volunteer_id))
     return 1

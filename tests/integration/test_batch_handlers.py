@@ -19,7 +19,7 @@ from services.notify.event_handlers import handlers as notify_handlers
 from services.notify.storage import CONTACTS, DELIVERIES, MAILS, WEBHOOKS
 from services.notify.storage import INDEXES as NOTIFY_INDEXES
 from services.policy.event_handlers import HANDLERS
-from services.policy.storage import ADMISSIONS, CODES, INDEXES, POLICY_USAGE, ROLES
+from services.policy.storage import ADMISSIONS, CODES, INDEXES, ROLES
 from shared.domain.calendar import today
 from shared.events import REGISTRY
 from shared.events.admission import (
@@ -171,7 +171,9 @@ async def test_several_events_for_one_volunteer_in_one_batch_apply_in_order(
     # The whole batch read the files once and wrote them once, in one transaction.
     assert used.get("commitTransaction") == 1
     assert used["find"] <= 4, used  # inbox, files, roles, current code
-    assert used.get("update", 0) <= 3, used  # files, names, interview tally: a bulk each
+    # Files and names, a bulk each; no document per organisation (an interview tally was
+    # one, and policy's instances conflicted on it: README, "Sizing a province").
+    assert used.get("update", 0) <= 2, used
     assert used.get("insert", 0) == 2, used  # outbox and inbox
 
 
@@ -193,8 +195,8 @@ async def test_a_poison_event_mid_batch_is_dead_lettered_alone_and_its_neighbour
         for doc in await db.db[ADMISSIONS].find({"org_id": org}).to_list()
     }
     assert decisions == {anna: "admitted", bob: "pending"}
-    usage = await db.tenant_collection(org, POLICY_USAGE).find_one()
-    assert usage is not None and usage["interviews_recorded"] == 2, "each interview once"
+    interviewed = await db.tenant_collection(org, ADMISSIONS).count({"interview": {"$ne": None}})
+    assert interviewed == 2, "each interview once"
     consumed = await db.db[INBOX].find({"consumer": "policy", "org_id": org}).to_list()
     assert sorted(row["event_id"] for row in consumed) == sorted(
         dict(r.headers)["ce_id"].decode() for i, r in enumerate(records) if batch[i] is not bad

@@ -150,3 +150,7 @@ async def test_two_policy_instances_handle_each_expiry_lapse_and_erasure_once(
 
         eventually(lambda: not intake_still_knows())
         assert intake_db["applications"].count_documents({"org_id": org.id}) == 6
+        # The erased file's interview still counts on the checklist: erased once, by one
+        # instance, so counted once.
+        usage = client[f"{platform.database}_policy"]["policy_usage"].find_one({"org_id": org.id})
+        assert usage is not None and usage["interviews_erased"] == 1

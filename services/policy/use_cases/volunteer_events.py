@@ -16,7 +16,6 @@ from services.policy.domain.admission_file import AdmissionFile
 from services.policy.storage import (
     ADMISSIONS,
     CODES,
-    POLICY_USAGE,
     ROLES,
     VOLUNTEER_NAMES,
     file_document,
@@ -58,7 +57,6 @@ async def decide_volunteer_events(batch: EventBatch, state: BatchState) -> Batch
         for org in {org for org, _ in keys}
     }
     outcome = BatchOutcome()
-    interviews: dict[str, int] = {}
     day = today()
     # The files this batch changed, in their final state: each is written once.
     decided: dict[StateKey, AdmissionFile] = {}
@@ -80,8 +78,6 @@ async def decide_volunteer_events(batch: EventBatch, state: BatchState) -> Batch
                 volunteer_id=event.volunteer_id, role_id=event.role_id, last_activity=day
             )
         else:
-            if isinstance(event, InterviewRecorded):
-                interviews[event.org_id] = interviews.get(event.org_id, 0) + 1
             if stored is None:
                 log.warning("event for an unknown volunteer ignored", volunteer_id=key[1])
                 continue
@@ -110,8 +106,6 @@ async def decide_volunteer_events(batch: EventBatch, state: BatchState) -> Batch
             {"$set": entry_fields(file)},
             upsert=True,
         )
-    for org, count in interviews.items():
-        outcome.update(POLICY_USAGE, org, {}, {"$inc": {"interviews_recorded": count}}, upsert=True)
     return outcome
 
 

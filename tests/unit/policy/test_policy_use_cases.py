@@ -37,6 +37,7 @@ from services.policy.storage import (
     CODE_DRAFTS,
     CODES,
     INDEXES,
+    POLICY_USAGE,
     ROLES,
     VOLUNTEER_NAMES,
 )
@@ -482,3 +483,16 @@ async def test_the_checklist_counts_what_the_organisation_has_done(uow: FakeUnit
     assert assessment == after.gratis_vog
     assert assessment.works_with_vulnerable_groups
     assert assessment.missing_pillars == (Pillar.VCP,)
+
+
+async def test_interviews_of_erased_files_still_count(uow: FakeUnitOfWork) -> None:
+    """Interviews recorded = the files holding one + the erased files that held one (the
+    erasure sweep counts those), or an organisation's earlier tally where that is larger."""
+    for n, interview in enumerate(("proceed", "reject", None)):
+        await uow.collection(ADMISSIONS).insert_one(
+            {"volunteer_id": f"v-{n}", "role_id": "coach", "interview": interview}
+        )
+    await uow.collection(POLICY_USAGE).insert_one({"interviews_erased": 3})
+    assert (await checklist(uow)).counts.interviews_recorded == 5
+    await uow.collection(POLICY_USAGE).update_one({}, {"$set": {"interviews_recorded": 9}})
+    assert (await checklist(uow)).counts.interviews_recorded == 9
