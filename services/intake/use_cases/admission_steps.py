@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from pymongo.errors import DuplicateKeyError
 
 from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NotTheCurrentCode
+from services.intake.known_facts import KnownFacts
 from services.intake.read_model import current_code, load_volunteer, volunteer_role
 from services.intake.storage import INTERVIEWS, SIGNATURES, VOG_RECORDS
 from shared import audit
@@ -82,15 +83,17 @@ async def sign_code(
     *,
     signed_by: str,
     signed_at: datetime,
+    known: KnownFacts | None = None,
 ) -> None:
     """The volunteer signs the current code; a coordinator who records it signed a paper one."""
     on_paper = signed_by != volunteer_id
     await load_volunteer(uow, volunteer_id)
-    code = await current_code(uow)
+    code = await current_code(uow, known, at_least=signature.version)
     if code is None:
         raise NotTheCurrentCode("This organisation has not published a code of conduct to sign.")
-    if not signature_matches(signature.version, signature.sha256, code["version"], code["sha256"]):
-        raise NotTheCurrentCode(_mismatch(signature, code["version"]))
+    version, sha256 = code
+    if not signature_matches(signature.version, signature.sha256, version, sha256):
+        raise NotTheCurrentCode(_mismatch(signature, version))
     try:
         await uow.collection(SIGNATURES).insert_one(
             {
@@ -138,6 +141,7 @@ async def record_vog(
     recorded_by: str,
     recorded_at: datetime,
     handed_in: date,
+    known: KnownFacts | None = None,
 ) -> None:
     """Record that the original VOG was checked: the facts, never a scan."""
     vog = VOGFacts(
@@ -147,7 +151,7 @@ async def record_vog(
         recorded_on=handed_in,
     )
     volunteer = await load_volunteer(uow, volunteer_id)
-    problems = check_vog_handed_in(vog, await volunteer_role(uow, volunteer), handed_in)
+    problems = check_vog_handed_in(vog, await volunteer_role(uow, volunteer, known), handed_in)
     if problems:
         raise InvalidSubmission(" ".join(problems))
     await uow.collection(VOG_RECORDS).insert_one(
