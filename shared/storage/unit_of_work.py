@@ -10,6 +10,7 @@ from bson import ObjectId
 from pymongo import InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ClientBulkWriteException
 
 from shared.events import Event
 from shared.events.cloudevents import ReceivedEvent, encode
@@ -17,6 +18,8 @@ from shared.storage.changes import CHANGES, ChangesOf
 from shared.storage.tenancy import Document, TenancyViolation, TenantCollection, scoped_document
 
 OUTBOX = "outbox"
+# MongoDB's code for a write that collides with a unique index.
+DUPLICATE_KEY = 11000
 # The order records leave the outbox in: the time they were written, then their id.
 # Not the id alone: an ObjectId starts with whole seconds and goes on with a value random per
 # process, so of two records written in the same second by two instances, the later may
@@ -63,6 +66,8 @@ class Transaction:
         self._changes: list[Document] = []
         # Inserts that go to the database with the outbox rows, in one command at commit.
         self._staged: list[tuple[str, Document]] = []
+        # Per staged insert: what to raise if it collides with a unique index at commit.
+        self._if_duplicate: list[Exception | None] = []
         self.wrote_outbox = False
         self.wrote_changes = False
         # Per organisation: what handlers of one batch read once and share (see UnitOfWork.memo).
@@ -119,9 +124,13 @@ class Transaction:
         )
         return {doc["event_id"] async for doc in cursor}
 
-    def stage_insert(self, collection: str, document: Document) -> None:
-        """Insert `document` at commit, in the one command that writes the outbox too."""
+    def stage_insert(
+        self, collection: str, document: Document, if_duplicate: Exception | None = None
+    ) -> None:
+        """Insert `document` at commit, in the one command that writes the outbox too;
+        should it collide with a unique index, the commit raises `if_duplicate`."""
         self._staged.append((collection, document))
+        self._if_duplicate.append(if_duplicate)
 
     async def flush(self) -> None:
         if self._staged:
@@ -148,14 +157,26 @@ class Transaction:
             *((CHANGES, row) for row in self._changes),
         ]
         name = self.db.name
-        await self.db.client.bulk_write(
-            [InsertOne(document, namespace=f"{name}.{where}") for where, document in writes],
-            ordered=True,
-            session=self.session,
-        )
+        try:
+            await self.db.client.bulk_write(
+                [InsertOne(document, namespace=f"{name}.{where}") for where, document in writes],
+                ordered=True,
+                session=self.session,
+            )
+        except ClientBulkWriteException as exc:
+            # Documents, as the server answered (typed otherwise in PyMongo's stubs).
+            errors: list[dict[str, Any]] = (exc.details or {}).get("writeErrors") or []
+            for error in errors:
+                index = int(error.get("idx", -1))
+                if error.get("code") == DUPLICATE_KEY and 0 <= index < len(self._if_duplicate):
+                    refusal = self._if_duplicate[index]
+                    if refusal is not None:
+                        raise refusal from None
+            raise
         self.wrote_outbox = self.wrote_outbox or bool(self._outbox)
         self.wrote_changes = self.wrote_changes or bool(self._changes)
         self._staged, self._outbox, self._inbox, self._changes = [], [], [], []
+        self._if_duplicate = []
 
 
 class UnitOfWork:
@@ -184,12 +205,16 @@ class UnitOfWork:
     def collection(self, name: str) -> TenantCollection:
         return TenantCollection(self._tx.db[name], self.org_id, self._tx.session)
 
-    def insert_at_commit(self, name: str, document: Document) -> None:
+    def insert_at_commit(
+        self, name: str, document: Document, *, if_duplicate: Exception | None = None
+    ) -> None:
         """Insert `document` into this organisation's collection `name` when the unit of
-        work commits, in one command with its outbox rows. Only for a document that cannot
-        collide with another (a fresh id): a duplicate key fails the commit, not this call,
-        and a read in the same unit of work does not see it yet."""
-        self._tx.stage_insert(name, scoped_document(name, self.org_id, document))
+        work commits, in one command with its outbox rows. A unique index it collides with
+        fails the commit, not this call: the commit then raises `if_duplicate` (a domain
+        error, say), or the driver's error if None. A read in the same unit of work does
+        not see the document yet."""
+        scoped = scoped_document(name, self.org_id, document)
+        self._tx.stage_insert(name, scoped, if_duplicate)
 
     def publish(self, event: Event) -> str:
         """Queue an event to be published once this transaction commits; returns its id."""

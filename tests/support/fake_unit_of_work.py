@@ -364,11 +364,18 @@ class FakeTransaction(Transaction):
     """The real transaction, except that an insert staged for the commit is made at once
     (the fake never commits), with the unique indexes checked as at the commit."""
 
-    def stage_insert(self, collection: str, document: Document) -> None:
+    def stage_insert(
+        self, collection: str, document: Document, if_duplicate: Exception | None = None
+    ) -> None:
         stored = copy.deepcopy(document)
         stored.setdefault("_id", ObjectId())
         fake: FakeCollection = self.db[collection]  # type: ignore[assignment]
-        fake._check_unique(stored)
+        try:
+            fake._check_unique(stored)
+        except DuplicateKeyError:
+            if if_duplicate is None:
+                raise
+            raise if_duplicate from None
         fake.documents.append(stored)
 
 
