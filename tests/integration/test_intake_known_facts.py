@@ -98,6 +98,10 @@ async def test_each_instance_follows_the_events_and_the_projection_applies_each_
         applicant = str(apply(intake, org.id).json()["volunteer_id"])
         # Version 2 is newer than the copy may know: the database answers until it does.
         eventually(lambda a=applicant: org.sign(a, 2, CODE_2).status_code == 201, timeout=30)
+        # Written at commit with the outbox row: a second signature collides there.
+        again = org.sign(applicant, 2, CODE_2)
+        assert again.status_code == 409
+        assert again.json() == {"detail": "Version 2 is already signed."}
         late = str(apply(intake, org.id).json()["volunteer_id"])
         refused = eventually(
             lambda late=late: (answer := org.sign(late, 1, CODE_1)).status_code == 409 and answer,
