@@ -56,8 +56,8 @@ class KnownFacts:
     # Requests the copy could not answer, which read the database instead (a metric).
     fallbacks: int = 0
 
-    def mark_ready(self) -> None:
-        self.ready = True
+    def mark_ready(self, ready: bool) -> None:
+        self.ready = ready
 
     def fell_back(self) -> None:
         self.fallbacks += 1

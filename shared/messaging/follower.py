@@ -45,6 +45,8 @@ log = get_logger(__name__)
 WAIT_MS = 1000
 # How often it looks whether the consumer group has caught up, at start-up.
 GROUP_POLL_SECONDS = 0.2
+# How long it waits before starting over after following failed.
+RETRY_SECONDS = 1.0
 
 
 class Follower:
@@ -61,7 +63,7 @@ class Follower:
         registry: EventRegistry,
         load: Callable[[], Awaitable[None]],
         apply: Callable[[Event], None],
-        on_ready: Callable[[], None] | None = None,
+        on_ready: Callable[[bool], None] | None = None,
         fetch_max_wait_ms: int = 50,
     ) -> None:
         self.name = name
@@ -81,6 +83,31 @@ class Follower:
         self.applied = 0
 
     async def run(self) -> None:
+        """Follow until cancelled. Should following fail (the broker away longer than the
+        client rides out), the copy counts as not ready — requests read the database, the
+        instance says so at /readyz — and it starts over: recorded offsets, load, follow."""
+        while True:
+            try:
+                await self._follow()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._set_ready(False)
+                log.warning(
+                    "copy stopped following; starting over",
+                    copy=self.name,
+                    error=type(exc).__name__,
+                    retry_in_seconds=RETRY_SECONDS,
+                )
+                await self.close()
+                await asyncio.sleep(RETRY_SECONDS)
+
+    def _set_ready(self, ready: bool) -> None:
+        self.ready = ready
+        if self._on_ready is not None:
+            self._on_ready(ready)
+
+    async def _follow(self) -> None:
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
             group_id=None,
@@ -105,9 +132,7 @@ class Follower:
                 for record in records:
                     self._apply_record(record)
             if not self.ready and await self._reached(consumer, caught_up_at):
-                self.ready = True
-                if self._on_ready is not None:
-                    self._on_ready()
+                self._set_ready(True)
                 log.info("copy caught up", copy=self.name)
 
     async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
@@ -170,9 +195,10 @@ class Follower:
         self.applied += 1
 
     async def close(self) -> None:
-        if self._consumer is not None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
             with contextlib.suppress(Exception):
-                await self._consumer.stop()
+                await consumer.stop()
 
 
 def _offset(committed: Any, start: int) -> int:
