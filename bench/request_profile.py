@@ -1,4 +1,4 @@
-"""Where an application's time goes in intake: `python bench/profile.py [--rate R] [--seconds S]`.
+"""Where an application's time goes in intake: `python bench/request_profile.py [--rate R] [--seconds S]`.
 
 Starts a broker, the database, intake and policy as bench/intake.py does, offers intake's
 application route R requests a second for S seconds from bench/loadgen.py (its own process),
@@ -6,8 +6,7 @@ and meanwhile samples intake's process with py-spy (100 samples a second, only w
 on a core). It prints the share of the samples by the part of the stack they were in — the
 innermost frame that belongs to a known part: the database driver, the broker client, pydantic,
 the HTTP server and framework, SafeHands' own code, the event loop — and writes the collapsed
-stacks (`intake.folded`, for any flame-graph tool) and a flame graph (`intake.svg`) beside the
-logs. Also how much of one core intake used. The load average is printed beside: the machine
+stacks (`intake.folded`, for flamegraph.pl or speedscope.app) beside the logs. Also how much of one core intake used. The load average is printed beside: the machine
 may be shared, and what other processes take shows up as fewer samples.
 """
 
@@ -29,27 +28,38 @@ from admission import Platform
 from intake import offer, organisation
 from steady import load_average
 
-SAMPLES_PER_SECOND = 100
+# Low enough for py-spy to keep up on a busy two-core machine.
+SAMPLES_PER_SECOND = 50
 # (part, what its frames' file paths contain), innermost match wins, in this order.
 PARTS = (
-    ("database driver (pymongo, bson)", ("/pymongo/", "/bson/")),
-    ("broker client (aiokafka, faststream)", ("/aiokafka/", "/faststream/")),
-    ("validation and JSON (pydantic)", ("/pydantic/", "/pydantic_core/", "/json/")),
+    ("database driver (pymongo, bson)", ("pymongo/", "bson/")),
+    ("broker client (aiokafka, faststream)", ("aiokafka/", "faststream/")),
+    ("validation and JSON (pydantic, json)", ("pydantic/", "pydantic_core/", "json/")),
     (
-        "HTTP server and framework",
-        ("/uvicorn/", "/h11/", "/httptools/", "/starlette/", "/fastapi/"),
+        "HTTP server and framework (uvicorn, h11, starlette, fastapi)",
+        ("uvicorn/", "h11/", "httptools/", "starlette/", "fastapi/", "anyio/"),
     ),
-    ("metrics and logs", ("/prometheus_client/", "/structlog/", "/logging/")),
-    ("SafeHands code (services/, shared/)", ("/services/", "/shared/")),
-    ("event loop (asyncio)", ("/asyncio/", "uvloop")),
+    ("metrics and logs", ("prometheus_client/", "structlog/", "logging/")),
+    ("SafeHands code (services/, shared/)", ("services/", "shared/")),
+    ("event loop (asyncio)", ("asyncio/", "selectors.py")),
 )
 
 
+# Innermost frames where a thread waits rather than runs: py-spy cannot always tell them idle
+# (it samples without pausing the process, --nonblocking), so they are set apart.
+WAITING = ("EpollSelector.select (", "Condition.wait (", "Queue.get (")
+IDLE = "waiting (epoll, idle worker threads)"
+
+
 def part_of(stack: str) -> str:
+    # A frame reads `function (path/to/file.py:line)`, the path from its package.
     frames = stack.split(";")
+    if frames[-1].startswith(WAITING):
+        return IDLE
     for frame in reversed(frames):
+        where = frame.rpartition(" (")[2]
         for part, markers in PARTS:
-            if any(marker in frame for marker in markers):
+            if any(where.startswith(marker) for marker in markers):
                 return part
     return "other"
 
@@ -78,15 +88,17 @@ def main(rate: float, seconds: float) -> None:
         port = int(intake_url.rsplit(":", 1)[1])
         [intake] = [child for child in platform.children if child.port == port]
         assert intake.process is not None
-        folded, svg = root / "intake.folded", root / "intake.svg"
+        folded = root / "intake.folded"
         record = [py_spy, "record", "--pid", str(intake.process.pid), "--rate"]
         record += [str(SAMPLES_PER_SECOND), "--duration", str(int(seconds)), "--nonblocking"]
-        raw = subprocess.Popen([*record, "--format", "raw", "--output", str(folded)])
-        flame = subprocess.Popen([*record, "--output", str(svg)])
+        raw = subprocess.Popen(
+            [*record, "--format", "raw", "--output", str(folded)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(0.5)
         step = offer(intake_url, org, rate, seconds)
         raw.wait(timeout=seconds + 60)
-        flame.wait(timeout=seconds + 60)
         load = load_average()
     finally:
         platform.stop()
@@ -96,13 +108,25 @@ def main(rate: float, seconds: float) -> None:
         f"{step['ok_per_second']}/s answered, p50 {step['p50_ms']} ms, p99 {step['p99_ms']} ms"
         f" [{load}]"
     )
+    running = total - counts[IDLE]
+    answered = max(1.0, float(step["ok_per_second"]) * seconds)
     print(
-        f"  {total} samples at {SAMPLES_PER_SECOND}/s while on a core: about "
-        f"{100 * total / (SAMPLES_PER_SECOND * seconds):.0f} % of one core"
+        f"  {running} samples running ({SAMPLES_PER_SECOND}/s): about "
+        f"{100 * running / (SAMPLES_PER_SECOND * seconds):.0f} % of one core, "
+        f"{1000 * running / SAMPLES_PER_SECOND / answered:.1f} ms of CPU per application"
     )
     for part, count in counts.most_common():
-        print(f"  {100 * count / max(total, 1):5.1f} %  {part}")
-    print(f"  stacks: {folded}; flame graph: {svg}")
+        if part != IDLE:
+            print(f"  {100 * count / max(running, 1):5.1f} %  {part}")
+    hot = Counter[str]()
+    for line in folded.read_text().splitlines():
+        stack, _, number = line.rpartition(" ")
+        if number.isdigit() and part_of(stack) != IDLE:
+            hot[stack.split(";")[-1]] += int(number)
+    print("  hottest innermost frames:")
+    for frame, count in hot.most_common(6):
+        print(f"  {100 * count / max(running, 1):5.1f} %  {frame}")
+    print(f"  collapsed stacks (for flamegraph.pl or speedscope): {folded}")
 
 
 if __name__ == "__main__":
