@@ -10,7 +10,7 @@ from bson import ObjectId
 from pymongo import InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ClientBulkWriteException
+from pymongo.errors import ClientBulkWriteException, PyMongoError
 
 from shared.events import Event
 from shared.events.cloudevents import ReceivedEvent, encode
@@ -164,6 +164,10 @@ class Transaction:
                 session=self.session,
             )
         except ClientBulkWriteException as exc:
+            # The command as a whole failed (a write conflict with a concurrent transaction,
+            # a timeout): that error, with its labels, so a conflict is run again as any.
+            if isinstance(exc.error, PyMongoError):
+                raise exc.error from None
             # Documents, as the server answered (typed otherwise in PyMongo's stubs).
             errors: list[dict[str, Any]] = (exc.details or {}).get("writeErrors") or []
             for error in errors:
