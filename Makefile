@@ -108,6 +108,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/crypto.py
 	$(BIN)/python bench/admission.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/request_profile.py
 	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/broker.py
 	$(BIN)/python bench/web_crypto.py

@@ -21,7 +21,9 @@ and policy services on free ports, then measures in one run:
    (no polling by the bench), and the commands intake and policy sent meanwhile are read
    from their `safehands_db_commands_total` metric (PyMongo command monitoring), by name.
 
-The load average is printed with the figures: the machine may be shared.
+The whole is run `--runs` times (3), each on a fresh platform; every figure is printed as
+the median with each run's value and the spread, beside the load averages: the machine may
+be shared, and one lucky run is no result.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ from bson import ObjectId
 from pymongo import AsyncMongoClient, MongoClient, ReplaceOne
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from steady import load_average, steady
+from steady import loads as loads_of
 
 from cli.embedded import (
     ChildProcess,
@@ -700,17 +706,16 @@ async def walk_without_polling(platform: Platform, intake: httpx.AsyncClient, or
     return volunteer
 
 
-def load_average() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def main(volunteers: int, rate: float, backlog: int, counted: int) -> None:
+async def one_run(
+    volunteers: int, rate: float, backlog: int, counted: int
+) -> tuple[dict[str, float], dict[str, dict[str, int]], dict[str, str], Path]:
+    """Every figure once, on a fresh platform: the figures, the commands by service and
+    name, the load average after each measurement, and where the logs are."""
     root = Path(tempfile.mkdtemp(prefix="safehands-bench-"))
     platform = Platform(root)
     loads: dict[str, str] = {}
@@ -757,44 +762,80 @@ async def main(volunteers: int, rate: float, backlog: int, counted: int) -> None
             loads[kind.consumer_name] = load_average()
     finally:
         platform.stop()
-
     per_event, batch_native = rates[Baseline], rates[BatchNativeBaseline]
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; logs in {root}")
+    figures = {
+        "offered": offered,
+        "p50": percentile(latencies, 0.5) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "max": max(latencies) * 1000,
+        "policy": ours,
+        "per_event": per_event,
+        "batch_native": batch_native,
+        "ratio_per_event": ours / per_event,
+        "ratio_batch_native": ours / batch_native,
+        "idle": idle,
+        "commands": sum(sum(by_name.values()) for by_name in commands.values()) / counted,
+        **{
+            f"commands_{name}": sum(by_name.values()) / counted
+            for name, by_name in commands.items()
+        },
+    }
+    return figures, commands, loads, root
+
+
+async def main(volunteers: int, rate: float, backlog: int, counted: int, runs: int) -> None:
+    results = []
+    for run in range(1, runs + 1):
+        print(f"run {run} of {runs}", flush=True)
+        results.append(await one_run(volunteers, rate, backlog, counted))
+
+    def of(name: str) -> list[float]:
+        return [figures[name] for figures, _, _, _ in results]
+
+    def load(step: str) -> str:
+        return loads_of([run_loads[step] for _, _, run_loads, _ in results])
+
+    logs = ", ".join(str(root) for _, _, _, root in results)
     print(
-        f"latency: {volunteers} volunteers at {offered:.1f} applications/s offered "
-        f"(4 requests each), last answer → decision readable: "
-        f"p50 {percentile(latencies, 0.5) * 1000:.0f} ms, "
-        f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
-        f"max {max(latencies) * 1000:.0f} ms, mean {statistics.fmean(latencies) * 1000:.0f} ms"
-        f" [{loads['latency']}]"
+        f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; {runs} runs; logs in {logs}"
     )
     print(
-        f"throughput through policy: {ours:.0f} events/s ({len(events)} events backlog)"
-        f" [{loads['policy']}]"
+        f"latency: {volunteers} volunteers at {statistics.median(of('offered')):.1f} "
+        f"applications/s offered (4 requests each), last answer → decision readable:\n"
+        f"  p50 {steady(of('p50'), ' ms')}\n  p99 {steady(of('p99'), ' ms')}\n"
+        f"  max {steady(of('max'), ' ms')} {load('latency')}"
     )
     print(
-        f"baseline, per-event reads (aiokafka + PyMongo, no framework): {per_event:.0f} events/s"
-        f" [{loads[Baseline.consumer_name]}]"
+        f"throughput through policy: {steady(of('policy'), ' events/s')} "
+        f"({backlog * 4} events backlog) {load('policy')}"
+    )
+    print(
+        f"baseline, per-event reads (aiokafka + PyMongo, no framework): "
+        f"{steady(of('per_event'), ' events/s')} {load(Baseline.consumer_name)}"
     )
     print(
         f"baseline, batch-native (one $in read, one bulk_write, outbox and inbox insert_many"
-        f" per batch): {batch_native:.0f} events/s [{loads[BatchNativeBaseline.consumer_name]}]"
+        f" per batch): {steady(of('batch_native'), ' events/s')}"
+        f" {load(BatchNativeBaseline.consumer_name)}"
     )
-    print(f"ratio ours / per-event baseline: {ours / per_event:.2f}")
-    print(f"ratio ours / batch-native baseline: {ours / batch_native:.2f}")
-    total = sum(sum(by_name.values()) for by_name in commands.values())
-    parts = ", ".join(
-        f"{name} {sum(by_name.values()) / counted:.1f}" for name, by_name in commands.items()
-    )
+    print(f"ratio ours / per-event baseline: {steady(of('ratio_per_event'), digits=2)}")
+    print(f"ratio ours / batch-native baseline: {steady(of('ratio_batch_native'), digits=2)}")
+    services = list(results[0][1])
+    parts = ", ".join(f"{name} {steady(of(f'commands_{name}'), digits=1)}" for name in services)
     print(
-        f"database commands per admitted volunteer: {total / counted:.1f} ({parts}; "
-        f"{counted} volunteers; idle background {idle:.1f} commands/s included)"
-        f" [{loads['commands']}]"
+        f"database commands per admitted volunteer: {steady(of('commands'), digits=1)}\n"
+        f"  {parts}\n  ({counted} volunteers per run; idle background "
+        f"{statistics.median(of('idle')):.1f} commands/s included) {load('commands')}"
     )
-    for name, by_name in commands.items():
-        ranked = sorted(by_name.items(), key=lambda item: -item[1])
-        listed = ", ".join(f"{command} {count / counted:.1f}" for command, count in ranked if count)
-        print(f"  {name}: {listed}")
+    for name in services:
+        names = sorted({c for _, commands, _, _ in results for c in commands[name]})
+        median = {
+            c: statistics.median(commands[name].get(c, 0) for _, commands, _, _ in results)
+            for c in names
+        }
+        ranked = sorted(median.items(), key=lambda item: -item[1])
+        listed = ", ".join(f"{c} {count / counted:.1f}" for c, count in ranked if count)
+        print(f"  {name} (medians): {listed}")
 
 
 if __name__ == "__main__":
@@ -805,5 +846,14 @@ if __name__ == "__main__":
     parser.add_argument(
         "--counted", type=int, default=50, help="volunteers whose database commands are counted"
     )
+    parser.add_argument("--runs", type=int, default=3, help="runs of every figure")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.volunteers, arguments.rate, arguments.backlog, arguments.counted))
+    asyncio.run(
+        main(
+            arguments.volunteers,
+            arguments.rate,
+            arguments.backlog,
+            arguments.counted,
+            arguments.runs,
+        )
+    )

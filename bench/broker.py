@@ -12,8 +12,9 @@ with its topics in memory (`--broker=memory`) and Tansu on SeaweedFS's S3 (the d
    (4 each) is put on the topic while policy is stopped, and policy's rate is read from the
    inbox timestamps of the first and last event it consumed.
 
-Each broker gets its own database and services in a temporary folder; the load average is
-printed with the figures: the machine may be shared.
+Each broker gets its own database and services in a temporary folder, `--runs` times (3);
+each figure is printed as the median with every run's value and the spread, beside the load
+averages: the machine may be shared, and one lucky run is no result.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from admission import (
@@ -34,12 +35,12 @@ from admission import (
     Platform,
     backlog_events,
     inbox_rate,
-    load_average,
     percentile,
     produce,
     set_up_organisation,
 )
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from steady import load_average, loads, steady
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -115,14 +116,8 @@ async def produce_latency(bootstrap: str, count: int) -> list[float]:
         await producer.stop()
 
 
-def summary(values: list[float]) -> str:
-    return (
-        f"p50 {percentile(values, 0.5) * 1000:.1f} ms, p99 {percentile(values, 0.99) * 1000:.1f}"
-        f" ms, mean {statistics.fmean(values) * 1000:.1f} ms"
-    )
-
-
-async def measure(durable: bool, applications: int, backlog: int) -> list[str]:
+async def measure(durable: bool, applications: int, backlog: int) -> dict[str, Any]:
+    """One run on one broker: its figures, the load averages after them, the logs' folder."""
     root = Path(tempfile.mkdtemp(prefix="safehands-bench-broker-"))
     platform = BrokerPlatform(root, durable)
     try:
@@ -147,20 +142,43 @@ async def measure(durable: bool, applications: int, backlog: int) -> list[str]:
         policy_load = load_average()
     finally:
         platform.stop()
-    name = "durable (Tansu on SeaweedFS S3)" if durable else "memory (Tansu in memory)"
-    return [
-        f"{name}; logs in {root}",
-        f"  relay latency, intake's 202 → record on the topic: {summary(relay)} [{relay_load}]",
-        f"  send_and_wait, acks=all: {summary(sending)}",
-        f"  throughput through policy: {rate:.0f} events/s ({len(events)} events backlog)"
-        f" [{policy_load}]",
-    ]
+    return {
+        "relay_p50": percentile(relay, 0.5) * 1000,
+        "relay_p99": percentile(relay, 0.99) * 1000,
+        "send_p50": percentile(sending, 0.5) * 1000,
+        "send_p99": percentile(sending, 0.99) * 1000,
+        "policy": rate,
+        "relay_load": relay_load,
+        "policy_load": policy_load,
+        "root": str(root),
+    }
 
 
-async def main(applications: int, backlog: int) -> None:
+async def main(applications: int, backlog: int, runs: int) -> None:
     lines = []
     for durable in (False, True):
-        lines += await measure(durable, applications, backlog)
+        results = []
+        for run in range(1, runs + 1):
+            print(f"{'durable' if durable else 'memory'} broker, run {run} of {runs}", flush=True)
+            results.append(await measure(durable, applications, backlog))
+
+        def of(name: str, results: list[dict[str, Any]] = results) -> list[float]:
+            return [float(result[name]) for result in results]
+
+        def load(name: str, results: list[dict[str, Any]] = results) -> str:
+            return loads([str(result[name]) for result in results])
+
+        name = "durable (Tansu on SeaweedFS S3)" if durable else "memory (Tansu in memory)"
+        lines += [
+            f"{name}; {runs} runs; logs in {', '.join(str(r['root']) for r in results)}",
+            f"  relay latency, intake's 202 → record on the topic: p50 "
+            f"{steady(of('relay_p50'), ' ms', 1)}, p99 {steady(of('relay_p99'), ' ms', 1)}"
+            f" {load('relay_load')}",
+            f"  send_and_wait, acks=all: p50 {steady(of('send_p50'), ' ms', 1)}, "
+            f"p99 {steady(of('send_p99'), ' ms', 1)}",
+            f"  throughput through policy: {steady(of('policy'), ' events/s')} "
+            f"({backlog * 4} events backlog) {load('policy_load')}",
+        ]
     print("\n".join(lines))
 
 
@@ -168,5 +186,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=100, help="applications timed")
     parser.add_argument("--backlog", type=int, default=500, help="volunteers in the backlog")
+    parser.add_argument("--runs", type=int, default=3, help="runs of every figure")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.applications, arguments.backlog))
+    asyncio.run(main(arguments.applications, arguments.backlog, arguments.runs))

@@ -49,6 +49,10 @@ def _report_body() -> dict[str, Any]:
     return body
 
 
+# Each figure is measured this many times over (each a median of --runs timings).
+ROUNDS = 3
+
+
 def _median_ms(cases: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
     """Median wall time per case, in ms.
 
@@ -90,21 +94,29 @@ def _bench_suite(suite: SuiteName, runs: int) -> list[str]:
         cases[f"seal{n}"] = partial(seal, body, public_keys, CONTEXT)
         # Open as the last recipient, the worst case for finding one's entry.
         cases[f"open{n}"] = partial(open_envelope, envelope, keys[n - 1], CONTEXT)
-    ms = _median_ms(cases, runs)
+    # Each figure ROUNDS times: the median of the rounds, and their spread beside it.
+    rounds = [_median_ms(cases, runs) for _ in range(ROUNDS)]
+    ms = {name: statistics.median(r[name] for r in rounds) for name in cases}
+
+    def spread(name: str) -> float:
+        return max(r[name] for r in rounds) - min(r[name] for r in rounds)
 
     enc_ms, dec_ms = ms["enc"], ms["dec"]
     lines = [
-        f"{suite}: bare HPKE encrypt {enc_ms:.3f} ms, decrypt {dec_ms:.3f} ms "
-        f"(sealed key {len(sealed)} B)",
-        f"  {'VCPs':>4}  {'seal ms':>8}  {'/(n*enc)':>8}  {'open ms':>8}  {'/dec':>6}"
-        f"  {'envelope JSON':>13}",
+        f"{suite}: bare HPKE encrypt {enc_ms:.3f} ms (spread {spread('enc'):.3f}), decrypt "
+        f"{dec_ms:.3f} ms (spread {spread('dec'):.3f}) (sealed key {len(sealed)} B)",
+        f"  {'VCPs':>4}  {'seal ms':>8}  {'spread':>7}  {'/(n*enc)':>8}  {'open ms':>8}"
+        f"  {'spread':>7}  {'/dec':>6}  {'envelope JSON':>13}",
     ]
     for n in RECIPIENT_COUNTS:
         seal_ms, open_ms = ms[f"seal{n}"], ms[f"open{n}"]
         lines.append(
-            f"  {n:>4}  {seal_ms:>8.3f}  {seal_ms / (n * enc_ms):>8.2f}  {open_ms:>8.3f}"
+            f"  {n:>4}  {seal_ms:>8.3f}  {spread(f'seal{n}'):>7.3f}"
+            f"  {seal_ms / (n * enc_ms):>8.2f}  {open_ms:>8.3f}  {spread(f'open{n}'):>7.3f}"
             f"  {open_ms / dec_ms:>6.2f}  {sizes[n]:>11} B"
         )
+    one, five, fifteen = os.getloadavg()
+    lines.append(f"  [load average {one:.2f} {five:.2f} {fifteen:.2f}]")
     return lines
 
 
@@ -117,7 +129,7 @@ def main() -> None:
     print(
         f"SafeHands crypto benchmark — Python {platform.python_version()}, "
         f"cryptography {cryptography.__version__}, {platform.machine()}, "
-        f"median of {args.runs} runs"
+        f"median of {args.runs} runs, each figure in {ROUNDS} rounds: their median and spread"
     )
     print(f"report body {body_len} B JSON, padded to {padded_size(body_len)} B")
     print("/(n*enc): seal time over n bare HPKE encrypts; /dec: open time over one decrypt")

@@ -1,13 +1,24 @@
 """Composition root of intake: the public edge for applications, signatures, VOGs and reports."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from prometheus_client import Gauge
+
 from services.intake.event_handlers import HANDLERS
 from services.intake.http_routes import ERROR_STATUSES, ROUTERS
+from services.intake.known_facts import EXTENSION, FOLLOWED, KnownFacts, apply_event, load_facts
 from services.intake.storage import INDEXES
 from shared.crypto import MAX_SEALED_REQUEST_BYTES
+from shared.events import REGISTRY
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
 from shared.events.base import Event
 from shared.events.reports import IncidentReported
+from shared.messaging.broker import consumer_group
+from shared.messaging.follower import Follower
+from shared.runtime.background import BackgroundTask
 from shared.runtime.definition import ServiceDefinition
+from shared.runtime.runtime import Runtime
 
 PUBLISHES: list[type[Event]] = [
     VolunteerApplied,
@@ -16,6 +27,46 @@ PUBLISHES: list[type[Event]] = [
     VOGReceived,
     IncidentReported,
 ]
+
+
+# How long the broker holds the copy's fetch (Tansu holds it that long even when a record
+# arrives, so it is how far behind the copy may be). Longer than the consumers' 50 ms: a
+# fetch costs CPU on both sides (the profile saw intake's fetches among its hottest frames),
+# and the copy need not be quick, since whatever it does not know yet is read from the
+# projection (see services/intake/known_facts.py).
+FOLLOW_FETCH_MAX_WAIT_MS = 500
+
+
+def known_facts(runtime: Runtime) -> Mapping[str, Any]:
+    facts = KnownFacts()
+    Gauge(
+        "safehands_intake_known_facts_fallbacks",
+        "Requests whose role, code or VCP key the in-memory copy did not know, so far: "
+        "each read the database instead.",
+        registry=runtime.metrics,
+    ).set_function(lambda: facts.fallbacks)
+    return {EXTENSION: facts}
+
+
+def follow_known_facts(runtime: Runtime) -> Sequence[BackgroundTask]:
+    """The task that keeps this instance's copy of roles, codes and VCP keys current
+    (services/intake/known_facts.py); the instance is ready once the copy has caught up."""
+    facts: KnownFacts = runtime.extensions[EXTENSION]
+    settings = runtime.settings
+    follower = Follower(
+        "known-facts",
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        login=runtime.kafka_login,
+        group_id=consumer_group(settings.consumer_group_prefix, runtime.name),
+        events=FOLLOWED,
+        registry=REGISTRY,
+        load=lambda: load_facts(facts, runtime.db),
+        apply=lambda event: apply_event(facts, event),
+        on_ready=facts.mark_ready,
+        fetch_max_wait_ms=FOLLOW_FETCH_MAX_WAIT_MS,
+    )
+    return [follower]
+
 
 DEFINITION = ServiceDefinition(
     name="intake",
@@ -28,4 +79,6 @@ DEFINITION = ServiceDefinition(
     error_statuses=ERROR_STATUSES,
     # Reports and messages are sealed envelopes: the largest one, and no more.
     max_body_bytes=MAX_SEALED_REQUEST_BYTES,
+    extensions=known_facts,
+    background=follow_known_facts,
 )

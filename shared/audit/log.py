@@ -92,7 +92,9 @@ async def record(
         object_id=object_id,
         prev_hash=prev_hash,
     )
-    await uow.collection(AUDIT_LOG).insert_one(dict(entry))
+    # Written at commit with the outbox rows, in one command (UnitOfWork.insert_at_commit):
+    # it cannot collide with another append, whose head update below conflicts first.
+    uow.insert_at_commit(AUDIT_LOG, dict(entry))
     # Conditional on the head read above: a concurrent append makes this a write conflict.
     moved = await heads.update_one(
         {"seq": head["seq"]} if head else {},

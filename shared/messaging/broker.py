@@ -91,6 +91,11 @@ def _wait_on_the_fetch() -> None:
 _wait_on_the_fetch()
 
 
+def consumer_group(group_prefix: str, name: str) -> str:
+    """The consumer group of a service's instances (shared/messaging/follower.py waits on it)."""
+    return f"{group_prefix}-{name}"
+
+
 def subscribe(
     broker: KafkaBroker,
     consumer: EventConsumer,
@@ -107,7 +112,7 @@ def subscribe(
 
     @broker.subscriber(
         *consumer.topics,
-        group_id=f"{group_prefix}-{consumer.name}",
+        group_id=consumer_group(group_prefix, consumer.name),
         batch=True,
         max_records=max_records,
         batch_timeout_ms=BATCH_WAIT_MS,

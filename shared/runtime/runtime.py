@@ -238,6 +238,10 @@ class Runtime:
     async def is_ready(self) -> bool:
         if not self.ready or self.stopped_background() or self.stuck_background():
             return False
+        # A task that keeps a copy requests read (shared/messaging/follower.py) says when
+        # that copy has caught up; until then the instance takes no requests.
+        if not all(getattr(task, "ready", True) for task, _ in self._background):
+            return False
         try:
             await asyncio.wait_for(self.db.ping(), 2)
             return bool(await self.broker.ping(timeout=2))

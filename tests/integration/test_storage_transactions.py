@@ -11,7 +11,7 @@ from shared import audit
 from shared.audit.chain import SYSTEM, first_break
 from shared.audit.log import AUDIT_INDEXES, AUDIT_LOG, anchor_of
 from shared.storage import database as database_module
-from shared.storage.database import Database
+from shared.storage.database import Database, IndexSpec
 from shared.storage.unit_of_work import UnitOfWork
 from tests.support.platform import Infrastructure
 
@@ -112,3 +112,43 @@ async def test_audit_appends_of_one_organisation_take_turns_after_a_conflict(
     entries = await db.tenant_collection("org-a", AUDIT_LOG).find({}, sort=[("seq", 1)])
     assert [entry["seq"] for entry in entries] == list(range(1, 11))
     assert first_break(entries, anchor_of(None)) is None
+
+
+class AlreadyThere(Exception):
+    """What the test's use case refuses a second insert of the same key with."""
+
+
+async def test_inserts_at_commit_that_collide_are_run_again_then_refused(
+    infra: Infrastructure,
+) -> None:
+    """Inserts staged for the commit go with the outbox in one bulkWrite. Two transactions
+    inserting the same unique key at once: the loser's bulkWrite fails as a whole with a
+    write conflict, which must be run again like any conflict (not answered 500); run again,
+    it collides with the committed document and raises the caller's refusal."""
+    indexes = [IndexSpec("interviews", (("volunteer_id", 1),), unique=True)]
+    async with infra.scratch_database("tx-staged", indexes) as db:
+        entered = asyncio.Barrier(2)
+        attempts: list[None] = []
+
+        async def interview(uow: UnitOfWork) -> None:
+            # Both first attempts have started their transactions before either writes.
+            await uow.collection("interviews").find_one({"volunteer_id": "v1"})
+            attempts.append(None)
+            if len(attempts) <= 2:
+                await asyncio.wait_for(entered.wait(), 5)
+            uow.insert_at_commit(
+                "interviews", {"volunteer_id": "v1"}, if_duplicate=AlreadyThere("v1")
+            )
+
+        async def one() -> BaseException | None:
+            try:
+                await db.transact("org-a", interview)
+            except Exception as exc:
+                return exc
+            return None
+
+        outcomes = await asyncio.gather(one(), one())
+        assert sorted(type(o).__name__ for o in outcomes) == ["AlreadyThere", "NoneType"]
+        stored = await db.tenant_collection("org-a", "interviews").find({"volunteer_id": "v1"})
+        assert len(stored) == 1
+        assert len(attempts) == 3  # the loser ran again

@@ -360,6 +360,25 @@ class FakeDatabase:
         return self[name]
 
 
+class FakeTransaction(Transaction):
+    """The real transaction, except that an insert staged for the commit is made at once
+    (the fake never commits), with the unique indexes checked as at the commit."""
+
+    def stage_insert(
+        self, collection: str, document: Document, if_duplicate: Exception | None = None
+    ) -> None:
+        stored = copy.deepcopy(document)
+        stored.setdefault("_id", ObjectId())
+        fake: FakeCollection = self.db[collection]  # type: ignore[assignment]
+        try:
+            fake._check_unique(stored)
+        except DuplicateKeyError:
+            if if_duplicate is None:
+                raise
+            raise if_duplicate from None
+        fake.documents.append(stored)
+
+
 class FakeUnitOfWork(UnitOfWork):
     """`FakeUnitOfWork(indexes=INDEXES, publishes=DEFINITION.publishes)`: a service's unit of
     work for one organisation; `published` lists the events queued in its outbox."""
@@ -375,7 +394,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.database = database or FakeDatabase(indexes)
         self.publishes = None if publishes is None else frozenset(publishes)
         super().__init__(
-            Transaction(self.database, None, "/safehands/test", self.publishes),  # type: ignore[arg-type]
+            FakeTransaction(self.database, None, "/safehands/test", self.publishes),  # type: ignore[arg-type]
             org_id,
         )
 

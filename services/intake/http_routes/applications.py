@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
+from services.intake.known_facts import known_facts_of
 from services.intake.use_cases import applications
 from services.intake.use_cases.applications import Application, Contact
 from shared.auth.dependencies import require_org_role
@@ -42,6 +43,7 @@ async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_
             application_id=application_id,
             volunteer_id=volunteer_id,
             applied_at=now,
+            known=known_facts_of(runtime),
         ),
     )
     return Accepted(application_id=application_id, volunteer_id=volunteer_id)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, status
 
+from services.intake.known_facts import known_facts_of
 from services.intake.use_cases import reports
 from services.intake.use_cases.reports import ReportAccepted, ReportSubmission
 from shared.http.openapi import errors
@@ -30,7 +31,9 @@ async def submit_report(
     org: str, body: ReportSubmission, runtime: Runtime = Depends(runtime_of)
 ) -> ReportAccepted:
     # Reporters submit at the same time: a write conflict is run again, not answered 500.
+    known = known_facts_of(runtime)
     report_id = await runtime.transact(
-        org, lambda uow: reports.submit_report(uow, body, received_at=datetime.now(UTC))
+        org,
+        lambda uow: reports.submit_report(uow, body, received_at=datetime.now(UTC), known=known),
     )
     return ReportAccepted(report_id=report_id)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
+from services.intake.known_facts import known_facts_of
 from services.intake.use_cases import admission_steps
 from services.intake.use_cases.admission_steps import Interview, Signature, VOGRecord
 from shared.auth.dependencies import require_org_role, require_self_or_org_role
@@ -64,7 +65,12 @@ async def sign_code(
     await runtime.transact(
         org,
         lambda uow: admission_steps.sign_code(
-            uow, volunteer_id, body, signed_by=signer.sub, signed_at=now
+            uow,
+            volunteer_id,
+            body,
+            signed_by=signer.sub,
+            signed_at=now,
+            known=known_facts_of(runtime),
         ),
     )
     return Recorded(volunteer_id=volunteer_id, recorded_at=now)
@@ -93,6 +99,7 @@ async def record_vog(
             recorded_by=coordinator.sub,
             recorded_at=now,
             handed_in=handed_in,
+            known=known_facts_of(runtime),
         ),
     )
     return Recorded(volunteer_id=volunteer_id, recorded_at=now)

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from pymongo.errors import DuplicateKeyError
 
 from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NotTheCurrentCode
+from services.intake.known_facts import KnownFacts
 from services.intake.read_model import current_code, load_volunteer, volunteer_role
 from services.intake.storage import INTERVIEWS, SIGNATURES, VOG_RECORDS
 from shared import audit
@@ -50,19 +50,19 @@ async def record_interview(
     recorded_at: datetime,
 ) -> None:
     await load_volunteer(uow, volunteer_id)
-    try:
-        # The notes stay here: they are for the organisation, not for every consumer.
-        await uow.collection(INTERVIEWS).insert_one(
-            {
-                "volunteer_id": volunteer_id,
-                **interview.model_dump(),
-                "recorded_by": recorded_by,
-                "recorded_at": recorded_at,
-            }
-        )
-    except DuplicateKeyError:
-        # One interview decides: "if in doubt, don't admit" must not be undone by a retry.
-        raise AlreadyRecorded("This volunteer's interview outcome is already recorded.") from None
+    # The notes stay here: they are for the organisation, not for every consumer. Written
+    # at commit with the outbox (one command); one interview decides: "if in doubt, don't
+    # admit" must not be undone by a retry, so a second one is refused there.
+    uow.insert_at_commit(
+        INTERVIEWS,
+        {
+            "volunteer_id": volunteer_id,
+            **interview.model_dump(),
+            "recorded_by": recorded_by,
+            "recorded_at": recorded_at,
+        },
+        if_duplicate=AlreadyRecorded("This volunteer's interview outcome is already recorded."),
+    )
     await audit.record(uow, "volunteer.interview_recorded", "volunteer", volunteer_id)
     uow.publish(
         InterviewRecorded(
@@ -82,29 +82,31 @@ async def sign_code(
     *,
     signed_by: str,
     signed_at: datetime,
+    known: KnownFacts | None = None,
 ) -> None:
     """The volunteer signs the current code; a coordinator who records it signed a paper one."""
     on_paper = signed_by != volunteer_id
     await load_volunteer(uow, volunteer_id)
-    code = await current_code(uow)
+    code = await current_code(uow, known, at_least=signature.version)
     if code is None:
         raise NotTheCurrentCode("This organisation has not published a code of conduct to sign.")
-    if not signature_matches(signature.version, signature.sha256, code["version"], code["sha256"]):
-        raise NotTheCurrentCode(_mismatch(signature, code["version"]))
-    try:
-        await uow.collection(SIGNATURES).insert_one(
-            {
-                "volunteer_id": volunteer_id,
-                "version": signature.version,
-                "sha256": signature.sha256.lower(),
-                "full_name": signature.full_name,
-                "signed_at": signed_at,
-                "recorded_by": signed_by,
-                "on_paper": on_paper,
-            }
-        )
-    except DuplicateKeyError:
-        raise AlreadyRecorded(f"Version {signature.version} is already signed.") from None
+    version, sha256 = code
+    if not signature_matches(signature.version, signature.sha256, version, sha256):
+        raise NotTheCurrentCode(_mismatch(signature, version))
+    # At commit with the outbox, in one command; a second signature of a version is refused.
+    uow.insert_at_commit(
+        SIGNATURES,
+        {
+            "volunteer_id": volunteer_id,
+            "version": signature.version,
+            "sha256": signature.sha256.lower(),
+            "full_name": signature.full_name,
+            "signed_at": signed_at,
+            "recorded_by": signed_by,
+            "on_paper": on_paper,
+        },
+        if_duplicate=AlreadyRecorded(f"Version {signature.version} is already signed."),
+    )
     uow.publish(
         CodeSigned(
             org_id=uow.org_id,
@@ -138,6 +140,7 @@ async def record_vog(
     recorded_by: str,
     recorded_at: datetime,
     handed_in: date,
+    known: KnownFacts | None = None,
 ) -> None:
     """Record that the original VOG was checked: the facts, never a scan."""
     vog = VOGFacts(
@@ -147,17 +150,18 @@ async def record_vog(
         recorded_on=handed_in,
     )
     volunteer = await load_volunteer(uow, volunteer_id)
-    problems = check_vog_handed_in(vog, await volunteer_role(uow, volunteer), handed_in)
+    problems = check_vog_handed_in(vog, await volunteer_role(uow, volunteer, known), handed_in)
     if problems:
         raise InvalidSubmission(" ".join(problems))
-    await uow.collection(VOG_RECORDS).insert_one(
+    uow.insert_at_commit(
+        VOG_RECORDS,
         {
             "volunteer_id": volunteer_id,
             **vog.model_dump(mode="json"),
             "meets_requirement": True,
             "recorded_by": recorded_by,
             "recorded_at": recorded_at,
-        }
+        },
     )
     await audit.record(uow, "volunteer.vog_recorded", "volunteer", volunteer_id)
     uow.publish(

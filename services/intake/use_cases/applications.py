@@ -13,8 +13,9 @@ from services.intake.domain.contact import (
     phone_as_given,
 )
 from services.intake.domain.errors import UnknownOrganisation, UnknownRole
-from services.intake.read_model import known_role, load_volunteer
-from services.intake.storage import APPLICATIONS, KNOWN_ORGANISATIONS, KNOWN_ROLES
+from services.intake.known_facts import KnownFacts
+from services.intake.read_model import known_role, load_volunteer, organisation_known
+from services.intake.storage import APPLICATIONS
 from shared.domain.names import Name
 from shared.events.admission import VolunteerApplied
 from shared.storage.unit_of_work import UnitOfWork
@@ -57,19 +58,23 @@ async def apply(
     application_id: str,
     volunteer_id: str,
     applied_at: datetime,
+    known: KnownFacts | None = None,
 ) -> None:
-    """Store the application and announce it (VolunteerApplied)."""
-    if await uow.collection(KNOWN_ORGANISATIONS).find_one() is None:
+    """Store the application and announce it (VolunteerApplied). Organisation and role
+    come from the instance's copy `known` (the database when None or not known there)."""
+    if not await organisation_known(uow, known):
         raise UnknownOrganisation(f"Organisation {uow.org_id} is not known.")
-    if await known_role(uow.collection(KNOWN_ROLES), application.role_id) is None:
+    if await known_role(uow, application.role_id, known) is None:
         raise UnknownRole(f"There is no role {application.role_id!r} to apply for.")
-    await uow.collection(APPLICATIONS).insert_one(
+    # Fresh ids collide with nothing: written with the outbox row, in one command.
+    uow.insert_at_commit(
+        APPLICATIONS,
         {
             "application_id": application_id,
             "volunteer_id": volunteer_id,
             **application.model_dump(),
             "applied_at": applied_at,
-        }
+        },
     )
     uow.publish(
         VolunteerApplied(

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from pymongo.errors import DuplicateKeyError
 
 from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NoReportRecipient
+from services.intake.known_facts import KnownFacts
 from services.intake.read_model import current_vcp_keys
-from services.intake.storage import KNOWN_VCP_KEYS, RECEIVED_REPORTS
+from services.intake.storage import RECEIVED_REPORTS
 from shared.crypto import Envelope, PublicKey
 from shared.events.reports import IncidentReported
 from shared.storage.unit_of_work import UnitOfWork
@@ -48,13 +49,18 @@ class ReportAccepted(BaseModel):
 
 
 async def submit_report(
-    uow: UnitOfWork, submission: ReportSubmission, *, received_at: datetime
+    uow: UnitOfWork,
+    submission: ReportSubmission,
+    *,
+    received_at: datetime,
+    known: KnownFacts | None = None,
 ) -> str:
     """Check the sealed report, remember its id and mailbox, announce it; returns its id."""
     org = uow.org_id
     report_id = str(submission.report_id)
     envelope = submission.envelope
-    keys = await current_vcp_keys(uow.collection(KNOWN_VCP_KEYS))
+    chosen = [r.key_id for r in envelope.recipients]
+    keys = await current_vcp_keys(uow, known, including=frozenset(chosen))
     if not keys:
         raise NoReportRecipient(
             f"Organisation {org} has no confidential contact person to receive reports."
@@ -67,7 +73,6 @@ async def submit_report(
         )
     # The reporter may leave a VCP out (one they write about, say), but every recipient must
     # be a current VCP key: a stranger's key would let someone outside the organisation read.
-    chosen = [r.key_id for r in envelope.recipients]
     strangers = sorted(set(chosen) - set(keys))
     if strangers:
         raise InvalidSubmission(
