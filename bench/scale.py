@@ -40,12 +40,12 @@ from admission import (
     Platform,
     backlog_events,
     inbox_rate,
-    load_average,
     one_volunteer,
     produce,
     set_up_organisation,
     until,
 )
+from steady import load_average
 
 from cli.embedded import ChildProcess, free_port, service_process
 
