@@ -1,0 +1,249 @@
+// The reporter's pages: making a report (/o/<org>/report) and following it up with the receipt
+// (/o/<org>/follow-up).
+// Dutch is the reference; English has exactly the same keys (lib/i18n.test.ts checks every
+// catalogue, and that each key lives in one catalogue only).
+
+export const nl = {
+  describe_report: "Meld vertrouwelijk bij {name}: alleen de vertrouwenscontactpersoon leest wat je schrijft, en je naam is niet nodig.",
+  describe_follow_up: "Lees het antwoord op je melding met de code die je kreeg, en schrijf terug.",
+  report_title: "Iets melden bij {name}",
+  report_what_happens: "Wat gebeurt er met je melding?",
+  report_goes_to_one: "Je melding gaat naar de vertrouwenscontactpersoon van {name}: {vcps}.",
+  report_goes_to_many: "Je melding gaat naar de vertrouwenscontactpersonen van {name}: {vcps}.",
+  report_key_since: "De sleutel van {vcp} is in gebruik sinds {date}.",
+  report_choose_legend: "Wie mag je melding lezen?",
+  report_choose_hint:
+    "Je melding gaat naar alle vertrouwenscontactpersonen hieronder. Wil je dat iemand hem niet leest, bijvoorbeeld omdat die dicht bij de persoon staat over wie je meldt? Zet dan het vinkje bij die persoon uit. Er blijft altijd minstens één over.",
+  report_choose_last: "Er moet minstens één vertrouwenscontactpersoon gekozen blijven.",
+  report_choice_gone:
+    "De vertrouwenscontactpersonen die je koos, zijn er niet meer. Kies opnieuw wie je melding mag lezen en verstuur hem dan.",
+  report_locked:
+    "Je melding gaat op slot op je eigen telefoon of computer, voordat hij wordt verstuurd. Alleen de vertrouwenscontactpersoon heeft de sleutel. SafeHands en {name} kunnen je melding niet lezen.",
+  report_anonymous: "Je hoeft je naam niet te geven.",
+  report_receipt_only_way:
+    "Na het versturen krijg je een meldcode. Alleen met die code kun je later het antwoord lezen. Wij kunnen de code niet opnieuw geven.",
+  report_no_vcp:
+    "{name} heeft nog geen vertrouwenscontactpersoon. Daarom kun je hier nu niets melden. Praat met iemand die je vertrouwt.",
+  report_form_heading: "Je melding",
+  description_label: "Wat is er gebeurd?",
+  description_hint: "Schrijf het in je eigen woorden. Wie waren erbij? Wat zag of hoorde je?",
+  occurred_on_label: "Wanneer was het?",
+  location_label: "Waar was het?",
+  contact_legend: "Wil je dat de vertrouwenscontactpersoon contact met je opneemt?",
+  contact_no: "Nee, ik lees het antwoord met mijn meldcode",
+  contact_yes: "Ja, neem contact met mij op",
+  contact_how_label: "Hoe kan de vertrouwenscontactpersoon je bereiken?",
+  contact_how_hint:
+    "Bijvoorbeeld je telefoonnummer of e-mailadres. Alleen de vertrouwenscontactpersoon kan dit lezen.",
+  report_submit: "Melding versturen",
+  report_sending: "Je melding gaat op slot en wordt verstuurd…",
+  error_category: "Kies waar het over gaat.",
+  error_description: "Schrijf wat er is gebeurd.",
+  error_date_future: "Die dag is nog niet geweest. Kies vandaag of een dag eerder.",
+  error_contact: "Schrijf hoe de vertrouwenscontactpersoon je kan bereiken. Of kies ‘Nee’.",
+  error_not_sent_unreachable:
+    "Je melding is niet verstuurd: we kunnen SafeHands nu niet bereiken. Je tekst staat er nog. Controleer je internet en probeer het opnieuw.",
+  error_not_sent_busy:
+    "Je melding is niet verstuurd: er komen nu te veel meldingen binnen. Je tekst staat er nog. Wacht een paar minuten en probeer het opnieuw.",
+  error_not_sent: "Je melding is niet verstuurd. {detail} Je tekst staat er nog.",
+  receipt_title: "Je melding is verstuurd",
+  receipt_label: "Je meldcode",
+  receipt_once: "Dit is je meldcode. Je ziet hem maar één keer.",
+  receipt_keep:
+    "Bewaar de code goed: schrijf hem op, kopieer hem, download hem of print hem. Met deze code lees je later het antwoord van de vertrouwenscontactpersoon.",
+  receipt_lost: "Ben je de code kwijt? Dan kunnen wij hem niet opnieuw geven.",
+  receipt_secret: "Laat de code aan niemand zien. Wie de code heeft, kan de antwoorden lezen.",
+  receipt_where: "Het antwoord lees je op:",
+  receipt_copy: "Kopiëren",
+  receipt_copied: "De meldcode is gekopieerd.",
+  receipt_copy_failed: "Kopiëren lukte niet. Schrijf de code over.",
+  receipt_download: "Downloaden als tekstbestand",
+  receipt_print: "Printen",
+  receipt_shared_title: "Op een gedeeld apparaat?",
+  receipt_download_warning:
+    "Een gedownload bestand blijft in de map Downloads van dit apparaat staan, en de browser zet het in zijn lijst met downloads. Wie dit apparaat ook gebruikt, kan je meldcode daar vinden. Verwijder het bestand en haal het uit die lijst als je klaar bent. Of schrijf de code liever over.",
+  receipt_print_warning:
+    "Een printer kan een kopie bewaren van wat je print, en een vergeten afdruk kan iemand anders vinden. Haal de afdruk meteen op. Op een gedeeld apparaat kun je de code beter overschrijven.",
+  receipt_download_anyway: "Toch downloaden",
+  receipt_print_anyway: "Toch printen",
+  receipt_cancel: "Niet doen",
+  receipt_done: "Ik heb mijn meldcode bewaard",
+  receipt_file_name: "meldcode.txt",
+  receipt_file_text:
+    "Meldcode voor {name}\n\n{receipt}\n\nMet deze code lees je het antwoord van de vertrouwenscontactpersoon op:\n{url}\n\nLaat deze code aan niemand zien.\n",
+  follow_up_title: "Antwoord lezen",
+  follow_up_intro:
+    "Typ je meldcode. Die kreeg je toen je de melding verstuurde. Hoofdletters, spaties en streepjes maken niet uit.",
+  receipt_input_label: "Je meldcode",
+  follow_up_open: "Openen",
+  follow_up_checking: "Even kijken…",
+  error_receipt_length_one:
+    "Een meldcode heeft 26 tekens. Jij typte er {count}. Kijk de code nog eens na.",
+  error_receipt_length_other:
+    "Een meldcode heeft 26 tekens. Jij typte er {count}. Kijk de code nog eens na.",
+  error_receipt_characters:
+    "Een meldcode heeft alleen letters en de cijfers 2 tot en met 7. Kijk de code nog eens na.",
+  no_report_found:
+    "We vonden geen melding bij deze meldcode. Kijk of je de code goed hebt getypt.",
+  status_heading: "Hoe staat je melding ervoor?",
+  status_received: "Ontvangen: je melding is aangekomen.",
+  status_acknowledged: "Gelezen: de vertrouwenscontactpersoon heeft je melding gelezen.",
+  status_in_progress: "Mee bezig: de vertrouwenscontactpersoon werkt aan je melding.",
+  status_closed: "Afgesloten: de vertrouwenscontactpersoon heeft je melding afgerond.",
+  deadline_acknowledge:
+    "De vertrouwenscontactpersoon laat uiterlijk {date} weten dat je melding is gelezen.",
+  deadline_feedback: "Uiterlijk {date} hoor je wat er met je melding gebeurt.",
+  messages_heading: "Berichten",
+  messages_none: "Er zijn nog geen berichten.",
+  message_from_vcp: "Van de vertrouwenscontactpersoon, {date}",
+  message_from_you: "Van jou, {date}",
+  message_only_vcp: "Alleen de vertrouwenscontactpersoon kan dit bericht lezen.",
+  message_cannot_open: "Dit bericht kon niet worden geopend.",
+  message_forged:
+    "Waarschuwing: dit bericht draagt geen geldige handtekening van een vertrouwenscontactpersoon van deze organisatie. Het komt misschien niet van hen. We tonen het daarom niet. Geef in reactie hierop geen gegevens die laten zien wie u bent.",
+  reply_heading: "Antwoord sturen",
+  reply_label: "Je bericht aan de vertrouwenscontactpersoon",
+  reply_send: "Versturen",
+  reply_sending: "Je bericht gaat op slot en wordt verstuurd…",
+  reply_sent: "Je bericht is verstuurd.",
+  error_reply_empty: "Schrijf eerst een bericht.",
+  error_reply_not_sent_unreachable:
+    "Je bericht is niet verstuurd: we kunnen SafeHands nu niet bereiken. Je tekst staat er nog. Probeer het opnieuw.",
+  error_reply_not_sent: "Je bericht is niet verstuurd. {detail} Je tekst staat er nog.",
+  closed_no_reply:
+    "Deze melding is afgesloten. Je kunt geen bericht meer sturen. Wil je iets nieuws vertellen? Doe dan een nieuwe melding.",
+  new_report_link: "Nieuwe melding doen",
+  follow_up_close: "Klaar, sluiten",
+  attach_label: "Bestanden toevoegen",
+  attach_hint: "Foto's, pdf of tekst: hoogstens {most} bestanden, samen {size}. Ze worden op dit apparaat versleuteld; alleen de vertrouwenspersonen die je koos kunnen ze openen.",
+  attach_photos_cleaned: "Foto's worden hier opnieuw opgeslagen: de plaats (gps), de camera en het tijdstip die erin staan gaan er eerst uit.",
+  attach_what_is_sent: "Dit wordt meegestuurd:",
+  attach_preview_alt: "Zo wordt {name} verstuurd",
+  attach_cleaned: "zonder plaats en andere gegevens",
+  attach_remove: "{name} weghalen",
+  attach_unsupported: "{name} kan niet mee: alleen foto's, pdf en tekst.",
+  attach_too_many: "Hoogstens {most} bestanden per melding.",
+  attach_too_large: "Samen hoogstens {size}; dit bestand past er niet meer bij.",
+} as const;
+
+export const en: Record<keyof typeof nl, string> = {
+  describe_report: "Report in confidence to {name}: only the confidential contact person reads what you write, and your name is not needed.",
+  describe_follow_up: "Read the answer to your report with the code you were given, and write back.",
+  report_title: "Report a concern to {name}",
+  report_what_happens: "What happens to your report?",
+  report_goes_to_one: "Your report goes to the confidential contact person of {name}: {vcps}.",
+  report_goes_to_many: "Your report goes to the confidential contact persons of {name}: {vcps}.",
+  report_key_since: "{vcp}'s key has been in use since {date}.",
+  report_choose_legend: "Who may read your report?",
+  report_choose_hint:
+    "Your report goes to every confidential contact person below. Do you not want someone to read it, for instance because they are close to the person you report about? Then untick that person. At least one always stays.",
+  report_choose_last: "At least one confidential contact person must stay chosen.",
+  report_choice_gone:
+    "The confidential contact persons you chose are no longer there. Choose again who may read your report, then send it.",
+  report_locked:
+    "Your report is locked on your own phone or computer before it is sent. Only the confidential contact person has the key. SafeHands and {name} cannot read your report.",
+  report_anonymous: "You do not have to give your name.",
+  report_receipt_only_way:
+    "After sending, you get a receipt code. Only with that code can you read the answer later. We cannot give you the code again.",
+  report_no_vcp:
+    "{name} has no confidential contact person yet. That is why you cannot report anything here now. Talk to someone you trust.",
+  report_form_heading: "Your report",
+  description_label: "What happened?",
+  description_hint: "Write it in your own words. Who was there? What did you see or hear?",
+  occurred_on_label: "When did it happen?",
+  location_label: "Where did it happen?",
+  contact_legend: "Do you want the confidential contact person to contact you?",
+  contact_no: "No, I will read the answer with my receipt code",
+  contact_yes: "Yes, please contact me",
+  contact_how_label: "How can the confidential contact person reach you?",
+  contact_how_hint:
+    "For example your phone number or e-mail address. Only the confidential contact person can read this.",
+  report_submit: "Send report",
+  report_sending: "Your report is being locked and sent…",
+  error_category: "Choose what it is about.",
+  error_description: "Write what happened.",
+  error_date_future: "That day has not come yet. Choose today or an earlier day.",
+  error_contact: "Write how the confidential contact person can reach you. Or choose ‘No’.",
+  error_not_sent_unreachable:
+    "Your report was not sent: we cannot reach SafeHands right now. Your text is still here. Check your internet connection and try again.",
+  error_not_sent_busy:
+    "Your report was not sent: too many reports are coming in right now. Your text is still here. Wait a few minutes and try again.",
+  error_not_sent: "Your report was not sent. {detail} Your text is still here.",
+  receipt_title: "Your report has been sent",
+  receipt_label: "Your receipt code",
+  receipt_once: "This is your receipt code. You will see it only once.",
+  receipt_keep:
+    "Keep the code safe: write it down, copy it, download it or print it. With this code you can read the answer of the confidential contact person later.",
+  receipt_lost: "Have you lost the code? Then we cannot give it to you again.",
+  receipt_secret: "Do not show the code to anyone. Whoever has the code can read the answers.",
+  receipt_where: "Read the answer at:",
+  receipt_copy: "Copy",
+  receipt_copied: "The receipt code has been copied.",
+  receipt_copy_failed: "Copying did not work. Please write the code down.",
+  receipt_download: "Download as a text file",
+  receipt_print: "Print",
+  receipt_shared_title: "On a shared device?",
+  receipt_download_warning:
+    "A downloaded file stays in this device's Downloads folder, and the browser puts it in its list of downloads. Anyone else who uses this device can find your receipt code there. Delete the file and remove it from that list when you are done. Or write the code down instead.",
+  receipt_print_warning:
+    "A printer may keep a copy of what you print, and someone else may find a forgotten printout. Collect the printout at once. On a shared device, it is better to write the code down.",
+  receipt_download_anyway: "Download anyway",
+  receipt_print_anyway: "Print anyway",
+  receipt_cancel: "Cancel",
+  receipt_done: "I have kept my receipt code",
+  receipt_file_name: "receipt-code.txt",
+  receipt_file_text:
+    "Receipt code for {name}\n\n{receipt}\n\nWith this code you can read the answer of the confidential contact person at:\n{url}\n\nDo not show this code to anyone.\n",
+  follow_up_title: "Read the answer",
+  follow_up_intro:
+    "Type your receipt code. You got it when you sent your report. Capital letters, spaces and dashes do not matter.",
+  receipt_input_label: "Your receipt code",
+  follow_up_open: "Open",
+  follow_up_checking: "Checking…",
+  error_receipt_length_one:
+    "A receipt code has 26 characters. You typed {count}. Please check the code.",
+  error_receipt_length_other:
+    "A receipt code has 26 characters. You typed {count}. Please check the code.",
+  error_receipt_characters:
+    "A receipt code has only letters and the digits 2 to 7. Please check the code.",
+  no_report_found: "No report found with this receipt code. Check that you typed it correctly.",
+  status_heading: "How is your report doing?",
+  status_received: "Received: your report has arrived.",
+  status_acknowledged: "Read: the confidential contact person has read your report.",
+  status_in_progress: "Being handled: the confidential contact person is working on your report.",
+  status_closed: "Closed: the confidential contact person has finished with your report.",
+  deadline_acknowledge:
+    "The confidential contact person will let you know by {date} that they have read your report.",
+  deadline_feedback: "By {date} you will hear what happens with your report.",
+  messages_heading: "Messages",
+  messages_none: "There are no messages yet.",
+  message_from_vcp: "From the confidential contact person, {date}",
+  message_from_you: "From you, {date}",
+  message_only_vcp: "Only the confidential contact person can read this message.",
+  message_cannot_open: "This message could not be opened.",
+  message_forged:
+    "Warning: this message does not carry a valid signature of a confidential contact person of this organisation. It may not come from them, so it is not shown. Do not give any details that show who you are in answer to it.",
+  reply_heading: "Send an answer",
+  reply_label: "Your message to the confidential contact person",
+  reply_send: "Send",
+  reply_sending: "Your message is being locked and sent…",
+  reply_sent: "Your message has been sent.",
+  error_reply_empty: "Write a message first.",
+  error_reply_not_sent_unreachable:
+    "Your message was not sent: we cannot reach SafeHands right now. Your text is still here. Please try again.",
+  error_reply_not_sent: "Your message was not sent. {detail} Your text is still here.",
+  closed_no_reply:
+    "This report is closed. You cannot send a message any more. Do you want to tell something new? Then make a new report.",
+  new_report_link: "Make a new report",
+  follow_up_close: "Done, close",
+  attach_label: "Add files",
+  attach_hint: "Photos, PDF or text: at most {most} files, {size} in all. They are encrypted on this device; only the confidential contact persons you chose can open them.",
+  attach_photos_cleaned: "Photos are saved anew here first: the location (GPS), camera and time they hold are removed.",
+  attach_what_is_sent: "This is what will be sent:",
+  attach_preview_alt: "{name} as it will be sent",
+  attach_cleaned: "without location and other data",
+  attach_remove: "Remove {name}",
+  attach_unsupported: "{name} cannot be attached: only photos, PDF and text.",
+  attach_too_many: "At most {most} files per report.",
+  attach_too_large: "At most {size} in all; this file no longer fits.",
+};
