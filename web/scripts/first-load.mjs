@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 
-const dist = new URL("../dist/", import.meta.url).pathname;
+const dist = process.env.DIST ?? new URL("../dist/", import.meta.url).pathname;
 const assets = join(dist, "assets");
 const files = readdirSync(assets).filter((name) => name.endsWith(".js"));
 const gz = (name) => gzipSync(readFileSync(join(assets, name)), { level: 9 }).length;

@@ -54,7 +54,7 @@ describe("the catalogues", () => {
 
   it("are all here: the entry's and one per area", () => {
     expect(catalogues.map(([name]) => name).sort()).toEqual(
-      ["admin", "apply", "common", "coordinator", "me", "operator", "public", "report", "signin", "staff", "vcp"],
+      ["admin", "apply", "common", "coordinator", "followup", "me", "operator", "public", "report", "signin", "staff", "vcp"],
     );
   });
 

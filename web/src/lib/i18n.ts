@@ -16,6 +16,7 @@ export const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", en: 
 const AREAS = {
   public: () => import("../i18n/public"),
   report: () => import("../i18n/report"),
+  followup: () => import("../i18n/followup"),
   apply: () => import("../i18n/apply"),
   signin: () => import("../i18n/signin"),
   staff: () => import("../i18n/staff"),

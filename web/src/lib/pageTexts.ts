@@ -9,7 +9,7 @@ export const PAGE_TEXTS: Record<Route["name"], readonly Area[]> = {
   home: ["public"],
   org: ["public"],
   report: ["report"],
-  "follow-up": ["report"],
+  "follow-up": ["followup"],
   apply: ["apply"],
   coordinator: ["staff", "coordinator"],
   "sign-in": ["staff", "signin"],
