@@ -1,9 +1,10 @@
 // The reporter's first load, measured on the built app (`npm run build` first): the gzipped
 // JavaScript the browser fetches for /o/<org>/report before the reporter types — the entry
-// chunk, its static imports, and the report page's chunk with its static imports (and, when the
-// page loads its translations beside itself, that catalogue). Prints each chunk and the totals,
+// chunk, its static imports, and the report page's chunk and its catalogue with their static
+// imports. Prints each chunk and the totals,
 // with and without the crypto chunk (which another change loads on first input).
-// Usage: node scripts/first-load.mjs [PageName ...]   (default: Report)
+// Usage: node scripts/first-load.mjs [chunk name ...]   (default: Report report.nl, the page and
+// its Dutch catalogue, web/src/i18n/report.nl.ts)
 import { readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
@@ -31,12 +32,10 @@ function closure(roots) {
 
 const html = readFileSync(join(dist, "index.html"), "utf8");
 const entry = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]);
-const pages = process.argv.slice(2).length ? process.argv.slice(2) : ["Report"];
+const pages = process.argv.slice(2).length ? process.argv.slice(2) : ["Report", "report.nl"];
 const pick = (prefix) => files.filter((name) => name.startsWith(`${prefix}-`));
 const roots = [...entry];
 for (const page of pages) roots.push(...pick(page));
-// The page's catalogue loads with it (web/src/i18n/<area>.ts → <area>-*.js), if there is one.
-for (const page of pages) roots.push(...pick(`i18n-${page.toLowerCase()}`));
 const chunks = [...closure(roots)].sort();
 const crypto = (name) => name.startsWith("reporting-");
 let total = 0;

@@ -1,10 +1,11 @@
 import { get } from "svelte/store";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ALL_CATALOGUES } from "./catalogues";
+import { ALL_CATALOGUES, ENGLISH_AREAS } from "./catalogues";
 import {
   CATALOGUES,
   chooseLanguage,
   chosenLanguage,
+  ensureLanguage,
   formatDateTime,
   href,
   joinNames,
@@ -52,7 +53,8 @@ describe("choosing the language", () => {
 describe("the catalogues", () => {
   const catalogues = Object.entries(ALL_CATALOGUES);
 
-  it("are all here: the entry's and one per area", () => {
+  it("are all here, in both languages: the entry's and one per area", () => {
+    expect(ENGLISH_AREAS).toEqual(catalogues.map(([name]) => name).sort());
     expect(catalogues.map(([name]) => name).sort()).toEqual(
       ["admin", "apply", "common", "coordinator", "followup", "me", "operator", "public", "report", "signin", "staff", "vcp"],
     );
@@ -88,13 +90,19 @@ describe("the catalogues", () => {
     expect(same.sort()).toEqual(["home_title", "navigation"]);
   });
 
-  it("keep only the shell's texts in the entry; an area's load with its page", async () => {
-    expect(CATALOGUES.nl).not.toHaveProperty("adm_title");
+  it("keep only the shell's Dutch in the entry; an area loads with its page, per language", async () => {
     expect(CATALOGUES.nl).toHaveProperty("leave_quickly");
-    await loadCatalogues(["admin"]);
+    expect(CATALOGUES.nl).not.toHaveProperty("adm_title");
+    expect(CATALOGUES.en).toEqual({});
+    await loadCatalogues(["admin"], "nl");
     expect(CATALOGUES.nl).toHaveProperty("adm_title");
-    expect(CATALOGUES.en).toHaveProperty("adm_title");
     expect(CATALOGUES.nl).not.toHaveProperty("report_title");
+    expect(CATALOGUES.en).toEqual({});
+    // Before a page turns to English, the areas it loaded come in English, with the shell's.
+    await ensureLanguage("en");
+    expect(CATALOGUES.en).toHaveProperty("adm_title");
+    expect(CATALOGUES.en).toHaveProperty("leave_quickly");
+    expect(CATALOGUES.en).not.toHaveProperty("report_title");
   });
 });
 

@@ -1,72 +1,109 @@
 // Dutch and English, written at B1 level: short sentences, everyday words, one idea each.
-// The texts live in catalogues under src/i18n/, one per area, each with both languages (Dutch is
-// the reference: English has exactly the same keys). Only `common` is in the entry chunk; an
-// area's catalogue is its own chunk, loaded with its page (App.svelte awaits both), so a
-// reporter never downloads the staff pages' texts.
+// The texts live in catalogues under src/i18n/<area>.<language>.ts, one per area and language
+// (Dutch is the reference: English has exactly the same keys). Only the Dutch `common` is in
+// the entry chunk; every other catalogue is a chunk of its own, loaded with its page in the
+// language it shows (App.svelte awaits both), so a reporter never downloads the staff pages'
+// texts, nor the language they do not read.
 import { derived, get, writable } from "svelte/store";
-import * as common from "../i18n/common";
+import { messages as commonNl } from "../i18n/common.nl";
 
 export type Language = "nl" | "en";
 export const LANGUAGES: readonly Language[] = ["nl", "en"];
 export const DEFAULT_LANGUAGE: Language = "nl";
 export const LANGUAGE_NAMES: Record<Language, string> = { nl: "Nederlands", en: "English" };
 
-
-/** Each area's catalogue, loaded on demand (a chunk of its own). */
-const AREAS = {
-  public: () => import("../i18n/public"),
-  report: () => import("../i18n/report"),
-  followup: () => import("../i18n/followup"),
-  apply: () => import("../i18n/apply"),
-  signin: () => import("../i18n/signin"),
-  staff: () => import("../i18n/staff"),
-  me: () => import("../i18n/me"),
-  admin: () => import("../i18n/admin"),
-  operator: () => import("../i18n/operator"),
-  coordinator: () => import("../i18n/coordinator"),
-  vcp: () => import("../i18n/vcp"),
+/** Each area's Dutch catalogue, loaded on demand (a chunk of its own). */
+const NL = {
+  public: () => import("../i18n/public.nl"),
+  report: () => import("../i18n/report.nl"),
+  followup: () => import("../i18n/followup.nl"),
+  apply: () => import("../i18n/apply.nl"),
+  signin: () => import("../i18n/signin.nl"),
+  staff: () => import("../i18n/staff.nl"),
+  me: () => import("../i18n/me.nl"),
+  admin: () => import("../i18n/admin.nl"),
+  operator: () => import("../i18n/operator.nl"),
+  coordinator: () => import("../i18n/coordinator.nl"),
+  vcp: () => import("../i18n/vcp.nl"),
 } as const;
-export type Area = keyof typeof AREAS;
+export type Area = keyof typeof NL;
 
-type AreaKey<A extends Area> = keyof Awaited<ReturnType<(typeof AREAS)[A]>>["nl"];
-/** Every key of every catalogue: `t()` stays typed although most texts load later. */
-export type MessageKey = keyof typeof common.nl | { [A in Area]: AreaKey<A> }[Area];
-
-/** The texts loaded so far, per language: `common` from the start, areas as their pages open. */
-export const CATALOGUES: Record<Language, Partial<Record<MessageKey, string>>> = {
-  nl: { ...common.nl },
-  en: { ...common.en },
+type Texts = { messages: Record<string, string> };
+/** Every catalogue by language; the Dutch `common` is already here (the entry's). */
+const CHUNKS: Record<Language, Record<Area | "common", () => Promise<Texts>>> = {
+  nl: { ...NL, common: () => Promise.resolve({ messages: commonNl }) },
+  en: {
+    common: () => import("../i18n/common.en"),
+    public: () => import("../i18n/public.en"),
+    report: () => import("../i18n/report.en"),
+    followup: () => import("../i18n/followup.en"),
+    apply: () => import("../i18n/apply.en"),
+    signin: () => import("../i18n/signin.en"),
+    staff: () => import("../i18n/staff.en"),
+    me: () => import("../i18n/me.en"),
+    admin: () => import("../i18n/admin.en"),
+    operator: () => import("../i18n/operator.en"),
+    coordinator: () => import("../i18n/coordinator.en"),
+    vcp: () => import("../i18n/vcp.en"),
+  },
 };
 
-const loaded = new Map<Area, Promise<void>>();
+type AreaKey<A extends Area> = keyof Awaited<ReturnType<(typeof NL)[A]>>["messages"];
+/** Every key of every catalogue: `t()` stays typed although most texts load later. */
+export type MessageKey = keyof typeof commonNl | { [A in Area]: AreaKey<A> }[Area];
 
-/** Load areas' catalogues (both languages, so the language switch never waits); each loads
- * once, and a failed load may be tried again. */
-export function loadCatalogues(areas: readonly Area[]): Promise<void> {
-  return Promise.all(
-    areas.map((area) => {
-      let loading = loaded.get(area);
-      if (!loading) {
-        loading = AREAS[area]().then(
-          (module) => {
-            Object.assign(CATALOGUES.nl, module.nl);
-            Object.assign(CATALOGUES.en, module.en);
-          },
-          (error: unknown) => {
-            loaded.delete(area);
-            throw error;
-          },
-        );
-        loaded.set(area, loading);
-      }
-      return loading;
-    }),
-  ).then(() => undefined);
+/** The texts loaded so far, per language: the Dutch `common` from the start, the rest as pages
+ * open in a language. */
+export const CATALOGUES: Record<Language, Partial<Record<MessageKey, string>>> = {
+  nl: { ...commonNl },
+  en: {},
+};
+
+/** Bumped when a catalogue arrives, so `$t` shows it (after a change of language). */
+const arrived = writable(0);
+const loaded = new Map<string, Promise<void>>();
+/** The areas pages asked for: a change of language loads these in the new language. */
+const wanted = new Set<Area>();
+
+function loadOne(lang: Language, area: Area | "common"): Promise<void> {
+  const id = `${lang}/${area}`;
+  let loading = loaded.get(id);
+  if (!loading) {
+    loading = CHUNKS[lang][area]().then(
+      (module) => {
+        Object.assign(CATALOGUES[lang], module.messages);
+        arrived.update((n) => n + 1);
+      },
+      (error: unknown) => {
+        // A failed load may be tried again (the page's own retry).
+        loaded.delete(id);
+        throw error;
+      },
+    );
+    loaded.set(id, loading);
+  }
+  return loading;
 }
 
-/** Every catalogue, for tests and tools that need all texts at once. */
-export function loadAllCatalogues(): Promise<void> {
-  return loadCatalogues(Object.keys(AREAS) as Area[]);
+/** Load areas' catalogues in a language (the current one unless named), with that language's
+ * `common`; each loads once. */
+export function loadCatalogues(areas: readonly Area[], lang: Language = get(language)): Promise<void> {
+  for (const area of areas) wanted.add(area);
+  return Promise.all([loadOne(lang, "common"), ...areas.map((area) => loadOne(lang, area))]).then(
+    () => undefined,
+  );
+}
+
+/** The catalogues pages asked for so far, in `lang`: before a page turns to that language
+ * (an organisation's own, or the switch), so it turns at once, without a flash of Dutch. */
+export function ensureLanguage(lang: Language): Promise<void> {
+  return loadCatalogues([...wanted], lang);
+}
+
+/** Every catalogue in both languages, for tests and tools that need all texts at once. */
+export async function loadAllCatalogues(): Promise<void> {
+  const areas = Object.keys(NL) as Area[];
+  await Promise.all(LANGUAGES.map((lang) => loadCatalogues(areas, lang)));
 }
 
 /** The locale `Intl` formats with: one place, so dates, numbers, lists and plurals agree. */
@@ -97,8 +134,9 @@ export function translate(
   key: MessageKey,
   params: Record<string, string | number> = {},
 ): string {
-  // A key from outside the catalogue (say, a role the platform added later) shows as is.
-  const template: string | undefined = CATALOGUES[language][key];
+  // A text whose catalogue is still on its way reads in Dutch for that moment; a key from
+  // outside the catalogues (say, a role the platform added later) shows as is.
+  const template: string | undefined = CATALOGUES[language][key] ?? CATALOGUES.nl[key];
   if (template === undefined) return key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
@@ -139,11 +177,17 @@ export const href = derived(
 
 /** `$t("key", {…})` in components: re-renders when the language changes. */
 export const t = derived(
-  language,
-  (current) =>
+  [language, arrived],
+  ([current]) =>
     (key: MessageKey, params?: Record<string, string | number>): string =>
       translate(current, key, params),
 );
+
+// Any change of language (a link with ?lang=, the organisation's) brings its catalogues; the
+// pages that can, load them before they change (OrgGate, App.svelte).
+language.subscribe((lang) => {
+  if (wanted.size > 0) ensureLanguage(lang).catch(() => undefined);
+});
 
 export function currentLanguage(): Language {
   return get(language);

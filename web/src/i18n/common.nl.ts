@@ -1,10 +1,11 @@
 // The texts every page needs, in the entry chunk: the shell (skip link, leave quickly, footer,
 // language switch), the puzzle, loading and errors, and the few texts that both a reporter's page
 // and another page show (categories, fallback contacts, the pager).
-// Dutch is the reference; English has exactly the same keys (lib/i18n.test.ts checks every
-// catalogue, and that each key lives in one catalogue only).
+// Dutch is the reference: common.en.ts has exactly the same keys (lib/i18n.test.ts checks every
+// catalogue, and that each key lives in one area only). One chunk per language, so a page
+// loads only the language it shows.
 
-export const nl = {
+export const messages = {
   skip_to_content: "Naar de inhoud",
   leave_quickly: "Snel weg",
   leave_quickly_hint: "Of druk twee keer op Esc.",
@@ -65,65 +66,3 @@ export const nl = {
   fallback_centre_vcps_heading: "Vertrouwenscontactpersonen van het vrijwilligerscentrum",
   fallback_centre_vcps_text: "Het vrijwilligerscentrum heeft eigen vertrouwenscontactpersonen. {name} kan een van hen als vertrouwenscontactpersoon vragen; daarna kun je hier ook aan hen melden.",
 } as const;
-
-export const en: Record<keyof typeof nl, string> = {
-  skip_to_content: "Skip to content",
-  leave_quickly: "Leave quickly",
-  leave_quickly_hint: "Or press Esc twice.",
-  pow_title: "One moment",
-  pow_text:
-    "Very many requests are reaching this organisation right now. So your device first solves a small computing puzzle. Then your request continues by itself. Nothing is sent to anyone else.",
-  pow_label: "My device solves the puzzle",
-  pow_verifying: "Solving the puzzle…",
-  pow_verified: "Done",
-  pow_error: "That did not work. Please try again.",
-  pow_expired: "The puzzle has expired. Please try again.",
-  pow_required: "The puzzle must be solved first.",
-  pow_wait: "Solving the puzzle. Please wait.",
-  pow_reload: "Again",
-  pow_verify: "Start",
-  pow_cancel: "Stop",
-  language: "Language",
-  loading: "One moment…",
-  retry: "Try again",
-  unreachable_title: "We cannot reach SafeHands right now",
-  unreachable_text: "Check your internet connection and try again.",
-  unknown_org_title: "We do not know this organisation",
-  unknown_org_text:
-    "There is no organisation at the address “{org}”. Check that the address is right. Or ask the organisation for the right address.",
-  footer_privacy: "SafeHands does not keep your IP address and uses no cookies.",
-  footer_session:
-    "SafeHands does not keep your IP address. Signing in sets one cookie, {name}: it keeps you signed in, for this site only and unreadable to scripts, and is removed when you sign out or do nothing for 30 minutes. Pages for reporters and visitors set no cookies.",
-  org_roles_none: "There are no volunteer roles right now.",
-  role_minors: "Works with children",
-  role_vulnerable: "Works with vulnerable people",
-  role_vog: "A certificate of conduct (VOG) is needed",
-  back_to_org: "Back to {name}",
-  report_centre_vcp: "{name} (of the regional centre)",
-  report_danger: "Are you in danger right now? Call 112.",
-  category_label: "What is it about?",
-  category_choose: "Choose a subject",
-  category_bullying: "Bullying",
-  category_discrimination: "Discrimination: someone is treated differently for who they are",
-  category_sexual_intimidation:
-    "Sexual harassment: touching, comments or messages that you do not want",
-  category_aggression: "Aggression or violence",
-  category_other: "Something else",
-  optional: "(you may leave this empty)",
-  error_form_summary: "Something is missing. Look at the questions below.",
-  error_unreachable_retry:
-    "We cannot reach SafeHands right now. Check your internet connection and try again.",
-  sign_in_title: "Sign in",
-  sign_in_sending: "One moment…",
-  error_email: "Fill in a valid e-mail address, like name@example.org.",
-  fallback_heading: "Where you can turn",
-  fallback_intro: "{name} has no confidential contact person yet, so you cannot report anything here now. Do talk to someone: these people are there for you, anonymously too.",
-  fallback_national: "National helpline",
-  fallback_centre: "Confidential contact person of the volunteer centre",
-  fallback_hours: "Available: {times}",
-  pager_previous: "Previous",
-  pager_next: "Next",
-  pager_position: "Page {page} of {pages}",
-  fallback_centre_vcps_heading: "The volunteer centre's confidential contact persons",
-  fallback_centre_vcps_text: "The volunteer centre has confidential contact persons of its own. {name} can ask one of them to be its confidential contact person; then you can report to them here too.",
-};
