@@ -11,6 +11,7 @@ Then the bad input: unknown organisation, wrong receipts, an unreachable platfor
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ from tests.support.web_platform import WebPlatform
 pytestmark = pytest.mark.e2e
 
 PASSPHRASE = "geheim genoeg"
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 # Key files in tests use light Argon2 parameters; the CLI's default is 64 MiB, t=3.
 LIGHT_KDF = KdfParams(memory_cost=1024, iterations=1, lanes=1)
 DUTCH_MONTHS = [
@@ -410,6 +412,34 @@ async def test_the_language_switch_keeps_the_page_and_what_was_typed(
     assert page.url.endswith(f"/o/{org.id}/report?lang=en")
     assert await page.evaluate("document.documentElement.lang") == "en"
     await expect(page.get_by_test_id("report-description")).to_have_value("Halverwege geschreven")
+
+
+# A catalogue key on screen ("report_title", "follow_up_open"): words joined by underscores.
+CATALOGUE_KEY = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+async def test_each_reporter_page_shows_its_texts_not_their_keys(
+    page: Page, org: ReporterOrg, lang: str
+) -> None:
+    """Each page's texts load with it (web/src/lib/pageTexts.ts), in the language it shows;
+    switching the language on the page brings the other language's texts, not keys."""
+    other = "en" if lang == "nl" else "nl"
+    for path, ready in (
+        (f"/o/{org.id}", page.get_by_role("heading", level=1)),
+        (f"/o/{org.id}/report", page.get_by_test_id("report-submit")),
+        (f"/o/{org.id}/follow-up", page.get_by_role("heading", level=1)),
+        (f"/o/{org.id}/apply", page.get_by_role("heading", level=1)),
+    ):
+        await page.goto(f"{path}?lang={lang}")
+        await expect(ready).to_be_visible()
+        text = await page.locator("body").inner_text()
+        assert CATALOGUE_KEY.findall(text) == [], f"{path}?lang={lang}"
+        await page.get_by_role("link", name=LANGUAGE_NAMES[other], exact=True).click()
+        await page.wait_for_url(re.compile(f"lang={other}"))
+        await expect(page.locator("html")).to_have_attribute("lang", other)
+        text = await page.locator("body").inner_text()
+        assert CATALOGUE_KEY.findall(text) == [], f"{path}, switched to {other}"
 
 
 async def test_the_pages_work_320_pixels_wide_with_the_keyboard_alone(

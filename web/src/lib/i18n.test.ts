@@ -1,13 +1,17 @@
 import { get } from "svelte/store";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ALL_CATALOGUES, ENGLISH_AREAS } from "./catalogues";
 import {
   CATALOGUES,
   chooseLanguage,
   chosenLanguage,
+  ensureLanguage,
   formatDateTime,
   href,
   joinNames,
   language,
+  loadAllCatalogues,
+  loadCatalogues,
   organisationLanguage,
   translate,
   withLanguage,
@@ -47,29 +51,64 @@ describe("choosing the language", () => {
 });
 
 describe("the catalogues", () => {
-  it("have the same keys in both languages and no empty text", () => {
-    expect(Object.keys(CATALOGUES.en).sort()).toEqual(Object.keys(CATALOGUES.nl).sort());
-    for (const catalogue of Object.values(CATALOGUES)) {
-      for (const [key, text] of Object.entries(catalogue)) expect(text.trim(), key).not.toBe("");
+  const catalogues = Object.entries(ALL_CATALOGUES);
+
+  it("are all here, in both languages: the entry's and one per area", () => {
+    expect(ENGLISH_AREAS).toEqual(catalogues.map(([name]) => name).sort());
+    expect(catalogues.map(([name]) => name).sort()).toEqual(
+      ["admin", "apply", "common", "coordinator", "followup", "me", "operator", "public", "report", "signin", "staff", "vcp"],
+    );
+  });
+
+  it.each(catalogues)("%s has the same keys in both languages and no empty text", (_, { nl, en }) => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(nl).sort());
+    for (const texts of [nl, en]) {
+      for (const [key, text] of Object.entries(texts)) expect(text.trim(), key).not.toBe("");
     }
   });
 
-  it("use the same placeholders in both languages", () => {
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const key of Object.keys(CATALOGUES.nl) as (keyof typeof CATALOGUES.nl)[]) {
-      expect(placeholders(CATALOGUES.en[key]), key).toEqual(placeholders(CATALOGUES.nl[key]));
+  it.each(catalogues)("%s uses the same placeholders in both languages", (_, { nl, en }) => {
+    const placeholders = (text = "") => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(nl)) {
+      expect(placeholders(en[key]), key).toEqual(placeholders(nl[key]));
     }
+  });
+
+  it("define each key once, in one catalogue", () => {
+    const where = new Map<string, string[]>();
+    for (const [name, { nl }] of catalogues) {
+      for (const key of Object.keys(nl)) where.set(key, [...(where.get(key) ?? []), name]);
+    }
+    const twice = [...where].filter(([, names]) => names.length > 1);
+    expect(twice).toEqual([]);
   });
 
   it("differ between the languages, so nothing was left untranslated by copying", () => {
-    const same = (Object.keys(CATALOGUES.nl) as (keyof typeof CATALOGUES.nl)[]).filter(
-      (key) => CATALOGUES.nl[key] === CATALOGUES.en[key],
+    const same = catalogues.flatMap(([, { nl, en }]) =>
+      Object.keys(nl).filter((key) => nl[key] === en[key]),
     );
-    expect(same).toEqual(["home_title", "navigation"]);
+    expect(same.sort()).toEqual(["home_title", "navigation"]);
+  });
+
+  it("keep only the shell's Dutch in the entry; an area loads with its page, per language", async () => {
+    expect(CATALOGUES.nl).toHaveProperty("leave_quickly");
+    expect(CATALOGUES.nl).not.toHaveProperty("adm_title");
+    expect(CATALOGUES.en).toEqual({});
+    await loadCatalogues(["admin"], "nl");
+    expect(CATALOGUES.nl).toHaveProperty("adm_title");
+    expect(CATALOGUES.nl).not.toHaveProperty("report_title");
+    expect(CATALOGUES.en).toEqual({});
+    // Before a page turns to English, the areas it loaded come in English, with the shell's.
+    await ensureLanguage("en");
+    expect(CATALOGUES.en).toHaveProperty("adm_title");
+    expect(CATALOGUES.en).toHaveProperty("leave_quickly");
+    expect(CATALOGUES.en).not.toHaveProperty("report_title");
   });
 });
 
 describe("translate", () => {
+  beforeAll(loadAllCatalogues);
+
   it("fills in placeholders and leaves a missing one visible", () => {
     expect(translate("nl", "report_title", { name: "HV Oranje" })).toBe("Iets melden bij HV Oranje");
     expect(translate("en", "report_title", { name: "HV Oranje" })).toBe(
@@ -92,11 +131,12 @@ describe("withLanguage", () => {
 });
 
 describe("joinNames", () => {
-  it("reads as a sentence", () => {
-    expect(joinNames(["Anna"], "en")).toBe("Anna");
-    expect(joinNames(["Anna", "Bram"], "en")).toBe("Anna en Bram");
-    expect(joinNames(["Anna", "Bram", "Carla"], "and")).toBe("Anna, Bram and Carla");
-    expect(joinNames([], "and")).toBe("");
+  it("reads as a sentence in each language (Intl.ListFormat)", () => {
+    expect(joinNames(["Anna"], "nl")).toBe("Anna");
+    expect(joinNames(["Anna", "Bram"], "nl")).toBe("Anna en Bram");
+    expect(joinNames(["Anna", "Bram", "Carla"], "nl")).toBe("Anna, Bram en Carla");
+    expect(joinNames(["Anna", "Bram", "Carla"], "en")).toBe("Anna, Bram and Carla");
+    expect(joinNames([], "en")).toBe("");
   });
 });
 

@@ -1,0 +1,48 @@
+// The English of public.nl.ts: exactly the same keys.
+import type { messages as nl } from "./public.nl";
+
+export const messages: Record<keyof typeof nl, string> = {
+  not_found_title: "This page does not exist",
+  describe_home: "Find your club or organisation on SafeHands: report in confidence what happened to you, or become a volunteer.",
+  describe_org: "{name} on SafeHands: report inappropriate behaviour in confidence to the confidential contact person, or become a volunteer.",
+  not_found_text: "Check that the address is right.",
+  home_title: "SafeHands",
+  home_text:
+    "SafeHands helps volunteer organisations to work safely. Do you want to report something, or become a volunteer? Find your organisation and go to its page.",
+  home_search_label: "Name of the organisation",
+  home_search_hint: "Part of the name is enough, for example “football”.",
+  home_search_submit: "Search",
+  home_search_too_short: "Type at least 2 letters of the name.",
+  home_search_results: "Found",
+  home_search_none:
+    "We find no organisation with “{name}”. Try another part of the name. Is your organisation not there? Then ask it for the address of its page.",
+  home_search_searching: "Searching…",
+  sign_in_link: "Sign in",
+  org_report_heading: "Did something happen that did not feel right?",
+  org_report_text:
+    "Tell the confidential contact person of {name}. You do not have to give your name.",
+  org_report_link: "Report a concern",
+  org_follow_up_heading: "Have you reported something already?",
+  org_follow_up_text: "Read the answer with your receipt code.",
+  org_follow_up_link: "Read the answer",
+  org_roles_heading: "Volunteering at {name}",
+  org_apply_link: "Apply as a volunteer",
+  vac_title: "Open roles in the region",
+  describe_vacancies: "Volunteering in the region: find open roles at clubs and organisations by words and place, and apply straight away.",
+  vac_intro: "Clubs and organisations in the region are looking for volunteers. Search by words and place; you apply with the organisation itself.",
+  vac_words_label: "Words",
+  vac_words_hint: "For example 'coach' or the name of a club.",
+  vac_place_label: "Place",
+  vac_submit: "Search",
+  vac_results: "Open roles",
+  vac_count_one: "{count} open role found.",
+  vac_count_other: "{count} open roles found.",
+  vac_none: "No open roles found. Try other words or another place.",
+  vac_place: "Place",
+  vac_hours: "Time",
+  vac_vog: "VOG needed",
+  vac_vog_yes: "Yes, a certificate of conduct (VOG)",
+  vac_vog_no: "No",
+  vac_apply: "Apply as {title}",
+  home_vacancies_link: "Want to volunteer? See the open roles in the region",
+};
