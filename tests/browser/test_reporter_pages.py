@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import BrowserContext, Page, Route, expect
+from playwright.async_api import BrowserContext, Page, Response, Route, expect
 from pymongo import MongoClient
 from typer.testing import CliRunner
 
@@ -61,6 +61,8 @@ DUTCH_MONTHS = [
 ]
 VCP_NAME = f"Vera Vertrouwd {uuid.uuid4().hex[:6]}"
 NEUTRAL_SITE = "https://www.google.com/"
+# In the crypto's chunk only (web/src/crypto/receipt.ts): tells it among the scripts loaded.
+RECEIPT_SALT = "safehands/v1/receipt"
 
 
 @dataclass
@@ -519,6 +521,42 @@ async def test_a_receipt_of_the_wrong_length_gets_a_sentence_before_any_request(
         "No report found with this receipt code. Check that you typed it correctly."
     )
     assert [r.url for r in recording.requests if r.url.endswith("/mailbox")]
+
+
+async def test_the_crypto_loads_once_the_reporter_starts_on_the_form_not_with_the_page(
+    page: Page, org: ReporterOrg
+) -> None:
+    """Issue 26: the page paints without the encryption code (about 90 KB gzipped); it comes
+    when the reporter first focuses the form, and the report then goes as before. The
+    crypto chunk is told by what it holds: the receipt's derivation salt."""
+    scripts: list[Response] = []
+    page.on(
+        "response", lambda r: scripts.append(r) if r.request.resource_type == "script" else None
+    )
+
+    async def crypto_loaded() -> bool:
+        return any([RECEIPT_SALT in await r.text() for r in list(scripts)])
+
+    await page.goto(f"/o/{org.id}/report")
+    await expect(page.get_by_test_id("report-description")).to_be_visible()
+    await page.wait_for_load_state("networkidle")
+    assert scripts, "no script was recorded"
+    assert not await crypto_loaded()
+
+    await page.get_by_test_id("report-category").focus()
+    await page.wait_for_load_state("networkidle")
+    for _ in range(50):
+        if await crypto_loaded():
+            break
+        await page.wait_for_timeout(100)
+    assert await crypto_loaded()
+
+    before = org.report_ids()
+    await page.get_by_test_id("report-category").select_option("other")
+    await page.get_by_test_id("report-description").fill("Na het laden, zoals altijd.")
+    await page.get_by_test_id("report-submit").click()
+    await shown_receipt(page)
+    assert "Na het laden, zoals altijd." in org.cli("vcp", "read", org.new_report(before))
 
 
 @pytest.mark.parametrize("failure", ["network", "gateway 502"])
