@@ -111,6 +111,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/broker.py
 	$(BIN)/python bench/web_crypto.py
+	$(BIN)/python bench/lighthouse.py
 
 ## Remove everything `make up`, `make test`, `make lint` and `make install` made inside the
 ## repository: the virtualenvs (.venv and its install stamp; .venv-tools with checkov), the
