@@ -81,6 +81,8 @@ lint: promtool-present $(INSTALLED) $(WEB_INSTALLED)
 	promtool test rules deploy/prometheus/alerts.test.yml
 	cd web && npm run lint
 	cd web && npx tsc --noEmit
+	$(BIN)/python -m cli.openapi --check docs
+	cd web && npm run api-types -- --check
 	$(MAKE) kubernetes
 
 $(CHECKOV):
@@ -97,11 +99,13 @@ kubernetes: $(INSTALLED) $(CHECKOV)
 	$(CHECKOV) --config-file deploy/kubernetes/checkov.yaml \
 		$(foreach overlay,$(wildcard deploy/kubernetes/overlays/*),-f $(KUBE_RENDERED)/$(notdir $(overlay)).yaml)
 
-## Write the event catalogue (AsyncAPI 3.0 and JSON Schemas) to docs/, and the services'
-## operation ids (docs/operation-ids.json: a generated client's function names).
-docs: $(INSTALLED)
+## Write the event catalogue (AsyncAPI 3.0 and JSON Schemas) to docs/, the services'
+## operation ids (docs/operation-ids.json: a generated client's function names), their
+## OpenAPI documents (docs/openapi/) and the web's types from them (web/src/lib/openapi/).
+docs: $(INSTALLED) $(WEB_INSTALLED)
 	$(BIN)/python -m shared.catalogue docs
 	$(BIN)/python -m cli.openapi docs
+	cd web && npm run api-types
 
 ## Benchmarks: they print their own figures beside a plain baseline's.
 bench: $(INSTALLED)
@@ -112,6 +116,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/broker.py
 	$(BIN)/python bench/web_crypto.py
+	$(BIN)/python bench/lighthouse.py
 
 ## Remove everything `make up`, `make test`, `make lint` and `make install` made inside the
 ## repository: the virtualenvs (.venv and its install stamp; .venv-tools with checkov), the

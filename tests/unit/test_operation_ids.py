@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from cli.openapi import OPERATION_IDS, documents, operation_ids, operations
+from cli.openapi import OPERATION_IDS, documents, generated, operation_ids, operations
 from shared.http.openapi import OPERATION_ID, operation_id
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / OPERATION_IDS
@@ -87,3 +87,16 @@ def test_an_explicit_id_wins_and_a_function_name_becomes_camel_case() -> None:
 
     ids = [route.unique_id for route in app.routes if isinstance(route, APIRoute)]
     assert ids == ["readTheThing", "somethingElse"]
+
+
+def test_the_committed_openapi_documents_are_current() -> None:
+    """docs/openapi/<service>.json is what the web's types are generated from
+    (web/scripts/api-types.mjs): a route changed without `make docs` would leave the web
+    typed against the old contract."""
+    docs = COMMITTED.parent
+    stale = [
+        path
+        for path, content in generated().items()
+        if not (docs / path).is_file() or (docs / path).read_text("utf-8") != content
+    ]
+    assert not stale, f"Out of date in docs/: {stale}. Run `make docs` and commit the change."

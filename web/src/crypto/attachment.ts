@@ -7,7 +7,9 @@ import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } fro
 
 import { CannotOpen } from "./errors";
 
-export const MIN_PADDED_FILE_LEN = 1024;
+import { paddedFileSize } from "./filePadding";
+
+export { MIN_PADDED_FILE_LEN, padme, paddedFileSize } from "./filePadding";
 
 /** What the envelope's body says about one file; only the envelope's recipients see it. */
 export interface AttachmentRef {
@@ -16,20 +18,6 @@ export interface AttachmentRef {
   name: string;
   media_type: string;
   size: number;
-}
-
-/** The Padmé bucket of `length`: rounded up, keeping the top bits (at most 12 % more). */
-export function padme(length: number): number {
-  if (length < 2) return length;
-  const exponent = Math.floor(Math.log2(length));
-  const sizeBits = Math.floor(Math.log2(exponent)) + 1;
-  const step = 2 ** (exponent - sizeBits);
-  return Math.ceil(length / step) * step;
-}
-
-/** How many bytes a file of `size` bytes is padded to before encryption. */
-export function paddedFileSize(size: number): number {
-  return padme(Math.max(size, MIN_PADDED_FILE_LEN));
 }
 
 /** A fresh identity for one file: `AGE-SECRET-KEY-1…`. */

@@ -4,7 +4,8 @@
 // identity goes into the report's sealed envelope. The VCP's page downloads the ciphertext
 // and decrypts it here.
 
-import { decryptFile, encryptFile, newFileIdentity, paddedFileSize, type AttachmentRef } from "../crypto/attachment";
+import type { AttachmentRef } from "../crypto/attachment";
+import { paddedFileSize } from "../crypto/filePadding";
 import { ApiError, NetworkError, detailOf, request } from "./api";
 
 export type { AttachmentRef } from "../crypto/attachment";
@@ -119,6 +120,8 @@ export async function putPiece(org: string, reserved: Reserved, piece: number, d
 
 /** Encrypt and upload one file for a report not yet sent; its reference for the envelope. */
 export async function uploadFile(org: string, reportId: string, file: PreparedFile): Promise<AttachmentRef> {
+  // age loads when a file is encrypted, not with the page that lets the reporter pick it.
+  const { encryptFile, newFileIdentity } = await import("../crypto/attachment");
   const identity = await newFileIdentity();
   const ciphertext = await encryptFile(file.data, identity);
   const reserved = await request<Reserved>("reports", `/v1/orgs/${encodeURIComponent(org)}/attachments`, {
@@ -167,6 +170,7 @@ export async function openAttachment(org: string, reportId: string, ref: Attachm
     const body: unknown = await response.json().catch(() => null);
     throw new ApiError(response.status, detailOf(body, response.status), null);
   }
+  const { decryptFile } = await import("../crypto/attachment");
   const data = await decryptFile(new Uint8Array(await response.arrayBuffer()), ref);
   // Only the types a report may carry are shown as such; anything else is plain bytes.
   const type = ATTACHABLE_TYPES.includes(ref.media_type) ? ref.media_type : "application/octet-stream";

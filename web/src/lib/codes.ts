@@ -1,14 +1,14 @@
 // The admin's requests about the code of conduct: the current version, the draft, how many
 // volunteers a new version asks to sign again and within how many days, and publishing.
+// Typed from policy's OpenAPI document (lib/client.ts).
 import { ApiError } from "./api";
-import { call } from "./workspace";
+import { answer, client, type PolicyTypes } from "./client";
+import { accessToken } from "./session";
 
-export interface Code {
-  version: number;
-  sha256: string;
-  text: string;
-  published_at?: string | null;
-}
+export type Code = PolicyTypes["schemas"]["CurrentCode"];
+
+const policy = client("policy", accessToken);
+const of = (org: string) => ({ params: { path: { org } } });
 
 export interface CodeState {
   current: Code | null;
@@ -27,16 +27,11 @@ async function optional<T>(work: Promise<T>): Promise<T | null> {
   }
 }
 
-const codes = (org: string) => `/v1/orgs/${encodeURIComponent(org)}/codes`;
-
 export async function loadCodeState(org: string): Promise<CodeState> {
   const [current, draft, signing] = await Promise.all([
-    optional(call<Code>("policy", `${codes(org)}/current`)),
-    optional(call<{ text: string }>("policy", `${codes(org)}/draft`)),
-    call<{ must_sign_again_on_publish: number; resign_grace_days?: number }>(
-      "policy",
-      `${codes(org)}/signing-again`,
-    ),
+    optional(answer(policy.GET("/v1/orgs/{org}/codes/current", of(org)))),
+    optional(answer(policy.GET("/v1/orgs/{org}/codes/draft", of(org)))),
+    answer(policy.GET("/v1/orgs/{org}/codes/signing-again", of(org))),
   ]);
   return {
     current,
@@ -47,10 +42,10 @@ export async function loadCodeState(org: string): Promise<CodeState> {
 }
 
 export const saveDraft = (org: string, text: string) =>
-  call("policy", `${codes(org)}/draft`, "PUT", { text });
+  answer(policy.PUT("/v1/orgs/{org}/codes/draft", { ...of(org), body: { text } }));
 
 export const publishCode = (org: string, text: string) =>
-  call<{ version: number; sha256: string }>("policy", codes(org), "POST", { text });
+  answer(policy.POST("/v1/orgs/{org}/codes", { ...of(org), body: { text } }));
 
 /** Whether publishing `text` would make a new version: not empty, not the current text. */
 export function publishable(text: string, current: Code | null): boolean {

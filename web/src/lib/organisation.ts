@@ -1,38 +1,25 @@
 // An organisation's public page (policy's `GET /v1/orgs/{org}/public`): kept apart from the
 // reporting module so the organisation's page loads without the encryption code.
-import { getJson } from "./api";
+// Typed from policy's OpenAPI document (lib/client.ts).
+import { answer, client, type PolicyTypes } from "./client";
 
-export interface PublicRole {
-  role_id: string;
-  title: string;
-  works_with_minors: boolean;
-  works_with_vulnerable: boolean;
-  vog_required: boolean;
-}
+export type PublicRole = PolicyTypes["schemas"]["PublicRole"];
+/** With `volunteer_retention_days`: how long an applicant's data is kept after their last
+ * activity (policy's setting). */
+export type PublicOrganisation = PolicyTypes["schemas"]["PublicPage"];
+/** An organisation the home page's search found (policy's `GET /v1/directory`). */
+export type FoundOrganisation = PolicyTypes["schemas"]["FoundOrganisation"];
 
-export interface PublicOrganisation {
-  org_id: string;
-  name: string;
-  language: string;
-  roles: PublicRole[];
-  // How long an applicant's data is kept after their last activity (policy's setting).
-  volunteer_retention_days: number;
-}
+const policy = client("policy");
 
 export const loadOrganisation = (org: string) =>
-  getJson<PublicOrganisation>("policy", `/v1/orgs/${encodeURIComponent(org)}/public`);
-
-/** An organisation the home page's search found (policy's `GET /v1/directory`). */
-export interface FoundOrganisation {
-  org_id: string;
-  name: string;
-}
+  answer(policy.GET("/v1/orgs/{org}/public", { params: { path: { org } } }));
 
 /** The fewest characters the search takes: fewer would list nearly every organisation. */
 export const MIN_SEARCH_LENGTH = 2;
 
 export const findOrganisations = (name: string) =>
-  getJson<FoundOrganisation[]>("policy", `/v1/directory?name=${encodeURIComponent(name)}`);
+  answer(policy.GET("/v1/directory", { params: { query: { name } } }));
 
 /** An organisation's address suggested from its name, as policy takes it: lower case,
  * accents dropped, words joined by "-", at most 64 characters ("Hockeyclub Ö&B" →

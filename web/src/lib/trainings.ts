@@ -1,110 +1,63 @@
 // The regional centre's trainings (policy, docs/api.md "trainings"): the operator publishes
 // them and marks attendance; a member of any organisation registers themself and cancels.
+// Typed from policy's OpenAPI document (lib/client.ts).
+import { answer, client, type PolicyTypes } from "./client";
 import { downloadFile } from "./files";
-import { call } from "./workspace";
+import { accessToken } from "./session";
 
 export type Audience = "vcps" | "coordinators" | "admins" | "volunteers";
 export const AUDIENCES: readonly Audience[] = ["vcps", "coordinators", "admins", "volunteers"];
 export type RegistrationStatus = "confirmed" | "waiting" | "cancelled";
 
-export interface Training {
-  training_id: string;
-  title: string;
-  description: string;
-  audience: Audience[];
-  starts_at: string;
-  ends_at: string;
-  place: string | null;
-  online_link: string | null;
-  seats: number;
-  seats_left: number;
-  waiting: number;
-}
+type Schemas = PolicyTypes["schemas"];
+export type Training = Schemas["Training"];
+export type NewTraining = Schemas["NewTraining"];
+export type Registration = Schemas["Registration"];
+export type MyRegistration = Schemas["MyRegistration"];
+export type RegistrationRow = Schemas["TrainingRegistrations"]["registrations"][number];
+export type OrganisationCount = Schemas["TrainingRegistrations"]["per_organisation"][number];
+export type TrainingRegistrations = Schemas["TrainingRegistrations"];
 
-export interface NewTraining {
-  title: string;
-  description: string;
-  audience: Audience[];
-  starts_at: string;
-  ends_at: string;
-  place: string | null;
-  online_link: string | null;
-  seats: number;
-}
-
-export interface Registration {
-  registration_id: string;
-  training_id: string;
-  member_org: string;
-  status: RegistrationStatus;
-  registered_at: string;
-  position: number | null;
-  attended: boolean | null;
-}
-
-export interface MyRegistration extends Registration {
-  title: string;
-  starts_at: string;
-}
-
-export interface RegistrationRow extends Registration {
-  name: string;
-  email: string;
-  organisation: string;
-}
-
-export interface OrganisationCount {
-  member_org: string;
-  organisation: string;
-  confirmed: number;
-  waiting: number;
-  attended: number;
-}
-
-export interface TrainingRegistrations {
-  training: Training;
-  registrations: RegistrationRow[];
-  per_organisation: OrganisationCount[];
-}
-
+const policy = client("policy", accessToken);
+// File downloads (calendar files) are not JSON: they go through lib/files.ts.
 const enc = encodeURIComponent;
 
-export const loadTrainings = () => call<Training[]>("policy", "/v1/trainings");
+export const loadTrainings = () => answer(policy.GET("/v1/trainings"));
 
 export const publishTraining = (training: NewTraining) =>
-  call<Training>("policy", "/v1/trainings", "POST", training);
+  answer(policy.POST("/v1/trainings", { body: training }));
 
 export const loadRegistrations = (trainingId: string) =>
-  call<TrainingRegistrations>("policy", `/v1/trainings/${enc(trainingId)}/registrations`);
+  answer(
+    policy.GET("/v1/trainings/{training_id}/registrations", {
+      params: { path: { training_id: trainingId } },
+    }),
+  );
 
 export const markAttendance = (trainingId: string, registrationId: string, attended: boolean) =>
-  call<Registration>(
-    "policy",
-    `/v1/trainings/${enc(trainingId)}/registrations/${enc(registrationId)}/attendance`,
-    "PUT",
-    { attended },
+  answer(
+    policy.PUT("/v1/trainings/{training_id}/registrations/{registration_id}/attendance", {
+      params: { path: { training_id: trainingId, registration_id: registrationId } },
+      body: { attended },
+    }),
   );
 
 export const loadMyRegistrations = (org: string) =>
-  call<MyRegistration[]>("policy", `/v1/orgs/${enc(org)}/training-registrations`);
+  answer(policy.GET("/v1/orgs/{org}/training-registrations", { params: { path: { org } } }));
 
-export const register = (
-  org: string,
-  trainingId: string,
-  body: { name: string; email: string; language: "nl" | "en" },
-) =>
-  call<Registration>(
-    "policy",
-    `/v1/orgs/${enc(org)}/trainings/${enc(trainingId)}/registrations`,
-    "POST",
-    body,
+export const register = (org: string, trainingId: string, body: Schemas["NewRegistration"]) =>
+  answer(
+    policy.POST("/v1/orgs/{org}/trainings/{training_id}/registrations", {
+      params: { path: { org, training_id: trainingId } },
+      body,
+    }),
   );
 
 export const cancelRegistration = (org: string, registrationId: string) =>
-  call<Registration>(
-    "policy",
-    `/v1/orgs/${enc(org)}/training-registrations/${enc(registrationId)}`,
-    "DELETE",
+  answer(
+    policy.DELETE("/v1/orgs/{org}/training-registrations/{registration_id}", {
+      params: { path: { org, registration_id: registrationId } },
+    }),
   );
 
 /** A file name for a training's calendar file, as the server names it. */

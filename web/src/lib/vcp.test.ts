@@ -10,7 +10,6 @@ import {
   fingerprint,
   type PublicKeyJson,
 } from "../crypto";
-import { passphraseStrength } from "./passphrase";
 import {
   countsFor,
   handoverFor,
@@ -81,14 +80,6 @@ describe("quarterly numbers", () => {
       aggression: 1,
       other: 0,
     });
-  });
-});
-
-describe("the passphrase hint", () => {
-  it("asks for length first", () => {
-    expect(passphraseStrength("kort")).toBe("weak");
-    expect(passphraseStrength("twaalf tekens")).toBe("fair");
-    expect(passphraseStrength("paarse olifant danst op het dak")).toBe("strong");
   });
 });
 
