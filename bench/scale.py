@@ -74,7 +74,8 @@ class ScalePlatform(Platform):
             self.children.append(child)
             children.append(child)
         self.started += 1
-        deadline = time.monotonic() + 180
+        # A member that left uncleanly holds the group's next join until its session ends.
+        deadline = time.monotonic() + 360
         waiting = list(children)
         while waiting and time.monotonic() < deadline:
             for child in list(waiting):
@@ -129,7 +130,8 @@ async def one_size(platform: ScalePlatform, org: str, instances: int, backlog: i
         )
     finally:
         for child in children:
-            child.stop()
+            # Time to leave the consumer group cleanly, so the next size joins at once.
+            child.stop(timeout=30)
             platform.children.remove(child)
 
 
