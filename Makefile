@@ -115,6 +115,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/request_profile.py
 	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/broker.py
+	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/web_crypto.py
 	$(BIN)/python bench/lighthouse.py
 
