@@ -58,20 +58,41 @@ function parseJson(text: string): unknown {
   }
 }
 
-export async function request<T>(
+type RequestInit = {
+  method?: string;
+  body?: unknown;
+  token?: string | null;
+  headers?: Record<string, string>;
+};
+
+export async function request<T>(service: Service, path: string, init: RequestInit = {}): Promise<T> {
+  return (await exchange(service, path, init, true)).body as T;
+}
+
+/**
+ * A request whose answer is bytes (an encrypted file), with everything `request` does:
+ * proof of work when the organisation is under pressure, the same errors. A reporter's
+ * download under pressure is solved and sent again like any other anonymous request,
+ * rather than failing with the puzzle's 428.
+ */
+export async function requestBytes(service: Service, path: string, init: RequestInit = {}): Promise<Uint8Array> {
+  const { response } = await exchange(service, path, init, false);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function exchange(
   service: Service,
   path: string,
-  init: {
-    method?: string;
-    body?: unknown;
-    token?: string | null;
-    headers?: Record<string, string>;
-  } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { ...init.headers, accept: "application/json" };
+  init: RequestInit,
+  json: boolean,
+): Promise<{ response: Response; body: unknown }> {
+  const headers: Record<string, string> = {
+    ...init.headers,
+    accept: json ? "application/json" : "application/octet-stream, application/json",
+  };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  let { response, body } = await send(service, path, init, headers);
+  let { response, body } = await send(service, path, init, headers, json);
   // An organisation under pressure asks for proof of work first: solve it and ask again,
   // twice at most (a solution may expire while it is being found).
   for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -80,7 +101,7 @@ export async function request<T>(
     const solution = await solveProofOfWork(challenge);
     if (solution === null) break;
     headers[PROOF_OF_WORK_HEADER] = solution;
-    ({ response, body } = await send(service, path, init, headers));
+    ({ response, body } = await send(service, path, init, headers, json));
   }
   if (!response.ok) {
     if (UNREACHABLE.has(response.status) && !(body && typeof body === "object")) {
@@ -88,7 +109,7 @@ export async function request<T>(
     }
     throw new ApiError(response.status, detailOf(body, response.status), retryAfter(response));
   }
-  return body as T;
+  return { response, body };
 }
 
 async function send(
@@ -96,6 +117,7 @@ async function send(
   path: string,
   init: { method?: string; body?: unknown },
   headers: Record<string, string>,
+  json: boolean,
 ): Promise<{ response: Response; body: unknown }> {
   let response: Response;
   try {
@@ -110,6 +132,8 @@ async function send(
   } catch {
     throw new NetworkError();
   }
+  // Bytes are read by the caller; an error's body (a sentence, or a challenge) is JSON.
+  if (!json && response.ok) return { response, body: null };
   return { response, body: parseJson(await response.text().catch(() => "")) };
 }
 

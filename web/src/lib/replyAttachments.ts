@@ -5,7 +5,7 @@
 // reporter's reply key and the case's VCPs (lib/vcp.ts, sendReply). So the reporter opens
 // them with the receipt alone, the VCPs in the case with their keys, and nobody else.
 import { decryptFile, encryptFile, newFileIdentity, type AttachmentRef } from "../crypto/attachment";
-import { ApiError, NetworkError, detailOf, request } from "./api";
+import { request, requestBytes } from "./api";
 import { ATTACHABLE_TYPES, attachmentsOf, putPiece, type PreparedFile, type Reserved } from "./attachments";
 
 const orgPath = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
@@ -51,25 +51,7 @@ function asBlob(data: Uint8Array, ref: AttachmentRef): Blob {
  * (in the body, never in the URL), decrypted here with the key from the opened reply.
  */
 export async function openMailboxAttachment(org: string, secret: string, ref: AttachmentRef): Promise<Blob> {
-  let response: Response;
-  try {
-    response = await fetch(
-      `/api/reports${orgPath(org)}/mailbox/attachments/${encodeURIComponent(ref.attachment_id)}`,
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ secret }),
-        credentials: "same-origin",
-        cache: "no-store",
-        referrerPolicy: "no-referrer",
-      },
-    );
-  } catch {
-    throw new NetworkError();
-  }
-  if (!response.ok) {
-    const body: unknown = await response.json().catch(() => null);
-    throw new ApiError(response.status, detailOf(body, response.status), null);
-  }
-  return asBlob(await decryptFile(new Uint8Array(await response.arrayBuffer()), ref), ref);
+  const path = `${orgPath(org)}/mailbox/attachments/${encodeURIComponent(ref.attachment_id)}`;
+  const ciphertext = await requestBytes("reports", path, { body: { secret } });
+  return asBlob(await decryptFile(ciphertext, ref), ref);
 }
