@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { attachmentsOf, estimatedCiphertext, formatSize, withinLimits, type PreparedFile } from "./attachments";
+import {
+  addChosen,
+  attachmentsOf,
+  estimatedCiphertext,
+  formatSize,
+  withinLimits,
+  type PreparedFile,
+} from "./attachments";
 
 const file = (size: number): PreparedFile => ({
   id: crypto.randomUUID(),
@@ -20,6 +27,19 @@ describe("attachments", () => {
     expect(withinLimits([file(10), file(10)])).toBe("ok");
     expect(withinLimits(Array.from({ length: 6 }, () => file(10)))).toBe("count");
     expect(withinLimits([file(10 * 1024 * 1024), file(10 * 1024 * 1024)])).toBe("size");
+  });
+
+  it("adds chosen files in order, names one it cannot take, and stops at a limit", async () => {
+    const chosen = ["a.txt", "b.exe", "c.txt", "d.txt"].map((name) => new File(["x"], name));
+    const prepare = async (picked: File) => (picked.name.endsWith(".exe") ? null : { ...file(10), name: picked.name });
+    const three = [file(10), file(10), file(10)];
+    const result = await addChosen(three, chosen, prepare);
+    // a.txt fits (4 files), b.exe is refused by name, c.txt makes 5, d.txt would be the 6th.
+    expect(result.added.map((f) => f.name)).toEqual(["a.txt", "c.txt"]);
+    expect(result.files).toHaveLength(5);
+    expect(result.problem).toEqual({ kind: "count" });
+    const refused = await addChosen([], [new File(["x"], "b.exe")], prepare);
+    expect(refused).toEqual({ files: [], added: [], problem: { kind: "unsupported", name: "b.exe" } });
   });
 
   it("takes only well-formed references from an opened body", () => {

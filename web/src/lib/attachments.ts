@@ -89,6 +89,40 @@ export async function prepareFile(file: File): Promise<PreparedFile | null> {
   return { id: globalThis.crypto.randomUUID(), name: file.name, mediaType: file.type, data, reencoded: false };
 }
 
+/** Why a chosen file was not added: a type that cannot be attached (its name), or a limit. */
+export type AddProblem = { kind: "unsupported"; name: string } | { kind: "count" | "size" };
+
+/**
+ * The files chosen in a picker, prepared and added to those already there in order, until a
+ * limit is reached: the report's form and the VCP's reply form add files the same way. A file
+ * of a type that cannot be attached is skipped (and named); the first that would pass a limit
+ * stops the adding.
+ */
+export async function addChosen(
+  files: readonly PreparedFile[],
+  chosen: readonly File[],
+  prepare: (file: File) => Promise<PreparedFile | null> = prepareFile,
+): Promise<{ files: PreparedFile[]; added: PreparedFile[]; problem: AddProblem | null }> {
+  const next = [...files];
+  const added: PreparedFile[] = [];
+  let problem: AddProblem | null = null;
+  for (const file of chosen) {
+    const prepared = await prepare(file).catch(() => null);
+    if (prepared === null) {
+      problem = { kind: "unsupported", name: file.name };
+      continue;
+    }
+    const limits = withinLimits([...next, prepared]);
+    if (limits !== "ok") {
+      problem = { kind: limits };
+      break;
+    }
+    next.push(prepared);
+    added.push(prepared);
+  }
+  return { files: next, added, problem };
+}
+
 export interface Reserved {
   attachment_id: string;
   upload_secret: string;
