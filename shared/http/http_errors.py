@@ -25,6 +25,18 @@ def _where(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) if parts else "the request body"
 
 
+def fields_of(errors: list[dict[str, Any]]) -> list[str]:
+    """The fields a 422's sentence is about, by name (dotted when nested), in its order and
+    once each: so that a client shows the sentence beside the field without reading the
+    sentence back. Names only, never the submitted values."""
+    named = [
+        _where(tuple(error.get("loc", ())))
+        for error in errors[:5]
+        if error.get("type") != "json_invalid"  # its place is a position, not a field
+    ]
+    return list(dict.fromkeys(name for name in named if name != "the request body"))
+
+
 def describe_validation_error(errors: list[dict[str, Any]]) -> str:
     """One sentence from pydantic's errors, without echoing the submitted values."""
     problems = []
@@ -96,8 +108,10 @@ def install_error_handlers(
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        found = list(exc.errors())
         return JSONResponse(
-            {"detail": describe_validation_error(list(exc.errors()))}, status_code=422
+            {"detail": describe_validation_error(found), "fields": fields_of(found)},
+            status_code=422,
         )
 
     @app.exception_handler(PyMongoError)

@@ -72,6 +72,12 @@ class ErrorBody(BaseModel):
     """Every error answer: one sentence a person understands, never the submitted values."""
 
     detail: str = Field(min_length=1, examples=["The report is closed."])
+    fields: list[str] | None = Field(
+        default=None,
+        description="422 only: the fields the sentence is about, by name (dotted when nested),"
+        " in its order, so that a client shows it beside them. Never the values sent.",
+        examples=[["email"]],
+    )
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -138,10 +138,12 @@ def test_bad_input_gets_a_sentence_without_the_submitted_values(keys: tuple[Path
     client = TestClient(app_with(keys))
     bad_json = client.post("/echo", content=b"{nope", headers={"content-type": "application/json"})
     assert bad_json.status_code == 422
-    assert bad_json.json() == {"detail": "The request body is not valid JSON."}
+    assert bad_json.json() == {"detail": "The request body is not valid JSON.", "fields": []}
     wrong = client.post("/echo", json={"count": "SECRET-CANARY"})
     assert wrong.status_code == 422
     assert wrong.json()["detail"].startswith("Invalid input")
+    # The field by name, so that a page shows the sentence beside it (issue 26).
+    assert wrong.json()["fields"] == ["count"]
     assert "SECRET-CANARY" not in wrong.text
 
 

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly retryAfterSeconds: number | null = null,
+    /** A 422's fields, by name (dotted when nested), in the order its sentence names them. */
+    readonly fields: readonly string[] = [],
   ) {
     super(detail);
     this.name = "ApiError";
@@ -29,6 +31,12 @@ export class NetworkError extends Error {
 const UNREACHABLE = new Set([502, 503, 504]);
 
 /** The sentence of an error answer: FastAPI's `detail` is a string, or a list for 422. */
+function fieldsOf(body: unknown): string[] {
+  if (!body || typeof body !== "object" || !("fields" in body)) return [];
+  const fields = (body as { fields: unknown }).fields;
+  return Array.isArray(fields) ? fields.filter((field): field is string => typeof field === "string") : [];
+}
+
 export function detailOf(body: unknown, status: number): string {
   if (body && typeof body === "object" && "detail" in body) {
     const detail = (body as { detail: unknown }).detail;
@@ -107,7 +115,7 @@ async function exchange(
     if (UNREACHABLE.has(response.status) && !(body && typeof body === "object")) {
       throw new NetworkError();
     }
-    throw new ApiError(response.status, detailOf(body, response.status), retryAfter(response));
+    throw new ApiError(response.status, detailOf(body, response.status), retryAfter(response), fieldsOf(body));
   }
   return { response, body };
 }

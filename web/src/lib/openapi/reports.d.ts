@@ -805,6 +805,15 @@ export interface components {
              * @example The report is closed.
              */
             detail: string;
+            /**
+             * Fields
+             * @description 422 only: the fields the sentence is about, by name (dotted when nested), in its order, so that a client shows it beside them. Never the values sent.
+             * @default null
+             * @example [
+             *       "email"
+             *     ]
+             */
+            fields?: string[] | null;
         };
         /**
          * KeyShare
