@@ -134,8 +134,7 @@ def org(web_platform: WebPlatform) -> VcpOrg:
 
 async def sign_in_from_invitation(page: Page, org: VcpOrg, vcp_id: str) -> None:
     """Open the sign-in link of the invitation mail: it leads to /vcp."""
-    [mail] = await wait_for_mail(org.web.maildir, org.address(vcp_id), timeout=30)
-    [link] = [url for url in links_in(mail) if "/sign-in/callback#code=" in url]
+    link = await wait_for_sign_in_link(org.web.maildir, org.address(vcp_id), after=0)
     await page.goto(link)
     await page.wait_for_url(re.compile(r"/vcp(\?.*)?$"), timeout=30_000)
 
