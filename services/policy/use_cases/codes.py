@@ -64,14 +64,15 @@ async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime
     if current is not None and current["sha256"] == sha256:
         raise SameAsCurrentCode(current["version"])
     version = next_version(current["version"] if current else None)
+    # The organisation's day, not UTC's: published just after midnight in the Netherlands
+    # (23:00-24:00 UTC) the grace period counted from the day before and ended a day early.
+    published_on = published_at.astimezone(ORGANISATION_TIMEZONE).date()
     resign_before = (
-        resign_deadline(published_at.date(), settings_of(organisation).resign_grace_days)
+        resign_deadline(published_on, settings_of(organisation).resign_grace_days)
         if current is not None
         else None
     )
-    consulted = await take_round_for_publishing(
-        uow, version, published_at.astimezone(ORGANISATION_TIMEZONE).date()
-    )
+    consulted = await take_round_for_publishing(uow, version, published_on)
     try:
         await uow.collection(CODES).insert_one(
             {

@@ -253,6 +253,18 @@ async def test_the_current_text_is_not_published_again(uow: FakeUnitOfWork) -> N
     assert (await publish_code(uow, NewCode(text="Be kind!"), published_at=NOW)).version == 2
 
 
+async def test_the_grace_period_counts_from_the_organisations_day(uow: FakeUnitOfWork) -> None:
+    """Published at 23:30 UTC on 5 December, it is 6 December in the Netherlands: the 30 days
+    count from there (they counted from UTC's day and ended a day early; CI found it in the
+    hour after midnight)."""
+    await publish_code(uow, NewCode(text="Be kind."), published_at=NOW)
+    just_after_midnight = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)
+    await publish_code(uow, NewCode(text="Be kinder."), published_at=just_after_midnight)
+    last = uow.published[-1]
+    assert isinstance(last, CodeOfConductPublished)
+    assert last.resign_before == date(2027, 1, 5)
+
+
 async def test_the_grace_period_is_the_organisations_setting(uow: FakeUnitOfWork) -> None:
     await publish_code(uow, NewCode(text="Be kind."), published_at=NOW)
     await change_settings(uow, OrganisationSettings(resign_grace_days=0))
