@@ -23,6 +23,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
+from shared.domain.calendar import today as organisation_today
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.mail import links_in, mails_to, sign_in_by_api, wait_for_mail
 from tests.support.pages import assert_fits
@@ -303,7 +304,9 @@ async def test_the_admission_pillar_through_the_pages(
     csv_text = Path(await (await download_info.value).path()).read_text(encoding="utf-8")
     # Dutch Excel reads it: a byte order mark for UTF-8, semicolons between the columns.
     assert csv_text.startswith("\ufeff")
-    assert f"Anna de Vries;Jeugdtrainer;{date.today().isoformat()};" in csv_text
+    # Admitted on the organisation's day (the Netherlands'), which is not the test machine's
+    # UTC day between 23:00 and 24:00 UTC.
+    assert f"Anna de Vries;Jeugdtrainer;{organisation_today().isoformat()};" in csv_text
     # And as an Excel workbook, beside it, with the same row.
     async with coordinator.expect_download() as download_info:
         await coordinator.get_by_test_id("coord-export-xlsx").click()
