@@ -66,14 +66,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-type RequestInit = {
+// What a call to a service names; not the DOM's RequestInit, which `send` builds from it.
+type ApiRequest = {
   method?: string;
   body?: unknown;
   token?: string | null;
   headers?: Record<string, string>;
 };
 
-export async function request<T>(service: Service, path: string, init: RequestInit = {}): Promise<T> {
+export async function request<T>(service: Service, path: string, init: ApiRequest = {}): Promise<T> {
   return (await exchange(service, path, init, true)).body as T;
 }
 
@@ -83,7 +84,7 @@ export async function request<T>(service: Service, path: string, init: RequestIn
  * download under pressure is solved and sent again like any other anonymous request,
  * rather than failing with the puzzle's 428.
  */
-export async function requestBytes(service: Service, path: string, init: RequestInit = {}): Promise<Uint8Array> {
+export async function requestBytes(service: Service, path: string, init: ApiRequest = {}): Promise<Uint8Array> {
   const { response } = await exchange(service, path, init, false);
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -91,7 +92,7 @@ export async function requestBytes(service: Service, path: string, init: Request
 async function exchange(
   service: Service,
   path: string,
-  init: RequestInit,
+  init: ApiRequest,
   json: boolean,
 ): Promise<{ response: Response; body: unknown }> {
   const headers: Record<string, string> = {
