@@ -13,4 +13,10 @@ ORGANISATION_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
 def today() -> date:
-    return datetime.now(UTC).astimezone(ORGANISATION_TIMEZONE).date()
+    return day_of(datetime.now(UTC))
+
+
+def day_of(moment: datetime) -> date:
+    """The organisations' calendar day of an aware moment: 23:30 UTC on 31 December is
+    already 1 January in the Netherlands."""
+    return moment.astimezone(ORGANISATION_TIMEZONE).date()

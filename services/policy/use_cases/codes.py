@@ -14,7 +14,7 @@ from services.policy.storage import CODE_DRAFTS, CODES
 from services.policy.use_cases.consultations import take_round_for_publishing
 from services.policy.use_cases.organisations import registered_organisation
 from shared import audit
-from shared.domain.calendar import ORGANISATION_TIMEZONE
+from shared.domain.calendar import day_of
 from shared.domain.code_of_conduct import code_sha256, next_version
 from shared.events.admission import CodeOfConductPublished
 from shared.storage.tenancy import Document
@@ -66,7 +66,7 @@ async def publish_code(uow: UnitOfWork, code: NewCode, *, published_at: datetime
     version = next_version(current["version"] if current else None)
     # The organisation's day, not UTC's: published just after midnight in the Netherlands
     # (23:00-24:00 UTC) the grace period counted from the day before and ended a day early.
-    published_on = published_at.astimezone(ORGANISATION_TIMEZONE).date()
+    published_on = day_of(published_at)
     resign_before = (
         resign_deadline(published_on, settings_of(organisation).resign_grace_days)
         if current is not None

@@ -11,6 +11,7 @@ from services.reports.domain.statistics import has_started
 from services.reports.storage import STATISTICS
 from shared import audit
 from shared.crypto import Category
+from shared.domain.calendar import day_of
 from shared.storage.unit_of_work import UnitOfWork
 
 
@@ -18,7 +19,7 @@ async def release_statistics(
     uow: UnitOfWork, quarter: str, counts: Mapping[Category, int], *, vcp_id: str, now: datetime
 ) -> dict[str, Any]:
     """Store the quarter's counts (a new release replaces the last); the release as shown."""
-    if not has_started(quarter, now.date()):
+    if not has_started(quarter, day_of(now)):
         raise QuarterNotStarted(f"The quarter {quarter} has not started yet.")
     release = {"quarter": quarter, "counts": dict(sorted(counts.items())), "released_at": now}
     await uow.collection(STATISTICS).replace_one(

@@ -41,6 +41,7 @@ from services.reports.storage import (
 from shared import audit
 from shared.crypto import PublicKey
 from shared.crypto.signing import SigningKey
+from shared.domain import calendar
 from shared.domain.names import Name
 from shared.events.reports import VCPAppointed, VCPDismissed, VCPKeySet
 from shared.storage.tenancy import Document
@@ -354,8 +355,9 @@ async def cases_only_readable_by_the_leaving(uow: UnitOfWork, staying: set[str])
 
 
 def day_of(moment: datetime | None) -> str | None:
-    """YYYY-MM-DD of `moment`; None for a key set before the day was kept."""
-    return moment.date().isoformat() if moment is not None else None
+    """YYYY-MM-DD of `moment`, the organisation's day; None for a key set before the day was
+    kept."""
+    return calendar.day_of(moment).isoformat() if moment is not None else None
 
 
 def key_history(history: list[Document], current: list[Document]) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ from services.reports.storage import (
 )
 from services.reports.use_cases.cases import NewMessage, StatusChange, change_status, post_message
 from services.reports.use_cases.mailbox import ReporterMessage, post_reporter_message
+from services.reports.use_cases.statistics import release_statistics
 from services.reports.use_cases.vcps import (
     NewVCP,
     appoint_vcp,
@@ -44,6 +45,7 @@ from services.reports.use_cases.vcps import (
     key_history,
     set_public_key,
 )
+from services.reports.use_cases.vcps import day_of as vcps_day_of
 from shared.crypto import (
     SUITE_HYBRID,
     Envelope,
@@ -343,3 +345,22 @@ async def test_a_vcp_message_keeps_its_signature_which_the_reporter_is_shown(cas
     # A signature of the wrong length is no signature.
     with pytest.raises(ValidationError):
         NewMessage(message_id=message_id, envelope=envelope, signature=signature[:-4])
+
+
+async def test_a_quarter_begins_on_the_organisations_day_not_utcs() -> None:
+    """23:30 UTC on 31 March is 1 April in the Netherlands: the second quarter has begun."""
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    released = await release_statistics(
+        uow,
+        "2026Q2",
+        {},
+        vcp_id="anna",
+        now=datetime(2026, 3, 31, 23, 30, tzinfo=UTC),
+    )
+    assert released["quarter"] == "2026Q2"
+
+
+def test_a_keys_day_is_the_organisations_day() -> None:
+    assert vcps_day_of(datetime(2026, 12, 5, 23, 30, tzinfo=UTC)) == "2026-12-06"
+    assert vcps_day_of(datetime(2026, 12, 5, 22, 30, tzinfo=UTC)) == "2026-12-05"
+    assert vcps_day_of(None) is None
