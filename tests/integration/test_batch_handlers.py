@@ -270,3 +270,34 @@ class NoDeadLetters:
 
     async def send(self, record: ConsumerRecord[Any, Any], reason: str, consumer: str) -> None:
         raise AssertionError(f"dead-lettered: {reason}")
+
+
+async def test_a_fact_about_a_volunteer_policy_never_had_is_dead_lettered_with_its_reason(
+    infra: Infrastructure, policy: tuple[EventConsumer, Database, str]
+) -> None:
+    """An interview for a file that does not exist (erased, or never applied) is not dropped
+    with a log line: it reaches the dead-letter topic, saying why; its neighbours apply."""
+    consumer, db, org = policy
+    anna, ghost = str(uuid.uuid4()), str(uuid.uuid4())
+    a = volunteer_events(org, anna)
+    orphan = volunteer_events(org, ghost)[1]
+    batch = [a[0], orphan, a[1], a[2], a[3]]
+    records = await fetched(infra, batch)
+
+    await consumer.process(records)
+
+    decisions = {
+        doc["volunteer_id"]: doc["decision"]["status"]
+        for doc in await db.db[ADMISSIONS].find({"org_id": org}).to_list()
+    }
+    assert decisions == {anna: "admitted"}
+    orphan_id = dict(records[batch.index(orphan)].headers)["ce_id"]
+    letters = await read_topic(
+        infra.kafka_bootstrap,
+        dead_letter_topic(TOPIC),
+        until=lambda found: any(dict(r.headers)["ce_id"] == orphan_id for r in found),
+        timeout=30,
+    )
+    ours = [r for r in letters if dict(r.headers)["ce_id"] == orphan_id]
+    reason = dict(ours[0].headers)[dead_letters.REASON].decode()
+    assert ghost in reason and "no admission file" in reason

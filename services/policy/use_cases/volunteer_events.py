@@ -27,10 +27,7 @@ from shared.domain.calendar import today
 from shared.domain.vog import RoleRequirements, VOGFacts
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived, VolunteerApplied
 from shared.events.base import Event
-from shared.logs import get_logger
 from shared.messaging.batches import BatchOutcome, BatchState, EventBatch, StateKey
-
-log = get_logger(__name__)
 
 
 async def decide_volunteer_events(batch: EventBatch, state: BatchState) -> BatchOutcome:
@@ -79,8 +76,13 @@ async def decide_volunteer_events(batch: EventBatch, state: BatchState) -> Batch
             )
         else:
             if stored is None:
-                log.warning("event for an unknown volunteer ignored", volunteer_id=key[1])
-                continue
+                # A volunteer's events share a partition, so their application comes first:
+                # a fact about a file policy never had (or erased at the retention sweep
+                # while intake still accepted it) is dead-lettered with this reason, where
+                # an operator sees it, rather than dropped with a log line.
+                raise LookupError(
+                    f"volunteer {key[1]!r} has no admission file: never applied, or erased"
+                )
             file = stored.model_copy(update={**_fact(event), "last_activity": day})
         role = roles.get((event.org_id, file.role_id))
         if role is None:
