@@ -24,6 +24,7 @@ def workers(runtime: Runtime) -> Sequence[BackgroundTask]:
             poll_seconds=settings.outbox_poll_seconds,
             retry_scale=settings.notify_retry_scale,
             set_aside_mails=SetAsideMails(runtime.metrics),
+            registry=runtime.metrics,
         ),
         WebhookWorker(
             runtime.db,

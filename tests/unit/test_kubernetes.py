@@ -21,6 +21,7 @@ import yaml
 from cli import kubernetes
 from cli.kafka_acls import acl_lines
 from cli.services import SERVICE_NAMES, definition_of
+from services.notify.mail.backlog import MAILS_DUE
 from shared.messaging.topic_registry import topic_registry
 from shared.runtime.app import create_app, runtime_for
 from shared.settings import ENV_PREFIX, Settings, _unknown_settings, load_settings
@@ -191,6 +192,10 @@ def test_consumers_scale_on_their_lag_up_to_the_partitions(
         assert kafka["bootstrapServers"] == kubernetes.KAFKA_BOOTSTRAP
         cap = min(partitions[topic] for topic in runtime.consumer.topics)
         assert spec["maxReplicaCount"] <= cap
+    # notify also scales on its mail backlog, which is not lag (a code published province-wide).
+    backlog = {t["type"]: t for t in scaled["notify"]["spec"]["triggers"]}["prometheus"]
+    assert MAILS_DUE in backlog["metadata"]["query"]
+    assert backlog["metadata"]["query"].startswith("max(")
     # No HPA beside a ScaledObject (KEDA makes its own): only the gateway has one.
     assert set(of_kind(rendered, "HorizontalPodAutoscaler")) == {"gateway"}
 

@@ -13,9 +13,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from opentelemetry.trace import SpanKind
+from prometheus_client import CollectorRegistry
 
 from services.notify.claims import Claims, record_outcome
 from services.notify.domain.mail_retry import is_permanent_smtp_refusal, mail_retry_delay
+from services.notify.mail.backlog import MailBacklog
 from services.notify.mail.outbox import FAILED, PENDING, SENDING, SENT
 from services.notify.storage import MAILS
 from shared import trace_context
@@ -48,11 +50,18 @@ class MailWorker:
         poll_seconds: float,
         retry_scale: float,
         set_aside_mails: SetAsideMails | None = None,
+        registry: CollectorRegistry | None = None,
     ) -> None:
         self._db = db
         self._set_aside_mails = set_aside_mails or SetAsideMails()
         self._mailer = mailer
         self._claims = Claims(db.platform_collection(MAILS), PENDING, SENDING, holder, CLAIM_LEASE)
+        self.backlog = MailBacklog(
+            db.platform_collection(MAILS),
+            PENDING,
+            SENDING,
+            registry if registry is not None else CollectorRegistry(),
+        )
         self._poll_seconds = poll_seconds
         self._retry_scale = retry_scale
 
@@ -61,6 +70,7 @@ class MailWorker:
             try:
                 with one_round():
                     mail = await self._claims.claim_next()
+                    await self.backlog.after_claim(mail is not None)
                     if mail is not None:
                         await self._send(mail)
                 if mail is None:
