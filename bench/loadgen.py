@@ -3,12 +3,17 @@ loop (or a core's time slices) with what it measures.
 
 `python bench/loadgen.py URL PATH --rate R --seconds S [--connections C]` POSTs a fresh
 application body (its e-mail address numbered) every 1/R seconds for S seconds over
-HTTP/1.1 keep-alive connections opened once, whatever the answers take (open loop: a slow
-server gets the same arrivals, as people arriving after a campaign mail would). It prints
-one JSON line: what it offered, what it got, and the latencies' percentiles in ms.
-`offered_per_second` is what it really sent; `kept_up` is false when that fell more than 5 %
-short of R, or when sending ran late by more than 50 ms (then the machine, not the server,
-limited the figure).
+HTTP/1.1 keep-alive connections opened before the clock starts, whatever the answers take
+(open loop: a slow server gets the same arrivals, as people arriving after a campaign mail
+would). It prints one JSON line: what it offered, what it got, and the latencies'
+percentiles in ms. `offered_per_second` is what it really sent; `kept_up` is false when
+that fell more than 5 % short of R, or when the 99th percentile of sending late passed
+20 ms (then the machine, not the server, limited the figure).
+
+HTTP/1.1 is spoken by hand over asyncio streams, one request at a time per connection:
+a request costs the generator tens of microseconds instead of httpx's milliseconds of
+Python, so that on a 2-core machine it can offer 100/s and more while the services under
+test take the cores (the issue's condition for a figure to count).
 """
 
 from __future__ import annotations
@@ -17,10 +22,10 @@ import argparse
 import asyncio
 import json
 import time
-
-import httpx
+from urllib.parse import urlsplit
 
 BODY = '{{"role_id":"leader","name":"Anna de Vries","email":"anna-{n}@example.org"}}'
+LATE_P99_MS = 20.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -30,50 +35,102 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection: a request, then its whole answer, then the next."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> int:
+        if self.writer is None:
+            await self.open()
+        assert self.reader is not None and self.writer is not None
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode("ascii") + body)
+        status_line = await self.reader.readuntil(b"\r\n")
+        status = int(status_line.split(b" ", 2)[1])
+        length, close = 0, False
+        while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value.strip())
+            elif name == b"connection" and value.strip().lower() == b"close":
+                close = True
+            elif name == b"transfer-encoding":
+                raise RuntimeError("chunked answers are not expected from these routes")
+        if length:
+            await self.reader.readexactly(length)
+        if close:
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def run(
     url: str, path: str, rate: float, seconds: float, connections: int
 ) -> dict[str, object]:
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    idle: asyncio.LifoQueue[Connection] = asyncio.LifoQueue()
+    pool = [Connection(host, port) for _ in range(connections)]
+    # Opened (and each asked once) before the clock starts: no connection set-up is timed.
+    await asyncio.gather(*(c.request("GET", "/readyz") for c in pool))
+    for connection in pool:
+        idle.put_nowait(connection)
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     late: list[float] = []
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        # Open the connections before the clock starts.
-        await asyncio.gather(*(client.get("/readyz") for _ in range(connections)))
 
-        async def one(n: int) -> None:
-            started = time.perf_counter()
-            try:
-                answer = await client.post(
-                    path, content=BODY.format(n=n), headers={"content-type": "application/json"}
-                )
-                key = str(answer.status_code)
-            except httpx.HTTPError as exc:
-                key = type(exc).__name__
-            if key == "202":
-                latencies.append((time.perf_counter() - started) * 1000)
-            statuses[key] = statuses.get(key, 0) + 1
+    async def one(n: int) -> None:
+        # Waiting for a free connection is part of the answer's time, as for a browser.
+        started = time.perf_counter()
+        connection = await idle.get()
+        try:
+            key = str(await connection.request("POST", path, BODY.format(n=n).encode()))
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            connection.close()
+            key = type(exc).__name__
+        finally:
+            idle.put_nowait(connection)
+        if key == "202":
+            latencies.append((time.perf_counter() - started) * 1000)
+        statuses[key] = statuses.get(key, 0) + 1
 
-        total = int(rate * seconds)
-        tasks = []
-        t0 = time.perf_counter()
-        for n in range(total):
-            due = t0 + n / rate
-            wait = due - time.perf_counter()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            else:
-                late.append(-wait)
-            tasks.append(asyncio.create_task(one(n)))
-        sent_for = time.perf_counter() - t0
-        await asyncio.gather(*tasks)
+    total = int(rate * seconds)
+    tasks = []
+    t0 = time.perf_counter()
+    for n in range(total):
+        due = t0 + n / rate
+        wait = due - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        late.append(max(0.0, -wait))
+        tasks.append(asyncio.create_task(one(n)))
+    sent_for = time.perf_counter() - t0
+    await asyncio.gather(*tasks)
+    for connection in pool:
+        connection.close()
     offered = total / sent_for if sent_for > 0 else 0.0
-    worst_late = max(late, default=0.0) * 1000
+    late_p99 = percentile(late, 0.99) * 1000 if late else 0.0
     return {
         "rate": rate,
         "offered_per_second": round(offered, 1),
-        "kept_up": offered >= 0.95 * rate and worst_late <= 50,
-        "worst_send_delay_ms": round(worst_late, 1),
+        "kept_up": offered >= 0.95 * rate and late_p99 <= LATE_P99_MS,
+        "send_delay_p99_ms": round(late_p99, 1),
+        "worst_send_delay_ms": round(max(late, default=0.0) * 1000, 1),
         "statuses": statuses,
         "ok_per_second": round(len(latencies) / sent_for, 1) if sent_for else 0.0,
         "p50_ms": round(percentile(latencies, 0.5), 1),

@@ -1,0 +1,70 @@
+"""bench/loadgen.py speaks HTTP/1.1 by hand: it must send what it says, over the keep-alive
+connections it opened before the clock started, and count every answer."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+LOADGEN = Path(__file__).resolve().parents[2] / "bench" / "loadgen.py"
+
+
+def loadgen() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("loadgen", LOADGEN)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_every_request_is_sent_on_the_opened_connections_and_every_answer_counted() -> None:
+    connections: list[int] = []
+    bodies: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                break
+            lines = head.split(b"\r\n")
+            length = next(
+                int(line.split(b":")[1])
+                for line in lines
+                if line.lower().startswith(b"content-length")
+            )
+            body = await reader.readexactly(length)
+            if lines[0].startswith(b"POST"):
+                bodies.append(body)
+                # Every fifth is refused, as a rate limit would: counted, not timed.
+                status = b"429 Too Many Requests" if len(bodies) % 5 == 0 else b"202 Accepted"
+            else:
+                status = b"200 OK"
+            answer = b'{"ok":true}'
+            writer.write(
+                b"HTTP/1.1 "
+                + status
+                + b"\r\ncontent-length: "
+                + str(len(answer)).encode()
+                + b"\r\n\r\n"
+                + answer
+            )
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        result = await loadgen().run(
+            f"http://127.0.0.1:{port}", "/v1/orgs/o/applications", 200, 0.5, 4
+        )
+    finally:
+        server.close()
+    assert len(connections) == 4, "the connections are opened once and kept alive"
+    assert result["statuses"] == {"202": 80, "429": 20}
+    assert len({json.loads(body)["email"] for body in bodies}) == 100, "each body is fresh"
+    assert result["offered_per_second"] > 0
