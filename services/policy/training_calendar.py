@@ -47,7 +47,8 @@ def _event(training: Document, uid: str, stamp: datetime) -> Event:
 def training_ics(training: Document, stamp: datetime) -> bytes:
     calendar = _calendar()
     event = _event(training, f"training-{training['training_id']}@{UID_DOMAIN}", stamp)
-    event.add("status", "CONFIRMED")
+    # A calendar that imported the file before updates its copy: cancelled, same UID.
+    event.add("status", "CANCELLED" if training.get("cancelled_at") else "CONFIRMED")
     calendar.add_component(event)
     return bytes(calendar.to_ical())
 
@@ -59,6 +60,8 @@ def registration_ics(training: Document, registration: Document, stamp: datetime
     status = {"confirmed": "CONFIRMED", "waiting": "TENTATIVE"}.get(
         registration["status"], "CANCELLED"
     )
+    if training.get("cancelled_at"):
+        status = "CANCELLED"
     event.add("status", status)
     calendar.add_component(event)
     return bytes(calendar.to_ical())

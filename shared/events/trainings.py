@@ -91,6 +91,33 @@ class TrainingReminderDue(Event):
     reminder: ReminderKind
 
 
+class TrainingCancelled(Event):
+    """The centre cancelled a training before it started: every registration ended with it."""
+
+    type_name: ClassVar[str] = "nl.safehands.training.cancelled.v1"
+    key_field: ClassVar[str] = "training_id"
+    training_id: str
+    title: str
+    starts_at: datetime
+    registrations_ended: int
+    cancelled_at: datetime
+
+
+class TrainingCancelledNotice(Event):
+    """One registration (a seat or the waiting list) of a cancelled training: notify tells
+    the member by mail, at the address they registered with."""
+
+    type_name: ClassVar[str] = "nl.safehands.training.cancelled_notice.v1"
+    key_field: ClassVar[str] = "training_id"
+    training_id: str
+    registration_id: str
+    member_org: str
+    email: str
+    title: str
+    starts_at: datetime
+    language: str
+
+
 EVENTS: tuple[type[Event], ...] = (
     TrainingPublished,
     TrainingRegistered,
@@ -98,4 +125,6 @@ EVENTS: tuple[type[Event], ...] = (
     TrainingSeatGiven,
     TrainingAttendanceMarked,
     TrainingReminderDue,
+    TrainingCancelled,
+    TrainingCancelledNotice,
 )

@@ -2,8 +2,9 @@
 publishes a training of one seat on /operator; one organisation's admin takes the seat on
 /me, another organisation's admin joins the waiting list by keyboard; the first cancels,
 the seat goes to the second with a mail, and their calendar file is downloaded and parsed;
-the operator sees both organisations and marks attendance. axe finds nothing in Dutch and
-English, and the pages fit 320 px."""
+the operator sees both organisations and marks attendance, then cancels the training by
+keyboard: the member is mailed, and /me marks it and offers no registration. axe finds
+nothing in Dutch and English, and the pages fit 320 px."""
 
 from __future__ import annotations
 
@@ -116,6 +117,28 @@ async def test_a_training_filled_and_a_waiting_list_seat_freed_and_given(
         "1"
     )
     await check_page(page)
+
+    # The trainer falls ill: the operator cancels by keyboard, asked once more first.
+    ask = listed.locator("[data-testid^=tr-cancel-]").first
+    await ask.focus()
+    await page.keyboard.press("Enter")
+    confirm = listed.locator("[data-testid^=tr-cancel-yes-]")
+    await expect(confirm).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(form.get_by_test_id("tr-done")).to_contain_text("is afgelast")
+    await expect(listed.locator("[data-testid^=training-cancelled-]")).to_have_text(
+        "Afgelast door het regionale centrum"
+    )
+    await expect(listed.locator("[data-testid^=tr-cancel-]")).to_have_count(0)
+    await check_page(page)
+    # The one with the seat is told by mail; on /me the training is marked, not offered.
+    told = await wait_for_mail(web.maildir, f"sem-{second_org}@example.org", count=2)
+    assert str(told[-1]["Subject"]) == f"Gaat niet door: {TITLE}"
+    await first.page.goto("/me")
+    offered = first.page.get_by_test_id("my-trainings")
+    await expect(offered.locator("[data-testid^=training-cancelled-]")).to_be_visible()
+    await expect(offered.locator("[data-testid^=training-register-]")).to_have_count(0)
+    await check_page(first.page)
 
     for person in (operator, first, second):
         await person.context.close()

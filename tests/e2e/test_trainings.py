@@ -262,3 +262,69 @@ def test_of_many_registering_at_once_exactly_the_seats_are_given(
     still_waiting = [r for r in after["registrations"] if r["status"] == "waiting"]
     assert sorted(r["position"] for r in still_waiting) == [1, 2]
     assert (after["training"]["seats_left"], after["training"]["waiting"]) == (0, 2)
+
+
+def test_a_cancelled_training_ends_every_registration_and_tells_each_member(
+    infra: Infrastructure, policy: httpx.Client, services: dict[str, RunningService]
+) -> None:
+    operator = bearer(infra.token("operator"))
+    club = new_org(policy, operator)
+    anna = bearer(infra.token("vcp", club, "anna"))
+    bram = bearer(infra.token("coordinator", club, "bram"))
+    club_admin = bearer(infra.token("admin", club, "carla"))
+    anna_mail = f"anna-{uuid.uuid4().hex[:6]}@example.org"
+    bram_mail = f"bram-{uuid.uuid4().hex[:6]}@example.org"
+    body = training_body(seats=1, starts_in=timedelta(days=20))
+    training_id = policy.post("/v1/trainings", json=body, headers=operator).json()["training_id"]
+    registrations = f"/v1/orgs/{club}/trainings/{training_id}/registrations"
+    seat = policy.post(registrations, json={"name": "Anna", "email": anna_mail}, headers=anna)
+    waiting = policy.post(
+        registrations, json={"name": "Bram", "email": bram_mail, "language": "en"}, headers=bram
+    )
+    assert (seat.json()["status"], waiting.json()["status"]) == ("confirmed", "waiting")
+
+    cancel = f"/v1/trainings/{training_id}/cancellation"
+    assert policy.post(cancel, headers=club_admin).status_code == 403
+    cancelled = policy.post(cancel, headers=operator)
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["cancelled_at"] is not None
+    assert (cancelled.json()["seats_left"], cancelled.json()["waiting"]) == (1, 0)
+    again = policy.post(cancel, headers=operator)
+    assert again.status_code == 409 and "cancelled" in again.json()["detail"]
+
+    # Listed, marked; no one can register any more; the seat and the waiting place ended.
+    listed = {t["training_id"]: t for t in policy.get("/v1/trainings", headers=anna).json()}
+    assert listed[training_id]["cancelled_at"] is not None
+    late = policy.post(
+        registrations, json={"name": "Carla", "email": "c@example.org"}, headers=club_admin
+    )
+    assert late.status_code == 409 and "cancelled" in late.json()["detail"]
+    for who in (anna, bram):
+        mine = policy.get(f"/v1/orgs/{club}/training-registrations", headers=who).json()
+        assert training_id not in {r["training_id"] for r in mine}
+    overview = policy.get(f"/v1/trainings/{training_id}/registrations", headers=operator).json()
+    assert overview["registrations"] == [] and overview["training"]["cancelled_at"]
+    ics = policy.get(f"/v1/trainings/{training_id}/calendar.ics", headers=anna)
+    assert str(Calendar.from_ical(ics.content).walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
+
+    # Each member is told once, in the language they registered in.
+    dutch = eventually(lambda: mails_to(infra.maildir, anna_mail) or None)
+    english = eventually(lambda: mails_to(infra.maildir, bram_mail) or None)
+    assert str(dutch[0]["Subject"]) == f"Gaat niet door: {body['title']}"
+    assert str(english[0]["Subject"]) == f"Cancelled: {body['title']}"
+    assert f"{WEB}/me#trainings" in body_text(english[0])
+
+    def audited() -> bool | None:
+        with MongoClient(infra.mongo_uri) as client:
+            chain = client[database(services["policy"])]["audit_log"]
+            found = chain.find_one(
+                {
+                    "org_id": "regional-centre",
+                    "action": "training.cancelled",
+                    "object.id": training_id,
+                }
+            )
+        return found is not None or None
+
+    assert eventually(audited)
+    assert len(mails_to(infra.maildir, anna_mail)) == 1

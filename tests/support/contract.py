@@ -51,6 +51,8 @@ ADDITIONS = {
     "nl.safehands.training.seat_given.v1",
     "nl.safehands.training.attendance_marked.v1",
     "nl.safehands.training.reminder_due.v1",
+    "nl.safehands.training.cancelled.v1",
+    "nl.safehands.training.cancelled_notice.v1",
     # The consultation round on the draft code (issue 25, item 1).
     "nl.safehands.consultation.opened.v1",
     "nl.safehands.consultation.commented.v1",

@@ -53,6 +53,7 @@ class MailKind(StrEnum):
     TRAINING_SEAT_GIVEN = "training_seat_given"
     TRAINING_REMINDER_WEEK = "training_reminder_week"
     TRAINING_REMINDER_DAY = "training_reminder_day"
+    TRAINING_CANCELLED = "training_cancelled"
 
 
 class Language(StrEnum):

@@ -24,9 +24,9 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
-from shared.events.trainings import TrainingReminderDue, TrainingSeatGiven
+from shared.events.trainings import TrainingCancelledNotice, TrainingReminderDue, TrainingSeatGiven
 
-TRAINING_MAIL_EVENTS = (TrainingSeatGiven, TrainingReminderDue)
+TRAINING_MAIL_EVENTS = (TrainingSeatGiven, TrainingReminderDue, TrainingCancelledNotice)
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.TRAINING_SEAT_GIVEN: _TRAINING,
     MailKind.TRAINING_REMINDER_WEEK: _TRAINING,
     MailKind.TRAINING_REMINDER_DAY: _TRAINING,
+    MailKind.TRAINING_CANCELLED: _TRAINING,
     # The organisation's name and the days; the result's counts; never the draft or a comment.
     MailKind.CONSULTATION_INVITED: _CONSULTATION,
     MailKind.CONSULTATION_CLOSING_SOON: _CONSULTATION,

@@ -61,7 +61,7 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
-from shared.events.trainings import TrainingReminderDue, TrainingSeatGiven
+from shared.events.trainings import TrainingCancelledNotice, TrainingReminderDue, TrainingSeatGiven
 
 __all__ = [
     "MAIL_KINDS_SENT_WITHOUT_EVENT",
@@ -428,6 +428,11 @@ MAIL_ROUTES = _table(
     On(TrainingSeatGiven).mail(
         Recipient.REGISTRANT,
         MailKind.TRAINING_SEAT_GIVEN,
+        fields=lambda e, facts: _training_fields(e.title, e.starts_at, facts),
+    ),
+    On(TrainingCancelledNotice).mail(
+        Recipient.REGISTRANT,
+        MailKind.TRAINING_CANCELLED,
         fields=lambda e, facts: _training_fields(e.title, e.starts_at, facts),
     ),
     On(TrainingReminderDue)

@@ -133,6 +133,13 @@ class TrainingStarted(DomainError):
         super().__init__("This training has started; registrations can no longer change.")
 
 
+class TrainingCancelledByCentre(DomainError):
+    """A training the centre cancelled takes no registrations and is not cancelled twice."""
+
+    def __init__(self) -> None:
+        super().__init__("This training was cancelled by the regional centre.")
+
+
 class NoSeatHeld(DomainError):
     """Attendance is marked only for a registration with a seat."""
 

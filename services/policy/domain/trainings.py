@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final, Literal
 
-from services.policy.domain.errors import TrainingRuleBroken
+from services.policy.domain.errors import (
+    TrainingCancelledByCentre,
+    TrainingRuleBroken,
+    TrainingStarted,
+)
 from shared.events.trainings import ReminderKind, TrainingAudience
 
 RegistrationStatus = Literal["confirmed", "waiting", "cancelled"]
@@ -48,6 +52,15 @@ def check_training(
         raise TrainingRuleBroken("A training must end after it starts.")
     if not (place or online_link):
         raise TrainingRuleBroken("A training needs a place or an online link (or both).")
+
+
+def check_cancellable(starts_at: datetime, now: datetime, cancelled_at: datetime | None) -> None:
+    """The centre cancels a training before it starts, once. After the start there is
+    attendance to mark instead; a cancelled one stays listed, marked, so members see it."""
+    if cancelled_at is not None:
+        raise TrainingCancelledByCentre
+    if now >= starts_at:
+        raise TrainingStarted
 
 
 def status_on_registering(seats: int, taken: int) -> RegistrationStatus:

@@ -176,6 +176,23 @@ async def training_registrations(
     )
 
 
+@router.post(
+    "/v1/trainings/{training_id}/cancellation",
+    summary="Cancel a training before it starts (operator; audited): every registration"
+    " ends with it and each member is told by mail. It stays listed, marked cancelled.",
+    responses=errors(404, 409),
+)
+async def cancel_training(
+    training_id: str,
+    _operator: Principal = Depends(require_operator()),
+    runtime: Runtime = Depends(runtime_of),
+) -> Training:
+    now = datetime.now(UTC)
+    return await runtime.transact(
+        REGIONAL_CENTRE, lambda uow: trainings.cancel_training(uow, training_id, now=now)
+    )
+
+
 @router.put(
     "/v1/trainings/{training_id}/registrations/{registration_id}/attendance",
     summary="Mark whether a registration with a seat attended (operator).",

@@ -23,6 +23,7 @@ from services.policy.domain.errors import (
     NoSeatHeld,
     NoSuchRegistration,
     NoSuchTraining,
+    TrainingCancelledByCentre,
     TrainingStarted,
 )
 from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
@@ -38,6 +39,7 @@ from services.policy.domain.trainings import (
     WAITING,
     RegistrationStatus,
     Waiting,
+    check_cancellable,
     check_training,
     first_waiting,
     reminder_marks,
@@ -50,6 +52,8 @@ from shared.domain.numbers import WholeNumber
 from shared.events.trainings import (
     TrainingAttendanceMarked,
     TrainingAudience,
+    TrainingCancelled,
+    TrainingCancelledNotice,
     TrainingPublished,
     TrainingRegistered,
     TrainingRegistrationCancelled,
@@ -86,6 +90,8 @@ class Training(BaseModel):
     seats: int
     seats_left: int
     waiting: int
+    # When the centre cancelled it; None while it goes ahead.
+    cancelled_at: datetime | None = None
 
 
 class NewRegistration(BaseModel):
@@ -126,6 +132,7 @@ def training_view(doc: Document) -> Training:
         seats=doc["seats"],
         seats_left=max(0, doc["seats"] - doc["taken"]),
         waiting=doc["waiting"],
+        cancelled_at=doc.get("cancelled_at"),
     )
 
 
@@ -207,6 +214,8 @@ async def register(
     uow: UnitOfWork, training_id: str, member: Member, body: NewRegistration, *, now: datetime
 ) -> Registration:
     training = await _training(uow, training_id)
+    if training.get("cancelled_at") is not None:
+        raise TrainingCancelledByCentre
     if now >= training["starts_at"]:
         raise TrainingStarted
     registrations = uow.collection(TRAINING_REGISTRATIONS)
@@ -322,6 +331,61 @@ async def cancel(
         )
     )
     return registration_view({**found, "status": CANCELLED})
+
+
+async def cancel_training(uow: UnitOfWork, training_id: str, *, now: datetime) -> Training:
+    """The centre cancels a training before it starts: every registration with a seat or on
+    the waiting list ends with it, and each member is told by mail (TrainingCancelledNotice,
+    at the address they registered with). The training stays listed, marked cancelled."""
+    training = await _training(uow, training_id)
+    check_cancellable(training["starts_at"], now, training.get("cancelled_at"))
+    trainings = uow.collection(TRAININGS)
+    # Conditional on not cancelled yet: a second cancel on another instance conflicts here.
+    cancelled = await trainings.find_one_and_update(
+        {"training_id": training_id, "cancelled_at": None},
+        {"$set": {"cancelled_at": now, "taken": 0, "waiting": 0}},
+        return_document=True,
+    )
+    if cancelled is None:
+        raise TrainingCancelledByCentre
+    registrations = uow.collection(TRAINING_REGISTRATIONS)
+    ended = await registrations.find({"training_id": training_id, "status": {"$in": ACTIVE}})
+    await registrations.update_many(
+        {"training_id": training_id, "status": {"$in": ACTIVE}},
+        {
+            "$set": {
+                "status": CANCELLED,
+                "cancelled_at": now,
+                "cancelled_by_centre": True,
+                "queued_at": None,
+            }
+        },
+    )
+    await audit.record(uow, "training.cancelled", "training", training_id)
+    uow.publish(
+        TrainingCancelled(
+            org_id=uow.org_id,
+            training_id=training_id,
+            title=training["title"],
+            starts_at=training["starts_at"],
+            registrations_ended=len(ended),
+            cancelled_at=now,
+        )
+    )
+    for registration in ended:
+        uow.publish(
+            TrainingCancelledNotice(
+                org_id=uow.org_id,
+                training_id=training_id,
+                registration_id=registration["registration_id"],
+                member_org=registration["member_org"],
+                email=registration["email"],
+                title=training["title"],
+                starts_at=training["starts_at"],
+                language=registration.get("language", "nl"),
+            )
+        )
+    return training_view(cancelled)
 
 
 async def give_freed_seat(uow: UnitOfWork, training: Document, *, now: datetime) -> str | None:

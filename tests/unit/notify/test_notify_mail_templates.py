@@ -146,6 +146,7 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
             MailKind.TRAINING_SEAT_GIVEN,
             MailKind.TRAINING_REMINDER_WEEK,
             MailKind.TRAINING_REMINDER_DAY,
+            MailKind.TRAINING_CANCELLED,
         )
     },
     MailKind.CONSULTATION_INVITED: {

@@ -125,6 +125,7 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "NoSuchRegistration": 404,
         "AlreadyRegistered": 409,
         "TrainingStarted": 409,
+        "TrainingCancelledByCentre": 409,
         "NoSeatHeld": 409,
         "TrainingRuleBroken": 422,
         "NoSuchConsultation": 404,

@@ -7,9 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.policy.domain.errors import TrainingRuleBroken
+from services.policy.domain.errors import (
+    TrainingCancelledByCentre,
+    TrainingRuleBroken,
+    TrainingStarted,
+)
 from services.policy.domain.trainings import (
     Waiting,
+    check_cancellable,
     check_training,
     first_waiting,
     reminder_marks,
@@ -88,3 +93,12 @@ def test_the_calendar_files_parse_back_with_the_training() -> None:
     assert str(mine["STATUS"]) == "TENTATIVE"
     assert str(mine["UID"]) != str(event["UID"])
     assert filename("Basistraining VCP: één dag!") == "basistraining-vcp-n-dag.ics"
+
+
+def test_a_training_is_cancelled_before_it_starts_and_once() -> None:
+    start = datetime(2027, 3, 1, 19, 0, tzinfo=UTC)
+    check_cancellable(start, start - timedelta(minutes=1), None)
+    with pytest.raises(TrainingStarted):
+        check_cancellable(start, start, None)
+    with pytest.raises(TrainingCancelledByCentre):
+        check_cancellable(start, start - timedelta(days=1), start - timedelta(days=2))

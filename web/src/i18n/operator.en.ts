@@ -90,4 +90,9 @@ export const messages: Record<keyof typeof nl, string> = {
   op_news_required: "Give a title and a text.",
   op_news_done: "'{title}' is published.",
   op_news_list: "Published",
+  tr_op_cancel: "Cancel training",
+  tr_op_cancel_confirm: "Cancel {title}? Everyone registered (with a seat or waiting) is told by mail. This cannot be undone.",
+  tr_op_cancel_yes: "Yes, cancel it",
+  tr_op_cancel_no: "No, keep it",
+  tr_op_cancel_done: "{title} is cancelled; the registered members are being told by mail.",
 };

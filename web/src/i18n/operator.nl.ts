@@ -92,4 +92,9 @@ export const messages = {
   op_news_required: "Geef een titel en een tekst.",
   op_news_done: "'{title}' is gepubliceerd.",
   op_news_list: "Gepubliceerd",
+  tr_op_cancel: "Training afgelasten",
+  tr_op_cancel_confirm: "{title} afgelasten? Iedereen die zich heeft aangemeld (met een plaats of op de wachtlijst) krijgt een mail. Dit kan niet ongedaan worden.",
+  tr_op_cancel_yes: "Ja, afgelasten",
+  tr_op_cancel_no: "Nee, laten staan",
+  tr_op_cancel_done: "{title} is afgelast; de aangemelde leden krijgen een mail.",
 } as const;

@@ -101,6 +101,7 @@ export const messages: Record<keyof typeof nl, string> = {
   tr_audience_volunteers: "volunteers",
   tr_seats: "Seats",
   tr_seats_left: "{left} of {seats} free",
+  tr_called_off: "Cancelled by the regional centre",
   tr_waiting_count_one: "{count} on the waiting list",
   tr_waiting_count_other: "{count} on the waiting list",
   consult_general: "The code as a whole",

@@ -42,6 +42,14 @@ export const markAttendance = (trainingId: string, registrationId: string, atten
     }),
   );
 
+/** The centre cancels a training before it starts; each registered member is mailed. */
+export const cancelTraining = (trainingId: string) =>
+  answer(
+    policy.POST("/v1/trainings/{training_id}/cancellation", {
+      params: { path: { training_id: trainingId } },
+    }),
+  );
+
 export const loadMyRegistrations = (org: string) =>
   answer(policy.GET("/v1/orgs/{org}/training-registrations", { params: { path: { org } } }));
 

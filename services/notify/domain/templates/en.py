@@ -275,6 +275,16 @@ ENGLISH = LanguagePack(
                 "Your registrations, the calendar file and cancelling:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.TRAINING_CANCELLED: MailTemplate(
+            subject="Cancelled: {training_title}",
+            text=(
+                "Hello,\n\n"
+                "The regional centre has cancelled the training {training_title} on"
+                " {starts_at}. Your registration has ended with it; you need not do"
+                " anything.\n\n"
+                "The centre's other trainings and your registrations:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.TRAINING_REMINDER_DAY: MailTemplate(
             subject="Tomorrow: {training_title}",
             text=(

@@ -279,6 +279,15 @@ DUTCH = LanguagePack(
                 "Je aanmeldingen, het agendabestand en afmelden:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.TRAINING_CANCELLED: MailTemplate(
+            subject="Gaat niet door: {training_title}",
+            text=(
+                "Hallo,\n\n"
+                "Het regionale centrum heeft de training {training_title} op {starts_at}"
+                " afgelast. Je aanmelding is daarmee vervallen; je hoeft niets te doen.\n\n"
+                "De andere trainingen van het centrum en je aanmeldingen:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.TRAINING_REMINDER_DAY: MailTemplate(
             subject="Morgen: {training_title}",
             text=(
