@@ -163,6 +163,10 @@ class Database:
         # set after each commit that wrote such a hint, so this instance tells them at once.
         self.changes_of = changes_of
         self.changes_written = asyncio.Event()
+        # Per collection: set after each commit that inserted into it at commit
+        # (`UnitOfWork.insert_at_commit`), for a task that works those rows off (the audit
+        # chainer) and would otherwise only find them on its next poll.
+        self._written: dict[str, asyncio.Event] = {}
 
     def platform_collection(self, name: str) -> AsyncCollection[Document]:
         """A collection that is not per organisation (outbox, inbox, leases, the org list)."""
@@ -198,6 +202,14 @@ class Database:
             self.outbox_written.set()
         if tx.wrote_changes:
             self.changes_written.set()
+        for name in tx.wrote_into:
+            if name in self._written:
+                self._written[name].set()
+
+    def written(self, collection: str) -> asyncio.Event:
+        """Set after each commit of this process that inserted into `collection` at commit;
+        the waiter clears it before it looks."""
+        return self._written.setdefault(collection, asyncio.Event())
 
     @asynccontextmanager
     async def unit_of_work(self, org_id: str) -> AsyncIterator[UnitOfWork]:
