@@ -332,6 +332,11 @@ async def measure_latency(
         if isinstance(outcome, Refused):
             key = f"{outcome.step} {outcome.status}"
             refused[key] = refused.get(key, 0) + 1
+        elif isinstance(outcome, httpx.TransportError):
+            # A connection dropped (a keep-alive connection the server closed as the request
+            # went out, on a loaded machine): no answer, counted, not the end of the run.
+            key = f"no answer ({type(outcome).__name__})"
+            refused[key] = refused.get(key, 0) + 1
         elif isinstance(outcome, BaseException):
             raise outcome
     latencies = [outcome for outcome in outcomes if isinstance(outcome, float)]
