@@ -51,11 +51,12 @@ T = TypeVar("T")
 TRANSIENT = "TransientTransactionError"
 # A write conflict is retried from the start, with full-jitter exponential backoff (AWS's
 # "Exponential Backoff and Jitter"), for up to TRANSACTION_RETRY_SECONDS, as MongoDB's own
-# with_transaction does (for up to 120 s there). Every audited staff action of an
-# organisation appends to that organisation's one audit head, so actions of one
-# organisation at the same moment contend there: a coordinator team at work, or a bench
-# recording 50 interviews a second. Four closely spaced attempts answered a third of
-# twelve simultaneous interviews with 409; the contenders now take turns instead.
+# with_transaction does (for up to 120 s there). Audited staff actions of an organisation
+# used to contend on its one audit head (a coordinator team at work, a bench recording 50
+# interviews a second): four closely spaced attempts answered a third of twelve simultaneous
+# interviews with 409, and the contenders took turns instead. Since issue 27 the head is
+# moved by one chainer outside the request (shared/audit/chainer.py); what still rewrites a
+# shared document of an organisation takes turns the same way.
 TRANSACTION_ATTEMPTS = 100
 TRANSACTION_RETRY_SECONDS = 5.0
 TRANSACTION_BACKOFF_BASE_SECONDS = 0.005
