@@ -79,6 +79,40 @@ def new_entry(
     return entry
 
 
+def linked(pending: Mapping[str, Any], seq: int, prev_hash: str) -> dict[str, Any]:
+    """A pending entry (written with its change, its hour already in `at`) as the chain's
+    entry `seq` after `prev_hash`."""
+    entry: dict[str, Any] = {
+        "org_id": str(pending["org_id"]),
+        "service": str(pending["service"]),
+        "seq": seq,
+        "at": str(pending["at"]),
+        "actor": {"sub": str(pending["actor"]["sub"]), "role": str(pending["actor"]["role"])},
+        "action": str(pending["action"]),
+        "object": {"type": str(pending["object"]["type"]), "id": str(pending["object"]["id"])},
+        "prev_hash": prev_hash,
+    }
+    entry["hash"] = entry_hash(entry)
+    return entry
+
+
+def link_all(
+    pending: Sequence[Mapping[str, Any]], tips: Mapping[str, tuple[int, str]]
+) -> tuple[list[dict[str, Any]], dict[str, tuple[int, str]]]:
+    """Pending entries (of any organisations, in the order to chain them) linked after each
+    organisation's tip (seq, hash; (0, GENESIS) for a chain without entries): the chained
+    entries, and every organisation's tip after them."""
+    after = dict(tips)
+    chained = []
+    for row in pending:
+        org = str(row["org_id"])
+        seq, prev_hash = after.get(org, (0, GENESIS))
+        entry = linked(row, seq + 1, prev_hash)
+        after[org] = (seq + 1, entry["hash"])
+        chained.append(entry)
+    return chained, after
+
+
 @dataclass(frozen=True)
 class Anchor:
     """Where a chain starts: seq 1 after GENESIS, or, once retention dropped days at the

@@ -7,10 +7,21 @@ per organisation would need a second write outside that transaction, and could t
 entry or keep one for a change that never happened. So every entry names its `service`, the
 organisation's log is the union of its five chains, and `safehands audit verify` checks each.
 
-Appending reads the organisation's head document (`audit_heads`) and writes it back with
-the new seq and hash in the same transaction; two concurrent appends for one organisation
-therefore conflict on that document and one is run again (Database.transact), so a seq is
-never claimed twice. The unique index on (org_id, seq) says the same once more.
+Appending is not chaining. A use case's `record` writes its entry unchained into
+`audit_pending`, staged for the commit (`UnitOfWork.insert_at_commit`): in the one command
+that writes the outbox, so the entry exists exactly when the change it records committed, and
+the request touches no shared document (the organisation's head, which every audited action
+of the organisation would otherwise read and rewrite, and on which concurrent actions would
+lose write conflicts and run again). One instance per service, the holder of the
+`audit-chainer` lease (shared/audit/chainer.py, woken by the commit), then links the pending
+entries into each organisation's chain in the order they were written: in one transaction
+per batch it reads the heads, inserts the chained entries, moves each head on the condition
+that it is still what it read, and deletes the pending rows, all of them or none. A second
+chainer (a lease that changed hands) therefore loses a write conflict or finds the head or
+the pending rows gone and changes nothing: every entry is chained exactly once, and the
+unique index on (org_id, seq) says so once more. A crash between commit and chaining leaves
+the entry pending for the next round. Reading the log waits (a moment) for the reader's
+organisation's pending entries to be chained first (shared/runtime/audit.py).
 
 Nothing here updates or deletes an entry, except `drop_before` (retention), which removes
 whole days at the tail and records the first kept entry as the chain's anchor.
@@ -22,14 +33,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from bson import ObjectId
+
 from shared.audit.chain import (
-    GENESIS,
     SYSTEM,
     Anchor,
     Break,
     first_break,
     hour_of,
-    new_entry,
     principal_role,
 )
 from shared.auth.dependencies import ACTING
@@ -38,14 +49,13 @@ from shared.storage.database import IndexSpec
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import UnitOfWork
 
-
-class ChainContention(RuntimeError):
-    """The head moved between reading and writing it: never expected inside a transaction
-    (that is a write conflict), refused rather than leave two entries with one seq."""
-
-
 AUDIT_LOG = "audit_log"
 AUDIT_HEADS = "audit_heads"
+# Entries written with their change, waiting to be chained (shared/audit/chainer.py).
+AUDIT_PENDING = "audit_pending"
+# The order the chainer links pending entries in: the time they were written, then the id
+# (as the outbox's: an ObjectId alone does not order two instances' rows of one second).
+PENDING_ORDER: list[tuple[str, int]] = [("written_at", 1), ("_id", 1)]
 
 AUDIT_INDEXES = (
     IndexSpec(AUDIT_LOG, (("seq", 1),), unique=True),
@@ -53,6 +63,10 @@ AUDIT_INDEXES = (
     IndexSpec(AUDIT_HEADS, (), unique=True),
     # The hourly sweep's query across organisations: heads not published since they moved.
     IndexSpec(AUDIT_HEADS, (("unpublished", 1),), tenant=False),
+    # The chainer takes the oldest pending entries across organisations; a reader of one
+    # organisation's log asks whether any of its entries still wait.
+    IndexSpec(AUDIT_PENDING, tuple(PENDING_ORDER), tenant=False),
+    IndexSpec(AUDIT_PENDING, (("written_at", 1),)),
 )
 
 
@@ -71,46 +85,27 @@ async def record(
     actor: Principal | Mapping[str, str] | None = None,
     at: datetime | None = None,
 ) -> dict[str, Any]:
-    """Append one entry to this organisation's chain, in `uow`'s transaction. `actor`
-    defaults to the request's principal (ACTING); `at` to now (kept to the hour)."""
+    """Write one entry for this organisation's chain in `uow`'s transaction, to be chained
+    once it committed (see above); returns it unchained. `actor` defaults to the request's
+    principal (ACTING); `at` to now (kept to the hour when chained)."""
     if actor is None or isinstance(actor, Principal):
         who = actor_of(actor if actor is not None else ACTING.get())
     else:
         who = {"sub": actor["sub"], "role": actor["role"]}
-    heads = uow.collection(AUDIT_HEADS)
-    head = await heads.find_one({})
-    seq = int(head["seq"]) + 1 if head else 1
-    prev_hash = str(head["hash"]) if head else GENESIS
-    entry = new_entry(
-        org_id=uow.org_id,
-        service=uow.service,
-        seq=seq,
-        at=at or datetime.now(UTC),
-        actor=who,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        prev_hash=prev_hash,
-    )
-    # Written at commit with the outbox rows, in one command (UnitOfWork.insert_at_commit):
-    # it cannot collide with another append, whose head update below conflicts first.
-    uow.insert_at_commit(AUDIT_LOG, dict(entry))
-    # Conditional on the head read above: a concurrent append makes this a write conflict.
-    moved = await heads.update_one(
-        {"seq": head["seq"]} if head else {},
-        {
-            "$set": {
-                "seq": seq,
-                "hash": entry["hash"],
-                "changed_at": entry["at"],
-                "unpublished": True,
-            }
-        },
-        upsert=head is None,
-    )
-    if head is not None and moved.matched_count != 1:
-        raise ChainContention(f"the audit head of {uow.org_id} moved during an append")
-    return entry
+    now = datetime.now(UTC)
+    pending = {
+        "_id": ObjectId(),
+        "service": uow.service,
+        # To the hour already: the exact time is no more the pending row's than the entry's.
+        "at": hour_of(at or now),
+        "actor": {"sub": str(who["sub"]), "role": str(who["role"])},
+        "action": action,
+        "object": {"type": object_type, "id": str(object_id)},
+        "written_at": now,
+    }
+    # With the outbox rows, in one command at commit; chained afterwards (see above).
+    uow.insert_at_commit(AUDIT_PENDING, pending)
+    return pending
 
 
 async def record_unless_self(

@@ -6,9 +6,11 @@ No route here (nor anywhere) changes or deletes an entry.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
+import time
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -20,7 +22,14 @@ from openpyxl.styles import Font
 from pydantic import BaseModel, BeforeValidator
 
 from shared.audit.chain import Anchor
-from shared.audit.log import AUDIT_HEADS, AUDIT_LOG, anchor_of, drop_before, public
+from shared.audit.log import (
+    AUDIT_HEADS,
+    AUDIT_LOG,
+    AUDIT_PENDING,
+    anchor_of,
+    drop_before,
+    public,
+)
 from shared.auth.dependencies import require_org_role
 from shared.auth.tokens import Principal
 from shared.events.audit import AuditHeadPublished
@@ -147,6 +156,28 @@ class AuditEntry(BaseModel):
     hash: str
 
 
+# How long a read of the log waits for the organisation's entries written before it to be
+# chained (normally milliseconds on the chainer's instance, up to its poll on another);
+# after that it answers what is chained.
+SETTLE_SECONDS = 3.0
+SETTLE_CHECK_SECONDS = 0.02
+
+
+async def settled(runtime: Runtime, org: str) -> bool:
+    """Wait until no entry of `org` written before now still waits to be chained (one
+    indexed look-up when none does); False if some still wait after SETTLE_SECONDS. So an
+    admin who just changed something finds it in the log."""
+    now = datetime.now(UTC)
+    pending = runtime.db.tenant_collection(org, AUDIT_PENDING)
+    give_up_at = time.monotonic() + SETTLE_SECONDS
+    while await pending.find_one({"written_at": {"$lte": now}}, projection={"_id": 1}):
+        if time.monotonic() >= give_up_at:
+            return False
+        runtime.audit_chainer.wake()
+        await asyncio.sleep(SETTLE_CHECK_SECONDS)
+    return True
+
+
 async def visible_entries(
     org: str,
     person: str | None = Query(default=None, max_length=200, description="actor or object id"),
@@ -159,6 +190,7 @@ async def visible_entries(
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
     """The entries the reader may see, filtered: the same for the JSON and the files."""
+    await settled(runtime, org)
     query: dict[str, Any] = {}
     if since or until:
         query["at"] = {
@@ -291,6 +323,8 @@ async def publish_head_now(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> AuditHeadPublished:
+    # The head after the admin's own latest actions, not before their chaining.
+    await settled(runtime, org)
     now = datetime.now(UTC)
     return await runtime.transact(org, lambda uow: publish_head(uow, now))
 

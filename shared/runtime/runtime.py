@@ -19,6 +19,7 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.trace import TracerProvider
 from prometheus_client import CollectorRegistry, Gauge
 
+from shared.audit.chainer import AuditChainer
 from shared.auth.dependencies import MembershipCheck
 from shared.auth.tokens import load_public_key
 from shared.auth.verifier import TokenVerifier
@@ -132,6 +133,13 @@ class Runtime:
             lease_seconds=settings.lease_seconds,
             metrics=self.messaging_metrics,
         )
+        # Links the audit entries the units of work wrote into the chains (one instance).
+        self.audit_chainer = AuditChainer(
+            self.db,
+            self.instance_id,
+            poll_seconds=max(1.0, settings.outbox_poll_seconds),
+            lease_seconds=settings.lease_seconds,
+        )
         # Loaded now, not in start(): a missing key is a configuration error to report at once.
         self.token_verifier = token_verifier_for(settings)
         self.membership_check = membership_check
@@ -200,6 +208,9 @@ class Runtime:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.settings.startup_retry_max_seconds)
         self.start_background(BackgroundWork("outbox-relay", self.relay.run, self.relay.release))
+        self.start_background(
+            BackgroundWork("audit-chainer", self.audit_chainer.run, self.audit_chainer.release)
+        )
         if self.db.changes_of is not None:
             self.start_background(
                 ChangeFeed(

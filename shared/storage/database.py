@@ -51,11 +51,12 @@ T = TypeVar("T")
 TRANSIENT = "TransientTransactionError"
 # A write conflict is retried from the start, with full-jitter exponential backoff (AWS's
 # "Exponential Backoff and Jitter"), for up to TRANSACTION_RETRY_SECONDS, as MongoDB's own
-# with_transaction does (for up to 120 s there). Every audited staff action of an
-# organisation appends to that organisation's one audit head, so actions of one
-# organisation at the same moment contend there: a coordinator team at work, or a bench
-# recording 50 interviews a second. Four closely spaced attempts answered a third of
-# twelve simultaneous interviews with 409; the contenders now take turns instead.
+# with_transaction does (for up to 120 s there). Audited staff actions of an organisation
+# used to contend on its one audit head (a coordinator team at work, a bench recording 50
+# interviews a second): four closely spaced attempts answered a third of twelve simultaneous
+# interviews with 409, and the contenders took turns instead. Since issue 27 the head is
+# moved by one chainer outside the request (shared/audit/chainer.py); what still rewrites a
+# shared document of an organisation takes turns the same way.
 TRANSACTION_ATTEMPTS = 100
 TRANSACTION_RETRY_SECONDS = 5.0
 TRANSACTION_BACKOFF_BASE_SECONDS = 0.005
@@ -163,6 +164,10 @@ class Database:
         # set after each commit that wrote such a hint, so this instance tells them at once.
         self.changes_of = changes_of
         self.changes_written = asyncio.Event()
+        # Per collection: set after each commit that inserted into it at commit
+        # (`UnitOfWork.insert_at_commit`), for a task that works those rows off (the audit
+        # chainer) and would otherwise only find them on its next poll.
+        self._written: dict[str, asyncio.Event] = {}
 
     def platform_collection(self, name: str) -> AsyncCollection[Document]:
         """A collection that is not per organisation (outbox, inbox, leases, the org list)."""
@@ -198,6 +203,14 @@ class Database:
             self.outbox_written.set()
         if tx.wrote_changes:
             self.changes_written.set()
+        for name in tx.wrote_into:
+            if name in self._written:
+                self._written[name].set()
+
+    def written(self, collection: str) -> asyncio.Event:
+        """Set after each commit of this process that inserted into `collection` at commit;
+        the waiter clears it before it looks."""
+        return self._written.setdefault(collection, asyncio.Event())
 
     @asynccontextmanager
     async def unit_of_work(self, org_id: str) -> AsyncIterator[UnitOfWork]:

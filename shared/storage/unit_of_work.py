@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import InsertOne
+from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ClientBulkWriteException, PyMongoError
@@ -15,7 +15,13 @@ from pymongo.errors import ClientBulkWriteException, PyMongoError
 from shared.events import Event
 from shared.events.cloudevents import ReceivedEvent, encode
 from shared.storage.changes import CHANGES, ChangesOf
-from shared.storage.tenancy import Document, TenancyViolation, TenantCollection, scoped_document
+from shared.storage.tenancy import (
+    Document,
+    TenancyViolation,
+    TenantCollection,
+    scoped_document,
+    scoped_filter,
+)
 
 OUTBOX = "outbox"
 # MongoDB's code for a write that collides with a unique index.
@@ -68,8 +74,14 @@ class Transaction:
         self._staged: list[tuple[str, Document]] = []
         # Per staged insert: what to raise if it collides with a unique index at commit.
         self._if_duplicate: list[Exception | None] = []
+        # Documents that must exist at commit, checked in the same command: (collection,
+        # filter, what to raise when none matches).
+        self._required: list[tuple[str, Document, Exception]] = []
         self.wrote_outbox = False
         self.wrote_changes = False
+        # The collections staged inserts went to: after the commit, whoever waits for one of
+        # them is woken (Database.written; the audit chainer waits for pending entries).
+        self.wrote_into: set[str] = set()
         # Per organisation: what handlers of one batch read once and share (see UnitOfWork.memo).
         self.memo: dict[str, dict[str, Any]] = {}
 
@@ -132,8 +144,13 @@ class Transaction:
         self._staged.append((collection, document))
         self._if_duplicate.append(if_duplicate)
 
+    def require(self, collection: str, query: Document, if_missing: Exception) -> None:
+        """At commit, in the one command with the staged inserts: `query` must match a
+        document of `collection`, or the commit raises `if_missing` (nothing is written)."""
+        self._required.append((collection, query, if_missing))
+
     async def flush(self) -> None:
-        if self._staged:
+        if self._staged or self._required:
             await self._flush_in_one_command()
             return
         if self._outbox:
@@ -157,11 +174,24 @@ class Transaction:
             *((CHANGES, row) for row in self._changes),
         ]
         name = self.db.name
+        # A requirement is an update that changes nothing (org_id set to what the filter
+        # already asks): it only counts whether the document is there, in this command.
+        checks = [
+            UpdateOne(query, {"$set": {"org_id": query["org_id"]}}, namespace=f"{name}.{where}")
+            for where, query, _ in self._required
+        ]
         try:
-            await self.db.client.bulk_write(
-                [InsertOne(document, namespace=f"{name}.{where}") for where, document in writes],
+            result = await self.db.client.bulk_write(
+                [
+                    *checks,
+                    *(
+                        InsertOne(document, namespace=f"{name}.{where}")
+                        for where, document in writes
+                    ),
+                ],
                 ordered=True,
                 session=self.session,
+                verbose_results=bool(checks),
             )
         except ClientBulkWriteException as exc:
             # The command as a whole failed (a write conflict with a concurrent transaction,
@@ -171,16 +201,21 @@ class Transaction:
             # Documents, as the server answered (typed otherwise in PyMongo's stubs).
             errors: list[dict[str, Any]] = (exc.details or {}).get("writeErrors") or []
             for error in errors:
-                index = int(error.get("idx", -1))
+                index = int(error.get("idx", -1)) - len(self._required)
                 if error.get("code") == DUPLICATE_KEY and 0 <= index < len(self._if_duplicate):
                     refusal = self._if_duplicate[index]
                     if refusal is not None:
                         raise refusal from None
             raise
+        for index, (_, _, if_missing) in enumerate(self._required):
+            if result.update_results[index].matched_count != 1:
+                # Raised before the commit: the transaction ends without it.
+                raise if_missing
         self.wrote_outbox = self.wrote_outbox or bool(self._outbox)
         self.wrote_changes = self.wrote_changes or bool(self._changes)
+        self.wrote_into.update(where for where, _ in self._staged)
         self._staged, self._outbox, self._inbox, self._changes = [], [], [], []
-        self._if_duplicate = []
+        self._if_duplicate, self._required = [], []
 
 
 class UnitOfWork:
@@ -219,6 +254,13 @@ class UnitOfWork:
         not see the document yet."""
         scoped = scoped_document(name, self.org_id, document)
         self._tx.stage_insert(name, scoped, if_duplicate)
+
+    def require_at_commit(self, name: str, query: Document, *, if_missing: Exception) -> None:
+        """Check at commit, in the one command that writes the staged inserts and the outbox,
+        that this organisation's collection `name` holds a document matching `query`; if not,
+        the commit raises `if_missing` and nothing is written. A request that only needs to
+        know its subject exists (a volunteer's interview) then spends no read on it."""
+        self._tx.require(name, scoped_filter(name, self.org_id, query), if_missing)
 
     def publish(self, event: Event) -> str:
         """Queue an event to be published once this transaction commits; returns its id."""

@@ -18,6 +18,7 @@ from pymongo import MongoClient
 
 from tests.e2e.test_reporting_flow import database
 from tests.support.admission import bearer
+from tests.support.audit import chained_entries
 from tests.support.mail import body_text, mails_to
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
 
@@ -188,10 +189,9 @@ def test_a_full_training_fills_its_waiting_list_and_gives_a_freed_seat_to_the_fi
 
     # Every change is in the centre's audit chain, by whom it was made.
     with MongoClient(infra.mongo_uri) as client:
-        chain = client[database(services["policy"])]["audit_log"]
         actions = {
             (entry["action"], entry["actor"]["sub"])
-            for entry in chain.find({"org_id": "regional-centre"})
+            for entry in chained_entries(client[database(services["policy"])], "regional-centre")
         }
     assert {
         ("training.published", "test-operator"),

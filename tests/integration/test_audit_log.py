@@ -22,6 +22,7 @@ from typer.testing import CliRunner, Result
 
 from cli.main import app
 from shared import audit
+from shared.audit.chainer import chain_pending
 from shared.audit.log import AUDIT_INDEXES, check_chain
 from shared.events.admission import OrganisationRegistered
 from shared.events.cloudevents import encode
@@ -178,6 +179,8 @@ async def test_the_hourly_sweep_publishes_each_head_that_moved_once(infra: Infra
     async with infra.scratch_database("audit", AUDIT_INDEXES) as database:
         for org in ("org-a", "org-b"):
             await database.transact(org, lambda uow: audit.record(uow, "role.defined", "role", "r"))
+        # The service's chainer links them into the chains (and moves the heads).
+        assert await chain_pending(database) == 2
         runtime = SimpleNamespace(db=database)
 
         async def heads() -> list[dict[str, Any]]:
@@ -192,6 +195,7 @@ async def test_the_hourly_sweep_publishes_each_head_that_moved_once(infra: Infra
         await publish_changed_heads(runtime)  # type: ignore[arg-type]
         assert len(await heads()) == 2
         await database.transact("org-a", lambda uow: audit.record(uow, "role.defined", "role", "r"))
+        await chain_pending(database)
         await publish_changed_heads(runtime)  # type: ignore[arg-type]
         assert sorted((h["org_id"], h["seq"]) for h in await heads())[-2:] == [
             ("org-a", 2),
@@ -213,6 +217,7 @@ async def test_retention_drops_whole_old_days_and_the_next_head_names_the_anchor
                 )
 
             await database.transact("org-r", append)
+        assert await chain_pending(database) == 3
         keep_all = SimpleNamespace(db=database, settings=SimpleNamespace(audit_retention_days=0))
         assert await drop_expired_days(keep_all, now) == 0  # type: ignore[arg-type]
         runtime = SimpleNamespace(db=database, settings=SimpleNamespace(audit_retention_days=30))

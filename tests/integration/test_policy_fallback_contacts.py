@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pymongo import MongoClient
 
-from shared.audit.log import AUDIT_LOG
+from tests.support.audit import chained_entries
 from tests.support.platform import Platform, bearer
 
 CONTACTS = [
@@ -69,10 +69,10 @@ def test_the_operator_sets_the_fallback_contacts_and_anyone_reads_them(platform:
         assert taken.status_code == 409
 
     with MongoClient(platform.infra.mongo_uri) as client:
-        entries = list(
-            client[f"{platform.database}_policy"][AUDIT_LOG].find(
-                {"org_id": "regional-centre", "action": "fallback_contacts.changed"}
-            )
+        entries = chained_entries(
+            client[f"{platform.database}_policy"],
+            "regional-centre",
+            {"action": "fallback_contacts.changed"},
         )
     assert len(entries) == 1
     assert entries[0]["actor"]["role"] == "operator"

@@ -12,8 +12,8 @@ from pymongo import MongoClient
 
 from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.storage import NEWS
-from shared.audit.log import AUDIT_LOG
 from shared.domain.calendar import today
+from tests.support.audit import chained_entries
 from tests.support.mail import body_text, mails_to
 from tests.support.platform import Infrastructure, Platform, bearer, eventually
 
@@ -189,8 +189,8 @@ def test_news_reaches_the_organisations_it_is_addressed_to_and_only_their_member
         assert len(http.get("/v1/news", headers=operator).json()) >= 3
     # The operator's publishing is in the centre's audit chain, each item once.
     with MongoClient(infra.mongo_uri) as client:
-        entries = client[f"{platform.database}_policy"][AUDIT_LOG].find(
-            {"org_id": REGIONAL_CENTRE, "action": "news.published"}
+        entries = chained_entries(
+            client[f"{platform.database}_policy"], REGIONAL_CENTRE, {"action": "news.published"}
         )
         logged = [(e["object"]["id"], e["actor"]["role"]) for e in entries]
     assert sorted(logged) == sorted((news_id, "operator") for news_id in items.values())

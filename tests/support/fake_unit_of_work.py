@@ -378,6 +378,12 @@ class FakeTransaction(Transaction):
             raise if_duplicate from None
         fake.documents.append(stored)
 
+    def require(self, collection: str, query: Document, if_missing: Exception) -> None:
+        """Checked at once (the real one checks at commit, with the same outcome)."""
+        fake: FakeCollection = self.db[collection]  # type: ignore[assignment]
+        if not fake._matching(query):
+            raise if_missing
+
 
 class FakeUnitOfWork(UnitOfWork):
     """`FakeUnitOfWork(indexes=INDEXES, publishes=DEFINITION.publishes)`: a service's unit of

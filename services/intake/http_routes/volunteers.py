@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, status
@@ -16,6 +17,7 @@ from shared.auth.tokens import Principal
 from shared.domain.calendar import today
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
+from shared.storage.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1/orgs/{org}/volunteers/{volunteer_id}", tags=["admission steps"])
 
@@ -90,16 +92,23 @@ async def record_vog(
 ) -> Recorded:
     now = datetime.now(UTC)
     handed_in = today()
-    await runtime.transact(
-        org,
-        lambda uow: admission_steps.record_vog(
+    known = known_facts_of(runtime)
+
+    def record(decide_by_copy: bool) -> Callable[[UnitOfWork], Awaitable[None]]:
+        return lambda uow: admission_steps.record_vog(
             uow,
             volunteer_id,
             body,
             recorded_by=coordinator.sub,
             recorded_at=now,
             handed_in=handed_in,
-            known=known_facts_of(runtime),
-        ),
-    )
+            known=known,
+            decide_by_copy=decide_by_copy,
+        )
+
+    try:
+        await runtime.transact(org, record(decide_by_copy=True))
+    except admission_steps.DecideByReading:
+        # Nothing was written; read the application to decide (and to say what is wrong).
+        await runtime.transact(org, record(decide_by_copy=False))
     return Recorded(volunteer_id=volunteer_id, recorded_at=now)

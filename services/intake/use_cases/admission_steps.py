@@ -11,16 +11,45 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from services.intake.domain.errors import AlreadyRecorded, InvalidSubmission, NotTheCurrentCode
+from services.intake.domain.errors import (
+    AlreadyRecorded,
+    InvalidSubmission,
+    NoSuchVolunteer,
+    NotTheCurrentCode,
+)
 from services.intake.known_facts import KnownFacts
 from services.intake.read_model import current_code, load_volunteer, volunteer_role
-from services.intake.storage import INTERVIEWS, SIGNATURES, VOG_RECORDS
+from services.intake.storage import APPLICATIONS, INTERVIEWS, SIGNATURES, VOG_RECORDS
 from shared import audit
 from shared.domain.code_of_conduct import signature_matches
 from shared.domain.numbers import WholeNumber
 from shared.domain.vog import VOGFacts, check_vog_handed_in
 from shared.events.admission import CodeSigned, InterviewRecorded, VOGReceived
 from shared.storage.unit_of_work import UnitOfWork
+
+
+def no_such_volunteer() -> NoSuchVolunteer:
+    """What an interview or a signature for a volunteer who never applied here raises."""
+    return NoSuchVolunteer("There is no such volunteer.")
+
+
+class DecideByReading(Exception):
+    """The VOG's shortcut found no application of this volunteer for a role the copy says
+    the VOG meets: no such volunteer, a VOG their role refuses, or a role the copy does not
+    know yet. Run again with `decide_by_copy=False` to tell which."""
+
+
+def _roles_accepting(
+    vog: VOGFacts, handed_in: date, org: str, known: KnownFacts | None
+) -> list[str]:
+    """The organisation's roles (as the copy knows them) whose requirements this VOG meets."""
+    if known is None:
+        return []
+    return sorted(
+        role_id
+        for (of, role_id), role in known.roles.items()
+        if of == org and not check_vog_handed_in(vog, role, handed_in)
+    )
 
 
 class Interview(BaseModel):
@@ -49,7 +78,10 @@ async def record_interview(
     recorded_by: str,
     recorded_at: datetime,
 ) -> None:
-    await load_volunteer(uow, volunteer_id)
+    # That the volunteer applied is checked in the commit's one command, not read first.
+    uow.require_at_commit(
+        APPLICATIONS, {"volunteer_id": volunteer_id}, if_missing=no_such_volunteer()
+    )
     # The notes stay here: they are for the organisation, not for every consumer. Written
     # at commit with the outbox (one command); one interview decides: "if in doubt, don't
     # admit" must not be undone by a retry, so a second one is refused there.
@@ -86,7 +118,9 @@ async def sign_code(
 ) -> None:
     """The volunteer signs the current code; a coordinator who records it signed a paper one."""
     on_paper = signed_by != volunteer_id
-    await load_volunteer(uow, volunteer_id)
+    uow.require_at_commit(
+        APPLICATIONS, {"volunteer_id": volunteer_id}, if_missing=no_such_volunteer()
+    )
     code = await current_code(uow, known, at_least=signature.version)
     if code is None:
         raise NotTheCurrentCode("This organisation has not published a code of conduct to sign.")
@@ -141,18 +175,32 @@ async def record_vog(
     recorded_at: datetime,
     handed_in: date,
     known: KnownFacts | None = None,
+    decide_by_copy: bool = True,
 ) -> None:
-    """Record that the original VOG was checked: the facts, never a scan."""
+    """Record that the original VOG was checked: the facts, never a scan. Raises
+    DecideByReading at commit when the copy's shortcut did not match (see below)."""
     vog = VOGFacts(
         issued_on=record.issued_on,
         screening_aspects=tuple(record.screening_aspects),
         checked_by=record.checked_by,
         recorded_on=handed_in,
     )
-    volunteer = await load_volunteer(uow, volunteer_id)
-    problems = check_vog_handed_in(vog, await volunteer_role(uow, volunteer, known), handed_in)
-    if problems:
-        raise InvalidSubmission(" ".join(problems))
+    accepting = _roles_accepting(vog, handed_in, uow.org_id, known) if decide_by_copy else []
+    if accepting:
+        # The copy knows which of the organisation's roles this VOG meets: the commit's one
+        # command checks that the volunteer applied for one of those, instead of a read of
+        # the application first. Should it not match, the caller runs it again without
+        # (`decide_by_copy=False`), which reads the application and names what is wrong.
+        uow.require_at_commit(
+            APPLICATIONS,
+            {"volunteer_id": volunteer_id, "role_id": {"$in": accepting}},
+            if_missing=DecideByReading(),
+        )
+    else:
+        volunteer = await load_volunteer(uow, volunteer_id)
+        problems = check_vog_handed_in(vog, await volunteer_role(uow, volunteer, known), handed_in)
+        if problems:
+            raise InvalidSubmission(" ".join(problems))
     uow.insert_at_commit(
         VOG_RECORDS,
         {

@@ -14,7 +14,7 @@ from services.reports.storage import INDEXES, REPORTS, STATISTICS
 from services.reports.use_cases.case_settings import set_case_settings
 from services.reports.use_cases.report_webhooks import ReportWebhooks, set_report_webhooks
 from services.reports.use_cases.statistics import release_statistics
-from shared.audit.log import AUDIT_INDEXES, AUDIT_LOG
+from shared.audit.log import AUDIT_INDEXES, AUDIT_PENDING, PENDING_ORDER
 from shared.auth.dependencies import ACTING
 from shared.auth.tokens import Principal
 from tests.support.fake_unit_of_work import FakeUnitOfWork
@@ -36,7 +36,8 @@ def acting() -> object:
 
 
 async def entries(uow: FakeUnitOfWork) -> list[tuple[str, str, str]]:
-    rows = await uow.collection(AUDIT_LOG).find({}, sort=[("seq", 1)])
+    """The entries the unit of work wrote for the chain (the chainer links them later)."""
+    rows = await uow.collection(AUDIT_PENDING).find({}, sort=PENDING_ORDER)
     return [(r["action"], r["object"]["type"], r["object"]["id"]) for r in rows]
 
 

@@ -8,8 +8,16 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.audit.chain import GENESIS, Anchor, first_break
-from shared.audit.log import AUDIT_HEADS, AUDIT_INDEXES, AUDIT_LOG, drop_before, record
+from shared.audit.chain import GENESIS, Anchor, first_break, link_all
+from shared.audit.log import (
+    AUDIT_HEADS,
+    AUDIT_INDEXES,
+    AUDIT_LOG,
+    AUDIT_PENDING,
+    PENDING_ORDER,
+    drop_before,
+    record,
+)
 from shared.auth.dependencies import ACTING
 from shared.auth.tokens import Principal
 from shared.runtime.audit import visible_to
@@ -31,6 +39,20 @@ def uow(org: str = "org-1") -> FakeUnitOfWork:
 
 
 async def entries(work: FakeUnitOfWork) -> list[dict[str, Any]]:
+    """The chain after the chainer's step (shared/audit/chainer.py, which the fake has not):
+    the pending entries linked after the head by `link_all`, the head moved."""
+    pending = await work.collection(AUDIT_PENDING).find({}, sort=PENDING_ORDER)
+    heads = work.collection(AUDIT_HEADS)
+    head = await heads.find_one({})
+    tip = {work.org_id: (int(head["seq"]), str(head["hash"]))} if head else {}
+    chained, after = link_all(pending, tip)
+    for entry in chained:
+        await work.collection(AUDIT_LOG).insert_one(dict(entry))
+    if chained:
+        seq, hash_ = after[work.org_id]
+        fields = {"seq": seq, "hash": hash_, "changed_at": chained[-1]["at"]}
+        await heads.update_one({}, {"$set": fields}, upsert=True)
+        await work.collection(AUDIT_PENDING).delete_many({})
     rows = await work.collection(AUDIT_LOG).find({}, sort=[("seq", 1)], projection={"_id": 0})
     return rows
 
