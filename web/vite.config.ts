@@ -16,6 +16,32 @@ const proxy = Object.fromEntries(
   ]),
 );
 
+// What every public page (/, /o/<org>, its report, follow-up and apply pages, /vacatures) is
+// built on: one chunk with Svelte's runtime, the texts and the router (their dependencies,
+// which rolldown takes along), instead of a dozen small ones. One file compresses better and
+// is one request: the report page's first load went from 44.5 to 41.4 KB gzipped, in 4
+// requests instead of 13 (README, "The reporter's first load"). Signed-in pages load it too,
+// with their own chunks beside it.
+const PUBLIC_PARTS = [
+  "lib/api.ts",
+  "lib/attachmentLimits.ts",
+  "lib/client.ts",
+  "lib/leave.ts",
+  "lib/organisation.ts",
+  "lib/proofOfWork.ts",
+  "lib/reportDraft.ts",
+  "components/FormField.svelte",
+  "components/LanguageSwitch.svelte",
+  "components/LazyFallbackContacts.svelte",
+  "components/OrgGate.svelte",
+  "components/ProofOfWorkSlot.svelte",
+  "components/Shell.svelte",
+  "components/Title.svelte",
+];
+const isPublicPart = (id: string) =>
+  PUBLIC_PARTS.some((part) => id.replaceAll("\\", "/").endsWith(`/src/${part}`)) ||
+  /node_modules[\\/]openapi-fetch[\\/]/.test(id);
+
 // One single-page app for every page; the gateway serves dist/ and falls back to index.html.
 export default defineConfig({
   plugins: [svelte()],
@@ -28,6 +54,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,
+    rolldownOptions: {
+      output: { codeSplitting: { groups: [{ name: "app", test: isPublicPart }] } },
+    },
   },
   test: {
     include: ["src/**/*.test.ts"],

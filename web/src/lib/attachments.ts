@@ -7,14 +7,10 @@
 import type { AttachmentRef } from "../crypto/attachment";
 import { paddedFileSize } from "../crypto/filePadding";
 import { ApiError, NetworkError, detailOf, request } from "./api";
+import { ATTACHABLE_TYPES, MAX_BYTES, MAX_FILES, isPhoto } from "./attachmentLimits";
 
 export type { AttachmentRef } from "../crypto/attachment";
-
-/** What the report page and the VCP's page open: images, PDF, plain text. */
-export const ATTACHABLE_TYPES = ["image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf", "text/plain"];
-/** The platform's defaults (SAFEHANDS_ATTACHMENTS_MAX_*); the server has the last word. */
-export const MAX_FILES = 5;
-export const MAX_BYTES = 20 * 1024 * 1024;
+export { ATTACHABLE_TYPES, MAX_BYTES, MAX_FILES, formatSize, isPhoto } from "./attachmentLimits";
 // An age header with one X25519 recipient (and room for the grease stanzas some add).
 const AGE_OVERHEAD = 400;
 
@@ -27,17 +23,6 @@ export interface PreparedFile {
   data: Uint8Array;
   /** True when this is a photo re-encoded here (its EXIF, GPS included, dropped). */
   reencoded: boolean;
-}
-
-/** A size for people: "820 kB", "4.2 MB" (of 1024, as file managers count). */
-export function formatSize(bytes: number, language: string): string {
-  const [value, unit] =
-    bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), "megabyte"] : [Math.max(bytes / 1024, 0.1), "kilobyte"];
-  return new Intl.NumberFormat(language, { style: "unit", unit, maximumFractionDigits: 1 }).format(value);
-}
-
-export function isPhoto(mediaType: string): boolean {
-  return mediaType.startsWith("image/");
 }
 
 /** The ciphertext's size for a file of `size` bytes, about (the server counts exactly). */
