@@ -55,11 +55,20 @@ web: $(WEB_BUILT)
 up: $(INSTALLED) $(WEB_BUILT)
 	$(BIN)/safehands up $(UP_ARGS)
 
+# The tests run in TEST_WORKERS processes at once (pytest-xdist): most of their time is spent
+# waiting on the broker, database, services and browser they start, so more workers than
+# cores pay; three on two cores leave room for the tests that wait on timing (one after
+# another the run took 45 minutes). Each worker takes a whole test file at a time
+# (--dist loadfile: a file's broker, database and services start once), in the order
+# tests/conftest.py gives (the longest first; --no-loadscope-reorder keeps it).
+# TEST_WORKERS=0 runs them one after another in one process.
+TEST_WORKERS ?= 3
+
 ## Run every test: the web app's unit tests, then unit, integration, end-to-end and
 ## browser tests on a real broker, database, gateway and Chromium.
 test: browser-present $(INSTALLED) $(WEB_BUILT)
 	cd web && npx vitest run
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 # First, so that a missing browser is said before minutes of installing and building.
 browser-present:

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
+import json
 import os
 import random
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -119,22 +122,58 @@ _handed_out: set[int] = set()
 # 0) is free only until it picks the same one as the local end of some outgoing connection,
 # and the fixtures open many to the broker and database before a child binds its port.
 _QUIET_PORTS = range(20000, 32768)
+# Ports handed out by any process on this machine, with when: between the pick and the child's
+# bind (seconds, for a service that starts slowly) a port is free to every other process, and
+# several processes pick at once: the test workers of `pytest -n` (each its own process), a
+# `safehands up` or `safehands backup` that a test starts, two test runs side by side. A port
+# stays reserved for _RESERVED_SECONDS, longer than any child takes to bind one.
+_RESERVATIONS = Path(tempfile.gettempdir()) / "safehands-free-ports.json"
+_RESERVED_SECONDS = 300.0
+
+
+def _probe_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _pick(reserved: Container[int]) -> int:
+    for port in random.sample(_QUIET_PORTS, len(_QUIET_PORTS)):
+        if port not in _handed_out and port not in reserved and _probe_free(port):
+            _handed_out.add(port)
+            return port
+    raise RuntimeError("no free port found between 20000 and 32767")
 
 
 def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on now and this process has not handed out."""
-    candidates = random.sample(_QUIET_PORTS, 64)
-    for port in candidates:
-        if port in _handed_out:
-            continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _handed_out.add(port)
-        return port
-    raise RuntimeError("no free port found between 20000 and 32767")
+    """A port on 127.0.0.1 that nothing listens on now, this process has not handed out and
+    no process on this machine was handed in the last _RESERVED_SECONDS."""
+    try:
+        reservations = _RESERVATIONS.open("a+", encoding="utf-8")
+    except OSError:
+        # No shared record to be had (a read-only or foreign file): this process's own.
+        return _pick(())
+    with reservations:
+        fcntl.flock(reservations, fcntl.LOCK_EX)
+        reservations.seek(0)
+        now = time.time()
+        try:
+            recorded = {
+                int(port): float(at) for port, at in json.loads(reservations.read()).items()
+            }
+        except (ValueError, AttributeError):
+            recorded = {}  # empty, or half-written by a process that died mid-write
+        current = {port: at for port, at in recorded.items() if now - at < _RESERVED_SECONDS}
+        port = _pick(current)
+        current[port] = now
+        reservations.seek(0)
+        reservations.truncate()
+        reservations.write(json.dumps(current))
+        reservations.flush()
+    return port
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:

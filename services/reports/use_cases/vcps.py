@@ -222,6 +222,10 @@ async def _set_key(
                 "email": awaiting["email"],
                 "introduction": awaiting.get("introduction"),
                 "centre": bool(awaiting.get("centre")),
+                # Kept: a centre VCP's public introduction is the one of their earliest
+                # appointment (domain/centre_vcps.py); without it every keyed appointment
+                # tied, and the organisations' ids decided.
+                "appointed_at": awaiting.get("appointed_at"),
                 "public_key": key.model_dump(),
                 "fingerprint": fingerprint,
                 "signing_key": signing_key,

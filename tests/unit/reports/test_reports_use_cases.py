@@ -259,6 +259,19 @@ async def test_a_dismissed_vcps_id_is_never_appointed_again() -> None:
     assert await uow.collection(VCPS_AWAITING_KEY).count() == 1
 
 
+async def test_an_appointment_keeps_its_date_when_the_key_is_set() -> None:
+    # The centre's public list takes a centre VCP's introduction from their earliest
+    # appointment; a keyed appointment without its date tied with every other one.
+    uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
+    await appoint_vcp(
+        uow, NewVCP(vcp_id="anna", name="Anna", email="a@example.org"), appointed_at=RECEIVED
+    )
+    key = PrivateKey.generate(SUITE_HYBRID).public_key
+    await set_public_key(uow, "anna", key, set_at=RECEIVED + timedelta(days=1), set_by="anna")
+    [keyed] = await uow.collection(VCPS).find({})
+    assert keyed["appointed_at"] == RECEIVED
+
+
 async def test_every_key_stays_in_the_history_with_who_set_it_and_when() -> None:
     uow = FakeUnitOfWork(ORG, indexes=INDEXES, publishes=DEFINITION.publishes)
     first, second = (PrivateKey.generate(SUITE_HYBRID).public_key for _ in range(2))
