@@ -13,7 +13,11 @@ import type { paths as NotifyPaths } from "./openapi/notify";
 import type { paths as PolicyPaths } from "./openapi/policy";
 import type { paths as ReportsPaths } from "./openapi/reports";
 
+export type { components as IdentityTypes } from "./openapi/identity";
+export type { components as IntakeTypes } from "./openapi/intake";
+export type { components as NotifyTypes } from "./openapi/notify";
 export type { components as PolicyTypes } from "./openapi/policy";
+export type { components as ReportsTypes } from "./openapi/reports";
 
 interface ServicePaths {
   intake: IntakePaths;
