@@ -5,7 +5,6 @@ services/identity/use_cases/members.py."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel
@@ -24,6 +23,18 @@ router = APIRouter(prefix="/v1/orgs/{org}/members", tags=["members"])
 
 class InvitedMember(BaseModel):
     member_id: str
+
+
+class Member(BaseModel):
+    member_id: str
+    email: str
+    name: str
+    roles: list[str]
+    since: datetime
+    # The person's token subject (their id across organisations).
+    sub: str
+    # An admin or coordinator; a VCP or volunteer leaves through reports or intake.
+    removable: bool
 
 
 @router.post(
@@ -56,18 +67,18 @@ async def list_members(
     org: str,
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
-) -> list[dict[str, Any]]:
+) -> list[Member]:
     rows = await queries.memberships(runtime.db, org)
     return [
-        {
-            "member_id": row["member_id"],
-            "email": row["email"],
-            "name": row["name"],
-            "roles": row["roles"],
-            "since": row["since"],
-            "sub": row["sub"],
-            "removable": row["kind"] == "staff",
-        }
+        Member(
+            member_id=row["member_id"],
+            email=row["email"],
+            name=row["name"],
+            roles=row["roles"],
+            since=row["since"],
+            sub=row["sub"],
+            removable=row["kind"] == "staff",
+        )
         for row in rows
     ]
 

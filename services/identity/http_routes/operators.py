@@ -4,7 +4,6 @@ from SAFEHANDS_OPERATOR_EMAILS or `safehands operator add`, with no restart)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, ConfigDict, EmailStr
@@ -31,11 +30,21 @@ class AddedOperator(BaseModel):
     operator_id: str
 
 
+class Operator(BaseModel):
+    operator_id: str
+    email: str
+    # Since when (null for an operator named in SAFEHANDS_OPERATOR_EMAILS, never changed).
+    since: datetime | None
+    # Named in SAFEHANDS_OPERATOR_EMAILS (and not removed since).
+    seed: bool
+
+
 @router.get("", summary="The platform's operators (operator).")
 async def list_operators(
     _operator: Principal = Depends(require_operator()), runtime: Runtime = Depends(runtime_of)
-) -> list[dict[str, Any]]:
-    return await operators.operator_rows(runtime.db, runtime.db, runtime.settings.operators)
+) -> list[Operator]:
+    rows = await operators.operator_rows(runtime.db, runtime.db, runtime.settings.operators)
+    return [Operator(**row) for row in rows]
 
 
 @router.post(

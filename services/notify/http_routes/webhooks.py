@@ -29,6 +29,36 @@ class Created(BaseModel):
     webhook_id: str
 
 
+class Subscription(BaseModel):
+    """A subscription as its admin sees it: never its secret."""
+
+    webhook_id: str
+    url: str
+    event_types: list[str]
+    status: str
+    consecutive_failed_deliveries: int
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+class Attempt(BaseModel):
+    attempt: int
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class Delivery(BaseModel):
+    delivery_id: str
+    event_id: str
+    event_type: str
+    status: str
+    created_at: datetime
+    next_attempt_at: datetime | None
+    attempts: list[Attempt]
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=[admin])
 async def subscribe(
     org: str, body: NewSubscription, runtime: Runtime = Depends(runtime_of)
@@ -61,9 +91,12 @@ def _public(subscription: dict[str, Any]) -> dict[str, Any]:
 @router.get("", dependencies=[admin])
 async def list_subscriptions(
     org: str, runtime: Runtime = Depends(runtime_of)
-) -> list[dict[str, Any]]:
+) -> list[Subscription]:
     """The organisation's subscriptions, without their secrets."""
-    return [_public(subscription) for subscription in await queries.subscriptions(runtime.db, org)]
+    return [
+        Subscription(**_public(subscription))
+        for subscription in await queries.subscriptions(runtime.db, org)
+    ]
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[admin])
@@ -78,12 +111,12 @@ async def unsubscribe(
 @router.get("/{webhook_id}/deliveries", dependencies=[admin])
 async def deliveries(
     org: str, webhook_id: str, runtime: Runtime = Depends(runtime_of)
-) -> list[dict[str, Any]]:
+) -> list[Delivery]:
     """The latest deliveries, newest first, each with its attempts' status codes and times."""
     if not await queries.has_subscription(runtime.db, org, webhook_id):
         raise NoSuchWebhook(NOT_FOUND)
     found = await queries.latest_deliveries(runtime.db, org, webhook_id, DELIVERIES_SHOWN)
-    return [_delivery_view(delivery) for delivery in found]
+    return [Delivery(**_delivery_view(delivery)) for delivery in found]
 
 
 def _delivery_view(delivery: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel
 
 from services.reports import queries
 from services.reports.storage import CENTRE_VCPS
@@ -25,6 +26,20 @@ from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(tags=["the regional centre's VCPs"])
+
+
+class CentreVcp(BaseModel):
+    """One of the regional centre's VCPs, by id and name (no address)."""
+
+    vcp_id: str
+    name: str
+
+
+class CentreVcpIntroduction(BaseModel):
+    """Public: a centre VCP's name and the introduction they wrote for reporters."""
+
+    name: str
+    introduction: str | None
 
 
 @router.post(
@@ -51,9 +66,9 @@ async def register_centre_vcp(
 async def list_centre_vcps(
     _reader: Principal = Depends(require_role("operator", "admin")),
     runtime: Runtime = Depends(runtime_of),
-) -> list[dict[str, Any]]:
+) -> list[CentreVcp]:
     # No addresses: an admin of any organisation reads this list.
-    return await queries.centre_vcp_names(runtime.db)
+    return [CentreVcp(**row) for row in await queries.centre_vcp_names(runtime.db)]
 
 
 @router.get(
@@ -63,9 +78,9 @@ async def list_centre_vcps(
 )
 async def list_centre_vcp_introductions(
     runtime: Runtime = Depends(runtime_of),
-) -> list[dict[str, str | None]]:
+) -> list[CentreVcpIntroduction]:
     # Public: names and the introductions they wrote for reporters, nothing else.
-    return await centre_vcps.public_list(runtime.db)
+    return [CentreVcpIntroduction(**row) for row in await centre_vcps.public_list(runtime.db)]
 
 
 @router.post(

@@ -28,6 +28,12 @@ class Release(BaseModel):
     counts: dict[Category, Annotated[WholeNumber, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
 
 
+class ReleasedStatistics(BaseModel):
+    quarter: str
+    counts: dict[str, int]
+    released_at: datetime
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -53,5 +59,5 @@ async def read_statistics(
     org: str,
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
-) -> list[dict[str, Any]]:
-    return await queries.released_statistics(runtime.db, org)
+) -> list[ReleasedStatistics]:
+    return [ReleasedStatistics(**row) for row in await queries.released_statistics(runtime.db, org)]

@@ -4,19 +4,72 @@ decides), and publishing the keys to reporters."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel
 
 from services.reports import queries
 from services.reports.use_cases import vcps
 from services.reports.use_cases.vcps import NewIntroduction, NewPublicKey, NewVCP
 from shared.auth.dependencies import require_org_role, require_that_vcp
 from shared.auth.tokens import Principal
+from shared.crypto.keys import SuiteName
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
 
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["VCPs"])
+
+
+# The answers' shapes, so that a generated client (and the web's types) know them. The key is
+# `{"suite", "key"}` as docs/api.md's PublicKey, but not checked again on every read: it was
+# checked when it was set, and every reporter's page asks for these keys.
+class PublishedKey(BaseModel):
+    suite: SuiteName
+    key: str
+
+
+class VcpKey(BaseModel):
+    """A key to encrypt a report to; the name is public on purpose (a reporter should know
+    who will read their report)."""
+
+    vcp_id: str
+    name: str | None
+    public_key: PublishedKey
+    fingerprint: str
+    # Verifies the VCP's messages on the reporter's side; null for a key set by a client
+    # from before signatures.
+    signing_key: str | None
+    # The day the key was set (YYYY-MM-DD): a key that is new since yesterday is worth a
+    # question. Null for a key set before the day was kept.
+    since: str | None
+    introduction: str | None
+    # One of the regional centre's own VCPs, whom the organisation added.
+    centre: bool
+
+
+class AppointedVcp(BaseModel):
+    vcp_id: str
+    name: str | None
+    fingerprint: str | None
+    introduction: str | None
+    centre: bool
+    # A centre VCP's answer to the organisation's request; always true for the organisation's own.
+    accepted: bool
+    has_key: bool
+
+
+class KeyHistoryEntry(BaseModel):
+    vcp_id: str
+    name: str | None
+    public_key: PublishedKey
+    fingerprint: str
+    signing_key: str | None
+    set_at: datetime | None
+    # Who set it (a token's `sub`); null for a key set before the history was kept.
+    set_by: str | None
+    # Null while in use.
+    until: datetime | None
+    in_use: bool
 
 
 @router.post(
@@ -89,7 +142,7 @@ async def list_vcps(
     org: str,
     _reader: Principal = Depends(require_org_role("admin", "vcp")),
     runtime: Runtime = Depends(runtime_of),
-) -> list[dict[str, Any]]:
+) -> list[AppointedVcp]:
     keyed = await queries.keyed_vcps(runtime.db, org)
     awaiting = await queries.vcps_awaiting_key(runtime.db, org)
     rows = [
@@ -115,8 +168,8 @@ async def list_vcps(
         for v in awaiting
     ]
     return sorted(
-        ({**row, "has_key": row["fingerprint"] is not None} for row in rows),
-        key=lambda row: str(row["vcp_id"]),
+        (AppointedVcp(**row, has_key=row["fingerprint"] is not None) for row in rows),
+        key=lambda row: row.vcp_id,
     )
 
 
@@ -128,10 +181,10 @@ async def vcp_key_history(
     org: str,
     _reader: Principal = Depends(require_org_role("admin", "vcp")),
     runtime: Runtime = Depends(runtime_of),
-) -> list[dict[str, Any]]:
+) -> list[KeyHistoryEntry]:
     history = await queries.key_history(runtime.db, org)
     current = await queries.keyed_vcps(runtime.db, org)
-    return vcps.key_history(history, current)
+    return [KeyHistoryEntry(**entry) for entry in vcps.key_history(history, current)]
 
 
 @router.delete(
@@ -153,25 +206,20 @@ async def dismiss_vcp(
 
 
 @router.get("/vcp-keys", summary="The public keys to encrypt a report to (anyone).")
-async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[dict[str, object]]:
+async def vcp_keys(org: str, runtime: Runtime = Depends(runtime_of)) -> list[VcpKey]:
     # Only VCPs with a key: one appointed without a key is no recipient until they set it.
     keyed = await queries.keyed_vcps(runtime.db, org)
-    # The name is public on purpose: a reporter should know who will read their report.
     return [
-        {
-            "vcp_id": v["vcp_id"],
-            "name": v["name"],
-            "public_key": v["public_key"],
-            "fingerprint": v["fingerprint"],
-            # Verifies the VCP's messages on the reporter's side; null for a key set by a
-            # client from before signatures.
-            "signing_key": v.get("signing_key"),
-            # The day the key was set: a key that is new since yesterday is worth a question.
-            "since": vcps.day_of(v.get("key_set_at")),
+        VcpKey(
+            vcp_id=v["vcp_id"],
+            name=v.get("name"),
+            public_key=PublishedKey(**v["public_key"]),
+            fingerprint=v["fingerprint"],
+            signing_key=v.get("signing_key"),
+            since=vcps.day_of(v.get("key_set_at")),
             # What the VCP wrote about themself, so a reporter can choose whom to write to.
-            "introduction": v.get("introduction"),
-            # One of the regional centre's own VCPs, whom the organisation added.
-            "centre": bool(v.get("centre")),
-        }
+            introduction=v.get("introduction"),
+            centre=bool(v.get("centre")),
+        )
         for v in keyed
     ]

@@ -1,147 +1,94 @@
 // The admin's requests (/admin and its sections in components/admin/) and the shapes of
-// their answers. The sections call these; no URL is written in a component.
+// their answers, typed from the services' OpenAPI documents (lib/client.ts). The sections
+// call these; no URL is written in a component.
 import type { RoleSummary } from "./admission";
 import { ApiError } from "./api";
+import { answer, client, type IdentityTypes, type NotifyTypes, type PolicyTypes, type ReportsTypes } from "./client";
 import { downloadFile } from "./files";
-import { call, type Pillar } from "./workspace";
+import { accessToken } from "./session";
 
 export type { RoleSummary };
 
-export interface ChecklistItem {
-  item: string;
-  done: boolean;
-  required: boolean;
-  link: string;
-}
-export interface Checklist {
-  pillars: Record<Pillar, { done: boolean; items: ChecklistItem[] }>;
-  counts: { vcps_with_key: number; vcps_recommended: number; codes_published: number };
-  gratis_vog: { eligible: boolean; missing_pillars: Pillar[] };
-}
-export interface Template {
-  template_id: string;
-  kind: string;
-  language: string;
-  title: string;
-}
-export interface Member {
-  member_id: string;
-  email: string;
-  name: string;
-  roles: string[];
-  since?: string;
-}
-export interface Vcp {
-  vcp_id: string;
-  name: string | null;
-  has_key: boolean;
-  /** One of the regional centre's VCPs (issue 24); `accepted` false until they answer. */
-  centre?: boolean;
-  accepted?: boolean;
-}
-export interface CentreVcp {
-  vcp_id: string;
-  name: string;
-}
-export interface Webhook {
-  webhook_id: string;
-  url: string;
-  event_types: string[];
-}
-export interface Delivery {
-  delivery_id: string;
-  event_type: string;
-  status: string;
-  created_at: string;
-  attempts: { at: string; status_code: number | null; error: string | null }[];
-}
-export interface Release {
-  quarter: string;
-  counts: Record<string, number>;
-}
-export interface Advice {
-  request_id: string;
-  topic: string;
-  question: string;
-  preferred_times: string | null;
-  requested_at: string;
-  status: string;
-  answer: { text: string; appointment: string | null; answered_at: string } | null;
-}
-export interface Contacts {
-  coordinators: string[];
-  admins: string[];
-}
-export interface OrgSettings {
-  volunteer_retention_days: number;
-  listed: boolean;
-  resign_grace_days: number;
-}
-export interface NewRole {
-  title: string;
-  works_with_minors: boolean;
-  works_with_vulnerable: boolean;
-  vog_max_age_days: number;
-  vog_renewal_years: number;
-}
-export interface NewAdvice {
-  topic: string;
-  question: string;
-  preferred_times?: string;
-}
+type Policy = PolicyTypes["schemas"];
+export type Checklist = Policy["Checklist"];
+export type ChecklistItem = Policy["ChecklistItem"];
+export type Template = Policy["TemplateSummary"];
+export type Advice = Policy["AdviceRequestView"];
+export type OrgSettings = Policy["OrganisationSettings"];
+export type NewRole = Policy["RoleDefinition"];
+export type NewAdvice = Policy["NewAdviceRequest"];
+export type Vcp = ReportsTypes["schemas"]["AppointedVcp"];
+export type Contacts = NotifyTypes["schemas"]["Contacts"];
+export type Member = IdentityTypes["schemas"]["Member"];
+export type CentreVcp = ReportsTypes["schemas"]["CentreVcp"];
+export type Webhook = NotifyTypes["schemas"]["Subscription"];
+export type Delivery = NotifyTypes["schemas"]["Delivery"];
+export type Release = ReportsTypes["schemas"]["ReleasedStatistics"];
 
-const orgPath = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
-const id = encodeURIComponent;
+const policy = client("policy", accessToken);
+const reports = client("reports", accessToken);
+const identity = client("identity", accessToken);
+const notify = client("notify", accessToken);
+const of = (org: string) => ({ params: { path: { org } } });
 
 // Checklist
-export const loadChecklist = (org: string) => call<Checklist>("policy", `${orgPath(org)}/checklist`);
+export const loadChecklist = (org: string) => answer(policy.GET("/v1/orgs/{org}/checklist", of(org)));
 
 // Toolkit
-export const loadTemplates = () => call<Template[]>("policy", "/v1/templates");
+export const loadTemplates = () => answer(policy.GET("/v1/templates"));
 export const adoptTemplate = (org: string, templateId: string) =>
-  call("policy", `${orgPath(org)}/codes/draft`, "POST", { template_id: templateId });
+  answer(policy.POST("/v1/orgs/{org}/codes/draft", { ...of(org), body: { template_id: templateId } }));
 export const filledTemplate = (org: string, templateId: string) =>
-  call<{ text: string }>("policy", `${orgPath(org)}/templates/${id(templateId)}`);
+  answer(
+    policy.GET("/v1/orgs/{org}/templates/{template_id}", { params: { path: { org, template_id: templateId } } }),
+  );
+// A file, not JSON: lib/files.ts saves its bytes (the contract's `…/{template_id}.docx|pdf`).
 export const downloadTemplateAs = (org: string, templateId: string, kind: "docx" | "pdf") =>
   downloadFile(
     "policy",
-    `${orgPath(org)}/templates/${id(templateId)}?format=${kind}`,
+    `/v1/orgs/${encodeURIComponent(org)}/templates/${encodeURIComponent(templateId)}.${kind}`,
     `${org}-${templateId}.${kind}`,
   );
 
 // Roles
-export const loadRoles = (org: string) => call<RoleSummary[]>("policy", `${orgPath(org)}/roles`);
+export const loadRoles = (org: string) => answer(policy.GET("/v1/orgs/{org}/roles", of(org)));
 export const saveRole = (org: string, roleId: string, role: NewRole) =>
-  call("policy", `${orgPath(org)}/roles/${id(roleId)}`, "PUT", role);
+  answer(
+    policy.PUT("/v1/orgs/{org}/roles/{role_id}", { params: { path: { org, role_id: roleId } }, body: role }),
+  );
 
 // VCPs
-export const loadVcps = (org: string) => call<Vcp[]>("reports", `${orgPath(org)}/vcps`);
+export const loadVcps = (org: string) => answer(reports.GET("/v1/orgs/{org}/vcps", of(org)));
 export const appointVcp = (org: string, name: string, email: string) =>
-  call("reports", `${orgPath(org)}/vcps`, "POST", { vcp_id: crypto.randomUUID(), name, email });
+  answer(reports.POST("/v1/orgs/{org}/vcps", { ...of(org), body: { vcp_id: crypto.randomUUID(), name, email } }));
 export const dismissVcp = (org: string, vcpId: string) =>
-  call("reports", `${orgPath(org)}/vcps/${id(vcpId)}`, "DELETE");
-export const loadCentreVcps = () => call<CentreVcp[]>("reports", "/v1/centre-vcps");
+  answer(reports.DELETE("/v1/orgs/{org}/vcps/{vcp_id}", { params: { path: { org, vcp_id: vcpId } } }));
+export const loadCentreVcps = () => answer(reports.GET("/v1/centre-vcps"));
 export const askCentreVcp = (org: string, vcpId: string) =>
-  call("reports", `${orgPath(org)}/centre-vcps`, "POST", { vcp_id: vcpId });
+  answer(reports.POST("/v1/orgs/{org}/centre-vcps", { ...of(org), body: { vcp_id: vcpId } }));
 
 // Members
-export const loadMembers = (org: string) => call<Member[]>("identity", `${orgPath(org)}/members`);
-export const inviteMember = (org: string, name: string, email: string, role: string) =>
-  call("identity", `${orgPath(org)}/members`, "POST", { name, email, roles: [role] });
+export const loadMembers = (org: string) => answer(identity.GET("/v1/orgs/{org}/members", of(org)));
+export const inviteMember = (org: string, name: string, email: string, role: "admin" | "coordinator") =>
+  answer(identity.POST("/v1/orgs/{org}/members", { ...of(org), body: { name, email, roles: [role] } }));
 export const removeMember = (org: string, memberId: string) =>
-  call("identity", `${orgPath(org)}/members/${id(memberId)}`, "DELETE");
+  answer(
+    identity.DELETE("/v1/orgs/{org}/members/{member_id}", { params: { path: { org, member_id: memberId } } }),
+  );
 
 // Contacts: none set yet is a 404, which is no failure.
-export async function loadContacts(org: string): Promise<Contacts | null> {
+export async function loadContacts(org: string): Promise<Required<Contacts> | null> {
   try {
-    return await call<Contacts>("notify", `${orgPath(org)}/contacts`);
+    // Each list defaults to none in the contract (a request may leave it out).
+    const found = await answer(notify.GET("/v1/orgs/{org}/contacts", of(org)));
+    return { coordinators: found.coordinators ?? [], admins: found.admins ?? [] };
   } catch (failure) {
     if (failure instanceof ApiError && failure.status === 404) return null;
     throw failure;
   }
 }
 export const saveContacts = (org: string, contacts: Contacts) =>
-  call("notify", `${orgPath(org)}/contacts`, "PUT", contacts);
+  answer(notify.PUT("/v1/orgs/{org}/contacts", { ...of(org), body: contacts }));
 
 /** The addresses in a text field: one a line or separated by commas. */
 export const lines = (text: string): string[] =>
@@ -151,18 +98,24 @@ export const lines = (text: string): string[] =>
     .filter(Boolean);
 
 // Settings
-export const loadSettings = (org: string) => call<OrgSettings>("policy", `${orgPath(org)}/settings`);
+export const loadSettings = (org: string) => answer(policy.GET("/v1/orgs/{org}/settings", of(org)));
 export const saveSettings = (org: string, settings: OrgSettings) =>
-  call<OrgSettings>("policy", `${orgPath(org)}/settings`, "PUT", settings);
+  answer(policy.PUT("/v1/orgs/{org}/settings", { ...of(org), body: settings }));
 
 // Webhooks
-export const loadWebhooks = (org: string) => call<Webhook[]>("notify", `${orgPath(org)}/webhooks`);
+export const loadWebhooks = (org: string) => answer(notify.GET("/v1/orgs/{org}/webhooks", of(org)));
 export const subscribeWebhook = (org: string, url: string, eventTypes: string[], secret: string) =>
-  call("notify", `${orgPath(org)}/webhooks`, "POST", { url, event_types: eventTypes, secret });
+  answer(notify.POST("/v1/orgs/{org}/webhooks", { ...of(org), body: { url, event_types: eventTypes, secret } }));
 export const unsubscribeWebhook = (org: string, webhookId: string) =>
-  call("notify", `${orgPath(org)}/webhooks/${id(webhookId)}`, "DELETE");
+  answer(
+    notify.DELETE("/v1/orgs/{org}/webhooks/{webhook_id}", { params: { path: { org, webhook_id: webhookId } } }),
+  );
 export const loadDeliveries = (org: string, webhookId: string) =>
-  call<Delivery[]>("notify", `${orgPath(org)}/webhooks/${id(webhookId)}/deliveries`);
+  answer(
+    notify.GET("/v1/orgs/{org}/webhooks/{webhook_id}/deliveries", {
+      params: { path: { org, webhook_id: webhookId } },
+    }),
+  );
 
 /** A webhook's signing secret, made in the browser and shown once (Standard Webhooks form). */
 export function newWebhookSecret(): string {
@@ -171,10 +124,10 @@ export function newWebhookSecret(): string {
 }
 
 // Statistics
-export const loadStats = (org: string) => call<Release[]>("reports", `${orgPath(org)}/stats`);
+export const loadStats = (org: string) => answer(reports.GET("/v1/orgs/{org}/stats", of(org)));
 
 // Advice
 export const ADVICE_TOPICS = ["code_of_conduct", "vcp", "admission", "incident", "other"] as const;
-export const loadAdvice = (org: string) => call<Advice[]>("policy", `${orgPath(org)}/advice-requests`);
+export const loadAdvice = (org: string) => answer(policy.GET("/v1/orgs/{org}/advice-requests", of(org)));
 export const requestAdvice = (org: string, advice: NewAdvice) =>
-  call("policy", `${orgPath(org)}/advice-requests`, "POST", advice);
+  answer(policy.POST("/v1/orgs/{org}/advice-requests", { ...of(org), body: advice }));

@@ -1,8 +1,10 @@
 // The admission pillar as the pages see it: applying, a volunteer's own file and signature,
 // and the coordinator's list. Calls and plain rules only; the pages do the showing.
-import { getJson, postJson } from "./api";
+// Typed from intake's and policy's OpenAPI documents (lib/client.ts).
+import { answer, client, type IntakeTypes, type PolicyTypes } from "./client";
 
-export type Stage = "applied" | "interviewed" | "signed" | "vog" | "admitted" | "rejected";
+type Policy = PolicyTypes["schemas"];
+export type Stage = Policy["Stage"];
 export const STAGES: readonly Stage[] = [
   "applied",
   "interviewed",
@@ -11,58 +13,20 @@ export const STAGES: readonly Stage[] = [
   "admitted",
   "rejected",
 ];
-export type Step = "interview" | "code_signature" | "vog";
+export type Step = Policy["AdmissionStep"];
+export type VolunteerRow = Policy["VolunteerRow"];
+export type RoleSummary = Policy["RoleSummary"];
+export type VolunteerPage = Policy["VolunteerPage"];
+export type CurrentCode = Policy["CurrentCode"];
+export type Admission = Policy["AdmissionState"];
+/** How a coordinator reaches an applicant (intake's `GET …/volunteers/{id}/contact`). */
+export type Contact = IntakeTypes["schemas"]["Contact"];
 
-export interface VolunteerRow {
-  volunteer_id: string;
-  name: string | null;
-  role_id: string;
-  role_title: string | null;
-  stage: Stage;
-  status: "pending" | "admitted" | "rejected";
-  missing: Step[];
-  signed_code_version: number | null;
-  current_code_version: number | null;
-  must_sign_again: boolean;
-  vog_issued_on: string | null;
-  vog_renewal_due: string | null;
-  admitted_on: string | null;
-  applied_at: string | null;
-  // While the previous version's signature counts by a new version's grace period.
-  resign_before?: string | null;
-}
-
-export interface RoleSummary {
-  role_id: string;
-  title: string;
-  works_with_minors: boolean;
-  works_with_vulnerable: boolean;
-  vog_required: boolean;
-  vog_max_age_days: number;
-  vog_renewal_years: number;
-}
-
-export interface VolunteerPage {
-  items: VolunteerRow[];
-  total: number;
-  page: number;
-  page_size: number;
-  pages: number;
-  roles: RoleSummary[];
-}
-
-export interface CurrentCode {
-  version: number;
-  sha256: string;
-  text: string;
-  published_at?: string | null;
-  resign_before?: string | null;
-}
-
-export interface Admission {
-  status: "pending" | "admitted" | "rejected";
-  missing: Step[];
-}
+// A page passes the access token it holds (lib/session.ts's accessToken, awaited).
+const withToken = (token: string | null) => () => Promise.resolve(token);
+const intake = (token: string | null = null) => client("intake", withToken(token));
+const policy = (token: string | null = null) => client("policy", withToken(token));
+const volunteer = (org: string, id: string) => ({ params: { path: { org, volunteer_id: id } } });
 
 export interface SignatureReceipt {
   orgName: string;
@@ -81,32 +45,11 @@ export function lastDayBefore(isoDate: string): string {
   return day.toISOString().slice(0, 10);
 }
 
-const base = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
-const volunteerPath = (org: string, id: string) =>
-  `${base(org)}/volunteers/${encodeURIComponent(id)}`;
-
-export const apply = (
-  org: string,
-  body: { role_id: string; name: string; email: string; phone?: string; motivation?: string },
-) =>
-  postJson<{ application_id: string; volunteer_id: string }>(
-    "intake",
-    `${base(org)}/applications`,
-    body,
-  );
-
-/** How a coordinator reaches an applicant (intake's `GET …/volunteers/{id}/contact`). */
-export interface Contact {
-  volunteer_id: string;
-  name: string;
-  email: string;
-  phone: string | null;
-  motivation: string | null;
-  applied_at: string;
-}
+export const apply = (org: string, body: IntakeTypes["schemas"]["Application"]) =>
+  answer(intake().POST("/v1/orgs/{org}/applications", { params: { path: { org } }, body }));
 
 export const loadContact = (org: string, id: string, token: string | null) =>
-  getJson<Contact>("intake", `${volunteerPath(org, id)}/contact`, token);
+  answer(intake(token).GET("/v1/orgs/{org}/volunteers/{volunteer_id}/contact", volunteer(org, id)));
 
 /** A phone number as intake takes it (services/intake/domain/contact.py): digits with
  * spaces, +, -, ( ), . or / between them, at least 6 digits, at most 30 characters. */
@@ -118,40 +61,26 @@ export function phoneProblem(typed: string): boolean {
 }
 
 export const loadAdmission = (org: string, id: string, token: string | null) =>
-  getJson<Admission>("policy", `${volunteerPath(org, id)}/admission`, token);
+  answer(policy(token).GET("/v1/orgs/{org}/volunteers/{volunteer_id}/admission", volunteer(org, id)));
 
 export const loadVolunteer = (org: string, id: string, token: string | null) =>
-  getJson<VolunteerRow>("policy", volunteerPath(org, id), token);
+  answer(policy(token).GET("/v1/orgs/{org}/volunteers/{volunteer_id}", volunteer(org, id)));
 
 export const loadCurrentCode = (org: string) =>
-  getJson<CurrentCode>("policy", `${base(org)}/codes/current`);
+  answer(policy().GET("/v1/orgs/{org}/codes/current", { params: { path: { org } } }));
 
-export const signCode = (
-  org: string,
-  id: string,
-  body: { version: number; sha256: string; full_name: string },
-  token: string | null,
-) =>
-  postJson<{ volunteer_id: string; recorded_at: string }>(
-    "intake",
-    `${volunteerPath(org, id)}/signature`,
-    body,
-    token,
-  );
+export const signCode = (org: string, id: string, body: IntakeTypes["schemas"]["Signature"], token: string | null) =>
+  answer(intake(token).POST("/v1/orgs/{org}/volunteers/{volunteer_id}/signature", { ...volunteer(org, id), body }));
 
 export const recordInterview = (
   org: string,
   id: string,
-  body: { outcome: "proceed" | "reject" | "doubt"; notes?: string },
+  body: IntakeTypes["schemas"]["Interview"],
   token: string | null,
-) => postJson("intake", `${volunteerPath(org, id)}/interview`, body, token);
+) => answer(intake(token).POST("/v1/orgs/{org}/volunteers/{volunteer_id}/interview", { ...volunteer(org, id), body }));
 
-export const recordVog = (
-  org: string,
-  id: string,
-  body: { issued_on: string; screening_aspects: number[]; checked_by: string },
-  token: string | null,
-) => postJson("intake", `${volunteerPath(org, id)}/vog`, body, token);
+export const recordVog = (org: string, id: string, body: IntakeTypes["schemas"]["VOGRecord"], token: string | null) =>
+  answer(intake(token).POST("/v1/orgs/{org}/volunteers/{volunteer_id}/vog", { ...volunteer(org, id), body }));
 
 export interface ListQuery {
   state?: Stage | "";
@@ -165,23 +94,27 @@ export interface ListQuery {
   export?: boolean;
 }
 
+/** The list's query as policy takes it: only what is set, trimmed. */
+export function listParams(query: ListQuery) {
+  const q = query.q?.trim();
+  return {
+    ...(query.state ? { state: query.state } : {}),
+    ...(query.role_id ? { role_id: query.role_id } : {}),
+    ...(q ? { q } : {}),
+    ...(query.must_resign ? { must_resign: true } : {}),
+    ...(query.export ? { export: true } : {}),
+    ...(query.vog_due_within_days !== undefined ? { vog_due_within_days: query.vog_due_within_days } : {}),
+    page: query.page ?? 1,
+    page_size: query.page_size ?? 25,
+  };
+}
+
 export function listQueryString(query: ListQuery): string {
-  const params = new URLSearchParams();
-  if (query.state) params.set("state", query.state);
-  if (query.role_id) params.set("role_id", query.role_id);
-  if (query.q?.trim()) params.set("q", query.q.trim());
-  if (query.must_resign) params.set("must_resign", "true");
-  if (query.export) params.set("export", "true");
-  if (query.vog_due_within_days !== undefined) {
-    params.set("vog_due_within_days", String(query.vog_due_within_days));
-  }
-  params.set("page", String(query.page ?? 1));
-  params.set("page_size", String(query.page_size ?? 25));
-  return params.toString();
+  return new URLSearchParams(Object.entries(listParams(query)).map(([key, value]) => [key, String(value)])).toString();
 }
 
 export const listVolunteers = (org: string, query: ListQuery, token: string | null) =>
-  getJson<VolunteerPage>("policy", `${base(org)}/volunteers?${listQueryString(query)}`, token);
+  answer(policy(token).GET("/v1/orgs/{org}/volunteers", { params: { path: { org }, query: listParams(query) } }));
 
 /** SHA-256 of the code's exact text (UTF-8), as the signature route checks it. */
 export async function sha256Hex(text: string): Promise<string> {

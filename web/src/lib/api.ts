@@ -145,13 +145,3 @@ async function send(
   if (!json && response.ok) return { response, body: null };
   return { response, body: parseJson(await response.text().catch(() => "")) };
 }
-
-export const getJson = <T>(service: Service, path: string, token?: string | null) =>
-  request<T>(service, path, { token });
-
-export const postJson = <T>(
-  service: Service,
-  path: string,
-  body: unknown,
-  token?: string | null,
-) => request<T>(service, path, { body, token });

@@ -1,8 +1,10 @@
 // The organisation's audit log (docs/api.md "Audit log"): every service keeps its own chain,
 // so the page asks all five and shows their entries merged by the hour they record.
+// Typed from the services' OpenAPI documents (lib/client.ts): the route is the same in each.
 import type { Service } from "./api";
+import { answer, client, type PolicyTypes } from "./client";
 import { downloadFile } from "./files";
-import { call } from "./workspace";
+import { accessToken } from "./session";
 
 export const AUDIT_SERVICES: readonly Service[] = ["identity", "policy", "reports", "intake", "notify"];
 
@@ -45,17 +47,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export interface AuditEntry {
-  org_id: string;
-  service: string;
-  seq: number;
-  at: string;
-  actor: { sub: string; role: string };
-  action: string;
-  object: { type: string; id: string };
-  prev_hash: string;
-  hash: string;
-}
+export type AuditEntry = PolicyTypes["schemas"]["AuditEntry"];
 
 export interface AuditFilter {
   person?: string;
@@ -90,10 +82,30 @@ export function mergeEntries(lists: AuditEntry[][]): AuditEntry[] {
     );
 }
 
+/** The filter as each service's `GET …/audit` takes it: only what is set. */
+function auditParams(filter: AuditFilter) {
+  const person = filter.person?.trim();
+  return {
+    ...(person ? { person } : {}),
+    ...(filter.action ? { action: filter.action } : {}),
+    ...(filter.from ? { from: filter.from } : {}),
+    ...(filter.to ? { to: filter.to } : {}),
+  };
+}
+
+type AuditQuery = { params: { path: { org: string }; query: ReturnType<typeof auditParams> } };
+const readLog: Record<Service, (query: AuditQuery) => Promise<AuditEntry[]>> = {
+  identity: (query) => answer(client("identity", accessToken).GET("/v1/orgs/{org}/audit", query)),
+  policy: (query) => answer(client("policy", accessToken).GET("/v1/orgs/{org}/audit", query)),
+  reports: (query) => answer(client("reports", accessToken).GET("/v1/orgs/{org}/audit", query)),
+  intake: (query) => answer(client("intake", accessToken).GET("/v1/orgs/{org}/audit", query)),
+  notify: (query) => answer(client("notify", accessToken).GET("/v1/orgs/{org}/audit", query)),
+};
+
 /** The log of the organisation as this person may see it, from every service's chain. */
 export async function loadAuditLog(org: string, filter: AuditFilter): Promise<AuditEntry[]> {
-  const path = `/v1/orgs/${encodeURIComponent(org)}/audit${auditQuery(filter)}`;
-  const lists = await Promise.all(AUDIT_SERVICES.map((service) => call<AuditEntry[]>(service, path)));
+  const query = { params: { path: { org }, query: auditParams(filter) } };
+  const lists = await Promise.all(AUDIT_SERVICES.map((service) => readLog[service](query)));
   return mergeEntries(lists);
 }
 
@@ -101,15 +113,14 @@ export async function loadAuditLog(org: string, filter: AuditFilter): Promise<Au
  * of these organisations: policy keeps `organisation.*` in each organisation's chain. */
 export async function loadPlatformLog(orgs: readonly string[]): Promise<AuditEntry[]> {
   const lists = await Promise.all(
-    orgs.map((org) =>
-      call<AuditEntry[]>("policy", `/v1/orgs/${encodeURIComponent(org)}/audit?action=organisation`),
-    ),
+    orgs.map((org) => readLog.policy({ params: { path: { org }, query: { action: "organisation" } } })),
   );
   return mergeEntries(lists);
 }
 
 /** The log as workbooks, one per service's chain (each chain is kept by its own service, and
- * only the service can vouch for its hashes): `format=xlsx` of docs/api.md "Audit log". */
+ * only the service can vouch for its hashes): `format=xlsx` of docs/api.md "Audit log".
+ * Bytes, not JSON: lib/files.ts saves them. */
 export async function downloadAuditXlsx(
   org: string,
   filter: AuditFilter,

@@ -1,12 +1,9 @@
 // The regional centre's own confidential contact persons, as anyone may see them (reports
 // `GET /v1/centre-vcp-introductions`): a name and the introduction they wrote, nothing else.
 // The fallback contacts of an organisation without a VCP name them.
-import { getJson } from "./api";
+// Typed from reports' OpenAPI document (lib/client.ts).
+import { answer, client, type ReportsTypes } from "./client";
 
-export interface CentreVcpIntroduction {
-  name: string;
-  introduction: string | null;
-}
+export type CentreVcpIntroduction = ReportsTypes["schemas"]["CentreVcpIntroduction"];
 
-export const loadCentreVcpIntroductions = () =>
-  getJson<CentreVcpIntroduction[]>("reports", "/v1/centre-vcp-introductions");
+export const loadCentreVcpIntroductions = () => answer(client("reports").GET("/v1/centre-vcp-introductions"));

@@ -2,72 +2,25 @@
 // with comments per section, answer, close) and the invited person's on /me (read the
 // draft, comment named or anonymously). Comments never name their author to the admin
 // unless the author chose to be named: the server leaves the name out.
+// Typed from policy's and identity's OpenAPI documents (lib/client.ts).
 import { ApiError } from "./api";
-import { call } from "./workspace";
+import { answer, client, type IdentityTypes, type PolicyTypes } from "./client";
+import { accessToken } from "./session";
 
-export interface Answer {
-  text: string;
-  answered_at: string;
-}
+type Policy = PolicyTypes["schemas"];
+export type Answer = Policy["CommentAnswer"];
+export type AdminComment = Policy["AdminComment"];
+export type SectionComments = Policy["SectionWithComments"];
+export type Round = Policy["AdminConsultation"];
+export type Heading = Policy["SectionHeading"];
+export type MyComment = Policy["MyComment"];
+export type MyRound = Policy["MyConsultation"];
 
-export interface AdminComment {
-  comment_id: string;
-  section: string;
-  text: string;
-  named: boolean;
-  author_name: string | null;
-  commented_at: string;
-  answer: Answer | null;
-}
-
-export interface SectionComments {
-  slug: string;
-  title: string;
-  in_draft: boolean;
-  comments: AdminComment[];
-}
-
-export interface Round {
-  consultation_id: string;
-  status: "open" | "closed";
-  opened_at: string;
-  closes_on: string;
-  closed_on: string | null;
-  invited: number;
-  people: number;
-  comments: number;
-  sections: SectionComments[];
-}
-
-export interface Heading {
-  slug: string;
-  title: string;
-  level: number;
-}
-
-export interface MyComment {
-  comment_id: string;
-  section: string;
-  text: string;
-  named: boolean;
-  commented_at: string;
-  answer: Answer | null;
-}
-
-export interface MyRound {
-  consultation_id: string;
-  organisation: string;
-  open: boolean;
-  closes_on: string;
-  text: string;
-  sections: Heading[];
-  mine: MyComment[];
-}
+const policy = client("policy", accessToken);
+const of = (org: string) => ({ params: { path: { org } } });
 
 /** The slug of comments on the code as a whole. */
 export const GENERAL = "general";
-
-const base = (org: string) => `/v1/orgs/${encodeURIComponent(org)}/consultation`;
 
 /** `work`'s answer, or null when there is nothing (404) or it is not for this person (403). */
 async function whenThere<T>(work: Promise<T>): Promise<T | null> {
@@ -81,38 +34,36 @@ async function whenThere<T>(work: Promise<T>): Promise<T | null> {
   }
 }
 
-export const loadRound = (org: string) => whenThere(call<Round>("policy", base(org)));
+export const loadRound = (org: string) => whenThere(answer(policy.GET("/v1/orgs/{org}/consultation", of(org))));
 
 export const openRound = (org: string, closesOn: string, memberIds: string[]) =>
-  call<Round>("policy", base(org), "POST", { closes_on: closesOn, member_ids: memberIds });
+  answer(policy.POST("/v1/orgs/{org}/consultation", { ...of(org), body: { closes_on: closesOn, member_ids: memberIds } }));
 
-export const closeRound = (org: string) => call<Round>("policy", `${base(org)}/close`, "POST");
+export const closeRound = (org: string) => answer(policy.POST("/v1/orgs/{org}/consultation/close", of(org)));
 
 export const answerComment = (org: string, commentId: string, text: string) =>
-  call<AdminComment>(
-    "policy",
-    `${base(org)}/comments/${encodeURIComponent(commentId)}/answer`,
-    "PUT",
-    { text },
+  answer(
+    policy.PUT("/v1/orgs/{org}/consultation/comments/{comment_id}/answer", {
+      params: { path: { org, comment_id: commentId } },
+      body: { text },
+    }),
   );
 
-export const loadMyRound = (org: string) => whenThere(call<MyRound>("policy", `${base(org)}/mine`));
+export const loadMyRound = (org: string) =>
+  whenThere(answer(policy.GET("/v1/orgs/{org}/consultation/mine", of(org))));
 
 export const postComment = (org: string, section: string, text: string, named: boolean) =>
-  call<MyComment>("policy", `${base(org)}/comments`, "POST", { section, text, named });
+  answer(policy.POST("/v1/orgs/{org}/consultation/comments", { ...of(org), body: { section, text, named } }));
 
 /** What the published version records of its round, from `GET …/codes/current`. */
-export interface Consulted {
-  people: number;
-  comments: number;
-}
+export type Consulted = Policy["Consulted"];
 
 export const loadConsulted = async (org: string): Promise<{ version: number; consulted: Consulted | null } | null> =>
   whenThere(
-    call<{ version: number; consulted?: Consulted | null }>(
-      "policy",
-      `/v1/orgs/${encodeURIComponent(org)}/codes/current`,
-    ).then((code) => ({ version: code.version, consulted: code.consulted ?? null })),
+    answer(policy.GET("/v1/orgs/{org}/codes/current", of(org))).then((code) => ({
+      version: code.version,
+      consulted: code.consulted ?? null,
+    })),
   );
 
 /** The day after today in the browser's calendar, as YYYY-MM-DD: the earliest closing day. */
@@ -123,15 +74,11 @@ export function tomorrow(now: Date = new Date()): string {
   return `${next.getFullYear()}-${month}-${day}`;
 }
 
-export interface StaffMember {
-  member_id: string;
-  name: string;
-  roles: string[];
-}
+export type StaffMember = IdentityTypes["schemas"]["Member"];
 
 /** The organisation's admins and coordinators, whom the admin may invite besides the
  * volunteers (who are invited anyway). A staff member's `member_id` is their `sub`. */
 export async function loadStaff(org: string): Promise<StaffMember[]> {
-  const members = await call<StaffMember[]>("identity", `/v1/orgs/${encodeURIComponent(org)}/members`);
+  const members = await answer(client("identity", accessToken).GET("/v1/orgs/{org}/members", of(org)));
   return members.filter((m) => m.roles.some((role) => role === "admin" || role === "coordinator"));
 }

@@ -1,25 +1,17 @@
 // The regional centre's fallback contacts (policy `GET/PUT /v1/fallback-contacts`): where a
 // reporter can turn while an organisation has no confidential contact person with a key.
-import { getJson } from "./api";
-import { call } from "./workspace";
+// Typed from policy's OpenAPI document (lib/client.ts).
+import { answer, client, type PolicyTypes } from "./client";
+import { accessToken } from "./session";
 
-export type FallbackKind = "national_line" | "centre_contact";
-
-export interface FallbackContact {
-  name: string;
-  kind: FallbackKind;
-  phone: string | null;
-  url: string | null;
-  hours: string;
-}
+export type FallbackContact = PolicyTypes["schemas"]["FallbackContact"];
+export type FallbackKind = FallbackContact["kind"];
 
 export const loadFallbackContacts = () =>
-  getJson<{ contacts: FallbackContact[] }>("policy", "/v1/fallback-contacts").then(
-    (answer) => answer.contacts,
-  );
+  answer(client("policy").GET("/v1/fallback-contacts")).then((found) => found.contacts);
 
 export const saveFallbackContacts = (contacts: FallbackContact[]) =>
-  call<{ contacts: FallbackContact[] }>("policy", "/v1/fallback-contacts", "PUT", { contacts });
+  answer(client("policy", accessToken).PUT("/v1/fallback-contacts", { body: { contacts } }));
 
 /** A phone number as a `tel:` link dials it: digits and a leading "+" only. */
 export const dialable = (phone: string) => `tel:${phone.replace(/[^\d+]/g, "")}`;

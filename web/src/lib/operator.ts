@@ -1,62 +1,41 @@
 // The regional centre's requests (/operator and components/operator/) and the shapes of
-// their answers. The operators themselves are in lib/operators.ts.
-import type { Checklist } from "./admin";
-import { call, type Pillar } from "./workspace";
+// their answers, typed from the services' OpenAPI documents (lib/client.ts). The operators
+// themselves are in lib/operators.ts.
+import { answer, client, type IdentityTypes, type PolicyTypes, type ReportsTypes } from "./client";
+import { accessToken } from "./session";
 
-export interface OrgRow {
-  org_id: string;
-  name: string;
-  pillars: Record<Pillar, { done: boolean }>;
-  counts: { vcps_with_key: number };
-}
-export interface OrgPage {
-  total: number;
-  items: OrgRow[];
-}
+type Policy = PolicyTypes["schemas"];
+export type OrgRow = Policy["OrganisationPillars"];
+export type OrgPage = Policy["OrganisationPage"];
 /** An open advice request in the centre's queue. */
-export interface Queued {
-  request_id: string;
-  org_id: string;
-  organisation: string;
-  topic: string;
-  question: string;
-  preferred_times: string | null;
-  requested_at: string;
-  warning: string | null;
-}
-export interface CentreVcp {
-  vcp_id: string;
-  name: string;
-}
-export interface NewOrganisation {
-  org_id: string;
-  name: string;
-  language: string;
-}
-export interface Invitation {
-  email: string;
-  name: string;
-  roles: string[];
-}
+export type Queued = Policy["QueuedAdviceRequest"];
+export type CentreVcp = ReportsTypes["schemas"]["CentreVcp"];
+export type NewOrganisation = Policy["NewOrganisation"];
+export type Invitation = IdentityTypes["schemas"]["Invitation"];
 
-const orgPath = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
+const policy = client("policy", accessToken);
+const identity = client("identity", accessToken);
+const reports = client("reports", accessToken);
 
 export const loadOrgs = (offset: number, limit: number) =>
-  call<OrgPage>("policy", `/v1/orgs?offset=${offset}&limit=${limit}`);
+  answer(policy.GET("/v1/orgs", { params: { query: { offset, limit } } }));
 /** One organisation's checklist, as the operator may read it. */
-export const loadOrgChecklist = (org: string) => call<Checklist>("policy", `${orgPath(org)}/checklist`);
+export const loadOrgChecklist = (org: string) =>
+  answer(policy.GET("/v1/orgs/{org}/checklist", { params: { path: { org } } }));
 export const registerOrganisation = (organisation: NewOrganisation) =>
-  call("policy", "/v1/orgs", "POST", organisation);
+  answer(policy.POST("/v1/orgs", { body: organisation }));
 export const inviteMember = (org: string, invitation: Invitation) =>
-  call("identity", `${orgPath(org)}/members`, "POST", invitation);
+  answer(identity.POST("/v1/orgs/{org}/members", { params: { path: { org } }, body: invitation }));
 
-export const loadAdviceQueue = () => call<Queued[]>("policy", "/v1/advice-requests");
+export const loadAdviceQueue = () => answer(policy.GET("/v1/advice-requests"));
 export const answerAdvice = (requestId: string, text: string, appointment: string | null) =>
-  call("policy", `/v1/advice-requests/${encodeURIComponent(requestId)}/answer`, "POST", {
-    text,
-    ...(appointment ? { appointment } : {}),
-  });
+  answer(
+    policy.POST("/v1/advice-requests/{request_id}/answer", {
+      params: { path: { request_id: requestId } },
+      body: { text, ...(appointment ? { appointment } : {}) },
+    }),
+  );
 
-export const loadCentreVcps = () => call<CentreVcp[]>("reports", "/v1/centre-vcps");
+export const loadCentreVcps = () => answer(reports.GET("/v1/centre-vcps"));
 export const addCentreVcp = (vcpId: string, name: string, email: string) =>
-  call("reports", "/v1/centre-vcps", "POST", { vcp_id: vcpId, name, email });
+  answer(reports.POST("/v1/centre-vcps", { body: { vcp_id: vcpId, name, email } }));

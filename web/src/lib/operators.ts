@@ -1,19 +1,16 @@
 // The platform's operators (identity's /v1/operators; docs/api.md "Operators"): listed,
-// added and removed by an operator.
-import { call } from "./workspace";
+// added and removed by an operator. Typed from identity's OpenAPI document (lib/client.ts).
+import { answer, client, type IdentityTypes } from "./client";
+import { accessToken } from "./session";
 
-export interface Operator {
-  operator_id: string;
-  email: string;
-  since: string | null;
-  /** Named in SAFEHANDS_OPERATOR_EMAILS (and not removed since). */
-  seed: boolean;
-}
+/** `seed`: named in SAFEHANDS_OPERATOR_EMAILS (and not removed since). */
+export type Operator = IdentityTypes["schemas"]["Operator"];
 
-export const loadOperators = () => call<Operator[]>("identity", "/v1/operators");
+const identity = client("identity", accessToken);
 
-export const addOperator = (email: string) =>
-  call<{ operator_id: string }>("identity", "/v1/operators", "POST", { email });
+export const loadOperators = () => answer(identity.GET("/v1/operators"));
+
+export const addOperator = (email: string) => answer(identity.POST("/v1/operators", { body: { email } }));
 
 export const removeOperator = (id: string) =>
-  call<null>("identity", `/v1/operators/${encodeURIComponent(id)}`, "DELETE");
+  answer(identity.DELETE("/v1/operators/{operator_id}", { params: { path: { operator_id: id } } }));

@@ -1,8 +1,8 @@
 // The reporter's draft and the keys it goes to: what the report page needs before sending,
 // without the crypto. lib/reporting.ts seals and sends; the report page loads it once the
 // reporter starts on the form (issue 26), so the first paint waits for none of it.
-import type { PublicKeyJson } from "../crypto/keys";
-import { getJson } from "./api";
+// The keys are typed from reports' OpenAPI document (lib/client.ts).
+import { answer, client, type ReportsTypes } from "./client";
 
 export const CATEGORIES = [
   "bullying",
@@ -13,23 +13,13 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export interface VcpKey {
-  vcp_id: string;
-  name?: string;
-  public_key: PublicKeyJson;
-  fingerprint: string;
-  /** The day (YYYY-MM-DD) the VCP set this key; null for a key older than the record. */
-  since?: string | null;
-  /** The Ed25519 key that verifies this VCP's messages; null for a key set by an older client. */
-  signing_key?: string | null;
-  /** What the VCP wrote about themself for reporters (on /vcp); null when nothing. */
-  introduction?: string | null;
-  /** One of the regional centre's own VCPs, whom the organisation added (issue 24). */
-  centre?: boolean;
-}
+/** `since`: the day (YYYY-MM-DD) the VCP set this key, null for a key older than the record;
+ * `signing_key` verifies this VCP's messages (null for a key set by an older client);
+ * `introduction` is what they wrote for reporters; `centre`: one of the regional centre's. */
+export type VcpKey = ReportsTypes["schemas"]["VcpKey"];
 
 export const loadVcpKeys = (org: string) =>
-  getJson<VcpKey[]>("reports", `/v1/orgs/${encodeURIComponent(org)}/vcp-keys`);
+  answer(client("reports").GET("/v1/orgs/{org}/vcp-keys", { params: { path: { org } } }));
 
 /** What the form holds, as typed. */
 export interface ReportDraft {

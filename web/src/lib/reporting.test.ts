@@ -110,6 +110,10 @@ const vcp = (vcp_id: string): VcpKey => ({
   name: vcp_id,
   fingerprint: `fp-${vcp_id}`,
   public_key: { suite: "X25519", key: vcp_id },
+  signing_key: null,
+  since: null,
+  introduction: null,
+  centre: false,
 });
 
 describe("recipientsAtSending", () => {

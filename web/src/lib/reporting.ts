@@ -16,7 +16,10 @@ import {
   type Suite,
   verifyMessage,
 } from "../crypto";
-import { ApiError, postJson } from "./api";
+// Requests through the typed client (lib/client.ts); the mailbox's answer is still an object
+// of any fields in reports' contract, named here (MailboxAnswer) until reports types it.
+import { ApiError } from "./api";
+import { answer as answerOf, client, untypedAnswer } from "./client";
 import { attachmentsOf, uploadFile, type AttachmentRef, type PreparedFile } from "./attachments";
 export type { PublicOrganisation, PublicRole } from "./organisation";
 import { draftKey, loadVcpKeys, reportBody, type ReportDraft, type VcpKey } from "./reportDraft";
@@ -88,7 +91,9 @@ export async function sendReport(
   isRetry: boolean,
 ): Promise<void> {
   try {
-    await postJson("intake", `/v1/orgs/${encodeURIComponent(org)}/reports`, prepared.submission);
+    await answerOf(
+      client("intake").POST("/v1/orgs/{org}/reports", { params: { path: { org } }, body: prepared.submission }),
+    );
   } catch (error) {
     if (isRetry && error instanceof ApiError && error.status === 409) return;
     throw error;
@@ -183,10 +188,8 @@ function textOf(body: unknown): string | null {
 
 /** The status, deadlines and messages; the VCP's messages opened with the reply key. */
 export async function readMailbox(org: string, access: MailboxAccess): Promise<Mailbox> {
-  const answer = await postJson<MailboxAnswer>(
-    "reports",
-    `/v1/orgs/${encodeURIComponent(org)}/mailbox`,
-    { secret: access.secret },
+  const answer = await untypedAnswer<MailboxAnswer>(
+    client("reports").POST("/v1/orgs/{org}/mailbox", { params: { path: { org } }, body: { secret: access.secret } }),
   );
   // Fetched anew on every read: the signing keys as the organisation publishes them now.
   const keys = answer.messages.some((m) => m.from === "vcp") ? await loadVcpKeys(org) : [];
@@ -245,11 +248,12 @@ export async function sendAnswer(
     messageContext(org, reportId, messageId),
     keys.map((k) => k.public_key),
   );
-  await postJson("reports", `/v1/orgs/${encodeURIComponent(org)}/mailbox/messages`, {
-    secret: access.secret,
-    message_id: messageId,
-    envelope,
-  });
+  await answerOf(
+    client("reports").POST("/v1/orgs/{org}/mailbox/messages", {
+      params: { path: { org } },
+      body: { secret: access.secret, message_id: messageId, envelope },
+    }),
+  );
 }
 
 export type ReceiptCheck =

@@ -10,13 +10,14 @@
 // they end. After 30 minutes without any activity, in any of this browser's tabs, the
 // session ends, on the server too, and the cookie is removed.
 import { get, writable } from "svelte/store";
+// Its requests stay on lib/api.ts's `request`: each sends the X-SafeHands-Session header,
+// which the typed client does not pass on. Their answers' types are identity's (generated,
+// src/lib/openapi/identity.d.ts; a type import only, nothing in the bundle).
 import { ApiError, NetworkError, request } from "./api";
+import type { components } from "./openapi/identity";
 
-export interface Membership {
-  org_id: string | null;
-  roles: string[];
-  sub: string;
-}
+type Identity = components["schemas"];
+export type Membership = Identity["MembershipView"];
 
 export interface Active {
   orgId: string | null;
@@ -188,18 +189,10 @@ export async function requestSignIn(email: string, next?: string): Promise<void>
   await request("identity", "/v1/sign-in", { body: next ? { email, next } : { email } });
 }
 
-interface MembershipRef {
-  org_id: string | null;
-  sub: string;
-}
+type MembershipRef = Pick<Membership, "org_id" | "sub">;
 
 /** identity's answer to a sign-in, by a link's code or by a passkey. */
-export interface SignedInAnswer {
-  refresh_token: string;
-  memberships: Membership[];
-  next?: string | null;
-  preferred?: MembershipRef | null;
-}
+export type SignedInAnswer = Identity["SignedInAnswer"];
 
 export interface SignInResult {
   next: string | null;
@@ -218,10 +211,7 @@ export async function exchangeCode(code: string): Promise<SignInResult> {
   return signedIn(await identity<SignedInAnswer>("/v1/sign-in/exchange", { code }));
 }
 
-interface SessionAnswer {
-  memberships: Membership[];
-  preferred: MembershipRef | null;
-}
+type SessionAnswer = Identity["SessionView"];
 
 let resumed: Promise<void> | null = null;
 
@@ -250,12 +240,7 @@ export function resume(path: string): Promise<void> {
   return resumed;
 }
 
-interface TokenAnswer {
-  access_token: string;
-  expires_in: number;
-  refresh_token: string;
-  roles?: string[];
-}
+type TokenAnswer = Identity["IssuedTokens"];
 
 // Identity rotates the refresh token on every use and treats a second use of the same one as
 // theft (the whole session ends). So at most one rotation is in flight: within this page

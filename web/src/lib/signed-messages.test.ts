@@ -32,6 +32,10 @@ const key = (vcpId: string, signingKey: string | null): VcpKey => ({
   public_key: { suite: "X25519", key: "" },
   fingerprint: "",
   signing_key: signingKey,
+  name: null,
+  since: null,
+  introduction: null,
+  centre: false,
 });
 const holds = (m: typeof message, keys: VcpKey[]) => signatureHolds(c!.org_id, c!.report_id, m, keys);
 

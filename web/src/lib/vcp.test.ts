@@ -19,6 +19,7 @@ import {
   sortInbox,
   type CaseSummary,
   type RawCase,
+  type VcpKey,
 } from "./vcp";
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -123,10 +124,15 @@ describe("a case in the browser", () => {
     expect(notYet.reportProblem).toBe("not-for-this-key");
     expect(notYet.messages[0]?.problem).toBe("not-for-this-key");
 
-    const target = {
+    const target: VcpKey = {
       vcp_id: "bram",
       public_key: bram.publicKey,
       fingerprint: await fingerprint(bram.publicKey),
+      name: null,
+      signing_key: null,
+      since: null,
+      introduction: null,
+      centre: false,
     };
     const handover = await handoverFor(ORG, raw, anna.privateKey, target);
     expect(handover.vcp_id).toBe("bram");

@@ -17,7 +17,10 @@ import {
   type PublicKeyJson,
   type Recipient,
 } from "../crypto";
-import { getJson, request } from "./api";
+// Typed from reports' OpenAPI document (lib/client.ts). The case routes' answers are still
+// objects of any fields in the contract: their shapes below are named here until reports
+// types them (typedRequests.test.ts lists them).
+import { answer, client, untypedAnswer, type ReportsTypes } from "./client";
 import { attachmentsOf, type AttachmentRef } from "./attachments";
 import {
   CATEGORIES,
@@ -95,27 +98,23 @@ export interface OpenedCase {
   messages: CaseMessage[];
 }
 
-const orgPath = (org: string) => `/v1/orgs/${encodeURIComponent(org)}`;
+// A page passes the access token it holds (lib/session.ts's accessToken, awaited).
+const reports = (token: string) => client("reports", () => Promise.resolve(token));
+const of = (org: string) => ({ params: { path: { org } } });
+const ofReport = (org: string, reportId: string) => ({ params: { path: { org, report_id: reportId } } });
+const ofVcp = (org: string, vcpId: string) => ({ params: { path: { org, vcp_id: vcpId } } });
 
 export const listReports = (org: string, token: string) =>
-  getJson<CaseSummary[]>("reports", `${orgPath(org)}/reports`, token);
+  untypedAnswer<CaseSummary[]>(reports(token).GET("/v1/orgs/{org}/reports", of(org)));
 
 export const fetchCase = (org: string, reportId: string, token: string) =>
-  getJson<RawCase>("reports", `${orgPath(org)}/reports/${encodeURIComponent(reportId)}`, token);
+  untypedAnswer<RawCase>(reports(token).GET("/v1/orgs/{org}/reports/{report_id}", ofReport(org, reportId)));
 
 /** One key in the organisation's key history (GET …/vcp-key-history). */
-export interface KeyHistoryEntry {
-  vcp_id: string;
-  name: string | null;
-  fingerprint: string;
-  set_at: string | null;
-  set_by: string | null;
-  until: string | null;
-  in_use: boolean;
-}
+export type KeyHistoryEntry = ReportsTypes["schemas"]["KeyHistoryEntry"];
 
 export const loadKeyHistory = (org: string, token: string) =>
-  getJson<KeyHistoryEntry[]>("reports", `${orgPath(org)}/vcp-key-history`, token);
+  answer(reports(token).GET("/v1/orgs/{org}/vcp-key-history", of(org)));
 
 /** Overdue first, then the next deadline, then the oldest (as the service and the CLI). */
 export function sortInbox(rows: CaseSummary[]): CaseSummary[] {
@@ -211,20 +210,21 @@ export async function sendReply(
     messageContext(org, raw.report_id, messageId),
     [raw.reply_key, ...keys.map((k) => k.public_key)],
   );
-  await request("reports", `${orgPath(org)}/reports/${encodeURIComponent(raw.report_id)}/messages`, {
-    body: { message_id: messageId, envelope, signature: signMessage(key, org, raw.report_id, messageId, envelope) },
-    token,
-  });
+  await answer(
+    reports(token).POST("/v1/orgs/{org}/reports/{report_id}/messages", {
+      ...ofReport(org, raw.report_id),
+      body: { message_id: messageId, envelope, signature: signMessage(key, org, raw.report_id, messageId, envelope) },
+    }),
+  );
 }
 
 export type SettableStatus = "acknowledged" | "in_progress" | "closed";
 export const SETTABLE_STATUSES: readonly SettableStatus[] = ["acknowledged", "in_progress", "closed"];
 
 export const changeStatus = (org: string, reportId: string, status: SettableStatus, token: string) =>
-  request<CaseSummary>("reports", `${orgPath(org)}/reports/${encodeURIComponent(reportId)}/status`, {
-    body: { status },
-    token,
-  });
+  untypedAnswer<CaseSummary>(
+    reports(token).POST("/v1/orgs/{org}/reports/{report_id}/status", { ...ofReport(org, reportId), body: { status } }),
+  );
 
 export interface Handover {
   vcp_id: string;
@@ -260,10 +260,7 @@ export async function handoverFor(
 }
 
 export const postHandover = (org: string, reportId: string, handover: Handover, token: string) =>
-  request("reports", `${orgPath(org)}/reports/${encodeURIComponent(reportId)}/keys`, {
-    body: handover,
-    token,
-  });
+  answer(reports(token).POST("/v1/orgs/{org}/reports/{report_id}/keys", { ...ofReport(org, reportId), body: handover }));
 
 /** "2026Q4" for a date (UTC, as the service counts). */
 export function quarterOf(iso: string): string {
@@ -290,45 +287,31 @@ export const releaseStatistics = (
   quarter: string,
   counts: Record<Category, number>,
   token: string,
-) => request("reports", `${orgPath(org)}/stats`, { body: { quarter, counts }, token });
+) => answer(reports(token).POST("/v1/orgs/{org}/stats", { ...of(org), body: { quarter, counts } }));
 
 /** The VCP's introduction for reporters (at most 500 characters; empty clears it). */
 export const saveIntroduction = (org: string, vcpId: string, introduction: string, token: string) =>
-  request<{ vcp_id: string; introduction: string | null }>(
-    "reports",
-    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/introduction`,
-    { method: "PUT", body: { introduction }, token },
-  );
+  answer(reports(token).PUT("/v1/orgs/{org}/vcps/{vcp_id}/introduction", { ...ofVcp(org, vcpId), body: { introduction } }));
 
 export const INTRODUCTION_MAX_LENGTH = 500;
 
-/** An appointed VCP as `GET …/vcps` lists them (admin, vcp). */
-export interface AppointedVcp {
-  vcp_id: string;
-  name: string | null;
-  fingerprint: string | null;
-  has_key: boolean;
-  introduction?: string | null;
-  /** One of the regional centre's VCPs; `accepted` false until they answered yes. */
-  centre?: boolean;
-  accepted?: boolean;
-}
+/** An appointed VCP as `GET …/vcps` lists them (admin, vcp); a centre VCP's `accepted` is
+ * false until they answered yes. */
+export type AppointedVcp = ReportsTypes["schemas"]["AppointedVcp"];
 
-export const loadAppointedVcps = (org: string, token: string) =>
-  getJson<AppointedVcp[]>("reports", `${orgPath(org)}/vcps`, token);
+export const loadAppointedVcps = (org: string, token: string) => answer(reports(token).GET("/v1/orgs/{org}/vcps", of(org)));
 
 /** A centre VCP's answer to the organisation's request (issue 24). */
 export const answerCentreRequest = (org: string, vcpId: string, accept: boolean, token: string) =>
-  request<{ vcp_id: string; accepted: boolean }>(
-    "reports",
-    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/acceptance`,
-    { body: { accept }, token },
+  untypedAnswer<{ vcp_id: string; accepted: boolean }>(
+    reports(token).POST("/v1/orgs/{org}/vcps/{vcp_id}/acceptance", { ...ofVcp(org, vcpId), body: { accept } }),
   );
 
 /** Register the VCP's key, with the signing key derived from it that verifies their messages. */
 export const registerPublicKey = (org: string, vcpId: string, key: PrivateKey, token: string) =>
-  request<{ fingerprint: string }>(
-    "reports",
-    `${orgPath(org)}/vcps/${encodeURIComponent(vcpId)}/public-key`,
-    { method: "PUT", body: { public_key: key.publicKey, signing_key: signingPublicKey(key) }, token },
+  answer(
+    reports(token).PUT("/v1/orgs/{org}/vcps/{vcp_id}/public-key", {
+      ...ofVcp(org, vcpId),
+      body: { public_key: key.publicKey, signing_key: signingPublicKey(key) },
+    }),
   );

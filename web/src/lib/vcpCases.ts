@@ -1,7 +1,9 @@
 // A VCP's cases in every organisation they serve, grouped by organisation (issue 24: the
 // regional centre's VCPs). reports decides which organisations on every request
 // (GET /v1/vcp/cases; shared/auth/reach.py); the rows are each organisation's own inbox.
-import { getJson } from "./api";
+// Typed from reports' OpenAPI document (lib/client.ts); the groups' rows are still objects
+// of any fields there, named here as the inbox's CaseSummary until reports types them.
+import { client, untypedAnswer } from "./client";
 import { sortInbox, type CaseSummary } from "./vcp";
 
 export interface OrganisationCases {
@@ -11,7 +13,9 @@ export interface OrganisationCases {
 
 /** The groups as reports answers them (the token's organisation first), each inbox sorted. */
 export async function loadCasesByOrganisation(token: string): Promise<OrganisationCases[]> {
-  const groups = await getJson<OrganisationCases[]>("reports", "/v1/vcp/cases", token);
+  const groups = await untypedAnswer<OrganisationCases[]>(
+    client("reports", () => Promise.resolve(token)).GET("/v1/vcp/cases"),
+  );
   return groups.map((group) => ({ org_id: group.org_id, cases: sortInbox(group.cases) }));
 }
 

@@ -643,6 +643,26 @@ export interface components {
              */
             token_type: "Bearer";
         };
+        /** Member */
+        Member: {
+            /** Email */
+            email: string;
+            /** Member Id */
+            member_id: string;
+            /** Name */
+            name: string;
+            /** Removable */
+            removable: boolean;
+            /** Roles */
+            roles: string[];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /** Sub */
+            sub: string;
+        };
         /** MembershipView */
         MembershipView: {
             /** Org Id */
@@ -671,6 +691,17 @@ export interface components {
              * @description The person's name for it; by default the browser's family.
              */
             label?: string | null;
+        };
+        /** Operator */
+        Operator: {
+            /** Email */
+            email: string;
+            /** Operator Id */
+            operator_id: string;
+            /** Seed */
+            seed: boolean;
+            /** Since */
+            since: string | null;
         };
         /** PasskeyAnswer */
         PasskeyAnswer: {
@@ -992,9 +1023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["Operator"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */
@@ -1508,9 +1537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["Member"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */

@@ -286,6 +286,22 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** Attempt */
+        Attempt: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Attempt */
+            attempt: number;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Error */
+            error: string | null;
+            /** Status Code */
+            status_code: number | null;
+        };
         /** AuditActor */
         AuditActor: {
             /** Role */
@@ -358,6 +374,26 @@ export interface components {
             /** Webhook Id */
             webhook_id: string;
         };
+        /** Delivery */
+        Delivery: {
+            /** Attempts */
+            attempts: components["schemas"]["Attempt"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivery Id */
+            delivery_id: string;
+            /** Event Id */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Status */
+            status: string;
+        };
         /**
          * ErrorBody
          * @description Every error answer: one sentence a person understands, never the submitted values.
@@ -394,6 +430,29 @@ export interface components {
              * @enum {string}
              */
             status: "ready" | "not ready";
+        };
+        /**
+         * Subscription
+         * @description A subscription as its admin sees it: never its secret.
+         */
+        Subscription: {
+            /** Consecutive Failed Deliveries */
+            consecutive_failed_deliveries: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Event Types */
+            event_types: string[];
+            /** Status */
+            status: string;
+            /** Url */
+            url: string;
+            /** Webhook Id */
+            webhook_id: string;
         };
     };
     responses: never;
@@ -1068,9 +1127,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["Subscription"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */
@@ -1311,9 +1368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["Delivery"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */

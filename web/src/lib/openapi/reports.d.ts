@@ -649,6 +649,23 @@ export interface components {
             /** Accept */
             accept: boolean;
         };
+        /** AppointedVcp */
+        AppointedVcp: {
+            /** Accepted */
+            accepted: boolean;
+            /** Centre */
+            centre: boolean;
+            /** Fingerprint */
+            fingerprint: string | null;
+            /** Has Key */
+            has_key: boolean;
+            /** Introduction */
+            introduction: string | null;
+            /** Name */
+            name: string | null;
+            /** Vcp Id */
+            vcp_id: string;
+        };
         /**
          * AsyncApiDocument
          * @description The AsyncAPI 3.0 document (shared/catalogue/asyncapi.py), typed to its top level so a
@@ -768,10 +785,30 @@ export interface components {
              */
             retention_months?: number;
         };
+        /**
+         * CentreVcp
+         * @description One of the regional centre's VCPs, by id and name (no address).
+         */
+        CentreVcp: {
+            /** Name */
+            name: string;
+            /** Vcp Id */
+            vcp_id: string;
+        };
         /** CentreVCPChoice */
         CentreVCPChoice: {
             /** Vcp Id */
             vcp_id: string;
+        };
+        /**
+         * CentreVcpIntroduction
+         * @description Public: a centre VCP's name and the introduction they wrote for reporters.
+         */
+        CentreVcpIntroduction: {
+            /** Introduction */
+            introduction: string | null;
+            /** Name */
+            name: string;
         };
         /**
          * Envelope
@@ -814,6 +851,26 @@ export interface components {
              *     ]
              */
             fields?: string[] | null;
+        };
+        /** KeyHistoryEntry */
+        KeyHistoryEntry: {
+            /** Fingerprint */
+            fingerprint: string;
+            /** In Use */
+            in_use: boolean;
+            /** Name */
+            name: string | null;
+            public_key: components["schemas"]["PublishedKey"];
+            /** Set At */
+            set_at: string | null;
+            /** Set By */
+            set_by: string | null;
+            /** Signing Key */
+            signing_key: string | null;
+            /** Until */
+            until: string | null;
+            /** Vcp Id */
+            vcp_id: string;
         };
         /**
          * KeyShare
@@ -909,6 +966,16 @@ export interface components {
              */
             suite: "MLKEM768-X25519" | "X25519";
         };
+        /** PublishedKey */
+        PublishedKey: {
+            /** Key */
+            key: string;
+            /**
+             * Suite
+             * @enum {string}
+             */
+            suite: "MLKEM768-X25519" | "X25519";
+        };
         /** Readiness */
         Readiness: {
             /**
@@ -939,6 +1006,20 @@ export interface components {
              */
             quarter: string;
         };
+        /** ReleasedStatistics */
+        ReleasedStatistics: {
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /** Quarter */
+            quarter: string;
+            /**
+             * Released At
+             * Format: date-time
+             */
+            released_at: string;
+        };
         /** ReporterMessage */
         ReporterMessage: {
             envelope: components["schemas"]["Envelope"];
@@ -968,6 +1049,28 @@ export interface components {
              * @enum {string}
              */
             status: "acknowledged" | "in_progress" | "closed";
+        };
+        /**
+         * VcpKey
+         * @description A key to encrypt a report to; the name is public on purpose (a reporter should know
+         *     who will read their report).
+         */
+        VcpKey: {
+            /** Centre */
+            centre: boolean;
+            /** Fingerprint */
+            fingerprint: string;
+            /** Introduction */
+            introduction: string | null;
+            /** Name */
+            name: string | null;
+            public_key: components["schemas"]["PublishedKey"];
+            /** Signing Key */
+            signing_key: string | null;
+            /** Since */
+            since: string | null;
+            /** Vcp Id */
+            vcp_id: string;
         };
     };
     responses: never;
@@ -1171,9 +1274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string | null;
-                    }[];
+                    "application/json": components["schemas"]["CentreVcpIntroduction"][];
                 };
             };
             /** @description The token's role may not do this here. */
@@ -1211,9 +1312,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["CentreVcp"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */
@@ -3333,9 +3432,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ReleasedStatistics"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */
@@ -3502,9 +3599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["KeyHistoryEntry"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */
@@ -3571,9 +3666,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["VcpKey"][];
                 };
             };
             /** @description The token's role may not do this here. */
@@ -3622,9 +3715,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["AppointedVcp"][];
                 };
             };
             /** @description No bearer token, or one that is invalid or expired. */
