@@ -131,7 +131,7 @@ _RESERVATIONS = Path(tempfile.gettempdir()) / "safehands-free-ports.json"
 _RESERVED_SECONDS = 300.0
 
 
-def _probe_free(port: int) -> bool:
+def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", port))
@@ -142,7 +142,7 @@ def _probe_free(port: int) -> bool:
 
 def _pick(reserved: Container[int]) -> int:
     for port in random.sample(_QUIET_PORTS, len(_QUIET_PORTS)):
-        if port not in _handed_out and port not in reserved and _probe_free(port):
+        if port not in _handed_out and port not in reserved and port_is_free(port):
             _handed_out.add(port)
             return port
     raise RuntimeError("no free port found between 20000 and 32767")

@@ -11,12 +11,11 @@ import contextlib
 import json
 import secrets
 import shutil
-import socket
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
-from cli.embedded import ChildProcess, free_port
+from cli.embedded import ChildProcess, free_port, port_is_free
 from shared.private_files import write_private_file
 
 BUCKET = "tansu"
@@ -111,15 +110,6 @@ def object_store_credentials(path: Path) -> tuple[str, str]:
     return str(stored["access_key_id"]), str(stored["secret_access_key"])
 
 
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def _internal_ports(path: Path) -> dict[str, int]:
     """The store's internal ports for this data directory: the ones it had, unless taken."""
     try:
@@ -129,7 +119,7 @@ def _internal_ports(path: Path) -> dict[str, int]:
     ports: dict[str, int] = {}
     for name in _INTERNAL_PORTS:
         kept = stored.get(name)
-        ports[name] = kept if kept is not None and _port_is_free(kept) else free_port()
+        ports[name] = kept if kept is not None and port_is_free(kept) else free_port()
     if ports != stored:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(ports))
