@@ -68,6 +68,26 @@ async def an_organisation_with_its_admin(web: WebPlatform) -> tuple[str, str]:
     return org, email
 
 
+HOLD_IDLE = """
+(() => {
+  const held = [];
+  // Held on the first load only: window.name outlives the tab's later navigations.
+  let released = window.name === "idle-released";
+  const idle = window.requestIdleCallback.bind(window);
+  window.requestIdleCallback = (callback, options) => {
+    if (released) return idle(callback, options);
+    held.push([callback, options]);
+    return 0;
+  };
+  window.__releaseIdle = () => {
+    released = true;
+    window.name = "idle-released";
+    held.splice(0).forEach(([callback, options]) => idle(callback, options));
+  };
+})();
+"""
+
+
 async def quiet(person: Person) -> None:
     """The page has asked for everything it will ask for without a person doing anything."""
     await person.page.wait_for_load_state("networkidle")
@@ -94,10 +114,15 @@ async def test_the_first_view_asks_little_and_each_section_loads_when_opened(
     # the first view shows the checklist; nothing below it is asked for yet.
     # On a laptop's screen (the narrow phone's first view shows less).
     await page.set_viewport_size({"width": 1280, "height": 720})
+    # The browser's idle moment, which lets the page read the other sections, is held until
+    # the first view is counted: on a busy machine the test may see the checklist later
+    # than the page's half second after it, and would count that reading as the first view.
+    await page.add_init_script(HOLD_IDLE)
     page.on("request", record)
     await page.goto("/admin")
     await expect(page.get_by_test_id("pillar-code_of_conduct")).to_be_visible()
     first_view = list(asked)
+    await page.evaluate("window.__releaseIdle()")
     print("first view:", first_view)
     assert len(first_view) <= 3, first_view
     assert any(f"/v1/orgs/{org}/checklist" in url for url in first_view), first_view

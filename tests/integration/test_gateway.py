@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import json
+import re
 import ssl
 import threading
 from collections.abc import Iterator
@@ -474,8 +475,11 @@ def test_the_gateway_log_holds_no_client_address(platform: Platform) -> None:
     # …without an address, a port, a header or the user agent of whoever asked.
     for request in described:
         assert not {"remote_ip", "remote_port", "client_ip", "headers"} & set(request), request
-    for forbidden in (SPOOFED_CLIENT, "distinctive-agent-4711", *map(str, source_ports)):
+    for forbidden in (SPOOFED_CLIENT, "distinctive-agent-4711"):
         assert forbidden not in log, forbidden
+    # A port as a number of its own: 23372 also stands inside Caddy's 9223372036854775807.
+    for source_port in source_ports:
+        assert not re.search(rf"(?<![0-9]){source_port}(?![0-9])", log), source_port
     # The service behind it logs no address either.
     assert SPOOFED_CLIENT not in intake.log_text()
 
