@@ -54,6 +54,17 @@ class Claims:
             return_document=ReturnDocument.AFTER,
         )
 
+    async def outstanding(self) -> int:
+        """How many documents are due or being worked on: the work still to do."""
+        return await self.collection.count_documents(
+            {
+                "$or": [
+                    {"status": self.waiting, "next_attempt_at": {"$lte": datetime.now(UTC)}},
+                    {"status": self.working},
+                ]
+            }
+        )
+
     def mine(self, document: Document) -> dict[str, Any]:
         """The filter that matches `document` only while this holder still has it claimed."""
         return {"_id": document["_id"], "status": self.working, "claimed_by": self.holder}

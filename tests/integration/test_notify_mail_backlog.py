@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from prometheus_client import CollectorRegistry
 
+from services.notify.claims import Claims
 from services.notify.mail.backlog import COUNT_EVERY, MAILS_DUE, MailBacklog
 from services.notify.mail.outbox import FAILED, PENDING, SENDING, SENT
 from services.notify.storage import MAILS
@@ -40,7 +41,8 @@ async def test_the_backlog_counts_due_and_sending_mails_and_an_empty_claim_costs
         ]
     )
     registry, clock = CollectorRegistry(), Clock()
-    backlog = MailBacklog(mails, PENDING, SENDING, registry, clock=clock)
+    claims = Claims(mails, PENDING, SENDING, "test", timedelta(seconds=90))
+    backlog = MailBacklog(claims, registry, clock=clock)
     try:
         await backlog.after_claim(True)
         assert registry.get_sample_value(MAILS_DUE) == 4

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Gauge
-from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.storage.tenancy import Document
+from services.notify.claims import Claims
 
 COUNT_EVERY = 15.0  # seconds: KEDA's polling interval
 
@@ -30,16 +28,12 @@ MAILS_DUE = "safehands_notify_mails_due"
 class MailBacklog:
     def __init__(
         self,
-        mails: AsyncCollection[Document],
-        waiting: str,
-        working: str,
+        claims: Claims,
         registry: CollectorRegistry,
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._mails = mails
-        self._waiting = waiting
-        self._working = working
+        self._claims = claims
         self._clock = clock
         self._counted_at: float | None = None
         self.gauge = Gauge(
@@ -60,12 +54,4 @@ class MailBacklog:
             return
         self._counted_at = now
         # Due, or being sent (the mail just claimed is one): both are work still to do.
-        due = await self._mails.count_documents(
-            {
-                "$or": [
-                    {"status": self._waiting, "next_attempt_at": {"$lte": datetime.now(UTC)}},
-                    {"status": self._working},
-                ]
-            }
-        )
-        self.gauge.set(due)
+        self.gauge.set(await self._claims.outstanding())

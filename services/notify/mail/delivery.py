@@ -57,10 +57,7 @@ class MailWorker:
         self._mailer = mailer
         self._claims = Claims(db.platform_collection(MAILS), PENDING, SENDING, holder, CLAIM_LEASE)
         self.backlog = MailBacklog(
-            db.platform_collection(MAILS),
-            PENDING,
-            SENDING,
-            registry if registry is not None else CollectorRegistry(),
+            self._claims, registry if registry is not None else CollectorRegistry()
         )
         self._poll_seconds = poll_seconds
         self._retry_scale = retry_scale
