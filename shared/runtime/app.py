@@ -24,7 +24,7 @@ from shared.events.identity import MemberAdded
 from shared.http.api_docs import install_api_docs
 from shared.http.body_limit import BodyLimitMiddleware
 from shared.http.http_errors import install_error_handlers
-from shared.http.metrics import metrics_response
+from shared.http.metrics import HttpMetricsMiddleware, metrics_response
 from shared.http.openapi import document_errors, operation_id, servers_of
 from shared.logs import configure_logging, get_logger
 from shared.messaging.batches import BatchHandler
@@ -211,7 +211,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     install_api_docs(app)
     document_errors(app)
     # Added last, so outermost: it also counts the 500s the error handlers answer.
-    app.middleware("http")(runtime.http_metrics.middleware)
+    app.add_middleware(HttpMetricsMiddleware, metrics=runtime.http_metrics)
 
     @app.get("/healthz", tags=["operations"], summary="The process is alive.")
     async def healthz() -> dict[str, str]:

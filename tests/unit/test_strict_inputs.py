@@ -13,20 +13,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from cli.services import SERVICE_NAMES, definition_of
-from shared.auth.tokens import create_key_pair
+from cli.services import SERVICE_NAMES
 from shared.domain.numbers import WholeNumber
-from shared.runtime.app import create_app
-from shared.settings import load_settings
+from tests.support.service_apps import service_app
 
 WRAPPERS = ("function-before", "function-wrap", "function-plain")
-
-
-def app_of(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
-    create_key_pair(tmp_path / "keys" / "jwt_private.pem", tmp_path / "keys" / "jwt_public.pem")
-    monkeypatch.setenv("SAFEHANDS_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SAFEHANDS_RATE_LIMIT_SECRET", "s" * 32)
-    return create_app(definition_of(name), load_settings(service_name=name))
 
 
 def lax_numbers(schema: Any, where: str, guarded: bool = False) -> list[str]:
@@ -78,7 +69,7 @@ def test_request_bodies_take_integers_and_booleans_strictly(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lax: list[str] = []
-    for label, annotation in body_models(app_of(name, tmp_path, monkeypatch)).items():
+    for label, annotation in body_models(service_app(name, tmp_path, monkeypatch)).items():
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             schema = annotation.__pydantic_core_schema__
         else:
@@ -91,7 +82,7 @@ def test_request_bodies_take_integers_and_booleans_strictly(
 def test_every_numeric_query_parameter_has_an_upper_bound(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    document = app_of(name, tmp_path, monkeypatch).openapi()
+    document = service_app(name, tmp_path, monkeypatch).openapi()
     unbounded = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -106,7 +97,7 @@ def test_every_numeric_query_parameter_has_an_upper_bound(
 def test_every_service_has_bodies_to_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert any(
         "PUT /v1/orgs/{org}/roles/{role_id}" in label
-        for label in body_models(app_of("policy", tmp_path, monkeypatch))
+        for label in body_models(service_app("policy", tmp_path, monkeypatch))
     )
 
 
