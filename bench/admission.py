@@ -51,6 +51,7 @@ from pymongo import AsyncMongoClient, MongoClient, ReplaceOne
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from loadgen import Answer, Client
 from steady import load_average, steady
 from steady import loads as loads_of
 
@@ -214,9 +215,7 @@ async def until(check: Any, seconds: float = 60, interval: float = 0.05) -> Any:
     raise TimeoutError("condition not met")
 
 
-async def set_up_organisation(
-    platform: Platform, intake: httpx.AsyncClient, policy: httpx.AsyncClient
-) -> str:
+async def set_up_organisation(platform: Platform, intake: Client, policy: Client) -> str:
     org = f"bench-{uuid.uuid4().hex[:6]}"
     admin = platform.token("admin", org)
     await policy.post(
@@ -265,15 +264,15 @@ async def announce_coordinator(platform: Platform, org: str) -> None:
 class Refused(Exception):
     """An admission step answered something else than 201 (a 409 after the retries, say)."""
 
-    def __init__(self, step: str, answer: httpx.Response) -> None:
+    def __init__(self, step: str, answer: Answer) -> None:
         super().__init__(f"{step}: {answer.status_code}")
         self.step = step
         self.status = answer.status_code
 
 
-async def _apply(intake: httpx.AsyncClient, org: str) -> str:
+async def _apply(intake: Client, org: str) -> str:
     """Apply (again while intake does not know the role yet); Refused after a minute."""
-    last: list[httpx.Response] = []
+    last: list[Answer] = []
 
     async def accepted() -> str | None:
         answer = await intake.post(
@@ -290,9 +289,7 @@ async def _apply(intake: httpx.AsyncClient, org: str) -> str:
     return result
 
 
-async def _sign(
-    intake: httpx.AsyncClient, org: str, volunteer: str, headers: dict[str, str]
-) -> httpx.Response:
+async def _sign(intake: Client, org: str, volunteer: str, headers: dict[str, str]) -> Answer:
     return await intake.post(
         f"/v1/orgs/{org}/volunteers/{volunteer}/signature",
         json={"version": 1, "sha256": CODE_SHA, "full_name": "Anna"},
@@ -300,9 +297,7 @@ async def _sign(
     )
 
 
-async def one_volunteer(
-    platform: Platform, intake: httpx.AsyncClient, policy: httpx.AsyncClient, org: str
-) -> float:
+async def one_volunteer(platform: Platform, intake: Client, policy: Client, org: str) -> float:
     """Walk one volunteer through the chain; seconds from the last answer to `admitted`.
     Raises Refused when a step is not answered 201."""
     coordinator = platform.token("coordinator", org)
@@ -338,6 +333,10 @@ async def one_volunteer(
         await asyncio.sleep(0.01 if waited < 0.25 else 0.1)
 
 
+# Keep-alive connections to each service: a request waits for a free one, as a browser's
+# would, so there are enough for the volunteers in flight at 50/s with seconds of latency.
+CONNECTIONS = 256
+
 # The load generator kept up when every volunteer started within this of its turn.
 LATE_SECONDS = 0.1
 
@@ -347,10 +346,9 @@ async def measure_latency(
 ) -> tuple[list[float], float, dict[str, int], float]:
     """The latencies of the volunteers admitted, the rate offered, the refused steps by
     step and status, and how late (s) the latest volunteer started against its turn."""
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     async with (
-        httpx.AsyncClient(base_url=intake_url, timeout=30, limits=limits) as intake,
-        httpx.AsyncClient(base_url=policy_url, timeout=30, limits=limits) as policy,
+        Client(intake_url, connections=CONNECTIONS) as intake,
+        Client(policy_url, connections=CONNECTIONS) as policy,
     ):
         org = await set_up_organisation(platform, intake, policy)
         # Every token minted (and its membership recorded) before the clock starts: that is
@@ -373,7 +371,7 @@ async def measure_latency(
         if isinstance(outcome, Refused):
             key = f"{outcome.step} {outcome.status}"
             refused[key] = refused.get(key, 0) + 1
-        elif isinstance(outcome, httpx.TransportError):
+        elif isinstance(outcome, (OSError, asyncio.IncompleteReadError)):
             # A connection dropped (a keep-alive connection the server closed as the request
             # went out, on a loaded machine): no answer, counted, not the end of the run.
             key = f"no answer ({type(outcome).__name__})"
@@ -732,11 +730,10 @@ async def count_commands(
     decisions were published; and the idle commands per second of all of them (outbox relay
     polls, leases, jobs), measured just before, which the total includes for its duration."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(platform.mongo_uri, tz_aware=True)
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     try:
         async with (
-            httpx.AsyncClient(base_url=urls["intake"], timeout=30, limits=limits) as intake,
-            httpx.AsyncClient(base_url=urls["policy"], timeout=30, limits=limits) as policy,
+            Client(urls["intake"], connections=CONNECTIONS) as intake,
+            Client(urls["policy"], connections=CONNECTIONS) as policy,
         ):
             org = await set_up_organisation(platform, intake, policy)
             await asyncio.sleep(1)
@@ -770,7 +767,7 @@ async def count_commands(
     return {name: difference(after[name], before[name]) for name in urls}, idle
 
 
-async def walk_without_polling(platform: Platform, intake: httpx.AsyncClient, org: str) -> str:
+async def walk_without_polling(platform: Platform, intake: Client, org: str) -> str:
     """Application, interview, signature and VOG, as in `one_volunteer`, without the wait."""
     coordinator = platform.token("coordinator", org)
     volunteer = await _apply(intake, org)
@@ -830,8 +827,8 @@ async def one_run(
         loads["commands"] = load_average()
 
         async with (
-            httpx.AsyncClient(base_url=intake_url, timeout=30) as intake,
-            httpx.AsyncClient(base_url=policy_url, timeout=30) as policy,
+            Client(intake_url, connections=4) as intake,
+            Client(policy_url, connections=4) as policy,
         ):
             org = await set_up_organisation(platform, intake, policy)
         platform.stop_service(policy_url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +17,8 @@ def loadgen() -> ModuleType:
     spec = importlib.util.spec_from_file_location("loadgen", LOADGEN)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    # Registered first: a dataclass looks its module up while it is being made.
+    sys.modules["loadgen"] = module
     spec.loader.exec_module(module)
     return module
 
@@ -68,3 +71,63 @@ async def test_every_request_is_sent_on_the_opened_connections_and_every_answer_
     assert result["statuses"] == {"202": 80, "429": 20}
     assert len({json.loads(body)["email"] for body in bodies}) == 100, "each body is fresh"
     assert result["offered_per_second"] > 0
+
+
+async def test_the_admission_bench_client_sends_headers_and_bodies_and_reads_json() -> None:
+    """bench/admission.py walks volunteers with `Client`: each answer is read whole, so the
+    next request on the connection starts at its own status line."""
+    opened: list[int] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        opened.append(1)
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                break
+            request_line, *header_lines = head.decode().split("\r\n")
+            headers = dict(
+                (name.strip().lower(), value.strip())
+                for name, _, value in (line.partition(":") for line in header_lines if line)
+            )
+            body = await reader.readexactly(int(headers.get("content-length", "0")))
+            method, path, _ = request_line.split(" ")
+            answer = json.dumps(
+                {
+                    "method": method,
+                    "path": path,
+                    "authorization": headers.get("authorization"),
+                    "body": json.loads(body) if body else None,
+                }
+            ).encode()
+            status = b"201 Created" if method != "GET" else b"200 OK"
+            writer.write(
+                b"HTTP/1.1 " + status + b"\r\ncontent-length: " + str(len(answer)).encode()
+            )
+            writer.write(b"\r\n\r\n" + answer)
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with loadgen().Client(f"http://127.0.0.1:{port}", connections=2) as client:
+            token = {"Authorization": "Bearer t"}
+            answers = await asyncio.gather(
+                client.post("/a", json={"n": 1}, headers=token),
+                client.put("/b", json=[2]),
+                client.get("/c?x=1", headers=token),
+                client.post("/d", json={"n": 4}),
+            )
+    finally:
+        server.close()
+    assert len(opened) == 2, "two keep-alive connections, opened before the first request"
+    assert [a.status_code for a in answers] == [201, 201, 200, 201]
+    seen = [a.json() for a in answers]
+    assert [(s["method"], s["path"], s["body"]) for s in seen] == [
+        ("POST", "/a", {"n": 1}),
+        ("PUT", "/b", [2]),
+        ("GET", "/c?x=1", None),
+        ("POST", "/d", {"n": 4}),
+    ]
+    assert [s["authorization"] for s in seen] == ["Bearer t", None, "Bearer t", None]
