@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import APIResponse, Page, Route, expect
 
 from shared.domain.calendar import today
 from tests.browser.test_admission_walk import (
@@ -156,3 +156,43 @@ async def test_draft_comment_named_and_anonymous_answer_publish(
 
     for person in (admin, anna, bram):
         await assert_nothing_leaked(person, web)
+
+
+async def test_a_draft_saved_before_the_sections_first_read_came_back_stays_a_draft(
+    new_context: Any, web_platform: WebPlatform
+) -> None:
+    """The code section's first read, slow on a busy day, answered after the admin had saved
+    a draft: its "no draft" put the consultation's button away (CI saw it). The read's
+    answer is taken from the server at once and handed to the page only after the save."""
+    org = f"traag-{uuid.uuid4().hex[:6]}"
+    _operator, admin = await operator_and_admin(new_context, web_platform, org, "Traag")
+    page = admin.page
+    held: list[tuple[Route, APIResponse]] = []
+
+    async def hold_reads(route: Route) -> None:
+        if route.request.method != "GET":
+            await route.continue_()
+            return
+        held.append((route, await route.fetch()))
+
+    await page.route("**/codes/draft", hold_reads)
+    await page.goto("/admin/codes")
+    while not held:
+        await page.wait_for_timeout(50)
+    (first_read, no_draft_yet) = held.pop(0)
+    assert no_draft_yet.status == 404, "read before the save: there was no draft"
+
+    await page.get_by_test_id("code-text").fill(DRAFT)
+    await page.get_by_test_id("code-save").click()
+    await expect(page.get_by_test_id("code-done")).to_be_visible()
+    await expect(page.get_by_test_id("consult-open")).to_be_visible()
+
+    async with page.expect_response("**/codes/draft"):
+        await first_read.fulfill(response=no_draft_yet)
+    await page.unroute("**/codes/draft")
+    for route, answer in held:
+        await route.fulfill(response=answer)
+    await page.wait_for_timeout(200)  # the answer's continuation runs after the response event
+    await expect(page.get_by_test_id("consult-open")).to_be_visible()
+    await expect(page.get_by_label("Concept van de gedragscode")).to_have_value(DRAFT)
+    assert admin.recording.page_errors == []
