@@ -23,25 +23,31 @@ def loadgen() -> ModuleType:
     return module
 
 
+async def read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
+    """The test servers' side: one request's line, headers (lower-case names) and body, or
+    None when the client closed the connection."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError:
+        return None
+    request_line, *header_lines = head.decode().split("\r\n")
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in header_lines if line)
+    }
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return request_line, headers, body
+
+
 async def test_every_request_is_sent_on_the_opened_connections_and_every_answer_counted() -> None:
     connections: list[int] = []
     bodies: list[bytes] = []
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         connections.append(1)
-        while True:
-            try:
-                head = await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError:
-                break
-            lines = head.split(b"\r\n")
-            length = next(
-                int(line.split(b":")[1])
-                for line in lines
-                if line.lower().startswith(b"content-length")
-            )
-            body = await reader.readexactly(length)
-            if lines[0].startswith(b"POST"):
+        while (request := await read_request(reader)) is not None:
+            request_line, _, body = request
+            if request_line.startswith("POST"):
                 bodies.append(body)
                 # Every fifth is refused, as a rate limit would: counted, not timed.
                 status = b"429 Too Many Requests" if len(bodies) % 5 == 0 else b"202 Accepted"
@@ -80,17 +86,8 @@ async def test_the_admission_bench_client_sends_headers_and_bodies_and_reads_jso
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         opened.append(1)
-        while True:
-            try:
-                head = await reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError:
-                break
-            request_line, *header_lines = head.decode().split("\r\n")
-            headers = dict(
-                (name.strip().lower(), value.strip())
-                for name, _, value in (line.partition(":") for line in header_lines if line)
-            )
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
+        while (request := await read_request(reader)) is not None:
+            request_line, headers, body = request
             method, path, _ = request_line.split(" ")
             answer = json.dumps(
                 {
