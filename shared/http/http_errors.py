@@ -144,7 +144,7 @@ class UnexpectedErrorMiddleware:
 
     Plain ASGI rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs
     every request through a task and memory streams, which cost intake a measurable share of
-    its requests per second (issue 27), and it buffers what a streaming answer sends."""
+    its requests per second (issue 27)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
