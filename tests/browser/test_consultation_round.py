@@ -158,41 +158,69 @@ async def test_draft_comment_named_and_anonymous_answer_publish(
         await assert_nothing_leaked(person, web)
 
 
-async def test_a_draft_saved_before_the_sections_first_read_came_back_stays_a_draft(
-    new_context: Any, web_platform: WebPlatform
-) -> None:
-    """The code section's first read, slow on a busy day, answered after the admin had saved
-    a draft: its "no draft" put the consultation's button away (CI saw it). The read's
-    answer is taken from the server at once and handed to the page only after the save."""
-    org = f"traag-{uuid.uuid4().hex[:6]}"
-    _operator, admin = await operator_and_admin(new_context, web_platform, org, "Traag")
-    page = admin.page
+async def hold_first_read(page: Page, path: str) -> list[tuple[Route, APIResponse]]:
+    """From now on, hold the first GET of `path`: its answer is taken from the server at once
+    and handed to the page only when the test fulfils it (`hand_over`). Later GETs and other
+    methods go through. The list gets the held request once it is made."""
     held: list[tuple[Route, APIResponse]] = []
 
-    async def hold_reads(route: Route) -> None:
-        if route.request.method != "GET":
+    async def hold(route: Route) -> None:
+        if route.request.method != "GET" or held:
             await route.continue_()
             return
         held.append((route, await route.fetch()))
 
-    await page.route("**/codes/draft", hold_reads)
-    await page.goto("/admin/codes")
+    await page.route(path, hold)
+    return held
+
+
+async def first_held(
+    page: Page, held: list[tuple[Route, APIResponse]]
+) -> tuple[Route, APIResponse]:
     while not held:
         await page.wait_for_timeout(50)
-    (first_read, no_draft_yet) = held.pop(0)
-    assert no_draft_yet.status == 404, "read before the save: there was no draft"
+    return held[0]
 
+
+async def hand_over(page: Page, path: str, route: Route, answer: APIResponse) -> None:
+    async with page.expect_response(path):
+        await route.fulfill(response=answer)
+    await page.unroute(path)
+    await page.wait_for_timeout(200)  # the answer's continuation runs after the response event
+
+
+async def test_first_reads_answered_after_the_admin_acted_do_not_undo_it(
+    new_context: Any, web_platform: WebPlatform
+) -> None:
+    """The code section's first reads, slow on a busy day, answered after the admin had
+    acted: the draft's "no draft" put the consultation's button away (CI saw it), and the
+    round's "no round" would put an opened round away."""
+    org = f"traag-{uuid.uuid4().hex[:6]}"
+    _operator, admin = await operator_and_admin(new_context, web_platform, org, "Traag")
+    page = admin.page
+
+    draft_path = "**/codes/draft"
+    held = await hold_first_read(page, draft_path)
+    await page.goto("/admin/codes")
+    first_read, no_draft_yet = await first_held(page, held)
+    assert no_draft_yet.status == 404, "read before the save: there was no draft"
     await page.get_by_test_id("code-text").fill(DRAFT)
     await page.get_by_test_id("code-save").click()
     await expect(page.get_by_test_id("code-done")).to_be_visible()
     await expect(page.get_by_test_id("consult-open")).to_be_visible()
-
-    async with page.expect_response("**/codes/draft"):
-        await first_read.fulfill(response=no_draft_yet)
-    await page.unroute("**/codes/draft")
-    for route, answer in held:
-        await route.fulfill(response=answer)
-    await page.wait_for_timeout(200)  # the answer's continuation runs after the response event
+    await hand_over(page, draft_path, first_read, no_draft_yet)
     await expect(page.get_by_test_id("consult-open")).to_be_visible()
     await expect(page.get_by_label("Concept van de gedragscode")).to_have_value(DRAFT)
+
+    round_path = "**/v1/orgs/*/consultation"
+    held = await hold_first_read(page, round_path)
+    await page.reload()
+    first_read, no_round_yet = await first_held(page, held)
+    assert no_round_yet.status == 404, "read before the round was opened"
+    closes_on = today() + timedelta(days=14)
+    await page.get_by_test_id("consult-closes-on").fill(closes_on.isoformat())
+    await page.get_by_test_id("consult-open").click()
+    await expect(page.get_by_test_id("consult-status")).to_be_visible()
+    await hand_over(page, round_path, first_read, no_round_yet)
+    await expect(page.get_by_test_id("consult-status")).to_be_visible()
     assert admin.recording.page_errors == []
