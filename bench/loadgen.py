@@ -50,10 +50,6 @@ class Connection:
     async def open(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
 
-    async def request(self, method: str, path: str, body: bytes = b"") -> int:
-        status, _ = await self.exchange(method, path, body)
-        return status
-
     async def exchange(
         self, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None
     ) -> tuple[int, bytes]:
@@ -106,9 +102,10 @@ class Answer:
 
 
 class Client:
-    """`post` and `get` with JSON over a pool of keep-alive connections, for a bench that
-    walks many volunteers from one event loop: httpx spent milliseconds of Python per
-    request there, and the bench fell behind its own rate at 30 volunteers a second."""
+    """A pool of keep-alive connections, for `run` and for bench/admission.py, which walks
+    many volunteers from one event loop with `post`, `put` and `get`: httpx spent
+    milliseconds of Python per request there, and the bench fell behind its own rate at 30
+    volunteers a second."""
 
     def __init__(self, url: str, connections: int) -> None:
         parts = urlsplit(url)
@@ -117,8 +114,8 @@ class Client:
         self._idle: asyncio.LifoQueue[Connection] = asyncio.LifoQueue()
 
     async def __aenter__(self) -> Client:
-        # Opened before the clock starts, as in `run`.
-        await asyncio.gather(*(c.request("GET", "/readyz") for c in self._pool))
+        # Opened (and each asked once) before any clock starts: no connection set-up is timed.
+        await asyncio.gather(*(c.exchange("GET", "/readyz") for c in self._pool))
         for connection in self._pool:
             self._idle.put_nowait(connection)
         return self
@@ -127,14 +124,16 @@ class Client:
         for connection in self._pool:
             connection.close()
 
-    async def _send(
-        self, method: str, path: str, body: bytes, headers: Mapping[str, str] | None
+    async def send(
+        self, method: str, path: str, body: bytes, headers: Mapping[str, str] | None = None
     ) -> Answer:
+        """One request on the next free connection; a connection that failed is closed, and
+        opened afresh by its next request."""
         connection = await self._idle.get()
         try:
             status, content = await connection.exchange(method, path, body, headers)
         except BaseException:
-            connection.close()  # opened afresh by its next request
+            connection.close()
             raise
         finally:
             self._idle.put_nowait(connection)
@@ -143,61 +142,49 @@ class Client:
     async def post(
         self, path: str, *, json: object, headers: Mapping[str, str] | None = None
     ) -> Answer:
-        return await self._send("POST", path, dumps(json).encode(), headers)
+        return await self.send("POST", path, dumps(json).encode(), headers)
 
     async def put(
         self, path: str, *, json: object, headers: Mapping[str, str] | None = None
     ) -> Answer:
-        return await self._send("PUT", path, dumps(json).encode(), headers)
+        return await self.send("PUT", path, dumps(json).encode(), headers)
 
     async def get(self, path: str, *, headers: Mapping[str, str] | None = None) -> Answer:
-        return await self._send("GET", path, b"", headers)
+        return await self.send("GET", path, b"", headers)
 
 
 async def run(
     url: str, path: str, rate: float, seconds: float, connections: int
 ) -> dict[str, object]:
-    parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    idle: asyncio.LifoQueue[Connection] = asyncio.LifoQueue()
-    pool = [Connection(host, port) for _ in range(connections)]
-    # Opened (and each asked once) before the clock starts: no connection set-up is timed.
-    await asyncio.gather(*(c.request("GET", "/readyz") for c in pool))
-    for connection in pool:
-        idle.put_nowait(connection)
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     late: list[float] = []
 
-    async def one(n: int) -> None:
+    async def one(client: Client, n: int) -> None:
         # Waiting for a free connection is part of the answer's time, as for a browser.
         started = time.perf_counter()
-        connection = await idle.get()
         try:
-            key = str(await connection.request("POST", path, BODY.format(n=n).encode()))
+            answer = await client.send("POST", path, BODY.format(n=n).encode())
+            key = str(answer.status_code)
         except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
-            connection.close()
             key = type(exc).__name__
-        finally:
-            idle.put_nowait(connection)
         if key == "202":
             latencies.append((time.perf_counter() - started) * 1000)
         statuses[key] = statuses.get(key, 0) + 1
 
     total = int(rate * seconds)
     tasks = []
-    t0 = time.perf_counter()
-    for n in range(total):
-        due = t0 + n / rate
-        wait = due - time.perf_counter()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        late.append(max(0.0, -wait))
-        tasks.append(asyncio.create_task(one(n)))
-    sent_for = time.perf_counter() - t0
-    await asyncio.gather(*tasks)
-    for connection in pool:
-        connection.close()
+    async with Client(url, connections) as client:
+        t0 = time.perf_counter()
+        for n in range(total):
+            due = t0 + n / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            late.append(max(0.0, -wait))
+            tasks.append(asyncio.create_task(one(client, n)))
+        sent_for = time.perf_counter() - t0
+        await asyncio.gather(*tasks)
     offered = total / sent_for if sent_for > 0 else 0.0
     late_p99 = percentile(late, 0.99) * 1000 if late else 0.0
     return {
