@@ -17,6 +17,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from cli.services import SERVICE_NAMES
 from shared.http.http_errors import UnexpectedErrorMiddleware, install_error_handlers
 from shared.http.metrics import HttpMetrics, HttpMetricsMiddleware
+from shared.logs import configure_logging
 from tests.support.service_apps import service_app
 
 
@@ -43,6 +44,12 @@ def app_with_metrics() -> tuple[FastAPI, CollectorRegistry]:
         return StreamingResponse(pieces(), media_type="text/plain")
 
     return app, registry
+
+
+def logging_as_a_service() -> None:
+    """The JSON lines a service writes, onto this test's captured stderr: whichever test
+    configured logging before bound it to its own, which capsys does not see."""
+    configure_logging("policy")
 
 
 def counted(registry: CollectorRegistry, route: str, status: str) -> float:
@@ -73,6 +80,7 @@ def test_requests_are_counted_by_route_template_and_status_and_timed() -> None:
 def test_an_unexpected_error_is_answered_and_counted_as_a_500(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    logging_as_a_service()
     app, registry = app_with_metrics()
     with TestClient(app, raise_server_exceptions=True) as client:
         answer = client.get("/boom")
@@ -87,6 +95,7 @@ def test_an_unexpected_error_is_answered_and_counted_as_a_500(
 def test_an_error_after_the_answer_started_breaks_it_and_is_logged_without_its_message(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    logging_as_a_service()
     app, registry = app_with_metrics()
     with TestClient(app, raise_server_exceptions=False) as client:
         answer = client.get("/stream")
