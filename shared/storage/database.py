@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pymongo
 from pymongo import AsyncMongoClient, IndexModel, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 
 from shared.events import Event
 from shared.storage.changes import CHANGES, CHANGES_KEPT_SECONDS, ChangesOf
@@ -22,7 +22,6 @@ from shared.storage.unit_of_work import (
     INBOX,
     OUTBOX,
     OUTBOX_DEAD_LETTERS,
-    OUTBOX_ORDER,
     Transaction,
     UnitOfWork,
 )
@@ -77,12 +76,17 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, PyMongoError) and exc.has_error_label(TRANSIENT) and not exc.timeout
 
 
+# Indexes an earlier version built that now cost more than they serve, dropped at start-up:
+# the outbox's `(created_at, _id)` made the relay's deletes conflict with every transaction
+# that wrote a record (shared/storage/outbox_ids.py).
+RETIRED_INDEXES = ((OUTBOX, "created_at_1__id_1"),)
+NAMESPACE_NOT_FOUND, INDEX_NOT_FOUND = 26, 27
+
 PLUMBING_INDEXES = (
     IndexSpec(INBOX, (("consumer", 1), ("event_id", 1)), unique=True, tenant=False),
     IndexSpec(INBOX, (("recorded_at", 1),), tenant=False, expire_after_seconds=30 * 24 * 3600),
-    # The relay reads the oldest records first (in OUTBOX_ORDER): an index, so that a backlog
-    # after a broker outage is not sorted in memory on every round.
-    IndexSpec(OUTBOX, tuple(OUTBOX_ORDER), tenant=False),
+    # The relay reads the oldest records first by `_id` alone, the primary key: no index of
+    # the outbox's own (shared/storage/outbox_ids.py says why).
     # Hints for live pages: read within seconds, gone by themselves after a few minutes.
     IndexSpec(CHANGES, (("at", 1),), tenant=False, expire_after_seconds=CHANGES_KEPT_SECONDS),
     # Set-aside records hold whole events (names, e-mail addresses): kept 30 days for
@@ -189,6 +193,12 @@ class Database:
         with pymongo.timeout(INDEX_BUILD_TIMEOUT_SECONDS):
             for collection, models in by_collection.items():
                 await self.db[collection].create_indexes(models)
+            for collection, name in RETIRED_INDEXES:
+                try:
+                    await self.db[collection].drop_index(name)
+                except OperationFailure as exc:
+                    if exc.code not in (NAMESPACE_NOT_FOUND, INDEX_NOT_FOUND):
+                        raise  # dropped before, or never built, is fine; anything else not
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

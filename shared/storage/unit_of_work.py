@@ -6,7 +6,6 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from bson import ObjectId
 from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -14,7 +13,8 @@ from pymongo.errors import ClientBulkWriteException, PyMongoError
 
 from shared.events import Event
 from shared.events.cloudevents import ReceivedEvent, encode
-from shared.storage.changes import CHANGES, ChangesOf
+from shared.storage.changes import CHANGES, Change, ChangesOf
+from shared.storage.outbox_ids import next_outbox_id
 from shared.storage.tenancy import (
     Document,
     TenancyViolation,
@@ -26,18 +26,11 @@ from shared.storage.tenancy import (
 OUTBOX = "outbox"
 # MongoDB's code for a write that collides with a unique index.
 DUPLICATE_KEY = 11000
-# The order records leave the outbox in: the time they were written, then their id.
-# Not the id alone: an ObjectId starts with whole seconds and goes on with a value random per
-# process, so of two records written in the same second by two instances, the later may
-# sort first. Issue 28's three-instance test saw exactly that: a volunteer applied through
-# one intake and was interviewed through another within a second, the interview went out
-# first, and policy, which knew no such volunteer yet, could never admit them. Two writes of
-# one aggregate follow each other (the second request starts after the first committed, or
-# loses a write conflict and runs again with a new time), so their times are in that order
-# as far as the instances' clocks agree (NTP keeps them within milliseconds; requests that
-# depend on each other are further apart). Within one transaction, and within the same
-# millisecond of one process, the id (its counter) keeps the order of writing.
-OUTBOX_ORDER: list[tuple[str, int]] = [("created_at", 1), ("_id", 1)]
+# The order records leave the outbox in: the order they were written, which their ids keep
+# (shared/storage/outbox_ids.py: why, and why not an index on the time written). Issue 28's
+# three-instance test lost a volunteer when two instances' records of one volunteer left
+# out of order.
+OUTBOX_ORDER: list[tuple[str, int]] = [("_id", 1)]
 INBOX = "inbox"
 # Outbox records the broker refused for good, set aside by the relay with their reason.
 OUTBOX_DEAD_LETTERS = "outbox_dead_letters"
@@ -70,6 +63,10 @@ class Transaction:
         # Hints for live pages (shared/storage/changes.py), committed with the change.
         self._changes_of = changes_of
         self._changes: list[Document] = []
+        # A hint says only that something of a kind changed, so one per distinct change is
+        # all a page can use: a batch of 500 events for 125 volunteers hints 125 times, not
+        # 500 (each hint is a row to insert in the batch's transaction).
+        self._hinted: set[Change] = set()
         # Inserts that go to the database with the outbox rows, in one command at commit.
         self._staged: list[tuple[str, Document]] = []
         # Per staged insert: what to raise if it collides with a unique index at commit.
@@ -97,7 +94,7 @@ class Transaction:
         record = encode(event, self.source)
         self._outbox.append(
             {
-                "_id": ObjectId(),
+                "_id": next_outbox_id(),
                 "event_id": record.event_id,
                 "org_id": event.org_id,
                 "topic": record.topic,
@@ -116,7 +113,10 @@ class Transaction:
         if self._changes_of is None:
             return
         at = datetime.now(UTC)
-        self._changes.extend(change.document(at) for change in self._changes_of(event))
+        for change in self._changes_of(event):
+            if change not in self._hinted:
+                self._hinted.add(change)
+                self._changes.append(change.document(at))
 
     def record_consumed(self, consumer: str, event_id: str, org_id: str) -> None:
         self._inbox.append(

@@ -1,18 +1,16 @@
 """The outbox leaves in the order it was written, also when two instances wrote it.
 
-An ObjectId starts with whole seconds and goes on with a value random per process: of two
-records written within one second by two instances of a service, the later may have the
+A standard ObjectId starts with whole seconds and goes on with a value random per process: of
+two records written within one second by two instances of a service, the later may have the
 smaller id. The three-instance test (issue 28) lost a volunteer that way: the interview,
 recorded through a second intake, went out before the application recorded through the
-first, and policy ignored an interview of a volunteer it did not know yet. Here the two
-rows are written as two such instances would: the later with the smaller id.
+first, and policy ignored an interview of a volunteer it did not know yet. Here the two rows
+get their ids as two such instances give them (shared/storage/outbox_ids.py), within one
+second, the later instance's process value the smaller.
 """
 
 from __future__ import annotations
 
-import os
-import struct
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -21,14 +19,10 @@ from pymongo import MongoClient
 
 from shared.events.admission import InterviewRecorded, VolunteerApplied
 from shared.events.cloudevents import encode
+from shared.storage.outbox_ids import OutboxIds
 from shared.storage.unit_of_work import OUTBOX
 from tests.support.kafka import read_topic
 from tests.support.platform import Platform
-
-
-def object_id(seconds: int, process: bytes) -> ObjectId:
-    """An ObjectId as a process with this random `process` value makes it in that second."""
-    return ObjectId(struct.pack(">I", seconds) + process + b"\x00\x00\x01")
 
 
 def row(event: VolunteerApplied | InterviewRecorded, _id: ObjectId, at: datetime) -> dict:  # type: ignore[type-arg]
@@ -65,18 +59,20 @@ async def test_records_of_one_volunteer_written_by_two_instances_leave_in_writte
         recorded_by="cor",
         recorded_at=datetime.now(UTC),
     )
-    second = int(time.time())
-    written = datetime.now(UTC)
+    written = datetime.now(UTC).replace(microsecond=0)
+    written_ms = int(written.timestamp()) * 1000
+    first_instance, second_instance = OutboxIds(b"\xff\xff\xff"), OutboxIds(b"\x00\x00\x00")
     rows = [
-        # The first instance's process value is the larger, so its id sorts after the second's.
-        row(applied, object_id(second, b"\xff" + os.urandom(4)), written),
+        row(applied, first_instance.next(now_ms=written_ms), written),
         row(
             interviewed,
-            object_id(second, b"\x00" + os.urandom(4)),
+            second_instance.next(now_ms=written_ms + 40),
             written + timedelta(milliseconds=40),
         ),
     ]
-    assert rows[1]["_id"] < rows[0]["_id"]
+    # Within one second, where a standard ObjectId would have put the second instance's
+    # record first.
+    assert rows[0]["_id"].generation_time == rows[1]["_id"].generation_time
     with MongoClient(platform.infra.mongo_uri) as client:
         client[f"{platform.database}_intake"][OUTBOX].insert_many(rows, ordered=True)
     platform.start("intake")
