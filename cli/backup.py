@@ -38,7 +38,6 @@ import bson
 import pyrage
 import typer
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from bson import ObjectId
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 from pymongo.read_concern import ReadConcern
@@ -51,6 +50,7 @@ from cli.supervisor import STATUS_FILE
 from shared.private_files import write_private_file
 from shared.settings import Settings, SettingsError, load_settings
 from shared.storage.leases import LEASES
+from shared.storage.outbox_ids import next_outbox_id
 from shared.storage.unit_of_work import OUTBOX
 
 FORMAT = 1
@@ -316,7 +316,7 @@ def _into_outboxes(
             org_id = None
         rows.setdefault(service if service in targets else "intake", []).append(
             {
-                "_id": ObjectId(),
+                "_id": next_outbox_id(),
                 "event_id": found.get("ce_id"),
                 "org_id": org_id,
                 "topic": event["topic"],
