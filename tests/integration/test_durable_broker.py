@@ -5,16 +5,18 @@ what it acknowledged)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaConnectionError
 from pymongo import MongoClient
 
 from shared.events.admission import VolunteerApplied
@@ -55,20 +57,38 @@ def applied_ids(records: list, org: str) -> set[str]:  # type: ignore[type-arg]
     return {v["volunteer_id"] for v in values if v.get("org_id") == org}
 
 
+async def started(make: Callable[[], AIOKafkaConsumer]) -> AIOKafkaConsumer:
+    """A consumer started as a client reconnecting after a broker restart would be: the
+    restarted broker listens before it answers (it loads its topics from the object store,
+    seconds on a busy machine), so a refused bootstrap is tried again for up to 30 s."""
+    deadline = time.monotonic() + 30
+    while True:
+        consumer = make()
+        try:
+            await consumer.start()
+            return consumer
+        except KafkaConnectionError:
+            await consumer.stop()
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
 async def read_as_new_group(bootstrap: str, group: str, org: str, want: int) -> set[str]:
     """What an integrator's new consumer group reads of `org`'s applications from the
     earliest offset, until it has `want` of them (or 40 s passed)."""
-    consumer = AIOKafkaConsumer(
-        TOPIC,
-        bootstrap_servers=bootstrap,
-        group_id=group,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        # Tansu holds a JoinGroup for half of the session timeout.
-        session_timeout_ms=6000,
-        heartbeat_interval_ms=2000,
+    consumer = await started(
+        lambda: AIOKafkaConsumer(
+            TOPIC,
+            bootstrap_servers=bootstrap,
+            group_id=group,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            # Tansu holds a JoinGroup for half of the session timeout.
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=2000,
+        )
     )
-    await consumer.start()
     found: set[str] = set()
     try:
         deadline = time.monotonic() + 40
@@ -83,8 +103,7 @@ async def read_as_new_group(bootstrap: str, group: str, org: str, want: int) -> 
 
 
 async def committed_offsets(bootstrap: str, group: str) -> dict[int, int | None]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
-    await consumer.start()
+    consumer = await started(lambda: AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group))
     try:
         partitions = consumer.partitions_for_topic(TOPIC) or set()
         if not partitions:
