@@ -10,6 +10,7 @@ Then the bad input: unknown organisation, wrong receipts, an unreachable platfor
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -38,6 +39,7 @@ from shared.crypto import (
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.platform import eventually
+from tests.support.pressure import wait_before_a_flood
 from tests.support.vcps import appoint_vcp
 from tests.support.web_platform import WebPlatform
 
@@ -779,6 +781,7 @@ async def test_under_pressure_the_report_page_solves_the_proof_of_work_and_sends
     # not use up this browser's own allowance): more than 60 in a minute puts it under
     # pressure; every one counts, refused or not.
     intake = web_platform.services["intake"].url
+    await asyncio.sleep(wait_before_a_flood())
     with httpx.Client(base_url=intake, timeout=10) as http:
         for n in range(80):
             http.post(

@@ -20,9 +20,9 @@ from cli.reporting_client import ReportingApi, solve_proof_of_work
 from shared.crypto import PrivateKey, report_context, seal
 from shared.events.cloudevents import encode
 from shared.events.reports import VCPAppointed
-from shared.runtime.rate_limit import PRESSURE_WINDOW_SECONDS
 from tests.support.kafka import produce
 from tests.support.platform import Platform, eventually
+from tests.support.pressure import wait_before_a_flood
 
 PER_CLIENT = 20
 PRESSURE = {
@@ -36,15 +36,6 @@ PRESSURE = {
     "SAFEHANDS_TRUSTED_PROXIES": "127.0.0.1/32,::1/128",
 }
 FLOOD_ADDRESSES = [f"2001:db8:{n:x}::1" for n in range(30)]  # 30 different /64s
-
-
-def flood_within_one_window() -> None:
-    """Pressure is counted per clock minute: a flood of 31 requests that straddles a minute's
-    end may count 16 in one and 15 in the next, neither above the threshold. On a busy
-    machine the flood takes seconds, so start it with at least 20 s of the minute left."""
-    left = PRESSURE_WINDOW_SECONDS - time.time() % PRESSURE_WINDOW_SECONDS
-    if left < 20:
-        time.sleep(left + 0.1)
 
 
 async def _organisation_with_a_vcp(platform: Platform) -> tuple[str, PrivateKey]:
@@ -154,7 +145,7 @@ def test_under_pressure_a_request_without_a_valid_solution_is_refused_with_428(
             return http.post(f"/v1/orgs/{target}/reports", json={}, headers=headers)
 
         # Not under pressure: no proof of work is asked (the body is junk: 422).
-        flood_within_one_window()
+        time.sleep(wait_before_a_flood())
         assert post(org, "192.0.2.1").status_code == 422
         for address in FLOOD_ADDRESSES:
             post(org, address)
@@ -193,7 +184,7 @@ def test_under_pressure_a_request_without_a_valid_solution_is_refused_with_428(
     # reports' mailbox is under the same rule, with challenges of its own: intake's does not
     # open it.
     with httpx.Client(base_url=reports.url, timeout=10) as http:
-        flood_within_one_window()
+        time.sleep(wait_before_a_flood())
         for address in FLOOD_ADDRESSES:
             http.post(f"/v1/orgs/{org}/mailbox", json={}, headers={"X-Forwarded-For": address})
         refused = http.post(
