@@ -61,7 +61,7 @@ def part_name(words: list[str]) -> str:
     joined = " ".join(words)
     for marker, name in (
         ("tansu", "broker"),
-        ("secantus", "database"),
+        ("embedded_database", "database"),
         ("weed", "object store"),
         ("caddy", "gateway"),
         ("smtp_sink", "mail sink"),

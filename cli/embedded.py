@@ -227,7 +227,7 @@ def database_process(port: int, storage: Path | str, log_dir: Path) -> ChildProc
         command=[
             sys.executable,
             "-m",
-            "secantus",
+            "cli.embedded_database",
             "--host",
             "127.0.0.1",
             "--port",

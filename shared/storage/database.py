@@ -100,6 +100,11 @@ PLUMBING_INDEXES = (
 )
 
 
+def all_indexes(specs: Sequence[IndexSpec]) -> tuple[IndexSpec, ...]:
+    """A service's indexes with those every service's plumbing needs."""
+    return (*PLUMBING_INDEXES, *specs)
+
+
 # Every database operation ends within this, answered or not: a server that stops
 # answering mid-operation would otherwise hold a request, a handler or a job for ever.
 DEFAULT_OPERATION_TIMEOUT_MS = 10_000
@@ -186,7 +191,7 @@ class Database:
 
     async def ensure_indexes(self, specs: Sequence[IndexSpec]) -> None:
         by_collection: dict[str, list[IndexModel]] = {}
-        for spec in (*PLUMBING_INDEXES, *specs):
+        for spec in all_indexes(specs):
             by_collection.setdefault(spec.collection, []).append(spec.model())
         # Building a new index on a large collection takes longer than any request may;
         # it runs once, at start-up, so it gets its own, longer bound.
