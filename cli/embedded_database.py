@@ -7,8 +7,8 @@ meanwhile (0.7 s each minute with 30,000 inbox rows, and an inbox keeps 30 days 
 Each service expires its own rows instead, through the index in short batches
 (shared/storage/expiry.py). Why here: the launcher reads `[storage] ttl_sweep_seconds` from
 its configuration file but does not pass it on to the server (SecantusDB 0.7.0b3), so the
-server it starts is given the setting directly. tests/integration/test_expiry_sweep.py fails should
-a later version start a sweep all the same.
+server it starts is given the setting directly. tests/integration/test_expiry_sweep.py
+fails should a later version start a sweep all the same.
 """
 
 from __future__ import annotations

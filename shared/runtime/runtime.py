@@ -157,7 +157,7 @@ class Runtime:
             )
         limited = (*RATE_LIMIT_INDEXES, *SPENT_CHALLENGE_INDEXES) if rate_limited else ()
         self._indexes = (*indexes, *limited)
-        # Rows past their keeping time (the database's own TTL sweep is off, see there).
+        # Rows past their keeping time (shared/storage/expiry.py says why not the database).
         self.expiry = ExpirySweeper(
             self.db, expiring(all_indexes(self._indexes)), settings.expiry_sweep_seconds
         )

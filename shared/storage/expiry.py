@@ -72,20 +72,22 @@ async def expire_due(
     due = {rows.field: {"$lt": now - timedelta(seconds=rows.keep_seconds)}}
     deleted = 0
     while True:
-        ids = [
-            row["_id"]
-            for row in await collection.find(due, projection={"_id": 1})
-            .sort(rows.field, 1)
-            .limit(batch)
-            .to_list()
-        ]
-        if not ids:
-            return deleted
-        # One DeleteOne each, still due: a row whose date moved on meanwhile stays. (A `$in`
-        # delete costs SecantusDB a comparison of every row with every id.)
-        result = await collection.bulk_write(
-            [DeleteOne({"_id": id_, **due}) for id_ in ids], ordered=False
-        )
+        # A round per batch: a first sweep through a long backlog is busy, not stuck.
+        with one_round():
+            ids = [
+                row["_id"]
+                for row in await collection.find(due, projection={"_id": 1})
+                .sort(rows.field, 1)
+                .limit(batch)
+                .to_list()
+            ]
+            if not ids:
+                return deleted
+            # One DeleteOne each, still due: a row whose date moved on meanwhile stays. (A
+            # `$in` delete costs SecantusDB a comparison of every row with every id.)
+            result = await collection.bulk_write(
+                [DeleteOne({"_id": id_, **due}) for id_ in ids], ordered=False
+            )
         deleted += result.deleted_count
         if len(ids) < batch:
             return deleted
@@ -119,8 +121,7 @@ class ExpirySweeper:
     async def run(self) -> None:
         while True:
             try:
-                with one_round():
-                    await self.sweep()
+                await self.sweep()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the next round tries again; the rows only wait
