@@ -123,8 +123,6 @@ class Settings(BaseSettings):
     live_poll_seconds: float = Field(default=1.0, gt=0, le=60)
     live_membership_check_seconds: float = Field(default=2.0, gt=0, le=60)
     live_keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
-    # How often a service deletes its rows past their keeping time (shared/storage/expiry.py).
-    expiry_sweep_seconds: float = Field(default=60.0, gt=0, le=3600)
     startup_retry_max_seconds: float = Field(default=10.0, gt=0, le=300)
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
     # How many days of audit log each service keeps (0: all). Older whole days are dropped

@@ -39,6 +39,7 @@ from shared.runtime.proof_of_work import router as proof_of_work_router
 from shared.runtime.runtime import Runtime
 from shared.runtime.scheduler import run_periodically
 from shared.settings import Settings
+from shared.storage.expiry import expire_all
 from shared.storage.leases import LEASES, Lease
 from shared.storage.unit_of_work import UnitOfWork
 
@@ -116,7 +117,7 @@ async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
     await runtime.connect()
     if definition.extensions:
         runtime.extensions.update(definition.extensions(runtime))
-    for job in (*definition.jobs, audit.HEAD_JOB):
+    for job in (*definition.jobs, audit.HEAD_JOB, EXPIRY_JOB):
         runtime.start_background(_job_task(job, runtime))
     for task in definition.background(runtime) if definition.background else ():
         runtime.start_background(task)
@@ -134,6 +135,14 @@ async def start(definition: ServiceDefinition, runtime: Runtime) -> None:
         )
     runtime.ready = True
     log.info("service ready", instance=runtime.instance_id)
+
+
+async def _expire(runtime: Runtime) -> None:
+    await expire_all(runtime.db, runtime.expiring)
+
+
+# Every service deletes its own rows past their keeping time (shared/storage/expiry.py).
+EXPIRY_JOB = PeriodicJob("expiry", _expire)
 
 
 def _job_task(job: PeriodicJob, runtime: Runtime) -> BackgroundWork:

@@ -45,7 +45,7 @@ from shared.runtime.rate_limit import (
 from shared.settings import Settings
 from shared.storage.changes import CHANGES, ChangesOf
 from shared.storage.database import Database, IndexSpec, all_indexes, service_database_name
-from shared.storage.expiry import ExpirySweeper, expiring
+from shared.storage.expiry import expiring
 from shared.storage.unit_of_work import UnitOfWork
 
 log = get_logger(__name__)
@@ -157,10 +157,9 @@ class Runtime:
             )
         limited = (*RATE_LIMIT_INDEXES, *SPENT_CHALLENGE_INDEXES) if rate_limited else ()
         self._indexes = (*indexes, *limited)
-        # Rows past their keeping time (shared/storage/expiry.py says why not the database).
-        self.expiry = ExpirySweeper(
-            self.db, expiring(all_indexes(self._indexes)), settings.expiry_sweep_seconds
-        )
+        # What expires, for the expiry job (shared/storage/expiry.py says why not the
+        # database); now, so that a TTL index mongod would not expire by stops the start.
+        self.expiring = expiring(all_indexes(self._indexes))
         self.extensions: dict[str, Any] = {}
         self.ready = False
         # Set when the process is asked to stop (cli/services.py): open live-page streams
@@ -216,7 +215,6 @@ class Runtime:
         self.start_background(
             BackgroundWork("audit-chainer", self.audit_chainer.run, self.audit_chainer.release)
         )
-        self.start_background(self.expiry)
         if self.db.changes_of is not None:
             self.start_background(
                 ChangeFeed(

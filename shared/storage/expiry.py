@@ -1,5 +1,5 @@
 """Rows past their keeping time, deleted by each service itself: through the TTL index's
-field, in short batches, once a minute.
+field, in short batches, once a minute (the scheduler's interval).
 
 Why not the database's own TTL monitor: SecantusDB, the embedded default, implements it as
 a sweep every 60 s that reads every document of each collection with a TTL index while it
@@ -13,12 +13,12 @@ command that lets every other one through.
 
 The indexes keep their `expireAfterSeconds`: on MongoDB its TTL monitor expires the same rows
 the same way, through the index, and this sweep finds little left to do there. Two instances
-of a service may sweep at once; a row deleted twice is deleted once.
+of a service may still sweep at once (a sweep that outlasts the job's lease); a row deleted
+twice is deleted once.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,14 +26,10 @@ from datetime import UTC, datetime, timedelta
 from pymongo import DeleteOne
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.logs import get_logger
 from shared.progress import one_round
 from shared.storage.database import Database, IndexSpec
 from shared.storage.tenancy import Document
 
-log = get_logger(__name__)
-
-EXPIRY_SWEEP_SECONDS = 60.0
 # Rows deleted per command: a few tens of milliseconds on SecantusDB.
 EXPIRY_BATCH = 200
 
@@ -93,40 +89,8 @@ async def expire_due(
             return deleted
 
 
-class ExpirySweeper:
-    """The background task (shared/runtime/runtime.py starts it): every `interval` seconds,
-    the due rows of each expiring collection."""
-
-    name = "expiry"
-
-    def __init__(
-        self,
-        db: Database,
-        rows: Iterable[Expiring],
-        interval: float = EXPIRY_SWEEP_SECONDS,
-    ) -> None:
-        self._db = db
-        self._rows = tuple(rows)
-        self._interval = interval
-
-    async def sweep(self) -> int:
-        now = datetime.now(UTC)
-        return sum(
-            [
-                await expire_due(self._db.platform_collection(rows.collection), rows, now)
-                for rows in self._rows
-            ]
-        )
-
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.sweep()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the next round tries again; the rows only wait
-                log.warning("expiring rows failed, will retry", error=type(exc).__name__)
-            await asyncio.sleep(self._interval)
-
-    async def close(self) -> None:
-        return None
+async def expire_all(db: Database, rows: Iterable[Expiring]) -> int:
+    """One sweep: the due rows of each expiring collection; returns how many went. Run as a
+    periodic job of every service (shared/runtime/app.py), on one instance at a time."""
+    now = datetime.now(UTC)
+    return sum([await expire_due(db.platform_collection(r.collection), r, now) for r in rows])

@@ -13,7 +13,7 @@ from pymongo import MongoClient
 
 from cli.embedded import database_process, free_port, wait_for_port
 from shared.storage.database import IndexSpec, service_database_name
-from shared.storage.expiry import Expiring, ExpirySweeper, expire_due
+from shared.storage.expiry import Expiring, expire_all, expire_due
 from shared.storage.unit_of_work import INBOX
 from tests.support.platform import Infrastructure, Platform, eventually
 
@@ -44,8 +44,8 @@ async def test_only_the_rows_past_their_keeping_time_are_deleted_in_batches(
         assert deleted == 7
         left = {row["_id"] async for row in codes.find({})}
         assert left == {row["_id"] for row in kept}
-        # The background task's round: nothing more is due.
-        assert await ExpirySweeper(database, [Expiring("codes", "expires_at", HOUR)]).sweep() == 0
+        # The job's sweep: nothing more is due.
+        assert await expire_all(database, [Expiring("codes", "expires_at", HOUR)]) == 0
 
 
 def test_a_started_service_deletes_its_inbox_rows_older_than_thirty_days(
