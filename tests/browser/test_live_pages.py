@@ -14,9 +14,10 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import APIResponse, BrowserContext, Page, Route, expect
 
 from cli import report as reporter
 from cli import vcp as vcp_cli
@@ -204,6 +205,87 @@ async def test_the_coordinator_pipeline_shows_a_new_application_by_itself(
     await recording.settle()
     assert recording.page_errors == [], recording.page_errors
     assert_no_token_in_urls(recording, web)
+
+
+async def test_a_late_answer_does_not_put_back_what_a_filter_took_away(
+    page: Page, recording: BrowserRecording, web_platform: WebPlatform
+) -> None:
+    """The pipeline's reads overlap: the first read, a live hint's, a filter's. CI saw the
+    list of every stage, answered late, come back over the "admitted" filter just chosen.
+    Here the list's unfiltered read is held until the filter's answer is on screen."""
+    web = web_platform
+    org = new_org(web)
+    admin = bearer(web.token("admin", org))
+    role = {"title": "Badmeester", "works_with_minors": False, "works_with_vulnerable": False}
+    with web.api("policy") as policy:
+        answer = policy.put(f"/v1/orgs/{org}/roles/lifeguard", json=role, headers=admin)
+        assert answer.status_code == 200, answer.text
+    with web.api("intake") as intake:
+        eventually(
+            lambda: (
+                intake.post(
+                    f"/v1/orgs/{org}/applications",
+                    json={
+                        "role_id": "lifeguard",
+                        "name": "Lotte Laat",
+                        "email": f"l-{org}@example.org",
+                    },
+                ).status_code
+                == 202
+            ),
+            timeout=30,
+        )
+    address = f"cor-{org}@example.org"
+    with web.api("identity") as identity:
+        invited = eventually(
+            lambda: (
+                (
+                    a := identity.post(
+                        f"/v1/orgs/{org}/members",
+                        json={"email": address, "name": "Cor Coach", "roles": ["coordinator"]},
+                        headers=admin,
+                    )
+                ).status_code
+                == 201
+                and a
+            ),
+            timeout=30,
+        )
+        assert invited.status_code == 201, invited.text
+    await follow_invitation(page, web, address, "/coordinator")
+    rows = page.get_by_test_id("coord-row")
+    await expect(rows.filter(has_text="Lotte Laat")).to_be_visible(timeout=LIVE)
+
+    # The next read of every stage is held: its answer is taken from the server at once and
+    # handed to the page only after the filter's.
+    held: list[tuple[Route, APIResponse]] = []
+
+    async def hold_unfiltered(route: Route) -> None:
+        query = parse_qs(urlsplit(route.request.url).query)
+        if held or query.keys() & {"state", "vog_due_within_days", "must_resign"}:
+            await route.continue_()
+            return
+        held.append((route, await route.fetch()))
+
+    listed = f"**/api/policy/v1/orgs/{org}/volunteers?*"
+    await page.route(listed, hold_unfiltered)
+    await page.get_by_test_id("coord-refresh").click()
+    while not held:
+        await page.wait_for_timeout(50)
+    await page.get_by_test_id("coord-stage-admitted").click()
+    await expect(page.get_by_text("Geen vrijwilligers gevonden.")).to_be_visible()
+
+    route, every_stage = held[0]
+    async with page.expect_response(listed):
+        await route.fulfill(response=every_stage)
+    await page.unroute(listed)
+    # Watched for a second, not awaited: a later read (a live hint's) would hide the late
+    # answer again, so the row must not show at any moment.
+    for _ in range(20):
+        assert await rows.count() == 0, "the late answer of every stage was shown"
+        await page.wait_for_timeout(50)
+    await expect(page.get_by_text("Geen vrijwilligers gevonden.")).to_be_visible()
+    assert recording.page_errors == [], recording.page_errors
 
 
 async def test_a_volunteers_me_shows_the_coordinators_interview_by_itself(
