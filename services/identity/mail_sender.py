@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from services.identity.domain.mails import Mail
+from shared.cancellation import raise_if_cancelled
 from shared.logs import get_logger
 from shared.mail.set_aside import SetAsideMails
 from shared.mail.smtp import OutgoingMail, SmtpMailer, SmtpRefused, UnsendableMail
@@ -63,6 +64,7 @@ class MailSender:
 
     async def run(self) -> None:
         while True:
+            raise_if_cancelled()  # a cancellation a client lost (shared/cancellation.py)
             mail = await self._queue.get()
             try:
                 await self._deliver(mail)

@@ -32,6 +32,7 @@ from pymongo.errors import ClientBulkWriteException, PyMongoError
 
 from shared.audit.chain import link_all
 from shared.audit.log import AUDIT_HEADS, AUDIT_LOG, AUDIT_PENDING, PENDING_ORDER
+from shared.cancellation import raise_if_cancelled, wait_for_event
 from shared.failpoints import failpoint
 from shared.logs import get_logger
 from shared.progress import one_round
@@ -147,6 +148,9 @@ class AuditChainer:
 
     async def run(self) -> None:
         while True:
+            # Only a cancellation ends this loop, and PyMongo may lose one (on Python 3.11,
+            # see shared/cancellation.py): then it ends here, before the next round.
+            raise_if_cancelled()
             # Cleared before looking: a commit during the round wakes the next one at once.
             self._written.clear()
             try:
@@ -163,8 +167,7 @@ class AuditChainer:
                 chained = 0
                 await asyncio.sleep(self._poll_seconds)
             if chained < self._batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._written.wait(), self._poll_seconds)
+                await wait_for_event(self._written, self._poll_seconds)
 
     async def release(self) -> None:
         with contextlib.suppress(Exception):

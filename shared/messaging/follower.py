@@ -33,6 +33,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.cancellation import raise_if_cancelled
 from shared.events import Event, EventRegistry
 from shared.events.cloudevents import MalformedEvent, decode
 from shared.logs import get_logger
@@ -87,6 +88,7 @@ class Follower:
         client rides out), the copy counts as not ready — requests read the database, the
         instance says so at /readyz — and it starts over: recorded offsets, load, follow."""
         while True:
+            raise_if_cancelled()  # a cancellation a client lost (shared/cancellation.py)
             try:
                 await self._follow()
             except asyncio.CancelledError:

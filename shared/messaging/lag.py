@@ -9,6 +9,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 
+from shared.cancellation import raise_if_cancelled
 from shared.logs import get_logger
 from shared.messaging.metrics import MessagingMetrics
 
@@ -40,6 +41,7 @@ async def sample_lag(
 ) -> None:
     """Runs until cancelled; a failed sample (a broker away) is tried again next time."""
     while True:
+        raise_if_cancelled()  # a cancellation a client lost (shared/cancellation.py)
         try:
             await sample_once(broker, metrics)
         except asyncio.CancelledError:

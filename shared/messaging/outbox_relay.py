@@ -32,6 +32,7 @@ from faststream.kafka import KafkaBroker
 from pymongo import DeleteOne
 
 from shared import trace_context
+from shared.cancellation import raise_if_cancelled, wait_for_event
 from shared.failpoints import failpoint
 from shared.logs import get_logger
 from shared.messaging import dead_letters
@@ -119,6 +120,7 @@ class OutboxRelay:
 
     async def run(self) -> None:
         while True:
+            raise_if_cancelled()  # a cancellation PyMongo lost (shared/cancellation.py)
             # Cleared before the outbox is read: a commit landing during the publish below
             # then wakes the next round at once instead of waiting for the poll.
             self._db.outbox_written.clear()
@@ -140,8 +142,7 @@ class OutboxRelay:
                 await self._wait_for_work()
 
     async def _wait_for_work(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._db.outbox_written.wait(), self._poll_seconds)
+        await wait_for_event(self._db.outbox_written, self._poll_seconds)
 
     async def _send(
         self, topic: str, key: bytes, value: bytes, headers: dict[str, str]

@@ -40,6 +40,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from shared.auth.dependencies import bearer, require_org_role
 from shared.auth.tokens import Principal
+from shared.cancellation import raise_if_cancelled, wait_for_event
 from shared.logs import get_logger
 from shared.storage.changes import Change
 
@@ -162,6 +163,7 @@ class ChangeFeed:
 
     async def run(self) -> None:
         while True:
+            raise_if_cancelled()  # a cancellation PyMongo lost (shared/cancellation.py)
             try:
                 if self._hub.listening:
                     await self.poll_once()
@@ -174,8 +176,7 @@ class ChangeFeed:
                 # The database is away for a moment: pages poll meanwhile; try again.
                 log.warning("live changes not readable", error=type(exc).__name__)
             self._written.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._written.wait(), self._poll)
+            await wait_for_event(self._written, self._poll)
 
     async def close(self) -> None:
         return None

@@ -23,6 +23,7 @@ from shared.audit.chainer import AuditChainer
 from shared.auth.dependencies import MembershipCheck
 from shared.auth.tokens import load_public_key
 from shared.auth.verifier import TokenVerifier
+from shared.cancellation import cancel_and_wait
 from shared.events import REGISTRY, Event
 from shared.http.metrics import DatabaseCommandMetrics, HttpMetrics
 from shared.logs import get_logger
@@ -265,11 +266,11 @@ class Runtime:
 
     async def stop(self) -> None:
         self.ready = False
-        for _, running in self._background:
-            running.cancel()
-        for _, running in self._background:
-            with contextlib.suppress(BaseException):
-                await running
+        # Cancelled again while one runs on (a cancellation a library lost, see
+        # shared/cancellation.py), and not waited for without end: the service stops.
+        left = await cancel_and_wait(running for _, running in self._background)
+        for running in left:
+            log.error("background task did not end when cancelled", task=running.get_name())
         # After every task ended: a worker's claims and clients outlive its last attempt.
         for task, _ in reversed(self._background):
             with contextlib.suppress(Exception):

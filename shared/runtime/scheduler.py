@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from shared.cancellation import raise_if_cancelled
 from shared.logs import get_logger
 from shared.progress import one_round
 from shared.storage.leases import Lease
@@ -18,6 +19,7 @@ async def run_periodically(
     """Run `work` every `interval_seconds` while this instance holds `lease`; a failure is
     logged and the next round comes as planned."""
     while True:
+        raise_if_cancelled()  # a cancellation PyMongo lost (shared/cancellation.py)
         try:
             with one_round():
                 if await lease.acquire():

@@ -268,7 +268,10 @@ class Database:
             return
         lock = self._turns.setdefault(org_id, asyncio.Lock())
         try:
-            await asyncio.wait_for(lock.acquire(), TURN_WAIT_SECONDS)
+            # Not asyncio.wait_for: on Python 3.11 it loses a cancellation that comes as the
+            # lock is handed over (shared/cancellation.py).
+            async with asyncio.timeout(TURN_WAIT_SECONDS):
+                await lock.acquire()
         except TimeoutError:
             yield
             return

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from pymongo import monitoring
 
 from shared import audit
 from shared.audit.chain import SYSTEM, first_break
@@ -29,6 +30,7 @@ from shared.audit.log import (
     AUDIT_PENDING,
     anchor_of,
 )
+from shared.cancellation import cancel_and_wait
 from shared.storage.database import Database
 from shared.storage.unit_of_work import UnitOfWork
 from tests.support.platform import Infrastructure
@@ -132,14 +134,49 @@ async def test_two_instances_chain_each_entry_exactly_once(infra: Infrastructure
                 await asyncio.sleep(0.05)
         finally:
             stop.set()
-            for task in (*running, *rogue):
-                task.cancel()
-            await asyncio.gather(*running, *rogue, return_exceptions=True)
+            # Each chainer ends at its one cancellation (the test below); bounded all the
+            # same, so that one that did not fails here instead of hanging the run.
+            left = await cancel_and_wait([*running, *rogue], within=30)
             for chainer in chainers:
                 await chainer.release()
+        assert not left, f"tasks still running after their cancellation: {left}"
         await assert_whole(first, "org-a", 30)
         await assert_whole(first, "org-b", 30)
         await second.close()
+
+
+async def test_a_chainer_cancelled_as_a_command_goes_out_ends(db: Database) -> None:
+    """Stopping a chainer is cancelling its task, once. It ends even when the cancellation
+    comes in the moment after PyMongo sent a command, which Python 3.11's asyncio.wait_for
+    (around each of PyMongo's sends) loses: the command then runs to its answer, and a
+    chainer that did not look again ran on for ever. The two-instance test above hung so
+    in CI, waiting for its chainers (4 runs in 60 on a loaded machine, before the fix)."""
+    chainer = AuditChainer(db, "stopped", poll_seconds=0.05)
+    running = asyncio.create_task(chainer.run())
+    loop = asyncio.get_running_loop()
+    counted = db.commands.started
+    sent: list[str] = []
+
+    def cancel_as_it_goes_out(event: monitoring.CommandStartedEvent) -> None:
+        counted(event)
+        if asyncio.current_task() is running and event.command.get("find") == AUDIT_PENDING:
+            if not sent:
+                # Called just before the send, in the chainer's task: the cancellation
+                # comes next, while the send completes.
+                loop.call_soon(running.cancel)
+            sent.append(event.command_name)
+
+    db.commands.started = cancel_as_it_goes_out  # type: ignore[method-assign]
+    try:
+        done, _ = await asyncio.wait({running}, timeout=5)
+        assert sent, "the chainer sent no command"
+        assert running in done, "the chainer runs on after its cancellation"
+        assert running.cancelled()
+        assert len(sent) == 1  # no round after the cancellation
+    finally:
+        await cancel_and_wait([running])
+        await chainer.release()
+        db.commands.started = counted  # type: ignore[method-assign]
 
 
 async def test_entries_committed_before_a_crash_are_chained_by_the_next_instance(

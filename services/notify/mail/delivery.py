@@ -21,6 +21,7 @@ from services.notify.mail.backlog import MailBacklog
 from services.notify.mail.outbox import FAILED, PENDING, SENDING, SENT
 from services.notify.storage import MAILS
 from shared import trace_context
+from shared.cancellation import raise_if_cancelled
 from shared.events.notifications import NotificationSent
 from shared.logs import get_logger
 from shared.mail.set_aside import SetAsideMails
@@ -64,6 +65,7 @@ class MailWorker:
 
     async def run(self) -> None:
         while True:
+            raise_if_cancelled()  # a cancellation PyMongo lost (shared/cancellation.py)
             try:
                 with one_round():
                     mail = await self._claims.claim_next()

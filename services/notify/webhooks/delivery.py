@@ -47,6 +47,7 @@ from services.notify.webhooks.outbox import (
 )
 from services.notify.webhooks.sender import AttemptOutcome, WebhookSender
 from shared import trace_context
+from shared.cancellation import raise_if_cancelled
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
 from shared.logs import get_logger
 from shared.storage.database import Database
@@ -103,6 +104,7 @@ class WebhookWorker:
 
     async def run(self) -> None:
         while True:
+            raise_if_cancelled()  # a cancellation PyMongo lost (shared/cancellation.py)
             try:
                 await self._slots.acquire()
                 full = sorted(org for org, count in self._busy.items() if count >= self._per_org)

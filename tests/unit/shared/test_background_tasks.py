@@ -85,6 +85,36 @@ async def test_a_task_made_of_functions_runs_until_stop(runtime: Runtime) -> Non
     assert closed.is_set() and len(rounds) == counted
 
 
+async def test_stop_ends_a_task_whose_cancellation_was_lost(runtime: Runtime) -> None:
+    """A task that took its cancellation and ran on (PyMongo on Python 3.11 loses one that
+    lands just after a command went out, shared/cancellation.py): stop cancels it again
+    instead of waiting for it for ever, then closes it."""
+    lost = asyncio.Event()
+    closed = asyncio.Event()
+
+    async def loses_its_cancellation() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            lost.set()  # taken, as asyncio.wait_for on Python 3.11 takes it
+        await asyncio.sleep(3600)
+
+    async def close() -> None:
+        closed.set()
+
+    runtime.start_background(BackgroundWork("loses", loses_its_cancellation, close))
+    await asyncio.sleep(0.01)
+    stopping = asyncio.create_task(runtime.stop())
+    try:
+        done, _ = await asyncio.wait({stopping}, timeout=10)
+        assert stopping in done, "stop waits for a task that runs on after its cancellation"
+        stopping.result()
+    finally:
+        stopping.cancel()  # without the fix, this ends the task, and then stop
+        await asyncio.wait({stopping}, timeout=10)
+    assert lost.is_set() and closed.is_set()
+
+
 def test_the_workers_start_nothing_until_the_runtime_runs_them(runtime: Runtime) -> None:
     # Made outside any event loop: a worker that started a task in __init__ would raise.
     settings = runtime.settings
