@@ -59,6 +59,49 @@ async def follow_invitation(page: Page, web: WebPlatform, address: str, lands_on
     await page.wait_for_url(re.compile(f"{re.escape(lands_on)}(\\?.*)?$"), timeout=30_000)
 
 
+def add_lifeguard_role(web: WebPlatform, org: str) -> None:
+    role = {"title": "Badmeester", "works_with_minors": False, "works_with_vulnerable": False}
+    with web.api("policy") as policy:
+        answer = policy.put(
+            f"/v1/orgs/{org}/roles/lifeguard", json=role, headers=bearer(web.token("admin", org))
+        )
+    assert answer.status_code == 200, answer.text
+
+
+def apply_as_lifeguard(web: WebPlatform, org: str, name: str, email: str) -> str:
+    """An application for the lifeguard role (once intake knows the role); its volunteer id."""
+    applied: dict[str, str] = {}
+
+    def apply() -> bool:
+        with web.api("intake") as intake:
+            answer = intake.post(
+                f"/v1/orgs/{org}/applications",
+                json={"role_id": "lifeguard", "name": name, "email": email},
+            )
+        applied.update(answer.json() if answer.status_code == 202 else {})
+        return answer.status_code == 202
+
+    eventually(apply, timeout=30)
+    return applied["volunteer_id"]
+
+
+async def sign_in_as_coordinator(page: Page, web: WebPlatform, org: str) -> None:
+    """The admin invites Cor as coordinator; Cor follows the invitation to /coordinator."""
+    address = f"cor-{org}@example.org"
+
+    def invite() -> bool:
+        with web.api("identity") as identity:
+            answer = identity.post(
+                f"/v1/orgs/{org}/members",
+                json={"email": address, "name": "Cor Coach", "roles": ["coordinator"]},
+                headers=bearer(web.token("admin", org)),
+            )
+        return answer.status_code == 201
+
+    eventually(invite, timeout=30)
+    await follow_invitation(page, web, address, "/coordinator")
+
+
 def assert_no_token_in_urls(recording: BrowserRecording, web: WebPlatform) -> None:
     assert recording.requests_to_other_origins(web.origin) == []
     for request in recording.requests:
@@ -156,50 +199,13 @@ async def test_the_coordinator_pipeline_shows_a_new_application_by_itself(
 ) -> None:
     web = web_platform
     org = new_org(web)
-    admin = bearer(web.token("admin", org))
-    role = {"title": "Badmeester", "works_with_minors": False, "works_with_vulnerable": False}
-    with web.api("policy") as policy:
-        assert (
-            policy.put(f"/v1/orgs/{org}/roles/lifeguard", json=role, headers=admin).status_code
-            == 200
-        )
-    address = f"cor-{org}@example.org"
-    with web.api("identity") as identity:
-        invited = eventually(
-            lambda: (
-                (
-                    a := identity.post(
-                        f"/v1/orgs/{org}/members",
-                        json={"email": address, "name": "Cor Coach", "roles": ["coordinator"]},
-                        headers=admin,
-                    )
-                ).status_code
-                == 201
-                and a
-            ),
-            timeout=30,
-        )
-        assert invited.status_code == 201, invited.text
-    await follow_invitation(page, web, address, "/coordinator")
+    add_lifeguard_role(web, org)
+    await sign_in_as_coordinator(page, web, org)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Coördinatie: vrijwilligers")
     rows = page.get_by_test_id("coord-row")
     await expect(rows).to_have_count(0)
 
-    with web.api("intake") as intake:
-        eventually(
-            lambda: (
-                intake.post(
-                    f"/v1/orgs/{org}/applications",
-                    json={
-                        "role_id": "lifeguard",
-                        "name": "Lotte Levend",
-                        "email": f"lotte-{org}@example.org",
-                    },
-                ).status_code
-                == 202
-            ),
-            timeout=30,
-        )
+    apply_as_lifeguard(web, org, "Lotte Levend", f"lotte-{org}@example.org")
     await expect(rows.filter(has_text="Lotte Levend")).to_be_visible(timeout=LIVE)
 
     await recording.settle()
@@ -215,44 +221,9 @@ async def test_a_late_answer_does_not_put_back_what_a_filter_took_away(
     Here the list's unfiltered read is held until the filter's answer is on screen."""
     web = web_platform
     org = new_org(web)
-    admin = bearer(web.token("admin", org))
-    role = {"title": "Badmeester", "works_with_minors": False, "works_with_vulnerable": False}
-    with web.api("policy") as policy:
-        answer = policy.put(f"/v1/orgs/{org}/roles/lifeguard", json=role, headers=admin)
-        assert answer.status_code == 200, answer.text
-    with web.api("intake") as intake:
-        eventually(
-            lambda: (
-                intake.post(
-                    f"/v1/orgs/{org}/applications",
-                    json={
-                        "role_id": "lifeguard",
-                        "name": "Lotte Laat",
-                        "email": f"l-{org}@example.org",
-                    },
-                ).status_code
-                == 202
-            ),
-            timeout=30,
-        )
-    address = f"cor-{org}@example.org"
-    with web.api("identity") as identity:
-        invited = eventually(
-            lambda: (
-                (
-                    a := identity.post(
-                        f"/v1/orgs/{org}/members",
-                        json={"email": address, "name": "Cor Coach", "roles": ["coordinator"]},
-                        headers=admin,
-                    )
-                ).status_code
-                == 201
-                and a
-            ),
-            timeout=30,
-        )
-        assert invited.status_code == 201, invited.text
-    await follow_invitation(page, web, address, "/coordinator")
+    add_lifeguard_role(web, org)
+    apply_as_lifeguard(web, org, "Lotte Laat", f"l-{org}@example.org")
+    await sign_in_as_coordinator(page, web, org)
     rows = page.get_by_test_id("coord-row")
     await expect(rows.filter(has_text="Lotte Laat")).to_be_visible(timeout=LIVE)
 
@@ -293,26 +264,9 @@ async def test_a_volunteers_me_shows_the_coordinators_interview_by_itself(
 ) -> None:
     web = web_platform
     org = new_org(web)
-    role = {"title": "Badmeester", "works_with_minors": False, "works_with_vulnerable": False}
-    with web.api("policy") as policy:
-        answer = policy.put(
-            f"/v1/orgs/{org}/roles/lifeguard", json=role, headers=bearer(web.token("admin", org))
-        )
-        assert answer.status_code == 200, answer.text
+    add_lifeguard_role(web, org)
     address = f"vera-{org}@example.org"
-    applied: dict[str, str] = {}
-
-    def apply() -> bool:
-        with web.api("intake") as intake:
-            answer = intake.post(
-                f"/v1/orgs/{org}/applications",
-                json={"role_id": "lifeguard", "name": "Vera Vlot", "email": address},
-            )
-        applied.update(answer.json() if answer.status_code == 202 else {})
-        return answer.status_code == 202
-
-    eventually(apply, timeout=30)
-    volunteer_id = applied["volunteer_id"]
+    volunteer_id = apply_as_lifeguard(web, org, "Vera Vlot", address)
     await page.goto("/sign-in?next=/me")
     await page.get_by_test_id("sign-in-email").fill(address)
     before = len(mails_to(web.maildir, address))

@@ -31,6 +31,24 @@ def _route_app() -> FastAPI:
     return app
 
 
+def _post(headers: list[tuple[bytes, bytes]]) -> dict[str, Any]:
+    """The scope of a POST /take, as an ASGI server gives it."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/take",
+        "raw_path": b"/take",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+
+
 async def _call(
     chunks: list[bytes], *, declared: int | None, ends: bool = True
 ) -> tuple[list[str], int]:
@@ -57,22 +75,8 @@ async def _call(
     headers = [(b"content-type", b"application/json")]
     if declared is not None:
         headers.append((b"content-length", str(declared).encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/take",
-        "raw_path": b"/take",
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
     middleware = BodyLimitMiddleware(_route_app(), max_bytes=LIMIT, drain_bytes=GATEWAY)
-    await asyncio.wait_for(middleware(scope, receive, send), timeout=5)
+    await asyncio.wait_for(middleware(_post(headers), receive, send), timeout=5)
     return events, read
 
 
@@ -116,22 +120,7 @@ async def test_a_body_within_the_limit_reaches_the_route_whole() -> None:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/take",
-        "raw_path": b"/take",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"content-length", b"2")],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-    await BodyLimitMiddleware(_route_app(), max_bytes=LIMIT, drain_bytes=GATEWAY)(
-        scope, receive, send
-    )
+    middleware = BodyLimitMiddleware(_route_app(), max_bytes=LIMIT, drain_bytes=GATEWAY)
+    await middleware(_post([(b"content-length", b"2")]), receive, send)
     assert sent[0]["status"] == 200
     assert json.loads(sent[1]["body"]) == {"read": 2}
