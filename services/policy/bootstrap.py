@@ -19,7 +19,13 @@ from shared.events.admission import (
 )
 from shared.events.advice import AdviceAnswered, AdviceRequested
 from shared.events.consultation import EVENTS as CONSULTATION_EVENTS
-from shared.events.region import NewsDigestDue, NewsPublished, RoleListingChanged
+from shared.events.region import (
+    NewsDigestDue,
+    NewsEdited,
+    NewsPublished,
+    NewsWithdrawn,
+    RoleListingChanged,
+)
 from shared.events.trainings import EVENTS as TRAINING_EVENTS
 from shared.runtime.definition import ServiceDefinition
 
@@ -48,6 +54,8 @@ DEFINITION = ServiceDefinition(
         *CONSULTATION_EVENTS,
         RoleListingChanged,
         NewsPublished,
+        NewsEdited,
+        NewsWithdrawn,
         NewsDigestDue,
     ],
     indexes=INDEXES,

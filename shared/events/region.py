@@ -41,6 +41,27 @@ class NewsPublished(Event):
     published_at: datetime
 
 
+class NewsEdited(Event):
+    """The centre corrected a published item: its title, text or audience (it keeps its day
+    of publication, so a weekly digest not yet sent carries the corrected title)."""
+
+    type_name: ClassVar[str] = "nl.safehands.news.edited.v1"
+    key_field: ClassVar[str] = "news_id"
+    news_id: str
+    title: str
+    audience: NewsAudience
+    edited_at: datetime
+
+
+class NewsWithdrawn(Event):
+    """The centre withdrew an item: no organisation sees it any more, no digest names it."""
+
+    type_name: ClassVar[str] = "nl.safehands.news.withdrawn.v1"
+    key_field: ClassVar[str] = "news_id"
+    news_id: str
+    withdrawn_at: datetime
+
+
 class NewsHeadline(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -59,4 +80,10 @@ class NewsDigestDue(Event):
     headlines: list[NewsHeadline] = Field(min_length=1)
 
 
-EVENTS: tuple[type[Event], ...] = (RoleListingChanged, NewsPublished, NewsDigestDue)
+EVENTS: tuple[type[Event], ...] = (
+    RoleListingChanged,
+    NewsPublished,
+    NewsEdited,
+    NewsWithdrawn,
+    NewsDigestDue,
+)

@@ -161,6 +161,53 @@ async def test_news_written_by_the_operator_is_read_formatted_by_the_admins_it_i
     await expect(page.get_by_test_id("news-kind")).to_have_value("sport")
     await expect(page.get_by_test_id("news-digest")).to_be_checked()
 
+    # A wrong day in the item: the operator corrects it, with the keyboard, in the same form.
+    page = operator.page
+    published_item = editor.get_by_test_id("news-published-item").filter(has_text=title)
+    await published_item.get_by_test_id("news-edit").focus()
+    await page.keyboard.press("Enter")
+    await expect(editor.get_by_test_id("news-title")).to_be_focused()
+    await expect(editor.get_by_test_id("news-title")).to_have_value(title)
+    await expect(editor.get_by_test_id("news-editing")).to_contain_text(title)
+    corrected = f"Avond over sociale veiligheid, woensdag {word}"
+    await editor.get_by_test_id("news-title").fill(corrected)
+    await editor.get_by_test_id("news-body").fill("Kom **woensdag** naar het centrum.")
+    await check_page(page)
+    await editor.get_by_test_id("news-publish").click()
+    await expect(editor.get_by_test_id("news-published")).to_have_text(
+        f"'{corrected}' is verbeterd."
+    )
+    await expect(editor.get_by_test_id("news-editing")).to_have_count(0)
+    fixed_item = editor.get_by_test_id("news-published-item").filter(has_text=corrected)
+    await expect(fixed_item).to_contain_text("verbeterd")
+    page = admin.page
+    await page.reload()
+    item = page.get_by_test_id("news-item").filter(has_text=corrected)
+    await expect(item.get_by_test_id("news-body").locator("strong")).to_have_text("woensdag")
+    await expect(page.get_by_test_id("news-item").filter(has_text=title)).to_have_count(0)
+
+    # Withdrawn after one more question: the admins no longer see it.
+    page = operator.page
+    await fixed_item.get_by_test_id("news-withdraw").click()
+    confirm = fixed_item.get_by_test_id("news-withdraw-confirm")
+    await expect(confirm).to_contain_text(f"'{corrected}' intrekken?")
+    await expect(fixed_item.get_by_test_id("news-withdraw-yes")).to_be_focused()
+    await check_page(page)
+    await fixed_item.get_by_test_id("news-withdraw-no").click()
+    await expect(confirm).to_have_count(0)
+    await fixed_item.get_by_test_id("news-withdraw").click()
+    await fixed_item.get_by_test_id("news-withdraw-yes").click()
+    await expect(editor.get_by_test_id("news-published")).to_have_text(
+        f"'{corrected}' is ingetrokken."
+    )
+    await expect(
+        editor.get_by_test_id("news-published-item").filter(has_text=corrected)
+    ).to_have_count(0)
+    page = admin.page
+    await page.reload()
+    await expect(page.get_by_test_id("news-kind")).to_have_value("sport")
+    await expect(page.get_by_test_id("news-item").filter(has_text=corrected)).to_have_count(0)
+
     for person in (operator, admin):
         await assert_nothing_leaked(person, web)
         await person.context.close()

@@ -196,6 +196,52 @@ def test_news_reaches_the_organisations_it_is_addressed_to_and_only_their_member
     assert sorted(logged) == sorted((news_id, "operator") for news_id in items.values())
 
 
+def test_the_centre_corrects_and_withdraws_news_it_published(platform: Platform) -> None:
+    """A typo or a wrong date in an item: the operator corrects it (it keeps its day of
+    publication) or withdraws it; only the operator may; each is in the centre's audit chain."""
+    policy = platform.start("policy")
+    infra = platform.infra
+    operator = bearer(infra.token("operator"))
+    with policy.client() as http:
+        sport = register(http, infra, "Hockey Club")
+        admin = bearer(infra.token("admin", sport))
+        assert http.put(f"/v1/orgs/{sport}/settings", json={"kind": "sport"}, headers=admin)
+        body = {"title": "Evening on 3 March", "body": "Come.", "audience": "sport"}
+        published = http.post("/v1/news", json=body, headers=operator).json()
+        news_id = published["news_id"]
+        assert published["edited_at"] is None
+
+        corrected = {"title": "Evening on 4 March", "body": "Come *too*.", "audience": "all"}
+        assert http.put(f"/v1/news/{news_id}", json=corrected, headers=admin).status_code == 403
+        assert http.put(f"/v1/news/{news_id}", json=corrected).status_code == 401
+        unknown = http.put(f"/v1/news/{uuid.uuid4()}", json=corrected, headers=operator)
+        assert unknown.status_code == 404 and "no such news" in unknown.json()["detail"]
+        wrong = {**corrected, "audience": "army"}
+        assert http.put(f"/v1/news/{news_id}", json=wrong, headers=operator).status_code == 422
+        edited = http.put(f"/v1/news/{news_id}", json=corrected, headers=operator)
+        assert edited.status_code == 200, edited.text
+        item = edited.json()
+        assert {k: item[k] for k in corrected} == corrected
+        assert item["published_at"] == published["published_at"]
+        assert item["edited_at"] is not None
+        [seen] = [i for i in http.get(f"/v1/orgs/{sport}/news", headers=admin).json()]
+        assert (seen["title"], seen["body"]) == ("Evening on 4 March", "Come *too*.")
+
+        assert http.delete(f"/v1/news/{news_id}", headers=admin).status_code == 403
+        assert http.delete(f"/v1/news/{news_id}", headers=operator).status_code == 204
+        assert http.get(f"/v1/orgs/{sport}/news", headers=admin).json() == []
+        assert news_id not in [i["news_id"] for i in http.get("/v1/news", headers=operator).json()]
+        assert http.delete(f"/v1/news/{news_id}", headers=operator).status_code == 404
+        assert http.put(f"/v1/news/{news_id}", json=corrected, headers=operator).status_code == 404
+    with MongoClient(infra.mongo_uri) as client:
+        database = client[f"{platform.database}_policy"]
+        for action in ("news.edited", "news.withdrawn"):
+            entries = chained_entries(database, REGIONAL_CENTRE, {"action": action})
+            assert [(e["object"]["id"], e["actor"]["role"]) for e in entries] == [
+                (news_id, "operator")
+            ], action
+
+
 def seed_news(platform: Platform) -> None:
     """News of last week, as policy would have stored it then; and this week's, not yet due."""
     last_week = datetime.combine(today(), datetime.min.time(), tzinfo=UTC) - timedelta(days=7)

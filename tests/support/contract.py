@@ -61,5 +61,7 @@ ADDITIONS = {
     # The region's open roles and the centre's news (issue 25, items 3 and 4).
     "nl.safehands.role.listing_changed.v1",
     "nl.safehands.news.published.v1",
+    "nl.safehands.news.edited.v1",
+    "nl.safehands.news.withdrawn.v1",
     "nl.safehands.news.digest_due.v1",
 }

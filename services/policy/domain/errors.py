@@ -105,6 +105,13 @@ class TrainingRuleBroken(DomainError):
     """A training that cannot be published as given; the message is the sentence to show."""
 
 
+class NoSuchNews(DomainError):
+    """The regional centre published no news item of that id (or withdrew it)."""
+
+    def __init__(self) -> None:
+        super().__init__("There is no such news item.")
+
+
 class NoSuchTraining(DomainError):
     """The regional centre published no training of that id."""
 

@@ -32,6 +32,38 @@ async def publish_news(
     return await runtime.transact(REGIONAL_CENTRE, lambda uow: news.publish_news(uow, body, now))
 
 
+@router.put(
+    "/v1/news/{news_id}",
+    summary="Correct a published news item: title, text, audience (operator; audited).",
+    responses=errors(404),
+)
+async def edit_news(
+    news_id: str,
+    body: NewNewsItem,
+    _operator: Principal = Depends(require_operator()),
+    runtime: Runtime = Depends(runtime_of),
+) -> NewsItem:
+    now = datetime.now(UTC)
+    return await runtime.transact(
+        REGIONAL_CENTRE, lambda uow: news.edit_news(uow, news_id, body, now)
+    )
+
+
+@router.delete(
+    "/v1/news/{news_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Withdraw a news item: no organisation sees it any more (operator; audited).",
+    responses=errors(404),
+)
+async def withdraw_news(
+    news_id: str,
+    _operator: Principal = Depends(require_operator()),
+    runtime: Runtime = Depends(runtime_of),
+) -> None:
+    now = datetime.now(UTC)
+    await runtime.transact(REGIONAL_CENTRE, lambda uow: news.withdraw_news(uow, news_id, now))
+
+
 @router.get("/v1/news", summary="The centre's news items, newest first, at most 50 (operator).")
 async def list_news(
     _operator: Principal = Depends(require_operator()),

@@ -7,7 +7,9 @@ import uuid
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
+from pymongo import ReturnDocument
 
+from services.policy.domain.errors import NoSuchNews
 from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.domain.news import (
     MAX_BODY_LENGTH,
@@ -23,7 +25,14 @@ from services.policy.storage import NEWS, ORGANISATIONS
 from services.policy.use_cases.organisations import registered_organisation
 from shared import audit
 from shared.domain.names import Name
-from shared.events.region import NewsAudience, NewsDigestDue, NewsHeadline, NewsPublished
+from shared.events.region import (
+    NewsAudience,
+    NewsDigestDue,
+    NewsEdited,
+    NewsHeadline,
+    NewsPublished,
+    NewsWithdrawn,
+)
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
@@ -41,15 +50,24 @@ class NewsItem(BaseModel):
     body: str
     audience: NewsAudience
     published_at: datetime
+    edited_at: datetime | None = Field(
+        default=None, description="When the centre last corrected it; absent if never."
+    )
+
+
+def _as_stored(moment: datetime) -> datetime:
+    """The moment as the database keeps it (BSON dates hold milliseconds), so that the answer
+    to a publication or a correction says what every later read says."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _item(doc: Document) -> NewsItem:
-    return NewsItem.model_validate({name: doc[name] for name in NewsItem.model_fields})
+    return NewsItem.model_validate({name: doc.get(name) for name in NewsItem.model_fields})
 
 
 async def publish_news(uow: UnitOfWork, new: NewNewsItem, now: datetime) -> NewsItem:
     """Publish an item (the unit of work is the centre's own, REGIONAL_CENTRE)."""
-    item = NewsItem(news_id=str(uuid.uuid4()), published_at=now, **new.model_dump())
+    item = NewsItem(news_id=str(uuid.uuid4()), published_at=_as_stored(now), **new.model_dump())
     await uow.collection(NEWS).insert_one(item.model_dump())
     await audit.record(uow, "news.published", "news", item.news_id)
     uow.publish(
@@ -62,6 +80,39 @@ async def publish_news(uow: UnitOfWork, new: NewNewsItem, now: datetime) -> News
         )
     )
     return item
+
+
+async def edit_news(uow: UnitOfWork, news_id: str, new: NewNewsItem, now: datetime) -> NewsItem:
+    """Correct a published item: title, text and audience; it keeps its day of publication."""
+    doc = await uow.collection(NEWS).find_one_and_update(
+        {"news_id": news_id},
+        {"$set": {**new.model_dump(), "edited_at": _as_stored(now)}},
+        return_document=ReturnDocument.AFTER,
+    )
+    if doc is None:
+        raise NoSuchNews()
+    item = _item(doc)
+    await audit.record(uow, "news.edited", "news", news_id)
+    uow.publish(
+        NewsEdited(
+            org_id=uow.org_id,
+            news_id=news_id,
+            title=item.title,
+            audience=item.audience,
+            edited_at=now,
+        )
+    )
+    return item
+
+
+async def withdraw_news(uow: UnitOfWork, news_id: str, now: datetime) -> None:
+    """Withdraw an item: gone from every organisation's page and from digests not yet sent.
+    The audit log keeps that it was published and withdrawn."""
+    removed = await uow.collection(NEWS).delete_one({"news_id": news_id})
+    if removed.deleted_count != 1:
+        raise NoSuchNews()
+    await audit.record(uow, "news.withdrawn", "news", news_id)
+    uow.publish(NewsWithdrawn(org_id=uow.org_id, news_id=news_id, withdrawn_at=now))
 
 
 async def all_news(uow: UnitOfWork) -> list[NewsItem]:

@@ -122,6 +122,7 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "AlreadyAnswered": 409,
         "NotAModelCode": 422,
         "NoSuchTraining": 404,
+        "NoSuchNews": 404,
         "NoSuchRegistration": 404,
         "AlreadyRegistered": 409,
         "TrainingStarted": 409,

@@ -75,6 +75,10 @@ export const loadOrganisationNews = (org: string) =>
 export const loadAllNews = () => answer(signedIn.GET("/v1/news"));
 export const publishNews = (item: Schemas["NewNewsItem"]) =>
   answer(signedIn.POST("/v1/news", { body: item }));
+export const editNews = (newsId: string, item: Schemas["NewNewsItem"]) =>
+  answer(signedIn.PUT("/v1/news/{news_id}", { params: { path: { news_id: newsId } }, body: item }));
+export const withdrawNews = (newsId: string) =>
+  answer(signedIn.DELETE("/v1/news/{news_id}", { params: { path: { news_id: newsId } } }));
 
 export interface NewsSettings {
   kind: OrganisationKind | null;
