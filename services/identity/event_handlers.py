@@ -96,6 +96,10 @@ async def on_vcp_appointed(event: VCPAppointed, uow: UnitOfWork) -> None:
 
 
 async def on_vcp_dismissed(event: VCPDismissed, uow: UnitOfWork) -> None:
+    # An invitation not mailed yet (the job mails every few seconds) is not mailed at all: a
+    # dismissed VCP gets no link to the workspace. One whose key came first keeps theirs: the
+    # invitation is how a VCP whose key was registered by the command line signs in to /vcp.
+    await uow.collection(VCP_INVITATIONS).delete_one({"vcp_id": event.vcp_id, "sent_at": None})
     await _end(uow, vcp_member_id(event.vcp_id), event.vcp_id, event.dismissed_at)
 
 

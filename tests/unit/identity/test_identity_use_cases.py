@@ -25,6 +25,7 @@ from services.identity.domain.errors import (
 from services.identity.domain.mails import Mail
 from services.identity.domain.memberships import Membership
 from services.identity.domain.sessions import ROTATION_GRACE
+from services.identity.event_handlers import on_vcp_appointed, on_vcp_dismissed
 from services.identity.signing import Signer
 from services.identity.storage import (
     INDEXES,
@@ -46,6 +47,7 @@ from services.identity.use_cases.vcp_invitations import invite_vcp, pending_invi
 from shared.auth.membership import CURRENT_MEMBERS
 from shared.auth.tokens import verify_token
 from shared.events.identity import MemberAdded, MemberRemoved
+from shared.events.reports import VCPAppointed, VCPDismissed
 from tests.support.fake_unit_of_work import FakeUnitOfWork
 
 ORG = "club"
@@ -459,3 +461,27 @@ async def test_a_vcp_appointed_without_a_key_is_invited_to_the_vcp_page_once(
     # Claimed: the job finds nothing more, and a second instance with the same row mails nothing.
     assert await pending_invitations(uow.database, limit=10) == []
     assert await invite_vcp(uow.database, pending, web_url=WEB, now=NOW) is None
+
+
+async def test_an_invitation_not_mailed_yet_is_not_mailed_to_a_vcp_dismissed_meanwhile(
+    uow: FakeUnitOfWork,
+) -> None:
+    """The job mails invitations every few seconds: a VCP dismissed before then gets no
+    link to the workspace; one mailed already stays recorded as mailed."""
+    for vcp_id in ("anna", "bram"):
+        appointed = VCPAppointed(
+            org_id=ORG,
+            vcp_id=vcp_id,
+            name=vcp_id.title(),
+            email=f"{vcp_id}@example.org",
+            public_key={},
+            fingerprint="",
+        )
+        await on_vcp_appointed(appointed, uow)
+    [bram] = [p for p in await pending_invitations(uow.database, limit=10) if p["vcp_id"] == "bram"]
+    assert await invite_vcp(uow.database, bram, web_url=WEB, now=NOW) is not None
+    for vcp_id in ("anna", "bram"):
+        dismissed = VCPDismissed(org_id=ORG, vcp_id=vcp_id, fingerprint="", dismissed_at=NOW)
+        await on_vcp_dismissed(dismissed, uow)
+    assert await pending_invitations(uow.database, limit=10) == []
+    assert [i["vcp_id"] for i in await uow.collection(VCP_INVITATIONS).find({})] == ["bram"]
