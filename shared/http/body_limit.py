@@ -6,7 +6,9 @@ as soon as the limit is passed (or, when the declared length is already too larg
 any of it is read).
 
 Before the 413 is sent, what is left of the body is read and thrown away, up to the
-gateway's own limit (`drain_bytes`) and for at most DRAIN_SECONDS. A proxy in front (Caddy)
+gateway's own limit (`drain_bytes`) and for at most DRAIN_SECONDS (a proxy on the same
+network writes a megabyte in milliseconds; a client that declares more than it sends waits
+that long for its 413, not for ever). A proxy in front (Caddy)
 is still writing the body upstream when the service answers; if the service closed the
 connection first, the proxy's write failed and it answered 502 instead of passing the 413
 on (CI saw it): the client was told "try again later" instead of "send less". Reading at
@@ -26,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # Any JSON body a route takes, except an envelope's, is far below this.
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 # A refused body still arriving after this long is not waited for.
-DRAIN_SECONDS = 10.0
+DRAIN_SECONDS = 2.0
 
 
 def _sentence(limit: int) -> str:
