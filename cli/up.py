@@ -30,7 +30,7 @@ from cli.object_store import attachment_store_env, local_object_store, object_st
 from cli.services import SERVICES, definition_of, port_is_free
 from cli.supervisor import STATUS_FILE, Part, write_status
 from shared.auth.tokens import create_key_pair
-from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES
+from shared.http.body_limit import gateway_body_limit
 from shared.runtime.rate_limit import create_rate_limit_secret
 from shared.settings import SettingsError, load_settings
 
@@ -267,7 +267,7 @@ def up(
             data_dir / "gateway",
             log_dir,
             # The services' body limit: what none of them accepts is refused at the gateway.
-            max_body_bytes=settings.http_max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+            max_body_bytes=gateway_body_limit(settings.http_max_body_bytes),
         )
     except RuntimeError as exc:  # no caddy binary
         console.print(str(exc))

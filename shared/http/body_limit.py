@@ -8,12 +8,12 @@ any of it is read).
 Before the 413 is sent, what is left of the body is read and thrown away, up to the
 gateway's own limit (`drain_bytes`) and for at most DRAIN_SECONDS (a proxy on the same
 network writes a megabyte in milliseconds; a client that declares more than it sends waits
-that long for its 413, not for ever). A proxy in front (Caddy)
-is still writing the body upstream when the service answers; if the service closed the
-connection first, the proxy's write failed and it answered 502 instead of passing the 413
-on (CI saw it): the client was told "try again later" instead of "send less". Reading at
-most what the gateway lets through costs little; a body beyond it, declared or still
-coming after the bound, is refused at once, as before.
+that long for its 413, not for ever). A proxy in front (Caddy) is still writing the body
+upstream when the service answers; if the service closed the connection first, the proxy's
+write failed and it answered 502 instead of passing the 413 on (CI saw it): the client was
+told "try again later" instead of "send less". Reading at most what the gateway lets
+through costs little; a body beyond it, declared or still coming after the bound, is
+refused at once, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +29,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DEFAULT_MAX_BODY_BYTES = 1 << 20
 # A refused body still arriving after this long is not waited for.
 DRAIN_SECONDS = 2.0
+
+
+def gateway_body_limit(configured: int | None) -> int:
+    """What the gateway lets through (SAFEHANDS_HTTP_MAX_BODY_BYTES, else the default): the
+    gateway refuses beyond it, and a service drains a refused body up to it."""
+    return configured or DEFAULT_MAX_BODY_BYTES
 
 
 def _sentence(limit: int) -> str:

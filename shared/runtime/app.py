@@ -22,7 +22,7 @@ from shared.catalogue.http import router as catalogue_router
 from shared.events.audit import AuditHeadPublished
 from shared.events.identity import MemberAdded
 from shared.http.api_docs import install_api_docs
-from shared.http.body_limit import DEFAULT_MAX_BODY_BYTES, BodyLimitMiddleware
+from shared.http.body_limit import BodyLimitMiddleware, gateway_body_limit
 from shared.http.http_errors import install_error_handlers
 from shared.http.metrics import HttpMetricsMiddleware, metrics_response
 from shared.http.openapi import document_errors, operation_id, servers_of
@@ -216,7 +216,7 @@ def create_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.http_max_body_bytes or definition.max_body_bytes,
-        drain_bytes=settings.http_max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+        drain_bytes=gateway_body_limit(settings.http_max_body_bytes),
     )
     install_error_handlers(app, definition.error_statuses)
     install_api_docs(app)

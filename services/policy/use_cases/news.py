@@ -84,9 +84,10 @@ async def publish_news(uow: UnitOfWork, new: NewNewsItem, now: datetime) -> News
 
 async def edit_news(uow: UnitOfWork, news_id: str, new: NewNewsItem, now: datetime) -> NewsItem:
     """Correct a published item: title, text and audience; it keeps its day of publication."""
+    edited_at = _as_stored(now)
     doc = await uow.collection(NEWS).find_one_and_update(
         {"news_id": news_id},
-        {"$set": {**new.model_dump(), "edited_at": _as_stored(now)}},
+        {"$set": {**new.model_dump(), "edited_at": edited_at}},
         return_document=ReturnDocument.AFTER,
     )
     if doc is None:
@@ -99,7 +100,7 @@ async def edit_news(uow: UnitOfWork, news_id: str, new: NewNewsItem, now: dateti
             news_id=news_id,
             title=item.title,
             audience=item.audience,
-            edited_at=now,
+            edited_at=edited_at,
         )
     )
     return item
