@@ -36,12 +36,19 @@ class Settings(BaseSettings):
     http_keep_alive_seconds: int = Field(default=130, ge=1, le=3600)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
-    kafka_topic_partitions: int = Field(default=3, ge=1, le=64)
+    # One on the embedded default, which runs one instance of each service: every partition
+    # is read on every fetch, on both sides (issue 27's idle platform). Compose and
+    # Kubernetes, where a service can have several instances, make 6.
+    kafka_topic_partitions: int = Field(default=1, ge=1, le=64)
     # Instances of one service share the group `<prefix>-<service>` and so split the partitions.
     consumer_group_prefix: str = Field(default="safehands", pattern=r"^[A-Za-z0-9._-]+$")
     # How long the broker may hold a fetch with nothing new. Real Kafka answers as soon as a
-    # record arrives; Tansu waits this long every time, so it is each hop's latency there.
-    kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, le=5000)
+    # record arrives (compose and Kubernetes: 500). Tansu, the embedded default, holds it
+    # this long every time, records or not (and with 0 never answers with records): there
+    # 1, and the consumer paces itself instead, fetching an idle partition at most once a
+    # pause (shared/messaging/paced_fetch.py). A fetch held that long is not paced further.
+    kafka_fetch_max_wait_ms: int = Field(default=1, ge=1, le=5000)
+    kafka_empty_fetch_pause_ms: int = Field(default=120, ge=0, le=5000)
     kafka_batch_max_records: int = Field(default=500, ge=1, le=10_000)
     # How long the group waits for a silent consumer before giving its partitions to another.
     # Tansu also holds every group join for half of it, so it is each start's wait too.
@@ -114,7 +121,13 @@ class Settings(BaseSettings):
 
     handler_max_attempts: int = Field(default=3, ge=1, le=20)
     handler_retry_base_seconds: float = Field(default=0.2, ge=0, le=60)
-    outbox_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # How often the outbox relay, the audit chainer and notify's mail and webhook workers
+    # look for rows this instance did not write (another instance's, a retry that came
+    # due). Its own commits wake each of them at once. The embedded default runs one
+    # instance of each service: 2 s (issue 27's idle platform: at 0.5 these looks were
+    # most of the database's idle work). Compose and Kubernetes, where a service may have
+    # several instances, set 0.5.
+    outbox_poll_seconds: float = Field(default=2.0, gt=0, le=60)
     # How often each consumer group's lag is read from the broker (`safehands_consumer_lag`).
     consumer_lag_sample_seconds: float = Field(default=15.0, gt=0, le=300)
     # Live pages (shared/runtime/live.py): how often each instance looks for hints committed

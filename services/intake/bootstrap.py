@@ -30,14 +30,6 @@ PUBLISHES: list[type[Event]] = [
 ]
 
 
-# How long the broker holds the copy's fetch (Tansu holds it that long even when a record
-# arrives, so it is how far behind the copy may be). Longer than the consumers' 50 ms: a
-# fetch costs CPU on both sides (the profile saw intake's fetches among its hottest frames),
-# and the copy need not be quick, since whatever it does not know yet is read from the
-# projection (see services/intake/known_facts.py).
-FOLLOW_FETCH_MAX_WAIT_MS = 500
-
-
 def known_facts(runtime: Runtime) -> Mapping[str, Any]:
     facts = KnownFacts()
     members = MembersCopy()
@@ -87,7 +79,9 @@ def follow_known_facts(runtime: Runtime) -> Sequence[BackgroundTask]:
         load=load,
         apply=apply,
         on_ready=mark_ready,
-        fetch_max_wait_ms=FOLLOW_FETCH_MAX_WAIT_MS,
+        # As the service's consumer fetches: paced on Tansu, a long poll on Kafka
+        # (shared/messaging/paced_fetch.py); the copy is as far behind as a consumer.
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
     return [follower]
 

@@ -189,5 +189,7 @@ async def apply_outcome(tx: Transaction, batch: EventBatch, outcome: BatchOutcom
     for collection, writes in outcome.writes.items():
         if writes:
             await tx.db[collection].bulk_write(writes, ordered=True, session=tx.session)
+            # Whoever works these rows off (notify's mail and webhook workers) is woken.
+            tx.wrote_into.add(collection)
     for event in outcome.events:
         tx.add_to_outbox(event)

@@ -32,6 +32,7 @@ from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.outbox_relay import OutboxRelay
+from shared.messaging.paced_fetch import pace_empty_fetches
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork, Progress, current_progress
 from shared.runtime.live import ChangeFeed, ChangeHub
@@ -101,6 +102,8 @@ class Runtime:
             if kafka_login
             else None
         )
+        # For every consumer of this process that asks the broker not to wait (Tansu).
+        pace_empty_fetches(settings.kafka_empty_fetch_pause_ms)
         self.broker: KafkaBroker = create_broker(
             settings.kafka_bootstrap_servers,
             name,

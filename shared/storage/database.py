@@ -174,8 +174,9 @@ class Database:
         self.changes_of = changes_of
         self.changes_written = asyncio.Event()
         # Per collection: set after each commit that inserted into it at commit
-        # (`UnitOfWork.insert_at_commit`), for a task that works those rows off (the audit
-        # chainer) and would otherwise only find them on its next poll.
+        # (`UnitOfWork.insert_at_commit`) or wrote into it from a consumer's batch, for a
+        # task that works those rows off (the audit chainer, notify's workers) and would
+        # otherwise only find them on its next poll.
         self._written: dict[str, asyncio.Event] = {}
 
     def platform_collection(self, name: str) -> AsyncCollection[Document]:
@@ -223,8 +224,8 @@ class Database:
                 self._written[name].set()
 
     def written(self, collection: str) -> asyncio.Event:
-        """Set after each commit of this process that inserted into `collection` at commit;
-        the waiter clears it before it looks."""
+        """Set after each commit of this process that inserted into `collection` at commit
+        or wrote into it from a consumer's batch; the waiter clears it before it looks."""
         return self._written.setdefault(collection, asyncio.Event())
 
     @asynccontextmanager

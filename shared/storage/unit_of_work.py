@@ -76,8 +76,9 @@ class Transaction:
         self._required: list[tuple[str, Document, Exception]] = []
         self.wrote_outbox = False
         self.wrote_changes = False
-        # The collections staged inserts went to: after the commit, whoever waits for one of
-        # them is woken (Database.written; the audit chainer waits for pending entries).
+        # The collections staged inserts or a consumer batch's writes went to: after the
+        # commit, whoever waits for one of them is woken (Database.written; the audit
+        # chainer waits for pending entries, notify's workers for mails and deliveries).
         self.wrote_into: set[str] = set()
         # Per organisation: what handlers of one batch read once and share (see UnitOfWork.memo).
         self.memo: dict[str, dict[str, Any]] = {}
@@ -261,6 +262,11 @@ class UnitOfWork:
         the commit raises `if_missing` and nothing is written. A request that only needs to
         know its subject exists (a volunteer's interview) then spends no read on it."""
         self._tx.require(name, scoped_filter(name, self.org_id, query), if_missing)
+
+    def wake_after_commit(self, name: str) -> None:
+        """Wake whoever works off collection `name` (Database.written) once this commits:
+        for rows written with `collection(name)` rather than `insert_at_commit`."""
+        self._tx.wrote_into.add(name)
 
     def publish(self, event: Event) -> str:
         """Queue an event to be published once this transaction commits; returns its id."""

@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 
 from cli.embedded import ChildProcess, free_port
-from cli.supervisor import FAILED_STARTS_BEFORE_GIVING_UP, Part, describe_exit
+from cli.supervisor import (
+    FAILED_STARTS_BEFORE_GIVING_UP,
+    READY_CHECK_SECONDS,
+    Part,
+    describe_exit,
+)
 
 
 def crasher(tmp_path: Path) -> ChildProcess:
@@ -103,3 +108,46 @@ def test_a_broker_is_started_again_only_once_its_port_is_free(tmp_path: Path) ->
     finally:
         holder.close()
         child.stop()
+
+
+def test_a_ready_part_is_asked_again_every_few_seconds_not_every_round(tmp_path: Path) -> None:
+    """A service's readiness costs it a database ping and a broker request: an idle platform
+    asked each second spent a sixth of its services' work on it (issue 27)."""
+    sleeper = ChildProcess(
+        name="sleeper",
+        command=[sys.executable, "-c", "import time; time.sleep(30)"],
+        port=free_port(),
+        log_path=tmp_path / "sleeper.log",
+    )
+    answers = iter([False, False, True, True, False, True])
+    asked: list[float] = []
+
+    def is_ready() -> bool:
+        asked.append(now)
+        return next(answers)
+
+    part = Part(sleeper, "-", is_ready)
+    sleeper.start()
+    try:
+        every = READY_CHECK_SECONDS
+        rounds = [
+            0.0,
+            1.0,
+            2.0,
+            3.0,
+            4.0,
+            2.0 + every,
+            3.0 + every,
+            2.0 + 2 * every,
+            3.0 + 2 * every,
+        ]
+        states = []
+        for now in rounds:
+            part.observe(now)
+            states.append(part.state)
+    finally:
+        sleeper.stop()
+    # Every round until ready; then once per READY_CHECK_SECONDS; every round while not.
+    assert asked == [0.0, 1.0, 2.0, 2.0 + every, 2.0 + 2 * every, 3.0 + 2 * every]
+    assert states[:5] == ["starting", "starting", "ready", "ready", "ready"]
+    assert states[5:] == ["ready", "ready", "not ready", "ready"]

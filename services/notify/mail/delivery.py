@@ -21,7 +21,7 @@ from services.notify.mail.backlog import MailBacklog
 from services.notify.mail.outbox import FAILED, PENDING, SENDING, SENT
 from services.notify.storage import MAILS
 from shared import trace_context
-from shared.cancellation import raise_if_cancelled
+from shared.cancellation import raise_if_cancelled, wait_for_event
 from shared.events.notifications import NotificationSent
 from shared.logs import get_logger
 from shared.mail.set_aside import SetAsideMails
@@ -62,18 +62,22 @@ class MailWorker:
         )
         self._poll_seconds = poll_seconds
         self._retry_scale = retry_scale
+        # Set when this instance commits a mail: it goes at once, not at the next poll.
+        self._queued = db.written(MAILS)
 
     async def run(self) -> None:
         while True:
             raise_if_cancelled()  # a cancellation PyMongo lost (shared/cancellation.py)
             try:
+                self._queued.clear()
                 with one_round():
                     mail = await self._claims.claim_next()
                     await self.backlog.after_claim(mail is not None)
                     if mail is not None:
                         await self._send(mail)
                 if mail is None:
-                    await asyncio.sleep(self._poll_seconds)
+                    # The poll finds another instance's mails and retries that came due.
+                    await wait_for_event(self._queued, self._poll_seconds)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

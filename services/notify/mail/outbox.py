@@ -70,6 +70,7 @@ async def record_mails(
 ) -> None:
     for query, update in mail_upserts(mails, event_id, volunteer_id):
         await uow.collection(MAILS).update_one(query, update, upsert=True)
+        uow.wake_after_commit(MAILS)
 
 
 def mail_upserts(

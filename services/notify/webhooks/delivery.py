@@ -47,7 +47,7 @@ from services.notify.webhooks.outbox import (
 )
 from services.notify.webhooks.sender import AttemptOutcome, WebhookSender
 from shared import trace_context
-from shared.cancellation import raise_if_cancelled
+from shared.cancellation import raise_if_cancelled, wait_for_event
 from shared.events.notifications import DeliveryFailed, WebhookDelivered
 from shared.logs import get_logger
 from shared.storage.database import Database
@@ -97,6 +97,8 @@ class WebhookWorker:
         self._sender = sender
         self._poll_seconds = poll_seconds
         self._retry_scale = retry_scale
+        # Set when this instance commits a delivery: it goes at once, not at the next poll.
+        self._queued = db.written(DELIVERIES)
         self._per_org = deliveries_per_org
         self._slots = asyncio.Semaphore(CONCURRENT_DELIVERIES)
         self._busy: Counter[str] = Counter()
@@ -107,6 +109,7 @@ class WebhookWorker:
             raise_if_cancelled()  # a cancellation PyMongo lost (shared/cancellation.py)
             try:
                 await self._slots.acquire()
+                self._queued.clear()
                 full = sorted(org for org, count in self._busy.items() if count >= self._per_org)
                 delivery = await self._claims.claim_next(
                     {"org_id": {"$nin": full}} if full else None
@@ -122,7 +125,8 @@ class WebhookWorker:
                 continue
             if delivery is None:
                 self._slots.release()
-                await asyncio.sleep(self._poll_seconds)
+                # The poll finds another instance's deliveries and retries that came due.
+                await wait_for_event(self._queued, self._poll_seconds)
                 continue
             self._busy[delivery["org_id"]] += 1
             task = asyncio.create_task(self._attempt_in_slot(delivery))

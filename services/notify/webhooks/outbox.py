@@ -57,6 +57,7 @@ async def record_webhook_deliveries(event: Event, uow: UnitOfWork) -> None:
         event, causation, subscriptions, report_events_forwarded=forwarded
     ):
         await uow.collection(DELIVERIES).update_one(query, update, upsert=True)
+        uow.wake_after_commit(DELIVERIES)
 
 
 def report_events_forwarded(organisation: Document | None) -> bool:
