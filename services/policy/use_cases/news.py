@@ -24,6 +24,7 @@ from services.policy.organisation_settings import settings_of
 from services.policy.storage import NEWS, ORGANISATIONS
 from services.policy.use_cases.organisations import registered_organisation
 from shared import audit
+from shared.domain.calendar import as_stored
 from shared.domain.names import Name
 from shared.events.region import (
     NewsAudience,
@@ -55,19 +56,13 @@ class NewsItem(BaseModel):
     )
 
 
-def _as_stored(moment: datetime) -> datetime:
-    """The moment as the database keeps it (BSON dates hold milliseconds), so that the answer
-    to a publication or a correction says what every later read says."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
 def _item(doc: Document) -> NewsItem:
     return NewsItem.model_validate({name: doc.get(name) for name in NewsItem.model_fields})
 
 
 async def publish_news(uow: UnitOfWork, new: NewNewsItem, now: datetime) -> NewsItem:
     """Publish an item (the unit of work is the centre's own, REGIONAL_CENTRE)."""
-    item = NewsItem(news_id=str(uuid.uuid4()), published_at=_as_stored(now), **new.model_dump())
+    item = NewsItem(news_id=str(uuid.uuid4()), published_at=as_stored(now), **new.model_dump())
     await uow.collection(NEWS).insert_one(item.model_dump())
     await audit.record(uow, "news.published", "news", item.news_id)
     uow.publish(
@@ -84,7 +79,7 @@ async def publish_news(uow: UnitOfWork, new: NewNewsItem, now: datetime) -> News
 
 async def edit_news(uow: UnitOfWork, news_id: str, new: NewNewsItem, now: datetime) -> NewsItem:
     """Correct a published item: title, text and audience; it keeps its day of publication."""
-    edited_at = _as_stored(now)
+    edited_at = as_stored(now)
     doc = await uow.collection(NEWS).find_one_and_update(
         {"news_id": news_id},
         {"$set": {**new.model_dump(), "edited_at": edited_at}},
