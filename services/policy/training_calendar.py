@@ -2,7 +2,9 @@
 
 One event per file: the training itself, or a member's registration for it (the same event
 with the registration's own UID and its status, so a calendar keeps both apart). A waiting
-registration's event is TENTATIVE: it may still become a seat.
+registration's event is TENTATIVE: it may still become a seat. Every file carries the
+training's current SEQUENCE (one higher with each change of what the files show, and with
+the cancellation), so a calendar that imported an earlier file updates it in place.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def _event(training: Document, uid: str, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
+    event.add("sequence", training.get("sequence", 0))
     event.add("dtstart", training["starts_at"])
     event.add("dtend", training["ends_at"])
     event.add("summary", training["title"])

@@ -16,6 +16,12 @@ from shared.events.base import Event
 
 TrainingAudience = Literal["vcps", "coordinators", "admins", "volunteers"]
 ReminderKind = Literal["week", "day"]
+# What of a training the centre can change (PUT /v1/trainings/{id}).
+TrainingField = Literal[
+    "title", "description", "audience", "starts_at", "ends_at", "place", "online_link", "seats"
+]
+# What of it a registrant acts on (their calendar, getting there): a change mails them.
+TrainingDetail = Literal["starts_at", "ends_at", "place", "online_link"]
 
 
 class TrainingPublished(Event):
@@ -118,6 +124,48 @@ class TrainingCancelledNotice(Event):
     language: str
 
 
+class TrainingChanged(Event):
+    """The centre changed a training before it started. `sequence` is the calendar files'
+    SEQUENCE from now on (one higher when the files' content changed); `registrants_told`
+    counts the TrainingChangedNotice events that went with it (none when only the title,
+    description, audience or seats changed)."""
+
+    type_name: ClassVar[str] = "nl.safehands.training.changed.v1"
+    key_field: ClassVar[str] = "training_id"
+    training_id: str
+    title: str
+    audience: list[TrainingAudience]
+    starts_at: datetime
+    ends_at: datetime
+    seats: int
+    changed: list[TrainingField]
+    sequence: int
+    registrants_told: int
+    changed_at: datetime
+
+
+class TrainingChangedNotice(Event):
+    """One registration (a seat or the waiting list) of a training whose time, end, place or
+    online link changed: notify tells the member by mail, at the address they registered
+    with, in the language they registered in, what it is now."""
+
+    type_name: ClassVar[str] = "nl.safehands.training.changed_notice.v1"
+    key_field: ClassVar[str] = "training_id"
+    training_id: str
+    registration_id: str
+    member_org: str
+    email: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    # At least one of the two (a training needs a place or an online link).
+    place: str | None
+    online_link: str | None
+    changed: list[TrainingDetail]
+    sequence: int
+    language: str
+
+
 EVENTS: tuple[type[Event], ...] = (
     TrainingPublished,
     TrainingRegistered,
@@ -127,4 +175,6 @@ EVENTS: tuple[type[Event], ...] = (
     TrainingReminderDue,
     TrainingCancelled,
     TrainingCancelledNotice,
+    TrainingChanged,
+    TrainingChangedNotice,
 )

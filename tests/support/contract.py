@@ -53,6 +53,8 @@ ADDITIONS = {
     "nl.safehands.training.reminder_due.v1",
     "nl.safehands.training.cancelled.v1",
     "nl.safehands.training.cancelled_notice.v1",
+    "nl.safehands.training.changed.v1",
+    "nl.safehands.training.changed_notice.v1",
     # The consultation round on the draft code (issue 25, item 1).
     "nl.safehands.consultation.opened.v1",
     "nl.safehands.consultation.commented.v1",

@@ -78,6 +78,12 @@ SAMPLE_VALUES: dict[str, Any] = {
     "NewsPublished.audience": "all",
     "week": "2026-W49",
     "headlines": [{"news_id": "news-1", "title": "Training for VCPs"}],
+    # A changed training: what changed, and its calendar files' SEQUENCE.
+    "changed": ["starts_at"],
+    "sequence": 1,
+    "registrants_told": 2,
+    "place": "Utrecht, Stadhuisplein 1",
+    "online_link": None,
 }
 
 

@@ -54,6 +54,8 @@ class MailKind(StrEnum):
     TRAINING_REMINDER_WEEK = "training_reminder_week"
     TRAINING_REMINDER_DAY = "training_reminder_day"
     TRAINING_CANCELLED = "training_cancelled"
+    # Its time, end, place or online link changed: what it is now.
+    TRAINING_CHANGED = "training_changed"
 
 
 class Language(StrEnum):

@@ -24,9 +24,19 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
-from shared.events.trainings import TrainingCancelledNotice, TrainingReminderDue, TrainingSeatGiven
+from shared.events.trainings import (
+    TrainingCancelledNotice,
+    TrainingChangedNotice,
+    TrainingReminderDue,
+    TrainingSeatGiven,
+)
 
-TRAINING_MAIL_EVENTS = (TrainingSeatGiven, TrainingReminderDue, TrainingCancelledNotice)
+TRAINING_MAIL_EVENTS = (
+    TrainingSeatGiven,
+    TrainingReminderDue,
+    TrainingCancelledNotice,
+    TrainingChangedNotice,
+)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ MAIL_FIELDS: Mapping[MailKind, frozenset[str]] = {
     MailKind.TRAINING_REMINDER_WEEK: _TRAINING,
     MailKind.TRAINING_REMINDER_DAY: _TRAINING,
     MailKind.TRAINING_CANCELLED: _TRAINING,
+    # What changed, and the training as it is now: when, until when, where.
+    MailKind.TRAINING_CHANGED: _TRAINING | {"ends_at", "training_where", "training_changes"},
     # The organisation's name and the days; the result's counts; never the draft or a comment.
     MailKind.CONSULTATION_INVITED: _CONSULTATION,
     MailKind.CONSULTATION_CLOSING_SOON: _CONSULTATION,
@@ -291,6 +293,18 @@ def _news_titles(value: object, pack: LanguagePack) -> str:
     return "\n".join(f"- {_single_line_text(title, pack)}" for title in value)
 
 
+def _training_where(value: object, pack: LanguagePack) -> str:
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise ValueError(f"expected a place, an online link or both, got {value!r}.")
+    return _join(pack, [_single_line_text(where, pack) for where in value])
+
+
+def _training_changes(value: object, pack: LanguagePack) -> str:
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise ValueError(f"expected a non-empty list of what changed, got {value!r}.")
+    return _join(pack, [pack.training_detail_names[str(detail)] for detail in value])
+
+
 def _join(pack: LanguagePack, items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
@@ -321,6 +335,9 @@ _FORMATTERS: Mapping[str, Callable[[object, LanguagePack], str]] = {
     "appointment": _date_and_time,
     "training_title": _single_line_text,
     "starts_at": _date_and_time,
+    "ends_at": _date_and_time,
+    "training_where": _training_where,
+    "training_changes": _training_changes,
     "closes_on": _calendar_date,
     "people": _count,
     "comments": _count,

@@ -61,7 +61,12 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
-from shared.events.trainings import TrainingCancelledNotice, TrainingReminderDue, TrainingSeatGiven
+from shared.events.trainings import (
+    TrainingCancelledNotice,
+    TrainingChangedNotice,
+    TrainingReminderDue,
+    TrainingSeatGiven,
+)
 
 __all__ = [
     "MAIL_KINDS_SENT_WITHOUT_EVENT",
@@ -434,6 +439,17 @@ MAIL_ROUTES = _table(
         Recipient.REGISTRANT,
         MailKind.TRAINING_CANCELLED,
         fields=lambda e, facts: _training_fields(e.title, e.starts_at, facts),
+    ),
+    # What changed and the training as it is now; the calendar file on the page linked.
+    On(TrainingChangedNotice).mail(
+        Recipient.REGISTRANT,
+        MailKind.TRAINING_CHANGED,
+        fields=lambda e, facts: {
+            **_training_fields(e.title, e.starts_at, facts),
+            "ends_at": e.ends_at,
+            "training_where": [where for where in (e.place, e.online_link) if where],
+            "training_changes": e.changed,
+        },
     ),
     On(TrainingReminderDue)
     .mail(

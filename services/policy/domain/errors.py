@@ -147,6 +147,28 @@ class TrainingCancelledByCentre(DomainError):
         super().__init__("This training was cancelled by the regional centre.")
 
 
+class FewerSeatsThanTaken(DomainError):
+    """A change leaves every seat taken with its holder: nobody is bumped off by a lower
+    number; they cancel, or the training keeps its seats."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(
+            f"{taken} seats of this training are taken, so it needs at least {taken} seats."
+            " Nobody loses their seat through a change: keep the number, or ask people to"
+            " cancel first."
+        )
+
+
+class TrainingChangedMeanwhile(DomainError):
+    """Someone registered, cancelled or saved another change while this one was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The training changed while you saved (a registration, or another change);"
+            " look at it again and save once more."
+        )
+
+
 class NoSeatHeld(DomainError):
     """Attendance is marked only for a registration with a seat."""
 

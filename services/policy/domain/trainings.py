@@ -5,21 +5,27 @@ Registering takes a seat only while one is free, in the same conditional update 
 it (use_cases/trainings.py), so two instances never give away the same last seat. A freed
 seat goes to the first on the waiting list (the earliest `queued_at`, the id breaking a
 tie), never to whoever registers next.
+
+The centre may change a training that has not started (decide_change): what the calendar
+files show raises their SEQUENCE, what a registrant acts on (time, end, place, online link)
+mails every registration, more seats go to the waiting list in order, and fewer than are
+taken are refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from services.policy.domain.errors import (
+    FewerSeatsThanTaken,
     TrainingCancelledByCentre,
     TrainingRuleBroken,
     TrainingStarted,
 )
-from shared.events.trainings import ReminderKind, TrainingAudience
+from shared.events.trainings import ReminderKind, TrainingAudience, TrainingDetail, TrainingField
 
 RegistrationStatus = Literal["confirmed", "waiting", "cancelled"]
 CONFIRMED: Final = "confirmed"
@@ -54,9 +60,10 @@ def check_training(
         raise TrainingRuleBroken("A training needs a place or an online link (or both).")
 
 
-def check_cancellable(starts_at: datetime, now: datetime, cancelled_at: datetime | None) -> None:
-    """The centre cancels a training before it starts, once. After the start there is
-    attendance to mark instead; a cancelled one stays listed, marked, so members see it."""
+def check_not_started(starts_at: datetime, now: datetime, cancelled_at: datetime | None) -> None:
+    """The centre cancels or changes a training before it starts, and not once cancelled.
+    After the start there is attendance to mark instead; a cancelled one stays listed,
+    marked, so members see it."""
     if cancelled_at is not None:
         raise TrainingCancelledByCentre
     if now >= starts_at:
@@ -99,3 +106,64 @@ def reminder_marks(due: Sequence[ReminderKind]) -> list[ReminderKind]:
     if not due:
         return []
     return kinds[: kinds.index(due[-1]) + 1]
+
+
+# What a registrant acts on (their calendar, how to get there): a change of any mails them.
+MAILED_DETAILS: tuple[TrainingDetail, ...] = ("starts_at", "ends_at", "place", "online_link")
+# What the calendar files show: a change of any raises their SEQUENCE, so a calendar that
+# imported one updates its copy. Audience and seats are not in them.
+CALENDAR_FIELDS: tuple[TrainingField, ...] = ("title", "description", *MAILED_DETAILS)
+CHANGEABLE: tuple[TrainingField, ...] = (*CALENDAR_FIELDS, "audience", "seats")
+
+
+@dataclass(frozen=True)
+class TrainingChange:
+    """What saving a changed training does."""
+
+    changed: tuple[TrainingField, ...]
+    # What each registration is mailed about; none: no mail (a correction of the wording).
+    mailed: tuple[TrainingDetail, ...]
+    # The calendar files' SEQUENCE from now on.
+    sequence: int
+    # Seats that more seats free for the waiting list's first, in order.
+    seats_to_give: int
+    # What the reminder job counts as sent from now on; None: as it was (the start stayed).
+    reminders_sent: list[ReminderKind] | None
+
+
+def decide_change(
+    current: Mapping[str, Any],
+    wanted: Mapping[str, Any],
+    *,
+    taken: int,
+    waiting: int,
+    now: datetime,
+) -> TrainingChange:
+    """The change from `current` to `wanted` (each field of CHANGEABLE, as stored): only
+    before the start and not once cancelled; never fewer seats than are taken; never to a
+    start that has passed. `current` also carries `sequence` and `cancelled_at`."""
+    check_not_started(current["starts_at"], now, current.get("cancelled_at"))
+    check_training(wanted["starts_at"], wanted["ends_at"], wanted["place"], wanted["online_link"])
+    if wanted["starts_at"] <= now:
+        raise TrainingRuleBroken("A training cannot be moved to a time that has passed.")
+    if wanted["seats"] < taken:
+        raise FewerSeatsThanTaken(taken)
+    changed = tuple(field for field in CHANGEABLE if wanted[field] != current.get(field))
+    sequence = current.get("sequence", 0)
+    return TrainingChange(
+        changed=changed,
+        mailed=tuple(detail for detail in MAILED_DETAILS if detail in changed),
+        sequence=sequence + 1 if any(f in CALENDAR_FIELDS for f in changed) else sequence,
+        seats_to_give=min(waiting, max(0, wanted["seats"] - taken)),
+        reminders_sent=(
+            reminders_settled_at(wanted["starts_at"], now) if "starts_at" in changed else None
+        ),
+    )
+
+
+def reminders_settled_at(starts_at: datetime, now: datetime) -> list[ReminderKind]:
+    """After the start moved, the reminders go again relative to the new start: those whose
+    moment is still ahead count as not sent. One whose moment has passed already counts as
+    sent: the change's own mail, just now, gave the new time (a "week before" mail five days
+    before would say it a second time, and wrongly)."""
+    return [kind for kind, before in REMINDERS if now >= starts_at - before]

@@ -23,6 +23,7 @@ from services.policy.training_calendar import (
 )
 from services.policy.use_cases import trainings
 from services.policy.use_cases.trainings import (
+    ChangedTraining,
     Member,
     NewRegistration,
     NewTraining,
@@ -190,6 +191,25 @@ async def cancel_training(
     now = datetime.now(UTC)
     return await runtime.transact(
         REGIONAL_CENTRE, lambda uow: trainings.cancel_training(uow, training_id, now=now)
+    )
+
+
+@router.put(
+    "/v1/trainings/{training_id}",
+    summary="Change a training before it starts (operator; audited): its time, place, seats"
+    " or wording. Every registration is mailed when the time, end, place or online link"
+    " changed; more seats go to the waiting list in order; fewer than are taken: 409.",
+    responses=errors(404, 409),
+)
+async def change_training(
+    training_id: str,
+    body: NewTraining,
+    _operator: Principal = Depends(require_operator()),
+    runtime: Runtime = Depends(runtime_of),
+) -> ChangedTraining:
+    now = datetime.now(UTC)
+    return await runtime.transact(
+        REGIONAL_CENTRE, lambda uow: trainings.change_training(uow, training_id, body, now=now)
     )
 
 

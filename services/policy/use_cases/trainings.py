@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, EmailStr, Field, HttpUrl
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.policy.domain.errors import (
@@ -24,11 +25,13 @@ from services.policy.domain.errors import (
     NoSuchRegistration,
     NoSuchTraining,
     TrainingCancelledByCentre,
+    TrainingChangedMeanwhile,
     TrainingStarted,
 )
 from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.domain.trainings import (
     ACTIVE,
+    AUDIENCES,
     CANCELLED,
     CONFIRMED,
     MAX_DESCRIPTION_LENGTH,
@@ -39,8 +42,9 @@ from services.policy.domain.trainings import (
     WAITING,
     RegistrationStatus,
     Waiting,
-    check_cancellable,
+    check_not_started,
     check_training,
+    decide_change,
     first_waiting,
     reminder_marks,
     reminders_due,
@@ -48,12 +52,15 @@ from services.policy.domain.trainings import (
 )
 from services.policy.storage import TRAINING_REGISTRATIONS, TRAININGS
 from shared import audit
+from shared.domain.calendar import as_stored
 from shared.domain.numbers import WholeNumber
 from shared.events.trainings import (
     TrainingAttendanceMarked,
     TrainingAudience,
     TrainingCancelled,
     TrainingCancelledNotice,
+    TrainingChanged,
+    TrainingChangedNotice,
     TrainingPublished,
     TrainingRegistered,
     TrainingRegistrationCancelled,
@@ -92,6 +99,16 @@ class Training(BaseModel):
     waiting: int
     # When the centre cancelled it; None while it goes ahead.
     cancelled_at: datetime | None = None
+    changed_at: datetime | None = Field(
+        default=None, description="When the centre last changed it; null if never."
+    )
+
+
+class ChangedTraining(Training):
+    registrants_mailed: int = Field(
+        description="How many registrations (seats and waiting list) are mailed about the"
+        " change: all of them when the time, end, place or online link changed, else none."
+    )
 
 
 class NewRegistration(BaseModel):
@@ -133,6 +150,7 @@ def training_view(doc: Document) -> Training:
         seats_left=max(0, doc["seats"] - doc["taken"]),
         waiting=doc["waiting"],
         cancelled_at=doc.get("cancelled_at"),
+        changed_at=doc.get("changed_at"),
     )
 
 
@@ -148,30 +166,35 @@ def registration_view(doc: Document, position: int | None = None) -> Registratio
     )
 
 
-async def publish_training(uow: UnitOfWork, body: NewTraining, *, now: datetime) -> Training:
-    check_training(
-        body.starts_at,
-        body.ends_at,
-        body.place,
-        str(body.online_link) if body.online_link else None,
-    )
-    training_id = str(uuid.uuid4())
-    doc: Document = {
-        "training_id": training_id,
+def _stored_fields(body: NewTraining) -> Document:
+    """The training's changeable fields as they are stored (domain.trainings.CHANGEABLE)."""
+    return {
         "title": body.title,
         "description": body.description,
         # In the order the page lists them, each once.
-        "audience": [
-            a for a in ("vcps", "coordinators", "admins", "volunteers") if a in body.audience
-        ],
-        "starts_at": body.starts_at,
-        "ends_at": body.ends_at,
+        "audience": [a for a in AUDIENCES if a in body.audience],
+        "starts_at": as_stored(body.starts_at),
+        "ends_at": as_stored(body.ends_at),
         "place": body.place or None,
         "online_link": str(body.online_link) if body.online_link else None,
         "seats": body.seats,
+    }
+
+
+async def publish_training(uow: UnitOfWork, body: NewTraining, *, now: datetime) -> Training:
+    fields = _stored_fields(body)
+    check_training(fields["starts_at"], fields["ends_at"], fields["place"], fields["online_link"])
+    training_id = str(uuid.uuid4())
+    doc: Document = {
+        "training_id": training_id,
+        **fields,
         "taken": 0,
         "waiting": 0,
         "published_at": now,
+        # The calendar files' SEQUENCE: one higher with each change they show.
+        "sequence": 0,
+        "changed_at": None,
+        "cancelled_at": None,
     }
     await uow.collection(TRAININGS).insert_one(doc)
     await audit.record(uow, "training.published", "training", training_id)
@@ -338,13 +361,14 @@ async def cancel_training(uow: UnitOfWork, training_id: str, *, now: datetime) -
     the waiting list ends with it, and each member is told by mail (TrainingCancelledNotice,
     at the address they registered with). The training stays listed, marked cancelled."""
     training = await _training(uow, training_id)
-    check_cancellable(training["starts_at"], now, training.get("cancelled_at"))
+    check_not_started(training["starts_at"], now, training.get("cancelled_at"))
     trainings = uow.collection(TRAININGS)
     # Conditional on not cancelled yet: a second cancel on another instance conflicts here.
     cancelled = await trainings.find_one_and_update(
         {"training_id": training_id, "cancelled_at": None},
-        {"$set": {"cancelled_at": now, "taken": 0, "waiting": 0}},
-        return_document=True,
+        # STATUS:CANCELLED in the calendar files, under the next SEQUENCE.
+        {"$set": {"cancelled_at": now, "taken": 0, "waiting": 0}, "$inc": {"sequence": 1}},
+        return_document=ReturnDocument.AFTER,
     )
     if cancelled is None:
         raise TrainingCancelledByCentre
@@ -386,6 +410,91 @@ async def cancel_training(uow: UnitOfWork, training_id: str, *, now: datetime) -
             )
         )
     return training_view(cancelled)
+
+
+async def change_training(
+    uow: UnitOfWork, training_id: str, body: NewTraining, *, now: datetime
+) -> ChangedTraining:
+    """The centre changes a training before it starts (domain.trainings.decide_change).
+    Every registration is mailed when the time, end, place or online link changed
+    (TrainingChangedNotice, at the address and in the language they registered with); more
+    seats go to the waiting list's first, each as a freed seat does; the reminders go again
+    relative to a new start."""
+    training = await _training(uow, training_id)
+    wanted = _stored_fields(body)
+    change = decide_change(
+        training, wanted, taken=training["taken"], waiting=training["waiting"], now=now
+    )
+    if not change.changed:
+        return ChangedTraining(**training_view(training).model_dump(), registrants_mailed=0)
+    trainings = uow.collection(TRAININGS)
+    # Conditional on what the decision read: a second change, a registration or the
+    # cancellation on another instance conflicts here, so nobody is mailed twice. The seats
+    # for the waiting list are counted taken here and handed on below as freed seats are.
+    updated = await trainings.find_one_and_update(
+        {
+            "training_id": training_id,
+            "cancelled_at": None,
+            "changed_at": training.get("changed_at"),
+            "taken": training["taken"],
+            "waiting": training["waiting"],
+        },
+        {
+            "$set": {**wanted, "sequence": change.sequence, "changed_at": as_stored(now)},
+            "$inc": {"taken": change.seats_to_give},
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    if updated is None:
+        raise TrainingChangedMeanwhile
+    registrations = uow.collection(TRAINING_REGISTRATIONS)
+    active = {"training_id": training_id, "status": {"$in": ACTIVE}}
+    told = await registrations.find(active) if change.mailed else []
+    # Each registration keeps the facts its own lists and the reminder job read.
+    await registrations.update_many(
+        {"training_id": training_id},
+        {"$set": {name: wanted[name] for name in ("title", "starts_at", "audience")}},
+    )
+    if change.reminders_sent is not None:
+        await registrations.update_many(active, {"$set": {"reminders_sent": change.reminders_sent}})
+    await audit.record(uow, "training.changed", "training", training_id)
+    uow.publish(
+        TrainingChanged(
+            org_id=uow.org_id,
+            training_id=training_id,
+            title=updated["title"],
+            audience=list(updated["audience"]),
+            starts_at=updated["starts_at"],
+            ends_at=updated["ends_at"],
+            seats=updated["seats"],
+            changed=list(change.changed),
+            sequence=change.sequence,
+            registrants_told=len(told),
+            changed_at=now,
+        )
+    )
+    for registration in told:
+        uow.publish(
+            TrainingChangedNotice(
+                org_id=uow.org_id,
+                training_id=training_id,
+                registration_id=registration["registration_id"],
+                member_org=registration["member_org"],
+                email=registration["email"],
+                title=updated["title"],
+                starts_at=updated["starts_at"],
+                ends_at=updated["ends_at"],
+                place=updated["place"],
+                online_link=updated["online_link"],
+                changed=list(change.mailed),
+                sequence=change.sequence,
+                language=registration.get("language", "nl"),
+            )
+        )
+    for _ in range(change.seats_to_give):
+        await give_freed_seat(uow, updated, now=now)
+    final = await _training(uow, training_id) if change.seats_to_give else updated
+    return ChangedTraining(**training_view(final).model_dump(), registrants_mailed=len(told))
 
 
 async def give_freed_seat(uow: UnitOfWork, training: Document, *, now: datetime) -> str | None:

@@ -40,6 +40,7 @@ from shared.events.reports import (
     VCPAppointed,
     VCPKeySet,
 )
+from shared.events.trainings import TrainingChangedNotice
 from tests.support.sample_events import sample_event
 
 ANNA = Volunteer("Anna de Vries", "anna@example.org", "coach")
@@ -460,3 +461,31 @@ def test_nobody_is_asked_to_sign_a_version_they_signed_already() -> None:
     assert asked.kind is MailKind.PLEASE_SIGN_CODE and asked.to == "anna@example.org"
     (newer,) = plan(ResignRequired, signed, version=5, resign_before=grace).mails
     assert newer.kind is MailKind.PLEASE_SIGN_NEW_CODE
+
+
+def test_a_changed_training_is_mailed_to_the_registrant_in_their_language_with_what_changed() -> (
+    None
+):
+    """The address and language are the registration's (the event's), not the organisation's
+    (FACTS writes English); the mail says what changed and the training as it is now."""
+    start = datetime(2027, 3, 17, 8, 0, tzinfo=UTC)
+    [mail] = plan(
+        TrainingChangedNotice,
+        email="sem@example.org",
+        language="nl",
+        title="Basistraining VCP",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        place=None,
+        online_link="https://meet.example.org/vcp",
+        changed=["starts_at", "place", "online_link"],
+    ).mails
+    assert (mail.kind, mail.to, mail.subject) == (
+        MailKind.TRAINING_CHANGED,
+        "sem@example.org",
+        "Gewijzigd: Basistraining VCP",
+    )
+    assert "de begintijd, de plaats en de online link van de training" in mail.text
+    assert "Begint: 17 maart 2027, 09:00\nEindigt: 17 maart 2027, 12:00" in mail.text
+    assert "Waar: https://meet.example.org/vcp\n" in mail.text
+    assert "/me#trainings" in mail.text

@@ -149,6 +149,14 @@ SAMPLE_FIELDS: dict[MailKind, dict[str, object]] = {
             MailKind.TRAINING_CANCELLED,
         )
     },
+    MailKind.TRAINING_CHANGED: {
+        "training_title": "Basistraining VCP",
+        "starts_at": datetime(2027, 3, 17, 9, 0, tzinfo=UTC),
+        "ends_at": datetime(2027, 3, 17, 12, 0, tzinfo=UTC),
+        "training_where": ["Utrecht, Stadhuisplein 1", "https://meet.example.org/vcp"],
+        "training_changes": ["starts_at", "ends_at"],
+        "link": "https://safehands.example.org/me#trainings",
+    },
     MailKind.CONSULTATION_INVITED: {
         "organisation": "Scouting De Esch",
         "closes_on": date(2026, 12, 20),

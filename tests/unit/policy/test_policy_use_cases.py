@@ -127,6 +127,8 @@ def test_each_refusal_has_the_status_of_the_contract() -> None:
         "AlreadyRegistered": 409,
         "TrainingStarted": 409,
         "TrainingCancelledByCentre": 409,
+        "FewerSeatsThanTaken": 409,
+        "TrainingChangedMeanwhile": 409,
         "NoSeatHeld": 409,
         "TrainingRuleBroken": 422,
         "NoSuchConsultation": 404,

@@ -30,3 +30,6 @@ class LanguagePack:
     screening_aspect_names: Mapping[int, str]
     # The word before the last item of a list: "a, b and c".
     final_conjunction: str
+    # Keyed by what of a training changed (shared/events/trainings.TrainingDetail), as
+    # "the centre has changed … of the training" reads.
+    training_detail_names: Mapping[str, str]

@@ -285,6 +285,21 @@ ENGLISH = LanguagePack(
                 "The centre's other trainings and your registrations:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.TRAINING_CHANGED: MailTemplate(
+            subject="Changed: {training_title}",
+            text=(
+                "Hello,\n\n"
+                "The regional centre has changed {training_changes} of the training"
+                " {training_title}. This is how it stands now:\n\n"
+                "Starts: {starts_at}\n"
+                "Ends: {ends_at}\n"
+                "Where: {training_where}\n\n"
+                "Is the training in your calendar? Then download its calendar file again: your"
+                " calendar updates the appointment. Can you no longer come? Then cancel, so"
+                " that someone else gets your place.\n\n"
+                "Your registrations, the calendar file and cancelling:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.TRAINING_REMINDER_DAY: MailTemplate(
             subject="Tomorrow: {training_title}",
             text=(
@@ -357,4 +372,10 @@ ENGLISH = LanguagePack(
         85: "care for people in need of help",
     },
     final_conjunction="and",
+    training_detail_names={
+        "starts_at": "the start",
+        "ends_at": "the end",
+        "place": "the place",
+        "online_link": "the online link",
+    },
 )

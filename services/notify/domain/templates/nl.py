@@ -288,6 +288,21 @@ DUTCH = LanguagePack(
                 "De andere trainingen van het centrum en je aanmeldingen:\n{link}" + _FROM_PLATFORM
             ),
         ),
+        MailKind.TRAINING_CHANGED: MailTemplate(
+            subject="Gewijzigd: {training_title}",
+            text=(
+                "Hallo,\n\n"
+                "Het regionale centrum heeft {training_changes} van de training"
+                " {training_title} gewijzigd. Zo is het nu:\n\n"
+                "Begint: {starts_at}\n"
+                "Eindigt: {ends_at}\n"
+                "Waar: {training_where}\n\n"
+                "Staat de training in je agenda? Download het agendabestand dan opnieuw: je"
+                " agenda werkt de afspraak bij. Kun je nu niet meer? Meld je dan af, zodat een"
+                " ander je plaats krijgt.\n\n"
+                "Je aanmeldingen, het agendabestand en afmelden:\n{link}" + _FROM_PLATFORM
+            ),
+        ),
         MailKind.TRAINING_REMINDER_DAY: MailTemplate(
             subject="Morgen: {training_title}",
             text=(
@@ -360,4 +375,10 @@ DUTCH = LanguagePack(
         85: "zorg voor hulpbehoevende personen",
     },
     final_conjunction="en",
+    training_detail_names={
+        "starts_at": "de begintijd",
+        "ends_at": "de eindtijd",
+        "place": "de plaats",
+        "online_link": "de online link",
+    },
 )
