@@ -880,6 +880,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/trainings/{training_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a training before it starts (operator; audited): its time, place, seats or wording. Every registration is mailed when the time, end, place or online link changed; more seats go to the waiting list in order; fewer than are taken: 409. */
+        put: operations["changeTraining"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/trainings/{training_id}/calendar.ics": {
         parameters: {
             query?: never;
@@ -1192,6 +1209,49 @@ export interface components {
             id: string;
             /** Type */
             type: string;
+        };
+        /** ChangedTraining */
+        ChangedTraining: {
+            /** Audience */
+            audience: ("vcps" | "coordinators" | "admins" | "volunteers")[];
+            /** Cancelled At */
+            cancelled_at?: string | null;
+            /**
+             * Changed At
+             * @description When the centre last changed it; null if never.
+             */
+            changed_at?: string | null;
+            /** Description */
+            description: string;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Online Link */
+            online_link: string | null;
+            /** Place */
+            place: string | null;
+            /**
+             * Registrants Mailed
+             * @description How many registrations (seats and waiting list) are mailed about the change: all of them when the time, end, place or online link changed, else none.
+             */
+            registrants_mailed: number;
+            /** Seats */
+            seats: number;
+            /** Seats Left */
+            seats_left: number;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Title */
+            title: string;
+            /** Training Id */
+            training_id: string;
+            /** Waiting */
+            waiting: number;
         };
         /** Checklist */
         Checklist: {
@@ -2025,6 +2085,11 @@ export interface components {
             audience: ("vcps" | "coordinators" | "admins" | "volunteers")[];
             /** Cancelled At */
             cancelled_at?: string | null;
+            /**
+             * Changed At
+             * @description When the centre last changed it; null if never.
+             */
+            changed_at?: string | null;
             /** Description */
             description: string;
             /**
@@ -6494,6 +6559,104 @@ export interface operations {
             };
             /** @description The token's role may not do this here. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the service accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input; the sentence says what and where. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database did not answer in time; try again shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeTraining: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                training_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTraining"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangedTraining"];
+                };
+            };
+            /** @description The body cannot be read: not UTF-8 text. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No bearer token, or one that is invalid or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role may not do this here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown, or another organisation's. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
