@@ -2,9 +2,10 @@
 publishes a training of one seat on /operator; one organisation's admin takes the seat on
 /me, another organisation's admin joins the waiting list by keyboard; the first cancels,
 the seat goes to the second with a mail, and their calendar file is downloaded and parsed;
-the operator sees both organisations and marks attendance, then cancels the training by
-keyboard: the member is mailed, and /me marks it and offers no registration. axe finds
-nothing in Dutch and English, and the pages fit 320 px."""
+the operator sees both organisations and marks attendance, moves the training a day later by
+keyboard (the member is mailed once, and their calendar file keeps its UID with SEQUENCE 1),
+then cancels it by keyboard: the member is mailed, and /me marks it and offers no
+registration. axe finds nothing in Dutch and English, and the pages fit 320 px."""
 
 from __future__ import annotations
 
@@ -118,6 +119,45 @@ async def test_a_training_filled_and_a_waiting_list_seat_freed_and_given(
     )
     await check_page(page)
 
+    # The room falls through: the operator moves the training a day later, by keyboard.
+    await listed.locator("[data-testid^=tr-change-]").focus()
+    await page.keyboard.press("Enter")
+    await expect(form.get_by_test_id("tr-title")).to_be_focused()
+    await expect(form.get_by_test_id("tr-editing")).to_contain_text(f"Je wijzigt {TITLE}")
+    local = "%Y-%m-%dT%H:%M"
+    await expect(form.get_by_test_id("tr-start")).to_have_value(start.strftime(local))
+    moved = start + timedelta(days=1, hours=1)
+    await form.get_by_test_id("tr-start").fill(moved.strftime(local))
+    await form.get_by_test_id("tr-end").fill((moved + timedelta(hours=3)).strftime(local))
+    await check_page(page)
+    save = form.get_by_test_id("tr-publish")
+    await expect(save).to_have_text("Wijziging opslaan")
+    await save.focus()
+    await page.keyboard.press("Enter")
+    await expect(form.get_by_test_id("tr-done")).to_have_text(
+        f"{TITLE} is gewijzigd. 1 aangemelde krijgt een mail met de nieuwe gegevens."
+    )
+    await expect(form.get_by_test_id("tr-editing")).to_have_count(0)
+    await expect(listed.locator("[data-testid^=training-changed-]")).to_contain_text(
+        "Gewijzigd door het regionale centrum op"
+    )
+    await check_page(page)
+    # The one with the seat is told once, and their calendar file updates in place.
+    changed = await wait_for_mail(web.maildir, f"sem-{second_org}@example.org", count=2)
+    assert str(changed[-1]["Subject"]) == f"Gewijzigd: {TITLE}"
+    assert "de begintijd en de eindtijd" in body_text(changed[-1])
+    await second.page.reload()
+    await expect(
+        second.page.get_by_test_id("my-trainings").locator("[data-testid^=training-changed-]")
+    ).to_be_visible()
+    async with second.page.expect_download() as downloading:
+        await mine.locator("[data-testid^=registration-ics-]").click()
+    await (await downloading.value).save_as(saved)
+    updated = Calendar.from_ical(saved.read_bytes()).walk("VEVENT")[0]
+    assert (str(updated["UID"]), updated["SEQUENCE"]) == (str(event["UID"]), 1)
+    assert updated.decoded("DTSTART") == moved.astimezone()
+    await check_page(second.page)
+
     # The trainer falls ill: the operator cancels by keyboard, asked once more first.
     ask = listed.locator("[data-testid^=tr-cancel-]").first
     await ask.focus()
@@ -132,7 +172,7 @@ async def test_a_training_filled_and_a_waiting_list_seat_freed_and_given(
     await expect(listed.locator("[data-testid^=tr-cancel-]")).to_have_count(0)
     await check_page(page)
     # The one with the seat is told by mail; on /me the training is marked, not offered.
-    told = await wait_for_mail(web.maildir, f"sem-{second_org}@example.org", count=2)
+    told = await wait_for_mail(web.maildir, f"sem-{second_org}@example.org", count=3)
     assert str(told[-1]["Subject"]) == f"Gaat niet door: {TITLE}"
     await first.page.goto("/me")
     offered = first.page.get_by_test_id("my-trainings")

@@ -106,4 +106,11 @@ export const messages: Record<keyof typeof nl, string> = {
   tr_op_cancel_yes: "Yes, cancel it",
   tr_op_cancel_no: "No, keep it",
   tr_op_cancel_done: "{title} is cancelled; the registered members are being told by mail.",
+  tr_op_change: "Change",
+  tr_op_editing: "You are changing {title}. Everyone registered is mailed if the time, the place or the online link changes; a new title or description alone sends no mail. There cannot be fewer seats than are taken; more seats go to the waiting list, in order.",
+  tr_op_save_change: "Save the change",
+  tr_op_stop_editing: "Stop changing",
+  tr_op_changed_mailed_one: "{title} is changed. {count} registrant is mailed the new details.",
+  tr_op_changed_mailed_other: "{title} is changed. {count} registrants are mailed the new details.",
+  tr_op_changed_none: "{title} is changed. Nobody is mailed: nobody has registered, or the time, the place and the online link stayed the same.",
 };

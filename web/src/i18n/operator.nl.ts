@@ -108,4 +108,11 @@ export const messages = {
   tr_op_cancel_yes: "Ja, afgelasten",
   tr_op_cancel_no: "Nee, laten staan",
   tr_op_cancel_done: "{title} is afgelast; de aangemelde leden krijgen een mail.",
+  tr_op_change: "Wijzigen",
+  tr_op_editing: "Je wijzigt {title}. Iedereen die zich heeft aangemeld krijgt een mail als de tijd, de plaats of de online link verandert; een andere titel of beschrijving alleen stuurt geen mail. Minder plaatsen dan er bezet zijn kan niet; meer plaatsen gaan naar de wachtlijst, op volgorde.",
+  tr_op_save_change: "Wijziging opslaan",
+  tr_op_stop_editing: "Stoppen met wijzigen",
+  tr_op_changed_mailed_one: "{title} is gewijzigd. {count} aangemelde krijgt een mail met de nieuwe gegevens.",
+  tr_op_changed_mailed_other: "{title} is gewijzigd. {count} aangemelden krijgen een mail met de nieuwe gegevens.",
+  tr_op_changed_none: "{title} is gewijzigd. Niemand krijgt een mail: er is niemand aangemeld, of de tijd, de plaats en de online link bleven hetzelfde.",
 } as const;

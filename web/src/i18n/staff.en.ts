@@ -102,6 +102,7 @@ export const messages: Record<keyof typeof nl, string> = {
   tr_seats: "Seats",
   tr_seats_left: "{left} of {seats} free",
   tr_called_off: "Cancelled by the regional centre",
+  tr_changed_on: "Changed by the regional centre on {date}",
   tr_waiting_count_one: "{count} on the waiting list",
   tr_waiting_count_other: "{count} on the waiting list",
   consult_general: "The code as a whole",

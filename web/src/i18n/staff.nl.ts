@@ -105,6 +105,7 @@ export const messages = {
   tr_seats: "Plaatsen",
   tr_seats_left: "{left} van {seats} vrij",
   tr_called_off: "Afgelast door het regionale centrum",
+  tr_changed_on: "Gewijzigd door het regionale centrum op {date}",
   tr_waiting_count_one: "{count} op de wachtlijst",
   tr_waiting_count_other: "{count} op de wachtlijst",
   consult_general: "De code als geheel",

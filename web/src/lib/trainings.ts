@@ -11,6 +11,7 @@ export type RegistrationStatus = "confirmed" | "waiting" | "cancelled";
 
 type Schemas = PolicyTypes["schemas"];
 export type Training = Schemas["Training"];
+export type ChangedTraining = Schemas["ChangedTraining"];
 export type NewTraining = Schemas["NewTraining"];
 export type Registration = Schemas["Registration"];
 export type MyRegistration = Schemas["MyRegistration"];
@@ -39,6 +40,16 @@ export const markAttendance = (trainingId: string, registrationId: string, atten
     policy.PUT("/v1/trainings/{training_id}/registrations/{registration_id}/attendance", {
       params: { path: { training_id: trainingId, registration_id: registrationId } },
       body: { attended },
+    }),
+  );
+
+/** The centre changes a training before it starts; when its time, end, place or online link
+ * changed, every registration is mailed (the answer says how many). */
+export const changeTraining = (trainingId: string, training: NewTraining) =>
+  answer(
+    policy.PUT("/v1/trainings/{training_id}", {
+      params: { path: { training_id: trainingId } },
+      body: training,
     }),
   );
 
@@ -89,7 +100,3 @@ export const downloadRegistrationIcs = (org: string, registration: MyRegistratio
     icsName(registration.title, "-registration"),
   );
 
-/** A local date and time input's value ("2027-03-10T09:00") as an ISO moment with its zone. */
-export function localToIso(local: string): string {
-  return new Date(local).toISOString();
-}

@@ -45,6 +45,8 @@ const OWN_SHAPES = new Set([
   "ReportContent",
   "Handover",
   "ReportDraft",
+  // trainingForm.ts: the operator's form of a training while it is filled in.
+  "TrainingForm",
   "SignInResult",
   "Session",
   "Active",
