@@ -154,6 +154,17 @@ def training_view(doc: Document) -> Training:
     )
 
 
+def _registrant(registration: Document) -> Document:
+    """Whom a mail about one registration goes to: the address and the language it was
+    made with (the events carry them, as VolunteerApplied carries the applicant's)."""
+    return {
+        "registration_id": registration["registration_id"],
+        "member_org": registration["member_org"],
+        "email": registration["email"],
+        "language": registration.get("language", "nl"),
+    }
+
+
 def registration_view(doc: Document, position: int | None = None) -> Registration:
     return Registration(
         registration_id=doc["registration_id"],
@@ -401,12 +412,9 @@ async def cancel_training(uow: UnitOfWork, training_id: str, *, now: datetime) -
             TrainingCancelledNotice(
                 org_id=uow.org_id,
                 training_id=training_id,
-                registration_id=registration["registration_id"],
-                member_org=registration["member_org"],
-                email=registration["email"],
                 title=training["title"],
                 starts_at=training["starts_at"],
-                language=registration.get("language", "nl"),
+                **_registrant(registration),
             )
         )
     return training_view(cancelled)
@@ -478,9 +486,6 @@ async def change_training(
             TrainingChangedNotice(
                 org_id=uow.org_id,
                 training_id=training_id,
-                registration_id=registration["registration_id"],
-                member_org=registration["member_org"],
-                email=registration["email"],
                 title=updated["title"],
                 starts_at=updated["starts_at"],
                 ends_at=updated["ends_at"],
@@ -488,7 +493,7 @@ async def change_training(
                 online_link=updated["online_link"],
                 changed=list(change.mailed),
                 sequence=change.sequence,
-                language=registration.get("language", "nl"),
+                **_registrant(registration),
             )
         )
     for _ in range(change.seats_to_give):
@@ -522,13 +527,10 @@ async def give_freed_seat(uow: UnitOfWork, training: Document, *, now: datetime)
         TrainingSeatGiven(
             org_id=uow.org_id,
             training_id=training_id,
-            registration_id=given["registration_id"],
-            member_org=given["member_org"],
-            email=given["email"],
             title=training["title"],
             starts_at=training["starts_at"],
-            language=given.get("language", "nl"),
             given_at=now,
+            **_registrant(given),
         )
     )
     return str(given["registration_id"])
