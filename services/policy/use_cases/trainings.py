@@ -478,7 +478,7 @@ async def change_training(
             changed=list(change.changed),
             sequence=change.sequence,
             registrants_told=len(told),
-            changed_at=now,
+            changed_at=updated["changed_at"],
         )
     )
     for registration in told:

@@ -27,11 +27,13 @@ from services.policy.use_cases.trainings import (
     change_training,
     publish_training,
     register,
+    send_reminder,
 )
 from shared.audit.log import AUDIT_PENDING
 from shared.events.trainings import (
     TrainingChanged,
     TrainingChangedNotice,
+    TrainingReminderDue,
     TrainingSeatGiven,
 )
 from tests.support.fake_unit_of_work import FakeUnitOfWork
@@ -193,3 +195,25 @@ async def test_a_cancelled_training_is_not_changed_and_its_calendar_sequence_wen
     assert uow.database[TRAININGS].documents[0]["sequence"] == 1
     with pytest.raises(TrainingCancelledByCentre):
         await change_training(uow, training_id, changed(place="Zeist"), now=NOW)
+
+
+async def test_the_reminder_job_reminds_again_a_week_before_the_new_start(
+    uow: FakeUnitOfWork,
+) -> None:
+    """What the job (jobs.sweep_training_reminders → send_reminder) keys on follows the
+    move: the registration's own start, and the reminders it counts as sent."""
+    training_id = await training_with(uow, ("anna", "nl"))
+    anna = registrations(uow)["anna"]
+    assert await send_reminder(uow, anna, NOW) == 1  # the old start's week reminder
+    later = START + timedelta(days=14)
+    await change_training(
+        uow, training_id, changed(starts_at=later, ends_at=later + timedelta(hours=3)), now=NOW
+    )
+    uow._tx._outbox.clear()
+    assert await send_reminder(uow, anna, NOW + timedelta(days=1)) == 0  # not due yet
+    week_before = later - timedelta(days=7)
+    assert await send_reminder(uow, anna, week_before) == 1
+    [reminder] = uow.published
+    assert isinstance(reminder, TrainingReminderDue)
+    assert (reminder.reminder, reminder.starts_at) == ("week", later)
+    assert await send_reminder(uow, anna, week_before) == 0  # once
