@@ -128,8 +128,12 @@ class Settings(BaseSettings):
     # most of the database's idle work). Compose and Kubernetes, where a service may have
     # several instances, set 0.5.
     outbox_poll_seconds: float = Field(default=2.0, gt=0, le=60)
-    # How often each consumer group's lag is read from the broker (`safehands_consumer_lag`).
-    consumer_lag_sample_seconds: float = Field(default=15.0, gt=0, le=300)
+    # How often each consumer group's lag is read from the broker (`safehands_consumer_lag`,
+    # which the production alerts watch: compose and Kubernetes set 15). Once a minute on the
+    # embedded default: Tansu answers the end offsets by listing every record batch of each
+    # partition in the object store, a cost that grows with the topics (issue 27), and
+    # `safehands status` reads the lag itself.
+    consumer_lag_sample_seconds: float = Field(default=60.0, gt=0, le=300)
     # Live pages (shared/runtime/live.py): how often each instance looks for hints committed
     # by the others, how often an open stream checks its holder is still a member, and how
     # often a quiet stream sends a comment so that no proxy closes it.

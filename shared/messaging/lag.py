@@ -28,11 +28,16 @@ async def sample_once(broker: KafkaBroker, metrics: MessagingMetrics) -> None:
         lags: dict[tuple[str, int], int] = {}
         if assigned:
             ends = await consumer.end_offsets(assigned)
-            starts = await consumer.beginning_offsets(assigned)
+            done = {partition: await consumer.committed(partition) for partition in assigned}
+            # Where a partition starts only matters where the group never committed: on
+            # Tansu every offset lookup lists every record batch of the partition in the
+            # object store, a cost that grows with the topic (issue 27's idle platform).
+            never = [partition for partition, offset in done.items() if offset is None]
+            starts = await consumer.beginning_offsets(never) if never else {}
             for partition in assigned:
-                committed = await consumer.committed(partition)
-                done = starts[partition] if committed is None else committed
-                lags[(partition.topic, partition.partition)] = max(0, ends[partition] - done)
+                offset = done[partition]
+                start = starts[partition] if offset is None else offset
+                lags[(partition.topic, partition.partition)] = max(0, ends[partition] - start)
         metrics.consumer_lag(group, lags)
 
 
