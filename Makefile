@@ -116,13 +116,16 @@ docs: $(INSTALLED) $(WEB_INSTALLED)
 	$(BIN)/python -m cli.openapi docs
 	cd web && npm run api-types
 
-## Benchmarks: they print their own figures beside a plain baseline's.
+## Benchmarks: they print their own figures beside a plain baseline's. The admission bench
+## runs twice: at 50 applications a second, and at 2 (beside the idle platform: a quiet
+## flow's latency, which resting when idle must not worsen).
 bench: $(INSTALLED)
 	$(BIN)/python bench/crypto.py
 	$(BIN)/python bench/admission.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/request_profile.py
 	$(BIN)/python bench/idle.py
+	$(BIN)/python bench/admission.py --volunteers 60 --rate 2 --backlog 200 --counted 5
 	$(BIN)/python bench/broker.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/web_crypto.py

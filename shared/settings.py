@@ -42,13 +42,13 @@ class Settings(BaseSettings):
     kafka_topic_partitions: int = Field(default=1, ge=1, le=64)
     # Instances of one service share the group `<prefix>-<service>` and so split the partitions.
     consumer_group_prefix: str = Field(default="safehands", pattern=r"^[A-Za-z0-9._-]+$")
-    # How long the broker may hold a fetch with nothing new. Real Kafka answers as soon as a
-    # record arrives (compose and Kubernetes: 500). Tansu, the embedded default, holds it
-    # this long every time, records or not (and with 0 never answers with records): there
-    # 1, and the consumer paces itself instead, fetching an idle partition at most once a
-    # pause (shared/messaging/paced_fetch.py). A fetch held that long is not paced further.
-    kafka_fetch_max_wait_ms: int = Field(default=1, ge=1, le=5000)
-    kafka_empty_fetch_pause_ms: int = Field(default=120, ge=0, le=5000)
+    # How long the broker may hold a fetch with nothing new, while records flow and once a
+    # consumer has been quiet for 10 s (shared/messaging/fetch_wait.py). Real Kafka answers as
+    # soon as a record arrives (compose and Kubernetes: 500 and 500). Tansu, the embedded
+    # default, looks again only a few times during the wait: 50 ms is each hop's latency
+    # while busy, 500 ms what an idle consumer costs it.
+    kafka_fetch_max_wait_ms: int = Field(default=50, ge=1, le=5000)
+    kafka_idle_fetch_max_wait_ms: int = Field(default=500, ge=0, le=5000)
     kafka_batch_max_records: int = Field(default=500, ge=1, le=10_000)
     # How long the group waits for a silent consumer before giving its partitions to another.
     # Tansu also holds every group join for half of it, so it is each start's wait too.

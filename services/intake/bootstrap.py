@@ -79,8 +79,8 @@ def follow_known_facts(runtime: Runtime) -> Sequence[BackgroundTask]:
         load=load,
         apply=apply,
         on_ready=mark_ready,
-        # As the service's consumer fetches: paced on Tansu, a long poll on Kafka
-        # (shared/messaging/paced_fetch.py); the copy is as far behind as a consumer.
+        # As the service's consumer fetches (shared/messaging/fetch_wait.py): the copy is
+        # as far behind as a consumer.
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
     )
     return [follower]

@@ -30,9 +30,9 @@ from shared.logs import get_logger
 from shared.messaging.broker import create_broker, subscribe
 from shared.messaging.consumer import EventConsumer, Handlers
 from shared.messaging.dead_letters import DeadLetterPublisher
+from shared.messaging.fetch_wait import lengthen_fetch_wait_when_quiet
 from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.outbox_relay import OutboxRelay
-from shared.messaging.paced_fetch import pace_empty_fetches
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork, Progress, current_progress
 from shared.runtime.live import ChangeFeed, ChangeHub
@@ -102,8 +102,8 @@ class Runtime:
             if kafka_login
             else None
         )
-        # For every consumer of this process that asks the broker not to wait (Tansu).
-        pace_empty_fetches(settings.kafka_empty_fetch_pause_ms)
+        # For every consumer of this process, the follower's too.
+        lengthen_fetch_wait_when_quiet(settings.kafka_idle_fetch_max_wait_ms)
         self.broker: KafkaBroker = create_broker(
             settings.kafka_bootstrap_servers,
             name,
