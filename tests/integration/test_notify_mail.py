@@ -88,6 +88,35 @@ def all_sent(platform: Platform, org: str, expected: int) -> bool:
     return len(documents) == expected and all(d["status"] == "sent" for d in documents)
 
 
+def set_contacts(
+    infra: Infrastructure, notify: RunningService, org: str, coordinator: str, admin: str
+) -> None:
+    with notify.client() as http:
+        answer = http.put(
+            f"/v1/orgs/{org}/contacts",
+            json={"coordinators": [coordinator], "admins": [admin]},
+            headers={"Authorization": f"Bearer {infra.token('admin', org)}"},
+        )
+    assert answer.status_code == 200, answer.text
+
+
+def sports_club(org: str) -> list[Event]:
+    """An English-speaking club with a youth coach's role, which needs a VOG."""
+    return [
+        OrganisationRegistered(org_id=org, name="Sportclub De Meeuwen", language="en"),
+        RoleDefined(
+            org_id=org,
+            role_id="coach",
+            title="Youth coach",
+            works_with_minors=True,
+            works_with_vulnerable=False,
+            vog_required=True,
+            vog_max_age_days=180,
+            vog_renewal_years=3,
+        ),
+    ]
+
+
 def address(who: str) -> str:
     return f"{who}-{uuid.uuid4().hex[:8]}@example.org"
 
@@ -102,26 +131,10 @@ async def test_a_volunteers_path_mails_applicant_and_coordinator_once_each_in_th
     platform, (notify, _second) = two_notifies
     org = f"org-{uuid.uuid4().hex[:6]}"
     coordinator, admin = address("coordinator"), address("admin")
-    with notify.client() as http:
-        answer = http.put(
-            f"/v1/orgs/{org}/contacts",
-            json={"coordinators": [coordinator], "admins": [admin]},
-            headers={"Authorization": f"Bearer {infra.token('admin', org)}"},
-        )
-    assert answer.status_code == 200, answer.text
+    set_contacts(infra, notify, org, coordinator, admin)
     await publish(
         infra,
-        OrganisationRegistered(org_id=org, name="Sportclub De Meeuwen", language="en"),
-        RoleDefined(
-            org_id=org,
-            role_id="coach",
-            title="Youth coach",
-            works_with_minors=True,
-            works_with_vulnerable=False,
-            vog_required=True,
-            vog_max_age_days=180,
-            vog_renewal_years=3,
-        ),
+        *sports_club(org),
         CodeOfConductPublished(org_id=org, version=2, sha256="a" * 64, published_at=NOW),
     )
     # Organisation, role and code travel on other topics than the volunteer's events.

@@ -14,13 +14,15 @@ from collections.abc import Iterator
 import pytest
 from pymongo import MongoClient
 
-from shared.events.admission import OrganisationRegistered, RoleDefined, VolunteerApplied
+from shared.events.admission import VolunteerApplied
 from tests.integration.test_notify_mail import (
     NOW,
     address,
     known_to_notify,
     mail_documents,
     publish,
+    set_contacts,
+    sports_club,
 )
 from tests.support.platform import Infrastructure, Platform, RunningService, eventually
 from tests.support.webhooks import Receiver, application, new_secret, serving, subscribe
@@ -47,27 +49,8 @@ async def test_a_mail_notify_wrote_is_sent_at_once_not_at_the_next_poll(
     platform, notify = rarely_polling
     org = f"org-{uuid.uuid4().hex[:6]}"
     coordinator = address("coordinator")
-    with notify.client() as http:
-        answer = http.put(
-            f"/v1/orgs/{org}/contacts",
-            json={"coordinators": [coordinator], "admins": [address("admin")]},
-            headers={"Authorization": f"Bearer {infra.token('admin', org)}"},
-        )
-    assert answer.status_code == 200, answer.text
-    await publish(
-        infra,
-        OrganisationRegistered(org_id=org, name="Sportclub De Meeuwen", language="en"),
-        RoleDefined(
-            org_id=org,
-            role_id="coach",
-            title="Youth coach",
-            works_with_minors=True,
-            works_with_vulnerable=False,
-            vog_required=True,
-            vog_max_age_days=180,
-            vog_renewal_years=3,
-        ),
-    )
+    set_contacts(infra, notify, org, coordinator, address("admin"))
+    await publish(infra, *sports_club(org))
     # A new consumer first reads what earlier tests left on the shared broker.
     eventually(lambda: known_to_notify(platform, "roles", org), timeout=120)
 
