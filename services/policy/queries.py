@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from services.policy.domain.advice import OPEN
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.storage import (
     ADVICE_REQUESTS,
     ORGANISATIONS,
@@ -21,6 +20,7 @@ from services.policy.storage import (
 )
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
+from shared.tenants import REGIONAL_CENTRE
 
 NOT_CANCELLED = {"$ne": "cancelled"}
 

@@ -38,6 +38,7 @@ from shared.runtime.runtime import Runtime, runtime_of
 from shared.runtime.sweeps import sweep
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
+from shared.tenants import REGIONAL_CENTRE
 
 router = APIRouter(prefix="/v1/orgs/{org}/audit", tags=["audit"])
 
@@ -70,11 +71,16 @@ CSV_COLUMNS = (
 
 def visible_to(principal: Principal, entry: Mapping[str, Any]) -> bool:
     """Admins see the whole log; VCPs the entries about VCPs and their keys; the operator the
-    platform's actions (`organisation.*`, and their own); any other member the entries about
-    themselves (as actor or as object)."""
+    platform's actions (`organisation.*`, and their own) and the regional centre's whole
+    chain (its fallback contacts, news, trainings: what the operators did there, each
+    other's included); any other member the entries about themselves (as actor or as
+    object)."""
     if "admin" in principal.roles and principal.org == entry.get("org_id"):
         return True
-    if "operator" in principal.roles and str(entry.get("action", "")).startswith("organisation."):
+    if "operator" in principal.roles and (
+        entry.get("org_id") == REGIONAL_CENTRE
+        or str(entry.get("action", "")).startswith("organisation.")
+    ):
         return True
     if "vcp" in principal.roles and str(entry.get("action", "")).startswith("vcp."):
         return True
@@ -225,8 +231,8 @@ def _export(entries: list[dict[str, Any]], org: str, service: str, extension: st
 
 
 WHO = (
-    "(admin: all; VCP: about VCPs and keys; operator: organisation.*; any member: about"
-    " themselves); filtered"
+    "(admin: all; VCP: about VCPs and keys; operator: organisation.*, and all of"
+    " regional-centre; any member: about themselves); filtered"
 )
 
 

@@ -203,6 +203,17 @@ async def test_news_written_by_the_operator_is_read_formatted_by_the_admins_it_i
     await expect(
         editor.get_by_test_id("news-published-item").filter(has_text=corrected)
     ).to_have_count(0)
+    # The centre's own log, in words: what the operators did on the centre's side.
+    centre_log = page.get_by_test_id("op-centre-log")
+    await centre_log.get_by_test_id("op-centre-log-refresh").click()
+    for action, words in (
+        ("news.published", "Nieuws geplaatst"),
+        ("news.edited", "Nieuws verbeterd"),
+        ("news.withdrawn", "Nieuws ingetrokken"),
+    ):
+        entry = centre_log.locator(f'[data-testid="op-centre-log-entry"][data-action="{action}"]')
+        await expect(entry.first).to_contain_text(words)
+    await check_page(page)
     page = admin.page
     await page.reload()
     await expect(page.get_by_test_id("news-kind")).to_have_value("sport")

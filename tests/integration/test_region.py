@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from pymongo import MongoClient
 
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.storage import NEWS
 from shared.domain.calendar import today
+from shared.tenants import REGIONAL_CENTRE
 from tests.support.audit import chained_entries
 from tests.support.mail import body_text, mails_to
 from tests.support.platform import Infrastructure, Platform, bearer, eventually
@@ -233,6 +233,22 @@ def test_the_centre_corrects_and_withdraws_news_it_published(platform: Platform)
         assert news_id not in [i["news_id"] for i in http.get("/v1/news", headers=operator).json()]
         assert http.delete(f"/v1/news/{news_id}", headers=operator).status_code == 404
         assert http.put(f"/v1/news/{news_id}", json=corrected, headers=operator).status_code == 404
+
+        # The operators read the centre's whole log, each other's changes included; an
+        # organisation's admin does not.
+        centre_log = f"/v1/orgs/{REGIONAL_CENTRE}/audit"
+        logged = http.get(centre_log, headers=operator)
+        assert logged.status_code == 200, logged.text
+        ours = [
+            (e["action"], e["actor"]["role"]) for e in logged.json() if e["object"]["id"] == news_id
+        ]
+        assert ours == [
+            ("news.published", "operator"),
+            ("news.edited", "operator"),
+            ("news.withdrawn", "operator"),
+        ]
+        assert http.get(centre_log, headers=admin).status_code == 404
+        assert http.get(centre_log).status_code == 401
     with MongoClient(infra.mongo_uri) as client:
         database = client[f"{platform.database}_policy"]
         for action in ("news.edited", "news.withdrawn"):

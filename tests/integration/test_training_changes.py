@@ -17,7 +17,7 @@ import httpx
 from icalendar import Calendar
 from pymongo import MongoClient
 
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
+from shared.tenants import REGIONAL_CENTRE
 from tests.support.audit import chained_entries
 from tests.support.mail import body_text, mails_to
 from tests.support.platform import Platform, bearer, eventually

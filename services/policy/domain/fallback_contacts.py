@@ -15,9 +15,6 @@ from pydantic import AfterValidator, BaseModel, Field, HttpUrl, model_validator
 
 from shared.domain.names import Name, has_control_characters
 
-# The centre's settings are kept under a tenant of their own, which no organisation can
-# register (services/policy/use_cases/organisations.py refuses the address).
-REGIONAL_CENTRE = "regional-centre"
 MAX_CONTACTS = 20
 
 FallbackKind = Literal["national_line", "centre_contact"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE, FallbackContacts
+from services.policy.domain.fallback_contacts import FallbackContacts
 from services.policy.use_cases import fallback_contacts
 from shared.auth.dependencies import require_operator
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
+from shared.tenants import REGIONAL_CENTRE
 
 router = APIRouter(prefix="/v1/fallback-contacts", tags=["fallback contacts"])
 

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, status
 
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.use_cases import news
 from services.policy.use_cases.news import NewNewsItem, NewsItem
 from shared.auth.dependencies import require_operator, require_org_role
 from shared.auth.tokens import Principal
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
+from shared.tenants import REGIONAL_CENTRE
 
 router = APIRouter(tags=["news from the centre"])
 

@@ -14,7 +14,6 @@ from pydantic import BaseModel, StrictBool
 
 from services.policy import queries
 from services.policy.domain.errors import NoSuchRegistration, NoSuchTraining
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.training_calendar import (
     CONTENT_TYPE,
     filename,
@@ -36,6 +35,7 @@ from shared.auth.dependencies import require_operator, require_org_role, require
 from shared.auth.tokens import Principal, Role
 from shared.http.openapi import errors
 from shared.runtime.runtime import Runtime, runtime_of
+from shared.tenants import REGIONAL_CENTRE
 
 router = APIRouter(tags=["trainings"])
 

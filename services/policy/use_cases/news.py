@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 from pymongo import ReturnDocument
 
 from services.policy.domain.errors import NoSuchNews
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.domain.news import (
     MAX_BODY_LENGTH,
     MAX_SHOWN,
@@ -37,6 +36,7 @@ from shared.events.region import (
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
+from shared.tenants import REGIONAL_CENTRE
 
 
 class NewNewsItem(BaseModel):

@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field, field_validator
 from pymongo.errors import DuplicateKeyError
 
 from services.policy.domain.errors import OrganisationExists, UnregisteredOrganisation
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.organisation_settings import OrganisationSettings, settings_of
 from services.policy.storage import ORGANISATIONS, ROLES
 from shared import audit
@@ -18,6 +17,7 @@ from shared.events.base import ORG_ID_PATTERN
 from shared.events.identity import PLATFORM_ORG
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
+from shared.tenants import REGIONAL_CENTRE
 
 
 class NewOrganisation(BaseModel):

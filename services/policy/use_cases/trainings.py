@@ -28,7 +28,6 @@ from services.policy.domain.errors import (
     TrainingChangedMeanwhile,
     TrainingStarted,
 )
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.domain.trainings import (
     ACTIVE,
     AUDIENCES,
@@ -70,6 +69,7 @@ from shared.events.trainings import (
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import UnitOfWork
+from shared.tenants import REGIONAL_CENTRE
 
 OneLine = r"^[^\x00-\x1f\x7f]*$"
 

@@ -16,7 +16,6 @@ from services.policy.domain.errors import (
     TrainingCancelledByCentre,
     TrainingChangedMeanwhile,
 )
-from services.policy.domain.fallback_contacts import REGIONAL_CENTRE
 from services.policy.storage import INDEXES, TRAINING_REGISTRATIONS, TRAININGS
 from services.policy.use_cases import trainings
 from services.policy.use_cases.trainings import (
@@ -36,6 +35,7 @@ from shared.events.trainings import (
     TrainingReminderDue,
     TrainingSeatGiven,
 )
+from shared.tenants import REGIONAL_CENTRE
 from tests.support.fake_unit_of_work import FakeUnitOfWork
 
 NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)

@@ -21,6 +21,7 @@ from shared.audit.log import (
 from shared.auth.dependencies import ACTING
 from shared.auth.tokens import Principal
 from shared.runtime.audit import visible_to
+from shared.tenants import REGIONAL_CENTRE
 from tests.support.fake_unit_of_work import FakeUnitOfWork
 
 AT = datetime(2026, 12, 5, 14, 37, 12, tzinfo=UTC)
@@ -146,3 +147,21 @@ def test_admins_see_all_vcps_what_concerns_vcps_members_what_concerns_themselves
     operator = Principal(sub="op", org=None, roles=frozenset({"operator"}))
     registered = entry("organisation.registered", "op", "o")
     assert [visible_to(operator, e) for e in (registered, code, removed)] == [True, False, False]
+
+
+def test_operators_see_the_whole_of_the_centres_log_and_only_that() -> None:
+    """One operator sees what another changed on the centre's side; in an organisation's
+    log only its registration."""
+
+    def entry(org: str, action: str) -> dict[str, Any]:
+        return {"org_id": org, "action": action, "actor": {"sub": "op-2"}, "object": {"id": "x"}}
+
+    operator = Principal(sub="op-1", org=None, roles=frozenset({"operator"}))
+    centre = [
+        entry(REGIONAL_CENTRE, action)
+        for action in ("fallback_contacts.changed", "news.withdrawn", "training.registered")
+    ]
+    assert all(visible_to(operator, e) for e in centre)
+    assert not visible_to(operator, entry("o", "news.withdrawn"))
+    admin = Principal(sub="a", org="o", roles=frozenset({"admin"}))
+    assert not any(visible_to(admin, e) for e in centre)

@@ -52,6 +52,9 @@ export const messages: Record<keyof typeof nl, string> = {
   op_answered: "The answer to {name} is sent.",
   op_log_title: "The platform's log",
   op_log_intro: "The organisations registered, from each organisation's log.",
+  op_centre_log_title: "The regional centre's log",
+  op_centre_log_intro:
+    "What the operators changed on the centre's side (where reporters can turn, news, trainings) and who registered for a training.",
   op_operators: "Operators of the platform",
   op_operators_intro: "They run the platform for the regional centre. Someone you add can sign in at once on the sign-in page. You cannot remove yourself; another operator does that.",
   op_operator_email: "E-mail address of a new operator",

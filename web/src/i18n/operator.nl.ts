@@ -54,6 +54,9 @@ export const messages = {
   op_answered: "Het antwoord aan {name} is verstuurd.",
   op_log_title: "Logboek van het platform",
   op_log_intro: "De organisaties die zijn aangemeld, uit het logboek van elke organisatie.",
+  op_centre_log_title: "Logboek van het regionale centrum",
+  op_centre_log_intro:
+    "Wat de platformbeheerders aan de kant van het centrum veranderden (waar melders terechtkunnen, nieuws, trainingen) en wie zich voor een training aanmeldde.",
   op_operators: "Platformbeheerders",
   op_operators_intro: "Zij beheren het platform voor het regionale centrum. Iemand die je toevoegt, logt meteen in via de inlogpagina. Jezelf verwijderen kan niet; dat doet een andere platformbeheerder.",
   op_operator_email: "E-mailadres van een nieuwe platformbeheerder",

@@ -118,6 +118,14 @@ export async function loadPlatformLog(orgs: readonly string[]): Promise<AuditEnt
   return mergeEntries(lists);
 }
 
+/** The regional centre's own log (its fallback contacts, news, trainings and their
+ * registrations), kept under the tenant `regional-centre`: every entry, for the operators. */
+export const REGIONAL_CENTRE = "regional-centre";
+
+export function loadCentreLog(): Promise<AuditEntry[]> {
+  return loadAuditLog(REGIONAL_CENTRE, {});
+}
+
 /** The log as workbooks, one per service's chain (each chain is kept by its own service, and
  * only the service can vouch for its hashes): `format=xlsx` of docs/api.md "Audit log".
  * Bytes, not JSON: lib/files.ts saves them. */

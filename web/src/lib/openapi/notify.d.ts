@@ -94,7 +94,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This service's audit entries of the organisation, oldest first (admin: all; VCP: about VCPs and keys; operator: organisation.*; any member: about themselves); filtered. */
+        /** This service's audit entries of the organisation, oldest first (admin: all; VCP: about VCPs and keys; operator: organisation.*, and all of regional-centre; any member: about themselves); filtered. */
         get: operations["readLog"];
         put?: never;
         post?: never;
@@ -111,7 +111,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This service's audit entries of the organisation as a CSV file (admin: all; VCP: about VCPs and keys; operator: organisation.*; any member: about themselves); filtered. */
+        /** This service's audit entries of the organisation as a CSV file (admin: all; VCP: about VCPs and keys; operator: organisation.*, and all of regional-centre; any member: about themselves); filtered. */
         get: operations["exportLogCsv"];
         put?: never;
         post?: never;
@@ -128,7 +128,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This service's audit entries of the organisation as a workbook (admin: all; VCP: about VCPs and keys; operator: organisation.*; any member: about themselves); filtered. */
+        /** This service's audit entries of the organisation as a workbook (admin: all; VCP: about VCPs and keys; operator: organisation.*, and all of regional-centre; any member: about themselves); filtered. */
         get: operations["exportLogXlsx"];
         put?: never;
         post?: never;
