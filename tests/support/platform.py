@@ -157,6 +157,12 @@ class Platform:
             "SAFEHANDS_SMTP_PORT": str(self.infra.smtp_port),
             "SAFEHANDS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true",
             "SAFEHANDS_OUTBOX_POLL_SECONDS": "0.2",
+            # A consumer keeps its short fetch wait however long it was quiet: a test's
+            # next event comes after seconds of set-up and checks, and would otherwise reach
+            # each consumer up to half a second later, hop after hop. The lengthening has
+            # its own tests (test_fetch_wait, test_idle_consumer_fetches); `safehands up`'s
+            # tests run it as the embedded default does.
+            "SAFEHANDS_KAFKA_IDLE_FETCH_MAX_WAIT_MS": "0",
             "SAFEHANDS_HANDLER_RETRY_BASE_SECONDS": "0.05",
             "SAFEHANDS_LEASE_SECONDS": "3",
             # Each start waits half of it for the group to form (on Tansu).
