@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from itertools import chain
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
@@ -17,6 +16,7 @@ from opentelemetry.trace import TracerProvider
 from prometheus_client import CollectorRegistry
 
 from shared.messaging.consumer import EventConsumer
+from shared.messaging.offset_gaps import OffsetGaps, fetch_contiguous
 from shared.messaging.topics import KafkaLogin
 
 # The producer's limit on one record (aiokafka's max_request_size), which is also what a
@@ -80,12 +80,19 @@ def _wait_on_the_fetch() -> None:
     async def get_msg(
         self: BatchSubscriber, consumer: AIOKafkaConsumer
     ) -> tuple[ConsumerRecord[Any, Any], ...]:
-        messages = await consumer.getmany(
-            timeout_ms=self.batch_timeout_ms, max_records=self.max_records
+        return await fetch_contiguous(
+            consumer, _gaps_of(self), timeout_ms=self.batch_timeout_ms, max_records=self.max_records
         )
-        return tuple(chain(*messages.values()))
 
     BatchSubscriber.get_msg = get_msg  # type: ignore[method-assign]
+
+
+def _gaps_of(subscriber: BatchSubscriber) -> OffsetGaps:
+    gaps: OffsetGaps | None = getattr(subscriber, "_safehands_offset_gaps", None)
+    if gaps is None:
+        gaps = OffsetGaps()
+        subscriber._safehands_offset_gaps = gaps  # type: ignore[attr-defined]
+    return gaps
 
 
 _wait_on_the_fetch()

@@ -37,6 +37,7 @@ from shared.cancellation import raise_if_cancelled
 from shared.events import Event, EventRegistry
 from shared.events.cloudevents import MalformedEvent, decode
 from shared.logs import get_logger
+from shared.messaging.offset_gaps import OffsetGaps, fetch_contiguous
 from shared.messaging.topics import KafkaLogin
 
 log = get_logger(__name__)
@@ -128,11 +129,12 @@ class Follower:
             consumer.seek(partition, offset)
         caught_up_at = await consumer.end_offsets(partitions)
         log.info("copy loaded; following its events", copy=self.name)
+        gaps = OffsetGaps()
         while True:
-            fetched = await consumer.getmany(timeout_ms=WAIT_MS)
-            for records in fetched.values():
-                for record in records:
-                    self._apply_record(record)
+            for record in await fetch_contiguous(
+                consumer, gaps, timeout_ms=WAIT_MS, max_records=None
+            ):
+                self._apply_record(record)
             if not self.ready and await self._reached(consumer, caught_up_at):
                 self._set_ready(True)
                 log.info("copy caught up", copy=self.name)

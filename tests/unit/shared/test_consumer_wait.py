@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from faststream.kafka.subscriber.usecase import BatchSubscriber
@@ -14,14 +15,22 @@ from faststream.kafka.subscriber.usecase import BatchSubscriber
 from shared.messaging.broker import BATCH_WAIT_MS
 
 
+@dataclass(frozen=True)
+class Record:
+    offset: int
+
+
 class Consumer:
     """aiokafka's getmany as the subscriber sees it: empty after its wait, or records."""
 
-    def __init__(self, answers: list[dict[Any, list[str]]]) -> None:
+    def __init__(self, answers: list[dict[Any, list[Record]]]) -> None:
         self.answers = answers
         self.timeouts: list[int] = []
 
-    async def getmany(self, *, timeout_ms: int, max_records: int | None) -> dict[Any, list[str]]:
+    def assignment(self) -> set[Any]:
+        return set()
+
+    async def getmany(self, *, timeout_ms: int, max_records: int | None) -> dict[Any, list[Record]]:
         self.timeouts.append(timeout_ms)
         await asyncio.sleep(0)
         return self.answers.pop(0)
@@ -35,10 +44,10 @@ def subscriber() -> Any:
 
 
 async def test_an_empty_fetch_is_answered_at_once_without_a_sleep() -> None:
-    consumer = Consumer([{}, {("topic", 0): ["a", "b"]}])
+    consumer = Consumer([{}, {("topic", 0): [Record(0), Record(1)]}])
     started = time.monotonic()
     assert await subscriber().get_msg(consumer) == ()
-    assert await subscriber().get_msg(consumer) == ("a", "b")
+    assert await subscriber().get_msg(consumer) == (Record(0), Record(1))
     # The original slept BATCH_WAIT_MS (a second) after the empty fetch.
     assert time.monotonic() - started < BATCH_WAIT_MS / 1000 / 2
     assert consumer.timeouts == [BATCH_WAIT_MS, BATCH_WAIT_MS]
