@@ -11,8 +11,12 @@ on that instance. Polling the database rather than a Kafka consumer per instance
 hint of a consumed event must not reach a page before the service committed what the event
 changed (a topic would tell before the handler ran), the database is shared by every
 instance anyway, and there is no consumer group per instance to clean up after. The
-instance that commits is woken at once (`Database.changes_written`); the others hear it
-within `live_poll_seconds`.
+instance that commits hands its own hints to its feed after the commit
+(`Database.committed_changes`), so its pages hear them at once without a read; the others
+read them within `live_poll_seconds`. The feed reads only on that timer: a read looks
+seconds back (see `ChangeFeed`), and reading on every commit, as it once did, read the last
+ten seconds of hints again after each of policy's batches while a coordinator had a page
+open.
 
 A stream is authorised like any request (the token in the Authorization header, the
 organisation and role checked by shared/auth), and again while it lasts: every
@@ -27,7 +31,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,7 +44,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from shared.auth.dependencies import bearer, require_org_role
 from shared.auth.tokens import Principal
-from shared.cancellation import raise_if_cancelled, wait_for_event
+from shared.cancellation import raise_if_cancelled
 from shared.logs import get_logger
 from shared.storage.changes import Change
 
@@ -120,7 +124,8 @@ class ChangeHub:
 class ChangeFeed:
     """Polls the `changes` collection and publishes what is new to the hub: every instance
     hears every change. A transaction's ObjectId is made before it commits, so a hint may
-    land behind a later one: each poll looks `lookback` back and skips what it already saw."""
+    land behind a later one: each poll looks `lookback` back and skips what it already saw.
+    This instance's own hints come through `committed`, at once."""
 
     name = "live-changes"
 
@@ -128,18 +133,27 @@ class ChangeFeed:
         self,
         collection: Any,
         hub: ChangeHub,
-        written: asyncio.Event,
         *,
         poll_seconds: float,
         lookback_seconds: float = 10.0,
     ) -> None:
         self._collection = collection
         self._hub = hub
-        self._written = written
         self._poll = poll_seconds
         self._lookback = timedelta(seconds=lookback_seconds)
         self._seen: dict[ObjectId, datetime] = {}
         self._since = datetime.now(UTC)
+
+    def committed(self, documents: Sequence[dict[str, Any]]) -> None:
+        """Hints this instance just committed: published now, and skipped when a poll
+        finds them."""
+        if not self._hub.listening:
+            return  # nobody to tell; a page that opens reads everything anyway
+        now = datetime.now(UTC)
+        for doc in documents:
+            if doc["_id"] not in self._seen:
+                self._seen[doc["_id"]] = now
+                self._hub.publish(Change.from_document(doc))
 
     async def poll_once(self) -> int:
         """Publish the hints committed since the last poll; how many."""
@@ -175,8 +189,7 @@ class ChangeFeed:
             except Exception as exc:
                 # The database is away for a moment: pages poll meanwhile; try again.
                 log.warning("live changes not readable", error=type(exc).__name__)
-            self._written.clear()
-            await wait_for_event(self._written, self._poll)
+            await asyncio.sleep(self._poll)
 
     async def close(self) -> None:
         return None

@@ -220,14 +220,13 @@ class Runtime:
             BackgroundWork("audit-chainer", self.audit_chainer.run, self.audit_chainer.release)
         )
         if self.db.changes_of is not None:
-            self.start_background(
-                ChangeFeed(
-                    self.db.platform_collection(CHANGES),
-                    self.change_hub,
-                    self.db.changes_written,
-                    poll_seconds=self.settings.live_poll_seconds,
-                )
+            feed = ChangeFeed(
+                self.db.platform_collection(CHANGES),
+                self.change_hub,
+                poll_seconds=self.settings.live_poll_seconds,
             )
+            self.db.committed_changes = feed.committed
+            self.start_background(feed)
 
     def start_background(self, task: BackgroundTask) -> None:
         """Run `task` until the service stops; `stop()` cancels it, then closes it. A round

@@ -170,9 +170,10 @@ class Database:
         # Per organisation: the turn that transactions run again after a conflict take.
         self._turns: dict[str, asyncio.Lock] = {}
         # What the service's live pages hear of an event (shared/storage/changes.py), and
-        # set after each commit that wrote such a hint, so this instance tells them at once.
+        # the hints this instance committed, handed to its ChangeFeed after each commit so
+        # that its pages hear them at once, without the feed reading them back.
         self.changes_of = changes_of
-        self.changes_written = asyncio.Event()
+        self.committed_changes: Callable[[Sequence[Document]], None] | None = None
         # Per collection: set after each commit that inserted into it at commit
         # (`UnitOfWork.insert_at_commit`) or wrote into it from a consumer's batch, for a
         # task that works those rows off (the audit chainer, notify's workers) and would
@@ -217,8 +218,8 @@ class Database:
             await tx.flush()
         if tx.wrote_outbox:
             self.outbox_written.set()
-        if tx.wrote_changes:
-            self.changes_written.set()
+        if tx.written_changes and self.committed_changes is not None:
+            self.committed_changes(tx.written_changes)
         for name in tx.wrote_into:
             if name in self._written:
                 self._written[name].set()

@@ -75,7 +75,9 @@ class Transaction:
         # filter, what to raise when none matches).
         self._required: list[tuple[str, Document, Exception]] = []
         self.wrote_outbox = False
-        self.wrote_changes = False
+        # The hints written: after the commit, this instance's live pages hear them without
+        # reading them back (Database.transaction, ChangeFeed.committed).
+        self.written_changes: list[Document] = []
         # The collections staged inserts or a consumer batch's writes went to: after the
         # commit, whoever waits for one of them is woken (Database.written; the audit
         # chainer waits for pending entries, notify's workers for mails and deliveries).
@@ -161,7 +163,7 @@ class Transaction:
             await self.db[INBOX].insert_many(self._inbox, ordered=True, session=self.session)
         if self._changes:
             await self.db[CHANGES].insert_many(self._changes, ordered=True, session=self.session)
-            self.wrote_changes = True
+            self.written_changes += self._changes
         self._outbox, self._inbox, self._changes = [], [], []
 
     async def _flush_in_one_command(self) -> None:
@@ -213,7 +215,7 @@ class Transaction:
                 # Raised before the commit: the transaction ends without it.
                 raise if_missing
         self.wrote_outbox = self.wrote_outbox or bool(self._outbox)
-        self.wrote_changes = self.wrote_changes or bool(self._changes)
+        self.written_changes += self._changes
         self.wrote_into.update(where for where, _ in self._staged)
         self._staged, self._outbox, self._inbox, self._changes = [], [], [], []
         self._if_duplicate, self._required = [], []

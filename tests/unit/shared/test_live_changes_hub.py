@@ -138,7 +138,7 @@ class FakeChanges:
 async def test_the_feed_publishes_each_hint_once_even_one_committed_late() -> None:
     hub = ChangeHub()
     changes = FakeChanges()
-    feed = ChangeFeed(changes, hub, asyncio.Event(), poll_seconds=0.01, lookback_seconds=10)
+    feed = ChangeFeed(changes, hub, poll_seconds=0.01, lookback_seconds=10)
     now = datetime.now(UTC)
     with hub.listen(COORDINATOR, "org-1") as listener:
         changes.docs.append(volunteer_change("v-1").document(now))
