@@ -85,16 +85,19 @@ def record_membership(
     sub: str,
     role: Role,
     now: datetime | None = None,
+    services: tuple[str, ...] = SERVICE_NAMES,
 ) -> None:
     """Make `sub` a member with `role` in `org` on the platform whose databases start with
-    `database_prefix`, idempotently. Not for the operator, who is no organisation's member."""
+    `database_prefix`, idempotently. Not for the operator, who is no organisation's member.
+    `services`: whose check knows them (every service by default; a bench that runs only
+    some records the membership where it is checked)."""
     at = now or datetime.now(UTC)
     member_id = member_id_for(role, sub)
     roles: list[Role] = [role]
     if role in STAFF_ROLES:
         identity = client[service_database_name(database_prefix, "identity")]
         roles = _record_staff(identity, org, sub, role, at)
-    for service in SERVICE_NAMES:
+    for service in services:
         members = client[service_database_name(database_prefix, service)][CURRENT_MEMBERS]
         try:
             members.update_one(

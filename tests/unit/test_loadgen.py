@@ -4,23 +4,14 @@ connections it opened before the clock started, and count every answer."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
-import sys
-from pathlib import Path
 from types import ModuleType
 
-LOADGEN = Path(__file__).resolve().parents[2] / "bench" / "loadgen.py"
+from tests.support.bench_modules import bench_module
 
 
 def loadgen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("loadgen", LOADGEN)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered first: a dataclass looks its module up while it is being made.
-    sys.modules["loadgen"] = module
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("loadgen")
 
 
 async def read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes] | None:
