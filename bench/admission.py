@@ -123,9 +123,8 @@ HANDLED = {e.type_name for e in (VolunteerApplied, InterviewRecorded, CodeSigned
 
 
 # The services the bench runs. A token's membership is recorded in their databases only: the
-# other services' collections have no indexes without their service, and upserting every
-# volunteer's membership there scanned them, a third of the database's time at 50
-# applications/s, spent on nothing the chain reads.
+# other services' collections have no indexes without their service, so upserting every
+# volunteer's membership there scanned them, database work for nothing the chain reads.
 SERVICES = ("intake", "policy")
 
 
