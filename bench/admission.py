@@ -327,7 +327,6 @@ class LiveHints:
         self._waiters: dict[str, asyncio.Event] = {}
         self._task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
-        self.resyncs = 0
 
     def count(self, volunteer: str) -> int:
         return self._counts.get(volunteer, 0)
@@ -350,7 +349,6 @@ class LiveHints:
 
     def _resync(self) -> None:
         """Hints were dropped (or the stream reconnected): every waiter reads again."""
-        self.resyncs += 1
         for volunteer in list(self._counts) + list(self._waiters):
             self._heard(volunteer)
 

@@ -130,8 +130,8 @@ def known_positions(consumer: AIOKafkaConsumer) -> dict[Any, int]:
     """Where each assigned partition's next fetch starts, for those that know it now:
     aiokafka's own state, as its `position()` reads it, but without waiting for a partition
     whose offset is still being looked up (that one is not checked this time; `position()`
-    would hold every other partition's records meanwhile). tests/unit/shared/
-    test_offset_gaps.py fails should an upgrade move this state."""
+    would hold every other partition's records meanwhile). tests/integration/
+    test_offset_positions.py fails should an upgrade move this state."""
     subscription = getattr(getattr(consumer, "_subscription", None), "subscription", None)
     assignment = getattr(subscription, "assignment", None)
     if assignment is None:
