@@ -100,7 +100,7 @@ ALLOWED: dict[tuple[str, str, int], str] = {
         " without control characters"
     ),
     ("POST /v1/trainings", "positive_data_acceptance", 422): (
-        "a training ends after it starts, and has a place or an online link"
+        "a training starts in the future, ends after it starts, and has a place or an online link"
     ),
     ("POST /v1/orgs/{org}/webhooks", "positive_data_acceptance", 422): (
         "a target that resolves to an address that may be reached, a secret of 24 to 64 bytes"

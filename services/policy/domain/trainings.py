@@ -52,8 +52,18 @@ REMINDERS: tuple[tuple[ReminderKind, timedelta], ...] = (
 
 
 def check_training(
-    starts_at: datetime, ends_at: datetime, place: str | None, online_link: str | None
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str | None,
+    online_link: str | None,
+    *,
+    now: datetime,
 ) -> None:
+    """A training as the centre publishes it, or changes it to: ahead, with an end after its
+    start, somewhere to go. One already begun would take registrations and send reminders
+    for a moment that has passed."""
+    if starts_at <= now:
+        raise TrainingRuleBroken("A training must start in the future.")
     if ends_at <= starts_at:
         raise TrainingRuleBroken("A training must end after it starts.")
     if not (place or online_link):
@@ -143,9 +153,9 @@ def decide_change(
     before the start and not once cancelled; never fewer seats than are taken; never to a
     start that has passed. `current` also carries `sequence` and `cancelled_at`."""
     check_not_started(current["starts_at"], now, current.get("cancelled_at"))
-    check_training(wanted["starts_at"], wanted["ends_at"], wanted["place"], wanted["online_link"])
-    if wanted["starts_at"] <= now:
-        raise TrainingRuleBroken("A training cannot be moved to a time that has passed.")
+    check_training(
+        wanted["starts_at"], wanted["ends_at"], wanted["place"], wanted["online_link"], now=now
+    )
     if wanted["seats"] < taken:
         raise FewerSeatsThanTaken(taken)
     changed = tuple(field for field in CHANGEABLE if wanted[field] != current.get(field))

@@ -194,7 +194,9 @@ def _stored_fields(body: NewTraining) -> Document:
 
 async def publish_training(uow: UnitOfWork, body: NewTraining, *, now: datetime) -> Training:
     fields = _stored_fields(body)
-    check_training(fields["starts_at"], fields["ends_at"], fields["place"], fields["online_link"])
+    check_training(
+        fields["starts_at"], fields["ends_at"], fields["place"], fields["online_link"], now=now
+    )
     training_id = str(uuid.uuid4())
     doc: Document = {
         "training_id": training_id,

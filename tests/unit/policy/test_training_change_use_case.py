@@ -15,6 +15,7 @@ from services.policy.domain.errors import (
     FewerSeatsThanTaken,
     TrainingCancelledByCentre,
     TrainingChangedMeanwhile,
+    TrainingRuleBroken,
 )
 from services.policy.storage import INDEXES, TRAINING_REGISTRATIONS, TRAININGS
 from services.policy.use_cases import trainings
@@ -66,6 +67,13 @@ async def training_with(uow: FakeUnitOfWork, *people: tuple[str, str], seats: in
         await register(uow, training.training_id, member, body, now=NOW + timedelta(minutes=number))
     uow._tx._outbox.clear()
     return training.training_id
+
+
+async def test_a_training_whose_start_has_passed_is_not_published(uow: FakeUnitOfWork) -> None:
+    with pytest.raises(TrainingRuleBroken, match="future"):
+        await publish_training(uow, NewTraining(**BODY), now=START + timedelta(minutes=5))
+    assert uow.database[TRAININGS].documents == []
+    assert uow._tx._outbox == []
 
 
 def changed(**fields: Any) -> NewTraining:

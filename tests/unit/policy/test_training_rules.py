@@ -54,11 +54,22 @@ def test_nobody_waiting_gets_nothing() -> None:
 
 
 def test_a_training_ends_after_it_starts_and_has_a_place_or_a_link() -> None:
+    before = START - timedelta(days=1)
     with pytest.raises(TrainingRuleBroken, match="end after"):
-        check_training(START, START, "Utrecht", None)
+        check_training(START, START, "Utrecht", None, now=before)
     with pytest.raises(TrainingRuleBroken, match="place or an online link"):
-        check_training(START, START + timedelta(hours=2), None, None)
-    check_training(START, START + timedelta(hours=2), None, "https://meet.example/x")
+        check_training(START, START + timedelta(hours=2), None, None, now=before)
+    check_training(START, START + timedelta(hours=2), None, "https://meet.example/x", now=before)
+
+
+def test_a_training_starts_in_the_future() -> None:
+    """A training published with a start that has passed took registrations and sent
+    reminders for a moment gone (POST /v1/trainings accepted it)."""
+    end = START + timedelta(hours=2)
+    for now in (START, START + timedelta(minutes=1)):
+        with pytest.raises(TrainingRuleBroken, match="future"):
+            check_training(START, end, "Utrecht", None, now=now)
+    check_training(START, end, "Utrecht", None, now=START - timedelta(seconds=1))
 
 
 def test_a_week_before_the_week_reminder_and_a_day_before_the_day_reminder() -> None:
@@ -190,7 +201,7 @@ def test_a_change_is_refused_once_started_or_cancelled_and_checked_as_a_new_one(
         change(ends_at=START - timedelta(hours=1))
     with pytest.raises(TrainingRuleBroken, match="place or an online link"):
         change(place=None)
-    with pytest.raises(TrainingRuleBroken, match="passed"):
+    with pytest.raises(TrainingRuleBroken, match="future"):
         change(starts_at=NOW - timedelta(hours=1), ends_at=NOW)
 
 
