@@ -32,8 +32,17 @@ WITHHELD_FROM_WEBHOOKS: Mapping[str, frozenset[str]] = {
     # Whether the reporter or a VCP wrote: with the day, it says on which days the reporter
     # was active, which no subscriber needs (the VCPs read it in reports).
     "nl.safehands.report.message_posted.v1": frozenset({"sender"}),
-    # A staff member's address is for notify's mails; a subscriber needs who, not where.
+    # A staff member's, a VCP's and a training registrant's address is for notify's mails;
+    # a subscriber needs who, not where. The registrants are other organisations' people,
+    # and these notices exist only to be mailed. (An application keeps its address: the
+    # applicant is the organisation's own, and their address is what its volunteer system
+    # needs of them.)
     "nl.safehands.member.added.v1": frozenset({"email"}),
+    "nl.safehands.vcp.appointed.v1": frozenset({"email"}),
+    "nl.safehands.training.seat_given.v1": frozenset({"email"}),
+    "nl.safehands.training.reminder_due.v1": frozenset({"email"}),
+    "nl.safehands.training.cancelled_notice.v1": frozenset({"email"}),
+    "nl.safehands.training.changed_notice.v1": frozenset({"email"}),
 }
 
 

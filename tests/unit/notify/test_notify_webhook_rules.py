@@ -54,6 +54,22 @@ def test_a_staff_members_address_is_withheld_from_webhooks() -> None:
     assert webhook_data("nl.safehands.member.added.v1", data) == {"member_id": "m", "name": "Bram"}
 
 
+def test_no_address_reaches_a_webhook_but_the_applicants() -> None:
+    """Every event that carries an address for notify's mails (staff, VCPs, the centre's
+    training registrants, who belong to other organisations) reaches a webhook without it;
+    a new such event fails here until it is listed. Only an application keeps its
+    applicant's address."""
+    carrying = {event.type_name for event in REGISTRY if "email" in event.model_fields}
+    forwarded = {
+        name
+        for name in carrying
+        if "email" in webhook_data(name, {"email": "someone@example.org", "training_id": "t"})
+    }
+    assert APPLIED in carrying
+    assert "nl.safehands.training.seat_given.v1" in carrying
+    assert forwarded == {APPLIED}
+
+
 def vet(url: str = "https://hooks.example.org/in", **overrides: object) -> list[str]:
     arguments: dict[str, object] = {
         "event_types": [APPLIED, APPLIED],
