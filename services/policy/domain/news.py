@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from shared.domain.calendar import ORGANISATION_TIMEZONE
+
 MAX_TITLE_LENGTH = 200
 # Short news, not articles: the text of an item is at most this many characters.
 MAX_BODY_LENGTH = 5000
@@ -31,7 +33,10 @@ def addressed_to(audience: str, kind: str | None) -> bool:
 @dataclass(frozen=True)
 class DigestWeek:
     """The ISO week a digest is sent in (its label, "2026-W49"), and the moments its news
-    was published between: the previous week, Monday 00:00 UTC up to this Monday."""
+    was published between: the previous week, Monday 00:00 up to this Monday 00:00, Dutch
+    time, as the week of `shared.domain.calendar.today` (which the job is given) is Dutch.
+    With UTC midnights, the digest sent in the first hour of a Dutch Monday reached an hour
+    into the future: news published in that hour, after the digest went, was in no digest."""
 
     label: str
     since: datetime
@@ -41,8 +46,12 @@ class DigestWeek:
 def digest_week(day: date) -> DigestWeek:
     year, week, weekday = day.isocalendar()
     monday = day - timedelta(days=weekday - 1)
-    until = datetime.combine(monday, time(0), tzinfo=UTC)
-    return DigestWeek(label=f"{year}-W{week:02d}", since=until - timedelta(days=7), until=until)
+    # Each Monday's midnight on its own: a week with a change of clock is 167 or 169 hours.
+    since, until = (
+        datetime.combine(start, time(0), tzinfo=ORGANISATION_TIMEZONE).astimezone(UTC)
+        for start in (monday - timedelta(days=7), monday)
+    )
+    return DigestWeek(label=f"{year}-W{week:02d}", since=since, until=until)
 
 
 @dataclass(frozen=True)
