@@ -1,22 +1,64 @@
 """SecantusDB as the embedded default runs it: its own launcher (`python -m secantus`, the
-same arguments), with its TTL sweep off.
+same arguments), with two changes to how the server keeps house.
 
-Why off: every 60 s the sweep reads every document of each collection with a TTL index while
-it holds the database's one storage lock, so every other command of every service waits
-meanwhile (0.7 s each minute with 30,000 inbox rows, and an inbox keeps 30 days of events).
-Each service expires its own rows instead, through the index in short batches
-(shared/storage/expiry.py). Why here: the launcher reads `[storage] ttl_sweep_seconds` from
-its configuration file but does not pass it on to the server (SecantusDB 0.7.0b3), so the
-server it starts is given the setting directly. tests/integration/test_expiry_sweep.py
-fails should a later version start a sweep all the same.
+**Its TTL sweep off.** Every 60 s the sweep reads every document of each collection with a
+TTL index while it holds the database's one storage lock, so every other command of every
+service waits meanwhile (0.7 s each minute with 30,000 inbox rows, and an inbox keeps 30
+days of events). Each service expires its own rows instead, through the index in short
+batches (shared/storage/expiry.py). Why here: the launcher reads `[storage]
+ttl_sweep_seconds` from its configuration file but does not pass it on to the server
+(SecantusDB 0.7.0b3), so the server it starts is given the setting directly.
+tests/integration/test_expiry_sweep.py fails should a later version start a sweep all the
+same.
+
+**Its retryable-write records pruned from the oldest.** The server keeps the reply of every
+retryable write (each write outside a transaction: the relays' deletes, the rate limiter's
+claims, the expiry) for 30 minutes, at most 10,000, so that a driver's retry gets the first
+reply. Before each such write it looked at every record for expired ones, and once the cap
+was reached it sorted them all, on every write: a platform that had run half an hour at a
+few writes a second paid that on each write (8 % of the database's CPU at 10 applications
+a second after one minute; with the cap reached, a sort of 10,000 per write).
+`RetryableRecordsInOrder` keeps the records in the order they were stored, which is the
+order they expire in, and drops them from the oldest until one is still valid: the same
+records go, looking only at those. tests/unit/test_embedded_database.py.
+
+**Its index catalogue kept in memory** (`CatalogueInMemory`). The server read and decoded a
+collection's index definitions from its catalogue table several times for every command it
+planned or wrote (which indexes, their partial filters, their options, which are multikey):
+16-18 % of its CPU under the admission bench, more than its inserts. The storage now keeps
+each collection's definitions as last read, read from the latest committed state, and
+serves them while nothing can have changed them:
+- every method that writes the catalogue (creating, changing or dropping an index, dropping
+  or renaming a collection or database) invalidates what is kept as it starts and again as
+  it ends, and while one runs, every read goes to the table as before; one inside a
+  multi-document transaction keeps it so until that transaction commits or aborts (its own
+  index must be seen by it alone until then);
+- a read that raced such a change is not kept (a generation number);
+- the multikey flag, which the server sets inside an ordinary write the first time a
+  document has an array in an indexed field, is such a change too, from before it is set
+  until the write's transaction commits or aborts.
+tests/unit/test_embedded_database.py checks it against the real storage engine.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import copy
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import wraps
+from typing import Any, TypeVar
 
 from secantus import cli as secantus_cli
+from secantus import server as secantus_server
+from secantus import storage as secantus_storage
+from secantus import transactions as secantus_transactions
 from secantus.server import SecantusDBServer
+from secantus.storage import Storage, UserTransactionHandle
+from secantus.transactions import TransactionRegistry
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+IndexDefinition = tuple[str, dict[str, Any], dict[str, Any]]
 
 
 class _WithoutTtlSweep(SecantusDBServer):
@@ -24,8 +66,184 @@ class _WithoutTtlSweep(SecantusDBServer):
         super().__init__(*args, **{**kwargs, "ttl_sweep_seconds": 0.0})
 
 
+class RetryableRecordsInOrder(TransactionRegistry):
+    """The registry with its retryable-write records in the order they were stored (a
+    record stored again moves to the end), pruned from the front. The lifetime and the cap
+    are the server's own."""
+
+    def record_retryable(
+        self, lsid_bytes: bytes, txn_number: int, identity: bytes, reply: dict[str, Any]
+    ) -> None:
+        if not secantus_transactions._is_recordable_reply(reply):
+            return
+        # A dict keeps a replaced value where its key first was: take the old record out
+        # first, so that the new one goes to the end, where its time belongs.
+        with self._lock:
+            self._retryable.pop((lsid_bytes, txn_number), None)
+        super().record_retryable(lsid_bytes, txn_number, identity, reply)
+
+    def _prune_retryable_locked(self) -> None:
+        cutoff = self._time() - secantus_transactions._RETRYABLE_RECORD_LIFETIME_SECONDS
+        cap = secantus_transactions._RETRYABLE_RECORD_MAX
+        records = self._retryable
+        while records:
+            oldest = next(iter(records))
+            if records[oldest][1] >= cutoff and len(records) <= cap:
+                return
+            del records[oldest]
+
+
+def _changes_the_catalogue(method: Method) -> Method:
+    @wraps(method)
+    def changing(self: CatalogueInMemory, *args: Any, **kwargs: Any) -> Any:
+        self._catalogue_change_starts()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._catalogue_change_ends()
+
+    return changing  # type: ignore[return-value]
+
+
+def _copy(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A caller's own copy: nested values (a partial filter, a collation) copied too."""
+    return {
+        name: copy.deepcopy(value) if isinstance(value, dict | list) else value
+        for name, value in definition.items()
+    }
+
+
+class CatalogueInMemory(Storage):
+    """The storage engine with each collection's index definitions kept in memory while
+    nothing changes them (see the module's docstring for when that is)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._catalogue_guard = threading.Lock()
+        self._catalogue: dict[tuple[str, str], list[IndexDefinition]] = {}
+        self._catalogue_generation = 0
+        self._catalogue_changes_running = 0
+        self._catalogue_changed_by: set[int] = set()
+        super().__init__(*args, **kwargs)
+
+    def _iter_indexes(self, db: str, coll: str) -> Iterable[IndexDefinition]:
+        with self._catalogue_guard:
+            usable = not (self._catalogue_changes_running or self._catalogue_changed_by)
+            generation = self._catalogue_generation
+            kept = self._catalogue.get((db, coll)) if usable else None
+        if not usable:
+            return super()._iter_indexes(db, coll)
+        if kept is None:
+            # From the latest committed state, not this thread's snapshot, which may be a
+            # transaction's older one.
+            with self._committed_read_scope():
+                kept = list(super()._iter_indexes(db, coll))
+            with self._catalogue_guard:
+                if (
+                    generation == self._catalogue_generation
+                    and not self._catalogue_changes_running
+                    and not self._catalogue_changed_by
+                ):
+                    self._catalogue[(db, coll)] = kept
+        return self._as_read(kept)
+
+    @staticmethod
+    def _as_read(kept: list[IndexDefinition]) -> Iterator[IndexDefinition]:
+        for name, key_spec, options in kept:
+            yield name, _copy(key_spec), _copy(options)
+
+    def _catalogue_change_starts(self) -> None:
+        with self._catalogue_guard:
+            self._catalogue_changes_running += 1
+            self._catalogue_generation += 1
+            self._catalogue.clear()
+
+    def _catalogue_change_ends(self) -> None:
+        transaction = getattr(self._tls, "user_txn", None)
+        with self._catalogue_guard:
+            if transaction is not None:
+                self._catalogue_changed_by.add(id(transaction))
+            self._catalogue_changes_running -= 1
+            self._catalogue_generation += 1
+            self._catalogue.clear()
+
+    def _transaction_ends(self, handle: UserTransactionHandle) -> None:
+        with self._catalogue_guard:
+            if id(handle) in self._catalogue_changed_by:
+                self._catalogue_changed_by.discard(id(handle))
+                self._catalogue_generation += 1
+                self._catalogue.clear()
+
+    def commit_user_transaction(self, handle: UserTransactionHandle, **kwargs: Any) -> int:
+        try:
+            return super().commit_user_transaction(handle, **kwargs)
+        finally:
+            self._transaction_ends(handle)
+
+    def abort_user_transaction(self, handle: UserTransactionHandle) -> None:
+        try:
+            super().abort_user_transaction(handle)
+        finally:
+            self._transaction_ends(handle)
+
+    def _maybe_mark_multikey(
+        self,
+        db: str,
+        coll: str,
+        doc: Mapping[str, Any],
+        indexes: list[tuple[str, dict[str, Any], bool, bool]],
+        already_multikey: set[str],
+    ) -> set[str]:
+        """The first array in an indexed field flags the index inside the write that brings
+        it: a change of the catalogue until that write commits or aborts."""
+        if not any(
+            name not in already_multikey and secantus_storage._doc_makes_multikey(doc, key_spec)
+            for name, key_spec, _sparse, _unique in indexes
+        ):
+            return super()._maybe_mark_multikey(db, coll, doc, indexes, already_multikey)
+        self._catalogue_change_starts()
+        try:
+            return super()._maybe_mark_multikey(db, coll, doc, indexes, already_multikey)
+        finally:
+            if getattr(self._tls, "batch_depth", 0):
+                # Ends with the write's own transaction (_batch_transaction, below).
+                self._tls.marked_multikey = getattr(self._tls, "marked_multikey", 0) + 1
+            else:
+                # In a multi-document transaction _catalogue_change_ends holds the kept
+                # catalogue back until it ends; outside any transaction the write is done.
+                self._catalogue_change_ends()
+
+    @contextlib.contextmanager
+    def _batch_transaction(self, *, sync: bool = False) -> Iterator[Any]:
+        if getattr(self._tls, "user_txn", None) is not None:
+            with super()._batch_transaction(sync=sync) as session:
+                yield session
+            return
+        self._tls.batch_depth = getattr(self._tls, "batch_depth", 0) + 1
+        try:
+            with super()._batch_transaction(sync=sync) as session:
+                yield session
+        finally:
+            self._tls.batch_depth -= 1
+            if not self._tls.batch_depth:
+                for _ in range(getattr(self._tls, "marked_multikey", 0)):
+                    self._catalogue_change_ends()
+                self._tls.marked_multikey = 0
+
+    create_index = _changes_the_catalogue(Storage.create_index)
+    drop_index = _changes_the_catalogue(Storage.drop_index)
+    drop_all_indexes = _changes_the_catalogue(Storage.drop_all_indexes)
+    set_index_expiry = _changes_the_catalogue(Storage.set_index_expiry)
+    set_index_options = _changes_the_catalogue(Storage.set_index_options)
+    drop_collection = _changes_the_catalogue(Storage.drop_collection)
+    drop_database = _changes_the_catalogue(Storage.drop_database)
+    rename_collection = _changes_the_catalogue(Storage.rename_collection)
+    _recover_pending_drops_locked = _changes_the_catalogue(Storage._recover_pending_drops_locked)
+
+
 def main() -> int:
     secantus_cli.SecantusDBServer = _WithoutTtlSweep
+    secantus_server.TransactionRegistry = RetryableRecordsInOrder
+    secantus_server.Storage = CatalogueInMemory
     return secantus_cli.main()
 
 

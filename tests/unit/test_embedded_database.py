@@ -1,0 +1,311 @@
+"""How the embedded database keeps house (cli/embedded_database.py).
+
+- Its retryable-write records: the same records kept and dropped as the server's own
+  registry, on a clock, and each prune looking only at the records that go (plus one), not
+  at all of them on every write.
+- Its index catalogue in memory: on the real storage engine, each step beside the server's
+  own storage doing the same; an index flagged multikey, made in a transaction, made after
+  a transaction's snapshot, changed or dropped is seen as the server's own storage sees it,
+  and the catalogue's table is read once while nothing changes it."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from secantus import cli as secantus_cli
+from secantus import server as secantus_server
+from secantus import transactions as secantus_transactions
+from secantus.storage import Storage
+from secantus.transactions import TransactionRegistry
+
+from cli import embedded_database
+from cli.embedded_database import CatalogueInMemory, RetryableRecordsInOrder
+
+LIFETIME = secantus_transactions._RETRYABLE_RECORD_LIFETIME_SECONDS
+REPLY = {"ok": 1.0, "n": 1}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class CountingRecords(dict[Any, Any]):
+    """The records, counting each one a prune's walk looks at."""
+
+    looked_at = 0
+
+    def __iter__(self) -> Any:
+        for key in super().__iter__():
+            self.looked_at += 1
+            yield key
+
+    def items(self) -> Any:
+        return [(key, self[key]) for key in self]
+
+
+def registry(kind: type[TransactionRegistry], clock: Clock) -> TransactionRegistry:
+    return kind(time_func=clock)
+
+
+def record(registry: TransactionRegistry, session: int, number: int) -> None:
+    registry.record_retryable(bytes([session]), number, b"identity", dict(REPLY))
+
+
+def kept(registry: TransactionRegistry) -> set[tuple[bytes, int]]:
+    return set(registry._retryable)
+
+
+def test_a_record_is_replayed_within_its_lifetime_and_not_after() -> None:
+    clock = Clock()
+    records = registry(RetryableRecordsInOrder, clock)
+    record(records, 1, 1)
+    clock.now += LIFETIME - 1
+    assert records.retryable_reply(b"\x01", 1, b"identity") == REPLY
+    clock.now += 2
+    assert records.retryable_reply(b"\x01", 1, b"identity") is None
+    assert kept(records) == set()
+
+
+def test_a_record_stored_again_lives_from_its_new_time() -> None:
+    clock = Clock()
+    records = registry(RetryableRecordsInOrder, clock)
+    record(records, 1, 1)
+    clock.now += 10
+    record(records, 2, 1)
+    clock.now += LIFETIME - 20
+    record(records, 1, 1)
+    clock.now += 25
+    record(records, 3, 1)
+    # Session 2's record expired; session 1's, stored again later, did not, although it
+    # was stored first.
+    assert kept(records) == {(b"\x01", 1), (b"\x03", 1)}
+
+
+def test_the_cap_drops_the_oldest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(secantus_transactions, "_RETRYABLE_RECORD_MAX", 3)
+    clock = Clock()
+    records = registry(RetryableRecordsInOrder, clock)
+    for number in range(5):
+        clock.now += 1
+        record(records, 1, number)
+    assert kept(records) == {(b"\x01", 2), (b"\x01", 3), (b"\x01", 4)}
+
+
+def test_the_same_records_are_kept_as_by_the_servers_own_registry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(secantus_transactions, "_RETRYABLE_RECORD_MAX", 50)
+    chance = random.Random(27)
+    clock = Clock()
+    ours, theirs = registry(RetryableRecordsInOrder, clock), registry(TransactionRegistry, clock)
+    for _ in range(3_000):
+        clock.now += chance.choice([0.5, 1.0, 30.0, 120.0, LIFETIME / 4])
+        session, number = chance.randrange(8), chance.randrange(40)
+        if chance.random() < 0.7:
+            record(ours, session, number)
+            record(theirs, session, number)
+        else:
+            key = (bytes([session]), number)
+            assert ours.retryable_reply(*key, b"identity") == theirs.retryable_reply(
+                *key, b"identity"
+            )
+        assert kept(ours) == kept(theirs)
+
+
+def test_a_prune_looks_at_the_records_that_go_and_one_more() -> None:
+    """The server's registry looked at every record on every retryable write: 2,000
+    records, 2,000 looks a write."""
+    clock = Clock()
+    records = registry(RetryableRecordsInOrder, clock)
+    counted = CountingRecords()
+    records._retryable = counted
+    for number in range(2_000):
+        clock.now += 0.1
+        record(records, 1, number)
+    counted.looked_at = 0
+    for number in range(2_000, 2_100):
+        clock.now += 0.1
+        record(records, 1, number)
+    assert len(counted) == 2_100
+    assert counted.looked_at <= 2 * 100
+    clock.now += LIFETIME - 100
+    cutoff = clock.now - LIFETIME
+    expired = sum(1 for _reply, stored_at, _identity in counted.values() if stored_at < cutoff)
+    assert 500 < expired < 2_000
+    counted.looked_at = 0
+    record(records, 2, 1)
+    # Each expired record looked at once, and the first that stays.
+    assert counted.looked_at <= expired + 1 + 2
+    assert len(counted) == 2_100 - expired + 1
+
+
+def test_the_launcher_starts_the_server_with_these_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Put back at the end of the test whatever main() replaces.
+    monkeypatch.setattr(secantus_server, "TransactionRegistry", TransactionRegistry)
+    monkeypatch.setattr(secantus_server, "Storage", Storage)
+    monkeypatch.setattr(secantus_cli, "SecantusDBServer", secantus_cli.SecantusDBServer)
+    monkeypatch.setattr(secantus_cli, "main", lambda: 0)
+    assert embedded_database.main() == 0
+    assert secantus_server.TransactionRegistry is RetryableRecordsInOrder
+    assert secantus_server.Storage is CatalogueInMemory
+    assert issubclass(secantus_cli.SecantusDBServer, secantus_server.SecantusDBServer)
+
+
+def ids(found: list[dict[str, Any]]) -> set[Any]:
+    return {doc["_id"] for doc in found}
+
+
+def names(storage: Storage) -> list[tuple[str, bool]]:
+    return [
+        (entry["name"], bool(entry.get("multikey"))) for entry in storage.list_indexes("d", "c")
+    ]
+
+
+@pytest.fixture
+def storages(tmp_path: Path) -> Iterator[tuple[Storage, Storage]]:
+    ours, theirs = CatalogueInMemory(str(tmp_path / "ours")), Storage(str(tmp_path / "theirs"))
+    yield ours, theirs
+    ours.close()
+    theirs.close()
+
+
+def both(storages: tuple[Storage, Storage], step: Callable[[Storage], Any]) -> Any:
+    ours, theirs = (step(storage) for storage in storages)
+    assert ours == theirs
+    return ours
+
+
+def test_an_array_in_an_indexed_field_is_found_after_the_catalogue_was_kept(
+    storages: tuple[Storage, Storage],
+) -> None:
+    both(storages, lambda s: s.create_index("d", "c", "tags_1", {"tags": 1}))
+    both(storages, lambda s: s.insert("d", "c", [{"_id": 1, "tags": "a"}]))
+    assert both(storages, lambda s: ids(s.find_matching("d", "c", {"tags": "a"}))) == {1}
+    both(storages, lambda s: s.insert("d", "c", [{"_id": 2, "tags": ["a", "b"]}]))
+    # Kept as not multikey, the index would be used for the element's match and miss 2.
+    assert both(storages, lambda s: ids(s.find_matching("d", "c", {"tags": "a"}))) == {1, 2}
+    assert both(storages, names) == [("_id_", False), ("tags_1", True)]
+
+
+def test_a_transaction_that_flags_multikey_and_aborts_leaves_the_flag_to_the_next_write(
+    tmp_path: Path, storages: tuple[Storage, Storage]
+) -> None:
+    both(storages, lambda s: s.create_index("d", "c", "tags_1", {"tags": 1}))
+    both(storages, lambda s: s.insert("d", "c", [{"_id": 1, "tags": "a"}]))
+
+    def aborted(storage: Storage) -> None:
+        handle = storage.begin_user_transaction()
+        with storage.use_user_transaction(handle):
+            storage.insert("d", "c", [{"_id": 2, "tags": ["a", "b"]}])
+            assert ids(storage.find_matching("d", "c", {"tags": "a"})) == {1, 2}
+        # Read outside while it is open: the flag is not committed yet.
+        assert ids(storage.find_matching("d", "c", {"tags": "a"})) == {1}
+        storage.abort_user_transaction(handle)
+
+    both(storages, aborted)
+    assert both(storages, names) == [("_id_", False), ("tags_1", False)]
+    both(storages, lambda s: s.insert("d", "c", [{"_id": 3, "tags": ["a", "c"]}]))
+    assert both(storages, lambda s: ids(s.find_matching("d", "c", {"tags": "a"}))) == {1, 3}
+    # The flag is in the table itself, where the next start reads it.
+    ours, _theirs = storages
+    ours.close()
+    reopened = Storage(str(tmp_path / "ours"))
+    try:
+        assert names(reopened) == [("_id_", False), ("tags_1", True)]
+    finally:
+        reopened.close()
+
+
+def test_an_index_made_in_a_transaction_is_its_own_until_it_commits(
+    storages: tuple[Storage, Storage],
+) -> None:
+    both(storages, lambda s: s.insert("d", "c", [{"_id": 1, "n": 1}]))
+    assert both(storages, names) == [("_id_", False)]
+
+    def made(storage: Storage) -> tuple[list[Any], list[Any], list[Any]]:
+        handle = storage.begin_user_transaction()
+        with storage.use_user_transaction(handle):
+            storage.create_index("d", "c", "n_1", {"n": 1})
+            inside = names(storage)
+        outside = names(storage)
+        storage.commit_user_transaction(handle)
+        return inside, outside, names(storage)
+
+    inside, outside, after = both(storages, made)
+    assert (inside, outside, after) == (
+        [("_id_", False), ("n_1", False)],
+        [("_id_", False)],
+        [("_id_", False), ("n_1", False)],
+    )
+
+
+def test_a_transaction_older_than_an_index_does_not_hide_it_from_others(
+    storages: tuple[Storage, Storage],
+) -> None:
+    both(storages, lambda s: s.insert("d", "c", [{"_id": 1, "n": 1}]))
+
+    def older(storage: Storage) -> list[tuple[str, bool]]:
+        handle = storage.begin_user_transaction()
+        with storage.use_user_transaction(handle):
+            storage.find_matching("d", "c", {})  # its snapshot: before the index
+        storage.create_index("d", "c", "n_1", {"n": 1})
+        with storage.use_user_transaction(handle):
+            storage.find_matching("d", "c", {"n": 1})
+        outside = names(storage)
+        storage.abort_user_transaction(handle)
+        return outside
+
+    assert both(storages, older) == [("_id_", False), ("n_1", False)]
+
+
+def test_indexes_made_changed_and_dropped_are_seen_at_once(
+    storages: tuple[Storage, Storage],
+) -> None:
+    both(storages, lambda s: s.insert("d", "c", [{"_id": n, "n": n} for n in range(5)]))
+    for step in (
+        lambda s: s.create_index("d", "c", "n_1", {"n": 1}),
+        lambda s: s.set_index_expiry("d", "c", "n_1", 60),
+        lambda s: s.create_index("d", "c", "big", {"n": 1, "_id": 1}, {"unique": True}),
+        lambda s: s.drop_index("d", "c", "n_1"),
+        lambda s: s.rename_collection("d", "c", "d", "e"),
+        lambda s: s.rename_collection("d", "e", "d", "c"),
+        lambda s: s.drop_all_indexes("d", "c"),
+        lambda s: s.create_index("d", "c", "n_1", {"n": -1}),
+        lambda s: s.drop_collection("d", "c"),
+        lambda s: s.insert("d", "c", [{"_id": 9, "n": 9}]),
+    ):
+        both(storages, step)
+        both(storages, lambda s: s.list_indexes("d", "c"))
+        both(storages, lambda s: s.find_matching("d", "c", {"n": {"$gte": 2}}))
+
+
+def test_the_catalogue_is_read_from_its_table_once_while_nothing_changes_it(
+    storages: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, _theirs = storages
+    ours.create_index("d", "c", "n_1", {"n": 1})
+    ours.create_index("d", "c", "m_1", {"m": 1}, {"partialFilterExpression": {"m": {"$gt": 0}}})
+    reads = 0
+    read_table = Storage._iter_indexes
+
+    def counted(self: Storage, db: str, coll: str) -> Any:
+        nonlocal reads
+        reads += 1
+        return read_table(self, db, coll)
+
+    monkeypatch.setattr(Storage, "_iter_indexes", counted)
+    # The first array flags an index multikey inside its write: read again after it.
+    ours.insert("d", "c", [{"_id": "array", "n": [100, 101]}])
+    for n in range(50):
+        ours.insert("d", "c", [{"_id": n, "n": n, "m": n}])
+        assert ids(ours.find_matching("d", "c", {"n": n})) == {n}
+        ours.update_matching("d", "c", {"_id": n}, {"$set": {"m": n + 1}})
+    assert reads <= 3
