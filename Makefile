@@ -126,7 +126,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/request_profile.py
 	$(BIN)/python bench/idle.py
-	$(BIN)/python bench/admission.py --volunteers 60 --rate 2 --backlog 200 --counted 5
+	$(BIN)/python bench/admission.py --volunteers 60 --rate 2 --backlog 1000 --counted 5
 	$(BIN)/python bench/broker.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/web_crypto.py

@@ -37,6 +37,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import math
 import os
 import re
 import statistics
@@ -613,16 +614,30 @@ async def inbox_rate(
         query = {"consumer": consumer, "event_id": {"$in": event_ids}}
         rows = await inbox.find(query, projection={"recorded_at": 1}).to_list()
         assert len(rows) == len(event_ids), f"{len(rows)} of {len(event_ids)} events consumed"
-        stamps = sorted(row["recorded_at"] for row in rows)
-        after_first = sum(stamp > stamps[0] for stamp in stamps)
-        if after_first == 0:
-            raise SystemExit(
-                f"{consumer} took all {len(event_ids)} events in one batch, so there is no"
-                " time to divide by: run with a larger --backlog."
-            )
-        return after_first / (stamps[-1] - stamps[0]).total_seconds()
+        return rate_of(consumer, [row["recorded_at"] for row in rows])
     finally:
         await client.close()
+
+
+# Fewer batches than this and the rate is a guess: with two, it was the second batch's size
+# over the moment between two commits (400 events gave "168,500 events/s").
+MIN_BATCHES = 5
+
+
+def rate_of(consumer: str, stamps: list[datetime]) -> float:
+    """Events per second from the inbox's time stamps (one per batch), the first batch's
+    left out: the time its events took is before its stamp. Not a number, and said so,
+    from fewer than MIN_BATCHES batches."""
+    stamps = sorted(stamps)
+    batches = len(set(stamps))
+    if batches < MIN_BATCHES:
+        print(
+            f"{consumer} took its {len(stamps)} events in {batches} batches, too few to time"
+            f" (at least {MIN_BATCHES}): its rate is not a number; run with a larger --backlog."
+        )
+        return math.nan
+    after_first = sum(stamp > stamps[0] for stamp in stamps)
+    return after_first / (stamps[-1] - stamps[0]).total_seconds()
 
 
 class Baseline:
