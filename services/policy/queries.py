@@ -11,18 +11,31 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from services.policy.domain.admission import AdmissionDecision
 from services.policy.domain.advice import OPEN
 from services.policy.storage import (
+    ADMISSIONS,
     ADVICE_REQUESTS,
     ORGANISATIONS,
     TRAINING_REGISTRATIONS,
     TRAININGS,
+    file_from,
 )
 from shared.storage.database import Database
 from shared.storage.tenancy import Document
 from shared.tenants import REGIONAL_CENTRE
 
 NOT_CANCELLED = {"$ne": "cancelled"}
+
+
+async def admission_decision(db: Database, org: str, volunteer_id: str) -> AdmissionDecision | None:
+    """The decision on a volunteer's admission; None when the organisation has no file of
+    that id, or one not decided on yet. One read, outside a transaction: the coordinator's
+    pages and the volunteer's own read it after every hint, and a transaction around it cost
+    a commit (or, before the first decision, an abort) each time."""
+    doc = await db.tenant_collection(org, ADMISSIONS).find_one({"volunteer_id": volunteer_id})
+    file = file_from(doc) if doc else None
+    return file.decision if file else None
 
 
 async def advice_requests(db: Database, org: str) -> list[Document]:

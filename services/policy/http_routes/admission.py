@@ -1,12 +1,13 @@
-"""A volunteer's admission state (services/policy/use_cases/volunteers.py finds it)."""
+"""A volunteer's admission state (services/policy/queries.py reads it)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
+from services.policy import queries
 from services.policy.domain.admission import AdmissionStatus, AdmissionStep
-from services.policy.use_cases.volunteers import decided_file
+from services.policy.domain.errors import NoSuchVolunteer
 from shared.auth.dependencies import require_self_or_org_role
 from shared.auth.tokens import Principal
 from shared.runtime.runtime import Runtime, runtime_of
@@ -29,5 +30,7 @@ async def read_admission(
     _reader: Principal = Depends(require_self_or_org_role("admin", "coordinator")),
     runtime: Runtime = Depends(runtime_of),
 ) -> AdmissionState:
-    _file, decision = await runtime.transact(org, lambda uow: decided_file(uow, volunteer_id))
+    decision = await queries.admission_decision(runtime.db, org, volunteer_id)
+    if decision is None:
+        raise NoSuchVolunteer
     return AdmissionState(status=decision.status, missing=list(decision.missing))
