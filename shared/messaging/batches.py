@@ -11,9 +11,13 @@ those is a round trip, and the round trips are what a batch costs. A batch handl
    memory — several events for one volunteer in one batch build on each other in order;
 4. returns the writes and the events to announce (`BatchOutcome`).
 
-The consumer applies the outcome in the batch's transaction: one ordered `bulk_write` per
-collection, then the outbox and inbox rows with one `insert_many` each (at commit, see
-`Transaction.flush`). If anything fails, the transaction is rolled back and the consumer
+The consumer applies the outcome in the batch's transaction. The last batch of a fetch
+(usually the only one) goes to the database at commit, its writes in the one command with
+the outbox, inbox and hint rows (`Transaction.stage_writes`, `Transaction.flush`): the
+batch costs that command and the commit, where it cost one `bulk_write` per collection and
+one `insert_many` per kind of row. A batch with other handlers after it in the same fetch is
+written at once instead (one ordered `bulk_write` per collection), because what follows may
+read it. If anything fails, the transaction is rolled back and the consumer
 retries each event alone — a batch of one through the same handler — so a poison event is
 dead-lettered alone and its neighbours are applied once.
 
@@ -39,11 +43,32 @@ from shared.storage.tenancy import (
     scoped_document,
     scoped_filter,
 )
-from shared.storage.unit_of_work import Transaction
+from shared.storage.unit_of_work import ClientWrite, Transaction
 
 # (organisation, value of the field a collection is keyed on), e.g. (org, volunteer_id).
 StateKey = tuple[str, str]
-Write = ReplaceOne[Document] | UpdateOne | DeleteOne | DeleteMany
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write of a batch's outcome, made the driver's where it is applied: for its
+    collection's bulk_write, or naming its namespace for the commit's one command."""
+
+    kind: type[ReplaceOne[Document]] | type[UpdateOne] | type[DeleteOne] | type[DeleteMany]
+    query: Document
+    # The replacement or the update; None for a delete.
+    body: Document | None = None
+    upsert: bool = False
+
+    def model(self, namespace: str | None = None) -> ClientWrite:
+        body = self.body or {}
+        if self.kind is ReplaceOne:
+            return ReplaceOne(self.query, body, upsert=self.upsert, namespace=namespace)
+        if self.kind is UpdateOne:
+            return UpdateOne(self.query, body, upsert=self.upsert, namespace=namespace)
+        if self.kind is DeleteOne:
+            return DeleteOne(self.query, namespace=namespace)
+        return DeleteMany(self.query, namespace=namespace)
 
 
 class EventBatch:
@@ -130,7 +155,8 @@ class BatchOutcome:
         upsert: bool = False,
     ) -> None:
         self.writes.setdefault(collection, []).append(
-            ReplaceOne(
+            Write(
+                ReplaceOne,
                 scoped_filter(collection, org_id, query),
                 scoped_document(collection, org_id, document),
                 upsert=upsert,
@@ -147,7 +173,8 @@ class BatchOutcome:
         upsert: bool = False,
     ) -> None:
         self.writes.setdefault(collection, []).append(
-            UpdateOne(
+            Write(
+                UpdateOne,
                 scoped_filter(collection, org_id, query),
                 checked_update(collection, update),
                 upsert=upsert,
@@ -156,12 +183,12 @@ class BatchOutcome:
 
     def delete(self, collection: str, org_id: str, query: Mapping[str, Any]) -> None:
         self.writes.setdefault(collection, []).append(
-            DeleteOne(scoped_filter(collection, org_id, query))
+            Write(DeleteOne, scoped_filter(collection, org_id, query))
         )
 
     def delete_many(self, collection: str, org_id: str, query: Mapping[str, Any]) -> None:
         self.writes.setdefault(collection, []).append(
-            DeleteMany(scoped_filter(collection, org_id, query))
+            Write(DeleteMany, scoped_filter(collection, org_id, query))
         )
 
     def publish(self, event: Event) -> None:
@@ -179,16 +206,26 @@ class BatchHandler:
     handle: BatchFunction
 
 
-async def apply_outcome(tx: Transaction, batch: EventBatch, outcome: BatchOutcome) -> None:
-    """One ordered bulk_write per collection; the events join the transaction's outbox. An
-    event may only be announced for an organisation whose events were in the batch."""
+async def apply_outcome(
+    tx: Transaction, batch: EventBatch, outcome: BatchOutcome, *, at_commit: bool = False
+) -> None:
+    """The writes in order, with the commit's one command (`at_commit`: nothing reads them
+    before) or at once, one ordered bulk_write per collection; the events join the
+    transaction's outbox. An event may only be announced for an organisation whose events
+    were in the batch."""
     organisations = {event.org_id for event in batch.events}
     for event in outcome.events:
         if event.org_id not in organisations:
             raise TenancyViolation(f"{type(event).__name__} for another organisation")
     for collection, writes in outcome.writes.items():
-        if writes:
-            await tx.db[collection].bulk_write(writes, ordered=True, session=tx.session)
+        if not writes:
+            continue
+        if at_commit:
+            namespace = f"{tx.db.name}.{collection}"
+            tx.stage_writes(collection, [write.model(namespace) for write in writes])
+        else:
+            models = [write.model() for write in writes]
+            await tx.db[collection].bulk_write(models, ordered=True, session=tx.session)
             # Whoever works these rows off (notify's mail and webhook workers) is woken.
             tx.wrote_into.add(collection)
     for event in outcome.events:

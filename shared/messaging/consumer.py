@@ -158,7 +158,8 @@ class EventConsumer:
                 tx.record_consumed(self.name, received.id, event.org_id)
                 tx.note_change(event)
             if pending is not None:
-                await self._apply_batch(tx, *pending, traces)
+                # The last of the fetch: nothing reads its writes before the commit.
+                await self._apply_batch(tx, *pending, traces, at_commit=True)
 
     async def _apply_batch(
         self,
@@ -166,6 +167,8 @@ class EventConsumer:
         handler: BatchHandler,
         received: list[ReceivedEvent],
         traces: dict[str, Context],
+        *,
+        at_commit: bool = False,
     ) -> None:
         batch = EventBatch(received)
         # One event alone (the retry after a failed batch) is worth naming in the logs.
@@ -189,7 +192,7 @@ class EventConsumer:
             ),
         ):
             outcome = await handler.handle(batch, BatchState(tx))
-        await apply_outcome(tx, batch, outcome)
+        await apply_outcome(tx, batch, outcome, at_commit=at_commit)
 
     async def _apply_alone(self, item: Decoded) -> None:
         record, received = item

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import InsertOne, UpdateOne
+from pymongo import DeleteMany, DeleteOne, InsertOne, ReplaceOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ClientBulkWriteException, PyMongoError
@@ -22,6 +22,9 @@ from shared.storage.tenancy import (
     scoped_document,
     scoped_filter,
 )
+
+# A write for the client-level bulkWrite (it names its namespace, "database.collection").
+ClientWrite = ReplaceOne[Document] | UpdateOne | DeleteOne | DeleteMany
 
 OUTBOX = "outbox"
 # MongoDB's code for a write that collides with a unique index.
@@ -74,6 +77,9 @@ class Transaction:
         # Documents that must exist at commit, checked in the same command: (collection,
         # filter, what to raise when none matches).
         self._required: list[tuple[str, Document, Exception]] = []
+        # A consumer batch's last writes (replace, update, delete), each with its namespace,
+        # for the same command: (collection, write).
+        self._staged_writes: list[tuple[str, ClientWrite]] = []
         self.wrote_outbox = False
         # The hints written: after the commit, this instance's live pages hear them without
         # reading them back (Database.transaction, ChangeFeed.committed).
@@ -147,13 +153,18 @@ class Transaction:
         self._staged.append((collection, document))
         self._if_duplicate.append(if_duplicate)
 
+    def stage_writes(self, collection: str, writes: Sequence[ClientWrite]) -> None:
+        """Apply `writes` (each naming its namespace) at commit, in the one command that
+        writes the outbox too, after the requirements and before the staged inserts."""
+        self._staged_writes += [(collection, write) for write in writes]
+
     def require(self, collection: str, query: Document, if_missing: Exception) -> None:
         """At commit, in the one command with the staged inserts: `query` must match a
         document of `collection`, or the commit raises `if_missing` (nothing is written)."""
         self._required.append((collection, query, if_missing))
 
     async def flush(self) -> None:
-        if self._staged or self._required:
+        if self._staged or self._required or self._staged_writes:
             await self._flush_in_one_command()
             return
         if self._outbox:
@@ -167,9 +178,10 @@ class Transaction:
         self._outbox, self._inbox, self._changes = [], [], []
 
     async def _flush_in_one_command(self) -> None:
-        """The staged inserts, outbox, inbox and hints in ONE client-level `bulkWrite`
-        (MongoDB 8.0, and SecantusDB): a request that only inserts costs that command and
-        the commit, two round trips, instead of one per collection."""
+        """The staged writes and inserts, outbox, inbox and hints in ONE client-level
+        `bulkWrite` (MongoDB 8.0, and SecantusDB): a request that only inserts, or a consumer
+        batch, costs that command and the commit, two round trips, instead of one per
+        collection."""
         writes = [
             *self._staged,
             *((OUTBOX, row) for row in self._outbox),
@@ -187,6 +199,7 @@ class Transaction:
             result = await self.db.client.bulk_write(
                 [
                     *checks,
+                    *(write for _, write in self._staged_writes),
                     *(
                         InsertOne(document, namespace=f"{name}.{where}")
                         for where, document in writes
@@ -204,7 +217,7 @@ class Transaction:
             # Documents, as the server answered (typed otherwise in PyMongo's stubs).
             errors: list[dict[str, Any]] = (exc.details or {}).get("writeErrors") or []
             for error in errors:
-                index = int(error.get("idx", -1)) - len(self._required)
+                index = int(error.get("idx", -1)) - len(self._required) - len(self._staged_writes)
                 if error.get("code") == DUPLICATE_KEY and 0 <= index < len(self._if_duplicate):
                     refusal = self._if_duplicate[index]
                     if refusal is not None:
@@ -216,8 +229,9 @@ class Transaction:
                 raise if_missing
         self.wrote_outbox = self.wrote_outbox or bool(self._outbox)
         self.written_changes += self._changes
-        self.wrote_into.update(where for where, _ in self._staged)
+        self.wrote_into.update(where for where, _ in (*self._staged, *self._staged_writes))
         self._staged, self._outbox, self._inbox, self._changes = [], [], [], []
+        self._staged_writes = []
         self._if_duplicate, self._required = [], []
 
 
