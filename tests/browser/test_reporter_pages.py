@@ -15,7 +15,6 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from shared.crypto import (
     message_context,
     seal,
 )
+from shared.domain.calendar import today
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
 from tests.support.canary import database_documents, kafka_blobs
 from tests.support.platform import eventually
@@ -367,9 +367,10 @@ async def test_every_reporter_page_has_no_wcag_21_a_or_aa_violation(
     # ... and says since when the VCP's key is in use (set today, when the org was made).
     since = page.get_by_test_id("recipient-since")
     await expect(since).to_have_count(1)
-    today = datetime.now(UTC)
-    month = today.strftime("%B") if lang == "en" else DUTCH_MONTHS[today.month - 1]
-    await expect(since).to_contain_text(f"{today.day} {month} {today.year}")
+    # The organisations' calendar day (shared/domain/calendar.py), not the UTC one.
+    day = today()
+    month = day.strftime("%B") if lang == "en" else DUTCH_MONTHS[day.month - 1]
+    await expect(since).to_contain_text(f"{day.day} {month} {day.year}")
     await expect(since).to_contain_text(VCP_NAME)
     await assert_accessible(page, "report form")
     await page.get_by_test_id("report-submit").click()

@@ -9,7 +9,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from shared.crypto import (
     reseal_content_key,
     seal,
 )
+from shared.domain.calendar import today
 from shared.events.reports import (
     ReportAcknowledged,
     ReportKeyShared,
@@ -509,7 +510,7 @@ def test_a_vcp_releases_counts_and_the_admin_reads_them(org: Org) -> None:
     assert org.reports.post(path, json=release, headers=never_appointed).status_code == 403
     org.appoint("lot", PrivateKey.generate())
     vcp = bearer(org.infra.token("vcp", org.id, "lot"))
-    quarter = quarter_of(datetime.now(UTC).date())
+    quarter = quarter_of(today())
     release = {"quarter": "2025Q4", "counts": {"bullying": 2, "other": 1}}
     assert org.reports.post(path, json=release, headers=vcp).status_code == 201
     newer = {"quarter": quarter, "counts": {"aggression": 1}}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from cli import report as reporter
 from cli import vcp as vcp_cli
 from cli.reporting_client import ApiError, ReportingApi
 from shared.crypto import KdfParams, PrivateKey, ReportBody, load_private_key
+from shared.domain.calendar import today
 from tests.support.kafka import kafka_blobs
 from tests.support.mail import body_text, mails_to
 from tests.support.platform import (
@@ -404,8 +405,9 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
         "dirk": dirk.fingerprint,
     }
     # Each key says since when it is in use (the day it was set).
-    today = datetime.now(UTC).date().isoformat()
-    assert [k["since"] for k in keys] == [today, today]
+    # The organisations' calendar day (shared/domain/calendar.py), as the key's `since`.
+    day = today().isoformat()
+    assert [k["since"] for k in keys] == [day, day]
     told = mail_of_kind(org.infra, org.address("dirk"), "vcp_colleague_key_set")
     assert "Carla Visser" in body_text(told) and renewed.fingerprint in body_text(told)
     org.intake_knows(renewed, dirk)
@@ -434,7 +436,11 @@ def test_a_third_vcp_with_a_key_is_announced_to_both_and_the_pillar_waits_for_a_
         ("dirk", dirk.fingerprint, "dirk", False),
         ("carla", renewed.fingerprint, "carla", True),
     ]
-    assert all(h["set_at"].startswith(today) for h in history)
+    # Set during this test (a moment, in UTC), not merely on its day.
+    moments = [datetime.fromisoformat(h["set_at"]) for h in history]
+    assert all(
+        datetime.now(UTC) - timedelta(minutes=10) < at <= datetime.now(UTC) for at in moments
+    )
     assert history[0]["until"] is not None and history[1]["until"] is not None
     assert history[2]["until"] is None
     # Not for the public, and not for a coordinator.

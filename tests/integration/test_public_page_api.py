@@ -4,10 +4,10 @@ public page from policy (name, language, roles) and the VCPs' names beside their
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from shared.crypto import PrivateKey
 from shared.crypto.signing import signing_public_key
+from shared.domain.calendar import today
 from tests.support.platform import Platform, bearer
 from tests.support.vcps import appoint_vcp
 
@@ -91,7 +91,7 @@ def test_the_vcp_keys_carry_the_vcps_names(platform: Platform) -> None:
             "fingerprint": key.fingerprint,
             # Verifies the VCP's messages on the reporter's side (docs/api.md).
             "signing_key": signing_public_key(key),
-            "since": datetime.now(UTC).date().isoformat(),
+            "since": today().isoformat(),
             # What the VCP writes about themself for reporters (issue 24); none yet.
             "introduction": None,
             # Not one of the regional centre's VCPs (issue 24).
