@@ -103,8 +103,11 @@ async def _consumer_lag(bootstrap: str, groups: list[str]) -> dict[str, int]:
         finally:
             await consumer.stop()
 
+    # Not asyncio.wait_for, which on Python 3.11 can lose a cancellation
+    # (shared/cancellation.py).
     with contextlib.suppress(Exception):
-        return await asyncio.wait_for(measure(), LAG_SECONDS)
+        async with asyncio.timeout(LAG_SECONDS):
+            return await measure()
     return {}
 
 

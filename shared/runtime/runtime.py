@@ -261,7 +261,10 @@ class Runtime:
         if not all(getattr(task, "ready", True) for task, _ in self._background):
             return False
         try:
-            await asyncio.wait_for(self.db.ping(), 2)
+            # Not asyncio.wait_for, which on Python 3.11 can lose a cancellation
+            # (shared/cancellation.py).
+            async with asyncio.timeout(2):
+                await self.db.ping()
             return bool(await self.broker.ping(timeout=2))
         except Exception:
             return False
