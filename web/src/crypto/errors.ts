@@ -26,3 +26,12 @@ export class InvalidPublicKey extends Error {
 export class CannotSeal extends Error {
   override name = "CannotSeal";
 }
+
+/**
+ * The private key was forgotten (the VCP's workspace locked, or they signed out) or was not
+ * made by this module. A TypeError, as before it had a class: code that holds a key across
+ * an await meets it when the workspace locked meanwhile, and then has nothing to show.
+ */
+export class KeyForgotten extends TypeError {
+  override name = "KeyForgotten";
+}

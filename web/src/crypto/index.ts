@@ -1,7 +1,7 @@
 // The browser's end-to-end encryption (API.md, "Crypto formats"), byte-compatible with
 // shared/crypto. Pages import from here only.
 
-export { CannotOpen, CannotSeal, InvalidPublicKey, InvalidReceipt, NotARecipient } from "./errors";
+export { CannotOpen, CannotSeal, InvalidPublicKey, InvalidReceipt, KeyForgotten, NotARecipient } from "./errors";
 export {
   DEFAULT_SUITE,
   SUITES,

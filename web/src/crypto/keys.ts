@@ -9,7 +9,7 @@ import { x25519 } from "@noble/curves/ed25519.js";
 import { ml_kem768 } from "@noble/post-quantum/ml-kem.js";
 
 import { b64urlDecode, b64urlEncode, concatBytes, ownBytes, randomBytes, sha256, toHex } from "./encoding";
-import { InvalidPublicKey } from "./errors";
+import { InvalidPublicKey, KeyForgotten } from "./errors";
 
 export type Suite = "MLKEM768-X25519" | "X25519";
 export const SUITE_HYBRID = "MLKEM768-X25519" satisfies Suite;
@@ -125,7 +125,7 @@ const rawPrivateKeys = new WeakMap<PrivateKey, Uint8Array>();
 export function rawPrivateKey(key: PrivateKey): Uint8Array {
   const raw = rawPrivateKeys.get(key);
   if (raw === undefined) {
-    throw new TypeError("This private key was forgotten, or was not made by the crypto module.");
+    throw new KeyForgotten("This private key was forgotten, or was not made by the crypto module.");
   }
   return raw;
 }
