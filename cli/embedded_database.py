@@ -51,7 +51,6 @@ from typing import Any, TypeVar
 
 from secantus import cli as secantus_cli
 from secantus import server as secantus_server
-from secantus import storage as secantus_storage
 from secantus import transactions as secantus_transactions
 from secantus.server import SecantusDBServer
 from secantus.storage import Storage, UserTransactionHandle
@@ -194,23 +193,24 @@ class CatalogueInMemory(Storage):
         already_multikey: set[str],
     ) -> set[str]:
         """The first array in an indexed field flags the index inside the write that brings
-        it: a change of the catalogue until that write commits or aborts."""
-        if not any(
-            name not in already_multikey and secantus_storage._doc_makes_multikey(doc, key_spec)
-            for name, key_spec, _sparse, _unique in indexes
-        ):
-            return super()._maybe_mark_multikey(db, coll, doc, indexes, already_multikey)
+        it: a change of the catalogue until that write commits or aborts. Known after the
+        fact, from the names the server adds to `already_multikey` (those it flagged, or
+        found flagged), so that a write that flags nothing costs no second look at its
+        document. Until then the flag is uncommitted, and what is kept (read from the
+        committed state) is still right; what a read kept meanwhile is dropped here."""
+        flagged_before = len(already_multikey)
+        flagged = super()._maybe_mark_multikey(db, coll, doc, indexes, already_multikey)
+        if len(flagged) == flagged_before:
+            return flagged
         self._catalogue_change_starts()
-        try:
-            return super()._maybe_mark_multikey(db, coll, doc, indexes, already_multikey)
-        finally:
-            if getattr(self._tls, "batch_depth", 0):
-                # Ends with the write's own transaction (_batch_transaction, below).
-                self._tls.marked_multikey = getattr(self._tls, "marked_multikey", 0) + 1
-            else:
-                # In a multi-document transaction _catalogue_change_ends holds the kept
-                # catalogue back until it ends; outside any transaction the write is done.
-                self._catalogue_change_ends()
+        if getattr(self._tls, "batch_depth", 0):
+            # Ends with the write's own transaction (_batch_transaction, below).
+            self._tls.marked_multikey = getattr(self._tls, "marked_multikey", 0) + 1
+        else:
+            # In a multi-document transaction _catalogue_change_ends holds the kept
+            # catalogue back until it ends; outside any transaction the write is done.
+            self._catalogue_change_ends()
+        return flagged
 
     @contextlib.contextmanager
     def _batch_transaction(self, *, sync: bool = False) -> Iterator[Any]:
