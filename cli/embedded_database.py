@@ -137,11 +137,9 @@ class CatalogueInMemory(Storage):
             with self._committed_read_scope():
                 kept = list(super()._iter_indexes(db, coll))
             with self._catalogue_guard:
-                if (
-                    generation == self._catalogue_generation
-                    and not self._catalogue_changes_running
-                    and not self._catalogue_changed_by
-                ):
+                # Every change bumps the generation as it starts and as it ends: unchanged,
+                # nothing began, ended or was held back while this was read.
+                if generation == self._catalogue_generation:
                     self._catalogue[(db, coll)] = kept
         return self._as_read(kept)
 
@@ -150,11 +148,15 @@ class CatalogueInMemory(Storage):
         for name, key_spec, options in kept:
             yield name, _copy(key_spec), _copy(options)
 
+    def _drop_kept_locked(self) -> None:
+        """Forget what is kept, and what a read under way would keep (under the guard)."""
+        self._catalogue_generation += 1
+        self._catalogue.clear()
+
     def _catalogue_change_starts(self) -> None:
         with self._catalogue_guard:
             self._catalogue_changes_running += 1
-            self._catalogue_generation += 1
-            self._catalogue.clear()
+            self._drop_kept_locked()
 
     def _catalogue_change_ends(self) -> None:
         transaction = getattr(self._tls, "user_txn", None)
@@ -162,15 +164,13 @@ class CatalogueInMemory(Storage):
             if transaction is not None:
                 self._catalogue_changed_by.add(id(transaction))
             self._catalogue_changes_running -= 1
-            self._catalogue_generation += 1
-            self._catalogue.clear()
+            self._drop_kept_locked()
 
     def _transaction_ends(self, handle: UserTransactionHandle) -> None:
         with self._catalogue_guard:
             if id(handle) in self._catalogue_changed_by:
                 self._catalogue_changed_by.discard(id(handle))
-                self._catalogue_generation += 1
-                self._catalogue.clear()
+                self._drop_kept_locked()
 
     def commit_user_transaction(self, handle: UserTransactionHandle, **kwargs: Any) -> int:
         try:
