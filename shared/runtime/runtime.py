@@ -180,6 +180,10 @@ class Runtime:
         """A unit of work that is retried on write conflicts (see `Database.transact`)."""
         return await self.db.transact(org_id, work)
 
+    async def read(self, org_id: str, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """A unit of work that only reads, with no transaction (see `Database.read`)."""
+        return await self.db.read(org_id, work)
+
     def topics(self) -> set[str]:
         published = {event.topic() for event in self.publishes}
         consumed = set(self.consumer.topics) if self.consumer else set()

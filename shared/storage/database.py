@@ -22,6 +22,7 @@ from shared.storage.unit_of_work import (
     INBOX,
     OUTBOX,
     OUTBOX_DEAD_LETTERS,
+    ReadingUnitOfWork,
     Transaction,
     UnitOfWork,
 )
@@ -234,6 +235,11 @@ class Database:
         """One organisation's state change and its events, committed together or not at all."""
         async with self.transaction() as tx:
             yield tx.scope(org_id)
+
+    async def read(self, org_id: str, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run `work`, which only reads, outside a transaction (`ReadingUnitOfWork`: why, and
+        what it refuses). PyMongo retries a read that met a transient error once itself."""
+        return await work(ReadingUnitOfWork(self.db, self.source, org_id))
 
     async def transact(self, org_id: str, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run `work` in a unit of work, again from the start if the transaction lost a write

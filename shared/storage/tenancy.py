@@ -154,3 +154,20 @@ class TenantCollection:
         scoped = [{"$match": {"org_id": self.org_id}}, *pipeline]
         cursor = await self._collection.aggregate(scoped, session=self._session)
         return await cursor.to_list()
+
+
+class ReadOnly(TypeError):
+    """A write through a unit of work that only reads (`ReadingUnitOfWork`): a mistake in the
+    code, since such a write would land outside any transaction, and with it any audit
+    entry the route meant to record with it. A route that writes runs in `transact`."""
+
+
+class ReadOnlyTenantCollection(TenantCollection):
+    """One organisation's collection for reading only: every write raises ReadOnly."""
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise ReadOnly(f"a read wrote to {self.name}: run the route in transact")
+
+    insert_one = insert_many = update_one = update_many = replace_one = _refuse
+    find_one_and_update = delete_one = delete_many = _refuse
+    # aggregate stays: the stages that write ($out, $merge) TenantCollection refuses already.

@@ -17,6 +17,8 @@ from shared.storage.changes import CHANGES, Change, ChangesOf
 from shared.storage.outbox_ids import next_outbox_id
 from shared.storage.tenancy import (
     Document,
+    ReadOnly,
+    ReadOnlyTenantCollection,
     TenancyViolation,
     TenantCollection,
     scoped_document,
@@ -235,6 +237,11 @@ class Transaction:
         self._if_duplicate, self._required = [], []
 
 
+def service_of(source: str) -> str:
+    """The service's name from its CloudEvents source ("/safehands/policy")."""
+    return source.rstrip("/").rsplit("/", 1)[-1]
+
+
 class UnitOfWork:
     """What a handler or route may touch: its organisation's collections and its outbox."""
 
@@ -252,7 +259,7 @@ class UnitOfWork:
     @property
     def service(self) -> str:
         """The service whose transaction this is (its audit entries name it)."""
-        return self._tx.source.rstrip("/").rsplit("/", 1)[-1]
+        return service_of(self._tx.source)
 
     @property
     def causation_id(self) -> str | None:
@@ -296,3 +303,36 @@ class UnitOfWork:
         of events is one transaction, so what the handlers read but never change (a role, the
         current code version) can be read once per batch instead of once per event."""
         return self._tx.memo.setdefault(self.org_id, {})
+
+
+class ReadingUnitOfWork(UnitOfWork):
+    """A unit of work for a route that only reads (`Database.read`): each read goes straight
+    to the database and sees what is committed, with no transaction to begin, commit or
+    abort. In a transaction, a page's read cost one command more (the commit), and one that
+    answered 404 an `abortTransaction`. What would write raises ReadOnly, so that a route
+    that writes anything, an audit entry too, cannot be moved here by mistake: its tests
+    fail. The price: two reads of one route may see two moments, which a page that shows
+    them can live with (a change after the first read is a live hint away)."""
+
+    def __init__(self, db: AsyncDatabase[Document], source: str, org_id: str) -> None:
+        self._db = db
+        self._source = source
+        self.org_id = org_id
+        self.causation = None
+        self._memo: dict[str, Any] = {}
+
+    @property
+    def service(self) -> str:
+        return service_of(self._source)
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        return self._memo
+
+    def collection(self, name: str) -> TenantCollection:
+        return ReadOnlyTenantCollection(self._db[name], self.org_id)
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise ReadOnly("a read queued a write or an event: run the route in transact")
+
+    insert_at_commit = require_at_commit = wake_after_commit = publish = _refuse

@@ -22,6 +22,7 @@ from services.policy.http_routes.admission import read_admission
 from services.policy.storage import ADMISSIONS, INDEXES, file_document
 from shared.auth.tokens import Principal
 from shared.storage.database import Database
+from tests.support.commands_spent import spent
 from tests.support.platform import Infrastructure
 
 ORG = "org-a"
@@ -31,20 +32,6 @@ ORG = "org-a"
 async def db(infra: Infrastructure) -> AsyncIterator[Database]:
     async with infra.scratch_database("policy_reads", INDEXES) as database:
         yield database
-
-
-async def spent(db: Database, read: Any) -> tuple[Any, dict[str, int]]:
-    """What `read` answered (or raised), and the commands it sent, by name."""
-    before = dict(db.commands.by_name)
-    try:
-        answer: Any = await read()
-    except NoSuchVolunteer as refused:
-        answer = refused
-    return answer, {
-        name: count - before.get(name, 0)
-        for name, count in db.commands.by_name.items()
-        if count - before.get(name, 0)
-    }
 
 
 async def test_an_admission_is_read_with_one_find_and_no_transaction(db: Database) -> None:
@@ -69,10 +56,10 @@ async def test_an_admission_is_read_with_one_find_and_no_transaction(db: Databas
     def read(volunteer_id: str) -> Any:
         return lambda: read_admission(ORG, volunteer_id, coordinator, runtime)  # type: ignore[arg-type]
 
-    answer, commands = await spent(db, read(decided))
+    answer, commands = await spent(db, read(decided), (NoSuchVolunteer,))
     assert (answer.status, answer.missing) == (AdmissionStatus.PENDING, [AdmissionStep.INTERVIEW])
     assert commands == {"find": 1}
     for volunteer_id in (undecided, str(uuid.uuid4())):
-        answer, commands = await spent(db, read(volunteer_id))
+        answer, commands = await spent(db, read(volunteer_id), (NoSuchVolunteer,))
         assert isinstance(answer, NoSuchVolunteer)
         assert commands == {"find": 1}

@@ -25,4 +25,4 @@ async def set_contacts(
 
 @router.get("", dependencies=[admin])
 async def get_contacts(org: str, runtime: Runtime = Depends(runtime_of)) -> Contacts:
-    return await runtime.transact(org, contacts.get_contacts)
+    return await runtime.read(org, contacts.get_contacts)

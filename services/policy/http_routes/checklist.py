@@ -37,7 +37,7 @@ async def read_checklist(
     runtime: Runtime = Depends(runtime_of),
 ) -> Checklist:
     trained = await vcps_trained(runtime.db, org)
-    return await runtime.transact(org, lambda uow: checklist.checklist(uow, vcps_trained=trained))
+    return await runtime.read(org, lambda uow: checklist.checklist(uow, vcps_trained=trained))
 
 
 class OrganisationPillars(BaseModel):

@@ -39,7 +39,7 @@ async def adopt_model_code(
     "/{org}/codes/draft", summary="The draft code of conduct (admin).", dependencies=[admin]
 )
 async def read_draft(org: str, runtime: Runtime = Depends(runtime_of)) -> CodeDraft:
-    return await runtime.transact(org, code_drafts.read_draft)
+    return await runtime.read(org, code_drafts.read_draft)
 
 
 @router.put(
@@ -72,4 +72,4 @@ async def delete_draft(org: str, runtime: Runtime = Depends(runtime_of)) -> Resp
     dependencies=[admin],
 )
 async def read_signing_again(org: str, runtime: Runtime = Depends(runtime_of)) -> SigningAgain:
-    return await runtime.transact(org, code_drafts.signing_again)
+    return await runtime.read(org, code_drafts.signing_again)

@@ -40,4 +40,4 @@ async def publish_code(
     responses=errors(404),
 )
 async def read_current_code(org: str, runtime: Runtime = Depends(runtime_of)) -> CurrentCode:
-    return await runtime.transact(org, codes.current_code)
+    return await runtime.read(org, codes.current_code)

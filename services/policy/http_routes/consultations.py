@@ -53,7 +53,7 @@ async def open_round(
     responses=errors(404),
 )
 async def read_round(org: str, runtime: Runtime = Depends(runtime_of)) -> AdminConsultation:
-    return await runtime.transact(org, consultations.admin_view)
+    return await runtime.read(org, consultations.admin_view)
 
 
 @router.post(
@@ -92,9 +92,7 @@ async def read_mine(
     principal: Principal = Depends(member),
     runtime: Runtime = Depends(runtime_of),
 ) -> MyConsultation:
-    return await runtime.transact(
-        org, lambda uow: consultations.my_view(uow, principal, today=today())
-    )
+    return await runtime.read(org, lambda uow: consultations.my_view(uow, principal, today=today()))
 
 
 @router.post(

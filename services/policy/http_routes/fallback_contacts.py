@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/fallback-contacts", tags=["fallback contacts"])
 
 @router.get("", summary="The regional centre's fallback contacts (anyone).")
 async def read_fallback_contacts(runtime: Runtime = Depends(runtime_of)) -> FallbackContacts:
-    return await runtime.transact(REGIONAL_CENTRE, fallback_contacts.read)
+    return await runtime.read(REGIONAL_CENTRE, fallback_contacts.read)
 
 
 @router.put(

@@ -23,4 +23,4 @@ async def read_gratis_vog(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> GratisVogAssessment:
-    return await runtime.transact(org, checklist.gratis_vog)
+    return await runtime.read(org, checklist.gratis_vog)

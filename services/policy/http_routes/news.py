@@ -69,7 +69,7 @@ async def list_news(
     _operator: Principal = Depends(require_operator()),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[NewsItem]:
-    return await runtime.transact(REGIONAL_CENTRE, news.all_news)
+    return await runtime.read(REGIONAL_CENTRE, news.all_news)
 
 
 @router.get(

@@ -41,7 +41,7 @@ async def register_organisation(
     responses=errors(404),
 )
 async def read_public_page(org: str, runtime: Runtime = Depends(runtime_of)) -> PublicPage:
-    return await runtime.transact(org, organisations.public_page)
+    return await runtime.read(org, organisations.public_page)
 
 
 @router.get("/{org}/settings", summary="The organisation's settings (admin).")
@@ -50,7 +50,7 @@ async def read_settings(
     _admin: Principal = Depends(require_org_role("admin")),
     runtime: Runtime = Depends(runtime_of),
 ) -> OrganisationSettings:
-    return await runtime.transact(org, organisations.read_settings)
+    return await runtime.read(org, organisations.read_settings)
 
 
 @router.put(

@@ -43,4 +43,4 @@ async def list_roles(
     _reader: Principal = Depends(require_org_role("admin", "coordinator")),
     runtime: Runtime = Depends(runtime_of),
 ) -> list[dict[str, Any]]:
-    return await runtime.transact(org, roles.list_roles)
+    return await runtime.read(org, roles.list_roles)

@@ -64,7 +64,7 @@ async def _download(
     runtime: Runtime, org: str, template_id: str, format: DownloadFormat
 ) -> Response:
     """A filled-in document as a file of its own: how it is served is this route's concern."""
-    document = await runtime.transact(org, lambda uow: filled_in_document(uow, template_id))
+    document = await runtime.read(org, lambda uow: filled_in_document(uow, template_id))
     if format is DownloadFormat.WORD:
         body, media_type = markdown_docx(document.text), DOCX
     elif format is DownloadFormat.PDF:
@@ -122,4 +122,4 @@ async def read_filled_in_template(
 ) -> StarterDocument | Response:
     if format is not DownloadFormat.JSON:
         return await _download(runtime, org, template_id, format)
-    return await runtime.transact(org, lambda uow: filled_in_document(uow, template_id))
+    return await runtime.read(org, lambda uow: filled_in_document(uow, template_id))

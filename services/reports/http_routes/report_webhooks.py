@@ -25,7 +25,7 @@ async def get_report_webhooks(
     _who: Principal = Depends(require_org_role("admin", "vcp")),
     runtime: Runtime = Depends(runtime_of),
 ) -> ReportWebhooks:
-    return await runtime.transact(org, report_webhooks)
+    return await runtime.read(org, report_webhooks)
 
 
 @router.put("", summary="Turn report events to webhooks on or off (vcp).")
