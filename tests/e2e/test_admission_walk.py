@@ -139,6 +139,13 @@ async def test_one_volunteer_from_application_to_admitted_and_through_a_new_code
         ).status_code
         == 403
     )
+    # The same names leave the platform as with the list's own export: logged alike, once.
+    exports = org.policy.get(
+        f"/v1/orgs/{org.id}/audit", params={"action": "volunteers.exported"}, headers=org.admin
+    )
+    assert [(e["actor"]["role"], e["object"]) for e in exports.json()] == [
+        ("coordinator", {"type": "volunteer_list", "id": "admitted"})
+    ]
 
     # What policy announced about Anna, exactly once each.
     def about_anna(records: list) -> list[tuple[str, dict]]:  # type: ignore[type-arg]

@@ -78,6 +78,7 @@ async def board_list(
     runtime: Runtime = Depends(runtime_of),
 ) -> Response:
     day = today()
+    # transact: the export appends to the audit log (retried when a concurrent append wins).
     workbook = await runtime.transact(org, lambda uow: volunteers.board_list(uow, lang, today=day))
     return Response(
         workbook,

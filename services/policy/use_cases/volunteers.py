@@ -188,9 +188,15 @@ MAX_BOARD_LIST = 10_000
 
 async def board_list(uow: UnitOfWork, language: str, *, today: date) -> bytes:
     """The admitted volunteers as an Excel workbook for the board: name, role, the day of
-    admission and the VOG dates."""
+    admission and the VOG dates. Audit-logged like the list's own export: the same names
+    leave the platform either way."""
     found = await volunteer_page(
-        uow, VolunteerFilter(state=Stage.ADMITTED), page=1, page_size=MAX_BOARD_LIST, today=today
+        uow,
+        VolunteerFilter(state=Stage.ADMITTED),
+        page=1,
+        page_size=MAX_BOARD_LIST,
+        today=today,
+        exported=True,
     )
     rows = [
         BoardRow(
