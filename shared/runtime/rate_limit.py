@@ -138,9 +138,9 @@ class Quota:
     used_up: bool
 
 
-def _to_claim(quota: Quota | None) -> bool:
-    """No block yet, or this one used while the limit has more to give."""
-    return quota is None or (quota.remaining == 0 and not quota.used_up)
+def _block_spent(quota: Quota) -> bool:
+    """This instance's block is used while the limit has more to give: time to claim one."""
+    return quota.remaining == 0 and not quota.used_up
 
 
 def block_size(limit: int) -> int:
@@ -199,22 +199,25 @@ class RateLimiter:
         this instance's block of the limit when it has one left (see the module docstring)."""
         doc_id = f"{counter}:{window.index}"
         quota = self._quotas.get(doc_id)
-        if _to_claim(quota):
-            # One claim at a time per counter: requests that arrive together at the start of
-            # a window (a page's parallel requests, a poster's QR code at a volunteer fair)
-            # each claimed a block of their own, and a few of them used up the whole limit.
-            # Under the admission bench at 50/s an organisation with a pressure limit of a
-            # million a minute was "under pressure" and refused 133 applications with 428.
-            async with self._claiming.setdefault(doc_id, asyncio.Lock()):
-                quota = self._quotas.get(doc_id)
-                if _to_claim(quota):
-                    quota = await self._claim(counter, window, limit)
-                    self._quotas[doc_id] = quota
-        assert quota is not None
+        if quota is None or _block_spent(quota):
+            quota = await self._claimed_once(doc_id, counter, window, limit)
         if quota.remaining == 0:
             return False
         quota.remaining -= 1
         return True
+
+    async def _claimed_once(self, doc_id: str, counter: str, window: Window, limit: int) -> Quota:
+        """The quota after this instance's one claim under way for the counter: its own, or
+        the one a request that came first claimed meanwhile. Requests that arrive together
+        at the start of a window (a page's parallel requests, a poster's QR code at a
+        volunteer fair) each claimed a block of their own, and a few of them used up the
+        whole limit: under the admission bench at 50/s an organisation with a pressure limit
+        of a million a minute was "under pressure" and refused 133 applications with 428."""
+        async with self._claiming.setdefault(doc_id, asyncio.Lock()):
+            quota = self._quotas.get(doc_id)
+            if quota is None or _block_spent(quota):
+                quota = self._quotas[doc_id] = await self._claim(counter, window, limit)
+            return quota
 
     async def _claim(self, counter: str, window: Window, limit: int) -> Quota:
         block = block_size(limit)
