@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from admission import Platform
+from idle import cpu_seconds
 from intake import offer, organisation
 from steady import load_average
 
@@ -97,7 +98,10 @@ def main(rate: float, seconds: float) -> None:
             stderr=subprocess.DEVNULL,
         )
         time.sleep(0.5)
+        # What the process used, from /proc (py-spy's samples below estimate the same, coarser).
+        cpu_before = cpu_seconds(intake.process.pid)
         step = offer(intake_url, org, rate, seconds)
+        cpu_used = cpu_seconds(intake.process.pid) - cpu_before
         raw.wait(timeout=seconds + 60)
         load = load_average()
     finally:
@@ -113,7 +117,8 @@ def main(rate: float, seconds: float) -> None:
     print(
         f"  {running} samples running ({SAMPLES_PER_SECOND}/s): about "
         f"{100 * running / (SAMPLES_PER_SECOND * seconds):.0f} % of one core, "
-        f"{1000 * running / SAMPLES_PER_SECOND / answered:.1f} ms of CPU per application"
+        f"{1000 * running / SAMPLES_PER_SECOND / answered:.1f} ms of CPU per application; "
+        f"from /proc: {1000 * cpu_used / answered:.2f} ms per application"
     )
     for part, count in counts.most_common():
         if part != IDLE:

@@ -322,6 +322,9 @@ def token_verifier_for(settings: Settings) -> TokenVerifier:
     )
 
 
-def runtime_of(request: Request) -> Runtime:
+async def runtime_of(request: Request) -> Runtime:
+    # async on purpose: FastAPI runs a plain `def` dependency in its thread pool, a thread
+    # hand-over on every request of every route for one attribute read
+    # (tests/unit/shared/test_dependencies_on_the_loop.py).
     runtime: Runtime = request.app.state.runtime
     return runtime

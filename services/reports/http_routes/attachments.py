@@ -33,7 +33,7 @@ from shared.runtime.runtime import Runtime, runtime_of
 router = APIRouter(prefix="/v1/orgs/{org}", tags=["attachments"])
 
 
-def attachment_store(runtime: Runtime = Depends(runtime_of)) -> AttachmentStore:
+async def attachment_store(runtime: Runtime = Depends(runtime_of)) -> AttachmentStore:
     store = attachment_store_of(runtime)
     if store is None:
         raise HTTPException(
