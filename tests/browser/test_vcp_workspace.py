@@ -208,6 +208,21 @@ async def submit_report(page: Page, org: VcpOrg, description: str, location: str
     return (await receipt.inner_text()).strip()
 
 
+async def hold_the_first(page: Page, url: str) -> asyncio.Future[Route]:
+    """Hold the page's first request to `url` (a glob) until the test continues it; the
+    requests after it pass."""
+    held: asyncio.Future[Route] = asyncio.get_running_loop().create_future()
+
+    async def hold_first(route: Route) -> None:
+        if held.done():
+            await route.continue_()
+        else:
+            held.set_result(route)
+
+    await page.route(url, hold_first)
+    return held
+
+
 async def open_report_in_page(page: Page, report_id: str) -> None:
     """From the inbox: refresh until the report is listed, then open it."""
     row = page.locator(f'[data-testid="vcp-report"][data-report-id="{report_id}"]')
@@ -640,19 +655,37 @@ async def test_bad_key_files_and_a_wrong_passphrase_get_sentences_and_the_recove
     await expect(page.get_by_test_id("vcp-report-category")).to_have_text("Aggression or violence")
     await assert_accessible(page, "open report (en)")
 
+    # She answers and presses "Lock" while the reply is on its way (the keys it is sealed to
+    # still loading): the page locks at once, and the reply is still signed and sent before
+    # the key is forgotten. It used to fail half-way with the key gone: a page error, and a
+    # reply never posted that nobody was told of.
+    keys_url = f"**/v1/orgs/{org.id}/vcp-keys"
+    keys_held = await hold_the_first(page, keys_url)
+    last_words = "Dank je. Ik kijk er vandaag nog naar."
+    await page.get_by_test_id("vcp-reply-text").fill(last_words)
+    await page.get_by_test_id("vcp-reply-send").click()
+    keys_answer = await asyncio.wait_for(keys_held, 10)
+    await page.get_by_test_id("vcp-lock").click()
+    await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
+    async with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(f"/reports/{report_id}/messages")
+    ) as posted:
+        await keys_answer.continue_()
+    assert (await posted.value).ok
+    await page.unroute(keys_url)
+    await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
+    await page.get_by_test_id("vcp-key-file").set_input_files(str(renewed))
+    await page.get_by_test_id("vcp-passphrase").fill(new_passphrase)
+    await page.get_by_test_id("vcp-unlock").click()
+    # Unlocked again, the workspace shows the case it was on, with the reply in it.
+    await expect(page.get_by_test_id("vcp-case")).to_have_attribute("data-report-id", report_id)
+    await expect(page.get_by_test_id("vcp-message-text")).to_have_text([last_words])
+
     # Fifteen minutes without activity: the key is forgotten and the page says why. The case
     # is being opened again meanwhile, its answer held until after the lock: the case read
     # its key when the answer came, which was gone by then (a page error, CI, 2026-12-07).
-    held: asyncio.Future[Route] = asyncio.get_running_loop().create_future()
-
-    async def hold_first(route: Route) -> None:
-        if held.done():
-            await route.continue_()
-        else:
-            held.set_result(route)
-
     case_url = f"**/v1/orgs/{org.id}/reports/{report_id}"
-    await page.route(case_url, hold_first)
+    held = await hold_the_first(page, case_url)
     await page.get_by_test_id("vcp-back").click()
     await open_report_in_page(page, report_id)
     answer_held = await asyncio.wait_for(held, 10)

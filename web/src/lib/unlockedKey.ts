@@ -1,7 +1,8 @@
 // The VCP's unlocked private key, in this module's memory only: forgotten after 15 minutes
 // without activity, at sign-out, and when the session ends by itself. A reload forgets it too.
 import { writable } from "svelte/store";
-import { forgetPrivateKey, type PrivateKey } from "../crypto";
+import type { PrivateKey } from "../crypto";
+import { forgetWhenDone } from "./keyInUse";
 import { session } from "./session";
 
 export const KEY_IDLE_LIMIT_MS = 15 * 60 * 1000;
@@ -37,7 +38,7 @@ function check() {
 }
 
 export function keepUnlocked(key: PrivateKey, org: string, vcpId: string): void {
-  if (current && current.key !== key) forgetPrivateKey(current.key);
+  if (current && current.key !== key) forgetWhenDone(current.key);
   current = { key, org, vcpId };
   lastActivity = Date.now();
   lockedBecause.set(null);
@@ -48,8 +49,9 @@ export function keepUnlocked(key: PrivateKey, org: string, vcpId: string): void 
   }
 }
 
+/** The page locks at once; the key is forgotten now, or once a reply on its way is signed (lib/keyInUse.ts). */
 export function lock(reason: "idle" | "asked" = "asked"): void {
-  if (current) forgetPrivateKey(current.key);
+  if (current) forgetWhenDone(current.key);
   current = null;
   unlocked.set(null);
   lockedBecause.set(reason);
