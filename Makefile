@@ -128,6 +128,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/idle.py
 	$(BIN)/python bench/admission.py --volunteers 60 --rate 2 --backlog 1000 --counted 5
 	$(BIN)/python bench/broker.py
+	$(BIN)/python bench/crowd.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/web_crypto.py
 	$(BIN)/python bench/lighthouse.py

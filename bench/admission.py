@@ -45,6 +45,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -165,9 +166,9 @@ class Platform:
             self.children.append(child)
             wait_for_port(child, timeout=60)
 
-    def start_service(self, name: str) -> str:
+    def start_service(self, name: str, env: Mapping[str, str] | None = None) -> str:
         port = free_port()
-        child = service_process(name, port, self.env(), self.logs)
+        child = service_process(name, port, {**self.env(), **(env or {})}, self.logs)
         child.start()
         self.children.append(child)
         url = f"http://127.0.0.1:{port}"

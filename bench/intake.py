@@ -58,8 +58,14 @@ def offer(url: str, org: str, rate: float, seconds: float) -> dict[str, Any]:
 
 
 def ceiling_of(steps: list[dict[str, Any]]) -> float:
-    """Answers per second at the highest offered rate whose p99 met the aim (0 if none)."""
-    met = [s["ok_per_second"] for s in steps if s["p99_ms"] <= AIM_P99_MS and s["kept_up"]]
+    """Answers per second at the highest offered rate whose p99 met the aim and that refused
+    nothing (0 if none): intake answers a crowd beyond its lane 503 at once
+    (shared/runtime/lanes.py), which must not pass for keeping up."""
+    met = [
+        s["ok_per_second"]
+        for s in steps
+        if s["p99_ms"] <= AIM_P99_MS and s["kept_up"] and set(s["statuses"]) == {"202"}
+    ]
     return max(met, default=0.0)
 
 

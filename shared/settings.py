@@ -164,6 +164,10 @@ class Settings(BaseSettings):
     attachment_s3_secret_access_key: SecretStr | None = None
     attachment_s3_secret_access_key_file: Path | None = None
 
+    # Anonymous applications in flight on one instance; the next is answered 503 at once
+    # (shared/runtime/lanes.py says why). Far above what a normal day or a crowd at a fair
+    # sends; reached only when the database falls behind.
+    max_applications_in_flight: int = Field(default=32, ge=1)
     rate_limit_per_client: int = Field(default=20, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
     # No limit per organisation (anyone could use it up): above this many anonymous requests

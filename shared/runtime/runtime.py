@@ -35,6 +35,7 @@ from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.outbox_relay import OutboxRelay
 from shared.messaging.topics import KafkaLogin, dead_letter_topic, ensure_topics
 from shared.runtime.background import BackgroundTask, BackgroundWork, Progress, current_progress
+from shared.runtime.lanes import APPLICATIONS, Lanes
 from shared.runtime.live import ChangeFeed, ChangeHub
 from shared.runtime.proof_of_work import SPENT_CHALLENGE_INDEXES, SPENT_CHALLENGES, ProofOfWork
 from shared.runtime.rate_limit import (
@@ -159,6 +160,7 @@ class Runtime:
             self.proof_of_work = ProofOfWork(
                 self.db.platform_collection(SPENT_CHALLENGES), secret, name, settings
             )
+        self.lanes = Lanes({APPLICATIONS: settings.max_applications_in_flight})
         limited = (*RATE_LIMIT_INDEXES, *SPENT_CHALLENGE_INDEXES) if rate_limited else ()
         self._indexes = (*indexes, *limited)
         # What expires, for the expiry job (shared/storage/expiry.py says why not the

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from playwright.async_api import BrowserContext, Page, ViewportSize, expect
+from playwright.async_api import BrowserContext, Page, Route, ViewportSize, expect
 
 from shared.domain.calendar import today as organisation_today
 from tests.support.browser import BrowserRecording, axe_violations, describe_violations
@@ -169,6 +169,25 @@ async def test_the_admission_pillar_through_the_pages(
     await expect(page.get_by_test_id("apply-phone")).to_have_value("06 1234 5678")
     await in_both_languages(page)
     await page.get_by_test_id("apply-email").fill(volunteer_email)
+    # Too many people apply at once: intake answers 503 at once (its lane is full, see
+    # tests/integration/test_application_lane.py, which fills it). The page says so in plain
+    # words and keeps what was typed; sent again, it is taken.
+    applications = "**/v1/orgs/*/applications"
+
+    async def crowded(route: Route) -> None:
+        await route.fulfill(
+            status=503,
+            headers={"Retry-After": "2"},
+            json={"detail": "Too many people are applying at this moment; please try again."},
+        )
+
+    await page.route(applications, crowded)
+    await page.get_by_test_id("apply-submit").click()
+    await expect(page.get_by_test_id("apply-error")).to_have_text(
+        "Er zijn nu te veel aanmeldingen. Wacht even en probeer het opnieuw."
+    )
+    await expect(page.get_by_test_id("apply-email")).to_have_value(volunteer_email)
+    await page.unroute(applications)
     await page.get_by_test_id("apply-submit").click()
     done = page.get_by_test_id("apply-done")
     await expect(done).to_contain_text("Bedankt voor je aanmelding")

@@ -21,10 +21,10 @@ from shared.crypto import (
     report_context,
     seal,
 )
-from shared.events.cloudevents import encode
-from shared.events.reports import IncidentReported, VCPAppointed
-from tests.support.kafka import produce, read_topic
+from shared.events.reports import IncidentReported
+from tests.support.kafka import read_topic
 from tests.support.platform import Platform, RunningService, eventually
+from tests.support.vcps import announce_vcp
 
 # A route per service that takes a JSON body (the body is read before the token is checked).
 BODY_ROUTES = {
@@ -104,24 +104,7 @@ async def test_a_report_at_the_maximum_size_is_relayed_and_a_larger_one_gets_413
     # The most VCPs an envelope can name, with the largest (hybrid) keys.
     keys = [PrivateKey.generate(SUITE_HYBRID) for _ in range(MAX_RECIPIENTS)]
     for number, key in enumerate(keys):
-        appointed = encode(
-            VCPAppointed(
-                org_id=org,
-                vcp_id=f"vcp-{number}",
-                name=f"VCP {number}",
-                email=f"vcp{number}@example.org",
-                public_key=key.public_key.model_dump(),
-                fingerprint=key.fingerprint,
-            ),
-            "/safehands/reports",
-        )
-        await produce(
-            platform.infra.kafka_bootstrap,
-            appointed.topic,
-            appointed.value,
-            appointed.key,
-            appointed.headers,
-        )
+        await announce_vcp(platform.infra.kafka_bootstrap, org, key, vcp_id=f"vcp-{number}")
     with MongoClient(platform.infra.mongo_uri) as mongo:
         known = mongo[f"{platform.database}_intake"]["known_vcp_keys"]
         eventually(lambda: known.count_documents({"org_id": org}) == MAX_RECIPIENTS, timeout=30)

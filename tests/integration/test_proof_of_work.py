@@ -11,18 +11,15 @@ import json
 import threading
 import time
 import uuid
-from typing import Any
 
 import httpx
 from pymongo import MongoClient
 
 from cli.reporting_client import ReportingApi, solve_proof_of_work
-from shared.crypto import PrivateKey, report_context, seal
-from shared.events.cloudevents import encode
-from shared.events.reports import VCPAppointed
-from tests.support.kafka import produce
+from shared.crypto import PrivateKey
 from tests.support.platform import Platform, eventually
 from tests.support.pressure import wait_before_a_flood
+from tests.support.vcps import announce_vcp, sealed_report
 
 PER_CLIENT = 20
 PRESSURE = {
@@ -40,45 +37,11 @@ FLOOD_ADDRESSES = [f"2001:db8:{n:x}::1" for n in range(30)]  # 30 different /64s
 
 async def _organisation_with_a_vcp(platform: Platform) -> tuple[str, PrivateKey]:
     org = f"org-{uuid.uuid4().hex[:6]}"
-    key = PrivateKey.generate("X25519")
-    appointed = encode(
-        VCPAppointed(
-            org_id=org,
-            vcp_id="anna",
-            name="Anna",
-            email="anna@example.org",
-            public_key=key.public_key.model_dump(),
-            fingerprint=key.fingerprint,
-        ),
-        "/safehands/reports",
-    )
-    await produce(
-        platform.infra.kafka_bootstrap,
-        appointed.topic,
-        appointed.value,
-        appointed.key,
-        appointed.headers,
-    )
+    key = await announce_vcp(platform.infra.kafka_bootstrap, org)
     with MongoClient(platform.infra.mongo_uri) as mongo:
         db = mongo[f"{platform.database}_intake"]
         eventually(lambda: db["known_vcp_keys"].find_one({"org_id": org}), timeout=30)
     return org, key
-
-
-def _submission(org: str, key: PrivateKey) -> dict[str, Any]:
-    report_id = str(uuid.uuid4())
-    return {
-        "report_id": report_id,
-        "envelope": seal(
-            {"category": "other", "description": "honest", "wants_contact": False},
-            [key.public_key],
-            report_context(org, report_id),
-        ).model_dump(mode="json"),
-        "mailbox": {
-            "lookup": uuid.uuid4().hex * 2,
-            "reply_key": PrivateKey.generate("X25519").public_key.model_dump(),
-        },
-    }
 
 
 def _flood(url: str, org: str, stop: threading.Event, answers: list[int]) -> None:
@@ -108,7 +71,7 @@ async def test_honest_reporters_submit_while_a_flood_from_many_addresses_runs(
         with httpx.Client(base_url=intake.url, timeout=30) as http:
             for n in range(3):
                 headers = {"X-Forwarded-For": f"198.51.100.{n + 1}"}
-                body = _submission(org, key)
+                body = sealed_report(org, key)
                 first = http.post(f"/v1/orgs/{org}/reports", json=body, headers=headers)
                 assert first.status_code == 428, first.text
                 assert first.json()["reason"] == "proof_of_work_required"
@@ -118,7 +81,7 @@ async def test_honest_reporters_submit_while_a_flood_from_many_addresses_runs(
         assert submitted == [202, 202, 202], "honest reporters are not silenced by the flood"
         # The CLI's client (`safehands report submit|check|reply`) solves the 428 by itself.
         with ReportingApi(intake_url=intake.url, reports_url=intake.url) as api:
-            submission = _submission(org, key)
+            submission = sealed_report(org, key)
             answer = api.submit_report(org, submission)
             assert answer == {"report_id": submission["report_id"]}
     finally:

@@ -10,10 +10,10 @@ import uuid
 from pymongo import MongoClient
 
 from shared.crypto import PrivateKey, report_context, seal
-from shared.events.cloudevents import encode
-from shared.events.reports import IncidentReported, VCPAppointed
-from tests.support.kafka import produce, read_topic
+from shared.events.reports import IncidentReported
+from tests.support.kafka import read_topic
 from tests.support.platform import Platform, eventually
+from tests.support.vcps import announce_vcp
 
 AGENT = f"agent-{uuid.uuid4().hex}"
 
@@ -23,25 +23,7 @@ async def test_submissions_are_limited_and_leave_no_trace_of_the_sender(
 ) -> None:
     intake = platform.start("intake", env={"SAFEHANDS_RATE_LIMIT_PER_CLIENT": "3"})
     org = f"org-{uuid.uuid4().hex[:6]}"
-    key = PrivateKey.generate()
-    appointed = encode(
-        VCPAppointed(
-            org_id=org,
-            vcp_id="anna",
-            name="Anna",
-            email="anna@example.org",
-            public_key=key.public_key.model_dump(),
-            fingerprint=key.fingerprint,
-        ),
-        "/safehands/reports",
-    )
-    await produce(
-        platform.infra.kafka_bootstrap,
-        appointed.topic,
-        appointed.value,
-        appointed.key,
-        appointed.headers,
-    )
+    key = await announce_vcp(platform.infra.kafka_bootstrap, org, PrivateKey.generate())
     with MongoClient(platform.infra.mongo_uri) as mongo:
         db = mongo[f"{platform.database}_intake"]
         eventually(lambda: db["known_vcp_keys"].find_one({"org_id": org}), timeout=30)

@@ -13,6 +13,7 @@ from services.intake.use_cases import applications
 from services.intake.use_cases.applications import Application, Contact
 from shared.auth.dependencies import require_org_role
 from shared.http.openapi import errors
+from shared.runtime.lanes import APPLICATIONS, bounded
 from shared.runtime.rate_limit import rate_limited
 from shared.runtime.runtime import Runtime, runtime_of
 
@@ -28,7 +29,8 @@ class Accepted(BaseModel):
     "/applications",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Apply for a role (anyone; rate-limited per organisation and per client).",
-    dependencies=[Depends(rate_limited("applications"))],
+    # A place in the lane first: one refused there has not counted for its client.
+    dependencies=[Depends(bounded(APPLICATIONS)), Depends(rate_limited("applications"))],
     responses=errors(404),
 )
 async def apply(org: str, body: Application, runtime: Runtime = Depends(runtime_of)) -> Accepted:
