@@ -132,6 +132,9 @@ async def test_a_link_from_a_public_page_into_the_vcp_pages_loads_a_document_of_
     page: Page,
 ) -> None:
     await page.goto("/o/demo", wait_until="networkidle")
+    # Mounted: on a loaded machine the network can be idle before the page has drawn its
+    # main part (CI, 2026-12-07: no `main` to append to).
+    await page.wait_for_function("() => document.querySelector('main h1') !== null")
     # Any link of the app's into /vcp: the router loads a new document, so that the page
     # runs under the signed-in pages' policy, not the public page's.
     await page.evaluate(
