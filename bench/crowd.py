@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from admission import Platform, until
 from intake import organisation
+from loadgen import percentile
 from steady import load_average, loads, steady
 
 from shared.crypto import PrivateKey
@@ -43,21 +44,18 @@ NO_LANE = "1000000"
 SIDES = (("lane", None), ("no lane", NO_LANE))
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
-
-
 async def crowd(
     intake_url: str, org: str, key: PrivateKey, rate: float, seconds: float
 ) -> dict[str, float]:
     async with httpx.AsyncClient(base_url=intake_url, timeout=60) as http:
 
-        async def accepted() -> bool:
-            answer = await http.post(
+        async def submit() -> httpx.Response:
+            return await http.post(
                 f"/v1/orgs/{org}/reports", json=sealed_report(org, key, "tijdens de drukte")
             )
-            return answer.status_code == 202
+
+        async def accepted() -> bool:
+            return (await submit()).status_code == 202
 
         await until(accepted, seconds=60, interval=0.1)  # intake knows the VCP's key
         generator = await asyncio.create_subprocess_exec(
@@ -77,9 +75,7 @@ async def crowd(
         async def report() -> None:
             nonlocal refused
             started = time.perf_counter()
-            answer = await http.post(
-                f"/v1/orgs/{org}/reports", json=sealed_report(org, key, "tijdens de drukte")
-            )
+            answer = await submit()
             if answer.status_code == 202:
                 latencies.append((time.perf_counter() - started) * 1000)
             else:
