@@ -29,7 +29,6 @@ from aiokafka.errors import (
     UnsupportedForMessageFormatError,
 )
 from faststream.kafka import KafkaBroker
-from pymongo import DeleteOne
 
 from shared import trace_context
 from shared.cancellation import raise_if_cancelled, wait_for_event
@@ -206,11 +205,10 @@ class OutboxRelay:
             if final is not None:
                 await self._set_record_aside(record, final)
         if done:
-            # One command either way; by _id, each row is one index look-up, whereas a
-            # `$in` of the batch's ids costs SecantusDB (the embedded default) a comparison
-            # of every row with every id: quadratic in the batch, and the largest share of
-            # its CPU under a backlog (py-spy, bench/admission.py).
-            await self._outbox.bulk_write([DeleteOne({"_id": _id}) for _id in done], ordered=False)
+            # One statement: the embedded database matches a `$in` of ids by a set
+            # (cli/embedded_database.py), and deletes them in one transaction of its own,
+            # half the time of one statement per row.
+            await self._outbox.delete_many({"_id": {"$in": done}})
         if passing_failure is not None:
             raise passing_failure
         return len(done)

@@ -6,7 +6,9 @@
 - Its index catalogue in memory: on the real storage engine, each step beside the server's
   own storage doing the same; an index flagged multikey, made in a transaction, made after
   a transaction's snapshot, changed or dropped is seen as the server's own storage sees it,
-  and the catalogue's table is read once while nothing changes it."""
+  and the catalogue's table is read once while nothing changes it.
+- Its `$in` of ids: the same answer as the server's own comparison on random values, no
+  element-by-element comparison for a batch of ids, and the same rows deleted."""
 
 from __future__ import annotations
 
@@ -16,9 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bson import Code, Int64, ObjectId, Regex
 from secantus import cli as secantus_cli
+from secantus import query as secantus_query
 from secantus import server as secantus_server
 from secantus import transactions as secantus_transactions
+from secantus.query import MISSING, matches
 from secantus.storage import Storage
 from secantus.transactions import TransactionRegistry
 
@@ -153,7 +158,9 @@ def test_the_launcher_starts_the_server_with_these_records(monkeypatch: pytest.M
     monkeypatch.setattr(secantus_server, "Storage", Storage)
     monkeypatch.setattr(secantus_cli, "SecantusDBServer", secantus_cli.SecantusDBServer)
     monkeypatch.setattr(secantus_cli, "main", lambda: 0)
+    monkeypatch.setattr(secantus_query, "_op_matches", secantus_query._op_matches)
     assert embedded_database.main() == 0
+    assert secantus_query._op_matches is embedded_database.op_matches_with_in_by_set
     assert secantus_server.TransactionRegistry is RetryableRecordsInOrder
     assert secantus_server.Storage is CatalogueInMemory
     assert issubclass(secantus_cli.SecantusDBServer, secantus_server.SecantusDBServer)
@@ -309,3 +316,78 @@ def test_the_catalogue_is_read_from_its_table_once_while_nothing_changes_it(
         assert ids(ours.find_matching("d", "c", {"n": n})) == {n}
         ours.update_matching("d", "c", {"_id": n}, {"$set": {"m": n + 1}})
     assert reads <= 3
+
+
+SERVER_OP_MATCHES = embedded_database._server_op_matches
+
+
+def a_value(rng: random.Random, ids: list[Any]) -> Any:
+    """A field's value: often one of the ids, or a near miss, or another BSON type."""
+    kind = rng.randrange(9)
+    if kind < 3:
+        return rng.choice(ids)
+    if kind == 3:
+        return str(ObjectId())
+    if kind == 4:
+        return ObjectId()
+    if kind == 5:
+        return rng.choice([None, 1, 1.0, Int64(1), True, Code("a"), b"a"])
+    if kind == 6:
+        return [rng.choice(ids), "other"]
+    if kind == 7:
+        return {"_id": rng.choice(ids)}
+    return rng.choice([*ids, "a", "1"])
+
+
+def test_a_set_of_ids_matches_as_the_servers_own_comparison() -> None:
+    rng = random.Random(27)
+    for _ in range(3_000):
+        ids: list[Any] = [
+            rng.choice([lambda: str(ObjectId()), ObjectId, lambda: rng.choice("abc1")])()
+            for _ in range(rng.randrange(1, 20))
+        ]
+        if rng.random() < 0.2:
+            ids.append(rng.choice([1, None, Code("a"), ["a"], Regex("^a")]))
+        values = [a_value(rng, ids) for _ in range(rng.randrange(0, 3))]
+        if rng.random() < 0.2:
+            values.append(MISSING)
+        for op in ("$in", "$nin", "$eq"):
+            arg = ids if op != "$eq" else ids[0]
+            ours = embedded_database.op_matches_with_in_by_set(values, op, arg)
+            assert ours == SERVER_OP_MATCHES(values, op, arg), (values, op, arg)
+
+
+def test_a_batch_of_ids_is_not_compared_with_each_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The set is made once for the command's list, and each document is one look-up in it:
+    no element-by-element comparison (the server's, quadratic in the batch)."""
+    compared = 0
+    server_compares = secantus_query._in_candidate_matches
+
+    def counting(*args: Any, **kwargs: Any) -> bool:
+        nonlocal compared
+        compared += 1
+        return bool(server_compares(*args, **kwargs))
+
+    monkeypatch.setattr(secantus_query, "_in_candidate_matches", counting)
+    monkeypatch.setattr(secantus_query, "_op_matches", embedded_database.op_matches_with_in_by_set)
+    batch = [ObjectId() for _ in range(200)]
+    documents = [{"_id": one} for one in batch] + [{"_id": ObjectId()} for _ in range(50)]
+    matched = [matches(doc, {"_id": {"$in": batch}}) for doc in documents]
+    assert matched == [True] * 200 + [False] * 50
+    assert compared == 0
+
+
+def test_a_delete_by_a_batch_of_ids_deletes_what_the_servers_own_does(
+    monkeypatch: pytest.MonkeyPatch, storages: tuple[Storage, Storage]
+) -> None:
+    rows = [{"_id": ObjectId(), "n": n} for n in range(40)]
+    both(storages, lambda s: s.insert("d", "c", [dict(row) for row in rows]))
+    gone = [row["_id"] for row in rows[::3]] + [ObjectId()]
+    ours, theirs = storages
+    monkeypatch.setattr(secantus_query, "_op_matches", embedded_database.op_matches_with_in_by_set)
+    deleted = ours.delete_matching("d", "c", {"_id": {"$in": gone}})
+    monkeypatch.undo()
+    assert deleted == theirs.delete_matching("d", "c", {"_id": {"$in": gone}}) == 14
+    assert both(storages, lambda s: ids(s.find_matching("d", "c", {}))) == {
+        row["_id"] for row in rows if row["_id"] not in gone
+    }
