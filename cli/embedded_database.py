@@ -39,6 +39,15 @@ serves them while nothing can have changed them:
   until the write's transaction commits or aborts.
 tests/unit/test_embedded_database.py checks it against the real storage engine.
 
+**No oplog.** The server writes every change of a replica-set member to `local.oplog.rs`
+(and, for a delete or update, the document as it was): the log change streams read. No
+part of SafeHands reads it (no change stream, no `watch`: live pages follow the `changes`
+collection), yet it cost a second write, an encoding and an index entry per changed
+document, about a sixth of the database's CPU under a backlog. The server advertises a
+replica set still (transactions need one); its storage just keeps no oplog, as the
+server's own standalone mode does. A change stream on the embedded database would see
+nothing: should one be needed, this is the place to turn the oplog back on.
+
 **A `$in` of ids looked up in a set** (`op_matches_with_in_by_set`). The server matched a
 document against `{field: {$in: [...]}}` by comparing its value with every element in turn,
 so a command over a batch compared every document with every id: quadratic in the batch. A
@@ -129,7 +138,7 @@ def _copy(definition: Mapping[str, Any]) -> dict[str, Any]:
 
 class CatalogueInMemory(Storage):
     """The storage engine with each collection's index definitions kept in memory while
-    nothing changes them (see the module's docstring for when that is)."""
+    nothing changes them (see the module's docstring for when that is), and no oplog."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._catalogue_guard = threading.Lock()
@@ -137,7 +146,8 @@ class CatalogueInMemory(Storage):
         self._catalogue_generation = 0
         self._catalogue_changes_running = 0
         self._catalogue_changed_by: set[int] = set()
-        super().__init__(*args, **kwargs)
+        # No oplog: see the module's docstring.
+        super().__init__(*args, **{**kwargs, "enable_oplog": False})
 
     def _iter_indexes(self, db: str, coll: str) -> Iterable[IndexDefinition]:
         with self._catalogue_guard:
