@@ -22,6 +22,19 @@ a second after one minute; with the cap reached, a sort of 10,000 per write).
 order they expire in, and drops them from the oldest until one is still valid: the same
 records go, looking only at those. tests/unit/test_embedded_database.py.
 
+**Its reaper of idle transactions passes over busy ones** (`ReaperPassesBusyTransactions`).
+Before every transactional statement, every commit and every retryable write, the server
+looks for transactions idle past their lifetime, under the registry's one lock, and takes
+each transaction's own lock to look: so when one statement ran long (policy's batch of
+500 events under load takes a second or more), the look waited for it, every other
+session's statements, commits and writes waited for the registry's lock, and the whole
+database stood still for as long as the longest statement. Seen in `bench/admission.py`
+at 50 applications/s: commands of every service timed out after 10 s (`NetworkTimeout`)
+and the p99 rose to 22-26 s in one run of three; a `py-spy dump` in such a stall showed
+13 commits, 4 statements and 4 retryable writes waiting on the registry's lock behind the
+reaper. A transaction whose lock is held is in use, not idle, so the reaper now passes it
+by and looks again at the next statement. tests/unit/test_embedded_database.py.
+
 **Its index catalogue kept in memory** (`CatalogueInMemory`). The server read and decoded a
 collection's index definitions from its catalogue table several times for every command it
 planned or wrote (which indexes, their partial filters, their options, which are multikey):
@@ -114,6 +127,31 @@ class RetryableRecordsInOrder(TransactionRegistry):
             if records[oldest][1] >= cutoff and len(records) <= cap:
                 return
             del records[oldest]
+
+
+class ReaperPassesBusyTransactions(RetryableRecordsInOrder):
+    """The registry whose reaper of idle transactions passes over one that is in use (see
+    the module's docstring), with the retryable records of `RetryableRecordsInOrder`."""
+
+    def _prune_locked(self) -> int:
+        cutoff = self._time() - self._lifetime
+        reaped = 0
+        for transaction in self._txns.values():
+            # Held: a statement or its commit is running in it, so it is not idle. Waiting
+            # for it here, under the registry's lock, stopped every other session.
+            if not transaction.mutex.acquire(blocking=False):
+                continue
+            try:
+                if (
+                    transaction.state is secantus_transactions.TxnState.IN_PROGRESS
+                    and transaction.last_use < cutoff
+                ):
+                    self._rollback_quietly(transaction)
+                    transaction.state = secantus_transactions.TxnState.ABORTED
+                    reaped += 1
+            finally:
+                transaction.mutex.release()
+        return reaped
 
 
 def _changes_the_catalogue(method: Method) -> Method:
@@ -313,7 +351,7 @@ def op_matches_with_in_by_set(
 def main() -> int:
     secantus_query._op_matches = op_matches_with_in_by_set
     secantus_cli.SecantusDBServer = _WithoutTtlSweep
-    secantus_server.TransactionRegistry = RetryableRecordsInOrder
+    secantus_server.TransactionRegistry = ReaperPassesBusyTransactions
     secantus_server.Storage = CatalogueInMemory
     return secantus_cli.main()
 

@@ -3,6 +3,8 @@
 - Its retryable-write records: the same records kept and dropped as the server's own
   registry, on a clock, and each prune looking only at the records that go (plus one), not
   at all of them on every write.
+- Its reaper of idle transactions: another session's statement does not wait for a long
+  statement in a transaction; an idle transaction is still reaped.
 - Its index catalogue in memory: on the real storage engine, each step beside the server's
   own storage doing the same; an index flagged multikey, made in a transaction, made after
   a transaction's snapshot, changed or dropped is seen as the server's own storage sees it,
@@ -14,6 +16,8 @@
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,10 +30,14 @@ from secantus import server as secantus_server
 from secantus import transactions as secantus_transactions
 from secantus.query import MISSING, matches
 from secantus.storage import Storage
-from secantus.transactions import TransactionRegistry
+from secantus.transactions import TransactionRegistry, TxnState
 
 from cli import embedded_database
-from cli.embedded_database import CatalogueInMemory, RetryableRecordsInOrder
+from cli.embedded_database import (
+    CatalogueInMemory,
+    ReaperPassesBusyTransactions,
+    RetryableRecordsInOrder,
+)
 
 LIFETIME = secantus_transactions._RETRYABLE_RECORD_LIFETIME_SECONDS
 REPLY = {"ok": 1.0, "n": 1}
@@ -162,9 +170,47 @@ def test_the_launcher_starts_the_server_with_these_records(monkeypatch: pytest.M
     monkeypatch.setattr(secantus_query, "_op_matches", secantus_query._op_matches)
     assert embedded_database.main() == 0
     assert secantus_query._op_matches is embedded_database.op_matches_with_in_by_set
-    assert secantus_server.TransactionRegistry is RetryableRecordsInOrder
+    assert secantus_server.TransactionRegistry is ReaperPassesBusyTransactions
     assert secantus_server.Storage is CatalogueInMemory
     assert issubclass(secantus_cli.SecantusDBServer, secantus_server.SecantusDBServer)
+
+
+def test_a_long_statement_in_a_transaction_does_not_hold_up_other_sessions() -> None:
+    """A statement runs holding its transaction's lock; the reaper, which looks at every
+    transaction before each statement, passes over it instead of waiting for it (under the
+    registry's lock, which every other session's statement then waited for too)."""
+    transactions = ReaperPassesBusyTransactions()
+    busy, _ = transactions.for_statement(b"busy", None, 1, start=True)
+    assert busy is not None
+    statement_runs, statement_may_end = threading.Event(), threading.Event()
+
+    def long_statement() -> None:
+        with busy.mutex:
+            statement_runs.set()
+            statement_may_end.wait(10)
+
+    runner = threading.Thread(target=long_statement)
+    runner.start()
+    try:
+        statement_runs.wait(5)
+        started = time.monotonic()
+        other, error = transactions.for_statement(b"other", None, 1, start=True)
+        assert other is not None and error is None
+        assert transactions.commit(b"other", 1) is None
+        assert time.monotonic() - started < 1
+    finally:
+        statement_may_end.set()
+        runner.join()
+
+
+def test_an_idle_transaction_is_still_reaped() -> None:
+    clock = Clock()
+    transactions = ReaperPassesBusyTransactions(time_func=clock, lifetime_seconds=60)
+    idle, _ = transactions.for_statement(b"idle", None, 1, start=True)
+    assert idle is not None
+    clock.now += 61
+    transactions.for_statement(b"other", None, 1, start=True)
+    assert idle.state is TxnState.ABORTED
 
 
 def ids(found: list[dict[str, Any]]) -> set[Any]:
