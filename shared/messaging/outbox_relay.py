@@ -1,7 +1,7 @@
 """Publishes the transactional outbox to Kafka, at least once and in order per key.
 
 One instance of a service relays at a time (a lease), so records leave in the order they
-were committed. A batch is sent in one go and deleted with one bulk write, only after the
+were committed. A batch is sent in one go and deleted with one statement, only after the
 broker acknowledged it: a crash between commit and publish leaves it in the outbox for the
 next relay.
 
@@ -205,9 +205,10 @@ class OutboxRelay:
             if final is not None:
                 await self._set_record_aside(record, final)
         if done:
-            # One statement: the embedded database matches a `$in` of ids by a set
-            # (cli/embedded_database.py), and deletes them in one transaction of its own,
-            # half the time of one statement per row.
+            # One statement: the embedded database looks a `$in` of ids up in a set
+            # (cli/embedded_database.py), which takes half the time of one statement per
+            # row there. Not retried by the driver as a multi-document write; should it
+            # fail, the relay's own retry sends the rows again (consumers keep an inbox).
             await self._outbox.delete_many({"_id": {"$in": done}})
         if passing_failure is not None:
             raise passing_failure
