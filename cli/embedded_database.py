@@ -146,8 +146,8 @@ class ReaperPassesBusyTransactions(RetryableRecordsInOrder):
                     transaction.state is secantus_transactions.TxnState.IN_PROGRESS
                     and transaction.last_use < cutoff
                 ):
-                    self._rollback_quietly(transaction)
-                    transaction.state = secantus_transactions.TxnState.ABORTED
+                    # The server's own abort (its lock is ours already, and re-entrant).
+                    self._abort_locked(transaction)
                     reaped += 1
             finally:
                 transaction.mutex.release()
