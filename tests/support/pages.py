@@ -125,6 +125,9 @@ async def open_from_navigation(page: Page, name: str, path: str) -> None:
     """Through the app's own links, as a person clicks them."""
     await page.get_by_test_id("session-nav").get_by_role("link", name=name, exact=True).click()
     await page.wait_for_url(re.compile(f"{re.escape(path)}(\\?.*)?$"))
+    # The address changes at once; the page it names replaces the last one once its script
+    # and texts are here, and the document says it is busy until then (App.svelte).
+    await expect(page.locator("body")).not_to_have_attribute("aria-busy", "true")
 
 
 async def assert_navigation_shows(page: Page, shown: set[str], hidden: set[str]) -> None:
