@@ -134,6 +134,10 @@ class Settings(BaseSettings):
     # partition in the object store, a cost that grows with the topics (issue 27), and
     # `safehands status` reads the lag itself.
     consumer_lag_sample_seconds: float = Field(default=60.0, gt=0, le=300)
+    # How often each instance commits a small timed write to its database
+    # (shared/storage/write_probe.py), which the alert on a database that takes no writes
+    # watches: readiness only pings, and a ping waits on no write.
+    database_probe_seconds: float = Field(default=15.0, gt=0, le=300)
     # Live pages (shared/runtime/live.py): how often each instance looks for hints committed
     # by the others, how often an open stream checks its holder is still a member, and how
     # often a quiet stream sends a comment so that no proxy closes it.

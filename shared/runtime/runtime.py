@@ -50,6 +50,13 @@ from shared.storage.changes import CHANGES, ChangesOf
 from shared.storage.database import Database, IndexSpec, all_indexes, service_database_name
 from shared.storage.expiry import expiring
 from shared.storage.unit_of_work import UnitOfWork
+from shared.storage.write_probe import (
+    WRITE_PROBE,
+    WRITE_PROBE_INDEXES,
+    DatabaseWriteProbe,
+    WriteProbeMetrics,
+    probe_commit,
+)
 
 log = get_logger(__name__)
 
@@ -80,6 +87,7 @@ class Runtime:
         self.metrics = CollectorRegistry()
         self.http_metrics = HttpMetrics(self.metrics)
         self.messaging_metrics = MessagingMetrics(self.metrics)
+        self.write_probe_metrics = WriteProbeMetrics(self.metrics)
         self.db = Database(
             settings.mongo_uri,
             service_database_name(settings.mongo_database, name),
@@ -162,7 +170,7 @@ class Runtime:
             )
         self.lanes = Lanes({APPLICATIONS: settings.max_applications_in_flight})
         limited = (*RATE_LIMIT_INDEXES, *SPENT_CHALLENGE_INDEXES) if rate_limited else ()
-        self._indexes = (*indexes, *limited)
+        self._indexes = (*indexes, *limited, *WRITE_PROBE_INDEXES)
         # What expires, for the expiry job (shared/storage/expiry.py says why not the
         # database); now, so that a TTL index mongod would not expire by stops the start.
         self.expiring = expiring(all_indexes(self._indexes))
@@ -224,6 +232,16 @@ class Runtime:
         self.start_background(BackgroundWork("outbox-relay", self.relay.run, self.relay.release))
         self.start_background(
             BackgroundWork("audit-chainer", self.audit_chainer.run, self.audit_chainer.release)
+        )
+        self.start_background(
+            DatabaseWriteProbe(
+                probe_commit(
+                    self.db.client, self.db.platform_collection(WRITE_PROBE), self.instance_id
+                ),
+                self.write_probe_metrics,
+                every_seconds=self.settings.database_probe_seconds,
+                deadline_seconds=self.settings.mongo_timeout_ms / 1000,
+            )
         )
         if self.db.changes_of is not None:
             feed = ChangeFeed(
