@@ -6,12 +6,13 @@ submits; Anna opens the case in her browser, and Bram's inbox, in his, has no tr
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Route, expect
 
 from cli import vcp as vcp_cli
 from shared.crypto import load_private_key
@@ -34,17 +35,21 @@ pytestmark = pytest.mark.e2e
 INTRODUCTION = "Trainer van de welpen.\nBereikbaar op dinsdagavond."
 
 
-@pytest.fixture(scope="module")
-def org(web_platform: WebPlatform) -> VcpOrg:
-    created = VcpOrg(web_platform, f"keus-{uuid.uuid4().hex[:6]}", name="Hockeyclub De Keus")
-    with web_platform.api("policy") as policy:
-        registered = policy.post(
+def registered(web: WebPlatform, prefix: str, name: str) -> VcpOrg:
+    created = VcpOrg(web, f"{prefix}-{uuid.uuid4().hex[:6]}", name=name)
+    with web.api("policy") as policy:
+        answer = policy.post(
             "/v1/orgs",
             json={"org_id": created.id, "name": created.name, "language": "nl"},
-            headers=bearer(web_platform.token("operator")),
+            headers=bearer(web.token("operator")),
         )
-    assert registered.status_code == 201, registered.text
+    assert answer.status_code == 201, answer.text
     return created
+
+
+@pytest.fixture(scope="module")
+def org(web_platform: WebPlatform) -> VcpOrg:
+    return registered(web_platform, "keus", "Hockeyclub De Keus")
 
 
 def key_file_for(org: VcpOrg, vcp_id: str, name: str, tmp_path: Path) -> tuple[Path, str]:
@@ -224,3 +229,33 @@ async def test_a_centre_vcp_accepts_on_vcp_and_reporters_see_them_as_the_centres
         "Sanne Steunpunt (van het regionale steunpunt)"
     )
     assert recording.page_errors == [], recording.page_errors
+
+
+async def test_the_introduction_stays_where_it_is_while_the_key_history_arrives(
+    page: Page, web_platform: WebPlatform, tmp_path: Path
+) -> None:
+    """The key history's list arrives a moment after the inbox; it sat above the
+    introduction and pushed its button 50 px down as a person reached for it (in CI, a
+    click that fell between the two went to nothing). Its answer is held back here until
+    the button's place is taken."""
+    own = registered(web_platform, "rust", "Hockeyclub De Rust")
+    key_file, passphrase = key_file_for(own, "carla", "Carla Kok", tmp_path)
+    history_asked = asyncio.Event()
+    release_history = asyncio.Event()
+
+    async def hold_history(route: Route) -> None:
+        history_asked.set()
+        await release_history.wait()
+        await route.continue_()
+
+    await page.route(re.compile(r"/vcp-key-history$"), hold_history)
+    await unlock(page, own, "carla", key_file, passphrase)
+    await asyncio.wait_for(history_asked.wait(), timeout=30)
+    save = page.get_by_test_id("vcp-introduction-save")
+    before = await save.bounding_box()
+
+    release_history.set()
+    await expect(page.get_by_test_id("vcp-key-history-entry")).to_have_count(1)
+    after = await save.bounding_box()
+    assert before is not None and after is not None
+    assert after["y"] == before["y"]
