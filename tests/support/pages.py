@@ -163,3 +163,29 @@ async def assert_nothing_leaked(person: Person, web: WebPlatform) -> None:
     assert all("/api/identity/v1/" in url for url in carrying), carrying
     assert await person.page.evaluate("sessionStorage.length + localStorage.length") == 0
     assert await person.page.evaluate("document.cookie") == ""
+
+
+# Records every layout shift of a page (an init script, so from the first paint on); shifts
+# within half a second of the person's own input are not counted, as in CLS.
+LAYOUT_SHIFTS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    window.__shifts.push({
+      value: entry.value,
+      input: entry.hadRecentInput,
+      moved: entry.sources.map((s) => (s.node && s.node.outerHTML) || "").map((h) => h.slice(0, 80)),
+    });
+  }
+}).observe({ type: "layout-shift", buffered: true });
+"""
+# The aim (issue 26): Lighthouse's "good" CLS is 0.1; the pages keep to a fifth of it.
+MAX_LAYOUT_SHIFT = 0.02
+
+
+async def layout_shift(page: Page) -> tuple[float, list[dict[str, Any]]]:
+    """The page's layout shift since it loaded (not counting those after input), and the
+    shifts themselves, to say what moved."""
+    shifts: list[dict[str, Any]] = await page.evaluate("window.__shifts")
+    counted = [shift for shift in shifts if not shift["input"]]
+    return sum(shift["value"] for shift in counted), counted
