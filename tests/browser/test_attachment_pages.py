@@ -26,6 +26,7 @@ from tests.browser.test_vcp_workspace import (
     assert_accessible,
     bearer,
     open_report_in_page,
+    registered_org,
 )
 from tests.support.browser import BrowserRecording
 from tests.support.pages import assert_fits_320_pixels
@@ -41,15 +42,7 @@ NOTE = "Hij stuurde: kom morgen alleen naar de kantine."
 
 @pytest.fixture(scope="module")
 def org(web_platform: WebPlatform) -> VcpOrg:
-    created = VcpOrg(web_platform, f"foto-{uuid.uuid4().hex[:6]}", name="Zwemclub De Foto")
-    with web_platform.api("policy") as policy:
-        registered = policy.post(
-            "/v1/orgs",
-            json={"org_id": created.id, "name": created.name, "language": "nl"},
-            headers=bearer(web_platform.token("operator")),
-        )
-    assert registered.status_code == 201, registered.text
-    return created
+    return registered_org(web_platform, "foto", "Zwemclub De Foto")
 
 
 async def image_shown(page: Page, test_id: str) -> None:

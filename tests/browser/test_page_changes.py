@@ -16,9 +16,10 @@ import uuid
 from typing import Any
 
 import pytest
-from playwright.async_api import Route, expect
+from playwright.async_api import expect
 
 from tests.browser.test_admission_walk import operator_and_admin
+from tests.browser.test_vcp_workspace import hold_the_first
 from tests.support.pages import open_from_navigation
 from tests.support.web_platform import WebPlatform
 
@@ -36,22 +37,14 @@ async def test_a_link_shows_the_next_page_once_and_the_page_left_loads_nothing_a
     page = admin.page
     await expect(page.get_by_test_id("checklist")).to_be_visible()
 
-    next_page_asked = asyncio.Event()
-    release_next_page = asyncio.Event()
-
-    async def hold_next_page(route: Route) -> None:
-        next_page_asked.set()
-        await release_next_page.wait()
-        await route.continue_()
-
-    await page.route(re.compile(r"/assets/Me-[^/]*\.js$"), hold_next_page)
+    next_page = await hold_the_first(page, "**/assets/Me-*.js")
     checklist = f"/v1/orgs/{org}/checklist"
     asked_before = sum(checklist in request.url for request in admin.recording.requests)
     heading_before = await page.locator("h1").inner_text()
 
     await page.get_by_test_id("session-nav").get_by_role("link", name="Mijn organisaties").click()
     await page.wait_for_url(re.compile(r"/me$"))
-    await asyncio.wait_for(next_page_asked.wait(), timeout=10)
+    held = await asyncio.wait_for(next_page, timeout=10)
     # While the next page's script is on its way: the page left, as it was, said busy.
     await expect(page.locator("body")).to_have_attribute("aria-busy", "true")
     await asyncio.sleep(NEXT_PAGE_DELAY_SECONDS)
@@ -59,7 +52,7 @@ async def test_a_link_shows_the_next_page_once_and_the_page_left_loads_nothing_a
     asked_meanwhile = sum(checklist in request.url for request in admin.recording.requests)
     assert asked_meanwhile == asked_before, "the page left was mounted again and loaded again"
 
-    release_next_page.set()
+    await held.continue_()
     await expect(page.locator("body")).not_to_have_attribute("aria-busy", "true")
     await expect(page.locator("h1")).to_have_text("Jouw organisaties")
     # And back through the navigation, as the admission walk does.

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, Route, expect
+from playwright.async_api import Page, expect
 
 from cli import vcp as vcp_cli
 from shared.crypto import load_private_key
@@ -22,7 +22,9 @@ from tests.browser.test_vcp_workspace import (
     VcpOrg,
     assert_accessible,
     bearer,
+    hold_the_first,
     open_report_in_page,
+    registered_org,
 )
 from tests.support.browser import BrowserRecording
 from tests.support.mail import links_in, mails_to
@@ -35,21 +37,9 @@ pytestmark = pytest.mark.e2e
 INTRODUCTION = "Trainer van de welpen.\nBereikbaar op dinsdagavond."
 
 
-def registered(web: WebPlatform, prefix: str, name: str) -> VcpOrg:
-    created = VcpOrg(web, f"{prefix}-{uuid.uuid4().hex[:6]}", name=name)
-    with web.api("policy") as policy:
-        answer = policy.post(
-            "/v1/orgs",
-            json={"org_id": created.id, "name": created.name, "language": "nl"},
-            headers=bearer(web.token("operator")),
-        )
-    assert answer.status_code == 201, answer.text
-    return created
-
-
 @pytest.fixture(scope="module")
 def org(web_platform: WebPlatform) -> VcpOrg:
-    return registered(web_platform, "keus", "Hockeyclub De Keus")
+    return registered_org(web_platform, "keus", "Hockeyclub De Keus")
 
 
 def key_file_for(org: VcpOrg, vcp_id: str, name: str, tmp_path: Path) -> tuple[Path, str]:
@@ -179,14 +169,7 @@ async def test_a_centre_vcp_accepts_on_vcp_and_reporters_see_them_as_the_centres
     """Issue 24 item 2: the operator lists a centre VCP, an organisation without a VCP of its
     own asks her, she accepts on /vcp (and only then may set a key), and the report page
     names her as the regional centre's."""
-    club = VcpOrg(web_platform, f"steun-{uuid.uuid4().hex[:6]}", name="Zwemclub Zonder")
-    with web_platform.api("policy") as policy:
-        registered = policy.post(
-            "/v1/orgs",
-            json={"org_id": club.id, "name": club.name, "language": "nl"},
-            headers=bearer(web_platform.token("operator")),
-        )
-    assert registered.status_code == 201, registered.text
+    club = registered_org(web_platform, "steun", "Zwemclub Zonder")
     centre_id = f"centre-{uuid.uuid4().hex[:6]}"
     with web_platform.api("reports") as reports:
         listed = reports.post(
@@ -238,23 +221,15 @@ async def test_the_introduction_stays_where_it_is_while_the_key_history_arrives(
     introduction and pushed its button 50 px down as a person reached for it (in CI, a
     click that fell between the two went to nothing). Its answer is held back here until
     the button's place is taken."""
-    own = registered(web_platform, "rust", "Hockeyclub De Rust")
+    own = registered_org(web_platform, "rust", "Hockeyclub De Rust")
     key_file, passphrase = key_file_for(own, "carla", "Carla Kok", tmp_path)
-    history_asked = asyncio.Event()
-    release_history = asyncio.Event()
-
-    async def hold_history(route: Route) -> None:
-        history_asked.set()
-        await release_history.wait()
-        await route.continue_()
-
-    await page.route(re.compile(r"/vcp-key-history$"), hold_history)
+    history = await hold_the_first(page, "**/vcp-key-history")
     await unlock(page, own, "carla", key_file, passphrase)
-    await asyncio.wait_for(history_asked.wait(), timeout=30)
+    held = await asyncio.wait_for(history, timeout=30)
     save = page.get_by_test_id("vcp-introduction-save")
     before = await save.bounding_box()
 
-    release_history.set()
+    await held.continue_()
     await expect(page.get_by_test_id("vcp-key-history-entry")).to_have_count(1)
     after = await save.bounding_box()
     assert before is not None and after is not None

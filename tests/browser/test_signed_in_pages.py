@@ -19,7 +19,8 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.test_admission_walk import operator_and_admin
-from tests.browser.test_reporter_chooses_vcps import invitation_link, key_file_for, registered
+from tests.browser.test_reporter_chooses_vcps import invitation_link, key_file_for
+from tests.browser.test_vcp_workspace import registered_org
 from tests.support.pages import LAYOUT_SHIFTS, MAX_LAYOUT_SHIFT, layout_shift
 from tests.support.web_platform import WebPlatform
 
@@ -59,7 +60,7 @@ async def test_the_staff_pages_do_not_shift_while_they_load(
 async def test_the_vcps_locked_page_does_not_shift_while_it_loads(
     page: Page, web_platform: WebPlatform, tmp_path: Path
 ) -> None:
-    own = registered(web_platform, "rust", "Hockeyclub De Rust")
+    own = registered_org(web_platform, "rust", "Hockeyclub De Rust")
     key_file_for(own, "carla", "Carla Kok", tmp_path)
     await page.add_init_script(LAYOUT_SHIFTS)
     await page.goto(invitation_link(own, "carla"))

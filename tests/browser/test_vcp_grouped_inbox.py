@@ -26,6 +26,7 @@ from tests.browser.test_vcp_workspace import (
     VcpOrg,
     assert_accessible,
     bearer,
+    registered_org,
     sign_in_again,
 )
 from tests.support.browser import BrowserRecording
@@ -33,18 +34,6 @@ from tests.support.pages import assert_fits_320_pixels
 from tests.support.web_platform import WebPlatform
 
 pytestmark = pytest.mark.e2e
-
-
-def register(web: WebPlatform, name: str) -> VcpOrg:
-    created = VcpOrg(web, f"groep-{uuid.uuid4().hex[:6]}", name=name)
-    with web.api("policy") as policy:
-        registered = policy.post(
-            "/v1/orgs",
-            json={"org_id": created.id, "name": created.name, "language": "nl"},
-            headers=bearer(web.token("operator")),
-        )
-    assert registered.status_code == 201, registered.text
-    return created
 
 
 def set_key(org: VcpOrg, vcp_id: str, key: PrivateKey) -> None:
@@ -84,9 +73,9 @@ async def unlock_here(page: Page, key_file: Path, passphrase: str) -> None:
 async def test_a_centre_vcp_sees_her_cases_grouped_by_organisation_and_opens_one_there(
     page: Page, recording: BrowserRecording, web_platform: WebPlatform, tmp_path: Path
 ) -> None:
-    bevers = register(web_platform, "Scouting De Bevers")
-    uilen = register(web_platform, "Hockeyclub De Uilen")
-    derde = register(web_platform, "Zwemclub De Derde")
+    bevers = registered_org(web_platform, "groep", "Scouting De Bevers")
+    uilen = registered_org(web_platform, "groep", "Hockeyclub De Uilen")
+    derde = registered_org(web_platform, "groep", "Zwemclub De Derde")
     carla = f"centre-{uuid.uuid4().hex[:6]}"
     passphrase = "carla haar eigen lange zin"
     made = vcp_cli.keygen(tmp_path / "carla.json", passphrase, params=LIGHT_KDF)

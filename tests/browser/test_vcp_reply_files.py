@@ -8,7 +8,6 @@ axe-clean."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,8 @@ from tests.browser.test_reporter_chooses_vcps import key_file_for, unlock
 from tests.browser.test_vcp_workspace import (
     VcpOrg,
     assert_accessible,
-    bearer,
     open_report_in_page,
+    registered_org,
 )
 from tests.support.browser import BrowserRecording
 from tests.support.pages import assert_fits_320_pixels
@@ -51,15 +50,7 @@ RED_PIXELS = """(box) => {
 
 @pytest.fixture(scope="module")
 def org(web_platform: WebPlatform) -> VcpOrg:
-    created = VcpOrg(web_platform, f"pdf-{uuid.uuid4().hex[:6]}", name="Atletiekclub Het Verslag")
-    with web_platform.api("policy") as policy:
-        registered = policy.post(
-            "/v1/orgs",
-            json={"org_id": created.id, "name": created.name, "language": "nl"},
-            headers=bearer(web_platform.token("operator")),
-        )
-    assert registered.status_code == 201, registered.text
-    return created
+    return registered_org(web_platform, "pdf", "Atletiekclub Het Verslag")
 
 
 async def pdf_drawn(page: Page, test_id: str) -> None:

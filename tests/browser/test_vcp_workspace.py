@@ -120,17 +120,22 @@ class VcpOrg:
         return {row["report_id"] for row in answer.json()}
 
 
-@pytest.fixture(scope="module")
-def org(web_platform: WebPlatform) -> VcpOrg:
-    created = VcpOrg(web_platform, f"uil-{uuid.uuid4().hex[:6]}")
-    with web_platform.api("policy") as policy:
-        registered = policy.post(
+def registered_org(web: WebPlatform, prefix: str, name: str = VcpOrg.name) -> VcpOrg:
+    """A new organisation, `<prefix>-<random>`, registered by the operator."""
+    created = VcpOrg(web, f"{prefix}-{uuid.uuid4().hex[:6]}", name=name)
+    with web.api("policy") as policy:
+        answer = policy.post(
             "/v1/orgs",
             json={"org_id": created.id, "name": created.name, "language": "nl"},
-            headers=bearer(web_platform.token("operator")),
+            headers=bearer(web.token("operator")),
         )
-    assert registered.status_code == 201, registered.text
+    assert answer.status_code == 201, answer.text
     return created
+
+
+@pytest.fixture(scope="module")
+def org(web_platform: WebPlatform) -> VcpOrg:
+    return registered_org(web_platform, "uil")
 
 
 async def sign_in_from_invitation(page: Page, org: VcpOrg, vcp_id: str) -> None:
