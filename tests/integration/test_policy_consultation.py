@@ -227,8 +227,11 @@ async def test_the_daily_sweep_reminds_once_and_closes_a_round_past_its_day(
         headers=org.volunteer(gone),
     )
     assert commented.status_code == 201, commented.text
-    # As policy would have stored it had the round opened 12 days ago to close yesterday,
-    # and the volunteer been inactive for longer than the retention period.
+    # As policy would have stored it had the round opened 12 days ago, and the volunteer been
+    # inactive for longer than the retention period. The reminder's day is moved first and
+    # the closing day only once the reminder is out: the sweep runs every moment here, and a
+    # sweep that finds both days passed closes the round without reminding (as it should:
+    # a reminder for a closed round helps nobody), so one rewrite of both would race it.
     with MongoClient(platform.infra.mongo_uri) as client:
         database = client[f"{platform.database}_policy"]
         database[ADMISSIONS].update_one(
@@ -240,15 +243,30 @@ async def test_the_daily_sweep_reminds_once_and_closes_a_round_past_its_day(
             {
                 "$set": {
                     "reminder_on": (today() - timedelta(days=4)).isoformat(),
-                    "closes_on": (today() - timedelta(days=1)).isoformat(),
                     "opened_at": datetime.now(UTC) - timedelta(days=12),
                 }
             },
         )
 
+    def kinds_seen(records: list[Any]) -> set[str]:
+        return {t for t, _ in consultation_events(records, org.id)}
+
+    await read_topic(
+        platform.infra.kafka_bootstrap,
+        ConsultationOpened.topic(),
+        until=lambda records: ConsultationClosingSoon.type_name in kinds_seen(records),
+        timeout=30,
+    )
+    with MongoClient(platform.infra.mongo_uri) as client:
+        client[f"{platform.database}_policy"][CONSULTATIONS].update_one(
+            {"org_id": org.id},
+            {"$set": {"closes_on": (today() - timedelta(days=1)).isoformat()}},
+        )
+
     def both(records: list[Any]) -> bool:
-        kinds = {t for t, _ in consultation_events(records, org.id)}
-        return {ConsultationClosingSoon.type_name, ConsultationClosed.type_name} <= kinds
+        return {ConsultationClosingSoon.type_name, ConsultationClosed.type_name} <= kinds_seen(
+            records
+        )
 
     await read_topic(
         platform.infra.kafka_bootstrap, ConsultationOpened.topic(), until=both, timeout=30
