@@ -40,6 +40,7 @@ from shared.messaging.topics import dead_letter_topic
 from shared.progress import one_round
 from shared.storage.database import Database
 from shared.storage.leases import LEASES, Lease
+from shared.storage.outbox_bundles import RECORDS, records_in
 from shared.storage.tenancy import Document
 from shared.storage.unit_of_work import OUTBOX, OUTBOX_DEAD_LETTERS, OUTBOX_ORDER
 
@@ -171,13 +172,13 @@ class OutboxRelay:
         """Publish the oldest records; return how many left the outbox (published or set
         aside). A record that failed for a passing reason stops the batch there: it and
         the records after it stay for the next round, in order."""
-        records = await self._outbox.find({}).sort(OUTBOX_ORDER).limit(self._batch_size).to_list()
-        self._metrics.outbox_oldest(_written_at(records[0]) if records else None)
+        documents, records = await self._oldest()
+        self._metrics.outbox_oldest(_written_at(documents[0]) if documents else None)
         if not records:
             return 0
         failpoint("relay.before_publish")
         outcomes: list[asyncio.Future[Any] | BaseException] = []
-        for record in records:
+        for _, record in records:
             try:
                 outcomes.append(await self._send_row(record))
             except REFUSED_FOR_GOOD as exc:
@@ -186,10 +187,10 @@ class OutboxRelay:
         await asyncio.gather(*futures, return_exceptions=True)
         failpoint("relay.after_publish")
 
-        done: list[Any] = []
+        sent = 0
         refused: list[tuple[Document, BaseException, bool]] = []
         passing_failure: BaseException | None = None
-        for record, outcome in zip(records, outcomes, strict=True):
+        for (_, record), outcome in zip(records, outcomes, strict=True):
             by_broker = isinstance(outcome, asyncio.Future)
             error = outcome.exception() if isinstance(outcome, asyncio.Future) else outcome
             if error is not None and not isinstance(error, REFUSED_FOR_GOOD):
@@ -197,22 +198,51 @@ class OutboxRelay:
                 break
             if error is not None:
                 refused.append((record, error, by_broker))
-            done.append(record["_id"])
+            sent += 1
         for record, error, by_broker in refused:
             # The broker answers per batch, so an innocent record can share its refusal:
             # only a record that is refused when sent alone is set aside.
             final = await self._send_alone(record) if by_broker else error
             if final is not None:
                 await self._set_record_aside(record, final)
-        if done:
+        await self._remove_sent(records, sent)
+        if passing_failure is not None:
+            raise passing_failure
+        return sent
+
+    async def _oldest(self) -> tuple[list[Document], list[tuple[Document, Document]]]:
+        """The oldest outbox documents, as many as hold a round's records, and their
+        records in order, each beside the document it is in (shared/storage/outbox_bundles.py)."""
+        documents: list[Document] = []
+        records: list[tuple[Document, Document]] = []
+        cursor = self._outbox.find({}).sort(OUTBOX_ORDER).limit(self._batch_size)
+        async with cursor:
+            async for document in cursor:
+                documents.append(document)
+                records += [(document, record) for record in records_in(document)]
+                if len(records) >= self._batch_size:
+                    break
+        return documents, records
+
+    async def _remove_sent(self, records: list[tuple[Document, Document]], sent: int) -> None:
+        """Remove the first `sent` records from the outbox: the documents all of whose
+        records were sent, and from a bundle sent in part, the part sent."""
+        if not sent:
+            return
+        whole = [document["_id"] for document, _ in records[:sent]]
+        partly: Document | None = None
+        if sent < len(records) and records[sent][0] is records[sent - 1][0]:
+            partly = records[sent][0]
+            whole = [each for each in whole if each != partly["_id"]]
+        if whole:
             # One statement: the embedded database looks a `$in` of ids up in a set
             # (cli/embedded_database.py), which takes half the time of one statement per
             # row there. Not retried by the driver as a multi-document write; should it
             # fail, the relay's own retry sends the rows again (consumers keep an inbox).
-            await self._outbox.delete_many({"_id": {"$in": done}})
-        if passing_failure is not None:
-            raise passing_failure
-        return len(done)
+            await self._outbox.delete_many({"_id": {"$in": list(dict.fromkeys(whole))}})
+        if partly is not None:
+            left = [record for document, record in records[sent:] if document is partly]
+            await self._outbox.update_one({"_id": partly["_id"]}, {"$set": {RECORDS: left}})
 
     async def _send_alone(self, record: Document) -> BaseException | None:
         """Send one record and wait for the broker: None if it took it, the error if it

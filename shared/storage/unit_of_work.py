@@ -14,6 +14,7 @@ from pymongo.errors import ClientBulkWriteException, PyMongoError
 from shared.events import Event
 from shared.events.cloudevents import ReceivedEvent, encode
 from shared.storage.changes import CHANGES, Change, ChangesOf
+from shared.storage.outbox_bundles import bundled
 from shared.storage.outbox_ids import next_outbox_id
 from shared.storage.tenancy import (
     Document,
@@ -170,7 +171,9 @@ class Transaction:
             await self._flush_in_one_command()
             return
         if self._outbox:
-            await self.db[OUTBOX].insert_many(self._outbox, ordered=True, session=self.session)
+            await self.db[OUTBOX].insert_many(
+                bundled(self._outbox), ordered=True, session=self.session
+            )
             self.wrote_outbox = True
         if self._inbox:
             await self.db[INBOX].insert_many(self._inbox, ordered=True, session=self.session)
@@ -186,7 +189,7 @@ class Transaction:
         collection."""
         writes = [
             *self._staged,
-            *((OUTBOX, row) for row in self._outbox),
+            *((OUTBOX, document) for document in bundled(self._outbox)),
             *((INBOX, row) for row in self._inbox),
             *((CHANGES, row) for row in self._changes),
         ]

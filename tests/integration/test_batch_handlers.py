@@ -40,6 +40,7 @@ from shared.messaging.dead_letters import DeadLetterPublisher
 from shared.messaging.topics import dead_letter_topic, ensure_topics
 from shared.settings import load_settings
 from shared.storage.database import Database
+from shared.storage.outbox_bundles import records_in
 from shared.storage.unit_of_work import INBOX, OUTBOX, UnitOfWork
 from tests.support.kafka import produce, read_topic
 from tests.support.platform import Infrastructure
@@ -139,8 +140,14 @@ async def fetched(infra: Infrastructure, events: list[Event]) -> list[ConsumerRe
 
 
 async def outbox_of(db: Database, org: str) -> list[tuple[str, str]]:
-    rows = await db.db[OUTBOX].find({"org_id": org}).sort("_id", 1).to_list()
-    return [(dict(r["headers"])["ce_type"].decode(), r["key"].decode()) for r in rows]
+    """The events in the outbox for `org`, in order: a batch's are in bundles."""
+    documents = await db.db[OUTBOX].find({}).sort("_id", 1).to_list()
+    rows = [row for document in documents for row in records_in(document)]
+    return [
+        (dict(r["headers"])["ce_type"].decode(), r["key"].decode())
+        for r in rows
+        if r["org_id"] == org
+    ]
 
 
 async def test_several_events_for_one_volunteer_in_one_batch_apply_in_order(
