@@ -93,13 +93,22 @@ from secantus.server import SecantusDBServer
 from secantus.storage import Storage, UserTransactionHandle
 from secantus.transactions import TransactionRegistry
 
+from shared.storage.database import TRANSACTION_LIFETIME_SECONDS
+
 Method = TypeVar("Method", bound=Callable[..., Any])
 IndexDefinition = tuple[str, dict[str, Any], dict[str, Any]]
 
 
-class _WithoutTtlSweep(SecantusDBServer):
+class _ServerAsWeRunIt(SecantusDBServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **{**kwargs, "ttl_sweep_seconds": 0.0})
+        super().__init__(
+            *args,
+            **{
+                **kwargs,
+                "ttl_sweep_seconds": 0.0,
+                "transaction_lifetime_seconds": float(TRANSACTION_LIFETIME_SECONDS),
+            },
+        )
 
 
 class RetryableRecordsInOrder(TransactionRegistry):
@@ -350,7 +359,7 @@ def op_matches_with_in_by_set(
 
 def main() -> int:
     secantus_query._op_matches = op_matches_with_in_by_set
-    secantus_cli.SecantusDBServer = _WithoutTtlSweep
+    secantus_cli.SecantusDBServer = _ServerAsWeRunIt
     secantus_server.TransactionRegistry = ReaperPassesBusyTransactions
     secantus_server.Storage = CatalogueInMemory
     return secantus_cli.main()

@@ -210,8 +210,8 @@ class EventConsumer:
                 if is_transient(exc) and now - (conflicts_since or now) < TRANSIENT_PATIENCE:
                     # A write conflict is not the event's fault: after a SIGKILL the dead
                     # process's open transaction holds its documents until the database
-                    # aborts it (MongoDB after 60 s). Dead-lettering then lost applications
-                    # (tests/e2e/test_up_restarts.py): wait it out instead.
+                    # aborts it (idle for TRANSACTION_LIFETIME_SECONDS). Dead-lettering then
+                    # lost applications (tests/e2e/test_up_restarts.py): wait it out.
                     conflicts_since = conflicts_since or now
                     log.warning("write conflict, retrying", error=failure, event_id=received.id)
                     await asyncio.sleep(min(self._retry_base * 8, 2.0))

@@ -42,9 +42,9 @@ log = get_logger(__name__)
 WRITE_PROBE = "write_probe"
 # Each round inserts a document of its own, kept this long (the expiry job removes it). Not one
 # document written again: a round that passed its deadline leaves its transaction open in
-# the database until the database reaps it (a minute, by default), and every later round
-# that wrote the same document would fail on it as a write conflict, well after the
-# database answered again. About forty small documents per instance at the default rate.
+# the database until the database reaps it (TRANSACTION_LIFETIME_SECONDS idle), and every
+# later round that wrote the same document would fail on it as a write conflict, well after
+# the database answered again. About forty small documents per instance at the default rate.
 KEPT = timedelta(minutes=10)
 WRITE_PROBE_INDEXES = (
     IndexSpec(WRITE_PROBE, (("expires_at", 1),), tenant=False, expire_after_seconds=0),
