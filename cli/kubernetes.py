@@ -44,7 +44,6 @@ from shared.auth.tokens import create_key_pair
 from shared.messaging.topic_registry import partitions_of, topic_registry
 from shared.runtime.app import runtime_for
 from shared.settings import load_settings
-from shared.storage.database import TRANSACTION_LIFETIME_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 KUBE_DIR = ROOT / "deploy" / "kubernetes"
@@ -194,13 +193,6 @@ def mongodb() -> list[dict[str, Any]]:
                 "version": "8.0.12",
                 "featureCompatibilityVersion": "8.0",
                 "security": {"authentication": {"modes": ["SCRAM-SHA-256"]}},
-                # A transaction its service gave up on holds its writes until mongod aborts
-                # it: after 20 s idle, not 60 (shared/storage/database.py says why).
-                "additionalMongodConfig": {
-                    "setParameter": {
-                        "transactionLifetimeLimitSeconds": TRANSACTION_LIFETIME_SECONDS
-                    }
-                },
                 "users": [
                     {
                         # The service's user, as in compose (deploy/mongo/init-replica-set.js):

@@ -110,11 +110,13 @@ def all_indexes(specs: Sequence[IndexSpec]) -> tuple[IndexSpec, ...]:
 # answering mid-operation would otherwise hold a request, a handler or a job for ever.
 DEFAULT_OPERATION_TIMEOUT_MS = 10_000
 # A transaction idle this long has been given up by its client (twice the deadline above),
-# or its process died: the database aborts it, so that what it wrote stops holding up every
-# later write of the same documents (they lose write conflicts until then, and a request is
-# answered 409 after its retries). The servers' own default is 60 s. The embedded database
-# (cli/embedded_database.py), compose and Kubernetes (cli/kubernetes.py) are given it;
-# tests/integration/test_abandoned_transactions.py.
+# or its process died: the embedded database aborts it, so that what it wrote stops holding
+# up every later write of the same documents (they lose write conflicts until then, and a
+# request is answered 409 after its retries). Its own default is 60 s idle
+# (cli/embedded_database.py; tests/integration/test_abandoned_transactions.py). MongoDB
+# (compose, Kubernetes) keeps its default: its `transactionLifetimeLimitSeconds` counts a
+# transaction's whole life, not its idle time, and a backup reads a whole province in one
+# snapshot transaction (cli/backup.py), which 20 s would cut short.
 TRANSACTION_LIFETIME_SECONDS = 2 * DEFAULT_OPERATION_TIMEOUT_MS // 1000
 INDEX_BUILD_TIMEOUT_SECONDS = 600
 

@@ -23,7 +23,6 @@ import pytest
 from ruamel.yaml import YAML  # PyYAML is not a dependency; check-jsonschema brings ruamel
 
 from cli.services import SERVICE_NAMES
-from shared.storage.database import TRANSACTION_LIFETIME_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -680,11 +679,3 @@ def test_services_trust_x_forwarded_for_from_the_gateway_only(
         assert [ipaddress.ip_network(n.strip()) for n in default.split(",")] == [
             ipaddress.ip_network(f"{address}/32")
         ], name
-
-
-def test_mongo_aborts_a_given_up_transaction_as_the_embedded_database_does(
-    services: dict[str, dict[str, Any]],
-) -> None:
-    command = services["mongo"]["command"]
-    setting = command[command.index("--setParameter") + 1]
-    assert setting == f"transactionLifetimeLimitSeconds={TRANSACTION_LIFETIME_SECONDS}"
