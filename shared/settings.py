@@ -128,6 +128,10 @@ class Settings(BaseSettings):
     # most of the database's idle work). Compose and Kubernetes, where a service may have
     # several instances, set 0.5.
     outbox_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    # A commit's outbox records as one document (shared/storage/outbox_bundles.py). Off only
+    # while instances of a release before bundles still run beside this one: their relay
+    # cannot read a bundle (README, "Upgrades").
+    outbox_bundles: bool = True
     # How often each consumer group's lag is read from the broker (`safehands_consumer_lag`,
     # which the production alerts watch: compose and Kubernetes set 15). Once a minute on the
     # embedded default: Tansu answers the end offsets by listing every record batch of each

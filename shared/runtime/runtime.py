@@ -96,6 +96,7 @@ class Runtime:
             publishes=self.publishes,
             login=settings.mongo_login,
             changes_of=changes_of,
+            bundle_outbox=settings.outbox_bundles,
         )
         # Live pages' streams open on this instance (shared/runtime/live.py).
         self.change_hub = ChangeHub()

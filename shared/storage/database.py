@@ -155,6 +155,7 @@ class Database:
         publishes: Collection[type[Event]] | None = None,
         login: tuple[str, str] | None = None,
         changes_of: ChangesOf | None = None,
+        bundle_outbox: bool = True,
     ) -> None:
         self.commands = CommandCounter()
         # Each service its own user (SCRAM), created in `admin` with rights on its own
@@ -183,6 +184,7 @@ class Database:
         # the hints this instance committed, handed to its ChangeFeed after each commit so
         # that its pages hear them at once, without the feed reading them back.
         self.changes_of = changes_of
+        self.bundle_outbox = bundle_outbox
         self.committed_changes: Callable[[Sequence[Document]], None] | None = None
         # Per collection: set after each commit that inserted into it at commit
         # (`UnitOfWork.insert_at_commit`) or wrote into it from a consumer's batch, for a
@@ -223,7 +225,14 @@ class Database:
             self.client.start_session() as session,
             await session.start_transaction(),
         ):
-            tx = Transaction(self.db, session, self.source, self.publishes, self.changes_of)
+            tx = Transaction(
+                self.db,
+                session,
+                self.source,
+                self.publishes,
+                self.changes_of,
+                bundle_outbox=self.bundle_outbox,
+            )
             yield tx
             await tx.flush()
         if tx.wrote_outbox:

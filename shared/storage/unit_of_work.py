@@ -58,6 +58,8 @@ class Transaction:
         source: str,
         publishes: Collection[type[Event]] | None = None,
         changes_of: ChangesOf | None = None,
+        *,
+        bundle_outbox: bool = True,
     ) -> None:
         self.db = db
         self.session = session
@@ -65,6 +67,7 @@ class Transaction:
         # The event types this service declares; None (a tool, not a service): any.
         self.publishes = publishes
         self._outbox: list[Document] = []
+        self._bundle_outbox = bundle_outbox
         self._inbox: list[Document] = []
         # Hints for live pages (shared/storage/changes.py), committed with the change.
         self._changes_of = changes_of
@@ -172,7 +175,7 @@ class Transaction:
             return
         if self._outbox:
             await self.db[OUTBOX].insert_many(
-                bundled(self._outbox), ordered=True, session=self.session
+                self._outbox_documents(), ordered=True, session=self.session
             )
             self.wrote_outbox = True
         if self._inbox:
@@ -182,6 +185,10 @@ class Transaction:
             self.written_changes += self._changes
         self._outbox, self._inbox, self._changes = [], [], []
 
+    def _outbox_documents(self) -> list[Document]:
+        """The outbox records as the documents to insert: bundled, unless bundles are off."""
+        return bundled(self._outbox) if self._bundle_outbox else list(self._outbox)
+
     async def _flush_in_one_command(self) -> None:
         """The staged writes and inserts, outbox, inbox and hints in ONE client-level
         `bulkWrite` (MongoDB 8.0, and SecantusDB): a request that only inserts, or a consumer
@@ -189,7 +196,7 @@ class Transaction:
         collection."""
         writes = [
             *self._staged,
-            *((OUTBOX, document) for document in bundled(self._outbox)),
+            *((OUTBOX, document) for document in self._outbox_documents()),
             *((INBOX, row) for row in self._inbox),
             *((CHANGES, row) for row in self._changes),
         ]

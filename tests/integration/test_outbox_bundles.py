@@ -161,3 +161,23 @@ async def test_after_a_passing_failure_the_bundle_keeps_only_what_was_not_sent(
     # one, in the same round, is there twice).
     assert topic[:2] == ids[:2] and topic.count(ids[0]) == topic.count(ids[1]) == 1
     assert topic[-2:] == ids[2:]
+
+
+async def test_with_bundles_off_a_commits_records_are_rows_for_a_relay_of_the_release_before(
+    infra: Infrastructure,
+) -> None:
+    """SAFEHANDS_OUTBOX_BUNDLES=false, for an upgrade while instances of a release before
+    bundles (whose relay reads rows only) still run."""
+    database = Database(
+        infra.mongo_uri, f"rows_{uuid.uuid4().hex[:8]}", "/tests", bundle_outbox=False
+    )
+    try:
+        org = f"org-{uuid.uuid4().hex[:8]}"
+        ids = await announce(database, org, 3)
+        rows = await outbox(database)
+        assert [row["event_id"] for row in rows] == ids
+        assert not any(is_bundle(row) for row in rows)
+        assert all({"topic", "key", "value", "headers"} <= set(row) for row in rows)
+    finally:
+        await database.client.drop_database(database.db.name)
+        await database.close()
