@@ -93,7 +93,7 @@ from secantus.server import SecantusDBServer
 from secantus.storage import Storage, UserTransactionHandle
 from secantus.transactions import TransactionRegistry
 
-from shared.storage.database import TRANSACTION_LIFETIME_SECONDS
+from shared.storage.deadlines import TRANSACTION_LIFETIME_SECONDS
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 IndexDefinition = tuple[str, dict[str, Any], dict[str, Any]]

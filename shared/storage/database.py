@@ -17,6 +17,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 
 from shared.events import Event
 from shared.storage.changes import CHANGES, CHANGES_KEPT_SECONDS, ChangesOf
+from shared.storage.deadlines import DEFAULT_OPERATION_TIMEOUT_MS
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import (
     INBOX,
@@ -106,18 +107,6 @@ def all_indexes(specs: Sequence[IndexSpec]) -> tuple[IndexSpec, ...]:
     return (*PLUMBING_INDEXES, *specs)
 
 
-# Every database operation ends within this, answered or not: a server that stops
-# answering mid-operation would otherwise hold a request, a handler or a job for ever.
-DEFAULT_OPERATION_TIMEOUT_MS = 10_000
-# A transaction idle this long has been given up by its client (twice the deadline above),
-# or its process died: the embedded database aborts it, so that what it wrote stops holding
-# up every later write of the same documents (they lose write conflicts until then, and a
-# request is answered 409 after its retries). Its own default is 60 s idle
-# (cli/embedded_database.py; tests/integration/test_abandoned_transactions.py). MongoDB
-# (compose, Kubernetes) keeps its default: its `transactionLifetimeLimitSeconds` counts a
-# transaction's whole life, not its idle time, and a backup reads a whole province in one
-# snapshot transaction (cli/backup.py), which 20 s would cut short.
-TRANSACTION_LIFETIME_SECONDS = 2 * DEFAULT_OPERATION_TIMEOUT_MS // 1000
 INDEX_BUILD_TIMEOUT_SECONDS = 600
 
 

@@ -12,7 +12,7 @@ import uuid
 from pymongo import MongoClient
 from pymongo.errors import OperationFailure
 
-from shared.storage.database import TRANSACTION_LIFETIME_SECONDS
+from shared.storage.deadlines import TRANSACTION_LIFETIME_SECONDS
 from tests.support.platform import Infrastructure
 
 WRITE_CONFLICT = 112
