@@ -53,11 +53,10 @@ def _bundle(records: list[Document]) -> Document:
     return {"_id": first["_id"], RECORDS: records, "created_at": first["created_at"]}
 
 
-def records_in(document: Document) -> list[Document]:
-    """The records an outbox document holds, in order: a bundle's, or a row itself."""
-    records = document.get(RECORDS)
-    return list(records) if isinstance(records, list) else [document]
-
-
 def is_bundle(document: Document) -> bool:
     return isinstance(document.get(RECORDS), list)
+
+
+def records_in(document: Document) -> list[Document]:
+    """The records an outbox document holds, in order: a bundle's, or a row itself."""
+    return list(document[RECORDS]) if is_bundle(document) else [document]

@@ -39,13 +39,15 @@ def applied(org: str) -> VolunteerApplied:
     )
 
 
-async def announce(database: Database, org: str, count: int) -> list[str]:
-    """One commit announcing `count` applications; their event ids in order."""
+async def announce(database: Database, count: int) -> tuple[str, list[str]]:
+    """One commit announcing `count` applications to a new organisation: the organisation,
+    and the events' ids in order."""
+    org = f"org-{uuid.uuid4().hex[:8]}"
 
     async def work(uow: UnitOfWork) -> list[str]:
         return [uow.publish(applied(org)) for _ in range(count)]
 
-    return await database.transact(org, work)
+    return org, await database.transact(org, work)
 
 
 async def outbox(database: Database) -> list[dict[str, Any]]:
@@ -86,8 +88,7 @@ async def test_a_commits_records_are_one_document_and_leave_once_in_order(
     infra: Infrastructure, relayed: tuple[Database, OutboxRelay]
 ) -> None:
     database, relay = relayed
-    org = f"org-{uuid.uuid4().hex[:8]}"
-    ids = await announce(database, org, 5)
+    org, ids = await announce(database, 5)
     [document] = await outbox(database)
     assert is_bundle(document)
     assert [r["event_id"] for r in records_in(document)] == ids
@@ -101,8 +102,7 @@ async def test_a_record_refused_for_good_is_set_aside_and_the_rest_of_its_bundle
     infra: Infrastructure, relayed: tuple[Database, OutboxRelay]
 ) -> None:
     database, relay = relayed
-    org = f"org-{uuid.uuid4().hex[:8]}"
-    ids = await announce(database, org, 3)
+    org, ids = await announce(database, 3)
     [document] = await outbox(database)
     records = records_in(document)
     records[1]["topic"] = "no such topic!"
@@ -142,8 +142,7 @@ async def test_after_a_passing_failure_the_bundle_keeps_only_what_was_not_sent(
     infra: Infrastructure, relayed: tuple[Database, OutboxRelay]
 ) -> None:
     database, relay = relayed
-    org = f"org-{uuid.uuid4().hex[:8]}"
-    ids = await announce(database, org, 4)
+    org, ids = await announce(database, 4)
     [before] = await outbox(database)
     flaky = FailsOnce(database, relay._broker, "tests", failing=ids[2])
 
@@ -172,8 +171,7 @@ async def test_with_bundles_off_a_commits_records_are_rows_for_a_relay_of_the_re
         infra.mongo_uri, f"rows_{uuid.uuid4().hex[:8]}", "/tests", bundle_outbox=False
     )
     try:
-        org = f"org-{uuid.uuid4().hex[:8]}"
-        ids = await announce(database, org, 3)
+        _, ids = await announce(database, 3)
         rows = await outbox(database)
         assert [row["event_id"] for row in rows] == ids
         assert not any(is_bundle(row) for row in rows)
