@@ -67,6 +67,10 @@ class ChildProcess:
     env: dict[str, str] = field(default_factory=dict)
     # What the child gets from the kernel when the process that started it dies.
     parent_death_signal: int = signal.SIGTERM
+    # Whether it binds its port with SO_REUSEADDR, as the database, the object store, the
+    # SMTP sink and the services do: started again right after it was killed, it may bind
+    # beside its dead self's connections in TIME_WAIT. Tansu does not (cli/supervisor.py).
+    rebinds_at_once: bool = True
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -218,6 +222,7 @@ def broker_process(
         port=port,
         log_path=log_dir / "kafka.log",
         env=dict(env or {}),
+        rebinds_at_once=False,
     )
 
 

@@ -123,9 +123,11 @@ class Part:
         leaves its closed connections in TIME_WAIT for up to a minute, and Tansu binds
         without SO_REUSEADDR: started at once it dies with "address in use", five times,
         and would be given up on. So its start waits for the port (not counted as a failed
-        start), for at most PORT_WAIT_SECONDS after its death."""
-        if not self.infrastructure:
-            return False  # the services' server binds with SO_REUSEADDR
+        start), for at most PORT_WAIT_SECONDS after its death. A part that binds with
+        SO_REUSEADDR (the database and the rest) is not held up so: waiting for its port as
+        well kept a killed database away for a minute more."""
+        if not self.infrastructure or self.child.rebinds_at_once:
+            return False  # the services' server binds with SO_REUSEADDR too
         if self.died_at is not None and now - self.died_at > PORT_WAIT_SECONDS:
             return False
         with socket.socket() as probe:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from cli.embedded import ChildProcess, free_port
 from cli.supervisor import (
@@ -87,7 +90,7 @@ def test_a_broker_is_started_again_only_once_its_port_is_free(tmp_path: Path) ->
     """A broker killed outright leaves its port held (TIME_WAIT) for up to a minute, and
     Tansu binds without SO_REUSEADDR: started at once it would die "address in use" five
     times and be given up on (seen in CI). Its restart waits for the port instead."""
-    child = crasher(tmp_path)
+    child = replace(crasher(tmp_path), rebinds_at_once=False)
     part = Part(child, "-", lambda: False, infrastructure=True)
     part.was_ready = True
     child.start()
@@ -107,6 +110,43 @@ def test_a_broker_is_started_again_only_once_its_port_is_free(tmp_path: Path) ->
         assert said is not None and "started again" in said and part.restarts == 1
     finally:
         holder.close()
+        child.stop()
+
+
+def leave_in_time_wait(port: int) -> None:
+    """Leave `port` as a killed server leaves it: a connection whose server side closed
+    first, in TIME_WAIT, which only a bind with SO_REUSEADDR passes."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            served, _ = listener.accept()
+            served.close()
+            client.recv(1)
+    with socket.socket() as probe, pytest.raises(OSError):
+        probe.bind(("127.0.0.1", port))
+
+
+def test_a_database_is_started_again_at_once_though_its_port_is_in_time_wait(
+    tmp_path: Path,
+) -> None:
+    """The database binds with SO_REUSEADDR (as the object store and the SMTP sink do): it
+    need not wait for its port as the broker must. Waiting kept a killed database away for
+    a minute (65 s in tests/e2e/test_up_restarts.py), every service answering 503 meanwhile."""
+    child = crasher(tmp_path)
+    part = Part(child, "-", lambda: False, infrastructure=True)
+    part.was_ready = True
+    leave_in_time_wait(child.port)
+    child.start()
+    try:
+        assert child.process is not None
+        child.process.wait(10)
+        assert part.observe(0.0) is not None
+        assert part.restart_at is not None
+        said = part.observe(part.restart_at)
+        assert said is not None and "started again" in said and part.restarts == 1
+    finally:
         child.stop()
 
 
