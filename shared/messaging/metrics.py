@@ -23,6 +23,12 @@ class MessagingMetrics:
             ["consumer", "topic"],
             registry=registry,
         )
+        self._published = Counter(
+            "safehands_outbox_published_total",
+            "Records the outbox relay published (the broker took them), by topic.",
+            ["topic"],
+            registry=registry,
+        )
         # When the oldest unpublished outbox row was written, as the relay saw it last; None
         # when the outbox was empty (or another instance relays).
         self._oldest: float | None = None
@@ -43,6 +49,11 @@ class MessagingMetrics:
             registry=registry,
         )
         self._reported: dict[str, set[tuple[str, int]]] = {}
+
+    def published_from_outbox(self, by_topic: Mapping[str, int]) -> None:
+        """Counted once per topic and round, not per record (a backlog's round is 500)."""
+        for topic, count in by_topic.items():
+            self._published.labels(topic).inc(count)
 
     def outbox_oldest(self, created_at: float | None) -> None:
         self._oldest = created_at
