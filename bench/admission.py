@@ -58,7 +58,7 @@ from pymongo import AsyncMongoClient, MongoClient, ReplaceOne
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import Answer, Client
+from loadgen import Answer, Client, percentile
 from steady import load_average, steady
 from steady import loads as loads_of
 
@@ -933,11 +933,6 @@ async def walk_without_polling(platform: Platform, intake: Client, org: str) -> 
     ):
         assert answer.status_code == 201, answer.text
     return volunteer
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def one_run(

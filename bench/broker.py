@@ -35,11 +35,11 @@ from admission import (
     Platform,
     backlog_events,
     inbox_rate,
-    percentile,
     produce,
     set_up_organisation,
 )
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from loadgen import percentile
 from steady import load_average, loads, steady
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

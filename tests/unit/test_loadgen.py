@@ -119,3 +119,13 @@ async def test_the_admission_bench_client_sends_headers_and_bodies_and_reads_jso
         ("POST", "/d", {"n": 4}),
     ]
     assert [s["authorization"] for s in seen] == ["Bearer t", None, "Bearer t", None]
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    percentile = loadgen().percentile
+    answers = [float(n) for n in range(200, 0, -1)]  # 1 … 200, in any order
+    assert percentile(answers, 0.99) == 198.0
+    assert percentile(answers, 0.5) == 100.0
+    assert percentile(answers, 1.0) == 200.0
+    assert percentile([7.0], 0.99) == 7.0
+    assert percentile([], 0.5) != percentile([], 0.5)  # NaN: no answers, no figure
