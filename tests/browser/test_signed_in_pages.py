@@ -66,3 +66,32 @@ async def test_the_vcps_locked_page_does_not_shift_while_it_loads(
     await page.goto(invitation_link(own, "carla"))
     await page.wait_for_url("**/vcp")
     await assert_steady(page, "/vcp", lambda page: page.get_by_test_id("vcp-locked"))
+
+
+async def test_going_back_to_admin_shows_its_checklist_at_once(
+    new_context: Any, web_platform: WebPlatform
+) -> None:
+    """An admin who looks at the log and comes back finds /admin as they left it, not a
+    loading page: the checklist this tab last read is shown at once, and read again behind
+    it. (It was read anew from nothing on every visit.)"""
+    org = f"club-{uuid.uuid4().hex[:6]}"
+    _, admin = await operator_and_admin(new_context, web_platform, org, "Hockeyclub De Bal")
+    page = admin.page
+    await expect(page.get_by_test_id("pillar-code_of_conduct")).to_be_visible()
+    await page.get_by_test_id("admin-log-link").click()
+    await page.wait_for_url("**/admin/log")
+    await page.evaluate(
+        """() => {
+            window.__checklistLoading = false;
+            new MutationObserver(() => {
+                const shown = document.querySelector('[data-testid="checklist"] [role="status"]');
+                if (shown) window.__checklistLoading = true;
+            }).observe(document.body, { subtree: true, childList: true });
+        }"""
+    )
+    await page.go_back()
+    await page.wait_for_url("**/admin")
+    await expect(page.get_by_test_id("pillar-code_of_conduct")).to_be_visible()
+    await page.wait_for_timeout(500)  # and the read behind it has come back
+    assert await page.evaluate("window.__checklistLoading") is False
+    await expect(page.get_by_test_id("pillar-code_of_conduct")).to_be_visible()

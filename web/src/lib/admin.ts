@@ -5,7 +5,7 @@ import type { RoleSummary } from "./admission";
 import { ApiError } from "./api";
 import { answer, client, type IdentityTypes, type NotifyTypes, type PolicyTypes, type ReportsTypes } from "./client";
 import { downloadFile } from "./files";
-import { accessToken } from "./session";
+import { accessToken, session } from "./session";
 
 export type { RoleSummary };
 
@@ -31,8 +31,19 @@ const identity = client("identity", accessToken);
 const notify = client("notify", accessToken);
 const of = (org: string) => ({ params: { path: { org } } });
 
-// Checklist
-export const loadChecklist = (org: string) => answer(policy.GET("/v1/orgs/{org}/checklist", of(org)));
+// Checklist. The last one read per organisation is kept in this tab's memory (never in its
+// storage), so that going back to /admin shows it at once while it is read again, rather
+// than a loading page; it is forgotten when the session ends.
+const lastChecklists = new Map<string, Checklist>();
+session.subscribe((current) => {
+  if (current === null) lastChecklists.clear();
+});
+export const lastChecklist = (org: string): Checklist | null => lastChecklists.get(org) ?? null;
+export async function loadChecklist(org: string): Promise<Checklist> {
+  const checklist = await answer(policy.GET("/v1/orgs/{org}/checklist", of(org)));
+  lastChecklists.set(org, checklist);
+  return checklist;
+}
 
 // Toolkit
 export const loadTemplates = () => answer(policy.GET("/v1/templates"));
