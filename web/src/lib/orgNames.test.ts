@@ -30,4 +30,13 @@ describe("organisationNames", () => {
     await vi.advanceTimersByTimeAsync(3000);
     expect(await names).toEqual({ slow: "slow" });
   });
+
+  it("leaves no timer behind once the names came", async () => {
+    vi.useFakeTimers();
+    const names = organisationNames(["bal"], 3000);
+    await Promise.resolve();
+    pending.get("bal")?.("Hockeyclub De Bal");
+    expect(await names).toEqual({ bal: "Hockeyclub De Bal" });
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

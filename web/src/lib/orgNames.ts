@@ -24,11 +24,14 @@ export async function organisationNames(
   patienceMs = 3000,
 ): Promise<Record<string, string>> {
   const ids = [...new Set(orgIds.filter((id): id is string => id !== null))];
+  // Cleared once the names came: /me asks again whenever its session changes, and each
+  // call's timer would otherwise wait out its patience for nothing.
+  let patience: ReturnType<typeof setTimeout> | undefined;
   const named = await Promise.race([
     Promise.all(ids.map(async (id) => [id, await organisationName(id)])),
-    new Promise<string[][]>((settle) =>
-      setTimeout(() => settle(ids.map((id) => [id, id])), patienceMs),
-    ),
-  ]);
+    new Promise<string[][]>((settle) => {
+      patience = setTimeout(() => settle(ids.map((id) => [id, id])), patienceMs);
+    }),
+  ]).finally(() => clearTimeout(patience));
   return Object.fromEntries(named);
 }
