@@ -1,12 +1,15 @@
 """A crowd of applications beside reports: `python bench/crowd.py [--rate R] [--seconds S] [--runs N]`.
 
 Intake answers applications beyond its lane (`SAFEHANDS_MAX_APPLICATIONS_IN_FLIGHT`, 32 on an
-instance) 503 at once, before they reach the database (shared/runtime/lanes.py). This bench
+instance) 503 after a short wait in a queue as long as the lane
+(`SAFEHANDS_APPLICATION_WAIT_MS`, 100), before they reach the database
+(shared/runtime/lanes.py). This bench
 offers applications at R a second for S seconds — by default 400, twice what intake takes
 at p99 ≤ 250 ms on this machine (bench/intake.py) — from a separate load-generator process
 (bench/loadgen.py), and meanwhile sends a report every 0.2 s, as a reporter would while the
-crowd lasts. Beside it, in the same run, its baseline: the same crowd with no lane (the
-limit set beyond reach). Each on a fresh platform (broker, database, intake and policy).
+crowd lasts. Beside it, in the same run, the same crowd with a lane that refuses at once
+(no wait), and the baseline: the same crowd with no lane (the limit set beyond reach). Each
+on a fresh platform (broker, database, intake and policy).
 
 It prints, for both, what became of the applications (how many were taken and refused, the
 taken ones' p50 and p99) and of the reports (refused, p50 and p99), each figure from
@@ -41,7 +44,11 @@ HERE = Path(__file__).resolve().parent
 REPORT_EVERY_SECONDS = 0.2
 # The baseline's lane: beyond any crowd this bench sends.
 NO_LANE = "1000000"
-SIDES = (("lane", None), ("no lane", NO_LANE))
+SIDES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("lane", {}),
+    ("lane, no wait", {"SAFEHANDS_APPLICATION_WAIT_MS": "0"}),
+    ("no lane", {"SAFEHANDS_MAX_APPLICATIONS_IN_FLIGHT": NO_LANE}),
+)
 
 
 async def crowd(
@@ -103,12 +110,11 @@ async def crowd(
     }
 
 
-def one_side(lane: str | None, rate: float, seconds: float) -> dict[str, float]:
+def one_side(env: dict[str, str], rate: float, seconds: float) -> dict[str, float]:
     root = Path(tempfile.mkdtemp(prefix="safehands-bench-crowd-"))
     platform = Platform(root)
     try:
         platform.start_infrastructure()
-        env = {} if lane is None else {"SAFEHANDS_MAX_APPLICATIONS_IN_FLIGHT": lane}
         intake_url = platform.start_service("intake", env)
         policy_url = platform.start_service("policy")
 
@@ -127,11 +133,11 @@ def main(rate: float, seconds: float, runs: int) -> None:
     figures: dict[str, dict[str, list[float]]] = {name: {} for name, _ in SIDES}
     runs_loads: list[str] = []
     for run in range(1, runs + 1):
-        # The sides take turns, the first side alternating: neither always meets a cooler
-        # or a warmer machine.
-        order = SIDES if run % 2 else tuple(reversed(SIDES))
-        for name, lane in order:
-            found = one_side(lane, rate, seconds)
+        # The sides take turns, the first side rotating: none always meets a cooler or a
+        # warmer machine.
+        shift = (run - 1) % len(SIDES)
+        for name, env in SIDES[shift:] + SIDES[:shift]:
+            found = one_side(env, rate, seconds)
             print(f"run {run}, {name}: {found}", flush=True)
             for figure, value in found.items():
                 figures[name].setdefault(figure, []).append(value)

@@ -176,6 +176,10 @@ class Settings(BaseSettings):
     # (shared/runtime/lanes.py says why). Far above what a normal day or a crowd at a fair
     # sends; reached only when the database falls behind.
     max_applications_in_flight: int = Field(default=32, ge=1)
+    # How long an application beyond the lane may wait for a place before its 503, in a queue
+    # as long as the lane: a burst of a moment is taken late rather than refused; 0 refuses
+    # at once.
+    application_wait_ms: int = Field(default=100, ge=0, le=2000)
     rate_limit_per_client: int = Field(default=20, ge=1)
     rate_limit_window_seconds: int = Field(default=3600, ge=1)
     # No limit per organisation (anyone could use it up): above this many anonymous requests

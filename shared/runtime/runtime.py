@@ -169,7 +169,10 @@ class Runtime:
             self.proof_of_work = ProofOfWork(
                 self.db.platform_collection(SPENT_CHALLENGES), secret, name, settings
             )
-        self.lanes = Lanes({APPLICATIONS: settings.max_applications_in_flight})
+        self.lanes = Lanes(
+            {APPLICATIONS: settings.max_applications_in_flight},
+            patience=settings.application_wait_ms / 1000,
+        )
         limited = (*RATE_LIMIT_INDEXES, *SPENT_CHALLENGE_INDEXES) if rate_limited else ()
         self._indexes = (*indexes, *limited, *WRITE_PROBE_INDEXES)
         # What expires, for the expiry job (shared/storage/expiry.py says why not the

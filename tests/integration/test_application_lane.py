@@ -1,7 +1,8 @@
-"""A crowd of applications is answered at once beyond intake's lane (shared/runtime/lanes.py):
-503 with Retry-After, nothing written for it, its place never lost; and a report sent in
-the middle of the crowd is never refused for it. Against the real intake, database and
-broker, with a lane of one place so that a handful of applications at once fill it."""
+"""A crowd of applications is answered at once beyond intake's lane and its short queue
+(shared/runtime/lanes.py): 503 with Retry-After, nothing written for it, its place never
+lost; and a report sent in the middle of the crowd is never refused for it. Against the
+real intake, database and broker, with a lane of one place (and a queue of one) so that a
+handful of applications at once fill it."""
 
 from __future__ import annotations
 
