@@ -1,5 +1,6 @@
 """SecantusDB as the embedded default runs it: its own launcher (`python -m secantus`, the
-same arguments), with these changes to how the server keeps house and matches.
+same arguments), with these changes to how the server keeps house and matches (and, in
+cli/embedded_packing.py, how its storage engine's cursors pack keys and values).
 
 **Its TTL sweep off.** Every 60 s the sweep reads every document of each collection with a
 TTL index while it holds the database's one storage lock, so every other command of every
@@ -50,6 +51,15 @@ serves them while nothing can have changed them:
 - the multikey flag, which the server sets inside an ordinary write the first time a
   document has an array in an indexed field, is such a change too, from before it is set
   until the write's transaction commits or aborts.
+The collection's options (the options table: does the collection exist, is it capped, a
+time series, its uuid) are kept the same way, since the server read and decoded them
+several times per write as well (a tenth of its CPU under policy's backlog, after the
+indexes were kept). Every write of that table (`_write_coll_options`: collMod, the uuid
+given at first use) is a change as above, like a drop or a rename. Only collections that
+exist in the committed state are kept, so a collection being made (by its first write, in
+a transaction that may still abort) cannot make anything kept out of date, and is read
+from the table as before. And a copy of a kept definition is one `dict` call when its
+values are flat, rather than a look at each value on every read (`_Kept`).
 tests/unit/test_embedded_database.py checks it against the real storage engine.
 
 **No oplog.** The server writes every change of a replica-set member to `local.oplog.rs`
@@ -93,6 +103,7 @@ from secantus.server import SecantusDBServer
 from secantus.storage import Storage, UserTransactionHandle
 from secantus.transactions import TransactionRegistry
 
+from cli import embedded_packing
 from shared.storage.deadlines import TRANSACTION_LIFETIME_SECONDS
 
 Method = TypeVar("Method", bound=Callable[..., Any])
@@ -175,21 +186,36 @@ def _changes_the_catalogue(method: Method) -> Method:
     return changing  # type: ignore[return-value]
 
 
-def _copy(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """A caller's own copy: nested values (a partial filter, a collation) copied too."""
-    return {
-        name: copy.deepcopy(value) if isinstance(value, dict | list) else value
-        for name, value in definition.items()
-    }
+class _Kept:
+    """A definition as kept, and which of its values are nested (a partial filter, a
+    collation): each reader gets a copy of its own, and a copy of a flat one is one `dict`
+    call, where looking at each value on every read cost as much as the read it saved."""
+
+    __slots__ = ("definition", "nested")
+
+    def __init__(self, definition: Mapping[str, Any]) -> None:
+        self.definition = dict(definition)
+        self.nested = tuple(
+            name for name, value in definition.items() if isinstance(value, dict | list)
+        )
+
+    def copy(self) -> dict[str, Any]:
+        copied = self.definition.copy()
+        for name in self.nested:
+            copied[name] = copy.deepcopy(copied[name])
+        return copied
 
 
 class CatalogueInMemory(Storage):
-    """The storage engine with each collection's index definitions kept in memory while
-    nothing changes them (see the module's docstring for when that is), and no oplog."""
+    """The storage engine with each collection's index definitions and options kept in
+    memory while nothing changes them (see the module's docstring for when that is), and no
+    oplog."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._catalogue_guard = threading.Lock()
-        self._catalogue: dict[tuple[str, str], list[IndexDefinition]] = {}
+        self._catalogue: dict[tuple[str, str], list[tuple[str, _Kept, _Kept]]] = {}
+        # A collection's options as committed; only collections that exist are kept.
+        self._options: dict[tuple[str, str], _Kept] = {}
         self._catalogue_generation = 0
         self._catalogue_changes_running = 0
         self._catalogue_changed_by: set[int] = set()
@@ -207,7 +233,10 @@ class CatalogueInMemory(Storage):
             # From the latest committed state, not this thread's snapshot, which may be a
             # transaction's older one.
             with self._committed_read_scope():
-                kept = list(super()._iter_indexes(db, coll))
+                kept = [
+                    (name, _Kept(key_spec), _Kept(options))
+                    for name, key_spec, options in super()._iter_indexes(db, coll)
+                ]
             with self._catalogue_guard:
                 # Every change bumps the generation as it starts and as it ends: unchanged,
                 # nothing began, ended or was held back while this was read.
@@ -216,14 +245,48 @@ class CatalogueInMemory(Storage):
         return self._as_read(kept)
 
     @staticmethod
-    def _as_read(kept: list[IndexDefinition]) -> Iterator[IndexDefinition]:
+    def _as_read(kept: list[tuple[str, _Kept, _Kept]]) -> Iterator[IndexDefinition]:
         for name, key_spec, options in kept:
-            yield name, _copy(key_spec), _copy(options)
+            yield name, key_spec.copy(), options.copy()
+
+    def _coll_options(self, db: str, coll: str) -> dict[str, Any] | None:
+        """The collection's options as `_iter_indexes` keeps its indexes: read from the
+        latest committed state, kept while nothing can have changed them. Several reads of
+        the options table per write (does it exist, is it capped, a time series, its uuid)
+        were a tenth of the database's CPU under policy's backlog. A collection that does
+        not exist in the committed state (or one a transaction just made) is not kept:
+        this thread's own read answers for it, as before."""
+        with self._catalogue_guard:
+            usable = not (self._catalogue_changes_running or self._catalogue_changed_by)
+            generation = self._catalogue_generation
+            kept = self._options.get((db, coll)) if usable else None
+        if kept is None and usable:
+            with self._committed_read_scope():
+                committed = super()._coll_options(db, coll)
+            if committed is not None:
+                kept = _Kept(committed)
+                with self._catalogue_guard:
+                    if generation == self._catalogue_generation:
+                        self._options[(db, coll)] = kept
+        if kept is None:
+            return super()._coll_options(db, coll)
+        return kept.copy()
+
+    def _ensure_collection(self, db: str, coll: str) -> None:
+        """As the server's, without its look at the table for a collection kept as existing.
+        Making one that is not there needs no care here: only collections that exist in
+        the committed state are kept, so none kept can be out of date for it."""
+        with self._catalogue_guard:
+            usable = not (self._catalogue_changes_running or self._catalogue_changed_by)
+            if usable and (db, coll) in self._options:
+                return
+        super()._ensure_collection(db, coll)
 
     def _drop_kept_locked(self) -> None:
         """Forget what is kept, and what a read under way would keep (under the guard)."""
         self._catalogue_generation += 1
         self._catalogue.clear()
+        self._options.clear()
 
     def _catalogue_change_starts(self) -> None:
         with self._catalogue_guard:
@@ -309,6 +372,8 @@ class CatalogueInMemory(Storage):
     drop_collection = _changes_the_catalogue(Storage.drop_collection)
     drop_database = _changes_the_catalogue(Storage.drop_database)
     rename_collection = _changes_the_catalogue(Storage.rename_collection)
+    # Every change of a kept collection's options: collMod, the uuid given at first use.
+    _write_coll_options = _changes_the_catalogue(Storage._write_coll_options)
     _recover_pending_drops_locked = _changes_the_catalogue(Storage._recover_pending_drops_locked)
 
 
@@ -358,6 +423,7 @@ def op_matches_with_in_by_set(
 
 
 def main() -> int:
+    embedded_packing.install()
     secantus_query._op_matches = op_matches_with_in_by_set
     secantus_cli.SecantusDBServer = _ServerAsWeRunIt
     secantus_server.TransactionRegistry = ReaperPassesBusyTransactions

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import wiredtiger
 from bson import Code, Int64, ObjectId, Regex
 from secantus import cli as secantus_cli
 from secantus import query as secantus_query
@@ -32,7 +34,7 @@ from secantus.query import MISSING, matches
 from secantus.storage import Storage
 from secantus.transactions import TransactionRegistry, TxnState
 
-from cli import embedded_database
+from cli import embedded_database, embedded_packing
 from cli.embedded_database import (
     CatalogueInMemory,
     ReaperPassesBusyTransactions,
@@ -168,7 +170,11 @@ def test_the_launcher_starts_the_server_with_these_records(monkeypatch: pytest.M
     monkeypatch.setattr(secantus_cli, "SecantusDBServer", secantus_cli.SecantusDBServer)
     monkeypatch.setattr(secantus_cli, "main", lambda: 0)
     monkeypatch.setattr(secantus_query, "_op_matches", secantus_query._op_matches)
+    cursors_module = sys.modules[wiredtiger.Cursor.__module__]
+    monkeypatch.setattr(cursors_module, "pack", cursors_module.pack)
+    assert not embedded_packing.installed()
     assert embedded_database.main() == 0
+    assert embedded_packing.installed()
     assert secantus_query._op_matches is embedded_database.op_matches_with_in_by_set
     assert secantus_server.TransactionRegistry is ReaperPassesBusyTransactions
     assert secantus_server.Storage is CatalogueInMemory
@@ -341,28 +347,102 @@ def test_indexes_made_changed_and_dropped_are_seen_at_once(
         both(storages, lambda s: s.find_matching("d", "c", {"n": {"$gte": 2}}))
 
 
+class TableReads:
+    """How often the server's own storage read a catalogue table (a method of `Storage`)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+        self.count = 0
+        read_table = getattr(Storage, method)
+
+        def counted(storage: Storage, db: str, coll: str) -> Any:
+            self.count += 1
+            return read_table(storage, db, coll)
+
+        monkeypatch.setattr(Storage, method, counted)
+
+
 def test_the_catalogue_is_read_from_its_table_once_while_nothing_changes_it(
     storages: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours, _theirs = storages
     ours.create_index("d", "c", "n_1", {"n": 1})
     ours.create_index("d", "c", "m_1", {"m": 1}, {"partialFilterExpression": {"m": {"$gt": 0}}})
-    reads = 0
-    read_table = Storage._iter_indexes
-
-    def counted(self: Storage, db: str, coll: str) -> Any:
-        nonlocal reads
-        reads += 1
-        return read_table(self, db, coll)
-
-    monkeypatch.setattr(Storage, "_iter_indexes", counted)
+    reads = TableReads(monkeypatch, "_iter_indexes")
     # The first array flags an index multikey inside its write: read again after it.
     ours.insert("d", "c", [{"_id": "array", "n": [100, 101]}])
     for n in range(50):
         ours.insert("d", "c", [{"_id": n, "n": n, "m": n}])
         assert ids(ours.find_matching("d", "c", {"n": n})) == {n}
         ours.update_matching("d", "c", {"_id": n}, {"$set": {"m": n + 1}})
-    assert reads <= 3
+    assert reads.count <= 3
+
+
+def options(storage: Storage, coll: str = "c") -> dict[str, Any] | None:
+    """A collection's options as the storage answers them (None: no such collection), its
+    uuid left out: each storage draws its own."""
+    if not storage.collection_exists("d", coll):
+        return None
+    return {k: v for k, v in storage.get_collection_options("d", coll).items() if k != "uuid"}
+
+
+def test_collections_made_changed_and_dropped_are_seen_at_once(
+    storages: tuple[Storage, Storage],
+) -> None:
+    validator = {"validator": {"n": {"$type": "int"}}}
+    for step in (
+        lambda s: s.insert("d", "c", [{"_id": 1, "n": 1}]),  # made by its first write
+        lambda s: s.set_collection_options("d", "c", **validator),
+        lambda s: s.insert("d", "c", [{"_id": 2, "n": 2}]),
+        lambda s: s.rename_collection("d", "c", "d", "e"),
+        lambda s: s.create_collection("d", "c", {"capped": True, "size": 4096, "max": 2}),
+        lambda s: s.insert("d", "c", [{"_id": n, "n": n} for n in range(5)]),
+        lambda s: s.drop_collection("d", "c"),
+        lambda s: s.drop_database("d"),
+        lambda s: s.insert("d", "c", [{"_id": 9, "n": 9}]),
+    ):
+        both(storages, step)
+        for coll in ("c", "e"):
+            both(storages, lambda s, coll=coll: options(s, coll))
+            both(storages, lambda s, coll=coll: ids(s.find_matching("d", coll, {})))
+        both(storages, lambda s: sorted(s.list_collections("d")))
+
+
+def test_a_collection_a_transaction_makes_is_there_only_if_it_commits(
+    storages: tuple[Storage, Storage],
+) -> None:
+    both(storages, lambda s: s.insert("d", "other", [{"_id": 1}]))
+
+    def made(storage: Storage, commit: bool) -> tuple[Any, Any, Any]:
+        handle = storage.begin_user_transaction()
+        with storage.use_user_transaction(handle):
+            storage.insert("d", "c", [{"_id": 1}])
+            inside = options(storage)
+        outside = options(storage)
+        if commit:
+            storage.commit_user_transaction(handle)
+        else:
+            storage.abort_user_transaction(handle)
+        return inside, outside, options(storage)
+
+    assert both(storages, lambda s: made(s, commit=False)) == ({}, None, None)
+    both(storages, lambda s: s.insert("d", "c", [{"_id": 2}]))  # made again, outside
+    both(storages, lambda s: s.drop_collection("d", "c"))
+    assert both(storages, lambda s: made(s, commit=True)) == ({}, None, {})
+    assert both(storages, lambda s: ids(s.find_matching("d", "c", {}))) == {1}
+
+
+def test_the_options_are_read_from_their_table_once_while_nothing_changes_them(
+    storages: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, _theirs = storages
+    ours.create_index("d", "c", "n_1", {"n": 1})
+    ours.insert("d", "c", [{"_id": "first", "n": -1}])
+    reads = TableReads(monkeypatch, "_coll_options")
+    for n in range(50):
+        ours.insert("d", "c", [{"_id": n, "n": n}])
+        assert ids(ours.find_matching("d", "c", {"n": n})) == {n}
+        ours.update_matching("d", "c", {"_id": n}, {"$set": {"m": n}})
+    assert reads.count <= 3
 
 
 SERVER_OP_MATCHES = embedded_database._server_op_matches
