@@ -3,17 +3,16 @@
 Intake answers applications beyond its lane (`SAFEHANDS_MAX_APPLICATIONS_IN_FLIGHT`, 32 on an
 instance) 503 after a short wait in a queue as long as the lane
 (`SAFEHANDS_APPLICATION_WAIT_MS`, 100), before they reach the database
-(shared/runtime/lanes.py). This bench
-offers applications at R a second for S seconds — by default 400, twice what intake takes
-at p99 ≤ 250 ms on this machine (bench/intake.py) — from a separate load-generator process
-(bench/loadgen.py), and meanwhile sends a report every 0.2 s, as a reporter would while the
-crowd lasts. Beside it, in the same run, the same crowd with a lane that refuses at once
+(shared/runtime/lanes.py). This bench offers applications at R a second for S seconds — by
+default 400, beyond what intake takes at p99 ≤ 250 ms on this machine (bench/intake.py) —
+from a separate load-generator process (bench/loadgen.py), and meanwhile sends a report
+every 0.2 s, as a reporter would while the crowd lasts. Beside it, in the same run, the same crowd with a lane that refuses at once
 (no wait), and the baseline: the same crowd with no lane (the limit set beyond reach). Each
 on a fresh platform (broker, database, intake and policy).
 
-It prints, for both, what became of the applications (how many were taken and refused, the
-taken ones' p50 and p99) and of the reports (refused, p50 and p99), each figure from
-`--runs` runs with the median and the spread beside the load averages (bench/steady.py).
+It prints, for each side, what became of the applications (how many were taken and
+refused, the taken ones' p50 and p99) and of the reports (refused, p50 and p99), each figure
+from `--runs` runs with the median and the spread beside the load averages (bench/steady.py).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from admission import Platform, load_average, set_up_organisation
+from loadgen import Client
 
 from cli.embedded import ChildProcess, free_port
 
@@ -107,8 +108,8 @@ def baseline_process(root: Path, mongo_uri: str) -> ChildProcess:
 
 async def organisation(platform: Platform, intake_url: str, policy_url: str) -> str:
     async with (
-        httpx.AsyncClient(base_url=intake_url, timeout=30) as intake,
-        httpx.AsyncClient(base_url=policy_url, timeout=30) as policy,
+        Client(intake_url, connections=1) as intake,
+        Client(policy_url, connections=1) as policy,
     ):
         return await set_up_organisation(platform, intake, policy)
 
