@@ -107,6 +107,7 @@ from cli import embedded_packing
 from shared.storage.deadlines import TRANSACTION_LIFETIME_SECONDS
 
 Method = TypeVar("Method", bound=Callable[..., Any])
+Kept = TypeVar("Kept")
 IndexDefinition = tuple[str, dict[str, Any], dict[str, Any]]
 
 
@@ -222,26 +223,49 @@ class CatalogueInMemory(Storage):
         # No oplog: see the module's docstring.
         super().__init__(*args, **{**kwargs, "enable_oplog": False})
 
-    def _iter_indexes(self, db: str, coll: str) -> Iterable[IndexDefinition]:
+    def _usable_locked(self) -> bool:
+        """Whether what is kept may be served: no change of the catalogue running, none
+        held back by a transaction that made one (under the guard)."""
+        return not (self._catalogue_changes_running or self._catalogue_changed_by)
+
+    def _kept_or_read(
+        self,
+        kept_in: dict[tuple[str, str], Kept],
+        key: tuple[str, str],
+        read: Callable[[], Kept | None],
+    ) -> Kept | None:
+        """What `kept_in` holds for `key`, or else `read` from the latest committed state
+        (not this thread's snapshot, which may be a transaction's older one) and kept.
+        None when nothing kept may be served now, or `read` found nothing to keep: the
+        caller then asks its own snapshot, as the server does."""
         with self._catalogue_guard:
-            usable = not (self._catalogue_changes_running or self._catalogue_changed_by)
+            if not self._usable_locked():
+                return None
             generation = self._catalogue_generation
-            kept = self._catalogue.get((db, coll)) if usable else None
-        if not usable:
-            return super()._iter_indexes(db, coll)
-        if kept is None:
-            # From the latest committed state, not this thread's snapshot, which may be a
-            # transaction's older one.
-            with self._committed_read_scope():
-                kept = [
-                    (name, _Kept(key_spec), _Kept(options))
-                    for name, key_spec, options in super()._iter_indexes(db, coll)
-                ]
+            kept = kept_in.get(key)
+        if kept is not None:
+            return kept
+        with self._committed_read_scope():
+            kept = read()
+        if kept is not None:
             with self._catalogue_guard:
                 # Every change bumps the generation as it starts and as it ends: unchanged,
                 # nothing began, ended or was held back while this was read.
                 if generation == self._catalogue_generation:
-                    self._catalogue[(db, coll)] = kept
+                    kept_in[key] = kept
+        return kept
+
+    def _iter_indexes(self, db: str, coll: str) -> Iterable[IndexDefinition]:
+        kept = self._kept_or_read(
+            self._catalogue,
+            (db, coll),
+            lambda: [
+                (name, _Kept(key_spec), _Kept(options))
+                for name, key_spec, options in Storage._iter_indexes(self, db, coll)
+            ],
+        )
+        if kept is None:
+            return super()._iter_indexes(db, coll)
         return self._as_read(kept)
 
     @staticmethod
@@ -250,24 +274,17 @@ class CatalogueInMemory(Storage):
             yield name, key_spec.copy(), options.copy()
 
     def _coll_options(self, db: str, coll: str) -> dict[str, Any] | None:
-        """The collection's options as `_iter_indexes` keeps its indexes: read from the
-        latest committed state, kept while nothing can have changed them. Several reads of
-        the options table per write (does it exist, is it capped, a time series, its uuid)
-        were a tenth of the database's CPU under policy's backlog. A collection that does
-        not exist in the committed state (or one a transaction just made) is not kept:
-        this thread's own read answers for it, as before."""
-        with self._catalogue_guard:
-            usable = not (self._catalogue_changes_running or self._catalogue_changed_by)
-            generation = self._catalogue_generation
-            kept = self._options.get((db, coll)) if usable else None
-        if kept is None and usable:
-            with self._committed_read_scope():
-                committed = super()._coll_options(db, coll)
-            if committed is not None:
-                kept = _Kept(committed)
-                with self._catalogue_guard:
-                    if generation == self._catalogue_generation:
-                        self._options[(db, coll)] = kept
+        """The collection's options kept as its indexes are. Several reads of the options
+        table per write (does it exist, is it capped, a time series, its uuid) were a tenth
+        of the database's CPU under policy's backlog. A collection that does not exist in
+        the committed state (or one a transaction just made) is not kept: this thread's own
+        read answers for it, as before."""
+
+        def committed() -> _Kept | None:
+            options = Storage._coll_options(self, db, coll)
+            return None if options is None else _Kept(options)
+
+        kept = self._kept_or_read(self._options, (db, coll), committed)
         if kept is None:
             return super()._coll_options(db, coll)
         return kept.copy()
@@ -277,8 +294,7 @@ class CatalogueInMemory(Storage):
         Making one that is not there needs no care here: only collections that exist in
         the committed state are kept, so none kept can be out of date for it."""
         with self._catalogue_guard:
-            usable = not (self._catalogue_changes_running or self._catalogue_changed_by)
-            if usable and (db, coll) in self._options:
+            if self._usable_locked() and (db, coll) in self._options:
                 return
         super()._ensure_collection(db, coll)
 
