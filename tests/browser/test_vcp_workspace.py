@@ -228,6 +228,48 @@ async def hold_the_first(page: Page, url: str) -> asyncio.Future[Route]:
     return held
 
 
+class HeldRequests:
+    """Every request to a URL from `hold_every` on, held until `release`; those after it pass.
+
+    Holding only the first one is not enough where the page may ask the same URL by itself
+    (a case's colleagues are read again whenever the case reloads): that request can be the
+    one held, and the one the test means pass (CI, 2026-12-07)."""
+
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+        self._released = False
+        self._arrived = asyncio.Condition()
+
+    async def handle(self, route: Route) -> None:
+        if self._released:
+            await route.continue_()
+            return
+        async with self._arrived:
+            self.routes.append(route)
+            self._arrived.notify_all()
+
+    async def more_than(self, count: int, timeout: float = 10) -> None:
+        """Until a request beyond the first `count` held is held."""
+
+        async def arrived() -> None:
+            async with self._arrived:
+                await self._arrived.wait_for(lambda: len(self.routes) > count)
+
+        await asyncio.wait_for(arrived(), timeout)
+
+    async def release(self) -> None:
+        self._released = True
+        for route in self.routes:
+            await route.continue_()
+
+
+async def hold_every(page: Page, url: str) -> HeldRequests:
+    """Hold the page's requests to `url` (a glob) from now until the test releases them."""
+    held = HeldRequests()
+    await page.route(url, held.handle)
+    return held
+
+
 async def open_report_in_page(page: Page, report_id: str) -> None:
     """From the inbox: refresh until the report is listed, then open it."""
     row = page.locator(f'[data-testid="vcp-report"][data-report-id="{report_id}"]')
@@ -664,18 +706,21 @@ async def test_bad_key_files_and_a_wrong_passphrase_get_sentences_and_the_recove
     # still loading): the page locks at once, and the reply is still signed and sent before
     # the key is forgotten. It used to fail half-way with the key gone: a page error, and a
     # reply never posted that nobody was told of.
+    # Every request for the keys is held: the one asked before "Send" is the case's own
+    # reload, the one after it the reply's.
     keys_url = f"**/v1/orgs/{org.id}/vcp-keys"
-    keys_held = await hold_the_first(page, keys_url)
+    keys_held = await hold_every(page, keys_url)
     last_words = "Dank je. Ik kijk er vandaag nog naar."
     await page.get_by_test_id("vcp-reply-text").fill(last_words)
+    asked_before = len(keys_held.routes)
     await page.get_by_test_id("vcp-reply-send").click()
-    keys_answer = await asyncio.wait_for(keys_held, 10)
+    await keys_held.more_than(asked_before)
     await page.get_by_test_id("vcp-lock").click()
     await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
     async with page.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith(f"/reports/{report_id}/messages")
     ) as posted:
-        await keys_answer.continue_()
+        await keys_held.release()
     assert (await posted.value).ok
     await page.unroute(keys_url)
     await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
@@ -690,14 +735,14 @@ async def test_bad_key_files_and_a_wrong_passphrase_get_sentences_and_the_recove
     # is being opened again meanwhile, its answer held until after the lock: the case read
     # its key when the answer came, which was gone by then (a page error, CI, 2026-12-07).
     case_url = f"**/v1/orgs/{org.id}/reports/{report_id}"
-    held = await hold_the_first(page, case_url)
+    held = await hold_every(page, case_url)
     await page.get_by_test_id("vcp-back").click()
     await open_report_in_page(page, report_id)
-    answer_held = await asyncio.wait_for(held, 10)
+    await held.more_than(0)
     await page.clock.fast_forward("15:30")
     await expect(page.get_by_test_id("vcp-locked")).to_be_visible()
     await expect(page.get_by_text("because you were not active for 15 minutes")).to_be_visible()
-    await answer_held.continue_()
+    await held.release()
     await page.unroute(case_url)
     # The answer arrives at a locked workspace: nothing is shown, and nothing fails.
     await page.wait_for_timeout(500)
