@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from shared.failpoints import FAILPOINTS_ENV
 from shared.http.client_address import IPNetwork, parse_networks
 from shared.private_files import next_key_path
+from shared.storage.deadlines import DEFAULT_MAX_POOL_SIZE, DEFAULT_OPERATION_TIMEOUT_MS
 
 ENV_PREFIX = "SAFEHANDS_"
 
@@ -57,7 +58,11 @@ class Settings(BaseSettings):
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_database: str = "safehands"
     # The longest any one database operation may take (pymongo's timeoutMS).
-    mongo_timeout_ms: int = Field(default=10_000, ge=100, le=600_000)
+    mongo_timeout_ms: int = Field(default=DEFAULT_OPERATION_TIMEOUT_MS, ge=100, le=600_000)
+    # The most connections one service instance holds to the database; an operation beyond
+    # them waits its turn in the service, within mongo_timeout_ms (README, "A short queue at
+    # the database").
+    mongo_max_pool_size: int = Field(default=DEFAULT_MAX_POOL_SIZE, ge=1, le=1000)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=1025, ge=1, le=65535)

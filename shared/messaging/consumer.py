@@ -7,8 +7,9 @@ The path of a batch:
    consecutive events for a batch handler (see shared/messaging/batches.py) reach it
    together and cost one query and one bulk write per collection; an event for a per-event
    handler first has what the batch handler decided before it written, then runs alone;
-3. if a handler fails, the batch is rolled back and each event is retried alone with backoff;
-   one that keeps failing is dead-lettered and the partition moves on;
+3. a batch that loses a write conflict is run again whole; if a handler fails, the batch is
+   rolled back and each event is retried alone with backoff; one that keeps failing is
+   dead-lettered and the partition moves on;
 4. only then does the caller let FastStream commit the offsets. A crash before that commit
    redelivers the batch, and the inbox makes the redelivery a no-op.
 Database or broker outages are not the events' fault: they propagate, so nothing is
@@ -26,7 +27,7 @@ import structlog
 from aiokafka import ConsumerRecord
 from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared import trace_context
 from shared.events import Event, EventRegistry
@@ -35,7 +36,7 @@ from shared.failpoints import failpoint
 from shared.logs import get_logger
 from shared.messaging.batches import BatchHandler, BatchState, EventBatch, apply_outcome
 from shared.messaging.dead_letters import DeadLetterSink, replay_addressee
-from shared.storage.database import Database, is_transient
+from shared.storage.database import Database, is_transient, transaction_backoff
 from shared.storage.unit_of_work import Transaction, UnitOfWork
 
 log = get_logger(__name__)
@@ -93,7 +94,7 @@ class EventConsumer:
                 decoded.append((record, received))
         if decoded:
             try:
-                await self._apply(decoded)
+                await self._apply_together(decoded)
             except ConnectionFailure:
                 raise
             except Exception as exc:
@@ -101,6 +102,36 @@ class EventConsumer:
                 for item in decoded:
                     await self._apply_alone(item)
         failpoint("consumer.before_offset_commit")
+
+    async def _apply_together(self, items: Sequence[Decoded]) -> None:
+        """The batch in one transaction, run again whole while it loses write conflicts.
+
+        A conflict is no event's fault: splitting the batch for it turned one transaction
+        into one per event, each to lose the same conflict, on a database that was busy
+        already. (Seen in bench/admission.py at 50 applications/s: a batch that timed out was
+        finished by the server all the same, and the batch fetched again lost conflicts to
+        it; README, "A short queue at the database".) Only a failure that is not a conflict,
+        or conflicts past TRANSIENT_PATIENCE, split it, so that one event's fault can be
+        found and the others go on."""
+        conflicts_since: float | None = None
+        attempt = 0
+        while True:
+            try:
+                await self._apply(items)
+                return
+            except PyMongoError as exc:
+                now = time.monotonic()
+                conflicts_since = conflicts_since or now
+                outage = isinstance(exc, ConnectionFailure)
+                if outage or not is_transient(exc) or now - conflicts_since >= TRANSIENT_PATIENCE:
+                    raise
+                attempt += 1
+                log.warning(
+                    "write conflict, retrying the batch",
+                    error=describe_failure(exc),
+                    batch_size=len(items),
+                )
+                await asyncio.sleep(self._retry_base + transaction_backoff(attempt))
 
     def _not_for_us(self, record: Record) -> bool:
         """A current event type this consumer has no handler for is skipped unparsed: topics

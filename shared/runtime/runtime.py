@@ -93,6 +93,7 @@ class Runtime:
             service_database_name(settings.mongo_database, name),
             self.source,
             settings.mongo_timeout_ms,
+            max_pool_size=settings.mongo_max_pool_size,
             publishes=self.publishes,
             login=settings.mongo_login,
             changes_of=changes_of,

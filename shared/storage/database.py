@@ -17,7 +17,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 
 from shared.events import Event
 from shared.storage.changes import CHANGES, CHANGES_KEPT_SECONDS, ChangesOf
-from shared.storage.deadlines import DEFAULT_OPERATION_TIMEOUT_MS
+from shared.storage.deadlines import DEFAULT_MAX_POOL_SIZE, DEFAULT_OPERATION_TIMEOUT_MS
 from shared.storage.tenancy import Document, TenantCollection
 from shared.storage.unit_of_work import (
     INBOX,
@@ -141,6 +141,7 @@ class Database:
         name: str,
         source: str,
         operation_timeout_ms: int = DEFAULT_OPERATION_TIMEOUT_MS,
+        max_pool_size: int = DEFAULT_MAX_POOL_SIZE,
         publishes: Collection[type[Event]] | None = None,
         login: tuple[str, str] | None = None,
         changes_of: ChangesOf | None = None,
@@ -159,6 +160,7 @@ class Database:
             serverSelectionTimeoutMS=3000,
             connectTimeoutMS=3000,
             timeoutMS=operation_timeout_ms,
+            maxPoolSize=max_pool_size,
             event_listeners=[self.commands],
         )
         self.db = self.client[name]

@@ -6,6 +6,7 @@ read model, contacts and subscriptions read once for a whole batch."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -225,6 +226,42 @@ async def test_a_poison_event_mid_batch_is_dead_lettered_alone_and_its_neighbour
     assert [dict(r.headers)["ce_id"].decode() for r in ours] == [bad_id]
     reason = dict(ours[0].headers)[dead_letters.REASON].decode()
     assert "no-such-role" in reason and dict(ours[0].headers)[dead_letters.CONSUMER] == b"policy"
+
+
+async def test_a_batch_that_loses_a_write_conflict_is_run_again_whole(
+    infra: Infrastructure, policy: tuple[EventConsumer, Database, str]
+) -> None:
+    """Another transaction holds one volunteer's file while the batch comes (as a batch that
+    timed out still does on the server when it is fetched again): the batch waits for it and
+    is applied in one transaction, not split into one per event."""
+    consumer, db, org = policy
+    anna, bob = str(uuid.uuid4()), str(uuid.uuid4())
+    a, b = volunteer_events(org, anna), volunteer_events(org, bob)
+    await consumer.process(await fetched(infra, [a[0]]))
+    records = await fetched(infra, [b[0], a[1], b[1], a[2], a[3]])
+
+    async with db.client.start_session() as holder, await holder.start_transaction():
+        held = await db.db[ADMISSIONS].update_one(
+            {"org_id": org, "volunteer_id": anna}, {"$set": {"held": True}}, session=holder
+        )
+        assert held.modified_count == 1
+        before = dict(db.commands.by_name)
+        applying = asyncio.create_task(consumer.process(records))
+        # The batch meets the held file and waits; the holder gives up after a while.
+        await asyncio.sleep(1.0)
+        assert not applying.done()
+        await holder.abort_transaction()
+    await asyncio.wait_for(applying, 30)
+    used = {name: count - before.get(name, 0) for name, count in db.commands.by_name.items()}
+
+    files = {
+        doc["volunteer_id"]: doc["decision"]["status"]
+        for doc in await db.db[ADMISSIONS].find({"org_id": org}).to_list()
+    }
+    assert files == {anna: "admitted", bob: "pending"}
+    # Tried whole until the file was free, then committed once: not once per event.
+    assert used.get("commitTransaction") == 1, used
+    assert used.get("abortTransaction", 0) >= 1, used
 
 
 async def test_notify_reads_once_per_batch_and_an_applicant_s_own_mail_finds_their_address(

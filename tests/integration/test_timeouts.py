@@ -21,6 +21,7 @@ from shared.mail.smtp import (
     SmtpRefused,
 )
 from shared.storage.database import Database
+from shared.storage.deadlines import DEFAULT_MAX_POOL_SIZE
 from tests.support.platform import Infrastructure, Platform
 from tests.support.stalling_proxy import StallingProxy
 
@@ -48,6 +49,31 @@ async def test_a_database_operation_without_an_answer_ends_at_the_timeout(
                 )
             assert caught.value.timeout
             assert time.monotonic() - started < 5
+        finally:
+            await db.close()
+
+
+async def test_a_crowd_of_operations_waits_in_the_service_not_at_the_database(
+    infra: Infrastructure,
+) -> None:
+    """Forty operations at once, the database answering none: no more than the pool's
+    connections carry one to it; the rest wait in the service and end at their deadline
+    without reaching it (with PyMongo's own pool of a hundred, all forty reached it and queued
+    there, where the embedded database ran each later, whoever had waited)."""
+    proxy = StallingProxy(*_mongo_address(infra), marker=b"stalled_collection")
+    with proxy.running():
+        uri = f"mongodb://127.0.0.1:{proxy.port}/?directConnection=true"
+        db = Database(uri, f"pool_{uuid.uuid4().hex[:8]}", "/tests", operation_timeout_ms=1500)
+        try:
+            await db.ping()
+            proxy.armed.set()
+            stalled = db.platform_collection("stalled_collection")
+            ended = await asyncio.wait_for(
+                asyncio.gather(*(stalled.find_one({}) for _ in range(40)), return_exceptions=True),
+                timeout=30,
+            )
+            assert all(isinstance(e, PyMongoError) and e.timeout for e in ended), ended
+            assert 1 <= proxy.stalled_connections <= DEFAULT_MAX_POOL_SIZE
         finally:
             await db.close()
 

@@ -18,6 +18,8 @@ class StallingProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.port = 0
+        # Connections that sent the marker while armed: operations that reached the server.
+        self.stalled_connections = 0
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -41,8 +43,9 @@ class StallingProxy:
         async def client_to_server() -> None:
             nonlocal stalled
             while data := await reader.read(65536):
-                if self.armed.is_set() and self._marker in data:
+                if self.armed.is_set() and self._marker in data and not stalled:
                     stalled = True
+                    self.stalled_connections += 1
                 if not stalled:
                     up_writer.write(data)
                     await up_writer.drain()
