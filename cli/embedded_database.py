@@ -62,6 +62,11 @@ from the table as before. And a copy of a kept definition is one `dict` call whe
 values are flat, rather than a look at each value on every read (`_Kept`).
 tests/unit/test_embedded_database.py checks it against the real storage engine.
 
+**Its profiling settings kept in memory** (`CatalogueInMemory.get_profile`). After every
+command the server looked up whether the database is profiled: the storage's one lock taken
+and its settings table read, each time, for a setting only `profile` changes. Kept once
+read, forgotten when set. tests/unit/test_embedded_database.py.
+
 **No oplog.** The server writes every change of a replica-set member to `local.oplog.rs`
 (and, for a delete or update, the document as it was): the log change streams read. No
 part of SafeHands reads it (no change stream, no `watch`: live pages follow the `changes`
@@ -220,6 +225,8 @@ class CatalogueInMemory(Storage):
         self._catalogue_generation = 0
         self._catalogue_changes_running = 0
         self._catalogue_changed_by: set[int] = set()
+        # Each database's profiling settings as stored (see get_profile).
+        self._profiles: dict[str, dict[str, Any]] = {}
         # No oplog: see the module's docstring.
         super().__init__(*args, **{**kwargs, "enable_oplog": False})
 
@@ -288,6 +295,26 @@ class CatalogueInMemory(Storage):
         if kept is None:
             return super()._coll_options(db, coll)
         return kept.copy()
+
+    def get_profile(self, db: str) -> dict[str, Any]:
+        """The database's profiling settings, kept once read: the server asks after every
+        command (is it profiled?), and each ask took the storage's one lock and read its
+        table, so a command waited once more in the lock's queue for a setting that only
+        `set_profile` changes. Read and kept under that lock, as `set_profile` writes and
+        forgets, so a read from before a change is never kept after it."""
+        kept = self._profiles.get(db)
+        if kept is None:
+            with self._lock:
+                kept = self._profiles.get(db) or super().get_profile(db)
+                self._profiles[db] = kept
+        return dict(kept)
+
+    def set_profile(
+        self, db: str, *, level: int, slowms: int = 100, sample_rate: float = 1.0
+    ) -> None:
+        with self._lock:
+            super().set_profile(db, level=level, slowms=slowms, sample_rate=sample_rate)
+            self._profiles.pop(db, None)
 
     def _ensure_collection(self, db: str, coll: str) -> None:
         """As the server's, without its look at the table for a collection kept as existing.

@@ -445,6 +445,31 @@ def test_the_options_are_read_from_their_table_once_while_nothing_changes_them(
     assert reads.count <= 3
 
 
+def test_the_profiling_settings_are_read_once_and_a_change_is_seen_at_once(
+    storages: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, _theirs = storages
+    reads = 0
+    read_table = Storage.get_profile
+
+    def counted(storage: Storage, db: str) -> dict[str, Any]:
+        nonlocal reads
+        reads += 1
+        return read_table(storage, db)
+
+    monkeypatch.setattr(Storage, "get_profile", counted)
+    for _ in range(20):
+        both(storages, lambda s: s.get_profile("d"))
+    assert reads == 1 + 20  # ours once, the server's own each time
+    both(storages, lambda s: s.set_profile("d", level=1, slowms=5, sample_rate=0.5))
+    changed = both(storages, lambda s: s.get_profile("d"))
+    assert changed == {"level": 1, "slowms": 5, "sampleRate": 0.5}
+    # What a caller does with its answer does not change what is kept.
+    ours.get_profile("d")["level"] = 2
+    both(storages, lambda s: s.get_profile("d"))
+    both(storages, lambda s: s.get_profile("other"))
+
+
 SERVER_OP_MATCHES = embedded_database._server_op_matches
 
 
