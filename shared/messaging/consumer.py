@@ -51,6 +51,22 @@ Record: TypeAlias = "ConsumerRecord[bytes, bytes]"
 Decoded: TypeAlias = tuple[Record, ReceivedEvent]
 
 
+class ConflictPatience:
+    """How long write conflicts are waited out: TRANSIENT_PATIENCE from the first one met."""
+
+    def __init__(self) -> None:
+        self._since: float | None = None
+
+    def waits_out(self, exc: BaseException) -> bool:
+        """Whether `exc` is a conflict (transient) still within the patience; the first such
+        starts it."""
+        if not is_transient(exc):
+            return False
+        now = time.monotonic()
+        self._since = self._since or now
+        return now - self._since < TRANSIENT_PATIENCE
+
+
 def describe_failure(exc: BaseException) -> str:
     # Type and message only: a traceback could quote local variables of a handler.
     return f"{type(exc).__name__}: {exc}"
@@ -113,17 +129,14 @@ class EventConsumer:
         it; README, "A short queue at the database".) Only a failure that is not a conflict,
         or conflicts past TRANSIENT_PATIENCE, split it, so that one event's fault can be
         found and the others go on."""
-        conflicts_since: float | None = None
+        patience = ConflictPatience()
         attempt = 0
         while True:
             try:
                 await self._apply(items)
                 return
             except PyMongoError as exc:
-                now = time.monotonic()
-                conflicts_since = conflicts_since or now
-                outage = isinstance(exc, ConnectionFailure)
-                if outage or not is_transient(exc) or now - conflicts_since >= TRANSIENT_PATIENCE:
+                if isinstance(exc, ConnectionFailure) or not patience.waits_out(exc):
                     raise
                 attempt += 1
                 log.warning(
@@ -228,7 +241,7 @@ class EventConsumer:
     async def _apply_alone(self, item: Decoded) -> None:
         record, received = item
         attempt = 0
-        conflicts_since: float | None = None
+        patience = ConflictPatience()
         while attempt < self._max_attempts:
             try:
                 await self._apply([item])
@@ -237,13 +250,11 @@ class EventConsumer:
                 raise
             except Exception as exc:
                 failure = describe_failure(exc)
-                now = time.monotonic()
-                if is_transient(exc) and now - (conflicts_since or now) < TRANSIENT_PATIENCE:
+                if patience.waits_out(exc):
                     # A write conflict is not the event's fault: after a SIGKILL the dead
                     # process's open transaction holds its documents until the database
                     # aborts it (idle for TRANSACTION_LIFETIME_SECONDS). Dead-lettering then
                     # lost applications (tests/e2e/test_up_restarts.py): wait it out.
-                    conflicts_since = conflicts_since or now
                     log.warning("write conflict, retrying", error=failure, event_id=received.id)
                     await asyncio.sleep(min(self._retry_base * 8, 2.0))
                     continue

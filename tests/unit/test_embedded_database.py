@@ -354,9 +354,9 @@ class TableReads:
         self.count = 0
         read_table = getattr(Storage, method)
 
-        def counted(storage: Storage, db: str, coll: str) -> Any:
+        def counted(storage: Storage, *where: str) -> Any:
             self.count += 1
-            return read_table(storage, db, coll)
+            return read_table(storage, *where)
 
         monkeypatch.setattr(Storage, method, counted)
 
@@ -449,18 +449,10 @@ def test_the_profiling_settings_are_read_once_and_a_change_is_seen_at_once(
     storages: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours, _theirs = storages
-    reads = 0
-    read_table = Storage.get_profile
-
-    def counted(storage: Storage, db: str) -> dict[str, Any]:
-        nonlocal reads
-        reads += 1
-        return read_table(storage, db)
-
-    monkeypatch.setattr(Storage, "get_profile", counted)
+    reads = TableReads(monkeypatch, "get_profile")
     for _ in range(20):
         both(storages, lambda s: s.get_profile("d"))
-    assert reads == 1 + 20  # ours once, the server's own each time
+    assert reads.count == 1 + 20  # ours once, the server's own each time
     both(storages, lambda s: s.set_profile("d", level=1, slowms=5, sample_rate=0.5))
     changed = both(storages, lambda s: s.get_profile("d"))
     assert changed == {"level": 1, "slowms": 5, "sampleRate": 0.5}
